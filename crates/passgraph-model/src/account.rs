@@ -1,0 +1,468 @@
+//! The account model: what an AWS account contains, as far as PassRole is concerned.
+//!
+//! Parsers fill an [`Account`] with entities and relations. Relations (memberships, attachments,
+//! role uses) name their ends by IAM name or ARN, possibly symbolic; the graph resolves them.
+//! Entities that exist only under a condition not known offline have `uncertain` set.
+
+use crate::policy::{ActionSpec, PolicyDocument, ResourceSpec};
+use crate::span::Origin;
+use crate::value::Str;
+
+/// A tag on a user or role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tag {
+    /// Key.
+    pub key: Str,
+    /// Value.
+    pub value: Str,
+}
+
+/// A reference to a managed policy by ARN.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyRef {
+    /// The policy ARN, possibly symbolic (`arn:aws:iam::${aws:account}:policy/deploy`).
+    pub arn: Str,
+    /// Where the reference is written.
+    pub origin: Origin,
+}
+
+/// An inline policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InlinePolicy {
+    /// Name.
+    pub name: Str,
+    /// Document.
+    pub document: PolicyDocument,
+    /// Where the policy is defined.
+    pub origin: Origin,
+}
+
+/// An IAM user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    /// Name (without path).
+    pub name: Str,
+    /// Path, `/` by default.
+    pub path: Str,
+    /// ARN.
+    pub arn: Str,
+    /// Inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// Attached managed policies.
+    pub attached: Vec<PolicyRef>,
+    /// Names of the groups the user is in.
+    pub groups: Vec<Str>,
+    /// Permissions boundary.
+    pub boundary: Option<PolicyRef>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+    /// Exists only possibly.
+    pub uncertain: bool,
+    /// Where it is defined.
+    pub origin: Origin,
+}
+
+/// An IAM group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// Name.
+    pub name: Str,
+    /// Path.
+    pub path: Str,
+    /// ARN.
+    pub arn: Str,
+    /// Inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// Attached managed policies.
+    pub attached: Vec<PolicyRef>,
+    /// Exists only possibly.
+    pub uncertain: bool,
+    /// Where it is defined.
+    pub origin: Origin,
+}
+
+/// An IAM role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Role {
+    /// Name (without path); a hole when the name is generated at apply.
+    pub name: Str,
+    /// Path.
+    pub path: Str,
+    /// ARN.
+    pub arn: Str,
+    /// The trust policy (`AssumeRolePolicyDocument`).
+    pub trust: PolicyDocument,
+    /// Inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// Attached managed policies.
+    pub attached: Vec<PolicyRef>,
+    /// Permissions boundary.
+    pub boundary: Option<PolicyRef>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+    /// Exists only possibly.
+    pub uncertain: bool,
+    /// Where it is defined.
+    pub origin: Origin,
+}
+
+/// A managed policy (customer managed, or AWS managed from a snapshot or the built-in table).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManagedPolicy {
+    /// Name.
+    pub name: Str,
+    /// Path.
+    pub path: Str,
+    /// ARN.
+    pub arn: Str,
+    /// The default version's document.
+    pub document: PolicyDocument,
+    /// Exists only possibly.
+    pub uncertain: bool,
+    /// Where it is defined.
+    pub origin: Origin,
+}
+
+/// An instance profile: how EC2 receives a role.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceProfile {
+    /// Name.
+    pub name: Str,
+    /// Path.
+    pub path: Str,
+    /// ARN.
+    pub arn: Str,
+    /// The role in it, by name or ARN (at most one in AWS; several when conditional).
+    pub roles: Vec<Str>,
+    /// Exists only possibly.
+    pub uncertain: bool,
+    /// Where it is defined.
+    pub origin: Origin,
+}
+
+/// A principal that a relation names.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PrincipalTarget {
+    /// A user, by name or ARN.
+    User(Str),
+    /// A group, by name or ARN.
+    Group(Str),
+    /// A role, by name or ARN.
+    Role(Str),
+}
+
+/// A user's membership in a group, declared apart from the user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Membership {
+    /// The user, by name or ARN.
+    pub user: Str,
+    /// The group, by name or ARN.
+    pub group: Str,
+    /// Exists only possibly.
+    pub uncertain: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// What an attachment attaches.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttachedPolicy {
+    /// A managed policy, by ARN.
+    Managed(PolicyRef),
+    /// An inline policy declared apart from its principal.
+    Inline(InlinePolicy),
+    /// A permissions boundary, by ARN.
+    Boundary(PolicyRef),
+}
+
+/// A policy attached to a principal, declared apart from the principal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attachment {
+    /// The principal.
+    pub target: PrincipalTarget,
+    /// The policy.
+    pub policy: AttachedPolicy,
+    /// Exists only possibly.
+    pub uncertain: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+/// How a resource names the role it hands to a service.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RoleTarget {
+    /// A role name or ARN.
+    Role(Str),
+    /// An instance profile name or ARN (EC2).
+    InstanceProfile(Str),
+}
+
+/// A resource that hands a role to a service: an EC2 instance, a Lambda function, an RDS
+/// instance's monitoring role. Shown as "in use by" on the role's findings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoleUse {
+    /// The resource, as the input names it (`aws_lambda_function.api`, `MyFunction`).
+    pub resource: String,
+    /// The resource type (`aws_lambda_function`, `AWS::Lambda::Function`).
+    pub resource_type: String,
+    /// The attribute that carries the role (`role`, `MonitoringRoleArn`).
+    pub attribute: String,
+    /// The service principal that will assume the role.
+    pub service: String,
+    /// The role handed over.
+    pub target: RoleTarget,
+    /// Exists only possibly.
+    pub uncertain: bool,
+    /// Where the attribute is.
+    pub origin: Origin,
+}
+
+/// The kind of an entity, for overlays and removals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityKind {
+    /// A user.
+    User,
+    /// A group.
+    Group,
+    /// A role.
+    Role,
+    /// A managed policy.
+    Policy,
+    /// An instance profile.
+    InstanceProfile,
+}
+
+/// An entity that a later input deletes (a plan's `delete` action).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removal {
+    /// Kind.
+    pub kind: EntityKind,
+    /// Name or ARN.
+    pub name: Str,
+    /// Where the deletion is.
+    pub origin: Origin,
+}
+
+/// One account, or the part of it that one input describes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Account {
+    /// The account id, when an input fixes it.
+    pub account_id: Option<String>,
+    /// Users.
+    pub users: Vec<User>,
+    /// Groups.
+    pub groups: Vec<Group>,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// Managed policies with their documents.
+    pub policies: Vec<ManagedPolicy>,
+    /// Instance profiles.
+    pub instance_profiles: Vec<InstanceProfile>,
+    /// Group memberships declared apart from users.
+    pub memberships: Vec<Membership>,
+    /// Policies attached apart from principals.
+    pub attachments: Vec<Attachment>,
+    /// Resources that hand roles to services.
+    pub role_uses: Vec<RoleUse>,
+    /// Entities that this input deletes from what came before.
+    pub removals: Vec<Removal>,
+}
+
+fn same(a: &Str, b: &Str) -> bool {
+    a == b
+}
+
+fn matches_name_or_arn(name: &Str, arn: &Str, key: &Str) -> bool {
+    same(name, key) || same(arn, key)
+}
+
+impl Account {
+    /// Lays `top` over `self`: what `top` defines replaces the entity of the same kind with the
+    /// same ARN or name (the lists of policies, groups and tags of both are kept: the union can
+    /// only add permissions, never hide one); what `top` removes is removed; relations merge.
+    pub fn overlay(&mut self, top: Account) {
+        let Account {
+            account_id,
+            users,
+            groups,
+            roles,
+            policies,
+            instance_profiles,
+            memberships,
+            attachments,
+            role_uses,
+            removals,
+        } = top;
+        if self.account_id.is_none() {
+            self.account_id = account_id;
+        }
+        for r in &removals {
+            self.remove(r);
+        }
+        for mut u in users {
+            if let Some(i) = self.users.iter().position(|o| same(&o.arn, &u.arn) || same(&o.name, &u.name)) {
+                let old = self.users.remove(i);
+                u.inline.extend(old.inline);
+                u.attached.extend(old.attached);
+                u.groups.extend(old.groups);
+                u.boundary = u.boundary.or(old.boundary);
+            }
+            self.users.push(u);
+        }
+        for mut g in groups {
+            if let Some(i) = self.groups.iter().position(|o| same(&o.arn, &g.arn) || same(&o.name, &g.name)) {
+                let old = self.groups.remove(i);
+                g.inline.extend(old.inline);
+                g.attached.extend(old.attached);
+            }
+            self.groups.push(g);
+        }
+        for mut r in roles {
+            if let Some(i) = self.roles.iter().position(|o| same(&o.arn, &r.arn) || same(&o.name, &r.name)) {
+                let old = self.roles.remove(i);
+                r.inline.extend(old.inline);
+                r.attached.extend(old.attached);
+                r.boundary = r.boundary.or(old.boundary);
+            }
+            self.roles.push(r);
+        }
+        for p in policies {
+            self.policies.retain(|o| !same(&o.arn, &p.arn));
+            self.policies.push(p);
+        }
+        for ip in instance_profiles {
+            self.instance_profiles.retain(|o| !(same(&o.arn, &ip.arn) || same(&o.name, &ip.name)));
+            self.instance_profiles.push(ip);
+        }
+        self.memberships.extend(memberships);
+        self.attachments.extend(attachments);
+        self.role_uses.extend(role_uses);
+        self.removals.extend(removals);
+    }
+
+    fn remove(&mut self, r: &Removal) {
+        let key = &r.name;
+        match r.kind {
+            EntityKind::User => {
+                self.users.retain(|u| !matches_name_or_arn(&u.name, &u.arn, key));
+                self.memberships.retain(|m| !same(&m.user, key));
+                self.attachments.retain(|a| a.target != PrincipalTarget::User(key.clone()));
+            }
+            EntityKind::Group => {
+                self.groups.retain(|g| !matches_name_or_arn(&g.name, &g.arn, key));
+                self.memberships.retain(|m| !same(&m.group, key));
+                self.attachments.retain(|a| a.target != PrincipalTarget::Group(key.clone()));
+            }
+            EntityKind::Role => {
+                self.roles.retain(|x| !matches_name_or_arn(&x.name, &x.arn, key));
+                self.attachments.retain(|a| a.target != PrincipalTarget::Role(key.clone()));
+            }
+            EntityKind::Policy => self.policies.retain(|p| !matches_name_or_arn(&p.name, &p.arn, key)),
+            EntityKind::InstanceProfile => {
+                self.instance_profiles.retain(|p| !matches_name_or_arn(&p.name, &p.arn, key));
+            }
+        }
+    }
+
+    /// Replaces every hole named `key` by `value`, everywhere: entity names and ARNs, relations,
+    /// and the strings inside policy documents. Used to fix the account id (`--account-id`, a
+    /// snapshot) and the partition.
+    pub fn bind(&mut self, key: &str, value: &str) {
+        let v = Str::lit(value);
+        self.for_each_str(&mut |s| {
+            if s.holes().any(|h| h == key) {
+                *s = s.substitute(key, &v);
+            }
+        });
+        if key == crate::value::ACCOUNT_HOLE && self.account_id.is_none() {
+            self.account_id = Some(value.to_owned());
+        }
+    }
+
+    /// Visits every string value of the account mutably.
+    pub fn for_each_str(&mut self, f: &mut dyn FnMut(&mut Str)) {
+        fn doc(d: &mut PolicyDocument, f: &mut dyn FnMut(&mut Str)) {
+            for st in &mut d.statements {
+                match &mut st.actions {
+                    ActionSpec::Action(v) | ActionSpec::NotAction(v) => v.iter_mut().for_each(&mut *f),
+                }
+                match &mut st.resources {
+                    ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => v.iter_mut().for_each(&mut *f),
+                    ResourceSpec::Absent => {}
+                }
+                if let Some(p) = &mut st.principals {
+                    p.entries.iter_mut().for_each(|(_, s)| f(s));
+                }
+                for c in &mut st.conditions {
+                    c.values.iter_mut().for_each(&mut *f);
+                }
+            }
+        }
+        fn inline(p: &mut InlinePolicy, f: &mut dyn FnMut(&mut Str)) {
+            f(&mut p.name);
+            doc(&mut p.document, f);
+        }
+        fn pref(p: &mut PolicyRef, f: &mut dyn FnMut(&mut Str)) {
+            f(&mut p.arn);
+        }
+        for u in &mut self.users {
+            f(&mut u.name);
+            f(&mut u.path);
+            f(&mut u.arn);
+            u.inline.iter_mut().for_each(|p| inline(p, f));
+            u.attached.iter_mut().for_each(|p| pref(p, f));
+            u.groups.iter_mut().for_each(&mut *f);
+            if let Some(b) = &mut u.boundary {
+                pref(b, f);
+            }
+        }
+        for g in &mut self.groups {
+            f(&mut g.name);
+            f(&mut g.path);
+            f(&mut g.arn);
+            g.inline.iter_mut().for_each(|p| inline(p, f));
+            g.attached.iter_mut().for_each(|p| pref(p, f));
+        }
+        for r in &mut self.roles {
+            f(&mut r.name);
+            f(&mut r.path);
+            f(&mut r.arn);
+            doc(&mut r.trust, f);
+            r.inline.iter_mut().for_each(|p| inline(p, f));
+            r.attached.iter_mut().for_each(|p| pref(p, f));
+            if let Some(b) = &mut r.boundary {
+                pref(b, f);
+            }
+        }
+        for p in &mut self.policies {
+            f(&mut p.name);
+            f(&mut p.path);
+            f(&mut p.arn);
+            doc(&mut p.document, f);
+        }
+        for p in &mut self.instance_profiles {
+            f(&mut p.name);
+            f(&mut p.path);
+            f(&mut p.arn);
+            p.roles.iter_mut().for_each(&mut *f);
+        }
+        for m in &mut self.memberships {
+            f(&mut m.user);
+            f(&mut m.group);
+        }
+        for a in &mut self.attachments {
+            match &mut a.target {
+                PrincipalTarget::User(s) | PrincipalTarget::Group(s) | PrincipalTarget::Role(s) => f(s),
+            }
+            match &mut a.policy {
+                AttachedPolicy::Managed(p) | AttachedPolicy::Boundary(p) => pref(p, f),
+                AttachedPolicy::Inline(p) => inline(p, f),
+            }
+        }
+        for u in &mut self.role_uses {
+            match &mut u.target {
+                RoleTarget::Role(s) | RoleTarget::InstanceProfile(s) => f(s),
+            }
+        }
+    }
+}

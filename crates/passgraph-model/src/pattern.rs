@@ -1,0 +1,352 @@
+//! IAM wildcard matching, in one place.
+//!
+//! `*` matches any run of characters (including `:` and `/`), `?` exactly one character; there are
+//! no character classes. Actions match case-insensitively, ARNs case-sensitively: the caller says
+//! which when it compiles a [`Glob`]. Both the pattern and the subject may contain holes (values
+//! unknown offline), so a match is three-valued:
+//!
+//! * `Yes` when the pattern matches whatever the holes turn out to be (a hole in the pattern lines
+//!   up with the same hole in the subject, or is swallowed by a `*`);
+//! * `Maybe` when some values of the holes make it match;
+//! * `No` when no values do.
+//!
+//! Policy variables (`${aws:username}`) are resolved while compiling, through [`VarValue`].
+
+use std::sync::Arc;
+
+use crate::tri::Tri;
+use crate::value::{Part, Str};
+
+/// A token of a compiled pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Tok {
+    Char(char),
+    Star,
+    Quest,
+    Hole(Arc<str>),
+}
+
+/// A token of a subject.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Sub {
+    Char(char),
+    Hole(Arc<str>),
+}
+
+/// What a policy variable resolves to for the principal being evaluated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VarValue {
+    /// The request fixes this value.
+    Known(String),
+    /// The request has the key, but its value is not known offline.
+    Unknown,
+    /// The request has no such key: a pattern that uses it matches nothing.
+    Absent,
+}
+
+/// Upper bound on `pattern × subject` cells for the exact intersection check; above it the
+/// answer is `Maybe` (sound, and bounded on hostile input).
+const MAX_CELLS: usize = 1 << 22;
+
+/// A compiled IAM wildcard pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Glob {
+    toks: Vec<Tok>,
+    case_insensitive: bool,
+    /// Set when a policy variable is absent from the request: the pattern matches nothing.
+    never: bool,
+    has_holes: bool,
+}
+
+impl Glob {
+    /// Compiles a pattern whose wildcards are interpreted in its literal parts; no policy variables.
+    #[must_use]
+    pub fn new(pattern: &Str, case_insensitive: bool) -> Glob {
+        Glob::with_vars(pattern, case_insensitive, None)
+    }
+
+    /// Compiles a pattern, resolving `${key}` policy variables with `vars` when it is given
+    /// (policies of version `2012-10-17`); without `vars`, `${...}` is literal text.
+    #[must_use]
+    pub fn with_vars(pattern: &Str, case_insensitive: bool, vars: Option<&dyn Fn(&str) -> VarValue>) -> Glob {
+        let mut g = Glob { toks: Vec::new(), case_insensitive, never: false, has_holes: false };
+        for part in pattern.parts() {
+            match part {
+                Part::Hole(k) => {
+                    g.has_holes = true;
+                    g.toks.push(Tok::Hole(k.clone()));
+                }
+                Part::Lit(text) => g.push_literal(text, vars),
+            }
+        }
+        g
+    }
+
+    fn push_char(&mut self, c: char) {
+        if self.case_insensitive {
+            for l in c.to_lowercase() {
+                self.toks.push(Tok::Char(l));
+            }
+        } else {
+            self.toks.push(Tok::Char(c));
+        }
+    }
+
+    fn push_literal(&mut self, text: &str, vars: Option<&dyn Fn(&str) -> VarValue>) {
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if let (Some(vars), true) = (vars, rest.starts_with("${")) {
+                if let Some(end) = rest.find('}') {
+                    let inner = &rest[2..end];
+                    rest = &rest[end + 1..];
+                    self.push_variable(inner, vars);
+                    continue;
+                }
+            }
+            rest = &rest[c.len_utf8()..];
+            match c {
+                '*' => self.toks.push(Tok::Star),
+                '?' => self.toks.push(Tok::Quest),
+                c => self.push_char(c),
+            }
+        }
+    }
+
+    fn push_variable(&mut self, inner: &str, vars: &dyn Fn(&str) -> VarValue) {
+        match inner {
+            "*" | "?" | "$" => {
+                for c in inner.chars() {
+                    self.push_char(c);
+                }
+                return;
+            }
+            _ => {}
+        }
+        // `${key, 'default'}` gives the default when the key is absent.
+        let (key, default) = match inner.split_once(',') {
+            Some((k, d)) => {
+                let d = d.trim();
+                let d = d.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')).unwrap_or(d);
+                (k.trim(), Some(d))
+            }
+            None => (inner.trim(), None),
+        };
+        match (vars(&key.to_ascii_lowercase()), default) {
+            (VarValue::Known(v), _) => {
+                for c in v.chars() {
+                    self.push_char(c);
+                }
+            }
+            (VarValue::Unknown, _) => {
+                self.has_holes = true;
+                self.toks.push(Tok::Hole(format!("var:{key}").into()));
+            }
+            (VarValue::Absent, Some(d)) => {
+                for c in d.chars() {
+                    self.push_char(c);
+                }
+            }
+            (VarValue::Absent, None) => self.never = true,
+        }
+    }
+
+    /// The literal text before the first wildcard or hole (already lowercased when the pattern is
+    /// case-insensitive). Every subject the pattern can match starts with it.
+    #[must_use]
+    pub fn literal_prefix(&self) -> String {
+        self.toks
+            .iter()
+            .map_while(|t| match t {
+                Tok::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// True for a pattern that is a lone `*`.
+    #[must_use]
+    pub fn is_match_all(&self) -> bool {
+        !self.never && self.toks.iter().all(|t| *t == Tok::Star) && !self.toks.is_empty()
+    }
+
+    /// True when the pattern has no wildcard and no hole.
+    #[must_use]
+    pub fn is_literal(&self) -> bool {
+        self.toks.iter().all(|t| matches!(t, Tok::Char(_)))
+    }
+
+    /// Matches a subject, three-valued.
+    #[must_use]
+    pub fn matches(&self, subject: &Str) -> Tri {
+        if self.never {
+            return Tri::No;
+        }
+        let sub = self.subject_tokens(subject);
+        let subject_has_holes = sub.iter().any(|t| matches!(t, Sub::Hole(_)));
+        if definite(&self.toks, &sub) {
+            return Tri::Yes;
+        }
+        if !self.has_holes && !subject_has_holes {
+            return Tri::No;
+        }
+        intersects(&self.toks, &sub)
+    }
+
+    /// Matches a fully known subject.
+    #[must_use]
+    pub fn matches_str(&self, subject: &str) -> Tri {
+        self.matches(&Str::lit(subject))
+    }
+
+    fn subject_tokens(&self, subject: &Str) -> Vec<Sub> {
+        let mut out = Vec::new();
+        for p in subject.parts() {
+            match p {
+                Part::Hole(k) => out.push(Sub::Hole(k.clone())),
+                Part::Lit(t) => {
+                    for c in t.chars() {
+                        if self.case_insensitive {
+                            out.extend(c.to_lowercase().map(Sub::Char));
+                        } else {
+                            out.push(Sub::Char(c));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One pattern token against one subject token, for a definite match.
+fn tok_eq(p: &Tok, s: &Sub) -> bool {
+    match (p, s) {
+        (Tok::Char(a), Sub::Char(b)) => a == b,
+        (Tok::Quest, Sub::Char(_)) => true,
+        (Tok::Hole(a), Sub::Hole(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// True for holes that stand for one ARN segment and so contain no `:` or `/`.
+fn is_segment_hole(k: &str) -> bool {
+    matches!(k, crate::value::ACCOUNT_HOLE | crate::value::PARTITION_HOLE | crate::value::REGION_HOLE)
+}
+
+/// The classic linear-time wildcard match with one backtrack point: a definite match treats
+/// every subject hole as one opaque token that only `*` or the same hole can cover.
+fn definite(p: &[Tok], s: &[Sub]) -> bool {
+    let (mut pi, mut si) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && p[pi] != Tok::Star && tok_eq(&p[pi], &s[si]) {
+            pi += 1;
+            si += 1;
+        } else if pi < p.len() && p[pi] == Tok::Star {
+            star = Some((pi, si));
+            pi += 1;
+        } else if let Some((sp, ss)) = star {
+            pi = sp + 1;
+            si = ss + 1;
+            star = Some((sp, ss + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|t| *t == Tok::Star)
+}
+
+/// Whether some string is matched by both sides. A hole that occurs on both sides is one value:
+/// it becomes an opaque symbol that only itself or a `*` can cover. A hole that stands for one ARN
+/// segment (account, partition, region) reads as a `*` that spans no `:` or `/`; every other hole
+/// reads as `*`.
+fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
+    #[derive(Clone, Copy, PartialEq)]
+    enum G {
+        C(char),
+        Opaque(usize),
+        Any,
+        Star,
+        Seg,
+    }
+    let free = |k: &Arc<str>| if is_segment_hole(k) { G::Seg } else { G::Star };
+    let shared: Vec<&Arc<str>> = p
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Hole(k) if s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k)) => Some(k),
+            _ => None,
+        })
+        .collect();
+    let opaque = |k: &Arc<str>| shared.iter().position(|x| *x == k);
+    let a: Vec<G> = p
+        .iter()
+        .map(|t| match t {
+            Tok::Char(c) => G::C(*c),
+            Tok::Quest => G::Any,
+            Tok::Star => G::Star,
+            Tok::Hole(k) => opaque(k).map_or_else(|| free(k), G::Opaque),
+        })
+        .collect();
+    let b: Vec<G> = s
+        .iter()
+        .map(|t| match t {
+            Sub::Char(c) => G::C(*c),
+            Sub::Hole(k) => opaque(k).map_or_else(|| free(k), G::Opaque),
+        })
+        .collect();
+    let (n, m) = (a.len(), b.len());
+    if (n + 1).saturating_mul(m + 1) > MAX_CELLS {
+        return Tri::Maybe;
+    }
+    let w = m + 1;
+    let mut reach = vec![false; (n + 1) * w];
+    reach[0] = true;
+    for i in 0..=n {
+        for j in 0..=m {
+            if !reach[i * w + j] {
+                continue;
+            }
+            let (pa, pb) = (a.get(i).copied(), b.get(j).copied());
+            if pa == Some(G::Star) {
+                reach[(i + 1) * w + j] = true;
+                if pb.is_some() {
+                    reach[i * w + j + 1] = true;
+                }
+            }
+            if pb == Some(G::Star) {
+                reach[i * w + j + 1] = true;
+                if pa.is_some() {
+                    reach[(i + 1) * w + j] = true;
+                }
+            }
+            let seg_eats = |g: Option<G>| matches!(g, Some(G::C(c)) if c != ':' && c != '/') || matches!(g, Some(G::Any | G::Opaque(_)));
+            if pa == Some(G::Seg) {
+                reach[(i + 1) * w + j] = true;
+                if seg_eats(pb) {
+                    reach[i * w + j + 1] = true;
+                }
+            }
+            if pb == Some(G::Seg) {
+                reach[i * w + j + 1] = true;
+                if seg_eats(pa) {
+                    reach[(i + 1) * w + j] = true;
+                }
+            }
+            if let (Some(x), Some(y)) = (pa, pb) {
+                let ok = match (x, y) {
+                    (G::C(c), G::C(d)) => c == d,
+                    (G::Opaque(c), G::Opaque(d)) => c == d,
+                    (G::Any, G::C(_) | G::Any | G::Opaque(_)) | (G::C(_) | G::Opaque(_), G::Any) => true,
+                    _ => false,
+                };
+                if ok {
+                    reach[(i + 1) * w + j + 1] = true;
+                }
+            }
+        }
+    }
+    if reach[n * w + m] { Tri::Maybe } else { Tri::No }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,118 @@
+use super::*;
+use crate::value::ACCOUNT_HOLE;
+
+fn check(pattern: &str, subject: &str, ci: bool, expect: Tri) {
+    assert_eq!(Glob::new(&Str::lit(pattern), ci).matches_str(subject), expect, "{pattern} vs {subject}");
+}
+
+fn arn_with_account(prefix: &str, suffix: &str) -> Str {
+    Str::from_parts([Part::Lit(prefix.into()), Part::Hole(ACCOUNT_HOLE.into()), Part::Lit(suffix.into())])
+}
+
+#[test]
+fn actions_are_case_insensitive() {
+    check("iam:PassRole", "IAM:passrole", true, Tri::Yes);
+    check("iam:*", "iam:PassRole", true, Tri::Yes);
+    check("iam:Pass*", "iam:PassRole", true, Tri::Yes);
+    check("iam:?assRole", "iam:PassRole", true, Tri::Yes);
+    check("iam:Get*", "iam:PassRole", true, Tri::No);
+    check("*", "sts:AssumeRole", true, Tri::Yes);
+}
+
+#[test]
+fn arns_are_case_sensitive_and_star_spans_separators() {
+    check("arn:aws:iam::123456789012:role/MyRole", "arn:aws:iam::123456789012:role/myrole", false, Tri::No);
+    check("arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:role/a/b/c", false, Tri::Yes);
+    check("arn:aws:iam::123456789012:role/MyRole", "arn:aws:iam::123456789012:role/service-role/MyRole", false, Tri::No);
+    check("arn:aws:iam::123456789012:role/*MyRole", "arn:aws:iam::123456789012:role/service-role/MyRole", false, Tri::Yes);
+    check("arn:*", "arn:aws:iam::1:role/x", false, Tri::Yes);
+    check("arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-*", "arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-web", false, Tri::Yes);
+    check("a*b*c", "aXbYbZc", false, Tri::Yes);
+    check("a*b*c", "aXbYbZ", false, Tri::No);
+    check("", "", false, Tri::Yes);
+    check("?", "", false, Tri::No);
+}
+
+#[test]
+fn shared_account_hole_matches_definitely() {
+    let pat = arn_with_account("arn:aws:iam::", ":role/RDS-*");
+    let role = arn_with_account("arn:aws:iam::", ":role/RDS-Monitoring-Role");
+    assert_eq!(Glob::new(&pat, false).matches(&role), Tri::Yes);
+    let other = arn_with_account("arn:aws:iam::", ":role/web");
+    assert_eq!(Glob::new(&pat, false).matches(&other), Tri::No);
+}
+
+#[test]
+fn literal_account_against_hole_is_possible() {
+    let pat = Str::lit("arn:aws:iam::111122223333:role/RDS-*");
+    let role = arn_with_account("arn:aws:iam::", ":role/RDS-Monitoring-Role");
+    assert_eq!(Glob::new(&pat, false).matches(&role), Tri::Maybe);
+    let wrong = arn_with_account("arn:aws:iam::", ":role/web");
+    assert_eq!(Glob::new(&pat, false).matches(&wrong), Tri::No);
+}
+
+#[test]
+fn unknown_name_matches_only_possibly() {
+    let role = Str::from_parts([Part::Lit("arn:aws:iam::1:role/".into()), Part::Hole("cfn:MyRole.name".into())]);
+    assert_eq!(Glob::new(&Str::lit("arn:aws:iam::1:role/*"), false).matches(&role), Tri::Yes);
+    assert_eq!(Glob::new(&Str::lit("arn:aws:iam::1:role/app-*"), false).matches(&role), Tri::Maybe);
+    assert_eq!(Glob::new(&Str::lit("arn:aws:iam::2:role/app-*"), false).matches(&role), Tri::No);
+}
+
+#[test]
+fn policy_variables() {
+    let vars = |k: &str| match k {
+        "aws:username" => VarValue::Known("alice".into()),
+        "aws:principaltag/team" => VarValue::Unknown,
+        _ => VarValue::Absent,
+    };
+    let g = |p: &str| Glob::with_vars(&Str::lit(p), false, Some(&vars));
+    assert_eq!(g("arn:aws:iam::1:user/${aws:username}").matches_str("arn:aws:iam::1:user/alice"), Tri::Yes);
+    assert_eq!(g("arn:aws:iam::1:user/${aws:username}").matches_str("arn:aws:iam::1:user/bob"), Tri::No);
+    assert_eq!(g("arn:aws:iam::1:role/${aws:PrincipalTag/team}-*").matches_str("arn:aws:iam::1:role/x-y"), Tri::Maybe);
+    assert_eq!(g("arn:aws:iam::1:role/${aws:nope}").matches_str("arn:aws:iam::1:role/x"), Tri::No);
+    assert_eq!(g("arn:aws:iam::1:role/${aws:nope, 'x'}").matches_str("arn:aws:iam::1:role/x"), Tri::Yes);
+    assert_eq!(g("a${*}b").matches_str("a*b"), Tri::Yes);
+    assert_eq!(g("a${*}b").matches_str("axb"), Tri::No);
+    // Without variables (version 2008-10-17) the text is literal.
+    let lit = Glob::new(&Str::lit("user/${aws:username}"), false);
+    assert_eq!(lit.matches_str("user/${aws:username}"), Tri::Yes);
+}
+
+#[test]
+fn literal_prefix_for_range_scans() {
+    assert_eq!(Glob::new(&Str::lit("arn:aws:iam::1:role/app-*"), false).literal_prefix(), "arn:aws:iam::1:role/app-");
+    assert_eq!(Glob::new(&Str::lit("IAM:Pass*"), true).literal_prefix(), "iam:pass");
+}
+
+/// A naive backtracking oracle over known strings.
+fn oracle(p: &[char], s: &[char]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some(('*', rest)) => (0..=s.len()).any(|k| oracle(rest, &s[k..])),
+        Some(('?', rest)) => !s.is_empty() && oracle(rest, &s[1..]),
+        Some((c, rest)) => s.first() == Some(c) && oracle(rest, &s[1..]),
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn matches_the_naive_oracle(p in "[ab*?:/]{0,8}", s in "[ab:/]{0,10}") {
+        let pc: Vec<char> = p.chars().collect();
+        let sc: Vec<char> = s.chars().collect();
+        let got = Glob::new(&Str::lit(p.clone()), false).matches_str(&s);
+        proptest::prop_assert_eq!(got == Tri::Yes, oracle(&pc, &sc));
+        proptest::prop_assert!(got != Tri::Maybe);
+    }
+
+    #[test]
+    fn holes_are_sound(p in "[ab*?]{0,6}", pre in "[ab]{0,3}", post in "[ab]{0,3}", fill in "[ab]{0,3}") {
+        // Whatever the hole turns out to be, a `No` must stay no and a `Yes` must stay yes.
+        let subject = Str::from_parts([Part::Lit(pre.clone()), Part::Hole("h".into()), Part::Lit(post.clone())]);
+        let got = Glob::new(&Str::lit(p.clone()), false).matches(&subject);
+        let concrete = format!("{pre}{fill}{post}");
+        let truth = oracle(&p.chars().collect::<Vec<_>>(), &concrete.chars().collect::<Vec<_>>());
+        if got == Tri::No { proptest::prop_assert!(!truth); }
+        if got == Tri::Yes { proptest::prop_assert!(truth); }
+    }
+}

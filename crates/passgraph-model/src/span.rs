@@ -1,0 +1,152 @@
+//! Source positions. A [`TextRange`] is a pair of byte offsets into one file of the
+//! [`SourceMap`]; line and column are computed only when a position is shown.
+
+use std::sync::Arc;
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range `[start, end)` in one file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRange {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl TextRange {
+    /// A range from `start` to `end`, saturating offsets that do not fit in `u32`.
+    #[must_use]
+    pub fn new(start: usize, end: usize) -> TextRange {
+        let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        TextRange { start: clamp(start), end: clamp(end.max(start)) }
+    }
+}
+
+/// Where a fact of the model comes from: a span in a file and, for machine-written inputs such
+/// as plan JSON, a logical address (`module.app.aws_iam_role.web`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// The file.
+    pub file: FileId,
+    /// The bytes in that file.
+    pub range: TextRange,
+    /// A logical location (resource address, logical id, JSON pointer) when one helps the reader.
+    pub address: Option<Arc<str>>,
+}
+
+impl Origin {
+    /// An origin with a span and no address.
+    #[must_use]
+    pub fn new(file: FileId, range: TextRange) -> Origin {
+        Origin { file, range, address: None }
+    }
+
+    /// The same origin with a logical address.
+    #[must_use]
+    pub fn with_address(mut self, address: impl Into<Arc<str>>) -> Origin {
+        self.address = Some(address.into());
+        self
+    }
+}
+
+/// One source file: its display path, its text and the byte offsets of its line starts.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (or `<builtin>/...` for bundled data).
+    pub path: String,
+    /// The whole text.
+    pub text: Arc<str>,
+    line_starts: Vec<u32>,
+}
+
+impl SourceFile {
+    /// 1-based line and column (in Unicode scalar values) of a byte offset.
+    #[must_use]
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
+        let end = (offset as usize).min(self.text.len());
+        let col = self
+            .text
+            .get(start..end)
+            .map_or(end.saturating_sub(start), |s| s.chars().count());
+        (u32::try_from(line + 1).unwrap_or(u32::MAX), u32::try_from(col + 1).unwrap_or(u32::MAX))
+    }
+}
+
+/// All files of a run. Only the CLI adds files (it does the I/O); everyone else reads positions.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+/// A resolved position, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    /// The file's display path.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column in Unicode scalar values.
+    pub column: u32,
+    /// The logical address of the origin, if any.
+    pub address: Option<String>,
+}
+
+impl SourceMap {
+    /// Registers a file and returns its id.
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile { path: path.into(), text, line_starts });
+        id
+    }
+
+    /// The file behind an id.
+    #[must_use]
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    /// The display path of a file, or `<unknown>`.
+    #[must_use]
+    pub fn path(&self, id: FileId) -> &str {
+        self.get(id).map_or("<unknown>", |f| f.path.as_str())
+    }
+
+    /// Resolves an origin to file, line and column.
+    #[must_use]
+    pub fn locate(&self, origin: &Origin) -> Location {
+        let (line, column) = self.get(origin.file).map_or((1, 1), |f| f.line_col(origin.range.start));
+        Location {
+            file: self.path(origin.file).to_owned(),
+            line,
+            column,
+            address: origin.address.as_deref().map(str::to_owned),
+        }
+    }
+
+    /// Number of files.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was added.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
