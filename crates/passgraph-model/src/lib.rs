@@ -30,3 +30,13 @@ pub use span::{FileId, Origin, SourceMap, TextRange};
 pub use tree::{Node, NodeKind};
 pub use tri::Tri;
 pub use value::{Part, Str};
+
+/// What a parser returns for one input: the part of the account it describes, and what it had
+/// to say about the input. Parsing never fails as a whole because of one bad resource.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    /// The account fragment.
+    pub account: Account,
+    /// Input diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
