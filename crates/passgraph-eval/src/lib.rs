@@ -1,1 +1,372 @@
-//! passgraph-eval
+//! Local, three-valued evaluation of IAM policies, the way AWS evaluates them.
+//!
+//! A [`CompiledPolicy`] is a policy document with its patterns compiled once. [`evaluate`]
+//! decides one request (`action` on `resource` with a [`Context`]) against a principal's
+//! [`PolicySet`]: an explicit Deny anywhere wins; otherwise an identity Allow is needed, and the
+//! permissions boundary and the SCPs, when present, must allow too. Anything that depends on a
+//! value not known offline makes the answer `Maybe`, never a silent yes or no.
+//!
+//! The crate also ships the built-in table of AWS managed policies ([`managed`]).
+
+pub mod condition;
+pub mod context;
+pub mod managed;
+
+use std::sync::Arc;
+
+use passgraph_model::pattern::VarValue;
+use passgraph_model::policy::PolicyDocument;
+use passgraph_model::{ActionSpec, Diagnostic, Effect, Glob, Origin, ResourceSpec, Statement, Str, Tri};
+
+pub use condition::CompiledCondition;
+pub use context::{Context, CtxValue};
+
+/// What a policy is, for proofs.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PolicyLabel {
+    /// `inline`, `managed`, `boundary`, `scp`, `trust`.
+    pub kind: PolicyKind,
+    /// A readable name: the managed policy ARN, or `user/alice/inline/deploy`.
+    pub name: String,
+}
+
+/// The role a policy plays for a principal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PolicyKind {
+    /// An inline policy of a user, group or role.
+    Inline,
+    /// A managed policy.
+    Managed,
+    /// A trust policy.
+    Trust,
+    /// A service control policy.
+    Scp,
+}
+
+/// A statement with compiled patterns.
+#[derive(Clone, Debug)]
+pub struct CompiledStatement {
+    /// Effect.
+    pub effect: Effect,
+    /// `Sid`, or `#<index>`.
+    pub sid: String,
+    /// Position in the document.
+    pub index: usize,
+    actions: Vec<Glob>,
+    not_action: bool,
+    resources: Resources,
+    conditions: Vec<CompiledCondition>,
+    uncertain: bool,
+    /// Where the statement is.
+    pub origin: Origin,
+    /// The statement as parsed (for principals in trust policies, and for display).
+    pub source: Arc<Statement>,
+}
+
+#[derive(Clone, Debug)]
+enum Resources {
+    /// Patterns without policy variables, compiled once.
+    Fixed { globs: Vec<Glob>, not: bool },
+    /// Patterns with policy variables, compiled per principal.
+    Variable { patterns: Vec<Str>, not: bool },
+    /// No Resource element.
+    Absent,
+}
+
+/// A compiled policy document.
+#[derive(Clone, Debug)]
+pub struct CompiledPolicy {
+    /// What it is.
+    pub label: PolicyLabel,
+    /// The statements.
+    pub statements: Vec<CompiledStatement>,
+    /// Set when the document is unknown offline: it may allow and deny anything.
+    pub unknown: Option<Arc<str>>,
+    /// Where the document is.
+    pub origin: Origin,
+    vars: bool,
+}
+
+impl CompiledPolicy {
+    /// Compiles a document. Diagnostics name unknown condition operators.
+    #[must_use]
+    pub fn compile(doc: &PolicyDocument, label: PolicyLabel) -> (CompiledPolicy, Vec<Diagnostic>) {
+        let vars = doc.substitutes_variables();
+        let mut diags = Vec::new();
+        let statements = doc
+            .statements
+            .iter()
+            .map(|s| compile_statement(s, vars, &mut diags))
+            .collect();
+        (
+            CompiledPolicy { label, statements, unknown: doc.unknown.clone(), origin: doc.origin.clone(), vars },
+            diags,
+        )
+    }
+
+    /// True when some statement may concern `action` (pre-filter for the hot loop).
+    #[must_use]
+    pub fn may_concern(&self, action: &str) -> bool {
+        self.unknown.is_some() || self.statements.iter().any(|s| s.action_match(action).possible())
+    }
+
+    /// True when the policy's verdicts can depend on who the principal is (policy variables or
+    /// principal condition keys), so principals that share it cannot share one evaluation.
+    #[must_use]
+    pub fn principal_sensitive(&self) -> bool {
+        self.statements.iter().any(|s| {
+            matches!(s.resources, Resources::Variable { .. }) || s.conditions.iter().any(CompiledCondition::principal_sensitive)
+        })
+    }
+
+    /// Whether policy variables are substituted (`Version: 2012-10-17`).
+    #[must_use]
+    pub fn substitutes_variables(&self) -> bool {
+        self.vars
+    }
+}
+
+fn compile_statement(s: &Statement, vars: bool, diags: &mut Vec<Diagnostic>) -> CompiledStatement {
+    let (actions, not_action) = match &s.actions {
+        ActionSpec::Action(v) => (v, false),
+        ActionSpec::NotAction(v) => (v, true),
+    };
+    let actions = actions.iter().map(|a| Glob::new(a, true)).collect();
+    let has_var = |v: &[Str]| vars && v.iter().any(|p| p.to_string().contains("${"));
+    let resources = match &s.resources {
+        ResourceSpec::Absent => Resources::Absent,
+        ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => {
+            let not = matches!(s.resources, ResourceSpec::NotResource(_));
+            if has_var(v) {
+                Resources::Variable { patterns: v.clone(), not }
+            } else {
+                Resources::Fixed { globs: v.iter().map(|p| Glob::new(p, false)).collect(), not }
+            }
+        }
+    };
+    let conditions = s.conditions.iter().map(|c| CompiledCondition::compile(c, vars, diags)).collect();
+    CompiledStatement {
+        effect: s.effect,
+        sid: s.sid.clone().unwrap_or_else(|| format!("#{}", s.index)),
+        index: s.index,
+        actions,
+        not_action,
+        resources,
+        conditions,
+        uncertain: s.uncertain,
+        origin: s.origin.clone(),
+        source: Arc::new(s.clone()),
+    }
+}
+
+impl CompiledStatement {
+    /// Whether the statement's action part covers `action`.
+    #[must_use]
+    pub fn action_match(&self, action: &str) -> Tri {
+        let subject = Str::lit(action);
+        let any = self.actions.iter().fold(Tri::No, |acc, g| acc.or(g.matches(&subject)));
+        if self.not_action { any.not() } else { any }
+    }
+
+    /// Whether the statement's resource part covers `resource`.
+    #[must_use]
+    pub fn resource_match(&self, resource: &Str, ctx: &Context) -> Tri {
+        match &self.resources {
+            Resources::Absent => Tri::Yes,
+            Resources::Fixed { globs, not } => {
+                let any = globs.iter().fold(Tri::No, |acc, g| acc.or(g.matches(resource)));
+                if *not { any.not() } else { any }
+            }
+            Resources::Variable { patterns, not } => {
+                let lookup = |k: &str| ctx.variable(k);
+                let any = patterns.iter().fold(Tri::No, |acc, p| {
+                    acc.or(Glob::with_vars(p, false, Some(&lookup as &dyn Fn(&str) -> VarValue)).matches(resource))
+                });
+                if *not { any.not() } else { any }
+            }
+        }
+    }
+
+    /// The compiled resource patterns without variables, for range scans (`None` when the
+    /// statement uses `NotResource`, variables, or no resource element: every role is a candidate).
+    #[must_use]
+    pub fn fixed_resource_globs(&self) -> Option<&[Glob]> {
+        match &self.resources {
+            Resources::Fixed { globs, not: false } => Some(globs),
+            _ => None,
+        }
+    }
+
+    /// Whether all conditions hold.
+    #[must_use]
+    pub fn conditions_hold(&self, ctx: &Context) -> Tri {
+        self.conditions.iter().fold(Tri::Yes, |acc, c| acc.and(c.eval(ctx)))
+    }
+
+    /// Whether the statement applies to the request: action × resource × conditions, capped at
+    /// `Maybe` when the statement itself exists only possibly.
+    #[must_use]
+    pub fn applies(&self, action: &str, resource: &Str, ctx: &Context) -> Tri {
+        let a = self.action_match(action);
+        if a == Tri::No {
+            return Tri::No;
+        }
+        let r = self.resource_match(resource, ctx);
+        if r == Tri::No {
+            return Tri::No;
+        }
+        let t = a.and(r).and(self.conditions_hold(ctx));
+        if self.uncertain { t.weaken() } else { t }
+    }
+
+    /// The conditions, compiled.
+    #[must_use]
+    pub fn conditions(&self) -> &[CompiledCondition] {
+        &self.conditions
+    }
+}
+
+/// The policies that decide what one principal may do.
+#[derive(Clone, Debug, Default)]
+pub struct PolicySet<'a> {
+    /// Identity policies: inline and managed, the user's groups' included.
+    pub identity: Vec<&'a CompiledPolicy>,
+    /// The permissions boundary, when one is set (`Some(None)`: set, but its document is missing).
+    pub boundary: Option<Option<&'a CompiledPolicy>>,
+    /// Service control policies (one level: any allows; their denies always apply).
+    pub scps: Vec<&'a CompiledPolicy>,
+}
+
+/// A statement that took part in a decision.
+#[derive(Clone, Debug)]
+pub struct Applied<'a> {
+    /// The policy.
+    pub policy: &'a CompiledPolicy,
+    /// The statement, or `None` for an unknown document.
+    pub statement: Option<&'a CompiledStatement>,
+    /// How surely it applies.
+    pub applies: Tri,
+}
+
+/// The decision for one request, with its proof.
+#[derive(Clone, Debug)]
+pub struct Decision<'a> {
+    /// Allowed: `Yes`, `Maybe` or `No`.
+    pub allowed: Tri,
+    /// The identity statements that allow (surely or possibly).
+    pub allows: Vec<Applied<'a>>,
+    /// The statements that deny (surely or possibly), from any policy.
+    pub denies: Vec<Applied<'a>>,
+    /// What the boundary says, when there is one.
+    pub boundary: Option<Tri>,
+    /// What the SCPs say, when there are some.
+    pub scp: Option<Tri>,
+}
+
+fn scan<'a>(p: &'a CompiledPolicy, action: &str, resource: &Str, ctx: &Context, allows: &mut Vec<Applied<'a>>, denies: &mut Vec<Applied<'a>>) {
+    if p.unknown.is_some() {
+        allows.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
+        denies.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
+        return;
+    }
+    for s in &p.statements {
+        let t = s.applies(action, resource, ctx);
+        if t == Tri::No {
+            continue;
+        }
+        match s.effect {
+            Effect::Allow => allows.push(Applied { policy: p, statement: Some(s), applies: t }),
+            Effect::Deny => denies.push(Applied { policy: p, statement: Some(s), applies: t }),
+            Effect::Unknown => {
+                allows.push(Applied { policy: p, statement: Some(s), applies: t.weaken() });
+                denies.push(Applied { policy: p, statement: Some(s), applies: t.weaken() });
+            }
+        }
+    }
+}
+
+fn any(v: &[Applied<'_>]) -> Tri {
+    v.iter().fold(Tri::No, |acc, a| acc.or(a.applies))
+}
+
+/// Decides one request for one principal.
+#[must_use]
+pub fn evaluate<'a>(set: &PolicySet<'a>, action: &str, resource: &Str, ctx: &Context) -> Decision<'a> {
+    let mut allows = Vec::new();
+    let mut denies = Vec::new();
+    for p in &set.identity {
+        scan(p, action, resource, ctx, &mut allows, &mut denies);
+    }
+    let boundary = set.boundary.map(|b| match b {
+        None => Tri::Maybe,
+        Some(p) => {
+            let mut a = Vec::new();
+            scan(p, action, resource, ctx, &mut a, &mut denies);
+            any(&a)
+        }
+    });
+    let scp = if set.scps.is_empty() {
+        None
+    } else {
+        let mut a = Vec::new();
+        for p in &set.scps {
+            scan(p, action, resource, ctx, &mut a, &mut denies);
+        }
+        Some(any(&a))
+    };
+    let allowed = any(&allows)
+        .and(boundary.unwrap_or(Tri::Yes))
+        .and(scp.unwrap_or(Tri::Yes))
+        .and(any(&denies).not());
+    Decision { allowed, allows, denies, boundary, scp }
+}
+
+/// Whether a resource-based policy (a trust policy) allows `principal_match` to perform
+/// `action`: the statements whose principal part matches, with their actions and conditions.
+/// `principal_match` tells, for each statement, how surely its principal part covers the caller.
+#[must_use]
+pub fn evaluate_resource_policy<'a>(
+    policy: &'a CompiledPolicy,
+    action: &str,
+    ctx: &Context,
+    principal_match: &dyn Fn(&Statement) -> Tri,
+) -> Decision<'a> {
+    let mut allows = Vec::new();
+    let mut denies = Vec::new();
+    if policy.unknown.is_some() {
+        allows.push(Applied { policy, statement: None, applies: Tri::Maybe });
+        denies.push(Applied { policy, statement: None, applies: Tri::Maybe });
+    } else {
+        for s in &policy.statements {
+            let p = principal_match(&s.source);
+            if p == Tri::No {
+                continue;
+            }
+            let a = s.action_match(action);
+            if a == Tri::No {
+                continue;
+            }
+            let mut t = p.and(a).and(s.conditions_hold(ctx));
+            if s.uncertain {
+                t = t.weaken();
+            }
+            if t == Tri::No {
+                continue;
+            }
+            let ap = Applied { policy, statement: Some(s), applies: t };
+            match s.effect {
+                Effect::Allow => allows.push(ap),
+                Effect::Deny => denies.push(ap),
+                Effect::Unknown => {
+                    allows.push(Applied { applies: t.weaken(), ..ap.clone() });
+                    denies.push(Applied { applies: t.weaken(), ..ap });
+                }
+            }
+        }
+    }
+    let allowed = any(&allows).and(any(&denies).not());
+    Decision { allowed, allows, denies, boundary: None, scp: None }
+}
+
+#[cfg(test)]
+mod tests;

@@ -59,6 +59,23 @@ pub struct Glob {
 }
 
 impl Glob {
+    /// Compiles a value to be compared for equality: `*` and `?` are ordinary characters. Holes
+    /// still match three-valued.
+    #[must_use]
+    pub fn exact(value: &Str, case_insensitive: bool) -> Glob {
+        let mut g = Glob { toks: Vec::new(), case_insensitive, never: false, has_holes: false };
+        for part in value.parts() {
+            match part {
+                Part::Hole(k) => {
+                    g.has_holes = true;
+                    g.toks.push(Tok::Hole(k.clone()));
+                }
+                Part::Lit(text) => text.chars().for_each(|c| g.push_char(c)),
+            }
+        }
+        g
+    }
+
     /// Compiles a pattern whose wildcards are interpreted in its literal parts; no policy variables.
     #[must_use]
     pub fn new(pattern: &Str, case_insensitive: bool) -> Glob {
