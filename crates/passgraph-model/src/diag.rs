@@ -68,6 +68,7 @@ codes! {
     Limit = "IAM014", "input-limit", "An input exceeds a safety limit (nesting, alias expansion, size).";
     Duplicate = "IAM015", "duplicate-key", "A key or entity is defined twice; the last definition wins.";
     EveryoneTrust = "IAM016", "role-trusts-everyone", "A role's trust policy allows any principal to assume it.";
+    ReferenceCycle = "IAM017", "reference-cycle", "Values or modules refer to each other in a cycle; the values in the cycle are unknown.";
 }
 
 /// A problem in an input, with the place it comes from.
