@@ -226,13 +226,29 @@ impl CompiledStatement {
     }
 }
 
+/// A policy as one principal holds it.
+#[derive(Clone, Copy, Debug)]
+pub struct Member<'a> {
+    /// The policy.
+    pub policy: &'a CompiledPolicy,
+    /// Held only possibly (a conditional attachment or membership): what it allows or denies
+    /// is at most `Maybe`.
+    pub uncertain: bool,
+}
+
+impl<'a> From<&'a CompiledPolicy> for Member<'a> {
+    fn from(policy: &'a CompiledPolicy) -> Member<'a> {
+        Member { policy, uncertain: false }
+    }
+}
+
 /// The policies that decide what one principal may do.
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet<'a> {
     /// Identity policies: inline and managed, the user's groups' included.
-    pub identity: Vec<&'a CompiledPolicy>,
+    pub identity: Vec<Member<'a>>,
     /// The permissions boundary, when one is set (`Some(None)`: set, but its document is missing).
-    pub boundary: Option<Option<&'a CompiledPolicy>>,
+    pub boundary: Option<Option<Member<'a>>>,
     /// Service control policies (one level: any allows; their denies always apply).
     pub scps: Vec<&'a CompiledPolicy>,
 }
@@ -263,16 +279,20 @@ pub struct Decision<'a> {
     pub scp: Option<Tri>,
 }
 
-fn scan<'a>(p: &'a CompiledPolicy, action: &str, resource: &Str, ctx: &Context, allows: &mut Vec<Applied<'a>>, denies: &mut Vec<Applied<'a>>) {
+fn scan<'a>(m: Member<'a>, action: &str, resource: &Str, ctx: &Context, allows: &mut Vec<Applied<'a>>, denies: &mut Vec<Applied<'a>>) {
+    let p = m.policy;
     if p.unknown.is_some() {
         allows.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
         denies.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
         return;
     }
     for s in &p.statements {
-        let t = s.applies(action, resource, ctx);
+        let mut t = s.applies(action, resource, ctx);
         if t == Tri::No {
             continue;
+        }
+        if m.uncertain {
+            t = t.weaken();
         }
         match s.effect {
             Effect::Allow => allows.push(Applied { policy: p, statement: Some(s), applies: t }),
@@ -294,15 +314,16 @@ fn any(v: &[Applied<'_>]) -> Tri {
 pub fn evaluate<'a>(set: &PolicySet<'a>, action: &str, resource: &Str, ctx: &Context) -> Decision<'a> {
     let mut allows = Vec::new();
     let mut denies = Vec::new();
-    for p in &set.identity {
-        scan(p, action, resource, ctx, &mut allows, &mut denies);
+    for m in &set.identity {
+        scan(*m, action, resource, ctx, &mut allows, &mut denies);
     }
     let boundary = set.boundary.map(|b| match b {
         None => Tri::Maybe,
-        Some(p) => {
+        Some(m) => {
             let mut a = Vec::new();
-            scan(p, action, resource, ctx, &mut a, &mut denies);
-            any(&a)
+            scan(m, action, resource, ctx, &mut a, &mut denies);
+            // A boundary held only possibly limits only possibly.
+            if m.uncertain { any(&a).or(Tri::Maybe) } else { any(&a) }
         }
     });
     let scp = if set.scps.is_empty() {
@@ -310,7 +331,7 @@ pub fn evaluate<'a>(set: &PolicySet<'a>, action: &str, resource: &Str, ctx: &Con
     } else {
         let mut a = Vec::new();
         for p in &set.scps {
-            scan(p, action, resource, ctx, &mut a, &mut denies);
+            scan(Member::from(*p), action, resource, ctx, &mut a, &mut denies);
         }
         Some(any(&a))
     };

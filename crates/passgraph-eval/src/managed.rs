@@ -179,3 +179,70 @@ pub fn lookup(arn_or_name: &str) -> Option<&'static BuiltinPolicy> {
         None => p.name == arn_or_name,
     })
 }
+
+/// The built-in policy as a model entity, its document read from `file` (which the caller
+/// registered with the text of [`document_text`]).
+#[must_use]
+pub fn to_managed_policy(p: &BuiltinPolicy, file: passgraph_model::FileId) -> passgraph_model::ManagedPolicy {
+    use passgraph_model::{ManagedPolicy, Origin, PolicyDocument, Str, TextRange};
+    let text = document_text(p);
+    let origin = Origin::new(file, TextRange::new(0, text.len())).with_address(format!("aws-managed:{}", p.name));
+    let document = match passgraph_json::parse(file, &text) {
+        Ok(node) => PolicyDocument::from_node(&node).0,
+        // The table is tested to parse; an error here is a bug, and an unknown document is the
+        // sound way to carry on.
+        Err(_) => PolicyDocument::unknown("built-in document", origin.clone()),
+    };
+    ManagedPolicy {
+        name: Str::lit(p.name),
+        path: Str::lit(p.path),
+        arn: Str::lit(p.arn()),
+        document,
+        uncertain: false,
+        origin,
+    }
+}
+
+/// Adds the built-in documents of the AWS managed policies that the account attaches (as
+/// policies, boundaries or attachments) and does not define itself. `register` records a
+/// built-in document's text as a source file (so positions can be shown) and returns its id.
+/// Returns the names added.
+pub fn add_builtins(account: &mut passgraph_model::Account, register: &mut dyn FnMut(&str, String) -> passgraph_model::FileId) -> Vec<&'static str> {
+    use passgraph_model::account::AttachedPolicy;
+    let mut wanted: Vec<String> = Vec::new();
+    let mut want = |r: &passgraph_model::PolicyRef| {
+        if let Some(a) = r.arn.as_known() {
+            wanted.push(a.to_owned());
+        }
+    };
+    for u in &account.users {
+        u.attached.iter().chain(u.boundary.iter()).for_each(&mut want);
+    }
+    for g in &account.groups {
+        g.attached.iter().for_each(&mut want);
+    }
+    for r in &account.roles {
+        r.attached.iter().chain(r.boundary.iter()).for_each(&mut want);
+    }
+    for a in &account.attachments {
+        if let AttachedPolicy::Managed(r) | AttachedPolicy::Boundary(r) = &a.policy {
+            want(r);
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    let mut added = Vec::new();
+    for arn in wanted {
+        if account.policies.iter().any(|p| p.arn.as_known() == Some(arn.as_str())) {
+            continue;
+        }
+        let Some(b) = lookup(&arn) else { continue };
+        let file = register(&format!("<builtin>/aws-managed-policies/{}.json", b.name), document_text(b));
+        let mut p = to_managed_policy(b, file);
+        // The reference may name another partition; the policy answers to the ARN used.
+        p.arn = passgraph_model::Str::lit(arn);
+        account.policies.push(p);
+        added.push(b.name);
+    }
+    added
+}

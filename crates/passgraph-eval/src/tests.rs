@@ -21,7 +21,7 @@ fn pass_ctx(service: &str) -> Context {
 /// Decides `iam:PassRole` on `role` for `service` under the given identity documents.
 fn check(identity: &[&str], role: &str, service: &str) -> Tri {
     let pols: Vec<CompiledPolicy> = identity.iter().map(|j| doc(j)).collect();
-    let set = PolicySet { identity: pols.iter().collect(), ..PolicySet::default() };
+    let set = PolicySet { identity: pols.iter().map(Member::from).collect(), ..PolicySet::default() };
     evaluate(&set, "iam:PassRole", &Str::lit(role), &pass_ctx(service)).allowed
 }
 
@@ -89,14 +89,14 @@ fn boundary_and_scp_intersect() {
     let scp = doc(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
     let ctx = pass_ctx("ec2.amazonaws.com");
     let role = Str::lit(ROLE);
-    let with_boundary = PolicySet { identity: vec![&allow], boundary: Some(Some(&boundary)), scps: vec![] };
+    let with_boundary = PolicySet { identity: vec![(&allow).into()], boundary: Some(Some((&boundary).into())), scps: vec![] };
     assert_eq!(evaluate(&with_boundary, "iam:PassRole", &role, &ctx).allowed, Tri::No);
-    let missing_boundary = PolicySet { identity: vec![&allow], boundary: Some(None), scps: vec![] };
+    let missing_boundary = PolicySet { identity: vec![(&allow).into()], boundary: Some(None), scps: vec![] };
     assert_eq!(evaluate(&missing_boundary, "iam:PassRole", &role, &ctx).allowed, Tri::Maybe);
-    let with_scp = PolicySet { identity: vec![&allow], boundary: None, scps: vec![&scp] };
+    let with_scp = PolicySet { identity: vec![(&allow).into()], boundary: None, scps: vec![&scp] };
     assert_eq!(evaluate(&with_scp, "iam:PassRole", &role, &ctx).allowed, Tri::Yes);
     let deny_scp = doc(r#"{"Statement":{"Effect":"Deny","Action":"iam:*","Resource":"*"}}"#);
-    let denied = PolicySet { identity: vec![&allow], boundary: None, scps: vec![&scp, &deny_scp] };
+    let denied = PolicySet { identity: vec![(&allow).into()], boundary: None, scps: vec![&scp, &deny_scp] };
     assert_eq!(evaluate(&denied, "iam:PassRole", &role, &ctx).allowed, Tri::No);
 }
 
@@ -107,7 +107,7 @@ fn unknown_document_is_possible() {
         PolicyLabel { kind: PolicyKind::Managed, name: "x".into() },
     )
     .0;
-    let set = PolicySet { identity: vec![&unknown], ..PolicySet::default() };
+    let set = PolicySet { identity: vec![(&unknown).into()], ..PolicySet::default() };
     assert_eq!(evaluate(&set, "iam:PassRole", &Str::lit(ROLE), &pass_ctx("ec2.amazonaws.com")).allowed, Tri::Maybe);
 }
 

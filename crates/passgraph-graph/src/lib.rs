@@ -1,1 +1,208 @@
-//! passgraph-graph
+//! The PassRole graph: who can pass which role to which service, and why.
+//!
+//! [`analyze`] takes an [`Account`] (from any input format; this crate never knows which) and
+//! returns every reachable (principal, role, service) triple with its proof:
+//!
+//! 1. **Index** ([`index`]): resolve group memberships, attachments, managed policies and
+//!    instance profiles by name or ARN; compile every policy once; group principals that hold
+//!    the same policies under one *key*, so that thousands of users are evaluated a few dozen times.
+//! 2. **Pass** ([`pass`]): per key, keep only the statements that can concern `iam:PassRole`,
+//!    find candidate roles by the literal prefix of each resource pattern in the sorted role
+//!    ARNs, and evaluate each candidate once per service its trust policy lets in, with
+//!    `iam:PassedToService` set to that service's value(s). The same machinery finds the roles a
+//!    key may assume (`sts:AssumeRole`), honouring the same-account trust rule.
+//! 3. **Reach** ([`reach`]): iterative breadth-first search over assume-role edges (no recursion,
+//!    terminates on cycles); a principal inherits the findings of every role it reaches, with
+//!    the shortest chain in `via`.
+//!
+//! Work is spread over rayon's pool; results are sorted, so output does not depend on the
+//! thread count or the input order. The petgraph view of the result is [`IamGraph`].
+
+mod graph;
+mod index;
+mod pass;
+mod reach;
+
+use std::sync::Arc;
+
+use passgraph_model::{Account, Diagnostic, Origin, PolicyDocument, Str, Tri};
+
+pub use graph::{Edge, IamGraph, Node, NodeId};
+
+/// Analysis options.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Service control policies of the account's organization, as one level: a request needs
+    /// an Allow from one of them, and any of their Denies applies. Service-linked roles are exempt.
+    pub scps: Vec<PolicyDocument>,
+}
+
+/// A user or a role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PrincipalKind {
+    /// An IAM user.
+    User,
+    /// An IAM role.
+    Role,
+}
+
+impl PrincipalKind {
+    /// `user` or `role`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "user",
+            PrincipalKind::Role => "role",
+        }
+    }
+}
+
+/// A principal of the account (users, then roles, each sorted by ARN).
+#[derive(Clone, Debug)]
+pub struct Principal {
+    /// User or role.
+    pub kind: PrincipalKind,
+    /// Name (without path), maybe symbolic.
+    pub name: Str,
+    /// ARN, maybe symbolic.
+    pub arn: Str,
+    /// Where it is defined.
+    pub origin: Origin,
+    /// Exists only possibly.
+    pub uncertain: bool,
+}
+
+/// One step of a proof: a statement (or a whole unknown policy) and how surely it applies.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Proof {
+    /// The policy: a managed policy ARN, or `user/alice/inline/deploy`.
+    pub policy: String,
+    /// The statement: its `Sid`, or `#<index>`; empty for an unknown document.
+    pub statement: String,
+    /// How surely it applies.
+    pub applies: Tri,
+    /// Where it is.
+    pub origin: Origin,
+}
+
+/// Why a PassRole grant holds, shared by every finding that rests on it.
+#[derive(Clone, Debug)]
+pub struct PassProof {
+    /// How surely the holder may pass the role to the service.
+    pub certainty: Tri,
+    /// The identity statements that allow `iam:PassRole`.
+    pub grants: Vec<Proof>,
+    /// Statements that deny it under a condition not known offline ("allowed unless ...").
+    pub denies: Vec<Proof>,
+    /// The trust statements that let the service assume the role.
+    pub trust: Vec<Proof>,
+    /// The `iam:PassedToService` value(s) that were allowed.
+    pub passed_to_service: Vec<String>,
+    /// What the permissions boundary says, when there is one.
+    pub boundary: Option<Tri>,
+    /// Why the finding is only possible (empty when definite).
+    pub reasons: Vec<String>,
+}
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The role's own permissions are narrow.
+    Low,
+    /// The role has write permissions beyond its own service.
+    Medium,
+    /// The role can pass or assume roles, or may be admin-equivalent.
+    High,
+    /// The role is admin-equivalent: passing it is a full privilege escalation.
+    Critical,
+}
+
+impl Severity {
+    /// `low`, `medium`, `high` or `critical`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// One (principal, role, service) triple.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Index into [`Analysis::principals`].
+    pub principal: usize,
+    /// Index into [`Analysis::principals`] (a role).
+    pub role: usize,
+    /// The service principal that will assume the role.
+    pub service: String,
+    /// `Yes` (definite) or `Maybe` (possible).
+    pub certainty: Tri,
+    /// The roles assumed on the way, in order (indices into principals); empty when direct.
+    pub via: Vec<usize>,
+    /// The principal whose policies grant the PassRole (the last of `via`, or `principal`).
+    pub holder: usize,
+    /// The proof of the grant.
+    pub proof: Arc<PassProof>,
+    /// Whether the holder can also call an action that hands the role to the service.
+    pub exploitable: Tri,
+    /// The launch actions the holder may call.
+    pub launch_actions: Vec<String>,
+    /// Whether the role is admin-equivalent.
+    pub role_admin: Tri,
+    /// Severity.
+    pub severity: Severity,
+    /// Indices into `Account::role_uses` of resources that hand this role to this service.
+    pub in_use_by: Vec<usize>,
+}
+
+/// An assume-role edge.
+#[derive(Clone, Debug)]
+pub struct AssumeEdge {
+    /// The principal that assumes.
+    pub from: usize,
+    /// The role assumed.
+    pub to: usize,
+    /// How surely.
+    pub certainty: Tri,
+    /// The trust statements that allow it.
+    pub trust: Vec<Proof>,
+    /// The identity statements that allow `sts:AssumeRole` (empty when the trust names the
+    /// principal itself and no identity grant is needed).
+    pub grants: Vec<Proof>,
+}
+
+/// The result of an analysis.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// Users, then roles, each sorted by ARN.
+    pub principals: Vec<Principal>,
+    /// Findings, sorted by principal, role, service.
+    pub findings: Vec<Finding>,
+    /// Assume-role edges, sorted.
+    pub assume_edges: Vec<AssumeEdge>,
+    /// Diagnostics raised while resolving the account (unknown policies, unresolved references).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The graph view.
+    pub graph: IamGraph,
+}
+
+/// Runs the whole analysis.
+#[must_use]
+pub fn analyze(account: &Account, options: &Options) -> Analysis {
+    let idx = index::Index::build(account, options);
+    let direct = pass::run(&idx);
+    let assume_edges = pass::assume_edges(&idx);
+    let findings = reach::close(&idx, &direct, &assume_edges);
+    let graph = graph::build(&idx, &findings, &assume_edges);
+    let mut diagnostics = idx.diagnostics.clone();
+    diagnostics.sort();
+    diagnostics.dedup();
+    Analysis { principals: idx.principals.clone(), findings, assume_edges, diagnostics, graph }
+}
+
+#[cfg(test)]
+mod tests;

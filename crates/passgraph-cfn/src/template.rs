@@ -1,0 +1,239 @@
+//! The sections of a template that resolution needs: parameters, mappings, conditions and
+//! resources (with their logical ids), read from the raw document tree.
+
+use std::collections::HashMap;
+
+use passgraph_model::{Code, Diagnostic, Node, NodeKind, Origin, TextRange};
+
+/// The SAM transform.
+pub(crate) const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+
+/// One resource of the template.
+#[derive(Clone, Debug)]
+pub(crate) struct Resource {
+    /// Logical id.
+    pub(crate) id: String,
+    /// `Type`.
+    pub(crate) ty: String,
+    /// `Properties` (merged with SAM `Globals` for serverless resources); `None` when absent.
+    pub(crate) props: Option<Node>,
+    /// `Condition`, when given.
+    pub(crate) condition: Option<(String, Origin)>,
+    /// From the logical id to the end of the definition.
+    pub(crate) origin: Origin,
+    /// For a role that SAM generates, the index of the resource it is generated for.
+    pub(crate) generated_for: Option<usize>,
+}
+
+/// A template, split into the sections resolution needs.
+#[derive(Debug, Default)]
+pub(crate) struct Template {
+    /// Parameter declarations by name.
+    pub(crate) params: HashMap<String, Node>,
+    /// `Mappings`.
+    pub(crate) mappings: Option<Node>,
+    /// `Conditions` by name.
+    pub(crate) conditions: HashMap<String, Node>,
+    /// Resources in source order.
+    pub(crate) resources: Vec<Resource>,
+    /// Logical id → index in `resources`.
+    pub(crate) index: HashMap<String, usize>,
+    /// The SAM transform is declared.
+    pub(crate) sam: bool,
+}
+
+impl Template {
+    /// Reads the sections of a template root; what does not fit becomes a diagnostic.
+    pub(crate) fn read(root: &Node, diags: &mut Vec<Diagnostic>) -> Template {
+        let mut t = Template::default();
+        let transforms = transforms(root);
+        t.sam = transforms.iter().any(|(name, _)| name == SAM_TRANSFORM);
+        for (name, origin) in &transforms {
+            if name != SAM_TRANSFORM && name != "AWS::LanguageExtensions" {
+                diags.push(Diagnostic::warning(
+                    Code::Unsupported,
+                    format!("transform {name} is not run; what it would add to the template is missing"),
+                    Some(origin.clone()),
+                ));
+            }
+        }
+        let section = |name: &str, diags: &mut Vec<Diagnostic>| -> Option<Node> {
+            let node = root.get(name)?;
+            match node.kind {
+                NodeKind::Object(_) => Some(node.clone()),
+                NodeKind::Null => None,
+                _ => {
+                    diags.push(Diagnostic::warning(
+                        Code::Shape,
+                        format!("{name} must be a mapping, found {}", node.kind_name()),
+                        Some(node.origin.clone()),
+                    ));
+                    None
+                }
+            }
+        };
+        if let Some(p) = section("Parameters", diags) {
+            for (k, _, v) in p.entries() {
+                t.params.insert(k.to_string(), v.clone());
+            }
+        }
+        t.mappings = section("Mappings", diags);
+        if let Some(c) = section("Conditions", diags) {
+            for (k, _, v) in c.entries() {
+                t.conditions.insert(k.to_string(), v.clone());
+            }
+        }
+        let globals = section("Globals", diags);
+        let Some(resources) = section("Resources", diags) else {
+            return t;
+        };
+        for (k, ko, v) in resources.entries() {
+            let id = k.to_string();
+            let origin = Origin::new(ko.file, TextRange { start: ko.range.start, end: v.origin.range.end.max(ko.range.end) });
+            if id.starts_with("Fn::ForEach") {
+                diags.push(Diagnostic::warning(
+                    Code::Unsupported,
+                    "Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes are missing",
+                    Some(origin),
+                ));
+                continue;
+            }
+            if !matches!(v.kind, NodeKind::Object(_)) {
+                diags.push(Diagnostic::warning(
+                    Code::Shape,
+                    format!("resource {id} must be a mapping, found {}", v.kind_name()),
+                    Some(v.origin.clone()),
+                ));
+                continue;
+            }
+            let Some(ty) = v.get("Type").and_then(Node::as_known_str) else {
+                diags.push(Diagnostic::warning(Code::Shape, format!("resource {id} has no Type"), Some(origin)));
+                continue;
+            };
+            let mut props = match v.get("Properties") {
+                Some(p @ Node { kind: NodeKind::Object(_), .. }) => Some(p.clone()),
+                Some(Node { kind: NodeKind::Null, .. }) | None => None,
+                Some(p) => {
+                    diags.push(Diagnostic::warning(
+                        Code::Shape,
+                        format!("Properties of {id} must be a mapping, found {}", p.kind_name()),
+                        Some(p.origin.clone()),
+                    ));
+                    None
+                }
+            };
+            if let Some(kind) = ty.strip_prefix("AWS::Serverless::") {
+                if let Some(g) = globals.as_ref().and_then(|g| g.get(kind)) {
+                    props = Some(with_globals(props, g, &origin));
+                }
+            }
+            let condition = v.get("Condition").and_then(|c| c.as_known_str().map(|s| (s.to_owned(), c.origin.clone())));
+            let resource = Resource { id: id.clone(), ty: ty.to_owned(), props, condition, origin, generated_for: None };
+            // A logical id written twice (reported by `check_duplicates`): the last one wins.
+            if let Some(slot) = t.index.get(&id).and_then(|&i| t.resources.get_mut(i)) {
+                *slot = resource;
+            } else {
+                t.index.insert(id, t.resources.len());
+                t.resources.push(resource);
+            }
+        }
+        t.add_sam_roles();
+        t
+    }
+
+    /// Adds the roles SAM generates for serverless functions and state machines without `Role`,
+    /// under the logical id SAM gives them (`<Id>Role`), unless the template defines that id.
+    fn add_sam_roles(&mut self) {
+        if !self.sam {
+            return;
+        }
+        let n = self.resources.len();
+        for i in 0..n {
+            let Some(r) = self.resources.get(i) else { continue };
+            if !matches!(r.ty.as_str(), "AWS::Serverless::Function" | "AWS::Serverless::StateMachine") {
+                continue;
+            }
+            if r.props.as_ref().and_then(|p| p.get("Role")).is_some() {
+                continue;
+            }
+            let id = format!("{}Role", r.id);
+            if self.index.contains_key(&id) {
+                continue;
+            }
+            let generated = Resource {
+                id: id.clone(),
+                ty: "AWS::IAM::Role".to_owned(),
+                props: None,
+                condition: r.condition.clone(),
+                origin: r.origin.clone(),
+                generated_for: Some(i),
+            };
+            self.index.insert(id, self.resources.len());
+            self.resources.push(generated);
+        }
+    }
+
+    /// The resource with a logical id.
+    pub(crate) fn resource(&self, id: &str) -> Option<&Resource> {
+        self.index.get(id).and_then(|&i| self.resources.get(i))
+    }
+}
+
+/// The transforms a template declares (a string or a list), with their positions.
+fn transforms(root: &Node) -> Vec<(String, Origin)> {
+    let Some(t) = root.get("Transform") else {
+        return Vec::new();
+    };
+    let items: Vec<&Node> = match &t.kind {
+        NodeKind::Array(items) => items.iter().collect(),
+        _ => vec![t],
+    };
+    items
+        .into_iter()
+        .map(|n| match n.as_known_str() {
+            Some(s) => (s.to_owned(), n.origin.clone()),
+            // `Transform: {Name: AWS::Include, ...}` and the like.
+            None => (n.get("Name").and_then(Node::as_known_str).unwrap_or("a macro").to_owned(), n.origin.clone()),
+        })
+        .collect()
+}
+
+/// SAM `Globals`: properties a serverless resource does not set are taken from the section.
+fn with_globals(props: Option<Node>, globals: &Node, origin: &Origin) -> Node {
+    let mut node = props.unwrap_or_else(|| Node::new(NodeKind::Object(Vec::new()), origin.clone()));
+    if let NodeKind::Object(entries) = &mut node.kind {
+        for (k, ko, v) in globals.entries() {
+            if !entries.iter().any(|(e, _, _)| e == k) {
+                entries.push((k.clone(), ko.clone(), v.clone()));
+            }
+        }
+    }
+    node
+}
+
+/// Warns about keys written twice in one mapping (CloudFormation rejects such templates; most
+/// readers keep the last). Walks iteratively: the tree may be deep.
+pub(crate) fn check_duplicates(root: &Node, diags: &mut Vec<Diagnostic>) {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::Object(entries) => {
+                if entries.len() > 1 {
+                    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+                    for (k, ko, _) in entries {
+                        if !seen.insert(k) {
+                            diags.push(Diagnostic::warning(
+                                Code::Duplicate,
+                                format!("key {k} is written twice in one mapping; the last one wins"),
+                                Some(ko.clone()),
+                            ));
+                        }
+                    }
+                }
+                stack.extend(entries.iter().map(|(_, _, v)| v));
+            }
+            NodeKind::Array(items) | NodeKind::Choice(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,634 @@
+//! Resolving the account: relations by name or ARN, policies compiled once, principals grouped
+//! by the policies they hold.
+
+use std::collections::{BTreeMap, HashMap};
+
+use passgraph_eval::{CompiledPolicy, Context, CtxValue, Member, PolicyKind, PolicyLabel, PolicySet};
+use passgraph_model::account::{AttachedPolicy, PrincipalTarget, RoleTarget};
+use passgraph_model::diag::Code;
+use passgraph_model::policy::PrincipalKind as PKind;
+use passgraph_model::{Account, Diagnostic, Effect, Glob, InlinePolicy, Origin, PolicyRef, Str, Tri};
+
+use crate::{Options, Principal, PrincipalKind, Proof};
+
+/// Resolves a name or ARN to entities: exact matches first, then possible matches when holes
+/// are involved.
+pub(crate) struct Resolver {
+    exact: HashMap<Str, Vec<usize>>,
+    lower_names: HashMap<String, Vec<usize>>,
+    symbolic: Vec<(usize, Str, Str)>,
+    all: Vec<(usize, Str, Str)>,
+}
+
+impl Resolver {
+    pub(crate) fn new<'a>(items: impl Iterator<Item = (usize, &'a Str, &'a Str)>) -> Resolver {
+        let mut r = Resolver { exact: HashMap::new(), lower_names: HashMap::new(), symbolic: Vec::new(), all: Vec::new() };
+        for (i, name, arn) in items {
+            r.exact.entry(name.clone()).or_default().push(i);
+            if arn != name {
+                r.exact.entry(arn.clone()).or_default().push(i);
+            }
+            if let Some(n) = name.as_known() {
+                r.lower_names.entry(n.to_ascii_lowercase()).or_default().push(i);
+            }
+            if !name.is_known() || !arn.is_known() {
+                r.symbolic.push((i, name.clone(), arn.clone()));
+            }
+            r.all.push((i, name.clone(), arn.clone()));
+        }
+        r
+    }
+
+    /// The entities `key` names, each with how surely.
+    pub(crate) fn resolve(&self, key: &Str) -> Vec<(usize, Tri)> {
+        if let Some(v) = self.exact.get(key) {
+            return dedup(v.iter().map(|i| (*i, Tri::Yes)).collect());
+        }
+        if let Some(k) = key.as_known() {
+            // IAM names are unique case-insensitively; a reference that differs only by case
+            // names the same entity.
+            if let Some(v) = self.lower_names.get(&k.to_ascii_lowercase()) {
+                return dedup(v.iter().map(|i| (*i, Tri::Yes)).collect());
+            }
+        }
+        let pool = if key.is_known() { &self.symbolic } else { &self.all };
+        let g = Glob::exact(key, false);
+        let mut out = Vec::new();
+        for (i, name, arn) in pool {
+            let t = g.matches(name).or(g.matches(arn)).or(Glob::exact(name, false).matches(key)).or(Glob::exact(arn, false).matches(key));
+            if t.possible() {
+                out.push((*i, Tri::Maybe));
+            }
+        }
+        dedup(out)
+    }
+}
+
+fn dedup(mut v: Vec<(usize, Tri)>) -> Vec<(usize, Tri)> {
+    v.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    v.dedup_by_key(|x| x.0);
+    v
+}
+
+/// A policy held by a principal, by index into [`Index::policies`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Held {
+    pub(crate) policy: usize,
+    pub(crate) uncertain: bool,
+}
+
+/// What a principal holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Holding {
+    pub(crate) identity: Vec<Held>,
+    /// `Some(None)`: a boundary is set but its document is missing.
+    pub(crate) boundary: Option<Option<Held>>,
+}
+
+/// A group of principals that hold the same policies and so share every evaluation.
+#[derive(Clone, Debug)]
+pub(crate) struct Key {
+    pub(crate) holding: Holding,
+    pub(crate) members: Vec<usize>,
+}
+
+/// A service a role's trust policy lets in.
+#[derive(Clone, Debug)]
+pub(crate) struct TrustedService {
+    pub(crate) service: String,
+    pub(crate) certainty: Tri,
+    pub(crate) proofs: Vec<Proof>,
+}
+
+/// How a trust statement names AWS principals.
+#[derive(Clone, Debug)]
+pub(crate) enum TrustTarget {
+    /// A specific principal of the account.
+    Principal(usize, Tri),
+    /// The account (root ARN or id): an identity grant is needed too.
+    Account(Tri),
+    /// Everyone (`*`).
+    Everyone,
+}
+
+/// A trust statement that lets AWS principals assume a role.
+#[derive(Clone, Debug)]
+pub(crate) struct TrustGrant {
+    pub(crate) statement: usize,
+    pub(crate) targets: Vec<TrustTarget>,
+}
+
+pub(crate) struct Index<'a> {
+    pub(crate) account: &'a Account,
+    pub(crate) principals: Vec<Principal>,
+    pub(crate) n_users: usize,
+    /// Source entity per principal (index into `account.users` or `account.roles`).
+    pub(crate) source: Vec<usize>,
+    pub(crate) policies: Vec<CompiledPolicy>,
+    pub(crate) keys: Vec<Key>,
+    pub(crate) key_of: Vec<usize>,
+    pub(crate) scps: Vec<usize>,
+    /// Roles (principal indices) whose ARN is known, sorted by ARN.
+    pub(crate) roles_known: Vec<(String, usize)>,
+    /// Roles whose ARN has holes.
+    pub(crate) roles_symbolic: Vec<usize>,
+    /// Trust policy per principal (roles only).
+    pub(crate) trust: Vec<Option<usize>>,
+    pub(crate) trusted_services: Vec<Vec<TrustedService>>,
+    pub(crate) trust_grants: Vec<Vec<TrustGrant>>,
+    /// Per role principal: is it in some instance profile?
+    pub(crate) in_profile: Vec<Tri>,
+    /// Per role principal: role uses (index into account.role_uses) with the service.
+    pub(crate) uses: Vec<Vec<(usize, String)>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) account_id: Option<String>,
+}
+
+fn compile(policies: &mut Vec<CompiledPolicy>, doc: &passgraph_model::PolicyDocument, l: PolicyLabel, diags: &mut Vec<Diagnostic>) -> usize {
+    let (c, d) = CompiledPolicy::compile(doc, l);
+    diags.extend(d);
+    policies.push(c);
+    policies.len() - 1
+}
+
+fn label(kind: PolicyKind, name: String) -> PolicyLabel {
+    PolicyLabel { kind, name }
+}
+
+impl<'a> Index<'a> {
+    #[allow(clippy::too_many_lines)]
+    pub(crate) fn build(account: &'a Account, options: &Options) -> Index<'a> {
+        let mut diagnostics = Vec::new();
+        let mut policies: Vec<CompiledPolicy> = Vec::new();
+
+        // Principals: users then roles, each sorted by ARN text, then name.
+        let mut users: Vec<usize> = (0..account.users.len()).collect();
+        users.sort_by_cached_key(|&i| (account.users[i].arn.to_string(), account.users[i].name.to_string(), i));
+        let mut roles: Vec<usize> = (0..account.roles.len()).collect();
+        roles.sort_by_cached_key(|&i| (account.roles[i].arn.to_string(), account.roles[i].name.to_string(), i));
+        let mut principals = Vec::new();
+        let mut source = Vec::new();
+        for &u in &users {
+            let x = &account.users[u];
+            principals.push(Principal { kind: PrincipalKind::User, name: x.name.clone(), arn: x.arn.clone(), origin: x.origin.clone(), uncertain: x.uncertain });
+            source.push(u);
+        }
+        let n_users = principals.len();
+        for &r in &roles {
+            let x = &account.roles[r];
+            principals.push(Principal { kind: PrincipalKind::Role, name: x.name.clone(), arn: x.arn.clone(), origin: x.origin.clone(), uncertain: x.uncertain });
+            source.push(r);
+        }
+
+        // Managed policies, compiled once.
+        let mut managed_ids = Vec::new();
+        for p in &account.policies {
+            managed_ids.push(compile(&mut policies, &p.document, label(PolicyKind::Managed, p.arn.to_string()), &mut diagnostics));
+        }
+        let managed = Resolver::new(account.policies.iter().enumerate().map(|(i, p)| (i, &p.arn, &p.arn)));
+        let mut missing: BTreeMap<String, usize> = BTreeMap::new();
+        let mut managed_ref = |r: &PolicyRef, diags: &mut Vec<Diagnostic>, policies: &mut Vec<CompiledPolicy>| -> Vec<Held> {
+            let found = managed.resolve(&r.arn);
+            if found.is_empty() {
+                let key = r.arn.to_string();
+                let id = *missing.entry(key.clone()).or_insert_with(|| {
+                    diags.push(Diagnostic::warning(
+                        Code::UnknownPolicy,
+                        format!("the document of managed policy {key} is not available; what it grants is possible (load it with --aws-managed-policies or include it in the inputs)"),
+                        Some(r.origin.clone()),
+                    ));
+                    let doc = passgraph_model::PolicyDocument::unknown(format!("managed policy {key}"), r.origin.clone());
+                    policies.push(CompiledPolicy::compile(&doc, label(PolicyKind::Managed, key.clone())).0);
+                    policies.len() - 1
+                });
+                return vec![Held { policy: id, uncertain: false }];
+            }
+            let several = found.len() > 1;
+            found.into_iter().map(|(i, t)| Held { policy: managed_ids[i], uncertain: t != Tri::Yes || several }).collect()
+        };
+
+        // Groups.
+        let group_res = Resolver::new(account.groups.iter().enumerate().map(|(i, g)| (i, &g.name, &g.arn)));
+        let mut group_held: Vec<Vec<Held>> = vec![Vec::new(); account.groups.len()];
+        for (gi, g) in account.groups.iter().enumerate() {
+            for p in &g.inline {
+                let id = compile(&mut policies, &p.document, label(PolicyKind::Inline, format!("group/{}/inline/{}", g.name, p.name)), &mut diagnostics);
+                group_held[gi].push(Held { policy: id, uncertain: false });
+            }
+            for r in &g.attached {
+                let h = managed_ref(r, &mut diagnostics, &mut policies);
+                group_held[gi].extend(h);
+            }
+        }
+
+        let user_res = Resolver::new(users.iter().enumerate().map(|(pi, &u)| (pi, &account.users[u].name, &account.users[u].arn)));
+        let role_res = Resolver::new(roles.iter().enumerate().map(|(k, &r)| (n_users + k, &account.roles[r].name, &account.roles[r].arn)));
+
+        let mut holdings: Vec<Holding> = vec![Holding::default(); principals.len()];
+        let mut memberships: Vec<Vec<(usize, bool)>> = vec![Vec::new(); principals.len()];
+        let unresolved = |what: &str, key: &Str, origin: &Origin, diags: &mut Vec<Diagnostic>| {
+            diags.push(Diagnostic::warning(Code::UnresolvedReference, format!("{what} {key} is not defined by the inputs"), Some(origin.clone())));
+        };
+
+        // Per-principal inline and attached policies and boundaries.
+        let inline = |owner: String, p: &InlinePolicy, diags: &mut Vec<Diagnostic>, policies: &mut Vec<CompiledPolicy>| {
+            compile(policies, &p.document, label(PolicyKind::Inline, format!("{owner}/inline/{}", p.name)), diags)
+        };
+        for pi in 0..principals.len() {
+            let (kind, src) = (principals[pi].kind, source[pi]);
+            let (inl, att, bnd, owner) = match kind {
+                PrincipalKind::User => {
+                    let u = &account.users[src];
+                    for g in &u.groups {
+                        let found = group_res.resolve(g);
+                        if found.is_empty() {
+                            unresolved("group", g, &u.origin, &mut diagnostics);
+                        }
+                        memberships[pi].extend(found.into_iter().map(|(gi, t)| (gi, t != Tri::Yes)));
+                    }
+                    (&u.inline, &u.attached, &u.boundary, format!("user/{}", u.name))
+                }
+                PrincipalKind::Role => {
+                    let r = &account.roles[src];
+                    (&r.inline, &r.attached, &r.boundary, format!("role/{}", r.name))
+                }
+            };
+            for p in inl {
+                let id = inline(owner.clone(), p, &mut diagnostics, &mut policies);
+                holdings[pi].identity.push(Held { policy: id, uncertain: false });
+            }
+            for r in att {
+                let h = managed_ref(r, &mut diagnostics, &mut policies);
+                holdings[pi].identity.extend(h);
+            }
+            if let Some(b) = bnd {
+                let h = managed_ref(b, &mut diagnostics, &mut policies);
+                holdings[pi].boundary = Some(h.first().copied().map(|x| Held { uncertain: x.uncertain || h.len() > 1, ..x }));
+            }
+        }
+
+        // Memberships and attachments declared apart.
+        for m in &account.memberships {
+            let us = user_res.resolve(&m.user);
+            let gs = group_res.resolve(&m.group);
+            if us.is_empty() {
+                unresolved("user", &m.user, &m.origin, &mut diagnostics);
+            }
+            if gs.is_empty() {
+                unresolved("group", &m.group, &m.origin, &mut diagnostics);
+            }
+            for &(u, tu) in &us {
+                for &(g, tg) in &gs {
+                    memberships[u].push((g, m.uncertain || tu != Tri::Yes || tg != Tri::Yes));
+                }
+            }
+        }
+        for a in &account.attachments {
+            let targets: Vec<(Target, Tri)> = match &a.target {
+                PrincipalTarget::User(k) => user_res.resolve(k).into_iter().map(|(i, t)| (Target::Principal(i), t)).collect(),
+                PrincipalTarget::Role(k) => role_res.resolve(k).into_iter().map(|(i, t)| (Target::Principal(i), t)).collect(),
+                PrincipalTarget::Group(k) => group_res.resolve(k).into_iter().map(|(i, t)| (Target::Group(i), t)).collect(),
+            };
+            if targets.is_empty() {
+                let (what, k) = match &a.target {
+                    PrincipalTarget::User(k) => ("user", k),
+                    PrincipalTarget::Role(k) => ("role", k),
+                    PrincipalTarget::Group(k) => ("group", k),
+                };
+                unresolved(what, k, &a.origin, &mut diagnostics);
+                continue;
+            }
+            let held: Vec<Held> = match &a.policy {
+                AttachedPolicy::Managed(r) | AttachedPolicy::Boundary(r) => managed_ref(r, &mut diagnostics, &mut policies),
+                AttachedPolicy::Inline(p) => {
+                    let owner = match &a.target {
+                        PrincipalTarget::User(k) => format!("user/{k}"),
+                        PrincipalTarget::Role(k) => format!("role/{k}"),
+                        PrincipalTarget::Group(k) => format!("group/{k}"),
+                    };
+                    vec![Held { policy: inline(owner, p, &mut diagnostics, &mut policies), uncertain: false }]
+                }
+            };
+            let several = targets.len() > 1;
+            for (t, tri) in targets {
+                let unc = a.uncertain || tri != Tri::Yes || several;
+                for h in &held {
+                    let h = Held { uncertain: h.uncertain || unc, ..*h };
+                    match (t, &a.policy) {
+                        (Target::Principal(p), AttachedPolicy::Boundary(_)) => holdings[p].boundary = Some(Some(h)),
+                        (Target::Principal(p), _) => holdings[p].identity.push(h),
+                        (Target::Group(g), _) => group_held[g].push(h),
+                    }
+                }
+            }
+        }
+        for pi in 0..n_users {
+            for &(g, unc) in &memberships[pi] {
+                let gu = account.groups[g].uncertain;
+                for h in &group_held[g] {
+                    holdings[pi].identity.push(Held { uncertain: h.uncertain || unc || gu, ..*h });
+                }
+            }
+        }
+        for h in &mut holdings {
+            h.identity.sort();
+            h.identity.dedup();
+            // A policy held both surely and possibly is held surely.
+            let sure: Vec<usize> = h.identity.iter().filter(|x| !x.uncertain).map(|x| x.policy).collect();
+            h.identity.retain(|x| !x.uncertain || !sure.contains(&x.policy));
+        }
+
+        // SCPs.
+        let scps: Vec<usize> = options
+            .scps
+            .iter()
+            .enumerate()
+            .map(|(i, d)| compile(&mut policies, d, label(PolicyKind::Scp, format!("scp/{i}")), &mut diagnostics))
+            .collect();
+
+        // Keys: principals that hold the same policies share evaluations, unless a policy
+        // depends on who the principal is.
+        let mut key_map: HashMap<(Holding, PrincipalKind, Option<usize>), usize> = HashMap::new();
+        let mut keys: Vec<Key> = Vec::new();
+        let mut key_of = vec![0; principals.len()];
+        for pi in 0..principals.len() {
+            let h = &holdings[pi];
+            let sensitive = h.identity.iter().chain(h.boundary.iter().flatten()).any(|x| policies[x.policy].principal_sensitive())
+                || scps.iter().any(|&s| policies[s].principal_sensitive());
+            // Service-linked roles are exempt from SCPs, so they cannot share with others.
+            let slr = principals[pi].kind == PrincipalKind::Role && principals[pi].arn.to_string().contains(":role/aws-service-role/");
+            let k = (h.clone(), principals[pi].kind, if sensitive || slr { Some(pi) } else { None });
+            let id = *key_map.entry(k).or_insert_with(|| {
+                keys.push(Key { holding: h.clone(), members: Vec::new() });
+                keys.len() - 1
+            });
+            keys[id].members.push(pi);
+            key_of[pi] = id;
+        }
+
+        // Roles sorted by ARN for range scans.
+        let mut roles_known = Vec::new();
+        let mut roles_symbolic = Vec::new();
+        for pi in n_users..principals.len() {
+            match principals[pi].arn.as_known() {
+                Some(a) => roles_known.push((a.to_owned(), pi)),
+                None => roles_symbolic.push(pi),
+            }
+        }
+        roles_known.sort();
+
+        let account_id = account.account_id.clone();
+        let mut idx = Index {
+            account,
+            principals,
+            n_users,
+            source,
+            policies,
+            keys,
+            key_of,
+            scps,
+            roles_known,
+            roles_symbolic,
+            trust: Vec::new(),
+            trusted_services: Vec::new(),
+            trust_grants: Vec::new(),
+            in_profile: Vec::new(),
+            uses: Vec::new(),
+            diagnostics,
+            account_id,
+        };
+        idx.build_trust();
+        idx.build_profiles_and_uses(&role_res);
+        idx.diagnostics.sort();
+        idx.diagnostics.dedup();
+        idx
+    }
+
+    fn build_trust(&mut self) {
+        let n = self.principals.len();
+        self.trust = vec![None; n];
+        self.trusted_services = vec![Vec::new(); n];
+        self.trust_grants = vec![Vec::new(); n];
+        let by_arn = Resolver::new(self.principals.iter().enumerate().map(|(i, p)| (i, &p.arn, &p.arn)));
+        let mut ctx = Context::new();
+        match &self.account_id {
+            Some(a) => ctx.set_str("aws:SourceAccount", a),
+            None => ctx.set("aws:SourceAccount", CtxValue::Unknown),
+        };
+        for pi in self.n_users..n {
+            let role = &self.account.roles[self.source[pi]];
+            let (c, d) = CompiledPolicy::compile(&role.trust, label(PolicyKind::Trust, format!("role/{}/trust", role.name)));
+            self.diagnostics.extend(d);
+            if c.unknown.is_some() {
+                self.diagnostics.push(Diagnostic::warning(
+                    Code::UnknownPolicy,
+                    format!("the trust policy of role {} is not known; the services it trusts cannot be listed", role.name),
+                    Some(role.origin.clone()),
+                ));
+            }
+            // Services.
+            let mut services: BTreeMap<String, (Tri, Tri, Vec<Proof>)> = BTreeMap::new();
+            for s in &c.statements {
+                let Some(p) = &s.source.principals else { continue };
+                if p.not {
+                    continue;
+                }
+                let base = s.action_match("sts:AssumeRole").and(s.conditions_hold(&ctx));
+                let base = if s.source.uncertain { base.weaken() } else { base };
+                if base == Tri::No {
+                    continue;
+                }
+                let proof = Proof { policy: c.label.name.clone(), statement: s.sid.clone(), applies: base, origin: s.origin.clone() };
+                for (kind, value) in &p.entries {
+                    if *kind != PKind::Service {
+                        continue;
+                    }
+                    let (name, t) = match value.as_known() {
+                        Some(v) => (v.to_owned(), base),
+                        None => (value.to_string(), base.weaken()),
+                    };
+                    let e = services.entry(name).or_insert((Tri::No, Tri::No, Vec::new()));
+                    match s.effect {
+                        Effect::Allow => {
+                            e.0 = e.0.or(t);
+                            e.2.push(Proof { applies: t, ..proof.clone() });
+                        }
+                        Effect::Deny => e.1 = e.1.or(t),
+                        Effect::Unknown => {
+                            e.0 = e.0.or(t.weaken());
+                            e.1 = e.1.or(t.weaken());
+                            e.2.push(Proof { applies: t.weaken(), ..proof.clone() });
+                        }
+                    }
+                }
+                if p.everyone && s.effect != Effect::Deny {
+                    self.diagnostics.push(Diagnostic::warning(
+                        Code::EveryoneTrust,
+                        format!("role {} trusts every principal (\"*\"); anyone who meets its conditions can assume it", role.name),
+                        Some(s.origin.clone()),
+                    ));
+                }
+            }
+            let role_uncertain = role.uncertain;
+            self.trusted_services[pi] = services
+                .into_iter()
+                .filter_map(|(service, (allow, deny, proofs))| {
+                    let mut t = allow.and(deny.not());
+                    if role_uncertain {
+                        t = t.weaken();
+                    }
+                    (t != Tri::No).then_some(TrustedService { service, certainty: t, proofs })
+                })
+                .collect();
+            // AWS principals.
+            let mut grants = Vec::new();
+            for (si, s) in c.statements.iter().enumerate() {
+                if s.effect == Effect::Deny {
+                    continue;
+                }
+                let Some(p) = &s.source.principals else { continue };
+                if p.not {
+                    continue;
+                }
+                let mut targets = Vec::new();
+                if p.everyone {
+                    targets.push(TrustTarget::Everyone);
+                }
+                for (kind, value) in &p.entries {
+                    if *kind != PKind::Aws || value.as_known() == Some("*") {
+                        continue;
+                    }
+                    if let Some(t) = self.account_target(value) {
+                        targets.push(TrustTarget::Account(t));
+                        continue;
+                    }
+                    for (i, t) in by_arn.resolve(value) {
+                        targets.push(TrustTarget::Principal(i, t));
+                    }
+                }
+                if !targets.is_empty() {
+                    grants.push(TrustGrant { statement: si, targets });
+                }
+            }
+            self.trust_grants[pi] = grants;
+            self.policies.push(c);
+            self.trust[pi] = Some(self.policies.len() - 1);
+        }
+    }
+
+    /// When `value` names an account (id or root ARN), how surely it is this account.
+    fn account_target(&self, value: &Str) -> Option<Tri> {
+        let text = value.to_string();
+        let account_part: Str = if value.as_known().is_some_and(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())) {
+            value.clone()
+        } else if text.ends_with(":root") && text.starts_with("arn:") {
+            let segs = value.split(":");
+            segs.get(4).cloned().unwrap_or_default()
+        } else {
+            return None;
+        };
+        Some(match (account_part.as_known(), &self.account_id) {
+            (Some(a), Some(ours)) => Tri::from_bool(a == ours),
+            (None, _) if account_part.holes().all(|h| h == passgraph_model::value::ACCOUNT_HOLE) => Tri::Yes,
+            _ => Tri::Maybe,
+        })
+    }
+
+    fn build_profiles_and_uses(&mut self, role_res: &Resolver) {
+        let n = self.principals.len();
+        self.in_profile = vec![Tri::No; n];
+        self.uses = vec![Vec::new(); n];
+        let profile_res = Resolver::new(self.account.instance_profiles.iter().enumerate().map(|(i, p)| (i, &p.name, &p.arn)));
+        let mut profile_roles: Vec<Vec<(usize, Tri)>> = Vec::new();
+        for p in &self.account.instance_profiles {
+            let mut rs = Vec::new();
+            for r in &p.roles {
+                let found = role_res.resolve(r);
+                if found.is_empty() {
+                    self.diagnostics.push(Diagnostic::warning(Code::UnresolvedReference, format!("role {r} of instance profile {} is not defined by the inputs", p.name), Some(p.origin.clone())));
+                }
+                for (ri, t) in found {
+                    let t = if p.uncertain { t.weaken() } else { t };
+                    self.in_profile[ri] = self.in_profile[ri].or(t);
+                    rs.push((ri, t));
+                }
+            }
+            profile_roles.push(rs);
+        }
+        for (ui, u) in self.account.role_uses.iter().enumerate() {
+            let roles: Vec<(usize, Tri)> = match &u.target {
+                RoleTarget::Role(k) => role_res.resolve(k),
+                RoleTarget::InstanceProfile(k) => profile_res.resolve(k).into_iter().flat_map(|(pi, _)| profile_roles[pi].clone()).collect(),
+            };
+            if roles.is_empty() {
+                self.diagnostics.push(Diagnostic::note(
+                    Code::UnresolvedReference,
+                    format!("{} {} hands a role the inputs do not define", u.resource_type, u.resource),
+                    Some(u.origin.clone()),
+                ));
+            }
+            for (ri, _) in roles {
+                self.uses[ri].push((ui, u.service.clone()));
+            }
+        }
+    }
+
+    /// The policy set of a key.
+    pub(crate) fn policy_set(&self, key: usize) -> PolicySet<'_> {
+        let h = &self.keys[key].holding;
+        PolicySet {
+            identity: h.identity.iter().map(|x| Member { policy: &self.policies[x.policy], uncertain: x.uncertain }).collect(),
+            boundary: h.boundary.map(|b| b.map(|x| Member { policy: &self.policies[x.policy], uncertain: x.uncertain })),
+            scps: if self.exempt_from_scps(key) { Vec::new() } else { self.scps.iter().map(|&i| &self.policies[i]).collect() },
+        }
+    }
+
+    fn exempt_from_scps(&self, key: usize) -> bool {
+        let m = &self.keys[key].members;
+        m.len() == 1 && self.principals[m[0]].kind == PrincipalKind::Role && self.principals[m[0]].arn.to_string().contains(":role/aws-service-role/")
+    }
+
+    /// The request context for a principal (the representative of its key).
+    pub(crate) fn principal_context(&self, pi: usize) -> Context {
+        let p = &self.principals[pi];
+        let mut c = Context::new();
+        match p.kind {
+            PrincipalKind::User => {
+                c.set_str("aws:PrincipalType", "User");
+                match p.name.as_known() {
+                    Some(n) => c.set_str("aws:username", n),
+                    None => c.set("aws:username", CtxValue::Unknown),
+                };
+                let tags = &self.account.users[self.source[pi]].tags;
+                set_tags(&mut c, tags);
+            }
+            PrincipalKind::Role => {
+                c.set_str("aws:PrincipalType", "AssumedRole");
+                c.set("aws:username", CtxValue::Absent);
+                let tags = &self.account.roles[self.source[pi]].tags;
+                set_tags(&mut c, tags);
+            }
+        }
+        if let Some(a) = p.arn.as_known() {
+            c.set_str("aws:PrincipalArn", a);
+        }
+        if let Some(a) = &self.account_id {
+            c.set_str("aws:PrincipalAccount", a);
+        }
+        c
+    }
+}
+
+fn set_tags(c: &mut Context, tags: &[passgraph_model::Tag]) {
+    for t in tags {
+        if let (Some(k), Some(v)) = (t.key.as_known(), t.value.as_known()) {
+            c.set_str(&format!("aws:PrincipalTag/{k}"), v);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Target {
+    Principal(usize),
+    Group(usize),
+}

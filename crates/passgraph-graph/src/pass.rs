@@ -1,0 +1,496 @@
+//! The PassRole pass and the assume-role pass, per key of principals that share policies.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock};
+
+use rayon::prelude::*;
+
+use passgraph_eval::{evaluate, Applied, CompiledPolicy, Context, Decision, Member, PolicyKind, PolicyLabel, PolicySet};
+use passgraph_model::policy::PrincipalKind as PKind;
+use passgraph_model::service::Service;
+use passgraph_model::{Effect, FileId, Origin, PolicyDocument, Str, TextRange, Tri};
+
+use crate::index::{Index, TrustTarget};
+use crate::{AssumeEdge, PassProof, PrincipalKind, Proof};
+
+/// A finding of a principal's own policies (no assume-role chain).
+#[derive(Clone, Debug)]
+pub(crate) struct Direct {
+    pub(crate) role: usize,
+    pub(crate) service: String,
+    pub(crate) proof: Arc<PassProof>,
+    pub(crate) exploitable: Tri,
+    pub(crate) launch_actions: Vec<String>,
+}
+
+const PASS: &str = "iam:PassRole";
+const ASSUME: &str = "sts:AssumeRole";
+
+/// Actions that let a role rewrite its own or others' permissions: holding any of them on every
+/// resource is admin-equivalent.
+pub(crate) const ADMIN_ACTIONS: &[&str] = &[
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:CreateAccessKey",
+];
+
+fn any_resource() -> Str {
+    Str::hole("any resource")
+}
+
+/// An identity policy that allows everything: used to ask "would the boundary, the SCPs and
+/// the denies let this through?" when a trust policy grants on its own.
+static ALLOW_ALL: LazyLock<CompiledPolicy> = LazyLock::new(|| {
+    let origin = Origin::new(FileId(u32::MAX), TextRange::default());
+    let stmt = passgraph_model::Statement {
+        sid: None,
+        effect: Effect::Allow,
+        actions: passgraph_model::ActionSpec::Action(vec![Str::lit("*")]),
+        resources: passgraph_model::ResourceSpec::Resource(vec![Str::lit("*")]),
+        principals: None,
+        conditions: Vec::new(),
+        uncertain: false,
+        index: 0,
+        origin: origin.clone(),
+    };
+    let doc = PolicyDocument { version: Some("2012-10-17".into()), statements: vec![stmt], unknown: None, origin };
+    CompiledPolicy::compile(&doc, PolicyLabel { kind: PolicyKind::Trust, name: "trust grants directly".into() }).0
+});
+
+fn proof_of(a: &Applied<'_>) -> Proof {
+    Proof {
+        policy: a.policy.label.name.clone(),
+        statement: a.statement.map(|s| s.sid.clone()).unwrap_or_default(),
+        applies: a.applies,
+        origin: a.statement.map_or_else(|| a.policy.origin.clone(), |s| s.origin.clone()),
+    }
+}
+
+/// Roles (principal indices) that some statement allowing `action` may cover, found by the
+/// literal prefix of each resource pattern in the sorted role ARNs. `mask`, when given, keeps
+/// only those roles.
+fn candidates(idx: &Index<'_>, set: &PolicySet<'_>, action: &str, mask: Option<&[bool]>) -> Vec<usize> {
+    let mut out: BTreeSet<usize> = BTreeSet::new();
+    let all = |out: &mut BTreeSet<usize>| {
+        out.extend(idx.roles_known.iter().map(|(_, r)| *r));
+        out.extend(idx.roles_symbolic.iter().copied());
+    };
+    let mut everything = false;
+    'policies: for m in &set.identity {
+        let p = m.policy;
+        if p.unknown.is_some() {
+            everything = true;
+            break;
+        }
+        for s in &p.statements {
+            if s.effect == Effect::Deny || s.action_match(action) == Tri::No {
+                continue;
+            }
+            let Some(globs) = s.fixed_resource_globs() else {
+                everything = true;
+                break 'policies;
+            };
+            for g in globs {
+                let prefix = g.literal_prefix();
+                if prefix.len() <= "arn:".len() {
+                    everything = true;
+                    break 'policies;
+                }
+                let start = idx.roles_known.partition_point(|(a, _)| a.as_str() < prefix.as_str());
+                for (a, r) in &idx.roles_known[start..] {
+                    if !a.starts_with(&prefix) {
+                        break;
+                    }
+                    out.insert(*r);
+                }
+            }
+        }
+    }
+    if everything {
+        all(&mut out);
+    } else {
+        out.extend(idx.roles_symbolic.iter().copied());
+    }
+    match mask {
+        Some(m) => out.into_iter().filter(|r| m[*r]).collect(),
+        None => out.into_iter().collect(),
+    }
+}
+
+fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
+    for a in &d.allows {
+        if a.applies != Tri::Maybe {
+            continue;
+        }
+        let name = &a.policy.label.name;
+        match a.statement {
+            None => out.push(format!("the document of {name} is not known")),
+            Some(s) => {
+                if s.resource_match(role, ctx) == Tri::Maybe {
+                    out.push(format!("the resource of {name} {} matches {role} only for some values not known offline", s.sid));
+                }
+                for c in s.conditions() {
+                    if c.eval(ctx) == Tri::Maybe {
+                        out.push(format!("condition {} {} of {name} {} is not known offline", c.operator, c.key, s.sid));
+                    }
+                }
+                if s.source.uncertain {
+                    out.push(format!("statement {} of {name} exists only under a condition not known offline", s.sid));
+                }
+                if s.effect == Effect::Unknown {
+                    out.push(format!("the effect of {name} {} is not known", s.sid));
+                }
+            }
+        }
+    }
+    if d.allows.iter().all(|a| a.applies == Tri::Maybe) && d.allows.iter().any(|a| a.statement.is_some_and(|s| s.effect == Effect::Allow)) {
+        // Every grant is uncertain; some may still be held only possibly.
+    }
+    for a in &d.denies {
+        if a.applies == Tri::Maybe {
+            let what = a.statement.map_or_else(String::new, |s| format!(" {}", s.sid));
+            out.push(format!("{}{what} denies it under a condition or value not known offline", a.policy.label.name));
+        }
+    }
+    if d.boundary == Some(Tri::Maybe) {
+        out.push("the permissions boundary allows it only possibly".to_owned());
+    }
+    if d.scp == Some(Tri::Maybe) {
+        out.push("the service control policies allow it only possibly".to_owned());
+    }
+}
+
+/// Direct findings per principal.
+pub(crate) fn run(idx: &Index<'_>) -> Vec<Vec<Direct>> {
+    let per_key: Vec<Vec<Direct>> = (0..idx.keys.len()).into_par_iter().map(|k| run_key(idx, k)).collect();
+    let mut out = vec![Vec::new(); idx.principals.len()];
+    for (k, found) in per_key.into_iter().enumerate() {
+        for &m in &idx.keys[k].members {
+            let unc = idx.principals[m].uncertain;
+            out[m] = found
+                .iter()
+                .filter(|d| d.role != m)
+                .map(|d| {
+                    if unc && d.proof.certainty == Tri::Yes {
+                        let mut p = (*d.proof).clone();
+                        p.certainty = Tri::Maybe;
+                        p.reasons.push("the principal exists only under a condition not known offline".to_owned());
+                        Direct { proof: Arc::new(p), ..d.clone() }
+                    } else {
+                        d.clone()
+                    }
+                })
+                .collect();
+        }
+    }
+    out
+}
+
+fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
+    let set = idx.policy_set(k);
+    if !set.identity.iter().any(|m| m.policy.may_concern(PASS)) {
+        return Vec::new();
+    }
+    let rep = idx.keys[k].members[0];
+    let base = idx.principal_context(rep);
+    let mut ctx_cache: HashMap<String, Context> = HashMap::new();
+    let mut launch_cache: HashMap<String, (Tri, Vec<String>)> = HashMap::new();
+    let mut profile_create: Option<Tri> = None;
+    let mut out = Vec::new();
+    for r in candidates(idx, &set, PASS, None) {
+        let role = &idx.principals[r];
+        for ts in &idx.trusted_services[r] {
+            let svc = Service::lookup(&ts.service);
+            let (values, all_required) = svc.passed_to_service();
+            let mut results = Vec::new();
+            for v in &values {
+                let ctx = ctx_cache.entry(v.clone()).or_insert_with(|| {
+                    let mut c = base.clone();
+                    c.set_str("iam:PassedToService", v);
+                    c
+                });
+                let d = evaluate(&set, PASS, &role.arn, ctx);
+                results.push((v.clone(), d));
+            }
+            let combined = if all_required {
+                if results.iter().all(|(_, d)| d.allowed == Tri::Yes) {
+                    Tri::Yes
+                } else if results.iter().any(|(_, d)| d.allowed.possible()) {
+                    Tri::Maybe
+                } else {
+                    Tri::No
+                }
+            } else {
+                results.iter().fold(Tri::No, |a, (_, d)| a.or(d.allowed))
+            };
+            if combined == Tri::No {
+                continue;
+            }
+            let mut certainty = combined.and(ts.certainty);
+            let mut grants: BTreeSet<Proof> = BTreeSet::new();
+            let mut denies: BTreeSet<Proof> = BTreeSet::new();
+            let mut why = Vec::new();
+            let mut allowed_values = Vec::new();
+            let mut boundary = None;
+            for (v, d) in &results {
+                if !d.allowed.possible() {
+                    continue;
+                }
+                allowed_values.push(v.clone());
+                grants.extend(d.allows.iter().map(proof_of));
+                denies.extend(d.denies.iter().filter(|a| a.applies == Tri::Maybe).map(proof_of));
+                boundary = boundary.or(d.boundary);
+                if d.allowed == Tri::Maybe {
+                    reasons(d, &role.arn, &ctx_cache[v], &mut why);
+                }
+            }
+            if all_required && combined == Tri::Maybe && results.iter().any(|(_, d)| d.allowed == Tri::Yes) {
+                why.push(format!(
+                    "AWS does not document which iam:PassedToService value {} uses; the grant allows only {}",
+                    ts.service,
+                    allowed_values.join(", ")
+                ));
+            }
+            if ts.certainty == Tri::Maybe {
+                why.push(format!("the trust policy lets {} assume the role only under a condition or value not known offline", ts.service));
+            }
+            if role.uncertain {
+                certainty = certainty.weaken();
+                why.push(format!("role {} exists only under a condition not known offline", role.name));
+            }
+            why.sort();
+            why.dedup();
+            let (exploitable, launch_actions) = {
+                let (t, acts) = launch_cache
+                    .entry(ts.service.clone())
+                    .or_insert_with(|| launch(&set, &base, &svc))
+                    .clone();
+                if svc.info.is_some_and(|i| i.via_instance_profile) {
+                    let create = *profile_create.get_or_insert_with(|| {
+                        let a = evaluate(&set, "iam:CreateInstanceProfile", &any_resource(), &base).allowed;
+                        let b = evaluate(&set, "iam:AddRoleToInstanceProfile", &any_resource(), &base).allowed;
+                        a.and(b)
+                    });
+                    (t.and(idx.in_profile[r].or(create)), acts)
+                } else {
+                    (t, acts)
+                }
+            };
+            out.push(Direct {
+                role: r,
+                service: ts.service.clone(),
+                proof: Arc::new(PassProof {
+                    certainty,
+                    grants: grants.into_iter().collect(),
+                    denies: denies.into_iter().collect(),
+                    trust: ts.proofs.clone(),
+                    passed_to_service: allowed_values,
+                    boundary,
+                    reasons: if certainty == Tri::Yes { Vec::new() } else { why },
+                }),
+                exploitable,
+                launch_actions,
+            });
+        }
+    }
+    out
+}
+
+fn launch(set: &PolicySet<'_>, base: &Context, svc: &Service) -> (Tri, Vec<String>) {
+    let mut t = Tri::No;
+    let mut acts = Vec::new();
+    for a in svc.launch_actions() {
+        let d = evaluate(set, a, &any_resource(), base).allowed;
+        if d.possible() {
+            acts.push((*a).to_owned());
+        }
+        t = t.or(d);
+    }
+    (t, acts)
+}
+
+/// Whether each role (principal index) is admin-equivalent by its own policies.
+pub(crate) fn role_admin(idx: &Index<'_>) -> Vec<Tri> {
+    let per_key: Vec<Tri> = (0..idx.keys.len())
+        .into_par_iter()
+        .map(|k| {
+            let rep = idx.keys[k].members[0];
+            if idx.principals[rep].kind != PrincipalKind::Role {
+                return Tri::No;
+            }
+            let set = idx.policy_set(k);
+            let ctx = idx.principal_context(rep);
+            ADMIN_ACTIONS.iter().fold(Tri::No, |a, act| a.or(evaluate(&set, act, &any_resource(), &ctx).allowed))
+        })
+        .collect();
+    (0..idx.principals.len()).map(|p| per_key[idx.key_of[p]]).collect()
+}
+
+/// Assume-role edges: the trust policy names the principal (then only denies, the boundary and
+/// the SCPs can stop it), or names the account (then an identity grant is needed too).
+pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
+    let n = idx.principals.len();
+    let mut account_trusting = vec![false; n];
+    let mut direct: Vec<(usize, usize, Tri, usize, Proof)> = Vec::new();
+    for r in idx.n_users..n {
+        let Some(tp) = idx.trust[r] else { continue };
+        let trust = &idx.policies[tp];
+        for g in &idx.trust_grants[r] {
+            let s = &trust.statements[g.statement];
+            let proof = Proof { policy: trust.label.name.clone(), statement: s.sid.clone(), applies: Tri::Yes, origin: s.origin.clone() };
+            for t in &g.targets {
+                match t {
+                    TrustTarget::Account(_) => account_trusting[r] = true,
+                    TrustTarget::Principal(p, t) => direct.push((*p, r, *t, g.statement, proof.clone())),
+                    TrustTarget::Everyone => {
+                        for p in 0..n {
+                            direct.push((p, r, Tri::Yes, g.statement, proof.clone()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut edges: BTreeMap<(usize, usize), AssumeEdge> = BTreeMap::new();
+    let mut add = |from: usize, to: usize, t: Tri, trust: Vec<Proof>, grants: Vec<Proof>| {
+        if t == Tri::No || from == to {
+            return;
+        }
+        let e = edges.entry((from, to)).or_insert_with(|| AssumeEdge { from, to, certainty: Tri::No, trust: Vec::new(), grants: Vec::new() });
+        e.certainty = e.certainty.or(t);
+        e.trust.extend(trust);
+        e.grants.extend(grants);
+    };
+
+    // Trust names the principal (or everyone): the trust policy grants on its own.
+    let direct_results: Vec<(usize, usize, Tri, Proof)> = direct
+        .par_iter()
+        .filter(|(p, r, _, _, _)| p != r)
+        .filter_map(|(p, r, t, si, proof)| {
+            let ctx = idx.principal_context(*p);
+            let stmt_t = trust_statement(idx, *r, *si, &ctx)?.and(*t);
+            let deny = trust_deny(idx, *r, *p, &ctx);
+            let set = idx.policy_set(idx.key_of[*p]);
+            let mut identity = vec![Member::from(&*ALLOW_ALL)];
+            identity.extend(set.identity.iter().copied());
+            let set2 = PolicySet { identity, ..set };
+            let d = evaluate(&set2, ASSUME, &idx.principals[*r].arn, &ctx).allowed;
+            let mut tri = stmt_t.and(d).and(deny.not());
+            if idx.principals[*p].uncertain || idx.principals[*r].uncertain {
+                tri = tri.weaken();
+            }
+            (tri != Tri::No).then(|| (*p, *r, tri, Proof { applies: stmt_t, ..proof.clone() }))
+        })
+        .collect();
+    for (p, r, t, proof) in direct_results {
+        add(p, r, t, vec![proof], Vec::new());
+    }
+
+    // Trust names the account: an identity Allow for sts:AssumeRole is needed.
+    if account_trusting.iter().any(|x| *x) {
+        let per_key: Vec<Vec<(usize, usize, Tri, Vec<Proof>, Vec<Proof>)>> = (0..idx.keys.len())
+            .into_par_iter()
+            .map(|k| {
+                let set = idx.policy_set(k);
+                let mut out = Vec::new();
+                if !set.identity.iter().any(|m| m.policy.may_concern(ASSUME)) {
+                    return out;
+                }
+                let rep = idx.keys[k].members[0];
+                let rep_ctx = idx.principal_context(rep);
+                for r in candidates(idx, &set, ASSUME, Some(&account_trusting)) {
+                    let d = evaluate(&set, ASSUME, &idx.principals[r].arn, &rep_ctx);
+                    if d.allowed == Tri::No {
+                        continue;
+                    }
+                    let grants: Vec<Proof> = d.allows.iter().map(proof_of).collect();
+                    let Some(tp) = idx.trust[r] else { continue };
+                    let trust = &idx.policies[tp];
+                    for &p in &idx.keys[k].members {
+                        if p == r {
+                            continue;
+                        }
+                        let ctx = idx.principal_context(p);
+                        let deny = trust_deny(idx, r, p, &ctx);
+                        for g in &idx.trust_grants[r] {
+                            for t in &g.targets {
+                                let TrustTarget::Account(acct) = t else { continue };
+                                let s = &trust.statements[g.statement];
+                                let mut st = s.action_match(ASSUME).and(s.conditions_hold(&ctx)).and(*acct);
+                                if s.source.uncertain {
+                                    st = st.weaken();
+                                }
+                                let mut tri = st.and(d.allowed).and(deny.not());
+                                if idx.principals[p].uncertain || idx.principals[r].uncertain {
+                                    tri = tri.weaken();
+                                }
+                                if tri != Tri::No {
+                                    let proof = Proof { policy: trust.label.name.clone(), statement: s.sid.clone(), applies: st, origin: s.origin.clone() };
+                                    out.push((p, r, tri, vec![proof], grants.clone()));
+                                }
+                            }
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        for (p, r, t, trust, grants) in per_key.into_iter().flatten() {
+            add(p, r, t, trust, grants);
+        }
+    }
+    edges
+        .into_values()
+        .map(|mut e| {
+            e.trust.sort();
+            e.trust.dedup();
+            e.grants.sort();
+            e.grants.dedup();
+            e
+        })
+        .collect()
+}
+
+/// How surely trust statement `si` lets the principal (context `ctx`) assume.
+fn trust_statement(idx: &Index<'_>, role: usize, si: usize, ctx: &Context) -> Option<Tri> {
+    let trust = &idx.policies[idx.trust[role]?];
+    let s = trust.statements.get(si)?;
+    let t = s.action_match(ASSUME).and(s.conditions_hold(ctx));
+    Some(if s.source.uncertain { t.weaken() } else { t })
+}
+
+/// Whether a Deny of the role's trust policy stops the principal.
+fn trust_deny(idx: &Index<'_>, role: usize, principal: usize, ctx: &Context) -> Tri {
+    let Some(tp) = idx.trust[role] else { return Tri::No };
+    let trust = &idx.policies[tp];
+    let arn = &idx.principals[principal].arn;
+    let mut deny = Tri::No;
+    for s in &trust.statements {
+        if s.effect == Effect::Allow {
+            continue;
+        }
+        let Some(p) = &s.source.principals else { continue };
+        let mut names = if p.everyone { Tri::Yes } else { Tri::No };
+        for (kind, v) in &p.entries {
+            if *kind == PKind::Aws {
+                names = names.or(passgraph_model::Glob::exact(v, false).matches(arn));
+                if v.to_string().ends_with(":root") || v.as_known().is_some_and(|x| x.len() == 12 && x.bytes().all(|b| b.is_ascii_digit())) {
+                    names = names.or(Tri::Maybe);
+                }
+            }
+        }
+        if p.not {
+            names = names.not();
+        }
+        let t = names.and(s.action_match(ASSUME)).and(s.conditions_hold(ctx));
+        let t = if s.effect == Effect::Unknown || s.source.uncertain { t.weaken() } else { t };
+        deny = deny.or(t);
+    }
+    deny
+}

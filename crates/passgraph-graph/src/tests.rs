@@ -1,0 +1,169 @@
+use passgraph_model::{SourceMap, Tri};
+
+use super::*;
+
+/// Reads a snapshot (with the built-in managed policies it attaches) and analyses it.
+pub(crate) fn analyze_text(text: &str) -> (Analysis, SourceMap) {
+    let mut sm = SourceMap::default();
+    let file = sm.add("snapshot.json", text);
+    let parsed = passgraph_snapshot::parse(file, text);
+    assert!(parsed.diagnostics.iter().all(|d| d.level != passgraph_model::Level::Error), "{:?}", parsed.diagnostics);
+    let mut account = parsed.account;
+    passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
+    (analyze(&account, &Options::default()), sm)
+}
+
+/// One line per finding: `kind/name -> role -> service certainty [via] exploitable severity`.
+pub(crate) fn summary(a: &Analysis) -> Vec<String> {
+    a.findings
+        .iter()
+        .map(|f| {
+            let p = &a.principals[f.principal];
+            let via: Vec<String> = f.via.iter().map(|v| a.principals[*v].name.to_string()).collect();
+            format!(
+                "{}/{} -> {} -> {} {}{} exploitable={} {}",
+                p.kind.as_str(),
+                p.name,
+                a.principals[f.role].name,
+                f.service,
+                if f.certainty == Tri::Yes { "definite" } else { "possible" },
+                if via.is_empty() { String::new() } else { format!(" via {}", via.join(">")) },
+                f.exploitable,
+                f.severity.as_str(),
+            )
+        })
+        .collect()
+}
+
+fn check(text: &str, expect: &[&str]) {
+    let (a, _) = analyze_text(text);
+    assert_eq!(summary(&a), expect);
+}
+
+#[test]
+fn aws_documentation_examples() {
+    let text = include_str!("../../../testdata/snapshot/aws-doc-passrole-examples.json");
+    let (a, sm) = analyze_text(text);
+    assert_eq!(
+        summary(&a),
+        [
+            "user/db-admin -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite exploitable=yes low",
+            "user/xyz-admin -> EC2-roles-for-XYZ-web -> ec2.amazonaws.com definite exploitable=yes critical",
+            // The web role is an administrator: it can pass every role itself.
+            "role/EC2-roles-for-XYZ-web -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite exploitable=yes low",
+            "role/EC2-roles-for-XYZ-web -> EC2-roles-for-XYZ-batch -> ec2.amazonaws.com definite exploitable=yes low",
+        ]
+    );
+    // The proof points at the group's statement and at the trust statement.
+    let f = &a.findings[1];
+    let grant = sm.locate(&f.proof.grants[0].origin);
+    assert_eq!((grant.file.as_str(), grant.line), ("snapshot.json", 68));
+    assert_eq!(f.proof.grants[0].policy, "group/xyz-operators/inline/PassEc2RolesForXyz");
+    let trust = sm.locate(&f.proof.trust[0].origin);
+    assert_eq!(trust.line, 90);
+}
+
+const HEAD: &str = r#"{"UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice", "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": "#;
+
+fn one_user(policy: &str, roles: &str) -> String {
+    format!(r#"{HEAD}{policy}}}]}}], "RoleDetailList": [{roles}]}}"#)
+}
+
+fn role(name: &str, services: &[&str]) -> String {
+    let svc: Vec<String> = services.iter().map(|s| format!("\"{s}\"")).collect();
+    format!(
+        r#"{{"RoleName": "{name}", "Arn": "arn:aws:iam::123456789012:role/{name}", "AssumeRolePolicyDocument": {{"Statement": [{{"Effect": "Allow", "Principal": {{"Service": [{}]}}, "Action": "sts:AssumeRole"}}]}}}}"#,
+        svc.join(",")
+    )
+}
+
+#[test]
+fn passed_to_service_limits_services_and_unknown_conditions_are_possible() {
+    let policy = r#"{"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}},
+                     {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/ops*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}"#;
+    let roles = format!("{},{}", role("app", &["lambda.amazonaws.com", "ec2.amazonaws.com"]), role("ops", &["ec2.amazonaws.com"]));
+    let (a, _) = analyze_text(&one_user(policy, &roles));
+    assert_eq!(
+        summary(&a),
+        [
+            "user/alice -> app -> lambda.amazonaws.com definite exploitable=no low",
+            "user/alice -> ops -> ec2.amazonaws.com possible exploitable=no low",
+        ]
+    );
+    assert!(a.findings[1].proof.reasons[0].contains("aws:multifactorauthpresent"), "{:?}", a.findings[1].proof.reasons);
+}
+
+#[test]
+fn rds_monitoring_value_is_uncertain() {
+    // AWS does not document which PassedToService value enhanced monitoring uses: a grant
+    // restricted to one candidate is possible, not definite.
+    let policy = r#"{"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "rds.amazonaws.com"}}}}"#;
+    let (a, _) = analyze_text(&one_user(policy, &role("mon", &["monitoring.rds.amazonaws.com"])));
+    assert_eq!(summary(&a), ["user/alice -> mon -> monitoring.rds.amazonaws.com possible exploitable=no low"]);
+}
+
+#[test]
+fn deny_and_not_action() {
+    let policy = r#"{"Statement": [{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}, {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/admin"}]}"#;
+    let roles = format!("{},{}", role("admin", &["ec2.amazonaws.com"]), role("web", &["ec2.amazonaws.com"]));
+    check(&one_user(policy, &roles), &["user/alice -> web -> ec2.amazonaws.com definite exploitable=yes low"]);
+}
+
+#[test]
+fn assume_role_chains_give_via() {
+    // alice may assume hop (the trust names her), hop may assume deployer (the trust names
+    // the account, and hop's identity policy allows sts:AssumeRole), deployer passes any role.
+    let text = r#"{
+ "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice"},
+                    {"UserName": "bob", "Arn": "arn:aws:iam::123456789012:user/bob"}],
+ "RoleDetailList": [
+  {"RoleName": "hop", "Arn": "arn:aws:iam::123456789012:role/hop",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/alice"}, "Action": "sts:AssumeRole"}},
+   "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::123456789012:role/deployer"}}}]},
+  {"RoleName": "deployer", "Arn": "arn:aws:iam::123456789012:role/deployer",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}},
+   "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}}]},
+  {"RoleName": "worker", "Arn": "arn:aws:iam::123456789012:role/worker",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}}
+ ]}"#;
+    // bob is named nowhere and has no identity grant: nothing. The account-root trust alone
+    // does not let alice assume deployer directly.
+    check(
+        text,
+        &[
+            "user/alice -> worker -> lambda.amazonaws.com definite via hop>deployer exploitable=no low",
+            "role/deployer -> worker -> lambda.amazonaws.com definite exploitable=no low",
+            "role/hop -> worker -> lambda.amazonaws.com definite via deployer exploitable=no low",
+        ],
+    );
+}
+
+#[test]
+fn boundary_blocks_direct_trust() {
+    let text = r#"{
+ "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice",
+   "PermissionsBoundary": {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": "arn:aws:iam::123456789012:policy/s3only"}}],
+ "RoleDetailList": [
+  {"RoleName": "hop", "Arn": "arn:aws:iam::123456789012:role/hop",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/alice"}, "Action": "sts:AssumeRole"}},
+   "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}}]},
+  {"RoleName": "worker", "Arn": "arn:aws:iam::123456789012:role/worker",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}}],
+ "Policies": [{"PolicyName": "s3only", "Arn": "arn:aws:iam::123456789012:policy/s3only", "DefaultVersionId": "v1",
+   "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}]}]}"#;
+    check(text, &["role/hop -> worker -> lambda.amazonaws.com definite exploitable=no low"]);
+}
+
+#[test]
+fn missing_managed_policy_is_possible_with_a_diagnostic() {
+    let text = r#"{
+ "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice",
+   "AttachedManagedPolicies": [{"PolicyName": "Custom", "PolicyArn": "arn:aws:iam::123456789012:policy/Custom"}]}],
+ "RoleDetailList": [{"RoleName": "web", "Arn": "arn:aws:iam::123456789012:role/web",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}}]}"#;
+    let (a, _) = analyze_text(text);
+    assert_eq!(summary(&a), ["user/alice -> web -> ec2.amazonaws.com possible exploitable=maybe low"]);
+    assert!(a.diagnostics.iter().any(|d| d.code == passgraph_model::Code::UnknownPolicy));
+}
+
+mod props;

@@ -1,0 +1,826 @@
+//! The evaluator: module instances, scopes, lazy and memoised references (variables, locals,
+//! outputs, resource attributes), `count`/`for_each` expansion, cycle detection and limits.
+
+mod expr;
+mod refs;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE, REGION_HOLE};
+use passgraph_model::{Code, Diagnostic, FileId, Origin, Parsed, Str, TextRange};
+
+use crate::config::{self, BodyRef, ExprRef, ModuleDef, ModuleRc};
+use crate::limits;
+use crate::value::{InstKey, ResKey, V, Value};
+use crate::{FileSource, Options, Stats};
+
+/// An evaluation failure: what Terraform would report as an error. `try` and `can` catch it;
+/// elsewhere it becomes a diagnostic and an unknown value.
+#[derive(Clone, Debug)]
+pub(crate) struct Fail {
+    pub(crate) code: Code,
+    pub(crate) msg: String,
+    pub(crate) origin: Origin,
+}
+
+pub(crate) type R = Result<Value, Fail>;
+
+#[derive(Clone, Debug)]
+enum Slot {
+    Busy,
+    Done(R),
+}
+
+/// How a block is repeated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExpKind {
+    Single,
+    Count,
+    ForEach,
+    /// `for_each` over a value not known offline: one instance of unknown key.
+    Unknown,
+}
+
+/// The instances of a resource or module call.
+#[derive(Clone, Debug)]
+pub(crate) struct Expansion {
+    pub(crate) kind: ExpKind,
+    /// Each instance's key and the bindings (`count`, `each`) its body sees.
+    pub(crate) keys: Vec<(InstKey, Vec<(String, Value)>)>,
+    /// The instances exist only possibly (`count = var.x ? 1 : 0` with `var.x` unknown).
+    pub(crate) uncertain: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Children {
+    Busy,
+    Remote,
+    Done(Rc<Expansion>, Vec<usize>),
+}
+
+/// One instance of a module.
+pub(crate) struct Inst {
+    pub(crate) def: ModuleRc,
+    pub(crate) parent: Option<usize>,
+    /// The call in the parent's definition.
+    pub(crate) call: Option<usize>,
+    /// `count`/`each` of the call, seen by the call's input expressions.
+    pub(crate) call_bindings: Vec<(String, Value)>,
+    /// `module.a.` / `module.a["k"].module.b.`; empty for the root.
+    pub(crate) prefix: String,
+    pub(crate) depth: usize,
+    pub(crate) uncertain: bool,
+    locals: HashMap<String, Slot>,
+    vars: HashMap<String, Slot>,
+    outputs: HashMap<String, Slot>,
+    children: HashMap<usize, Children>,
+}
+
+/// Where an expression is evaluated.
+#[derive(Clone, Debug)]
+pub(crate) struct Scope {
+    pub(crate) inst: usize,
+    pub(crate) file: FileId,
+    /// For JSON syntax: every origin is this range (template spans are relative to a string).
+    pub(crate) fixed: Option<TextRange>,
+    /// `count`, `each`, `for` variables, dynamic block iterators, template variables.
+    pub(crate) bindings: Vec<(String, Value)>,
+    /// Only bindings resolve (inside `templatefile`).
+    pub(crate) template_only: bool,
+    /// Instance key suffix, for the keys of derived holes.
+    pub(crate) suffix: String,
+}
+
+impl Scope {
+    pub(crate) fn new(inst: usize, file: FileId) -> Scope {
+        Scope { inst, file, fixed: None, bindings: Vec::new(), template_only: false, suffix: String::new() }
+    }
+
+    pub(crate) fn with(&self, name: &str, v: Value) -> Scope {
+        let mut s = self.clone();
+        s.bindings.push((name.to_owned(), v));
+        s
+    }
+
+    pub(crate) fn lookup(&self, name: &str) -> Option<&Value> {
+        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// What a run produced.
+pub(crate) struct Output {
+    pub(crate) parsed: Parsed,
+    pub(crate) stats: Stats,
+}
+
+/// The evaluator of one configuration.
+pub(crate) struct Evaluator<'s> {
+    pub(crate) root: PathBuf,
+    pub(crate) source: &'s mut dyn FileSource,
+    pub(crate) diags: Vec<Diagnostic>,
+    seen_diags: HashSet<(Code, String, Option<Origin>)>,
+    pub(crate) texts: HashMap<FileId, Arc<str>>,
+    pub(crate) paths: HashMap<FileId, PathBuf>,
+    modules: HashMap<PathBuf, ModuleRc>,
+    pub(crate) insts: Vec<Inst>,
+    pub(crate) partition: Str,
+    pub(crate) account: Str,
+    pub(crate) region: Str,
+    root_vars: HashMap<String, Value>,
+    res_attrs: HashMap<(ResKey, String), Slot>,
+    res_exp: HashMap<(usize, usize), Option<Rc<Expansion>>>,
+    depth: usize,
+    fuel: u64,
+    fuel_out: bool,
+    pub(crate) files_read: usize,
+}
+
+/// Partition of a region name.
+fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
+}
+
+/// Loads and evaluates the configuration in `root`.
+pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -> Output {
+    let mut ev = Evaluator {
+        root: root.to_path_buf(),
+        source,
+        diags: Vec::new(),
+        seen_diags: HashSet::new(),
+        texts: HashMap::new(),
+        paths: HashMap::new(),
+        modules: HashMap::new(),
+        insts: Vec::new(),
+        partition: Str::hole(PARTITION_HOLE),
+        account: Str::hole(ACCOUNT_HOLE),
+        region: Str::hole(REGION_HOLE),
+        root_vars: HashMap::new(),
+        res_attrs: HashMap::new(),
+        res_exp: HashMap::new(),
+        depth: 0,
+        fuel: limits::FUEL,
+        fuel_out: false,
+        files_read: 0,
+    };
+    let def = ev.module_def(root, ".");
+    let region = options.region.clone().or_else(|| def.provider_region.clone());
+    if let Some(r) = &region {
+        ev.region = Str::lit(r.clone());
+    }
+    if let Some(p) = &options.partition {
+        ev.partition = Str::lit(p.clone());
+    } else if let Some(r) = &region {
+        ev.partition = Str::lit(partition_of(r));
+    }
+    if let Some(a) = &options.account_id {
+        ev.account = Str::lit(a.clone());
+    }
+    ev.insts.push(Inst {
+        def: def.clone(),
+        parent: None,
+        call: None,
+        call_bindings: Vec::new(),
+        prefix: String::new(),
+        depth: 0,
+        uncertain: false,
+        locals: HashMap::new(),
+        vars: HashMap::new(),
+        outputs: HashMap::new(),
+        children: HashMap::new(),
+    });
+    ev.root_vars = crate::vars::root_values(&mut ev, &def, options);
+    ev.expand_all();
+    let mut parsed = Parsed::default();
+    let stats = crate::extract::extract(&mut ev, &mut parsed.account);
+    if let Some(a) = &options.account_id {
+        parsed.account.account_id = Some(a.clone());
+    }
+    parsed.diagnostics = std::mem::take(&mut ev.diags);
+    Output { parsed, stats }
+}
+
+impl Evaluator<'_> {
+    /// Reads (once) the module in `dir`.
+    pub(crate) fn module_def(&mut self, dir: &Path, rel: &str) -> ModuleRc {
+        if let Some(d) = self.modules.get(dir) {
+            return d.clone();
+        }
+        let mut diags = Vec::new();
+        let def = config::load_module(dir, rel, &mut *self.source, &mut diags);
+        for (f, p, text) in &def.files {
+            self.paths.insert(*f, p.clone());
+            self.texts.insert(*f, text.clone());
+        }
+        self.files_read += def.file_count;
+        for d in diags {
+            self.diag(d);
+        }
+        let rc: ModuleRc = Rc::new(def);
+        self.modules.insert(dir.to_path_buf(), rc.clone());
+        rc
+    }
+
+    /// Adds a diagnostic once.
+    pub(crate) fn diag(&mut self, d: Diagnostic) {
+        if self.seen_diags.insert((d.code, d.message.clone(), d.origin.clone())) {
+            self.diags.push(d);
+        }
+    }
+
+    pub(crate) fn fail_diag(&mut self, f: &Fail) {
+        let d = Diagnostic::warning(f.code, f.msg.clone(), Some(f.origin.clone()));
+        self.diag(d);
+    }
+
+    /// The origin of a span in a scope.
+    pub(crate) fn origin(&self, sc: &Scope, range: Option<TextRange>) -> Origin {
+        match sc.fixed {
+            Some(r) => Origin::new(sc.file, r),
+            None => Origin::new(sc.file, range.unwrap_or_default()),
+        }
+    }
+
+    /// `file:line:col` of an origin, for hole keys and messages.
+    pub(crate) fn place(&self, o: &Origin) -> String {
+        let name = self
+            .paths
+            .get(&o.file)
+            .map_or_else(|| "?".to_owned(), |p| config::rel_path(&self.root, p));
+        let (line, col) = self.texts.get(&o.file).map_or((0, 0), |t| line_col(t, o.range.start as usize));
+        format!("{name}:{line}:{col}")
+    }
+
+    /// The key of a hole for a value computed from unknown parts at `o`.
+    pub(crate) fn derived_key(&self, sc: &Scope, o: &Origin) -> Arc<str> {
+        let prefix = self.insts.get(sc.inst).map_or("", |i| i.prefix.as_str());
+        Arc::from(format!("{prefix}{}{}", self.place(o), sc.suffix))
+    }
+
+    pub(crate) fn fail(&self, code: Code, msg: impl Into<String>, origin: Origin) -> Fail {
+        Fail { code, msg: msg.into(), origin }
+    }
+
+    /// Spends one unit of work; fails when the budget is spent or nesting is too deep.
+    pub(crate) fn step(&mut self, origin: &Origin) -> Result<(), Fail> {
+        if self.fuel == 0 {
+            if !self.fuel_out {
+                self.fuel_out = true;
+                self.diag(Diagnostic::error(
+                    Code::Limit,
+                    "evaluation budget exhausted; remaining values are unknown",
+                    Some(origin.clone()),
+                ));
+            }
+            return Err(self.fail(Code::Limit, "evaluation budget exhausted", origin.clone()));
+        }
+        self.fuel -= 1;
+        if self.depth > limits::MAX_EVAL_DEPTH {
+            return Err(self.fail(Code::Limit, "expression nesting too deep", origin.clone()));
+        }
+        Ok(())
+    }
+
+    /// Evaluates with depth accounting.
+    pub(crate) fn eval(&mut self, sc: &Scope, e: ExprRef<'_>) -> R {
+        self.depth += 1;
+        let r = self.eval_inner(sc, e);
+        self.depth -= 1;
+        r
+    }
+
+    /// Evaluates, turning a failure into a diagnostic and an unknown value.
+    pub(crate) fn eval_or_unknown(&mut self, sc: &Scope, e: ExprRef<'_>, what: &str) -> Value {
+        match self.eval(sc, e) {
+            Ok(v) => v,
+            Err(f) => {
+                self.fail_diag(&f);
+                let o = self.origin(sc, e.range());
+                let key = format!("{}{what}", self.insts.get(sc.inst).map_or("", |i| i.prefix.as_str()));
+                Value::unknown(key, o)
+            }
+        }
+    }
+
+    // ----- module instances -----
+
+    /// Expands every module call, depth first, so that extraction sees every instance.
+    fn expand_all(&mut self) {
+        let mut i = 0;
+        while i < self.insts.len() {
+            let ncalls = self.insts[i].def.calls.len();
+            for c in 0..ncalls {
+                let _ = self.children(i, c);
+            }
+            i += 1;
+        }
+    }
+
+    /// The instances of call `call` of instance `inst` (created on first use).
+    pub(crate) fn children(&mut self, inst: usize, call: usize) -> Option<(Rc<Expansion>, Vec<usize>)> {
+        match self.insts.get(inst)?.children.get(&call) {
+            Some(Children::Done(e, v)) => return Some((e.clone(), v.clone())),
+            Some(Children::Remote) => return None,
+            Some(Children::Busy) => {
+                let def = self.insts[inst].def.clone();
+                let c = def.calls.get(call)?;
+                let o = Origin::new(c.file, c.range);
+                self.diag(Diagnostic::warning(
+                    Code::ReferenceCycle,
+                    format!("module {} depends on itself", c.name),
+                    Some(o),
+                ));
+                return None;
+            }
+            None => {}
+        }
+        self.insts[inst].children.insert(call, Children::Busy);
+        let result = self.make_children(inst, call);
+        let slot = match &result {
+            Some((e, v)) => Children::Done(e.clone(), v.clone()),
+            None => Children::Remote,
+        };
+        self.insts[inst].children.insert(call, slot);
+        result
+    }
+
+    fn make_children(&mut self, inst: usize, call: usize) -> Option<(Rc<Expansion>, Vec<usize>)> {
+        let def = self.insts[inst].def.clone();
+        let c = def.calls.get(call)?;
+        let origin = Origin::new(c.file, c.range);
+        let prefix = self.insts[inst].prefix.clone();
+        let Some(src) = c.source.clone() else {
+            self.diag(Diagnostic::warning(
+                Code::Unsupported,
+                format!("module {} has no literal source; it is not loaded", c.name),
+                Some(origin),
+            ));
+            return None;
+        };
+        if !(src.starts_with("./") || src.starts_with("../")) {
+            self.diag(Diagnostic::warning(
+                Code::RemoteModule,
+                format!("module {prefix}module.{} has remote source {src:?}; it is not fetched and its outputs are unknown", c.name),
+                Some(origin),
+            ));
+            return None;
+        }
+        let Some(dir) = config::join_within(&self.root, &def.dir, &src) else {
+            self.diag(Diagnostic::warning(
+                Code::Unsupported,
+                format!("module {} source {src:?} leaves the root folder; it is not loaded", c.name),
+                Some(origin),
+            ));
+            return None;
+        };
+        let depth = self.insts[inst].depth + 1;
+        if depth > limits::MAX_MODULE_DEPTH {
+            self.diag(Diagnostic::error(
+                Code::Limit,
+                format!("module {} nests deeper than {} levels; it is not loaded", c.name, limits::MAX_MODULE_DEPTH),
+                Some(origin),
+            ));
+            return None;
+        }
+        // A module that calls itself (directly or through others) never ends.
+        let mut anc = Some(inst);
+        while let Some(a) = anc {
+            if self.insts[a].def.dir == dir {
+                self.diag(Diagnostic::error(
+                    Code::ReferenceCycle,
+                    format!("module {} calls a module that contains it ({src:?}); it is not loaded", c.name),
+                    Some(origin),
+                ));
+                return None;
+            }
+            anc = self.insts[a].parent;
+        }
+        let sc = Scope::new(inst, c.file);
+        let exp = self.expansion(&sc, c.body.view(), &format!("{prefix}module.{}", c.name));
+        let rel = config::rel_path(&self.root, &dir);
+        let child_def = self.module_def(&dir, &rel);
+        if child_def.file_count == 0 {
+            self.diag(Diagnostic::warning(
+                Code::UnresolvedReference,
+                format!("module {} source {src:?} has no configuration files", c.name),
+                Some(origin),
+            ));
+        }
+        let parent_uncertain = self.insts[inst].uncertain;
+        let mut ids = Vec::new();
+        for (key, bindings) in &exp.keys {
+            if self.insts.len() >= limits::MAX_MODULE_INSTANCES {
+                self.diag(Diagnostic::error(
+                    Code::Limit,
+                    format!("more than {} module instances; the rest are not loaded", limits::MAX_MODULE_INSTANCES),
+                    Some(origin.clone()),
+                ));
+                break;
+            }
+            ids.push(self.insts.len());
+            self.insts.push(Inst {
+                def: child_def.clone(),
+                parent: Some(inst),
+                call: Some(call),
+                call_bindings: bindings.clone(),
+                prefix: format!("{prefix}module.{}{}.", c.name, key.suffix()),
+                depth,
+                uncertain: parent_uncertain || exp.uncertain,
+                locals: HashMap::new(),
+                vars: HashMap::new(),
+                outputs: HashMap::new(),
+                children: HashMap::new(),
+            });
+        }
+        Some((Rc::new(exp), ids))
+    }
+
+    /// Evaluates `count` / `for_each` of a block.
+    pub(crate) fn expansion(&mut self, sc: &Scope, body: BodyRef<'_>, address: &str) -> Expansion {
+        let single = || Expansion { kind: ExpKind::Single, keys: vec![(InstKey::None, Vec::new())], uncertain: false };
+        if let Some((e, _)) = body.attr("count") {
+            let o = self.origin(sc, e.range());
+            let v = self.eval_or_unknown(sc, e, &format!("{address}.count"));
+            let (n, uncertain) = match self.count_of(&v) {
+                Some(x) => x,
+                None => {
+                    self.diag(Diagnostic::warning(
+                        Code::UnknownValue,
+                        format!("count of {address} is not known offline; one instance is assumed, which may not exist"),
+                        Some(o.clone()),
+                    ));
+                    (1, true)
+                }
+            };
+            let n = self.cap_instances(n, address, &o);
+            let keys = (0..n)
+                .map(|i| {
+                    let idx = Value::new(V::Num(i as f64), o.clone());
+                    let count = Value::map(vec![("index".to_owned(), o.clone(), idx)], o.clone());
+                    (InstKey::Int(i as i64), vec![("count".to_owned(), count)])
+                })
+                .collect();
+            return Expansion { kind: ExpKind::Count, keys, uncertain };
+        }
+        let Some((e, _)) = body.attr("for_each") else { return single() };
+        let o = self.origin(sc, e.range());
+        let v = self.eval_or_unknown(sc, e, &format!("{address}.for_each"));
+        let v = self.force(v);
+        let mut uncertain = false;
+        let alts: Vec<Value> = match &v.v {
+            V::Choice(a) => {
+                uncertain = true;
+                a.as_ref().clone()
+            }
+            _ => vec![v.clone()],
+        };
+        let mut keys: Vec<(InstKey, Vec<(String, Value)>)> = Vec::new();
+        let mut unknown = false;
+        for alt in alts {
+            let alt = self.force(alt);
+            match &alt.v {
+                V::Map(m) => {
+                    for (k, ko, val) in m.iter() {
+                        let key = Value::lit(k, ko.clone());
+                        push_each(&mut keys, InstKey::Str(k.clone()), key, val.clone(), &o);
+                    }
+                }
+                V::List(items) => {
+                    for it in items.iter() {
+                        match &it.v {
+                            V::Str(s, _) if s.is_known() => {
+                                let k = s.as_known().unwrap_or_default().to_owned();
+                                push_each(&mut keys, InstKey::Str(k), it.clone(), it.clone(), &o);
+                            }
+                            V::Num(n) => {
+                                let k = crate::value::num_text(*n);
+                                let kv = Value::lit(&k, it.origin.clone());
+                                push_each(&mut keys, InstKey::Str(k), kv.clone(), kv, &o);
+                            }
+                            _ => unknown = true,
+                        }
+                    }
+                }
+                V::Null => {}
+                _ => unknown = true,
+            }
+        }
+        if unknown {
+            self.diag(Diagnostic::warning(
+                Code::UnknownValue,
+                format!("for_each of {address} is not known offline; one instance of unknown key is assumed, which may not exist"),
+                Some(o.clone()),
+            ));
+            let k = Value::unknown(format!("{address}.each.key"), o.clone());
+            let val = Value::unknown(format!("{address}.each.value"), o.clone());
+            push_each(&mut keys, InstKey::Unknown, k, val, &o);
+            return Expansion { kind: ExpKind::Unknown, keys, uncertain: true };
+        }
+        if keys.len() > limits::MAX_INSTANCES {
+            self.cap_instances(keys.len(), address, &o);
+            keys.truncate(limits::MAX_INSTANCES);
+        }
+        Expansion { kind: ExpKind::ForEach, keys, uncertain }
+    }
+
+    fn cap_instances(&mut self, n: usize, address: &str, o: &Origin) -> usize {
+        if n > limits::MAX_INSTANCES {
+            self.diag(Diagnostic::error(
+                Code::Limit,
+                format!("{address} has {n} instances; only the first {} are read", limits::MAX_INSTANCES),
+                Some(o.clone()),
+            ));
+            return limits::MAX_INSTANCES;
+        }
+        n
+    }
+
+    /// A known count, or the largest of the alternatives of a conditional count.
+    fn count_of(&self, v: &Value) -> Option<(usize, bool)> {
+        let to_n = |x: f64| if x.is_finite() && x >= 0.0 { Some(x as usize) } else { None };
+        match &v.v {
+            V::Choice(alts) => {
+                let mut max = 0usize;
+                for a in alts.iter() {
+                    max = max.max(to_n(a.as_num()?)?);
+                }
+                Some((max, true))
+            }
+            V::Null => Some((0, false)),
+            _ => Some((to_n(v.as_num()?)?, false)),
+        }
+    }
+
+    /// The expansion of resource `res` of instance `inst`.
+    pub(crate) fn res_expansion(&mut self, inst: usize, res: usize) -> Option<Rc<Expansion>> {
+        if let Some(slot) = self.res_exp.get(&(inst, res)) {
+            if slot.is_none() {
+                let def = self.insts[inst].def.clone();
+                if let Some(d) = def.resources.get(res) {
+                    self.diag(Diagnostic::warning(
+                        Code::ReferenceCycle,
+                        format!("count or for_each of {} depends on itself", d.local_address()),
+                        Some(Origin::new(d.file, d.range)),
+                    ));
+                }
+            }
+            return slot.clone();
+        }
+        self.res_exp.insert((inst, res), None);
+        let def = self.insts[inst].def.clone();
+        let d = def.resources.get(res)?;
+        let sc = Scope::new(inst, d.file);
+        let addr = format!("{}{}", self.insts[inst].prefix, d.local_address());
+        let e = Rc::new(self.expansion(&sc, d.body.view(), &addr));
+        self.res_exp.insert((inst, res), Some(e.clone()));
+        Some(e)
+    }
+
+    /// The scope of one resource instance's body.
+    pub(crate) fn res_scope(&mut self, key: &ResKey) -> Option<Scope> {
+        let def = self.insts.get(key.inst)?.def.clone();
+        let d = def.resources.get(key.res)?;
+        let exp = self.res_expansion(key.inst, key.res)?;
+        let bindings = exp.keys.iter().find(|(k, _)| *k == key.key).map(|(_, b)| b.clone()).unwrap_or_default();
+        Some(Scope { inst: key.inst, file: d.file, fixed: None, bindings, template_only: false, suffix: key.key.suffix() })
+    }
+
+    /// The address of a resource instance: `module.a.aws_iam_role.x["k"]`.
+    pub(crate) fn res_address(&self, key: &ResKey) -> String {
+        let Some(inst) = self.insts.get(key.inst) else { return String::new() };
+        let Some(d) = inst.def.resources.get(key.res) else { return String::new() };
+        format!("{}{}{}", inst.prefix, d.local_address(), key.key.suffix())
+    }
+
+    // ----- memoised named values -----
+
+    pub(crate) fn local(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
+        match self.insts.get(inst).and_then(|i| i.locals.get(name)) {
+            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Busy) => {
+                let f = self.fail(Code::ReferenceCycle, format!("local.{name} depends on itself"), origin.clone());
+                self.fail_diag(&f);
+                return Err(f);
+            }
+            None => {}
+        }
+        let def = self.insts[inst].def.clone();
+        let Some(n) = def.locals.get(name) else {
+            return Err(self.fail(Code::UnresolvedReference, format!("reference to undeclared local value local.{name}"), origin.clone()));
+        };
+        self.insts[inst].locals.insert(name.to_owned(), Slot::Busy);
+        let sc = Scope::new(inst, n.file);
+        let r = self.eval(&sc, n.expr.view());
+        self.insts[inst].locals.insert(name.to_owned(), Slot::Done(r.clone()));
+        r
+    }
+
+    pub(crate) fn output(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
+        match self.insts.get(inst).and_then(|i| i.outputs.get(name)) {
+            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Busy) => {
+                let f = self.fail(Code::ReferenceCycle, format!("output {name} depends on itself"), origin.clone());
+                self.fail_diag(&f);
+                return Err(f);
+            }
+            None => {}
+        }
+        let def = self.insts[inst].def.clone();
+        let Some(n) = def.outputs.get(name) else {
+            let prefix = self.insts[inst].prefix.clone();
+            return Err(self.fail(
+                Code::UnresolvedReference,
+                format!("module {} has no output {name}", prefix.trim_end_matches('.')),
+                origin.clone(),
+            ));
+        };
+        self.insts[inst].outputs.insert(name.to_owned(), Slot::Busy);
+        let sc = Scope::new(inst, n.file);
+        let r = self.eval(&sc, n.expr.view());
+        self.insts[inst].outputs.insert(name.to_owned(), Slot::Done(r.clone()));
+        r
+    }
+
+    /// All outputs of a module instance as an object.
+    pub(crate) fn outputs_object(&mut self, inst: usize, origin: &Origin) -> R {
+        let def = self.insts[inst].def.clone();
+        let mut entries = Vec::new();
+        for name in &def.output_order {
+            let v = self.output(inst, name, origin)?;
+            entries.push((name.clone(), origin.clone(), v));
+        }
+        Ok(Value::map(entries, origin.clone()))
+    }
+
+    pub(crate) fn var(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
+        match self.insts.get(inst).and_then(|i| i.vars.get(name)) {
+            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Busy) => {
+                let f = self.fail(Code::ReferenceCycle, format!("var.{name} depends on itself"), origin.clone());
+                self.fail_diag(&f);
+                return Err(f);
+            }
+            None => {}
+        }
+        self.insts[inst].vars.insert(name.to_owned(), Slot::Busy);
+        let r = self.var_inner(inst, name, origin);
+        self.insts[inst].vars.insert(name.to_owned(), Slot::Done(r.clone()));
+        r
+    }
+
+    fn var_inner(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
+        let def = self.insts[inst].def.clone();
+        let prefix = self.insts[inst].prefix.clone();
+        let Some(decl) = def.variables.get(name) else {
+            return Err(self.fail(Code::UnresolvedReference, format!("reference to undeclared input variable var.{name}"), origin.clone()));
+        };
+        let decl_origin = Origin::new(decl.file, decl.range);
+        match self.insts[inst].parent {
+            None => {
+                if let Some(v) = self.root_vars.get(name) {
+                    return Ok(v.clone());
+                }
+            }
+            Some(parent) => {
+                let pdef = self.insts[parent].def.clone();
+                let call = self.insts[inst].call.and_then(|c| pdef.calls.get(c));
+                if let Some(c) = call
+                    && let Some((e, _)) = c.body.view().attr(name)
+                {
+                    let mut sc = Scope::new(parent, c.file);
+                    sc.bindings = self.insts[inst].call_bindings.clone();
+                    let v = self.eval(&sc, e)?;
+                    if !v.is_null() {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
+        if let Some(d) = &decl.default {
+            let sc = Scope::new(inst, decl.file);
+            return self.eval(&sc, d.view());
+        }
+        self.diag(Diagnostic::warning(
+            Code::UnknownValue,
+            format!("variable {prefix}var.{name} has no value and no default; it is kept as unknown"),
+            Some(decl_origin.clone()),
+        ));
+        Ok(Value::unknown(format!("{prefix}var.{name}"), decl_origin))
+    }
+
+    /// A resource attribute, evaluated once per instance.
+    pub(crate) fn res_attr(&mut self, key: &ResKey, name: &str, origin: &Origin) -> R {
+        let mk = (key.clone(), name.to_owned());
+        match self.res_attrs.get(&mk) {
+            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Busy) => {
+                let addr = self.res_address(key);
+                let f = self.fail(Code::ReferenceCycle, format!("{addr}.{name} depends on itself"), origin.clone());
+                self.fail_diag(&f);
+                return Err(f);
+            }
+            None => {}
+        }
+        self.res_attrs.insert(mk.clone(), Slot::Busy);
+        let r = self.res_attr_inner(key, name, origin);
+        self.res_attrs.insert(mk, Slot::Done(r.clone()));
+        r
+    }
+
+    /// Replaces lazy references (resources, module instances) at the top of a value by objects.
+    pub(crate) fn force(&mut self, v: Value) -> Value {
+        match &v.v {
+            V::Res(k) => {
+                let k = k.clone();
+                match self.res_object(&k, &v.origin) {
+                    Ok(o) => o,
+                    Err(f) => {
+                        self.fail_diag(&f);
+                        Value::unknown(self.res_address(&k), v.origin.clone())
+                    }
+                }
+            }
+            V::Module(i) => {
+                let i = *i;
+                match self.outputs_object(i, &v.origin) {
+                    Ok(o) => o,
+                    Err(f) => {
+                        self.fail_diag(&f);
+                        let p = self.insts.get(i).map_or(String::new(), |x| x.prefix.clone());
+                        Value::unknown(p.trim_end_matches('.').to_owned(), v.origin.clone())
+                    }
+                }
+            }
+            _ => v,
+        }
+    }
+
+    /// Like [`Evaluator::force`], all the way down (for `jsonencode`, equality, conversions).
+    pub(crate) fn force_deep(&mut self, v: Value, depth: usize) -> Value {
+        if depth > limits::MAX_EVAL_DEPTH {
+            return Value::unknown("nesting limit", v.origin);
+        }
+        let v = self.force(v);
+        match &v.v {
+            V::List(items) if items.iter().any(needs_force) => {
+                let items: Vec<Value> = items.as_ref().clone();
+                let out = items.into_iter().map(|i| self.force_deep(i, depth + 1)).collect();
+                Value::list(out, v.origin.clone())
+            }
+            V::Map(m) if m.iter().any(|(_, _, x)| needs_force(x)) => {
+                let m = m.as_ref().clone();
+                let out = m.into_iter().map(|(k, ko, x)| (k, ko, self.force_deep(x, depth + 1))).collect();
+                Value::new(V::Map(Rc::new(out)), v.origin.clone())
+            }
+            V::Choice(alts) if alts.iter().any(needs_force) => {
+                let alts = alts.as_ref().clone();
+                let out = alts.into_iter().map(|a| self.force_deep(a, depth + 1)).collect();
+                Value::new(V::Choice(Rc::new(out)), v.origin.clone())
+            }
+            _ => v,
+        }
+    }
+
+    /// The module definition of an instance.
+    pub(crate) fn def(&self, inst: usize) -> Option<&ModuleDef> {
+        self.insts.get(inst).map(|i| i.def.as_ref())
+    }
+}
+
+fn needs_force(v: &Value) -> bool {
+    match &v.v {
+        V::Res(_) | V::Module(_) => true,
+        V::List(items) | V::Choice(items) => items.iter().any(needs_force),
+        V::Map(m) => m.iter().any(|(_, _, x)| needs_force(x)),
+        _ => false,
+    }
+}
+
+fn push_each(keys: &mut Vec<(InstKey, Vec<(String, Value)>)>, k: InstKey, key: Value, val: Value, o: &Origin) {
+    if keys.iter().any(|(x, _)| *x == k) {
+        return;
+    }
+    let each = Value::map(vec![("key".to_owned(), o.clone(), key), ("value".to_owned(), o.clone(), val)], o.clone());
+    keys.push((k, vec![("each".to_owned(), each)]));
+}
+
+/// 1-based line and column of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or("");
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
