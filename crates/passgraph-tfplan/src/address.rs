@@ -154,11 +154,11 @@ pub(crate) fn parse_address(s: &str) -> Option<Address> {
         }
     }
     let mut resource = String::new();
-    if let Some(Step::Name(d)) = st.get(i) {
-        if d == "data" {
-            resource.push_str("data.");
-            i += 1;
-        }
+    if let Some(Step::Name(d)) = st.get(i)
+        && d == "data"
+    {
+        resource.push_str("data.");
+        i += 1;
     }
     let (Some(Step::Name(ty)), Some(Step::Name(name))) = (st.get(i), st.get(i + 1)) else {
         return None;
@@ -177,7 +177,12 @@ pub(crate) fn parse_address(s: &str) -> Option<Address> {
     if i != st.len() {
         return None;
     }
-    Some(Address { module, module_path, resource, key })
+    Some(Address {
+        module,
+        module_path,
+        resource,
+        key,
+    })
 }
 
 fn push_module(s: &mut String, name: &str) {
@@ -190,12 +195,18 @@ fn push_module(s: &mut String, name: &str) {
 
 /// Joins a module instance and a resource: `module.a` + `aws_iam_role.r` → `module.a.aws_iam_role.r`.
 pub(crate) fn join(module: &str, resource: &str) -> String {
-    if module.is_empty() { resource.to_owned() } else { format!("{module}.{resource}") }
+    if module.is_empty() {
+        resource.to_owned()
+    } else {
+        format!("{module}.{resource}")
+    }
 }
 
 /// Strips instance keys from a module instance address: `module.a["x"]` → `module.a`.
 pub(crate) fn module_path(module: &str) -> String {
-    let Some(st) = steps(module) else { return module.to_owned() };
+    let Some(st) = steps(module) else {
+        return module.to_owned();
+    };
     let mut out = String::new();
     for s in st {
         if let Step::Name(n) = s {

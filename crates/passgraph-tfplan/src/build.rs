@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use passgraph_model::{
-    Account, AttachedPolicy, Attachment, Code, Diagnostic, EntityKind, Group, InlinePolicy, InstanceProfile,
-    ManagedPolicy, Membership, Node, NodeKind, PolicyDocument, PolicyRef, PrincipalTarget, Removal, Role, RoleTarget,
-    RoleUse, Str, Tag, User,
+    Account, AttachedPolicy, Attachment, Code, Diagnostic, EntityKind, Group, InlinePolicy,
+    InstanceProfile, ManagedPolicy, Membership, Node, NodeKind, PolicyDocument, PolicyRef,
+    PrincipalTarget, Removal, Role, RoleTarget, RoleUse, Str, Tag, User,
 };
 
 use crate::json::Kind;
@@ -35,33 +35,148 @@ pub(crate) struct RoleUseSpec {
     pub(crate) target: Target,
 }
 
-const fn use_of(resource_type: &'static str, path: &'static [&'static str], service: &'static str, target: Target) -> RoleUseSpec {
-    RoleUseSpec { resource_type, path, service, target }
+const fn use_of(
+    resource_type: &'static str,
+    path: &'static [&'static str],
+    service: &'static str,
+    target: Target,
+) -> RoleUseSpec {
+    RoleUseSpec {
+        resource_type,
+        path,
+        service,
+        target,
+    }
 }
 
 /// Every role-taking resource attribute the reader knows (sources: semantics.md §3, §4.6).
 pub(crate) const ROLE_USES: &[RoleUseSpec] = &[
-    use_of("aws_api_gateway_account", &["cloudwatch_role_arn"], "apigateway.amazonaws.com", Target::Role),
-    use_of("aws_cloudformation_stack", &["iam_role_arn"], "cloudformation.amazonaws.com", Target::Role),
-    use_of("aws_cloudwatch_event_target", &["role_arn"], "events.amazonaws.com", Target::Role),
-    use_of("aws_codebuild_project", &["service_role"], "codebuild.amazonaws.com", Target::Role),
-    use_of("aws_codepipeline", &["role_arn"], "codepipeline.amazonaws.com", Target::Role),
-    use_of("aws_config_configuration_recorder", &["role_arn"], "config.amazonaws.com", Target::Role),
-    use_of("aws_db_instance", &["monitoring_role_arn"], "monitoring.rds.amazonaws.com", Target::Role),
-    use_of("aws_ecs_task_definition", &["execution_role_arn"], "ecs-tasks.amazonaws.com", Target::Role),
-    use_of("aws_ecs_task_definition", &["task_role_arn"], "ecs-tasks.amazonaws.com", Target::Role),
-    use_of("aws_eks_cluster", &["role_arn"], "eks.amazonaws.com", Target::Role),
-    use_of("aws_eks_node_group", &["node_role_arn"], "ec2.amazonaws.com", Target::Role),
-    use_of("aws_glue_job", &["role_arn"], "glue.amazonaws.com", Target::Role),
-    use_of("aws_instance", &["iam_instance_profile"], "ec2.amazonaws.com", Target::InstanceProfile),
-    use_of("aws_lambda_function", &["role"], "lambda.amazonaws.com", Target::Role),
-    use_of("aws_launch_configuration", &["iam_instance_profile"], "ec2.amazonaws.com", Target::InstanceProfile),
-    use_of("aws_launch_template", &["iam_instance_profile", "arn"], "ec2.amazonaws.com", Target::InstanceProfile),
-    use_of("aws_launch_template", &["iam_instance_profile", "name"], "ec2.amazonaws.com", Target::InstanceProfile),
-    use_of("aws_pipes_pipe", &["role_arn"], "pipes.amazonaws.com", Target::Role),
-    use_of("aws_sagemaker_notebook_instance", &["role_arn"], "sagemaker.amazonaws.com", Target::Role),
-    use_of("aws_scheduler_schedule", &["target", "role_arn"], "scheduler.amazonaws.com", Target::Role),
-    use_of("aws_sfn_state_machine", &["role_arn"], "states.amazonaws.com", Target::Role),
+    use_of(
+        "aws_api_gateway_account",
+        &["cloudwatch_role_arn"],
+        "apigateway.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_cloudformation_stack",
+        &["iam_role_arn"],
+        "cloudformation.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_cloudwatch_event_target",
+        &["role_arn"],
+        "events.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_codebuild_project",
+        &["service_role"],
+        "codebuild.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_codepipeline",
+        &["role_arn"],
+        "codepipeline.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_config_configuration_recorder",
+        &["role_arn"],
+        "config.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_db_instance",
+        &["monitoring_role_arn"],
+        "monitoring.rds.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_ecs_task_definition",
+        &["execution_role_arn"],
+        "ecs-tasks.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_ecs_task_definition",
+        &["task_role_arn"],
+        "ecs-tasks.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_eks_cluster",
+        &["role_arn"],
+        "eks.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_eks_node_group",
+        &["node_role_arn"],
+        "ec2.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_glue_job",
+        &["role_arn"],
+        "glue.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_instance",
+        &["iam_instance_profile"],
+        "ec2.amazonaws.com",
+        Target::InstanceProfile,
+    ),
+    use_of(
+        "aws_lambda_function",
+        &["role"],
+        "lambda.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_launch_configuration",
+        &["iam_instance_profile"],
+        "ec2.amazonaws.com",
+        Target::InstanceProfile,
+    ),
+    use_of(
+        "aws_launch_template",
+        &["iam_instance_profile", "arn"],
+        "ec2.amazonaws.com",
+        Target::InstanceProfile,
+    ),
+    use_of(
+        "aws_launch_template",
+        &["iam_instance_profile", "name"],
+        "ec2.amazonaws.com",
+        Target::InstanceProfile,
+    ),
+    use_of(
+        "aws_pipes_pipe",
+        &["role_arn"],
+        "pipes.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_sagemaker_notebook_instance",
+        &["role_arn"],
+        "sagemaker.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_scheduler_schedule",
+        &["target", "role_arn"],
+        "scheduler.amazonaws.com",
+        Target::Role,
+    ),
+    use_of(
+        "aws_sfn_state_machine",
+        &["role_arn"],
+        "states.amazonaws.com",
+        Target::Role,
+    ),
 ];
 
 /// The resource types whose deletion removes an entity, and the entity kind.
@@ -78,12 +193,20 @@ fn entity_kind(rtype: &str) -> Option<EntityKind> {
 
 /// Relation resources (their deletion is not modelled).
 fn is_relation(rtype: &str) -> bool {
-    rtype.starts_with("aws_iam_") && (rtype.contains("policy_attachment") || rtype.contains("membership") || rtype.ends_with("_policy") || rtype.ends_with("_exclusive"))
+    rtype.starts_with("aws_iam_")
+        && (rtype.contains("policy_attachment")
+            || rtype.contains("membership")
+            || rtype.ends_with("_policy")
+            || rtype.ends_with("_exclusive"))
         && rtype != "aws_iam_policy"
 }
 
-fn top(inst: &Instance<'_>, expressions: Option<crate::json::Val<'_>>) -> Field<'_> {
-    Field { cur: Cursor::of(inst), expr: expressions, range: inst.addr_range }
+fn top<'a>(inst: &Instance<'a>, expressions: Option<crate::json::Val<'a>>) -> Field<'a> {
+    Field {
+        cur: Cursor::of(inst),
+        expr: expressions,
+        range: inst.addr_range,
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -91,7 +214,9 @@ impl<'a> Reader<'a> {
     pub(crate) fn build(&mut self) -> Account {
         let mut account = Account::default();
         for i in 0..self.insts.len() {
-            let Some(inst) = self.insts.get(i).cloned() else { continue };
+            let Some(inst) = self.insts.get(i).cloned() else {
+                continue;
+            };
             if inst.data {
                 continue;
             }
@@ -115,7 +240,11 @@ impl<'a> Reader<'a> {
                     inline: Vec::new(),
                     attached: Vec::new(),
                     groups: Vec::new(),
-                    boundary: self.policy_ref(&f.field("permissions_boundary"), &scope, "permissions_boundary"),
+                    boundary: self.policy_ref(
+                        &f.field("permissions_boundary"),
+                        &scope,
+                        "permissions_boundary",
+                    ),
                     tags: self.tags(&f, &scope),
                     uncertain: false,
                     origin,
@@ -151,7 +280,10 @@ impl<'a> Reader<'a> {
                 account.policies.push(policy);
             }
             "aws_iam_instance_profile" => {
-                let roles = self.principal_name(&f.field("role"), &scope, "role").into_iter().collect();
+                let roles = self
+                    .principal_name(&f.field("role"), &scope, "role")
+                    .into_iter()
+                    .collect();
                 let profile = InstanceProfile {
                     name: self.name_of(inst, 0),
                     path: self.path_of(inst, 0),
@@ -163,17 +295,41 @@ impl<'a> Reader<'a> {
                 account.instance_profiles.push(profile);
             }
             "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
-                let attr = inst.rtype.trim_start_matches("aws_iam_").trim_end_matches("_policy");
-                let Some(target) = self.principal_name(&f.field(attr), &scope, attr) else { return };
+                let attr = inst
+                    .rtype
+                    .trim_start_matches("aws_iam_")
+                    .trim_end_matches("_policy");
+                let Some(target) = self.principal_name(&f.field(attr), &scope, attr) else {
+                    return;
+                };
                 let document = self.policy_document(&f.field("policy"), &scope, "policy");
                 let name = self.name_of(inst, 0);
-                let policy = AttachedPolicy::Inline(InlinePolicy { name, document, origin: origin.clone() });
-                account.attachments.push(Attachment { target: principal(attr, target), policy, uncertain: false, origin });
+                let policy = AttachedPolicy::Inline(InlinePolicy {
+                    name,
+                    document,
+                    origin: origin.clone(),
+                });
+                account.attachments.push(Attachment {
+                    target: principal(attr, target),
+                    policy,
+                    uncertain: false,
+                    origin,
+                });
             }
-            "aws_iam_role_policy_attachment" | "aws_iam_user_policy_attachment" | "aws_iam_group_policy_attachment" => {
-                let attr = inst.rtype.trim_start_matches("aws_iam_").trim_end_matches("_policy_attachment");
-                let Some(target) = self.principal_name(&f.field(attr), &scope, attr) else { return };
-                let Some(policy) = self.policy_ref(&f.field("policy_arn"), &scope, "policy_arn") else { return };
+            "aws_iam_role_policy_attachment"
+            | "aws_iam_user_policy_attachment"
+            | "aws_iam_group_policy_attachment" => {
+                let attr = inst
+                    .rtype
+                    .trim_start_matches("aws_iam_")
+                    .trim_end_matches("_policy_attachment");
+                let Some(target) = self.principal_name(&f.field(attr), &scope, attr) else {
+                    return;
+                };
+                let Some(policy) = self.policy_ref(&f.field("policy_arn"), &scope, "policy_arn")
+                else {
+                    return;
+                };
                 account.attachments.push(Attachment {
                     target: principal(attr, target),
                     policy: AttachedPolicy::Managed(policy),
@@ -184,12 +340,20 @@ impl<'a> Reader<'a> {
             "aws_iam_role_policy_attachments_exclusive"
             | "aws_iam_user_policy_attachments_exclusive"
             | "aws_iam_group_policy_attachments_exclusive" => {
-                let kind = inst.rtype.trim_start_matches("aws_iam_").trim_end_matches("_policy_attachments_exclusive");
+                let kind = inst
+                    .rtype
+                    .trim_start_matches("aws_iam_")
+                    .trim_end_matches("_policy_attachments_exclusive");
                 let attr = format!("{kind}_name");
-                let Some(target) = self.principal_name(&f.field(&attr), &scope, &attr) else { return };
+                let Some(target) = self.principal_name(&f.field(&attr), &scope, &attr) else {
+                    return;
+                };
                 let arns_field = f.field("policy_arns");
                 for arn in self.strings(&arns_field, &scope, Want::Arn, "policy_arns") {
-                    let policy = PolicyRef { arn, origin: self.origin(arns_field.range, &inst.address) };
+                    let policy = PolicyRef {
+                        arn,
+                        origin: self.origin(arns_field.range, &inst.address),
+                    };
                     account.attachments.push(Attachment {
                         target: principal(kind, target.clone()),
                         policy: AttachedPolicy::Managed(policy),
@@ -199,7 +363,10 @@ impl<'a> Reader<'a> {
                 }
             }
             "aws_iam_policy_attachment" => {
-                let Some(policy) = self.policy_ref(&f.field("policy_arn"), &scope, "policy_arn") else { return };
+                let Some(policy) = self.policy_ref(&f.field("policy_arn"), &scope, "policy_arn")
+                else {
+                    return;
+                };
                 for (attr, kind) in [("users", "user"), ("groups", "group"), ("roles", "role")] {
                     for name in self.names(&f.field(attr), &scope, attr) {
                         account.attachments.push(Attachment {
@@ -212,15 +379,29 @@ impl<'a> Reader<'a> {
                 }
             }
             "aws_iam_group_membership" => {
-                let Some(group) = self.principal_name(&f.field("group"), &scope, "group") else { return };
+                let Some(group) = self.principal_name(&f.field("group"), &scope, "group") else {
+                    return;
+                };
                 for user in self.names(&f.field("users"), &scope, "users") {
-                    account.memberships.push(Membership { user, group: group.clone(), uncertain: false, origin: origin.clone() });
+                    account.memberships.push(Membership {
+                        user,
+                        group: group.clone(),
+                        uncertain: false,
+                        origin: origin.clone(),
+                    });
                 }
             }
             "aws_iam_user_group_membership" => {
-                let Some(user) = self.principal_name(&f.field("user"), &scope, "user") else { return };
+                let Some(user) = self.principal_name(&f.field("user"), &scope, "user") else {
+                    return;
+                };
                 for group in self.names(&f.field("groups"), &scope, "groups") {
-                    account.memberships.push(Membership { user: user.clone(), group, uncertain: false, origin: origin.clone() });
+                    account.memberships.push(Membership {
+                        user: user.clone(),
+                        group,
+                        uncertain: false,
+                        origin: origin.clone(),
+                    });
                 }
             }
             _ => {}
@@ -230,7 +411,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn role(&mut self, inst: &Instance<'a>, f: &Field<'a>, scope: &Scope, origin: passgraph_model::Origin) -> Role {
+    fn role(
+        &mut self,
+        inst: &Instance<'a>,
+        f: &Field<'a>,
+        scope: &Scope,
+        origin: passgraph_model::Origin,
+    ) -> Role {
         let trust_field = f.field("assume_role_policy");
         let trust = match self.document(&trust_field, scope, "assume_role_policy") {
             Some(node) => self.read_doc(&node),
@@ -247,17 +434,30 @@ impl<'a> Reader<'a> {
         let mut inline = Vec::new();
         if configured("inline_policy") {
             for block in f.field("inline_policy").items() {
-                let Some(node) = self.document(&block.field("policy"), scope, "inline_policy.policy") else { continue };
-                let name = self.string(&block.field("name"), scope, Want::Any, "inline_policy.name").unwrap_or_default();
+                let Some(node) =
+                    self.document(&block.field("policy"), scope, "inline_policy.policy")
+                else {
+                    continue;
+                };
+                let name = self
+                    .string(&block.field("name"), scope, Want::Any, "inline_policy.name")
+                    .unwrap_or_default();
                 let document = self.read_doc(&node);
-                inline.push(passgraph_model::InlinePolicy { name, document, origin: self.origin(block.range, &inst.address) });
+                inline.push(passgraph_model::InlinePolicy {
+                    name,
+                    document,
+                    origin: self.origin(block.range, &inst.address),
+                });
             }
         }
         let mut attached = Vec::new();
         if configured("managed_policy_arns") {
             let field = f.field("managed_policy_arns");
             for arn in self.strings(&field, scope, Want::Arn, "managed_policy_arns") {
-                attached.push(PolicyRef { arn, origin: self.origin(field.range, &inst.address) });
+                attached.push(PolicyRef {
+                    arn,
+                    origin: self.origin(field.range, &inst.address),
+                });
             }
         }
         Role {
@@ -267,7 +467,11 @@ impl<'a> Reader<'a> {
             trust,
             inline,
             attached,
-            boundary: self.policy_ref(&f.field("permissions_boundary"), scope, "permissions_boundary"),
+            boundary: self.policy_ref(
+                &f.field("permissions_boundary"),
+                scope,
+                "permissions_boundary",
+            ),
             tags: self.tags(f, scope),
             uncertain: false,
             origin,
@@ -294,27 +498,40 @@ impl<'a> Reader<'a> {
     }
 
     fn policy_ref(&mut self, f: &Field<'a>, scope: &Scope, what: &str) -> Option<PolicyRef> {
-        let arn = self.string(f, scope, Want::Arn, what).filter(|s| !s.is_empty())?;
-        Some(PolicyRef { arn, origin: self.origin(f.range, &scope.owner) })
+        let arn = self
+            .string(f, scope, Want::Arn, what)
+            .filter(|s| !s.is_empty())?;
+        Some(PolicyRef {
+            arn,
+            origin: self.origin(f.range, &scope.owner),
+        })
     }
 
     /// A user, group or role named by an argument that AWS expects to be a name; an ARN given
     /// instead is reduced to its last path segment, with a diagnostic.
     fn principal_name(&mut self, f: &Field<'a>, scope: &Scope, what: &str) -> Option<Str> {
-        let s = self.string(f, scope, Want::Name, what).filter(|s| !s.is_empty())?;
+        let s = self
+            .string(f, scope, Want::Name, what)
+            .filter(|s| !s.is_empty())?;
         Some(self.arn_to_name(s, f, scope, what))
     }
 
     fn names(&mut self, f: &Field<'a>, scope: &Scope, what: &str) -> Vec<Str> {
         let list = self.strings(f, scope, Want::Name, what);
-        list.into_iter().filter(|s| !s.is_empty()).map(|s| self.arn_to_name(s, f, scope, what)).collect()
+        list.into_iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| self.arn_to_name(s, f, scope, what))
+            .collect()
     }
 
     fn arn_to_name(&mut self, s: Str, f: &Field<'a>, scope: &Scope, what: &str) -> Str {
         if s.starts_with("arn:") && s.is_known() {
             self.diags.push(Diagnostic::warning(
                 Code::Shape,
-                format!("{}: {what} is an ARN where IAM expects a name; its last path segment is used", scope.owner),
+                format!(
+                    "{}: {what} is an ARN where IAM expects a name; its last path segment is used",
+                    scope.owner
+                ),
                 Some(self.origin(f.range, &scope.owner)),
             ));
             return s.last_segment("/");
@@ -324,24 +541,43 @@ impl<'a> Reader<'a> {
 
     fn tags(&mut self, f: &Field<'a>, scope: &Scope) -> Vec<Tag> {
         let all = f.field("tags_all");
-        let field = if matches!(all.cur.state(), State::Known(v) if v.kind() == Kind::Object) { all } else { f.field("tags") };
-        let State::Known(v) = field.cur.state() else { return Vec::new() };
+        let field = if matches!(all.cur.state(), State::Known(v) if v.kind() == Kind::Object) {
+            all
+        } else {
+            f.field("tags")
+        };
+        let State::Known(v) = field.cur.state() else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (k, _) in v.entries() {
             let key = k.text().into_owned();
-            let value = self.string(&field.field(&key), scope, Want::Any, &format!("tags.{key}")).unwrap_or_default();
-            out.push(Tag { key: Str::lit(key), value });
+            let value = self
+                .string(&field.field(&key), scope, Want::Any, &format!("tags.{key}"))
+                .unwrap_or_default();
+            out.push(Tag {
+                key: Str::lit(key),
+                value,
+            });
         }
         out
     }
 
-    fn role_use(&mut self, inst: &Instance<'a>, spec: &RoleUseSpec, f: &Field<'a>, scope: &Scope, account: &mut Account) {
+    fn role_use(
+        &mut self,
+        inst: &Instance<'a>,
+        spec: &RoleUseSpec,
+        f: &Field<'a>,
+        scope: &Scope,
+        account: &mut Account,
+    ) {
         if inst.rtype == "aws_db_instance" {
             // The monitoring role is passed only when enhanced monitoring is on.
-            if let State::Known(v) = f.field("monitoring_interval").cur.state() {
-                if v.as_number().is_some_and(|n| n.parse::<f64>().is_ok_and(|n| n == 0.0)) {
-                    return;
-                }
+            if let State::Known(v) = f.field("monitoring_interval").cur.state()
+                && v.as_number()
+                    .is_some_and(|n| n.parse::<f64>().is_ok_and(|n| n == 0.0))
+            {
+                return;
             }
         }
         let mut fields = vec![*f];
@@ -354,8 +590,26 @@ impl<'a> Reader<'a> {
         }
         for field in fields {
             let leaf = field.field(last);
-            let want = if last.ends_with("arn") { Want::Arn } else { Want::Name };
-            let Some(value) = self.string(&leaf, scope, want, &spec.path.join(".")).filter(|s| !s.is_empty()) else { continue };
+            // An optional and computed argument that the configuration does not set is what
+            // AWS computes (an instance without a profile): not a role handed over.
+            if blocks.is_empty()
+                && f.expr.is_some()
+                && leaf.expr.is_none()
+                && matches!(leaf.cur.state(), State::Unknown)
+            {
+                continue;
+            }
+            let want = if last.ends_with("arn") || spec.target == Target::Role {
+                Want::Arn
+            } else {
+                Want::Name
+            };
+            let Some(value) = self
+                .string(&leaf, scope, want, &spec.path.join("."))
+                .filter(|s| !s.is_empty())
+            else {
+                continue;
+            };
             let target = match spec.target {
                 Target::Role => RoleTarget::Role(value),
                 Target::InstanceProfile => RoleTarget::InstanceProfile(value),
@@ -391,8 +645,15 @@ impl<'a> Reader<'a> {
         for p in &account.instance_profiles {
             live.insert((EntityKind::InstanceProfile, p.name.clone()));
         }
-        let mut gone: Vec<(Instance<'a>, bool)> = self.deleted.iter().cloned().map(|d| (d, true)).collect();
-        gone.extend(self.insts.iter().filter(|i| i.action == Action::Replace && !i.data && i.before.is_some()).cloned().map(|i| (i, false)));
+        let mut gone: Vec<(Instance<'a>, bool)> =
+            self.deleted.iter().cloned().map(|d| (d, true)).collect();
+        gone.extend(
+            self.insts
+                .iter()
+                .filter(|i| i.action == Action::Replace && !i.data && i.before.is_some())
+                .cloned()
+                .map(|i| (i, false)),
+        );
         let mut seen: HashSet<(EntityKind, Str)> = HashSet::new();
         for (mut inst, deleted) in gone {
             if !deleted {
@@ -414,11 +675,19 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             };
-            let name = if kind == EntityKind::Policy { self.arn_of(&inst, 0) } else { self.name_of(&inst, 0) };
+            let name = if kind == EntityKind::Policy {
+                self.arn_of(&inst, 0)
+            } else {
+                self.name_of(&inst, 0)
+            };
             if live.contains(&(kind, name.clone())) || !seen.insert((kind, name.clone())) {
                 continue;
             }
-            account.removals.push(Removal { kind, name, origin: self.origin(inst.addr_range, &inst.address) });
+            account.removals.push(Removal {
+                kind,
+                name,
+                origin: self.origin(inst.addr_range, &inst.address),
+            });
         }
     }
 }

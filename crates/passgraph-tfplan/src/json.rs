@@ -37,7 +37,11 @@ pub(crate) fn validate(text: &str, start: usize) -> Result<Val<'_>, SyntaxError>
     if v.pos != b.len() {
         return Err(v.err("trailing characters after the JSON value"));
     }
-    Ok(Val { text, start: vstart, end: vend })
+    Ok(Val {
+        text,
+        start: vstart,
+        end: vend,
+    })
 }
 
 struct Validator<'b> {
@@ -53,7 +57,10 @@ enum Frame {
 
 impl Validator<'_> {
     fn err(&self, message: &str) -> SyntaxError {
-        SyntaxError { offset: self.pos, message: message.to_owned() }
+        SyntaxError {
+            offset: self.pos,
+            message: message.to_owned(),
+        }
     }
 
     fn ws(&mut self) {
@@ -110,7 +117,9 @@ impl Validator<'_> {
             }
             // After a value: close containers or move to the next element.
             loop {
-                let Some(top) = stack.last().copied() else { return Ok(()) };
+                let Some(top) = stack.last().copied() else {
+                    return Ok(());
+                };
                 self.ws();
                 match (top, self.peek()) {
                     (_, Some(b',')) => {
@@ -211,10 +220,15 @@ impl Validator<'_> {
                 Some(b'\\') => {
                     self.pos += 1;
                     match self.peek() {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
                         Some(b'u') => {
                             self.pos += 1;
-                            let ok = self.b.get(self.pos..self.pos + 4).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+                            let ok = self
+                                .b
+                                .get(self.pos..self.pos + 4)
+                                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
                             if !ok {
                                 return Err(self.err("invalid \\u escape"));
                             }
@@ -231,7 +245,7 @@ impl Validator<'_> {
 }
 
 /// Skips whitespace from `pos`.
-fn ws(b: &[u8], mut pos: usize) -> usize {
+pub(crate) fn ws(b: &[u8], mut pos: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(pos) {
         pos += 1;
     }
@@ -239,7 +253,7 @@ fn ws(b: &[u8], mut pos: usize) -> usize {
 }
 
 /// The end of the string that starts (at its quote) at `pos`, or `None`.
-fn skip_string(b: &[u8], pos: usize) -> Option<usize> {
+pub(crate) fn skip_string(b: &[u8], pos: usize) -> Option<usize> {
     let mut p = pos + 1;
     loop {
         let rel = b.get(p..)?.iter().position(|&c| c == b'"' || c == b'\\')?;
@@ -254,14 +268,17 @@ fn skip_string(b: &[u8], pos: usize) -> Option<usize> {
 
 /// The end of the value that starts at `pos` (no leading whitespace), or `None` when the text
 /// ends first. Assumes validated text; on other text it returns some end or `None`.
-fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
+pub(crate) fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
     match b.get(pos)? {
         b'"' => skip_string(b, pos),
         b'{' | b'[' => {
             let mut depth = 0usize;
             let mut p = pos;
             loop {
-                let rel = b.get(p..)?.iter().position(|&c| matches!(c, b'"' | b'{' | b'[' | b'}' | b']'))?;
+                let rel = b
+                    .get(p..)?
+                    .iter()
+                    .position(|&c| matches!(c, b'"' | b'{' | b'[' | b'}' | b']'))?;
                 p += rel;
                 match b.get(p)? {
                     b'"' => p = skip_string(b, p)?,
@@ -280,7 +297,10 @@ fn skip_value(b: &[u8], pos: usize) -> Option<usize> {
             }
         }
         _ => {
-            let rel = b.get(pos..)?.iter().position(|&c| matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'));
+            let rel = b
+                .get(pos..)?
+                .iter()
+                .position(|&c| matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'));
             Some(rel.map_or(b.len(), |r| pos + r))
         }
     }
@@ -306,7 +326,8 @@ pub(crate) struct Val<'a> {
 }
 
 impl<'a> Val<'a> {
-    /// A value at `start..end` of `text` (used by tests and by the detector).
+    /// A value at `start..end` of `text`, for tests on unvalidated text.
+    #[cfg(test)]
     pub(crate) fn new(text: &'a str, start: usize, end: usize) -> Val<'a> {
         Val { text, start, end }
     }
@@ -387,14 +408,32 @@ impl<'a> Val<'a> {
 
     /// The entries of an object, in order (empty for other kinds).
     pub(crate) fn entries(&self) -> Entries<'a> {
-        let pos = if self.kind() == Kind::Object { self.start + 1 } else { self.end };
-        Entries { text: self.text, pos, end: self.end, first: true }
+        let pos = if self.kind() == Kind::Object {
+            self.start + 1
+        } else {
+            self.end
+        };
+        Entries {
+            text: self.text,
+            pos,
+            end: self.end,
+            first: true,
+        }
     }
 
     /// The items of a list (empty for other kinds).
     pub(crate) fn items(&self) -> Items<'a> {
-        let pos = if self.kind() == Kind::Array { self.start + 1 } else { self.end };
-        Items { text: self.text, pos, end: self.end, first: true }
+        let pos = if self.kind() == Kind::Array {
+            self.start + 1
+        } else {
+            self.end
+        };
+        Items {
+            text: self.text,
+            pos,
+            end: self.end,
+            first: true,
+        }
     }
 
     /// The value under `key` (the last one when the key is repeated). Scans the object; to
@@ -408,10 +447,10 @@ impl<'a> Val<'a> {
     pub(crate) fn fields<const N: usize>(&self, keys: [&str; N]) -> [Option<Val<'a>>; N] {
         let mut out = [None; N];
         for (k, v) in self.entries() {
-            if let Some(i) = keys.iter().position(|want| k.is(want)) {
-                if let Some(slot) = out.get_mut(i) {
-                    *slot = Some(v);
-                }
+            if let Some(i) = keys.iter().position(|want| k.is(want))
+                && let Some(slot) = out.get_mut(i)
+            {
+                *slot = Some(v);
             }
         }
         out
@@ -427,13 +466,15 @@ impl<'a> Val<'a> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Key<'a> {
     raw: &'a str,
-    start: usize,
 }
 
 impl<'a> Key<'a> {
     /// True when the key equals `s`.
     pub(crate) fn is(&self, s: &str) -> bool {
-        let inner = self.raw.get(1..self.raw.len().saturating_sub(1)).unwrap_or("");
+        let inner = self
+            .raw
+            .get(1..self.raw.len().saturating_sub(1))
+            .unwrap_or("");
         if inner.contains('\\') {
             decode_string(self.raw).is_some_and(|d| d == s)
         } else {
@@ -444,11 +485,6 @@ impl<'a> Key<'a> {
     /// The decoded key.
     pub(crate) fn text(&self) -> Cow<'a, str> {
         decode_string(self.raw).unwrap_or(Cow::Borrowed(""))
-    }
-
-    /// The byte range of the key (with its quotes).
-    pub(crate) fn range(&self) -> TextRange {
-        TextRange::new(self.start, self.start + self.raw.len())
     }
 }
 
@@ -482,7 +518,9 @@ impl<'a> Iterator for Entries<'a> {
             return None;
         }
         let kend = skip_string(b, p)?;
-        let key = Key { raw: self.text.get(p..kend)?, start: p };
+        let key = Key {
+            raw: self.text.get(p..kend)?,
+        };
         let mut q = ws(b, kend);
         if b.get(q) != Some(&b':') {
             self.pos = self.end;
@@ -491,7 +529,14 @@ impl<'a> Iterator for Entries<'a> {
         q = ws(b, q + 1);
         let vend = skip_value(b, q).filter(|&e| e <= self.end)?;
         self.pos = vend;
-        Some((key, Val { text: self.text, start: q, end: vend }))
+        Some((
+            key,
+            Val {
+                text: self.text,
+                start: q,
+                end: vend,
+            },
+        ))
     }
 }
 
@@ -522,7 +567,11 @@ impl<'a> Iterator for Items<'a> {
         self.first = false;
         let vend = skip_value(b, p).filter(|&e| e <= self.end)?;
         self.pos = vend;
-        Some(Val { text: self.text, start: p, end: vend })
+        Some(Val {
+            text: self.text,
+            start: p,
+            end: vend,
+        })
     }
 }
 

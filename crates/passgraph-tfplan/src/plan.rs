@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use passgraph_model::{Code, Diagnostic, FileId, Origin, Str, TextRange};
 
-use crate::Options;
-use crate::address::{Address, join, parse_address};
+use crate::address::{Address, InstKey, join, parse_address};
 use crate::json::Val;
 
 /// What the plan does with an instance.
@@ -73,7 +72,6 @@ pub(crate) struct ModuleCfg<'a> {
 /// The reader: the plan's instances and configuration, and what was said about them.
 pub(crate) struct Reader<'a> {
     pub(crate) file: FileId,
-    pub(crate) options: &'a Options,
     /// Every live instance (what exists after apply) and every data source.
     pub(crate) insts: Vec<Instance<'a>>,
     /// Instances deleted by the plan (including deposed objects).
@@ -109,10 +107,9 @@ pub(crate) struct Sections<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(file: FileId, options: &'a Options) -> Reader<'a> {
+    pub(crate) fn new(file: FileId) -> Reader<'a> {
         Reader {
             file,
-            options,
             insts: Vec::new(),
             deleted: Vec::new(),
             by_addr: HashMap::new(),
@@ -130,7 +127,11 @@ impl<'a> Reader<'a> {
 
     /// An origin in the plan file with an address.
     pub(crate) fn origin(&self, range: TextRange, address: &Arc<str>) -> Origin {
-        Origin { file: self.file, range, address: Some(address.clone()) }
+        Origin {
+            file: self.file,
+            range,
+            address: Some(address.clone()),
+        }
     }
 
     /// An origin in the plan file without an address.
@@ -139,7 +140,11 @@ impl<'a> Reader<'a> {
     }
 
     pub(crate) fn shape(&mut self, message: String, range: TextRange) {
-        self.diags.push(Diagnostic::warning(Code::Shape, message, Some(self.origin_at(range))));
+        self.diags.push(Diagnostic::warning(
+            Code::Shape,
+            message,
+            Some(self.origin_at(range)),
+        ));
     }
 
     /// Reads all sections. Plan form when `resource_changes` or `planned_values` is there,
@@ -157,35 +162,82 @@ impl<'a> Reader<'a> {
                     self.read_change(entry, &mut moved_from, &mut deleted_addrs);
                 }
             } else if !rc.is_null() {
-                self.shape(format!("resource_changes must be a list, found {}", rc.kind_name()), rc.range());
+                self.shape(
+                    format!("resource_changes must be a list, found {}", rc.kind_name()),
+                    rc.range(),
+                );
             }
         }
         if let Some(pv) = s.planned_values {
-            self.read_values(pv, Action::Planned, &HashSet::new(), &deleted_addrs, "planned_values");
+            self.read_values(
+                pv,
+                Action::Planned,
+                &HashSet::new(),
+                &deleted_addrs,
+                "planned_values",
+            );
         }
         if let Some(ps) = s.prior_state {
             match ps.get("values") {
                 Some(v) if !v.is_null() => {
-                    self.read_values(v, Action::Exists, &moved_from, &deleted_addrs, "prior_state.values");
+                    self.read_values(
+                        v,
+                        Action::Exists,
+                        &moved_from,
+                        &deleted_addrs,
+                        "prior_state.values",
+                    );
                 }
                 _ => {}
             }
         }
         if let Some(v) = s.values {
-            self.read_values(v, Action::Exists, &HashSet::new(), &HashSet::new(), "values");
+            self.read_values(
+                v,
+                Action::Exists,
+                &HashSet::new(),
+                &HashSet::new(),
+                "values",
+            );
         }
     }
 
-    fn read_change(&mut self, entry: Val<'a>, moved_from: &mut HashSet<String>, deleted_addrs: &mut HashSet<Arc<str>>) {
-        let [address, mode, rtype, change, deposed, previous, index_unknown] =
-            entry.fields(["address", "mode", "type", "change", "deposed", "previous_address", "index_unknown"]);
-        let Some((address, addr_range, parsed)) = self.read_address(address, entry) else { return };
+    fn read_change(
+        &mut self,
+        entry: Val<'a>,
+        moved_from: &mut HashSet<String>,
+        deleted_addrs: &mut HashSet<Arc<str>>,
+    ) {
+        let [
+            address,
+            mode,
+            rtype,
+            change,
+            deposed,
+            previous,
+            index_unknown,
+        ] = entry.fields([
+            "address",
+            "mode",
+            "type",
+            "change",
+            "deposed",
+            "previous_address",
+            "index_unknown",
+        ]);
+        let Some((address, addr_range, parsed)) = self.read_address(address, entry) else {
+            return;
+        };
         if let Some(p) = previous.and_then(|p| p.as_str()) {
             moved_from.insert(p.into_owned());
         }
-        let data = mode.and_then(|m| m.as_str()).is_some_and(|m| m == "data") || parsed.resource.starts_with("data.");
+        let data = mode.and_then(|m| m.as_str()).is_some_and(|m| m == "data")
+            || parsed.resource.starts_with("data.");
         let Some(rtype) = rtype.and_then(|t| t.as_str()).map(|t| t.into_owned()) else {
-            self.shape(format!("resource change {address} has no type"), entry.range());
+            self.shape(
+                format!("resource change {address} has no type"),
+                entry.range(),
+            );
             return;
         };
         if index_unknown.and_then(|v| v.as_bool()) == Some(true) {
@@ -197,11 +249,27 @@ impl<'a> Reader<'a> {
             return;
         }
         let Some(change) = change.filter(|c| c.kind() == crate::json::Kind::Object) else {
-            self.shape(format!("resource change {address} has no change object"), entry.range());
+            self.shape(
+                format!("resource change {address} has no change object"),
+                entry.range(),
+            );
             return;
         };
-        let [actions, before, after, after_unknown, after_sensitive, before_sensitive] =
-            change.fields(["actions", "before", "after", "after_unknown", "after_sensitive", "before_sensitive"]);
+        let [
+            actions,
+            before,
+            after,
+            after_unknown,
+            after_sensitive,
+            before_sensitive,
+        ] = change.fields([
+            "actions",
+            "before",
+            "after",
+            "after_unknown",
+            "after_sensitive",
+            "before_sensitive",
+        ]);
         let action = self.read_actions(actions, &address, addr_range);
         let nonnull = |v: Option<Val<'a>>| v.filter(|v| !v.is_null());
         let mut inst = Instance {
@@ -243,9 +311,19 @@ impl<'a> Reader<'a> {
         self.insert(inst);
     }
 
-    fn read_actions(&mut self, actions: Option<Val<'a>>, address: &Arc<str>, range: TextRange) -> Action {
-        let list: Vec<String> =
-            actions.map(|a| a.items().filter_map(|i| i.as_str().map(|s| s.into_owned())).collect()).unwrap_or_default();
+    fn read_actions(
+        &mut self,
+        actions: Option<Val<'a>>,
+        address: &Arc<str>,
+        range: TextRange,
+    ) -> Action {
+        let list: Vec<String> = actions
+            .map(|a| {
+                a.items()
+                    .filter_map(|i| i.as_str().map(|s| s.into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let has = |s: &str| list.iter().any(|a| a == s);
         if has("delete") && has("create") {
             Action::Replace
@@ -265,24 +343,39 @@ impl<'a> Reader<'a> {
             let shown = list.join(", ");
             self.diags.push(Diagnostic::warning(
                 Code::Shape,
-                format!("{address}: unknown change actions [{shown}]; the resource is read as existing"),
+                format!(
+                    "{address}: unknown change actions [{shown}]; the resource is read as existing"
+                ),
                 Some(self.origin(range, address)),
             ));
             Action::Update
         }
     }
 
-    fn read_address(&mut self, address: Option<Val<'a>>, entry: Val<'a>) -> Option<(Arc<str>, TextRange, Address)> {
+    fn read_address(
+        &mut self,
+        address: Option<Val<'a>>,
+        entry: Val<'a>,
+    ) -> Option<(Arc<str>, TextRange, Address)> {
         let Some(av) = address else {
             self.shape("resource entry has no address".to_owned(), entry.range());
             return None;
         };
         let Some(text) = av.as_str() else {
-            self.shape(format!("resource address must be a string, found {}", av.kind_name()), av.range());
+            self.shape(
+                format!(
+                    "resource address must be a string, found {}",
+                    av.kind_name()
+                ),
+                av.range(),
+            );
             return None;
         };
         let Some(parsed) = parse_address(&text) else {
-            self.shape(format!("resource address {text:?} is not a terraform address"), av.range());
+            self.shape(
+                format!("resource address {text:?} is not a terraform address"),
+                av.range(),
+            );
             return None;
         };
         Some((Arc::from(text.as_ref()), av.range(), parsed))
@@ -304,8 +397,17 @@ impl<'a> Reader<'a> {
         }
         let i = self.insts.len();
         self.by_addr.insert(inst.address.clone(), i);
-        self.by_res.entry((inst.parsed.module.clone(), inst.parsed.resource.clone())).or_default().push(i);
-        self.by_res_path.entry((inst.parsed.module_path.clone(), inst.parsed.resource.clone())).or_default().push(i);
+        self.by_res
+            .entry((inst.parsed.module.clone(), inst.parsed.resource.clone()))
+            .or_default()
+            .push(i);
+        self.by_res_path
+            .entry((
+                inst.parsed.module_path.clone(),
+                inst.parsed.resource.clone(),
+            ))
+            .or_default()
+            .push(i);
         self.insts.push(inst);
     }
 
@@ -319,30 +421,102 @@ impl<'a> Reader<'a> {
         deleted: &HashSet<Arc<str>>,
         section: &str,
     ) {
-        let Some(root) = values.get("root_module") else { return };
-        let mut stack = vec![root];
-        while let Some(module) = stack.pop() {
+        let Some(root) = values.get("root_module") else {
+            return;
+        };
+        let mut stack = vec![(root, String::new())];
+        while let Some((module, module_addr)) = stack.pop() {
             if module.kind() != crate::json::Kind::Object {
-                self.shape(format!("a module in {section} must be an object, found {}", module.kind_name()), module.range());
+                self.shape(
+                    format!(
+                        "a module in {section} must be an object, found {}",
+                        module.kind_name()
+                    ),
+                    module.range(),
+                );
                 continue;
             }
             let [resources, children] = module.fields(["resources", "child_modules"]);
             for r in resources.iter().flat_map(Val::items) {
-                self.read_value_resource(r, action, skip, deleted);
+                self.read_value_resource(r, &module_addr, action, skip, deleted);
             }
             // Children are pushed in reverse so that they are read in document order.
-            let kids: Vec<Val<'a>> = children.iter().flat_map(Val::items).collect();
+            let kids: Vec<(Val<'a>, String)> = children
+                .iter()
+                .flat_map(Val::items)
+                .map(|c| {
+                    let addr = c
+                        .get("address")
+                        .and_then(|a| a.as_str())
+                        .map(|a| a.into_owned());
+                    (c, addr.unwrap_or_else(|| module_addr.clone()))
+                })
+                .collect();
             stack.extend(kids.into_iter().rev());
         }
     }
 
-    fn read_value_resource(&mut self, r: Val<'a>, action: Action, skip: &HashSet<String>, deleted: &HashSet<Arc<str>>) {
-        let [address, mode, rtype, values, sensitive] = r.fields(["address", "mode", "type", "values", "sensitive_values"]);
-        let Some((address, addr_range, parsed)) = self.read_address(address, r) else { return };
+    fn read_value_resource(
+        &mut self,
+        r: Val<'a>,
+        module_addr: &str,
+        action: Action,
+        skip: &HashSet<String>,
+        deleted: &HashSet<Arc<str>>,
+    ) {
+        let [address, mode, rtype, values, sensitive, index] = r.fields([
+            "address",
+            "mode",
+            "type",
+            "values",
+            "sensitive_values",
+            "index",
+        ]);
+        let Some((mut address, mut addr_range, mut parsed)) = self.read_address(address, r) else {
+            return;
+        };
+        // Terraform 0.12 wrote module-relative addresses without instance keys in the
+        // state representation; rebuild the full address from the module and `index`.
+        let relative = !module_addr.is_empty() && parsed.module.is_empty();
+        let keyless = parsed.key.is_none() && index.is_some_and(|i| !i.is_null());
+        if relative || keyless {
+            let mut full = if relative {
+                join(module_addr, &address)
+            } else {
+                address.to_string()
+            };
+            if keyless
+                && let Some(k) = index.and_then(|i| match i.kind() {
+                    crate::json::Kind::Number => i
+                        .as_number()
+                        .and_then(|n| n.parse::<i64>().ok())
+                        .map(InstKey::Int),
+                    crate::json::Kind::String => i.as_str().map(|s| InstKey::Str(s.into_owned())),
+                    _ => None,
+                })
+            {
+                full.push_str(&k.to_string());
+            }
+            match parse_address(&full) {
+                Some(p) => {
+                    parsed = p;
+                    address = Arc::from(full.as_str());
+                }
+                None => {
+                    addr_range = r.range();
+                    self.shape(
+                        format!("resource address {full:?} is not a terraform address"),
+                        addr_range,
+                    );
+                    return;
+                }
+            }
+        }
         if self.by_addr.contains_key(&address) || skip.contains(address.as_ref()) {
             return;
         }
-        let data = mode.and_then(|m| m.as_str()).is_some_and(|m| m == "data") || parsed.resource.starts_with("data.");
+        let data = mode.and_then(|m| m.as_str()).is_some_and(|m| m == "data")
+            || parsed.resource.starts_with("data.");
         // A managed resource that the plan deletes is gone; its prior state is not a live copy.
         if !data && deleted.contains(&address) {
             return;
@@ -366,7 +540,9 @@ impl<'a> Reader<'a> {
     }
 
     fn read_configuration(&mut self, cfg: Val<'a>) {
-        let Some(root) = cfg.get("root_module") else { return };
+        let Some(root) = cfg.get("root_module") else {
+            return;
+        };
         // (module path, module object, call object)
         let mut stack: Vec<(String, Val<'a>, Option<Val<'a>>)> = vec![(String::new(), root, None)];
         while let Some((path, module, call)) = stack.pop() {
@@ -375,7 +551,9 @@ impl<'a> Reader<'a> {
             }
             let [resources, calls] = module.fields(["resources", "module_calls"]);
             for r in resources.iter().flat_map(Val::items) {
-                let Some(addr) = r.get("address").and_then(|a| a.as_str()) else { continue };
+                let Some(addr) = r.get("address").and_then(|a| a.as_str()) else {
+                    continue;
+                };
                 // The code emits module-relative addresses; older documentation says absolute.
                 let resource = match parse_address(&addr) {
                     Some(a) => a.resource,
@@ -384,7 +562,9 @@ impl<'a> Reader<'a> {
                 self.cfg_res.insert((path.clone(), resource), r);
             }
             for (name, call) in calls.iter().flat_map(Val::entries) {
-                let Some(child) = call.get("module") else { continue };
+                let Some(child) = call.get("module") else {
+                    continue;
+                };
                 let child_path = join(&path, &format!("module.{}", name.text()));
                 if stack.len() > crate::json::MAX_DEPTH {
                     break;
@@ -397,6 +577,11 @@ impl<'a> Reader<'a> {
 
     /// The configuration object of an instance's resource.
     pub(crate) fn config_of(&self, inst: &Instance<'a>) -> Option<Val<'a>> {
-        self.cfg_res.get(&(inst.parsed.module_path.clone(), inst.parsed.resource.clone())).copied()
+        self.cfg_res
+            .get(&(
+                inst.parsed.module_path.clone(),
+                inst.parsed.resource.clone(),
+            ))
+            .copied()
     }
 }

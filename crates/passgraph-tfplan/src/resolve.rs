@@ -79,13 +79,20 @@ fn mirror_index(m: Option<Val<'_>>, i: usize) -> Option<Val<'_>> {
 impl<'a> Cursor<'a> {
     /// The top of an instance.
     pub(crate) fn of(inst: &Instance<'a>) -> Cursor<'a> {
-        Cursor { v: inst.values, u: inst.unknown, s: inst.sensitive }
+        Cursor {
+            v: inst.values,
+            u: inst.unknown,
+            s: inst.sensitive,
+        }
     }
 
     /// An attribute.
     pub(crate) fn field(&self, name: &str) -> Cursor<'a> {
         Cursor {
-            v: self.v.filter(|v| v.kind() == Kind::Object).and_then(|v| v.get(name)),
+            v: self
+                .v
+                .filter(|v| v.kind() == Kind::Object)
+                .and_then(|v| v.get(name)),
             u: mirror_field(self.u, name),
             s: mirror_field(self.s, name),
         }
@@ -94,7 +101,10 @@ impl<'a> Cursor<'a> {
     /// A list element.
     pub(crate) fn index(&self, i: usize) -> Cursor<'a> {
         Cursor {
-            v: self.v.filter(|v| v.kind() == Kind::Array).and_then(|v| v.index(i)),
+            v: self
+                .v
+                .filter(|v| v.kind() == Kind::Array)
+                .and_then(|v| v.index(i)),
             u: mirror_index(self.u, i),
             s: mirror_index(self.s, i),
         }
@@ -115,7 +125,9 @@ impl<'a> Cursor<'a> {
     /// The elements of a known list (with their mirrors), or nothing.
     pub(crate) fn items(&self) -> Vec<Cursor<'a>> {
         match self.state() {
-            State::Known(v) if v.kind() == Kind::Array => (0..v.items().count()).map(|i| self.index(i)).collect(),
+            State::Known(v) if v.kind() == Kind::Array => {
+                (0..v.items().count()).map(|i| self.index(i)).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -146,14 +158,22 @@ impl<'a> Field<'a> {
             Kind::Array if e.items().count() == 1 => e.index(0).and_then(|b| b.get(name)),
             _ => None,
         });
-        Field { cur, expr, range: cur.range().unwrap_or(self.range) }
+        Field {
+            cur,
+            expr,
+            range: cur.range().unwrap_or(self.range),
+        }
     }
 
     /// The elements of a list (blocks or values), each with the configuration block that
     /// matches it when that is clear (one block, or as many blocks as elements in a list).
     pub(crate) fn items(&self) -> Vec<Field<'a>> {
         let items = self.cur.items();
-        let blocks: Vec<Val<'a>> = self.expr.filter(|e| e.kind() == Kind::Array).map(|e| e.items().collect()).unwrap_or_default();
+        let blocks: Vec<Val<'a>> = self
+            .expr
+            .filter(|e| e.kind() == Kind::Array)
+            .map(|e| e.items().collect())
+            .unwrap_or_default();
         items
             .iter()
             .enumerate()
@@ -165,7 +185,11 @@ impl<'a> Field<'a> {
                 } else {
                     None
                 };
-                Field { cur: *cur, expr, range: cur.range().unwrap_or(self.range) }
+                Field {
+                    cur: *cur,
+                    expr,
+                    range: cur.range().unwrap_or(self.range),
+                }
             })
             .collect()
     }
@@ -218,19 +242,29 @@ impl Resolved<'_> {
 pub(crate) fn leaves(expr: Val<'_>) -> (Vec<String>, bool) {
     let refs: Vec<String> = expr
         .get("references")
-        .map(|r| r.items().filter_map(|i| i.as_str().map(|s| s.into_owned())).collect())
+        .map(|r| {
+            r.items()
+                .filter_map(|i| i.as_str().map(|s| s.into_owned()))
+                .collect()
+        })
         .unwrap_or_default();
     let contextual = |r: &str| {
-        ["each", "count", "self", "path", "terraform"].iter().any(|p| r == *p || r.starts_with(&format!("{p}.")))
+        ["each", "count", "self", "path", "terraform"]
+            .iter()
+            .any(|p| r == *p || r.starts_with(&format!("{p}.")))
     };
-    let uses_each = refs.iter().any(|r| r.starts_with("each.") || r.starts_with("count."));
+    let uses_each = refs
+        .iter()
+        .any(|r| r.starts_with("each.") || r.starts_with("count."));
     let mut out: Vec<String> = Vec::new();
     for r in &refs {
         if contextual(r) {
             continue;
         }
         let is_prefix = refs.iter().any(|o| {
-            o.len() > r.len() && o.starts_with(r.as_str()) && matches!(o.as_bytes().get(r.len()), Some(b'.' | b'['))
+            o.len() > r.len()
+                && o.starts_with(r.as_str())
+                && matches!(o.as_bytes().get(r.len()), Some(b'.' | b'['))
         });
         if !is_prefix && !out.contains(r) {
             out.push(r.clone());
@@ -250,7 +284,9 @@ fn split_module(module: &str) -> Option<(String, String, Option<InstKey>)> {
         if m != "module" {
             return None;
         }
-        let Some(Step::Name(name)) = it.next() else { return None };
+        let Some(Step::Name(name)) = it.next() else {
+            return None;
+        };
         let key = match it.peek() {
             Some(Step::Key(_)) => match it.next() {
                 Some(Step::Key(k)) => Some(k),
@@ -263,7 +299,12 @@ fn split_module(module: &str) -> Option<(String, String, Option<InstKey>)> {
     let (name, key) = parts.pop()?;
     let parent = parts
         .iter()
-        .map(|(n, k)| format!("module.{n}{}", k.as_ref().map(ToString::to_string).unwrap_or_default()))
+        .map(|(n, k)| {
+            format!(
+                "module.{n}{}",
+                k.as_ref().map(ToString::to_string).unwrap_or_default()
+            )
+        })
         .collect::<Vec<_>>()
         .join(".");
     Some((parent, name, key))
@@ -310,26 +351,57 @@ pub(crate) fn arn_kind(rtype: &str) -> Option<&'static str> {
 
 impl<'a> Reader<'a> {
     /// Records why a hole exists, once per hole.
-    pub(crate) fn explain(&mut self, key: &str, message: String, range: TextRange, owner: &Arc<str>) {
+    pub(crate) fn explain(
+        &mut self,
+        key: &str,
+        message: String,
+        range: TextRange,
+        owner: &Arc<str>,
+    ) {
         if self.explained.insert(key.to_owned()) {
             let origin = self.origin(range, owner);
-            self.diags.push(Diagnostic::warning(Code::UnknownValue, message, Some(origin)));
+            self.diags.push(Diagnostic::warning(
+                Code::UnknownValue,
+                message,
+                Some(origin),
+            ));
         }
     }
 
     /// A hole for an argument that cannot be reconstructed.
-    pub(crate) fn hole(&mut self, key: String, why: &str, range: TextRange, owner: &Arc<str>) -> Str {
-        self.explain(&key, format!("{key} is not known until apply{why}"), range, owner);
+    pub(crate) fn hole(
+        &mut self,
+        key: String,
+        why: &str,
+        range: TextRange,
+        owner: &Arc<str>,
+    ) -> Str {
+        self.explain(
+            &key,
+            format!("{key} is not known until apply{why}"),
+            range,
+            owner,
+        );
         Str::hole(key)
     }
 
     /// Resolves a configuration expression in a scope.
-    pub(crate) fn resolve_expr(&mut self, scope: &Scope, expr: Val<'a>, want: Want, depth: usize) -> Vec<Resolved<'a>> {
+    pub(crate) fn resolve_expr(
+        &mut self,
+        scope: &Scope,
+        expr: Val<'a>,
+        want: Want,
+        depth: usize,
+    ) -> Vec<Resolved<'a>> {
         if depth > MAX_REF_DEPTH {
             return Vec::new();
         }
         if let Some(cv) = expr.get("constant_value") {
-            return vec![if cv.is_null() { Resolved::Null } else { Resolved::Known(cv, scope.owner.clone()) }];
+            return vec![if cv.is_null() {
+                Resolved::Null
+            } else {
+                Resolved::Known(cv, scope.owner.clone())
+            }];
         }
         let (leaves, uses_each) = leaves(expr);
         let mut out = Vec::new();
@@ -339,7 +411,14 @@ impl<'a> Reader<'a> {
         out
     }
 
-    fn resolve_ref(&mut self, scope: &Scope, r: &str, want: Want, uses_each: bool, depth: usize) -> Vec<Resolved<'a>> {
+    fn resolve_ref(
+        &mut self,
+        scope: &Scope,
+        r: &str,
+        want: Want,
+        uses_each: bool,
+        depth: usize,
+    ) -> Vec<Resolved<'a>> {
         let Some(st) = steps(r) else {
             return vec![Resolved::Later(Str::hole(r.to_owned()))];
         };
@@ -358,7 +437,9 @@ impl<'a> Reader<'a> {
                 vec![Resolved::Later(Str::hole(key))]
             }
             Some("module") => {
-                let Some(call) = name(1) else { return Vec::new() };
+                let Some(call) = name(1) else {
+                    return Vec::new();
+                };
                 let (key, next) = match st.get(2) {
                     Some(Step::Key(k)) => (Some(k.clone()), 3),
                     _ => (None, 2),
@@ -366,23 +447,54 @@ impl<'a> Reader<'a> {
                 let Some(output) = name(next) else {
                     return vec![Resolved::Later(Str::hole(join(&scope.module, r)))];
                 };
-                self.resolve_output(scope, call, key, output, st.get(next + 1..).unwrap_or(&[]), want, depth)
+                self.resolve_output(
+                    scope,
+                    call,
+                    key,
+                    output,
+                    st.get(next + 1..).unwrap_or(&[]),
+                    want,
+                    depth,
+                )
             }
             Some("data") => {
-                let (Some(t), Some(n)) = (name(1), name(2)) else { return Vec::new() };
+                let (Some(t), Some(n)) = (name(1), name(2)) else {
+                    return Vec::new();
+                };
                 let res = format!("data.{t}.{n}");
-                self.resolve_resource(scope, &res, st.get(3..).unwrap_or(&[]), want, uses_each, depth)
+                self.resolve_resource(
+                    scope,
+                    &res,
+                    st.get(3..).unwrap_or(&[]),
+                    want,
+                    uses_each,
+                    depth,
+                )
             }
             Some(t) => {
                 let Some(n) = name(1) else { return Vec::new() };
                 let res = format!("{t}.{n}");
-                self.resolve_resource(scope, &res, st.get(2..).unwrap_or(&[]), want, uses_each, depth)
+                self.resolve_resource(
+                    scope,
+                    &res,
+                    st.get(2..).unwrap_or(&[]),
+                    want,
+                    uses_each,
+                    depth,
+                )
             }
             None => Vec::new(),
         }
     }
 
-    fn resolve_var(&mut self, scope: &Scope, name: &str, rest: &[Step], want: Want, depth: usize) -> Vec<Resolved<'a>> {
+    fn resolve_var(
+        &mut self,
+        scope: &Scope,
+        name: &str,
+        rest: &[Step],
+        want: Want,
+        depth: usize,
+    ) -> Vec<Resolved<'a>> {
         let known = |v: Val<'a>, owner: &Arc<str>| match navigate(v, rest) {
             Some(v) if !v.is_null() => Resolved::Known(v, owner.clone()),
             Some(_) => Resolved::Null,
@@ -394,7 +506,11 @@ impl<'a> Reader<'a> {
             .and_then(|v| v.get(name))
             .and_then(|v| v.get("default"));
         if scope.module.is_empty() {
-            if let Some(v) = self.variables.and_then(|vars| vars.get(name)).and_then(|v| v.get("value")) {
+            if let Some(v) = self
+                .variables
+                .and_then(|vars| vars.get(name))
+                .and_then(|v| v.get("value"))
+            {
                 return vec![known(v, &scope.owner)];
             }
             if let Some(d) = default {
@@ -402,11 +518,20 @@ impl<'a> Reader<'a> {
             }
             return vec![Resolved::Later(Str::hole(format!("var.{name}")))];
         }
-        let call_expr = module_cfg.and_then(|m| m.call).and_then(|c| c.get("expressions")).and_then(|e| e.get(name));
+        let call_expr = module_cfg
+            .and_then(|m| m.call)
+            .and_then(|c| c.get("expressions"))
+            .and_then(|e| e.get(name));
         if let Some(expr) = call_expr {
-            let Some((parent, _, key)) = split_module(&scope.module) else { return Vec::new() };
-            let parent_scope =
-                Scope { module_path: module_path(&parent), module: parent, key, owner: scope.owner.clone() };
+            let Some((parent, _, key)) = split_module(&scope.module) else {
+                return Vec::new();
+            };
+            let parent_scope = Scope {
+                module_path: module_path(&parent),
+                module: parent,
+                key,
+                owner: scope.owner.clone(),
+            };
             let got = self.resolve_expr(&parent_scope, expr, want, depth + 1);
             if rest.is_empty() {
                 return got;
@@ -422,7 +547,10 @@ impl<'a> Reader<'a> {
         if let Some(d) = default {
             return vec![known(d, &scope.owner)];
         }
-        vec![Resolved::Later(Str::hole(join(&scope.module, &format!("var.{name}"))))]
+        vec![Resolved::Later(Str::hole(join(
+            &scope.module,
+            &format!("var.{name}"),
+        )))]
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -437,7 +565,13 @@ impl<'a> Reader<'a> {
         depth: usize,
     ) -> Vec<Resolved<'a>> {
         let child_path = join(&scope.module_path, &format!("module.{call}"));
-        let child_inst = join(&scope.module, &format!("module.{call}{}", key.as_ref().map(ToString::to_string).unwrap_or_default()));
+        let child_inst = join(
+            &scope.module,
+            &format!(
+                "module.{call}{}",
+                key.as_ref().map(ToString::to_string).unwrap_or_default()
+            ),
+        );
         let expr = self
             .modules
             .get(&child_path)
@@ -447,7 +581,12 @@ impl<'a> Reader<'a> {
         let Some(expr) = expr else {
             return vec![Resolved::Later(Str::hole(format!("{child_inst}.{output}")))];
         };
-        let child = Scope { module: child_inst, module_path: child_path, key, owner: scope.owner.clone() };
+        let child = Scope {
+            module: child_inst,
+            module_path: child_path,
+            key,
+            owner: scope.owner.clone(),
+        };
         let got = self.resolve_expr(&child, expr, want, depth + 1);
         if rest.is_empty() {
             return got;
@@ -480,34 +619,70 @@ impl<'a> Reader<'a> {
         let mut found: Vec<usize> = match &key {
             Some(k) => {
                 let addr = join(&scope.module, &format!("{res}{k}"));
-                self.by_addr.get(addr.as_str()).copied().into_iter().collect()
+                self.by_addr
+                    .get(addr.as_str())
+                    .copied()
+                    .into_iter()
+                    .collect()
             }
-            None => self.by_res.get(&(scope.module.clone(), res.to_owned())).cloned().unwrap_or_default(),
+            None => self
+                .by_res
+                .get(&(scope.module.clone(), res.to_owned()))
+                .cloned()
+                .unwrap_or_default(),
         };
         if found.is_empty() {
-            found = self.by_res_path.get(&(scope.module_path.clone(), res.to_owned())).cloned().unwrap_or_default();
+            found = self
+                .by_res_path
+                .get(&(scope.module_path.clone(), res.to_owned()))
+                .cloned()
+                .unwrap_or_default();
             if let Some(k) = &key {
-                found.retain(|&i| self.insts.get(i).is_some_and(|x| x.parsed.key.as_ref() == Some(k)));
+                found.retain(|&i| {
+                    self.insts
+                        .get(i)
+                        .is_some_and(|x| x.parsed.key.as_ref() == Some(k))
+                });
             }
         }
-        if key.is_none() && uses_each && found.len() > 1 {
-            if let Some(k) = &scope.key {
-                let same: Vec<usize> =
-                    found.iter().copied().filter(|&i| self.insts.get(i).is_some_and(|x| x.parsed.key.as_ref() == Some(k))).collect();
-                if same.len() == 1 {
-                    found = same;
-                }
+        if key.is_none()
+            && uses_each
+            && found.len() > 1
+            && let Some(k) = &scope.key
+        {
+            let same: Vec<usize> = found
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    self.insts
+                        .get(i)
+                        .is_some_and(|x| x.parsed.key.as_ref() == Some(k))
+                })
+                .collect();
+            if same.len() == 1 {
+                found = same;
             }
         }
         if found.is_empty() {
             let target = join(&scope.module, res);
-            if !self.cfg_res.contains_key(&(scope.module_path.clone(), res.to_owned())) && !self.cfg_res.is_empty() {
-                let origin = self.by_addr.get(&scope.owner).and_then(|&i| self.insts.get(i)).map(|x| x.addr_range);
+            if !self
+                .cfg_res
+                .contains_key(&(scope.module_path.clone(), res.to_owned()))
+                && !self.cfg_res.is_empty()
+            {
+                let origin = self
+                    .by_addr
+                    .get(&scope.owner)
+                    .and_then(|&i| self.insts.get(i))
+                    .map(|x| x.addr_range);
                 if self.explained.insert(format!("unresolved:{target}")) {
                     let o = origin.map(|r| self.origin(r, &scope.owner));
                     self.diags.push(Diagnostic::warning(
                         Code::UnresolvedReference,
-                        format!("{}: reference to {target}, which the plan does not define", scope.owner),
+                        format!(
+                            "{}: reference to {target}, which the plan does not define",
+                            scope.owner
+                        ),
                         o,
                     ));
                 }
@@ -519,8 +694,17 @@ impl<'a> Reader<'a> {
             }
             return vec![Resolved::Later(Str::hole(key_text))];
         }
+        // A reference to a whole resource (old Terraform versions record only those, and a
+        // dynamic index cuts the traversal): pick the attribute the argument wants. For a name,
+        // that is `id`, which equals the name for users, groups, roles and instance profiles
+        // and is what makes the argument unknown while the resource is being created.
+        let entity = found
+            .first()
+            .and_then(|&i| self.insts.get(i))
+            .is_some_and(|x| !x.data && arn_kind(&x.rtype).is_some_and(|k| k != "policy"));
         let attr: Vec<Step> = if attr.is_empty() {
             match want {
+                Want::Name if entity => vec![Step::Name("id".into())],
                 Want::Name => vec![Step::Name("name".into())],
                 Want::Arn => vec![Step::Name("arn".into())],
                 Want::Doc => vec![Step::Name("json".into())],
@@ -529,12 +713,17 @@ impl<'a> Reader<'a> {
         } else {
             attr.to_vec()
         };
-        found.into_iter().map(|i| self.attr_value(i, &attr, depth)).collect()
+        found
+            .into_iter()
+            .map(|i| self.attr_value(i, &attr, depth))
+            .collect()
     }
 
     /// The value of an attribute of an instance: known, synthesised, or a hole.
     pub(crate) fn attr_value(&mut self, idx: usize, path: &[Step], depth: usize) -> Resolved<'a> {
-        let Some(inst) = self.insts.get(idx).cloned() else { return Resolved::Null };
+        let Some(inst) = self.insts.get(idx).cloned() else {
+            return Resolved::Null;
+        };
         if path.is_empty() {
             return Resolved::Later(Str::hole(inst.address.to_string()));
         }
@@ -554,7 +743,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn synth(&mut self, inst: &Instance<'a>, idx: usize, path: &[Step], depth: usize) -> Resolved<'a> {
+    fn synth(
+        &mut self,
+        inst: &Instance<'a>,
+        idx: usize,
+        path: &[Step],
+        depth: usize,
+    ) -> Resolved<'a> {
         let attr = match path {
             [Step::Name(a)] => a.as_str(),
             _ => "",
@@ -578,46 +773,60 @@ impl<'a> Reader<'a> {
 
     /// The account id as a value: known, or the canonical hole.
     pub(crate) fn account_str(&self) -> Str {
-        self.account.clone().unwrap_or_else(|| Str::hole(ACCOUNT_HOLE))
+        self.account
+            .clone()
+            .unwrap_or_else(|| Str::hole(ACCOUNT_HOLE))
     }
 
     /// The partition as a value: known, or the canonical hole.
     pub(crate) fn partition_str(&self) -> Str {
-        self.partition.clone().unwrap_or_else(|| Str::hole(passgraph_model::value::PARTITION_HOLE))
+        self.partition
+            .clone()
+            .unwrap_or_else(|| Str::hole(passgraph_model::value::PARTITION_HOLE))
     }
 
     /// The name of a user, group, role, policy or instance profile: known, generated from
     /// `name_prefix`, reconstructed from the configuration, or a hole.
     pub(crate) fn name_of(&mut self, inst: &Instance<'a>, depth: usize) -> Str {
         let top = Cursor::of(inst);
-        if let State::Known(v) = top.field("name").state() {
-            if let Some(s) = v.scalar_text() {
-                return Str::lit(s.into_owned());
-            }
+        if let State::Known(v) = top.field("name").state()
+            && let Some(s) = v.scalar_text()
+        {
+            return Str::lit(s.into_owned());
         }
         let key = format!("{}.name", inst.address);
-        if let State::Known(p) = top.field("name_prefix").state() {
-            if let Some(prefix) = p.as_str() {
-                self.explain(
-                    &key,
-                    format!("{}: the name is generated at apply from name_prefix {prefix:?}", inst.address),
-                    p.range(),
-                    &inst.address,
-                );
-                return Str::from_parts([Part::Lit(prefix.into_owned()), Part::Hole(key.into())]);
-            }
+        if let State::Known(p) = top.field("name_prefix").state()
+            && let Some(prefix) = p.as_str()
+        {
+            self.explain(
+                &key,
+                format!(
+                    "{}: the name is generated at apply from name_prefix {prefix:?}",
+                    inst.address
+                ),
+                p.range(),
+                &inst.address,
+            );
+            return Str::from_parts([Part::Lit(prefix.into_owned()), Part::Hole(key.into())]);
         }
         if let Some(s) = self.reconstruct(inst, "name", Want::Name, depth) {
             return s;
         }
         let range = inst.addr_range;
-        self.hole(key, " (the name is generated or computed at apply)", range, &inst.address)
+        self.hole(
+            key,
+            " (the name is generated or computed at apply)",
+            range,
+            &inst.address,
+        )
     }
 
     /// The path of an IAM entity: known, `/` by default, or a hole.
     pub(crate) fn path_of(&mut self, inst: &Instance<'a>, depth: usize) -> Str {
         match Cursor::of(inst).field("path").state() {
-            State::Known(v) => v.as_str().map_or_else(|| Str::lit("/"), |s| Str::lit(s.into_owned())),
+            State::Known(v) => v
+                .as_str()
+                .map_or_else(|| Str::lit("/"), |s| Str::lit(s.into_owned())),
             State::Null => Str::lit("/"),
             State::Unknown => {
                 if let Some(s) = self.reconstruct(inst, "path", Want::Any, depth) {
@@ -631,22 +840,34 @@ impl<'a> Reader<'a> {
 
     /// The ARN of a user, group, role, policy or instance profile: known, or synthesised.
     pub(crate) fn arn_of(&mut self, inst: &Instance<'a>, depth: usize) -> Str {
-        if let State::Known(v) = Cursor::of(inst).field("arn").state() {
-            if let Some(s) = v.as_str() {
-                return Str::lit(s.into_owned());
-            }
+        if let State::Known(v) = Cursor::of(inst).field("arn").state()
+            && let Some(s) = v.as_str()
+        {
+            return Str::lit(s.into_owned());
         }
         let Some(kind) = arn_kind(&inst.rtype) else {
             return Str::hole(format!("{}.arn", inst.address));
         };
         let name = self.name_of(inst, depth + 1);
         let path = self.path_of(inst, depth + 1);
-        iam_arn(self.partition.as_ref(), self.account.as_ref(), kind, &path, &name)
+        iam_arn(
+            self.partition.as_ref(),
+            self.account.as_ref(),
+            kind,
+            &path,
+            &name,
+        )
     }
 
     /// An unknown top-level string argument rebuilt from its configuration when it is one
     /// reference to a value that is itself unknown at plan time.
-    fn reconstruct(&mut self, inst: &Instance<'a>, attr: &str, want: Want, depth: usize) -> Option<Str> {
+    fn reconstruct(
+        &mut self,
+        inst: &Instance<'a>,
+        attr: &str,
+        want: Want,
+        depth: usize,
+    ) -> Option<Str> {
         if depth > MAX_REF_DEPTH {
             return None;
         }
@@ -659,12 +880,25 @@ impl<'a> Reader<'a> {
     }
 
     /// The value of a string argument: known, reconstructed, or a hole (explained).
-    pub(crate) fn string(&mut self, f: &Field<'a>, scope: &Scope, want: Want, what: &str) -> Option<Str> {
+    pub(crate) fn string(
+        &mut self,
+        f: &Field<'a>,
+        scope: &Scope,
+        want: Want,
+        what: &str,
+    ) -> Option<Str> {
         match f.cur.state() {
             State::Known(v) => match v.scalar_text() {
                 Some(s) => Some(Str::lit(s.into_owned())),
                 None => {
-                    self.shape(format!("{}: {what} must be a string, found {}", scope.owner, v.kind_name()), v.range());
+                    self.shape(
+                        format!(
+                            "{}: {what} must be a string, found {}",
+                            scope.owner,
+                            v.kind_name()
+                        ),
+                        v.range(),
+                    );
                     None
                 }
             },
@@ -676,7 +910,12 @@ impl<'a> Reader<'a> {
                 };
                 match got.as_slice() {
                     [Resolved::Later(s)] => Some(s.clone()),
-                    _ => Some(self.hole(format!("{}.{what}", scope.owner), "", f.range, &scope.owner)),
+                    _ => Some(self.hole(
+                        format!("{}.{what}", scope.owner),
+                        "",
+                        f.range,
+                        &scope.owner,
+                    )),
                 }
             }
         }
@@ -684,19 +923,35 @@ impl<'a> Reader<'a> {
 
     /// The values of a list-of-strings argument; unknown elements reconstructed in order from
     /// the expression's references when they line up, else holes.
-    pub(crate) fn strings(&mut self, f: &Field<'a>, scope: &Scope, want: Want, what: &str) -> Vec<Str> {
+    pub(crate) fn strings(
+        &mut self,
+        f: &Field<'a>,
+        scope: &Scope,
+        want: Want,
+        what: &str,
+    ) -> Vec<Str> {
         match f.cur.state() {
             State::Null => Vec::new(),
             State::Known(v) if v.kind() != Kind::Array => match v.scalar_text() {
                 Some(s) => vec![Str::lit(s.into_owned())],
                 None => {
-                    self.shape(format!("{}: {what} must be a list of strings, found {}", scope.owner, v.kind_name()), v.range());
+                    self.shape(
+                        format!(
+                            "{}: {what} must be a list of strings, found {}",
+                            scope.owner,
+                            v.kind_name()
+                        ),
+                        v.range(),
+                    );
                     Vec::new()
                 }
             },
             State::Known(_) => {
                 let items = f.cur.items();
-                let unknown = items.iter().filter(|c| matches!(c.state(), State::Unknown)).count();
+                let unknown = items
+                    .iter()
+                    .filter(|c| matches!(c.state(), State::Unknown))
+                    .count();
                 let mut later: Vec<Str> = Vec::new();
                 if unknown > 0 {
                     if let Some(e) = f.expr {
@@ -719,13 +974,25 @@ impl<'a> Reader<'a> {
                     match c.state() {
                         State::Known(v) => match v.scalar_text() {
                             Some(s) => out.push(Str::lit(s.into_owned())),
-                            None => self.shape(format!("{}: {what} must hold strings, found {}", scope.owner, v.kind_name()), v.range()),
+                            None => self.shape(
+                                format!(
+                                    "{}: {what} must hold strings, found {}",
+                                    scope.owner,
+                                    v.kind_name()
+                                ),
+                                v.range(),
+                            ),
                         },
                         State::Null => {}
                         State::Unknown => match later.next() {
                             Some(s) => out.push(s),
                             None => {
-                                let h = self.hole(format!("{}.{what}[{i}]", scope.owner), "", f.range, &scope.owner);
+                                let h = self.hole(
+                                    format!("{}.{what}[{i}]", scope.owner),
+                                    "",
+                                    f.range,
+                                    &scope.owner,
+                                );
                                 out.push(h);
                             }
                         },
@@ -752,7 +1019,9 @@ impl<'a> Reader<'a> {
                         .into_iter()
                         .filter_map(|g| match g {
                             Resolved::Later(s) => Some(s),
-                            Resolved::Known(v, _) => v.scalar_text().map(|s| Str::lit(s.into_owned())),
+                            Resolved::Known(v, _) => {
+                                v.scalar_text().map(|s| Str::lit(s.into_owned()))
+                            }
                             _ => None,
                         })
                         .collect();

@@ -25,5 +25,8 @@ fn keys_round_trip() {
     let k = InstKey::Str("a\"b".into());
     let s = format!("x.y{k}");
     assert_eq!(parse_address(&s).unwrap().key, Some(k));
-    assert_eq!(module_path(r#"module.a["x"].module.b[2]"#), "module.a.module.b");
+    assert_eq!(
+        module_path(r#"module.a["x"].module.b[2]"#),
+        "module.a.module.b"
+    );
 }
