@@ -1,1 +1,209 @@
-//! passgraph-cfn
+//! CloudFormation templates (JSON and YAML, SAM included) → the account model.
+//!
+//! [`parse`] reads one template and returns the part of the account it describes: IAM users,
+//! groups, roles, managed and inline policies, instance profiles, and the resources that hand a
+//! role to a service (EC2 instances, Lambda functions, RDS monitoring, ECS tasks, and the rest of
+//! one table, `ROLE_USES`). Several templates given together form one account: the caller
+//! overlays their accounts.
+//!
+//! # How a template is read
+//!
+//! 1. **Text → tree.** JSON goes through `passgraph-json`; YAML through `yaml-rust2`'s event
+//!    parser. `serde_yaml` is archived and its values carry no positions, so it cannot say where a
+//!    grant is written; the event parser gives a position for every node, which this crate keeps
+//!    as byte ranges. Short-form tags become the long form (`!GetAtt R.Arn` → `{"Fn::GetAtt":
+//!    ["R", "Arn"]}`), anchors and merge keys are expanded, plain scalars follow the YAML 1.1
+//!    rules CloudFormation accepts. Nesting is limited to 256 levels and alias expansion to two
+//!    million nodes, so hostile input is refused in bounded time and memory.
+//! 2. **Resolution.** Intrinsic functions are resolved as CloudFormation resolves them: `Ref` of
+//!    a role, user, group or instance profile is its name, of a managed policy its ARN;
+//!    `Fn::GetAtt` gives ARNs; `Fn::Sub`, `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`,
+//!    parameters (defaults, or the values given in [`Options::parameters`]), conditions and
+//!    pseudo parameters are evaluated. What is not known offline stays symbolic, as a hole in the
+//!    value (`${aws:account}`, `${cfn#0:MyRole.RoleName}`), never as `""` or `*`, with a
+//!    diagnostic. A condition that cannot be decided keeps both branches
+//!    ([`passgraph_model::NodeKind::Choice`]); what depends on it is `uncertain`.
+//! 3. **Model.** Each IAM resource becomes an entity, each role-taking property a `RoleUse`.
+//!    Every fact keeps the position of the node it comes from: a statement points at its mapping,
+//!    a role at its logical id, a value computed by a function at the function call.
+//!
+//! This crate does no I/O, and never fails as a whole: a file that is not a template, or not
+//! JSON or YAML at all, gives a diagnostic with a position.
+
+mod doc;
+mod iam;
+mod resolve;
+mod roleuse;
+mod sam;
+mod template;
+mod yaml;
+
+use passgraph_model::{
+    Account, Code, Diagnostic, FileId, Node, NodeKind, Origin, Parsed, TextRange, Tri,
+};
+
+use crate::resolve::Ctx;
+use crate::template::Template;
+
+/// What the caller knows about the stacks the templates describe.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The account id (`--account-id`); unknown (the `aws:account` hole) when `None`.
+    pub account_id: Option<String>,
+    /// The partition (`aws`, `aws-cn`, ...); the `aws:partition` hole when `None`.
+    pub partition: Option<String>,
+    /// The region; the `aws:region` hole when `None`.
+    pub region: Option<String>,
+    /// Parameter values (`--parameter KEY=VALUE`), overriding defaults. Later entries win.
+    pub parameters: Vec<(String, String)>,
+}
+
+/// Reads one template. Never fails: problems are diagnostics of the result.
+#[must_use]
+pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
+    let mut diagnostics = Vec::new();
+    let root = match load(file, text, &mut diagnostics) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            diagnostics.push(Diagnostic::warning(
+                Code::NotAnInput,
+                "the file is empty; it is not a CloudFormation template",
+                Some(Origin::new(file, TextRange::new(0, 0))),
+            ));
+            return Parsed {
+                account: Account::default(),
+                diagnostics,
+            };
+        }
+        Err(d) => {
+            diagnostics.push(d);
+            return Parsed {
+                account: Account::default(),
+                diagnostics,
+            };
+        }
+    };
+    if !is_template(&root) {
+        diagnostics.push(Diagnostic::warning(
+            Code::NotAnInput,
+            "the file is JSON or YAML but not a CloudFormation template (no AWSTemplateFormatVersion, no Resources with AWS types)",
+            Some(Origin::new(root.origin.file, TextRange { start: root.origin.range.start, end: root.origin.range.start })),
+        ));
+        return Parsed {
+            account: Account::default(),
+            diagnostics,
+        };
+    }
+    template::check_duplicates(&root, &mut diagnostics);
+    let tpl = Template::read(&root, &mut diagnostics);
+    let mut account = Account {
+        account_id: options.account_id.clone(),
+        ..Account::default()
+    };
+    let mut ctx = Ctx::new(file, &tpl, options);
+    for (i, r) in tpl.resources.iter().enumerate() {
+        let uncertain = match &r.condition {
+            None => false,
+            Some((name, origin)) => match ctx.condition(name, origin) {
+                Tri::Yes => false,
+                Tri::No => continue,
+                Tri::Maybe => true,
+            },
+        };
+        iam::resource(&mut ctx, &mut account, i, r, uncertain);
+        roleuse::role_uses(&mut ctx, &mut account, r, uncertain);
+        sam::ignored_policies(&mut ctx, r);
+        if r.ty == "AWS::CloudFormation::Stack" {
+            diagnostics.push(Diagnostic::note(
+                Code::Unsupported,
+                format!(
+                    "nested stack {} is not read; give its template as another input",
+                    r.id
+                ),
+                Some(r.origin.clone()),
+            ));
+        }
+    }
+    diagnostics.append(&mut ctx.diags);
+    Parsed {
+        account,
+        diagnostics,
+    }
+}
+
+/// True when the text is a CloudFormation template: JSON or YAML with `AWSTemplateFormatVersion`,
+/// or a `Resources` mapping whose resources have AWS types (`AWS::...`, SAM's
+/// `AWS::Serverless::...`, `Custom::...`).
+#[must_use]
+pub fn looks_like_template(text: &str) -> bool {
+    // A cheap test first: both markers are plain words in every template.
+    if !text.contains("AWSTemplateFormatVersion") && !text.contains("Resources") {
+        return false;
+    }
+    let mut ignored = Vec::new();
+    matches!(load(FileId(0), text, &mut ignored), Ok(Some(root)) if is_template(&root))
+}
+
+/// JSON or YAML text → the document tree (`None` for an empty document).
+fn load(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<Node>, Diagnostic> {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.starts_with('{') || body.starts_with('[') {
+        match passgraph_json::parse(file, text) {
+            Ok(root) => return Ok(Some(root)),
+            Err(json_err) => {
+                // YAML is a superset of most JSON; if YAML reads it, keep that, else report the
+                // JSON error, which is the one the author needs.
+                if let Ok(loaded) = yaml::load(file, text) {
+                    if loaded.root.is_some() {
+                        diags.extend(loaded.diagnostics);
+                        return Ok(loaded.root);
+                    }
+                }
+                let code = if json_err.message.starts_with("nesting deeper") {
+                    Code::Limit
+                } else {
+                    Code::Syntax
+                };
+                return Err(Diagnostic::error(
+                    code,
+                    format!("invalid JSON: {}", json_err.message),
+                    Some(Origin::new(
+                        file,
+                        TextRange::new(json_err.offset, json_err.offset),
+                    )),
+                ));
+            }
+        }
+    }
+    match yaml::load(file, text) {
+        Ok(loaded) => {
+            diags.extend(loaded.diagnostics);
+            Ok(loaded.root)
+        }
+        Err(e) => Err(Diagnostic::error(
+            e.code,
+            e.message,
+            Some(Origin::new(file, TextRange::new(e.offset, e.offset))),
+        )),
+    }
+}
+
+/// The content test of [`looks_like_template`].
+fn is_template(root: &Node) -> bool {
+    if !matches!(root.kind, NodeKind::Object(_)) {
+        return false;
+    }
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    root.get("Resources").is_some_and(|res| {
+        res.entries().iter().any(|(_, _, r)| {
+            r.get("Type").and_then(Node::as_known_str).is_some_and(|t| {
+                t.starts_with("AWS::") || t.starts_with("Custom::") || t.starts_with("Alexa::")
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests;

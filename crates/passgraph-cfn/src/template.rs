@@ -52,7 +52,9 @@ impl Template {
             if name != SAM_TRANSFORM && name != "AWS::LanguageExtensions" {
                 diags.push(Diagnostic::warning(
                     Code::Unsupported,
-                    format!("transform {name} is not run; what it would add to the template is missing"),
+                    format!(
+                        "transform {name} is not run; what it would add to the template is missing"
+                    ),
                     Some(origin.clone()),
                 ));
             }
@@ -89,7 +91,13 @@ impl Template {
         };
         for (k, ko, v) in resources.entries() {
             let id = k.to_string();
-            let origin = Origin::new(ko.file, TextRange { start: ko.range.start, end: v.origin.range.end.max(ko.range.end) });
+            let origin = Origin::new(
+                ko.file,
+                TextRange {
+                    start: ko.range.start,
+                    end: v.origin.range.end.max(ko.range.end),
+                },
+            );
             if id.starts_with("Fn::ForEach") {
                 diags.push(Diagnostic::warning(
                     Code::Unsupported,
@@ -107,16 +115,32 @@ impl Template {
                 continue;
             }
             let Some(ty) = v.get("Type").and_then(Node::as_known_str) else {
-                diags.push(Diagnostic::warning(Code::Shape, format!("resource {id} has no Type"), Some(origin)));
+                diags.push(Diagnostic::warning(
+                    Code::Shape,
+                    format!("resource {id} has no Type"),
+                    Some(origin),
+                ));
                 continue;
             };
             let mut props = match v.get("Properties") {
-                Some(p @ Node { kind: NodeKind::Object(_), .. }) => Some(p.clone()),
-                Some(Node { kind: NodeKind::Null, .. }) | None => None,
+                Some(
+                    p @ Node {
+                        kind: NodeKind::Object(_),
+                        ..
+                    },
+                ) => Some(p.clone()),
+                Some(Node {
+                    kind: NodeKind::Null,
+                    ..
+                })
+                | None => None,
                 Some(p) => {
                     diags.push(Diagnostic::warning(
                         Code::Shape,
-                        format!("Properties of {id} must be a mapping, found {}", p.kind_name()),
+                        format!(
+                            "Properties of {id} must be a mapping, found {}",
+                            p.kind_name()
+                        ),
                         Some(p.origin.clone()),
                     ));
                     None
@@ -127,8 +151,17 @@ impl Template {
                     props = Some(with_globals(props, g, &origin));
                 }
             }
-            let condition = v.get("Condition").and_then(|c| c.as_known_str().map(|s| (s.to_owned(), c.origin.clone())));
-            let resource = Resource { id: id.clone(), ty: ty.to_owned(), props, condition, origin, generated_for: None };
+            let condition = v
+                .get("Condition")
+                .and_then(|c| c.as_known_str().map(|s| (s.to_owned(), c.origin.clone())));
+            let resource = Resource {
+                id: id.clone(),
+                ty: ty.to_owned(),
+                props,
+                condition,
+                origin,
+                generated_for: None,
+            };
             // A logical id written twice (reported by `check_duplicates`): the last one wins.
             if let Some(slot) = t.index.get(&id).and_then(|&i| t.resources.get_mut(i)) {
                 *slot = resource;
@@ -149,8 +182,13 @@ impl Template {
         }
         let n = self.resources.len();
         for i in 0..n {
-            let Some(r) = self.resources.get(i) else { continue };
-            if !matches!(r.ty.as_str(), "AWS::Serverless::Function" | "AWS::Serverless::StateMachine") {
+            let Some(r) = self.resources.get(i) else {
+                continue;
+            };
+            if !matches!(
+                r.ty.as_str(),
+                "AWS::Serverless::Function" | "AWS::Serverless::StateMachine"
+            ) {
                 continue;
             }
             if r.props.as_ref().and_then(|p| p.get("Role")).is_some() {
@@ -172,11 +210,6 @@ impl Template {
             self.resources.push(generated);
         }
     }
-
-    /// The resource with a logical id.
-    pub(crate) fn resource(&self, id: &str) -> Option<&Resource> {
-        self.index.get(id).and_then(|&i| self.resources.get(i))
-    }
 }
 
 /// The transforms a template declares (a string or a list), with their positions.
@@ -193,7 +226,13 @@ fn transforms(root: &Node) -> Vec<(String, Origin)> {
         .map(|n| match n.as_known_str() {
             Some(s) => (s.to_owned(), n.origin.clone()),
             // `Transform: {Name: AWS::Include, ...}` and the like.
-            None => (n.get("Name").and_then(Node::as_known_str).unwrap_or("a macro").to_owned(), n.origin.clone()),
+            None => (
+                n.get("Name")
+                    .and_then(Node::as_known_str)
+                    .unwrap_or("a macro")
+                    .to_owned(),
+                n.origin.clone(),
+            ),
         })
         .collect()
 }
@@ -224,7 +263,9 @@ pub(crate) fn check_duplicates(root: &Node, diags: &mut Vec<Diagnostic>) {
                         if !seen.insert(k) {
                             diags.push(Diagnostic::warning(
                                 Code::Duplicate,
-                                format!("key {k} is written twice in one mapping; the last one wins"),
+                                format!(
+                                    "key {k} is written twice in one mapping; the last one wins"
+                                ),
                                 Some(ko.clone()),
                             ));
                         }

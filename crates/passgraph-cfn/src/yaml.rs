@@ -76,7 +76,9 @@ pub(crate) fn load(file: FileId, text: &str) -> Result<Loaded, LoadError> {
     let mut b = Builder::new(file, body, base);
     let mut parser = Parser::new_from_str(body);
     loop {
-        let (event, mark) = parser.next_token().map_err(|e| b.scan_error(e.marker(), e.info()))?;
+        let (event, mark) = parser
+            .next_token()
+            .map_err(|e| b.scan_error(e.marker(), e.info()))?;
         match event {
             Event::StreamEnd => break,
             Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
@@ -116,7 +118,10 @@ pub(crate) fn load(file: FileId, text: &str) -> Result<Loaded, LoadError> {
             Event::SequenceEnd | Event::MappingEnd => b.close(mark)?,
         }
     }
-    Ok(Loaded { root: b.root, diagnostics: b.diags })
+    Ok(Loaded {
+        root: b.root,
+        diagnostics: b.diags,
+    })
 }
 
 enum Body {
@@ -161,7 +166,11 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(file: FileId, text: &'a str, base: usize) -> Builder<'a> {
-        let char_bytes = if text.is_ascii() { None } else { Some(text.char_indices().map(|(i, _)| i).collect()) };
+        let char_bytes = if text.is_ascii() {
+            None
+        } else {
+            Some(text.char_indices().map(|(i, _)| i).collect())
+        };
         Builder {
             file,
             text,
@@ -185,15 +194,26 @@ impl<'a> Builder<'a> {
     }
 
     fn origin(&self, start: usize, end: usize) -> Origin {
-        Origin::new(self.file, TextRange::new(start + self.base, end.max(start) + self.base))
+        Origin::new(
+            self.file,
+            TextRange::new(start + self.base, end.max(start) + self.base),
+        )
     }
 
     fn error(&self, at: usize, message: String, code: Code) -> LoadError {
-        LoadError { offset: at + self.base, message, code }
+        LoadError {
+            offset: at + self.base,
+            message,
+            code,
+        }
     }
 
     fn scan_error(&self, mark: &Marker, info: &str) -> LoadError {
-        let code = if info.contains("recursion limit") { Code::Limit } else { Code::Syntax };
+        let code = if info.contains("recursion limit") {
+            Code::Limit
+        } else {
+            Code::Syntax
+        };
         let message = if code == Code::Limit {
             format!("nesting deeper than the YAML parser allows ({info})")
         } else {
@@ -215,16 +235,41 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn open(&mut self, map: bool, anchor: usize, tag: Option<Tag>, mark: Marker) -> Result<(), LoadError> {
+    fn open(
+        &mut self,
+        map: bool,
+        anchor: usize,
+        tag: Option<Tag>,
+        mark: Marker,
+    ) -> Result<(), LoadError> {
         let start = self.byte(mark.index());
         if self.stack.len() >= MAX_DEPTH {
-            return Err(self.error(start, format!("nesting deeper than {MAX_DEPTH} levels"), Code::Limit));
+            return Err(self.error(
+                start,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+                Code::Limit,
+            ));
         }
         self.charge(1, start)?;
         let opener = self.text.as_bytes().get(start).copied();
         let flow = self.stack.last().is_some_and(|f| f.flow) || matches!(opener, Some(b'[' | b'{'));
-        let body = if map { Body::Map { entries: Vec::new(), merges: Vec::new(), key: None } } else { Body::Seq(Vec::new()) };
-        self.stack.push(Frame { body, start, anchor, tag, flow, size: 1 });
+        let body = if map {
+            Body::Map {
+                entries: Vec::new(),
+                merges: Vec::new(),
+                key: None,
+            }
+        } else {
+            Body::Seq(Vec::new())
+        };
+        self.stack.push(Frame {
+            body,
+            start,
+            anchor,
+            tag,
+            flow,
+            size: 1,
+        });
         Ok(())
     }
 
@@ -236,13 +281,23 @@ impl<'a> Builder<'a> {
         let end = self.trim_back(frame.start, at);
         let (kind, mut start) = match frame.body {
             Body::Seq(items) => (NodeKind::Array(items), frame.start),
-            Body::Map { mut entries, merges, key } => {
+            Body::Map {
+                mut entries,
+                merges,
+                key,
+            } => {
                 if let Some(k) = key {
                     // A key without a value (only possible at the very end of a broken stream).
-                    entries.push((k.text, k.origin.clone(), Node::new(NodeKind::Null, k.origin)));
+                    entries.push((
+                        k.text,
+                        k.origin.clone(),
+                        Node::new(NodeKind::Null, k.origin),
+                    ));
                 }
                 // Block mappings start at their first key, which the event marks one column late.
-                let first = entries.first().map_or(frame.start, |(_, o, _)| (o.range.start as usize).saturating_sub(self.base));
+                let first = entries.first().map_or(frame.start, |(_, o, _)| {
+                    (o.range.start as usize).saturating_sub(self.base)
+                });
                 let merged = self.merge(entries, merges);
                 (NodeKind::Object(merged), frame.start.min(first))
             }
@@ -255,7 +310,11 @@ impl<'a> Builder<'a> {
     }
 
     /// Applies merge keys: keys written in the mapping win; among merged mappings, earlier win.
-    fn merge(&mut self, mut entries: Vec<(Str, Origin, Node)>, merges: Vec<Node>) -> Vec<(Str, Origin, Node)> {
+    fn merge(
+        &mut self,
+        mut entries: Vec<(Str, Origin, Node)>,
+        merges: Vec<Node>,
+    ) -> Vec<(Str, Origin, Node)> {
         for m in merges {
             let sources: Vec<Node> = match m.kind {
                 NodeKind::Object(_) => vec![m],
@@ -263,7 +322,10 @@ impl<'a> Builder<'a> {
                 _ => {
                     self.diags.push(Diagnostic::warning(
                         Code::Shape,
-                        format!("a merge key (<<) needs a mapping or a list of mappings, found {}", m.kind_name()),
+                        format!(
+                            "a merge key (<<) needs a mapping or a list of mappings, found {}",
+                            m.kind_name()
+                        ),
                         Some(m.origin),
                     ));
                     continue;
@@ -302,14 +364,24 @@ impl<'a> Builder<'a> {
         let end = self.scalar_end(style, start, limit, flow);
         let origin = self.origin(start, end);
         // A mapping key: keys are text, whatever they look like.
-        if let Some(Frame { body: Body::Map { key: key @ None, .. }, .. }) = self.stack.last_mut() {
+        if let Some(Frame {
+            body: Body::Map {
+                key: key @ None, ..
+            },
+            ..
+        }) = self.stack.last_mut()
+        {
             if tag.is_none() || is_standard(tag, "str") {
                 let merge = tag.is_none() && style == TScalarStyle::Plain && value == "<<";
                 if anchor > 0 {
                     let n = Node::new(NodeKind::String(Str::lit(value.clone())), origin.clone());
                     self.anchors.insert(anchor, (n, 1));
                 }
-                *key = Some(Key { text: Str::lit(value), origin, merge });
+                *key = Some(Key {
+                    text: Str::lit(value),
+                    origin,
+                    merge,
+                });
                 return Ok(());
             }
         }
@@ -333,7 +405,14 @@ impl<'a> Builder<'a> {
     }
 
     /// Wraps a finished node in its tag's function, registers its anchor, and hands it to the parent.
-    fn finish(&mut self, node: Node, size: usize, anchor: usize, tag: Option<&Tag>, start: usize) -> Result<(), LoadError> {
+    fn finish(
+        &mut self,
+        node: Node,
+        size: usize,
+        anchor: usize,
+        tag: Option<&Tag>,
+        start: usize,
+    ) -> Result<(), LoadError> {
         let (node, size) = match tag {
             Some(t) if t.handle == "!" => self.short_form(t, node, size, start),
             Some(t) if t.handle == "tag:yaml.org,2002:" => (node, size),
@@ -341,11 +420,22 @@ impl<'a> Builder<'a> {
                 let at = self.tag_start(t, start);
                 self.diags.push(Diagnostic::warning(
                     Code::Unsupported,
-                    format!("unknown YAML tag {}{}; the value is kept as unknown", t.handle, t.suffix),
+                    format!(
+                        "unknown YAML tag {}{}; the value is kept as unknown",
+                        t.handle, t.suffix
+                    ),
                     Some(self.origin(at, at)),
                 ));
                 let origin = node.origin.clone();
-                (Node::new(NodeKind::Unknown(format!("unknown YAML tag {}{}", t.handle, t.suffix).into()), origin), size)
+                (
+                    Node::new(
+                        NodeKind::Unknown(
+                            format!("unknown YAML tag {}{}", t.handle, t.suffix).into(),
+                        ),
+                        origin,
+                    ),
+                    size,
+                )
             }
             None => (node, size),
         };
@@ -361,7 +451,13 @@ impl<'a> Builder<'a> {
         let name = tag.suffix.as_str();
         let at = self.tag_start(tag, start);
         let key_origin = self.origin(at, at + 1 + name.len());
-        let origin = Origin::new(self.file, TextRange::new(at + self.base, (node.origin.range.end as usize).max(at + self.base)));
+        let origin = Origin::new(
+            self.file,
+            TextRange::new(
+                at + self.base,
+                (node.origin.range.end as usize).max(at + self.base),
+            ),
+        );
         let key = match name {
             "Ref" | "Condition" => name.to_owned(),
             _ if SHORT_FORMS.contains(&name) => format!("Fn::{name}"),
@@ -371,7 +467,13 @@ impl<'a> Builder<'a> {
                     format!("unknown YAML tag !{name}; the value is kept as unknown"),
                     Some(key_origin),
                 ));
-                return (Node::new(NodeKind::Unknown(format!("unknown YAML tag !{name}").into()), origin), size);
+                return (
+                    Node::new(
+                        NodeKind::Unknown(format!("unknown YAML tag !{name}").into()),
+                        origin,
+                    ),
+                    size,
+                );
             }
         };
         let value = match (name, &node.kind) {
@@ -388,7 +490,13 @@ impl<'a> Builder<'a> {
             },
             _ => node,
         };
-        (Node::new(NodeKind::Object(vec![(Str::lit(key), key_origin, value)]), origin), size + 1)
+        (
+            Node::new(
+                NodeKind::Object(vec![(Str::lit(key), key_origin, value)]),
+                origin,
+            ),
+            size + 1,
+        )
     }
 
     /// Where a tag is written: it precedes the node, possibly on an earlier line.
@@ -398,7 +506,11 @@ impl<'a> Builder<'a> {
         while i > 0 && matches!(bytes.get(i - 1), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             i -= 1;
         }
-        let written = if tag.handle == "!" { format!("!{}", tag.suffix) } else { String::new() };
+        let written = if tag.handle == "!" {
+            format!("!{}", tag.suffix)
+        } else {
+            String::new()
+        };
         if !written.is_empty() && self.text.get(..i).is_some_and(|s| s.ends_with(&written)) {
             return i - written.len();
         }
@@ -425,17 +537,29 @@ impl<'a> Builder<'a> {
         parent.size = parent.size.saturating_add(size);
         match &mut parent.body {
             Body::Seq(items) => items.push(node),
-            Body::Map { entries, merges, key } => match key.take() {
+            Body::Map {
+                entries,
+                merges,
+                key,
+            } => match key.take() {
                 Some(k) if k.merge => merges.push(node),
                 Some(k) => entries.push((k.text, k.origin, node)),
                 None => {
                     // A key that came through an alias or a tag: scalars give their text.
                     if let Some(text) = node.scalar_text() {
-                        *key = Some(Key { text, origin: node.origin, merge: false });
+                        *key = Some(Key {
+                            text,
+                            origin: node.origin,
+                            merge: false,
+                        });
                         return;
                     }
                     if matches!(node.kind, NodeKind::Null) {
-                        *key = Some(Key { text: Str::lit("null"), origin: node.origin, merge: false });
+                        *key = Some(Key {
+                            text: Str::lit("null"),
+                            origin: node.origin,
+                            merge: false,
+                        });
                         return;
                     }
                     // A complex key (a list or a mapping): CloudFormation keys are strings, so
@@ -446,7 +570,11 @@ impl<'a> Builder<'a> {
                         format!("a mapping key must be a string, found {}", node.kind_name()),
                         Some(origin.clone()),
                     ));
-                    *key = Some(Key { text: Str::lit(format!("<{} key>", node.kind_name())), origin, merge: false });
+                    *key = Some(Key {
+                        text: Str::lit(format!("<{} key>", node.kind_name())),
+                        origin,
+                        merge: false,
+                    });
                 }
             },
         }
@@ -485,7 +613,14 @@ impl<'a> Builder<'a> {
                     match bytes.get(i) {
                         Some(b'\n' | b'\r') => break,
                         Some(b' ' | b'\t') if bytes.get(i + 1) == Some(&b'#') => break,
-                        Some(b':') if matches!(bytes.get(i + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r')) => break,
+                        Some(b':')
+                            if matches!(
+                                bytes.get(i + 1),
+                                None | Some(b' ' | b'\t' | b'\n' | b'\r')
+                            ) =>
+                        {
+                            break;
+                        }
                         Some(b',' | b']' | b'}') if flow => break,
                         _ => i += 1,
                     }
@@ -520,8 +655,12 @@ fn is_standard(tag: Option<&Tag>, suffix: &str) -> bool {
 pub(crate) fn plain_kind(text: String) -> NodeKind {
     match text.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
-        "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => NodeKind::Bool(true),
-        "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => NodeKind::Bool(false),
+        "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
+            NodeKind::Bool(true)
+        }
+        "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+            NodeKind::Bool(false)
+        }
         t if is_number(t) => NodeKind::Number(text),
         _ => NodeKind::String(Str::lit(text)),
     }
@@ -543,13 +682,20 @@ fn is_number(t: &str) -> bool {
     }
     // Decimal integers and floats: digits, at most one dot, an optional exponent.
     let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => (body.get(..i).unwrap_or(""), Some(body.get(i + 1..).unwrap_or(""))),
+        Some(i) => (
+            body.get(..i).unwrap_or(""),
+            Some(body.get(i + 1..).unwrap_or("")),
+        ),
         None => (body, None),
     };
     let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
     let dots = mantissa.bytes().filter(|&b| b == b'.').count();
-    let valid_mantissa =
-        digits > 0 && dots <= 1 && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'_') && !mantissa.starts_with('_');
+    let valid_mantissa = digits > 0
+        && dots <= 1
+        && mantissa
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+        && !mantissa.starts_with('_');
     let valid_exponent = exponent.is_none_or(|e| {
         let e = e.strip_prefix(['-', '+']).unwrap_or(e);
         !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
