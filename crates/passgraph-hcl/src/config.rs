@@ -146,7 +146,8 @@ impl<'a> BodyRef<'a> {
     pub(crate) fn blocks(&self, name: &str) -> Vec<BlockRef<'a>> {
         match *self {
             BodyRef::Hcl(b) => b
-                .get_blocks(name)
+                .blocks()
+                .filter(|bl| bl.ident.as_str() == name)
                 .map(|bl| BlockRef {
                     labels: bl.labels.iter().map(|l| l.as_str()).collect(),
                     body: BodyRef::Hcl(&bl.body),
@@ -180,11 +181,11 @@ impl<'a> BodyRef<'a> {
                         continue;
                     }
                     for (dk, _, dv) in v.entries() {
-                        if dk.as_known() == Some(name) {
+                        if let Some(label) = dk.as_known().filter(|l| *l == name) {
                             let mut found = Vec::new();
                             json_blocks(dv, &mut found);
                             out.extend(found.into_iter().map(|mut b| {
-                                b.labels = vec![name];
+                                b.labels = vec![label];
                                 b
                             }));
                         }

@@ -229,7 +229,7 @@ impl Evaluator<'_> {
     fn pieces(&mut self, sc: &Scope, elements: &[&Element], out: &mut Vec<Piece>, o: &Origin) -> Result<(), super::Fail> {
         for el in elements {
             match el {
-                Element::Literal(l) => out.push(Piece::Lit(l.value().clone(), range_of(*l))),
+                Element::Literal(l) => out.push(Piece::Lit(l.value().clone(), l.span().map(|r| TextRange::new(r.start, r.end)))),
                 Element::Interpolation(i) => {
                     strip_before(i.strip, out);
                     let v = self.eval(sc, ExprRef::Hcl(&i.expr))?;
@@ -436,10 +436,10 @@ impl Evaluator<'_> {
                         return Ok(Value::unknown(self.derived_key(sc, &o), o));
                     };
                     if f.grouping {
-                        if let Some((_, _, V_list)) = entries.iter_mut().find(|(k, _, _)| *k == key) {
-                            let mut items = V_list.items().unwrap_or_default();
+                        if let Some((_, _, group)) = entries.iter_mut().find(|(k, _, _)| *k == key) {
+                            let mut items = group.items().unwrap_or_default();
                             items.push(val);
-                            *V_list = Value::list(items, V_list.origin.clone());
+                            *group = Value::list(items, group.origin.clone());
                         } else {
                             entries.push((key, kv.origin.clone(), Value::list(vec![val], o.clone())));
                         }

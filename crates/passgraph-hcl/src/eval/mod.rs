@@ -4,6 +4,8 @@
 mod expr;
 mod refs;
 
+pub(crate) use expr::value_from_node;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -136,6 +138,7 @@ pub(crate) struct Evaluator<'s> {
     fuel: u64,
     fuel_out: bool,
     pub(crate) files_read: usize,
+    pub(crate) extra_files: HashMap<PathBuf, Option<(FileId, Arc<str>)>>,
 }
 
 /// Partition of a region name.
@@ -174,6 +177,7 @@ pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -
         fuel: limits::FUEL,
         fuel_out: false,
         files_read: 0,
+        extra_files: HashMap::new(),
     };
     let def = ev.module_def(root, ".");
     let region = options.region.clone().or_else(|| def.provider_region.clone());
@@ -365,7 +369,7 @@ impl Evaluator<'_> {
             self.diag(Diagnostic::warning(
                 Code::Unsupported,
                 format!("module {} has no literal source; it is not loaded", c.name),
-                Some(origin),
+                Some(origin.clone()),
             ));
             return None;
         };
@@ -373,7 +377,7 @@ impl Evaluator<'_> {
             self.diag(Diagnostic::warning(
                 Code::RemoteModule,
                 format!("module {prefix}module.{} has remote source {src:?}; it is not fetched and its outputs are unknown", c.name),
-                Some(origin),
+                Some(origin.clone()),
             ));
             return None;
         }
@@ -381,7 +385,7 @@ impl Evaluator<'_> {
             self.diag(Diagnostic::warning(
                 Code::Unsupported,
                 format!("module {} source {src:?} leaves the root folder; it is not loaded", c.name),
-                Some(origin),
+                Some(origin.clone()),
             ));
             return None;
         };
@@ -390,7 +394,7 @@ impl Evaluator<'_> {
             self.diag(Diagnostic::error(
                 Code::Limit,
                 format!("module {} nests deeper than {} levels; it is not loaded", c.name, limits::MAX_MODULE_DEPTH),
-                Some(origin),
+                Some(origin.clone()),
             ));
             return None;
         }
@@ -401,7 +405,7 @@ impl Evaluator<'_> {
                 self.diag(Diagnostic::error(
                     Code::ReferenceCycle,
                     format!("module {} calls a module that contains it ({src:?}); it is not loaded", c.name),
-                    Some(origin),
+                    Some(origin.clone()),
                 ));
                 return None;
             }
@@ -415,7 +419,7 @@ impl Evaluator<'_> {
             self.diag(Diagnostic::warning(
                 Code::UnresolvedReference,
                 format!("module {} source {src:?} has no configuration files", c.name),
-                Some(origin),
+                Some(origin.clone()),
             ));
         }
         let parent_uncertain = self.insts[inst].uncertain;
@@ -565,7 +569,7 @@ impl Evaluator<'_> {
 
     /// The expansion of resource `res` of instance `inst`.
     pub(crate) fn res_expansion(&mut self, inst: usize, res: usize) -> Option<Rc<Expansion>> {
-        if let Some(slot) = self.res_exp.get(&(inst, res)) {
+        if let Some(slot) = self.res_exp.get(&(inst, res)).cloned() {
             if slot.is_none() {
                 let def = self.insts[inst].def.clone();
                 if let Some(d) = def.resources.get(res) {
@@ -576,7 +580,7 @@ impl Evaluator<'_> {
                     ));
                 }
             }
-            return slot.clone();
+            return slot;
         }
         self.res_exp.insert((inst, res), None);
         let def = self.insts[inst].def.clone();

@@ -1,0 +1,5 @@
+//! Integration tests of passgraph-hcl.
+#![allow(clippy::unwrap_used, unreachable_pub, dead_code)]
+
+mod support;
+mod scratch;
