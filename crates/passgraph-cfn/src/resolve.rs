@@ -492,13 +492,10 @@ impl<'t> Ctx<'t> {
             return Some(self.resource_ref(i, o));
         }
         let key = self.key(name);
-        self.once(
-            &key,
-            Level::Warning,
-            Code::UnresolvedReference,
-            format!("Ref {name} names no parameter, resource or pseudo parameter"),
-            o,
-        );
+        let (level, message) = self.unresolved(format!(
+            "Ref {name} names no parameter, resource or pseudo parameter"
+        ));
+        self.once(&key, level, Code::UnresolvedReference, message, o);
         string(Str::hole(key))
     }
 
@@ -768,13 +765,10 @@ impl<'t> Ctx<'t> {
     pub(crate) fn attribute(&mut self, res: &str, attr: &str, o: &Origin) -> Str {
         let Some(&i) = self.tpl.index.get(res) else {
             let key = self.key(&format!("{res}.{attr}"));
-            self.once(
-                &key,
-                Level::Warning,
-                Code::UnresolvedReference,
-                format!("Fn::GetAtt {res}.{attr} names no resource of the template"),
-                o,
-            );
+            let (level, message) = self.unresolved(format!(
+                "Fn::GetAtt {res}.{attr} names no resource of the template"
+            ));
+            self.once(&key, level, Code::UnresolvedReference, message, o);
             return Str::hole(key);
         };
         let ty = self
@@ -811,6 +805,19 @@ impl<'t> Ctx<'t> {
             o,
         );
         Str::hole(key)
+    }
+
+    /// How to report a name the template does not define: SAM generates resources (implicit
+    /// APIs, versions, aliases) that only the transform knows, so there it is only a note.
+    fn unresolved(&self, message: String) -> (Level, String) {
+        if self.tpl.sam {
+            (
+                Level::Note,
+                format!("{message} (SAM may generate it); it stays symbolic"),
+            )
+        } else {
+            (Level::Warning, format!("{message}; it stays symbolic"))
+        }
     }
 
     /// A literal name argument (`Ref X`, the resource of `Fn::GetAtt`).

@@ -371,7 +371,7 @@ impl<'a> Builder<'a> {
             ..
         }) = self.stack.last_mut()
         {
-            if tag.is_none() || is_standard(tag, "str") {
+            if tag.is_none() || is_standard(tag, "str") || is_non_specific(tag) {
                 let merge = tag.is_none() && style == TScalarStyle::Plain && value == "<<";
                 if anchor > 0 {
                     let n = Node::new(NodeKind::String(Str::lit(value.clone())), origin.clone());
@@ -414,6 +414,8 @@ impl<'a> Builder<'a> {
         start: usize,
     ) -> Result<(), LoadError> {
         let (node, size) = match tag {
+            // The non-specific tag `!`: the node is taken as it is (a scalar as a string).
+            Some(t) if is_non_specific(Some(t)) => (node, size),
             Some(t) if t.handle == "!" => self.short_form(t, node, size, start),
             Some(t) if t.handle == "tag:yaml.org,2002:" => (node, size),
             Some(t) => {
@@ -644,6 +646,10 @@ impl<'a> Builder<'a> {
         }
         e
     }
+}
+
+fn is_non_specific(tag: Option<&Tag>) -> bool {
+    tag.is_some_and(|t| t.handle == "!" && t.suffix.is_empty())
 }
 
 fn is_standard(tag: Option<&Tag>, suffix: &str) -> bool {
