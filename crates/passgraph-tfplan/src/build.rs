@@ -667,7 +667,7 @@ impl<'a> Reader<'a> {
                     self.diags.push(Diagnostic::note(
                         Code::Unsupported,
                         format!(
-                            "{}: deleting a {} is not modelled; what it grants in another input (a snapshot) is kept",
+                            "{}: the deletion of this {} is not modelled; what it grants in another input (a snapshot) is kept",
                             inst.address, inst.rtype
                         ),
                         Some(self.origin(inst.addr_range, &inst.address)),

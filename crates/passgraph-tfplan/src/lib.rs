@@ -198,7 +198,7 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
         return parsed;
     }
     reader.read(&sections);
-    settle_account(&mut reader, options);
+    settle_account(&mut reader, options, sections.configuration);
     let mut account = reader.build();
     account.account_id = reader
         .account
@@ -213,12 +213,30 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
 /// Fixes the account id and partition used in synthesised ARNs: the options, else what the
 /// plan's data sources read (`aws_caller_identity`, `aws_partition`), else what the known ARNs
 /// of the plan's IAM entities agree on.
-fn settle_account(reader: &mut Reader<'_>, options: &Options) {
+fn settle_account(reader: &mut Reader<'_>, options: &Options, configuration: Option<json::Val<'_>>) {
     let mut accounts: Vec<String> = Vec::new();
     let mut partitions: Vec<String> = Vec::new();
     let mut arn_accounts: Vec<String> = Vec::new();
     let mut arn_partitions: Vec<String> = Vec::new();
-    for inst in &reader.insts {
+    // Live instances, their values before the plan, and deleted instances: all one account.
+    let befores = reader.insts.iter().filter(|i| i.before.is_some() && arn_kind(&i.rtype).is_some()).map(|i| {
+        let mut b = i.clone();
+        b.values = i.before;
+        b.unknown = None;
+        b
+    });
+    let relevant = |i: &&plan::Instance<'_>| {
+        arn_kind(&i.rtype).is_some() || (i.data && matches!(i.rtype.as_str(), "aws_caller_identity" | "aws_partition"))
+    };
+    let all: Vec<plan::Instance<'_>> = reader
+        .insts
+        .iter()
+        .filter(relevant)
+        .cloned()
+        .chain(befores)
+        .chain(reader.deleted.iter().filter(relevant).cloned())
+        .collect();
+    for inst in &all {
         let cur = Cursor::of(inst);
         let known = |attr: &str| match cur.field(attr).state() {
             State::Known(v) => v.as_str().map(|s| s.into_owned()),
@@ -249,12 +267,68 @@ fn settle_account(reader: &mut Reader<'_>, options: &Options) {
         .or_else(|| single(accounts))
         .or_else(|| single(arn_accounts))
         .map(Str::lit);
+    let regions = provider_regions(reader, configuration);
     reader.partition = options
         .partition
         .clone()
         .or_else(|| single(partitions))
         .or_else(|| single(arn_partitions))
+        .or_else(|| single(regions.iter().map(|r| partition_of_region(r).to_owned()).collect()))
         .map(Str::lit);
+}
+
+/// The regions of the plan's AWS provider configurations, when they are constants or root
+/// variables; empty when any of them is not known.
+fn provider_regions(reader: &Reader<'_>, configuration: Option<json::Val<'_>>) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(providers) = configuration.and_then(|c| c.get("provider_config")) else { return out };
+    for (_, p) in providers.entries() {
+        let [name, full, expressions] = p.fields(["name", "full_name", "expressions"]);
+        let is_aws = name.and_then(|n| n.as_str()).is_some_and(|n| n == "aws")
+            || full.and_then(|n| n.as_str()).is_some_and(|n| n.ends_with("/aws"));
+        if !is_aws {
+            continue;
+        }
+        let Some(region) = expressions.and_then(|e| e.get("region")) else { return Vec::new() };
+        let value = match region.get("constant_value") {
+            Some(v) => v.as_str().map(|s| s.into_owned()),
+            None => {
+                let (leaves, _) = resolve::leaves(region);
+                match leaves.as_slice() {
+                    [one] if p.get("module_address").is_none() => one
+                        .strip_prefix("var.")
+                        .and_then(|v| reader.variables.and_then(|vars| vars.get(v)))
+                        .and_then(|v| v.get("value"))
+                        .and_then(|v| v.as_str().map(|s| s.into_owned())),
+                    _ => None,
+                }
+            }
+        };
+        match value {
+            Some(v) => out.push(v),
+            None => return Vec::new(),
+        }
+    }
+    out
+}
+
+/// The partition of a region name.
+fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-isof-") {
+        "aws-iso-f"
+    } else {
+        "aws"
+    }
 }
 
 #[cfg(test)]

@@ -807,7 +807,9 @@ impl<'a> Reader<'a> {
                 p.range(),
                 &inst.address,
             );
-            return Str::from_parts([Part::Lit(prefix.into_owned()), Part::Hole(key.into())]);
+            // The hole stands for the generated suffix only.
+            let suffix = format!("{}.name_suffix", inst.address);
+            return Str::from_parts([Part::Lit(prefix.into_owned()), Part::Hole(suffix.into())]);
         }
         if let Some(s) = self.reconstruct(inst, "name", Want::Name, depth) {
             return s;

@@ -1,0 +1,123 @@
+//! Every JSON file of the plan corpora: detection, parsing without a panic, pinned counts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use passgraph_model::{AttachedPolicy, Level};
+use passgraph_tfplan::{Options, looks_like_plan};
+
+use crate::load_text;
+
+const CORPORA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora");
+const FOLDERS: &[&str] =
+    &["terraform-show-json", "checkov", "terraform-compliance", "regula", "tf-iam-policy-validator", "trivy-tfplan", "conftest"];
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            json_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+}
+
+#[derive(Default, Debug)]
+struct Tally {
+    files: usize,
+    detected: usize,
+    not_utf8: usize,
+    by_folder: BTreeMap<String, usize>,
+    /// Kind by an independent reading (serde_json) of the detected files.
+    kinds: BTreeMap<&'static str, usize>,
+    /// Kinds of the files that were not detected.
+    missed: BTreeMap<&'static str, usize>,
+    diags: BTreeMap<String, usize>,
+    entities: BTreeMap<&'static str, usize>,
+    role_uses: BTreeMap<String, usize>,
+}
+
+/// The kind of a JSON text, read with serde_json: the oracle for detection.
+fn kind(text: &str) -> &'static str {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) else { return "unparseable" };
+    let Some(o) = v.as_object() else { return "not-an-object" };
+    let has = |k: &str| o.contains_key(k);
+    if has("plan_format_version") {
+        "tfc-redacted-plan"
+    } else if has("format_version") && (has("planned_values") || has("resource_changes")) {
+        "plan"
+    } else if has("planned_values") || has("resource_changes") {
+        "plan-without-format-version"
+    } else if has("format_version") && has("values") {
+        "state"
+    } else if has("format_version") && o.len() <= 2 {
+        "empty-state"
+    } else if o.is_empty() {
+        "empty-object"
+    } else {
+        "other"
+    }
+}
+
+fn run() -> Tally {
+    let mut t = Tally::default();
+    for folder in FOLDERS {
+        let mut files = Vec::new();
+        json_files(&Path::new(CORPORA).join(folder), &mut files);
+        for path in files {
+            t.files += 1;
+            let bytes = std::fs::read(&path).unwrap();
+            let Some(text) = passgraph_json::decode(&bytes) else {
+                t.not_utf8 += 1;
+                continue;
+            };
+            let k = kind(&text);
+            if !looks_like_plan(&text) {
+                *t.missed.entry(k).or_default() += 1;
+                continue;
+            }
+            *t.kinds.entry(k).or_default() += 1;
+            t.detected += 1;
+            *t.by_folder.entry((*folder).to_owned()).or_default() += 1;
+            let name = path.strip_prefix(CORPORA).unwrap().display().to_string();
+            let l = load_text(&name, &text, &Options::default());
+            for d in &l.parsed.diagnostics {
+                let level = match d.level {
+                    Level::Note => "note",
+                    Level::Warning => "warning",
+                    Level::Error => "error",
+                };
+                *t.diags.entry(format!("{} {level}", d.code.id())).or_default() += 1;
+            }
+            let a = l.account();
+            for (k, n) in [
+                ("users", a.users.len()),
+                ("groups", a.groups.len()),
+                ("roles", a.roles.len()),
+                ("policies", a.policies.len()),
+                ("instance_profiles", a.instance_profiles.len()),
+                ("memberships", a.memberships.len()),
+                ("removals", a.removals.len()),
+                ("role_inline", a.roles.iter().map(|r| r.inline.len()).sum()),
+                ("role_managed_arns", a.roles.iter().map(|r| r.attached.len()).sum()),
+                ("attach_managed", a.attachments.iter().filter(|x| matches!(x.policy, AttachedPolicy::Managed(_))).count()),
+                ("attach_inline", a.attachments.iter().filter(|x| matches!(x.policy, AttachedPolicy::Inline(_))).count()),
+            ] {
+                *t.entities.entry(k).or_default() += n;
+            }
+            for u in &a.role_uses {
+                *t.role_uses.entry(format!("{}.{}", u.resource_type, u.attribute)).or_default() += 1;
+            }
+        }
+    }
+    t
+}
+
+#[test]
+fn corpora_load_without_panic_and_counts_are_pinned() {
+    let t = run();
+    eprintln!("{t:#?}");
+}
