@@ -239,6 +239,9 @@ pub(crate) enum Mode {
 #[derive(Debug)]
 pub(crate) struct VarDecl {
     pub(crate) default: Option<OExpr>,
+    /// The type constraint, applied to every value (object attributes marked `optional` are
+    /// filled in, others are dropped, as Terraform's conversion does).
+    pub(crate) type_expr: Option<OExpr>,
     /// The type constraint is a primitive (or absent): `--var` values are taken as strings.
     pub(crate) primitive: bool,
     pub(crate) file: FileId,
@@ -412,10 +415,11 @@ fn read_hcl(def: &mut ModuleDef, file: FileId, body: Body, diags: &mut Vec<Diagn
                 let b = BodyRef::Hcl(&block.body);
                 let primitive = is_primitive_type(b.attr("type").map(|(e, _)| e));
                 let default = block.body.get_attribute("default").map(|a| OExpr::Hcl(a.value.clone()));
+                let type_expr = block.body.get_attribute("type").map(|a| OExpr::Hcl(a.value.clone()));
                 if def.variables.contains_key(name) {
                     dup(diags, format!("variable {name} is declared twice"), file, range);
                 }
-                def.variables.insert(name.clone(), VarDecl { default, primitive, file, range });
+                def.variables.insert(name.clone(), VarDecl { default, type_expr, primitive, file, range });
             }
             ("locals", []) => {
                 for a in block.body.attributes() {
@@ -508,7 +512,8 @@ fn read_json(def: &mut ModuleDef, file: FileId, root: Node, diags: &mut Vec<Diag
                     let b = BodyRef::Json(body);
                     let primitive = is_primitive_type(b.attr("type").map(|(e, _)| e));
                     let default = body.get("default").map(|n| OExpr::JsonLit(n.clone()));
-                    def.variables.insert(name.clone(), VarDecl { default, primitive, file, range });
+                    let type_expr = body.get("type").map(|n| OExpr::Json(n.clone()));
+                    def.variables.insert(name.clone(), VarDecl { default, type_expr, primitive, file, range });
                 }
                 ("locals", []) => {
                     for (lk, ko, lv) in body.entries() {
@@ -552,38 +557,50 @@ fn read_json(def: &mut ModuleDef, file: FileId, root: Node, diags: &mut Vec<Diag
     }
 }
 
-/// Joins a relative module source or file path onto a folder, lexically (`..` pops a segment).
-/// Returns `None` when the result would leave `root`.
-pub(crate) fn join_within(root: &Path, dir: &Path, rel: &str) -> Option<PathBuf> {
+/// Joins a relative path onto a folder lexically (`..` pops a segment, or climbs above a
+/// relative folder). `None` for an absolute `rel` or a path that climbs above the file system root.
+pub(crate) fn normalize_join(dir: &Path, rel: &str) -> Option<PathBuf> {
+    use std::path::Component;
     if Path::new(rel).is_absolute() {
         return None;
     }
-    let base_rel = dir.strip_prefix(root).ok()?;
-    let mut parts: Vec<String> = Vec::new();
-    for c in base_rel.components().chain(Path::new(rel).components()) {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in dir.components().chain(Path::new(rel).components()) {
         match c {
-            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
-            std::path::Component::ParentDir => {
-                parts.pop()?;
-            }
-            std::path::Component::CurDir => {}
-            _ => return None,
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => return None,
+                _ => out.push(c),
+            },
+            other => out.push(other),
         }
     }
-    let mut p = root.to_path_buf();
-    for s in &parts {
-        p.push(s);
+    let mut p = PathBuf::new();
+    for c in out {
+        p.push(c.as_os_str());
+    }
+    if p.as_os_str().is_empty() {
+        p.push(".");
     }
     Some(p)
 }
 
-/// The path of `dir` relative to `root`, `.` for the root itself, with `/` separators.
+/// The path of `dir` relative to `root` (`.` for the root itself, `../x` above it), with `/`.
 pub(crate) fn rel_path(root: &Path, dir: &Path) -> String {
-    match dir.strip_prefix(root) {
-        Ok(r) if r.as_os_str().is_empty() => ".".to_owned(),
-        Ok(r) => r.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"),
-        Err(_) => dir.to_string_lossy().into_owned(),
+    let r: Vec<_> = root.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    let d: Vec<_> = dir.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    let common = r.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = Vec::new();
+    for _ in common..r.len() {
+        parts.push("..".to_owned());
     }
+    for c in d.iter().skip(common) {
+        parts.push(c.as_os_str().to_string_lossy().into_owned());
+    }
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
 }
 
 /// A shared, immutable module definition.

@@ -744,8 +744,8 @@ impl Evaluator<'_> {
     /// Reads a file named relative to the root module, as Terraform resolves `file()` paths.
     fn read_rel(&mut self, p: &str, o: &Origin) -> Result<(passgraph_model::FileId, std::sync::Arc<str>, TextMap), Fail> {
         let root = self.root.clone();
-        let Some(path) = config::join_within(&root, &root, p) else {
-            return Err(self.fail(Code::Unsupported, format!("file {p:?} lies outside the configuration folder; it is not read"), o.clone()));
+        let Some(path) = config::normalize_join(&root, p).filter(|path| self.readable(path)) else {
+            return Err(self.fail(Code::Unsupported, format!("file {p:?} lies outside the configuration's module folders; it is not read"), o.clone()));
         };
         let (file, text) = self.read_cached(path).ok_or_else(|| self.fail(Code::UnresolvedReference, format!("file {p:?} cannot be read"), o.clone()))?;
         let map = TextMap::exact(text.len(), file, 0);

@@ -158,6 +158,8 @@ fn partition_of(region: &str) -> &'static str {
 
 /// Loads and evaluates the configuration in `root`.
 pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -> Output {
+    let root = config::normalize_join(root, ".").unwrap_or_else(|| root.to_path_buf());
+    let root = root.as_path();
     let mut ev = Evaluator {
         root: root.to_path_buf(),
         source,
@@ -218,6 +220,11 @@ pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -
 
 impl Evaluator<'_> {
     /// Reads (once) the module in `dir`.
+    /// True when `path` lies in the root folder or in the folder of a loaded module.
+    pub(crate) fn readable(&self, path: &Path) -> bool {
+        path.starts_with(&self.root) || self.modules.keys().any(|d| path.starts_with(d))
+    }
+
     pub(crate) fn module_def(&mut self, dir: &Path, rel: &str) -> ModuleRc {
         if let Some(d) = self.modules.get(dir) {
             return d.clone();
@@ -305,15 +312,14 @@ impl Evaluator<'_> {
         r
     }
 
-    /// Evaluates, turning a failure into a diagnostic and an unknown value.
+    /// Evaluates, turning a failure into a diagnostic and an unknown value named `what`.
     pub(crate) fn eval_or_unknown(&mut self, sc: &Scope, e: ExprRef<'_>, what: &str) -> Value {
         match self.eval(sc, e) {
             Ok(v) => v,
             Err(f) => {
                 self.fail_diag(&f);
                 let o = self.origin(sc, e.range());
-                let key = format!("{}{what}", self.insts.get(sc.inst).map_or("", |i| i.prefix.as_str()));
-                Value::unknown(key, o)
+                Value::unknown(what.to_owned(), o)
             }
         }
     }
@@ -381,10 +387,10 @@ impl Evaluator<'_> {
             ));
             return None;
         }
-        let Some(dir) = config::join_within(&self.root, &def.dir, &src) else {
+        let Some(dir) = config::normalize_join(&def.dir, &src) else {
             self.diag(Diagnostic::warning(
                 Code::Unsupported,
-                format!("module {} source {src:?} leaves the root folder; it is not loaded", c.name),
+                format!("module {} source {src:?} cannot be resolved; it is not loaded", c.name),
                 Some(origin.clone()),
             ));
             return None;
@@ -679,7 +685,7 @@ impl Evaluator<'_> {
             None => {}
         }
         self.insts[inst].vars.insert(name.to_owned(), Slot::Busy);
-        let r = self.var_inner(inst, name, origin);
+        let r = self.var_inner(inst, name, origin).map(|v| self.convert_var(inst, name, v));
         self.insts[inst].vars.insert(name.to_owned(), Slot::Done(r.clone()));
         r
     }
@@ -722,6 +728,28 @@ impl Evaluator<'_> {
             Some(decl_origin.clone()),
         ));
         Ok(Value::unknown(format!("{prefix}var.{name}"), decl_origin))
+    }
+
+    /// Applies a variable's type constraint to its value.
+    fn convert_var(&mut self, inst: usize, name: &str, v: Value) -> Value {
+        let def = self.insts[inst].def.clone();
+        let Some(decl) = def.variables.get(name) else { return v };
+        let Some(t) = &decl.type_expr else { return v };
+        let mut sc = Scope::new(inst, decl.file);
+        sc.template_only = true;
+        match t.view() {
+            ExprRef::Hcl(e) => self.convert(&sc, v, e, 0),
+            ExprRef::Json(n) | ExprRef::JsonLit(n) => {
+                let Some(text) = n.as_known_str() else { return v };
+                match hcl::edit::parser::parse_expr(text) {
+                    Ok(e) => {
+                        sc.fixed = Some(n.origin.range);
+                        self.convert(&sc, v, &e, 0)
+                    }
+                    Err(_) => v,
+                }
+            }
+        }
     }
 
     /// A resource attribute, evaluated once per instance.

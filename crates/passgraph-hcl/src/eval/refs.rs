@@ -318,7 +318,8 @@ impl Evaluator<'_> {
             let Some(content) = d.body.blocks("content").into_iter().next() else { continue };
             let o = Origin::new(sc.file, d.range);
             let Some((fe, _)) = d.body.attr("for_each") else { continue };
-            let coll = self.eval_or_unknown(sc, fe, &format!("dynamic.{name}.for_each"));
+            let what = format!("{}.for_each", self.derived_key(sc, &o));
+            let coll = self.eval_or_unknown(sc, fe, &what);
             let coll = self.force(coll);
             match self.iter_pairs(&coll) {
                 Some(pairs) => {
@@ -509,6 +510,18 @@ impl Evaluator<'_> {
         let part = self.partition.clone();
         Ok(match (rtype, name) {
             ("aws_caller_identity", "account_id" | "id") => Some(Value::string(self.account.clone(), o.clone())),
+            ("aws_caller_identity", "arn") => {
+                // The caller exists before apply, so it is none of the principals this
+                // configuration creates; an ARN of the form of a role session says so to the
+                // graph (a hole alone would possibly match every principal).
+                let mut s = Str::lit("arn:");
+                s.append(&part);
+                s.push_str(":sts::");
+                s.append(&self.account);
+                s.push_str(":assumed-role/");
+                s.push(passgraph_model::Part::Hole(format!("{addr}.arn").into()));
+                Some(Value::string(s, o.clone()))
+            }
             ("aws_caller_identity", _) => Some(hole(name)),
             ("aws_partition", "partition" | "id") => Some(Value::string(part, o.clone())),
             ("aws_partition", "dns_suffix") => Some(match part.as_known() {

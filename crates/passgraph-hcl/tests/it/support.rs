@@ -17,7 +17,8 @@ pub struct FsSource {
 
 impl FsSource {
     pub fn new(base: &Path) -> FsSource {
-        FsSource { base: base.to_path_buf(), ..FsSource::default() }
+        let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+        FsSource { base, ..FsSource::default() }
     }
 }
 
@@ -96,5 +97,6 @@ pub fn at(map: &SourceMap, o: &Origin) -> String {
 
 /// The corpora folder.
 pub fn corpora() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora"))
+    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora"));
+    std::fs::canonicalize(&p).unwrap_or(p)
 }
