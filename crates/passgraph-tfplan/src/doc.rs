@@ -84,8 +84,12 @@ fn statements_of(doc: &Node) -> Vec<Node> {
 }
 
 impl<'a> Reader<'a> {
-    /// Parses a JSON string value of the plan as a policy document.
+    /// Parses a JSON string value of the plan as a policy document. A value that is not a
+    /// JSON document gives a diagnostic and an unknown document (AWS would refuse it).
     pub(crate) fn parse_doc(&mut self, v: Val<'a>, owner: &Arc<str>, what: &str) -> Option<Node> {
+        let origin = self.origin(v.range(), owner);
+        let unknown =
+            |why: String, origin: Origin| Some(Node::new(NodeKind::Unknown(why.into()), origin));
         let Some(text) = v.as_str() else {
             self.shape(
                 format!(
@@ -94,12 +98,10 @@ impl<'a> Reader<'a> {
                 ),
                 v.range(),
             );
-            return None;
+            return unknown(format!("{owner}.{what} is not a JSON string"), origin);
         };
-        let origin = self.origin(v.range(), owner);
         if text.trim().is_empty() {
-            let why = format!("{owner}.{what} is an empty string");
-            return Some(Node::new(NodeKind::Unknown(why.into()), origin));
+            return unknown(format!("{owner}.{what} is an empty string"), origin);
         }
         match passgraph_json::parse_embedded(&origin, &text, false) {
             Ok(node) => Some(node),
@@ -110,9 +112,9 @@ impl<'a> Reader<'a> {
                         "{owner}: {what} is not valid JSON ({}, at byte {} of the document)",
                         e.message, e.offset
                     ),
-                    Some(origin),
+                    Some(origin.clone()),
                 ));
-                None
+                unknown(format!("{owner}.{what} is not valid JSON"), origin)
             }
         }
     }

@@ -213,20 +213,29 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
 /// Fixes the account id and partition used in synthesised ARNs: the options, else what the
 /// plan's data sources read (`aws_caller_identity`, `aws_partition`), else what the known ARNs
 /// of the plan's IAM entities agree on.
-fn settle_account(reader: &mut Reader<'_>, options: &Options, configuration: Option<json::Val<'_>>) {
+fn settle_account(
+    reader: &mut Reader<'_>,
+    options: &Options,
+    configuration: Option<json::Val<'_>>,
+) {
     let mut accounts: Vec<String> = Vec::new();
     let mut partitions: Vec<String> = Vec::new();
     let mut arn_accounts: Vec<String> = Vec::new();
     let mut arn_partitions: Vec<String> = Vec::new();
     // Live instances, their values before the plan, and deleted instances: all one account.
-    let befores = reader.insts.iter().filter(|i| i.before.is_some() && arn_kind(&i.rtype).is_some()).map(|i| {
-        let mut b = i.clone();
-        b.values = i.before;
-        b.unknown = None;
-        b
-    });
+    let befores = reader
+        .insts
+        .iter()
+        .filter(|i| i.before.is_some() && arn_kind(&i.rtype).is_some())
+        .map(|i| {
+            let mut b = i.clone();
+            b.values = i.before;
+            b.unknown = None;
+            b
+        });
     let relevant = |i: &&plan::Instance<'_>| {
-        arn_kind(&i.rtype).is_some() || (i.data && matches!(i.rtype.as_str(), "aws_caller_identity" | "aws_partition"))
+        arn_kind(&i.rtype).is_some()
+            || (i.data && matches!(i.rtype.as_str(), "aws_caller_identity" | "aws_partition"))
     };
     let all: Vec<plan::Instance<'_>> = reader
         .insts
@@ -273,7 +282,14 @@ fn settle_account(reader: &mut Reader<'_>, options: &Options, configuration: Opt
         .clone()
         .or_else(|| single(partitions))
         .or_else(|| single(arn_partitions))
-        .or_else(|| single(regions.iter().map(|r| partition_of_region(r).to_owned()).collect()))
+        .or_else(|| {
+            single(
+                regions
+                    .iter()
+                    .map(|r| partition_of_region(r).to_owned())
+                    .collect(),
+            )
+        })
         .map(Str::lit);
 }
 
@@ -281,15 +297,21 @@ fn settle_account(reader: &mut Reader<'_>, options: &Options, configuration: Opt
 /// variables; empty when any of them is not known.
 fn provider_regions(reader: &Reader<'_>, configuration: Option<json::Val<'_>>) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(providers) = configuration.and_then(|c| c.get("provider_config")) else { return out };
+    let Some(providers) = configuration.and_then(|c| c.get("provider_config")) else {
+        return out;
+    };
     for (_, p) in providers.entries() {
         let [name, full, expressions] = p.fields(["name", "full_name", "expressions"]);
         let is_aws = name.and_then(|n| n.as_str()).is_some_and(|n| n == "aws")
-            || full.and_then(|n| n.as_str()).is_some_and(|n| n.ends_with("/aws"));
+            || full
+                .and_then(|n| n.as_str())
+                .is_some_and(|n| n.ends_with("/aws"));
         if !is_aws {
             continue;
         }
-        let Some(region) = expressions.and_then(|e| e.get("region")) else { return Vec::new() };
+        let Some(region) = expressions.and_then(|e| e.get("region")) else {
+            return Vec::new();
+        };
         let value = match region.get("constant_value") {
             Some(v) => v.as_str().map(|s| s.into_owned()),
             None => {

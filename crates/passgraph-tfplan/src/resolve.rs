@@ -843,7 +843,7 @@ impl<'a> Reader<'a> {
     /// The ARN of a user, group, role, policy or instance profile: known, or synthesised.
     pub(crate) fn arn_of(&mut self, inst: &Instance<'a>, depth: usize) -> Str {
         if let State::Known(v) = Cursor::of(inst).field("arn").state()
-            && let Some(s) = v.as_str()
+            && let Some(s) = v.as_str().filter(|s| !s.is_empty())
         {
             return Str::lit(s.into_owned());
         }

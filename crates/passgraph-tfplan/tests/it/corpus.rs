@@ -9,11 +9,20 @@ use passgraph_tfplan::{Options, looks_like_plan};
 use crate::load_text;
 
 const CORPORA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora");
-const FOLDERS: &[&str] =
-    &["terraform-show-json", "checkov", "terraform-compliance", "regula", "tf-iam-policy-validator", "trivy-tfplan", "conftest"];
+const FOLDERS: &[&str] = &[
+    "terraform-show-json",
+    "checkov",
+    "terraform-compliance",
+    "regula",
+    "tf-iam-policy-validator",
+    "trivy-tfplan",
+    "conftest",
+];
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -42,8 +51,13 @@ struct Tally {
 
 /// The kind of a JSON text, read with serde_json: the oracle for detection.
 fn kind(text: &str) -> &'static str {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) else { return "unparseable" };
-    let Some(o) = v.as_object() else { return "not-an-object" };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'))
+    else {
+        return "unparseable";
+    };
+    let Some(o) = v.as_object() else {
+        return "not-an-object";
+    };
     let has = |k: &str| o.contains_key(k);
     if has("plan_format_version") {
         "tfc-redacted-plan"
@@ -90,7 +104,9 @@ fn run() -> Tally {
                     Level::Warning => "warning",
                     Level::Error => "error",
                 };
-                *t.diags.entry(format!("{} {level}", d.code.id())).or_default() += 1;
+                *t.diags
+                    .entry(format!("{} {level}", d.code.id()))
+                    .or_default() += 1;
             }
             let a = l.account();
             for (k, n) in [
@@ -102,14 +118,31 @@ fn run() -> Tally {
                 ("memberships", a.memberships.len()),
                 ("removals", a.removals.len()),
                 ("role_inline", a.roles.iter().map(|r| r.inline.len()).sum()),
-                ("role_managed_arns", a.roles.iter().map(|r| r.attached.len()).sum()),
-                ("attach_managed", a.attachments.iter().filter(|x| matches!(x.policy, AttachedPolicy::Managed(_))).count()),
-                ("attach_inline", a.attachments.iter().filter(|x| matches!(x.policy, AttachedPolicy::Inline(_))).count()),
+                (
+                    "role_managed_arns",
+                    a.roles.iter().map(|r| r.attached.len()).sum(),
+                ),
+                (
+                    "attach_managed",
+                    a.attachments
+                        .iter()
+                        .filter(|x| matches!(x.policy, AttachedPolicy::Managed(_)))
+                        .count(),
+                ),
+                (
+                    "attach_inline",
+                    a.attachments
+                        .iter()
+                        .filter(|x| matches!(x.policy, AttachedPolicy::Inline(_)))
+                        .count(),
+                ),
             ] {
                 *t.entities.entry(k).or_default() += n;
             }
             for u in &a.role_uses {
-                *t.role_uses.entry(format!("{}.{}", u.resource_type, u.attribute)).or_default() += 1;
+                *t.role_uses
+                    .entry(format!("{}.{}", u.resource_type, u.attribute))
+                    .or_default() += 1;
             }
         }
     }
@@ -119,5 +152,91 @@ fn run() -> Tally {
 #[test]
 fn corpora_load_without_panic_and_counts_are_pinned() {
     let t = run();
-    eprintln!("{t:#?}");
+    assert_eq!((t.files, t.detected, t.not_utf8), (280, 255, 0));
+    let map = |pairs: &[(&'static str, usize)]| {
+        pairs
+            .iter()
+            .copied()
+            .collect::<BTreeMap<&'static str, usize>>()
+    };
+    let owned = |pairs: &[(&str, usize)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), *v))
+            .collect::<BTreeMap<String, usize>>()
+    };
+    assert_eq!(
+        t.by_folder,
+        owned(&[
+            ("checkov", 59),
+            ("conftest", 1),
+            ("regula", 43),
+            ("terraform-compliance", 99),
+            ("terraform-show-json", 41),
+            ("tf-iam-policy-validator", 7),
+            ("trivy-tfplan", 5),
+        ])
+    );
+    // Detection agrees with an independent reading: every plan, state and Terraform Cloud plan
+    // is claimed (the latter to be refused with a clear message), nothing else is.
+    assert_eq!(
+        t.kinds,
+        map(&[
+            ("empty-state", 2),
+            ("plan", 238),
+            ("plan-without-format-version", 1),
+            ("state", 5),
+            ("tfc-redacted-plan", 9)
+        ])
+    );
+    assert_eq!(
+        t.missed,
+        map(&[("empty-object", 2), ("other", 22), ("unparseable", 1)])
+    );
+    // IAM004: role and policy names generated or computed at apply (5), and unknown arguments
+    // of the two plans that have no configuration section (3 each); IAM005: an inline policy that is an empty string; IAM012: the 9 Terraform
+    // Cloud plans (errors) and the 2 empty states (notes).
+    assert_eq!(
+        t.diags,
+        owned(&[
+            ("IAM004 warning", 11),
+            ("IAM005 warning", 1),
+            ("IAM012 error", 9),
+            ("IAM012 note", 2)
+        ])
+    );
+    // The same numbers as the resource types in resource_changes (read independently):
+    // 62 aws_iam_role, 17 aws_iam_policy, 16 aws_iam_user, 6 aws_iam_group, 7 profiles,
+    // 29 inline = 14 role + 11 user + 4 group policies; 19 managed = 15 role + 1 user policy
+    // attachments + 5 targets of aws_iam_policy_attachment - 2 attachments with an empty
+    // policy_arn (test_issue_522).
+    assert_eq!(
+        t.entities,
+        map(&[
+            ("attach_inline", 29),
+            ("attach_managed", 19),
+            ("groups", 6),
+            ("instance_profiles", 7),
+            ("memberships", 3),
+            ("policies", 17),
+            ("removals", 0),
+            ("role_inline", 7),
+            ("role_managed_arns", 0),
+            ("roles", 62),
+            ("users", 16),
+        ])
+    );
+    assert_eq!(
+        t.role_uses,
+        owned(&[
+            ("aws_api_gateway_account.cloudwatch_role_arn", 1),
+            ("aws_codebuild_project.service_role", 2),
+            ("aws_eks_cluster.role_arn", 16),
+            ("aws_eks_node_group.node_role_arn", 1),
+            ("aws_instance.iam_instance_profile", 7),
+            ("aws_lambda_function.role", 27),
+            ("aws_launch_configuration.iam_instance_profile", 1),
+            ("aws_sagemaker_notebook_instance.role_arn", 1),
+        ])
+    );
 }

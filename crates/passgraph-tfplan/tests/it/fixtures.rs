@@ -1,7 +1,8 @@
 //! The hand-written plans of testdata/tfplan, checked at the model level.
 
 use passgraph_model::{
-    Account, ActionSpec, AttachedPolicy, EntityKind, Origin, PrincipalTarget, ResourceSpec, RoleTarget,
+    Account, ActionSpec, AttachedPolicy, EntityKind, Origin, PrincipalTarget, ResourceSpec,
+    RoleTarget,
 };
 use passgraph_tfplan::Options;
 
@@ -19,16 +20,35 @@ fn origins(a: &Account) -> Vec<(String, &Origin)> {
     for r in &a.roles {
         out.push((format!("role {}", r.name), &r.origin));
         out.push((format!("trust of {}", r.name), &r.trust.origin));
-        out.extend(r.trust.statements.iter().map(|st| (format!("trust statement of {}", r.name), &st.origin)));
+        out.extend(
+            r.trust
+                .statements
+                .iter()
+                .map(|st| (format!("trust statement of {}", r.name), &st.origin)),
+        );
         for p in &r.inline {
             out.push((format!("inline {}", p.name), &p.origin));
-            out.extend(p.document.statements.iter().map(|st| (format!("statement of {}", p.name), &st.origin)));
+            out.extend(
+                p.document
+                    .statements
+                    .iter()
+                    .map(|st| (format!("statement of {}", p.name), &st.origin)),
+            );
         }
-        out.extend(r.attached.iter().map(|p| (format!("attached to {}", r.name), &p.origin)));
+        out.extend(
+            r.attached
+                .iter()
+                .map(|p| (format!("attached to {}", r.name), &p.origin)),
+        );
     }
     for p in &a.policies {
         out.push((format!("policy {}", p.name), &p.origin));
-        out.extend(p.document.statements.iter().map(|st| (format!("statement of {}", p.name), &st.origin)));
+        out.extend(
+            p.document
+                .statements
+                .iter()
+                .map(|st| (format!("statement of {}", p.name), &st.origin)),
+        );
     }
     for p in &a.instance_profiles {
         out.push((format!("profile {}", p.name), &p.origin));
@@ -39,7 +59,12 @@ fn origins(a: &Account) -> Vec<(String, &Origin)> {
     for at in &a.attachments {
         out.push(("attachment".to_owned(), &at.origin));
         if let AttachedPolicy::Inline(p) = &at.policy {
-            out.extend(p.document.statements.iter().map(|st| (format!("statement of {}", p.name), &st.origin)));
+            out.extend(
+                p.document
+                    .statements
+                    .iter()
+                    .map(|st| (format!("statement of {}", p.name), &st.origin)),
+            );
         }
     }
     for u in &a.role_uses {
@@ -54,14 +79,27 @@ fn origins(a: &Account) -> Vec<(String, &Origin)> {
 /// Every origin of every fixture carries a full resource address.
 #[test]
 fn every_origin_has_an_address() {
-    for case in ["unknown-arns", "delete-role", "replace-role", "modules-for-each", "prior-state-docs", "overlay"] {
+    for case in [
+        "unknown-arns",
+        "delete-role",
+        "replace-role",
+        "modules-for-each",
+        "prior-state-docs",
+        "overlay",
+    ] {
         let l = fixture(case, &Options::default());
         for (what, o) in origins(l.account()) {
-            let addr = o.address.as_deref().unwrap_or_else(|| panic!("{case}: {what} has no address"));
+            let addr = o
+                .address
+                .as_deref()
+                .unwrap_or_else(|| panic!("{case}: {what} has no address"));
             assert!(addr.contains("aws_"), "{case}: {what}: {addr}");
         }
         for d in &l.parsed.diagnostics {
-            assert!(d.origin.as_ref().is_some_and(|o| o.address.is_some()), "{case}: {d:?}");
+            assert!(
+                d.origin.as_ref().is_some_and(|o| o.address.is_some()),
+                "{case}: {d:?}"
+            );
         }
     }
 }
@@ -73,14 +111,21 @@ fn unknown_arns_resolve_through_configuration() {
     // The account comes from data.aws_caller_identity in prior_state, the partition from the
     // provider's region.
     assert_eq!(a.account_id.as_deref(), Some("111122223333"));
-    let users: Vec<String> = a.users.iter().map(|u| format!("{} {}", u.name, u.arn)).collect();
+    let users: Vec<String> = a
+        .users
+        .iter()
+        .map(|u| format!("{} {}", u.name, u.arn))
+        .collect();
     assert_eq!(users, ["ci arn:aws:iam::111122223333:user/ci"]);
     let policy = &a.policies[0];
     assert_eq!(s(&policy.arn), "arn:aws:iam::111122223333:policy/ci/deploy");
     assert_eq!(policy.document.statements.len(), 1);
     // Document nodes share the range of the JSON string in resource_changes, and its address.
     let st = &policy.document.statements[0];
-    assert_eq!((l.line(&st.origin), st.origin.address.as_deref()), (153, Some("aws_iam_policy.deploy")));
+    assert_eq!(
+        (l.line(&st.origin), st.origin.address.as_deref()),
+        (153, Some("aws_iam_policy.deploy"))
+    );
     assert_eq!(l.line(&policy.origin), 141);
 
     // policy_arn = aws_iam_policy.deploy.arn, unknown until apply: synthesised.
@@ -88,26 +133,42 @@ fn unknown_arns_resolve_through_configuration() {
         .attachments
         .iter()
         .filter_map(|x| match (&x.target, &x.policy) {
-            (PrincipalTarget::User(u), AttachedPolicy::Managed(p)) => Some((s(u), s(&p.arn), l.line(&x.origin))),
+            (PrincipalTarget::User(u), AttachedPolicy::Managed(p)) => {
+                Some((s(u), s(&p.arn), l.line(&x.origin)))
+            }
             _ => None,
         })
         .collect();
-    assert_eq!(managed, [("ci".to_owned(), "arn:aws:iam::111122223333:policy/ci/deploy".to_owned(), 240)]);
+    assert_eq!(
+        managed,
+        [(
+            "ci".to_owned(),
+            "arn:aws:iam::111122223333:policy/ci/deploy".to_owned(),
+            240
+        )]
+    );
 
     let roles: Vec<(String, String)> = a.roles.iter().map(|r| (s(&r.name), s(&r.arn))).collect();
     assert_eq!(
         roles,
         [
-            ("app-web".to_owned(), "arn:aws:iam::111122223333:role/app-web".to_owned()),
+            (
+                "app-web".to_owned(),
+                "arn:aws:iam::111122223333:role/app-web".to_owned()
+            ),
             (
                 "app-worker-${aws_iam_role.worker.name_suffix}".to_owned(),
-                "arn:aws:iam::111122223333:role/app-worker-${aws_iam_role.worker.name_suffix}".to_owned()
+                "arn:aws:iam::111122223333:role/app-worker-${aws_iam_role.worker.name_suffix}"
+                    .to_owned()
             ),
         ]
     );
     // The profile's role is `aws_iam_role.worker.name`, generated from name_prefix.
     assert_eq!(a.instance_profiles.len(), 1);
-    assert_eq!(s(&a.instance_profiles[0].roles[0]), "app-worker-${aws_iam_role.worker.name_suffix}");
+    assert_eq!(
+        s(&a.instance_profiles[0].roles[0]),
+        "app-worker-${aws_iam_role.worker.name_suffix}"
+    );
 
     // Role uses: Lambda's role (unknown ARN, synthesised) and the instance's profile (known).
     let uses: Vec<String> = a
@@ -138,7 +199,10 @@ fn unknown_arns_resolve_through_configuration() {
             _ => None,
         })
         .unwrap();
-    assert_eq!(inline.0.target, PrincipalTarget::Role(a.roles[1].name.clone()));
+    assert_eq!(
+        inline.0.target,
+        PrincipalTarget::Role(a.roles[1].name.clone())
+    );
     assert_eq!(
         inline.1.document.unknown.as_deref(),
         Some("aws_iam_role_policy.worker.policy depends on values known only after apply")
@@ -154,9 +218,18 @@ fn unknown_arns_resolve_through_configuration() {
 
 #[test]
 fn account_id_option_wins() {
-    let l = fixture("unknown-arns", &Options { account_id: Some("999988887777".into()), partition: Some("aws-cn".into()) });
+    let l = fixture(
+        "unknown-arns",
+        &Options {
+            account_id: Some("999988887777".into()),
+            partition: Some("aws-cn".into()),
+        },
+    );
     assert_eq!(l.account().account_id.as_deref(), Some("999988887777"));
-    assert_eq!(s(&l.account().users[0].arn), "arn:aws-cn:iam::999988887777:user/ci");
+    assert_eq!(
+        s(&l.account().users[0].arn),
+        "arn:aws-cn:iam::999988887777:user/ci"
+    );
 }
 
 #[test]
@@ -167,13 +240,25 @@ fn deleted_role_is_a_removal() {
     assert_eq!(roles, ["app-kept"]);
     assert_eq!(a.removals.len(), 1);
     let r = &a.removals[0];
-    assert_eq!((r.kind, s(&r.name)), (EntityKind::Role, "legacy-admin".to_owned()));
-    assert_eq!((l.line(&r.origin), r.origin.address.as_deref()), (123, Some("aws_iam_role.legacy")));
+    assert_eq!(
+        (r.kind, s(&r.name)),
+        (EntityKind::Role, "legacy-admin".to_owned())
+    );
+    assert_eq!(
+        (l.line(&r.origin), r.origin.address.as_deref()),
+        (123, Some("aws_iam_role.legacy"))
+    );
     // The deleted attachment is not an attachment any more, and its deletion is noted.
-    assert!(a.attachments.iter().all(|x| !matches!(x.policy, AttachedPolicy::Managed(_))));
+    assert!(
+        a.attachments
+            .iter()
+            .all(|x| !matches!(x.policy, AttachedPolicy::Managed(_)))
+    );
     assert_eq!(
         l.diags(),
-        ["IAM007 aws_iam_role_policy_attachment.legacy: the deletion of this aws_iam_role_policy_attachment is not modelled; what it grants in another input (a snapshot) is kept"]
+        [
+            "IAM007 aws_iam_role_policy_attachment.legacy: the deletion of this aws_iam_role_policy_attachment is not modelled; what it grants in another input (a snapshot) is kept"
+        ]
     );
 }
 
@@ -185,16 +270,26 @@ fn replaced_roles() {
     assert_eq!(
         roles,
         [
-            ("batch".to_owned(), "arn:aws:iam::210987654321:role/service/batch".to_owned()),
-            ("new-worker".to_owned(), "arn:aws:iam::210987654321:role/new-worker".to_owned()),
+            (
+                "batch".to_owned(),
+                "arn:aws:iam::210987654321:role/service/batch".to_owned()
+            ),
+            (
+                "new-worker".to_owned(),
+                "arn:aws:iam::210987654321:role/new-worker".to_owned()
+            ),
         ]
     );
     // Renamed: the old name goes; replaced under the same name: nothing goes.
-    let removals: Vec<(EntityKind, String)> = a.removals.iter().map(|r| (r.kind, s(&r.name))).collect();
+    let removals: Vec<(EntityKind, String)> =
+        a.removals.iter().map(|r| (r.kind, s(&r.name))).collect();
     assert_eq!(removals, [(EntityKind::Role, "old-worker".to_owned())]);
     // The task definition hands over the new role, whose ARN is known only after apply.
     assert_eq!(a.role_uses.len(), 1);
-    assert_eq!(a.role_uses[0].target, RoleTarget::Role("arn:aws:iam::210987654321:role/new-worker".into()));
+    assert_eq!(
+        a.role_uses[0].target,
+        RoleTarget::Role("arn:aws:iam::210987654321:role/new-worker".into())
+    );
     assert_eq!(a.role_uses[0].service, "ecs-tasks.amazonaws.com");
     assert!(l.codes().is_empty(), "{:?}", l.diags());
 }
@@ -203,15 +298,40 @@ fn replaced_roles() {
 fn modules_with_for_each() {
     let l = fixture("modules-for-each", &Options::default());
     let a = l.account();
-    let roles: Vec<(String, String, String)> =
-        a.roles.iter().map(|r| (s(&r.name), s(&r.arn), r.origin.address.as_deref().unwrap_or("").to_owned())).collect();
+    let roles: Vec<(String, String, String)> = a
+        .roles
+        .iter()
+        .map(|r| {
+            (
+                s(&r.name),
+                s(&r.arn),
+                r.origin.address.as_deref().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
     assert_eq!(
         roles,
         [
-            ("svc-x".to_owned(), "arn:aws:iam::${aws:account}:role/svc-x".to_owned(), "aws_iam_role.svc[\"x\"]".to_owned()),
-            ("svc-y".to_owned(), "arn:aws:iam::${aws:account}:role/svc-y".to_owned(), "aws_iam_role.svc[\"y\"]".to_owned()),
-            ("team-a".to_owned(), "arn:aws:iam::${aws:account}:role/teams/team-a".to_owned(), "module.team[\"a\"].aws_iam_role.this".to_owned()),
-            ("team-b".to_owned(), "arn:aws:iam::${aws:account}:role/teams/team-b".to_owned(), "module.team[\"b\"].aws_iam_role.this".to_owned()),
+            (
+                "svc-x".to_owned(),
+                "arn:aws:iam::${aws:account}:role/svc-x".to_owned(),
+                "aws_iam_role.svc[\"x\"]".to_owned()
+            ),
+            (
+                "svc-y".to_owned(),
+                "arn:aws:iam::${aws:account}:role/svc-y".to_owned(),
+                "aws_iam_role.svc[\"y\"]".to_owned()
+            ),
+            (
+                "team-a".to_owned(),
+                "arn:aws:iam::${aws:account}:role/teams/team-a".to_owned(),
+                "module.team[\"a\"].aws_iam_role.this".to_owned()
+            ),
+            (
+                "team-b".to_owned(),
+                "arn:aws:iam::${aws:account}:role/teams/team-b".to_owned(),
+                "module.team[\"b\"].aws_iam_role.this".to_owned()
+            ),
         ]
     );
     assert_eq!(l.line(&a.roles[2].origin), 341);
@@ -220,23 +340,42 @@ fn modules_with_for_each() {
         .attachments
         .iter()
         .map(|x| match (&x.target, &x.policy) {
-            (PrincipalTarget::Role(r), AttachedPolicy::Managed(p)) => {
-                (s(r), s(&p.arn), x.origin.address.as_deref().unwrap_or("").to_owned())
-            }
+            (PrincipalTarget::Role(r), AttachedPolicy::Managed(p)) => (
+                s(r),
+                s(&p.arn),
+                x.origin.address.as_deref().unwrap_or("").to_owned(),
+            ),
             other => panic!("{other:?}"),
         })
         .collect();
     assert_eq!(
         att,
         [
-            ("team-a".to_owned(), "arn:aws:iam::${aws:account}:policy/shared".to_owned(), "module.team[\"a\"].aws_iam_role_policy_attachment.this".to_owned()),
-            ("team-b".to_owned(), "arn:aws:iam::${aws:account}:policy/shared".to_owned(), "module.team[\"b\"].aws_iam_role_policy_attachment.this".to_owned()),
+            (
+                "team-a".to_owned(),
+                "arn:aws:iam::${aws:account}:policy/shared".to_owned(),
+                "module.team[\"a\"].aws_iam_role_policy_attachment.this".to_owned()
+            ),
+            (
+                "team-b".to_owned(),
+                "arn:aws:iam::${aws:account}:policy/shared".to_owned(),
+                "module.team[\"b\"].aws_iam_role_policy_attachment.this".to_owned()
+            ),
         ]
     );
     // role = aws_iam_role.svc[each.key].id: the instance with the same key.
-    let profiles: Vec<(String, Vec<String>)> =
-        a.instance_profiles.iter().map(|p| (s(&p.name), p.roles.iter().map(s).collect())).collect();
-    assert_eq!(profiles, [("svc-x".to_owned(), vec!["svc-x".to_owned()]), ("svc-y".to_owned(), vec!["svc-y".to_owned()])]);
+    let profiles: Vec<(String, Vec<String>)> = a
+        .instance_profiles
+        .iter()
+        .map(|p| (s(&p.name), p.roles.iter().map(s).collect()))
+        .collect();
+    assert_eq!(
+        profiles,
+        [
+            ("svc-x".to_owned(), vec!["svc-x".to_owned()]),
+            ("svc-y".to_owned(), vec!["svc-y".to_owned()])
+        ]
+    );
     assert!(l.codes().is_empty(), "{:?}", l.diags());
 }
 
@@ -251,7 +390,10 @@ fn data_sources_only_in_prior_state_and_deferred_reads() {
     assert!(p.document.unknown.is_none());
     let st = &p.document.statements[0];
     assert_eq!(st.sid.as_deref(), Some("PassBatch"));
-    assert_eq!((l.line(&st.origin), st.origin.address.as_deref()), (345, Some("data.aws_iam_policy_document.pass")));
+    assert_eq!(
+        (l.line(&st.origin), st.origin.address.as_deref()),
+        (345, Some("data.aws_iam_policy_document.pass"))
+    );
     // The trust policy was known in the plan (the data source was read at plan time).
     let role = &a.roles[0];
     assert_eq!(s(&role.arn), "arn:aws:iam::444455556666:role/batch-runner");
@@ -272,25 +414,52 @@ fn data_sources_only_in_prior_state_and_deferred_reads() {
     let st = &inline.document.statements[0];
     assert_eq!(st.sid.as_deref(), Some("PassRunner"));
     assert_eq!(st.actions, ActionSpec::Action(vec!["iam:PassRole".into()]));
-    assert_eq!(st.resources, ResourceSpec::Resource(vec!["arn:aws:iam::444455556666:role/batch-runner".into()]));
+    assert_eq!(
+        st.resources,
+        ResourceSpec::Resource(vec!["arn:aws:iam::444455556666:role/batch-runner".into()])
+    );
     assert_eq!(st.conditions.len(), 1);
-    assert_eq!((st.conditions[0].operator.as_str(), st.conditions[0].key.as_str()), ("StringEquals", "iam:passedtoservice"));
-    assert_eq!(st.conditions[0].values, vec!["ecs-tasks.amazonaws.com".into()]);
-    assert_eq!(st.origin.address.as_deref(), Some("data.aws_iam_policy_document.runner"));
+    assert_eq!(
+        (
+            st.conditions[0].operator.as_str(),
+            st.conditions[0].key.as_str()
+        ),
+        ("StringEquals", "iam:passedtoservice")
+    );
+    assert_eq!(
+        st.conditions[0].values,
+        vec!["ecs-tasks.amazonaws.com".into()]
+    );
+    assert_eq!(
+        st.origin.address.as_deref(),
+        Some("data.aws_iam_policy_document.runner")
+    );
     assert_eq!(l.line(&st.origin), 242);
     assert!(l.codes().is_empty(), "{:?}", l.diags());
 }
 
 #[test]
 fn overlay_plan_yields_the_new_role() {
-    let l = fixture("overlay", &Options { account_id: Some("123456789012".into()), partition: None });
+    let l = fixture(
+        "overlay",
+        &Options {
+            account_id: Some("123456789012".into()),
+            partition: None,
+        },
+    );
     let a = l.account();
     assert_eq!(a.roles.len(), 1);
-    assert_eq!(s(&a.roles[0].arn), "arn:aws:iam::123456789012:role/app-admin");
+    assert_eq!(
+        s(&a.roles[0].arn),
+        "arn:aws:iam::123456789012:role/app-admin"
+    );
     assert_eq!(a.instance_profiles[0].roles, vec!["app-admin".into()]);
     // Without an account id the ARN keeps the canonical hole, to be bound by the overlay.
     let l = fixture("overlay", &Options::default());
-    assert_eq!(s(&l.account().roles[0].arn), "arn:aws:iam::${aws:account}:role/app-admin");
+    assert_eq!(
+        s(&l.account().roles[0].arn),
+        "arn:aws:iam::${aws:account}:role/app-admin"
+    );
     assert_eq!(l.account().account_id, None);
     assert!(l.codes().is_empty(), "{:?}", l.diags());
 }

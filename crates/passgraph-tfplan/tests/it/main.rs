@@ -8,7 +8,7 @@ mod e2e;
 mod fixtures;
 mod shapes;
 
-use passgraph_model::{Account, Code, FileId, Parsed, SourceMap, Str};
+use passgraph_model::{Account, Code, Parsed, SourceMap, Str};
 use passgraph_tfplan::{Options, parse};
 
 /// The repository's testdata/tfplan folder.
@@ -17,7 +17,6 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/tfpl
 /// A plan read into a source map.
 struct Loaded {
     sm: SourceMap,
-    file: FileId,
     parsed: Parsed,
 }
 
@@ -33,7 +32,11 @@ impl Loaded {
 
     /// Diagnostics as `CODE message`.
     fn diags(&self) -> Vec<String> {
-        self.parsed.diagnostics.iter().map(|d| format!("{} {}", d.code.id(), d.message)).collect()
+        self.parsed
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.code.id(), d.message))
+            .collect()
     }
 
     fn codes(&self) -> Vec<Code> {
@@ -49,10 +52,13 @@ fn load_text(name: &str, text: &str, options: &Options) -> Loaded {
     let len = u32::try_from(text.len()).unwrap();
     for d in &parsed.diagnostics {
         if let Some(o) = &d.origin {
-            assert!(o.range.start <= o.range.end && o.range.end <= len, "{name}: {d:?}");
+            assert!(
+                o.range.start <= o.range.end && o.range.end <= len,
+                "{name}: {d:?}"
+            );
         }
     }
-    Loaded { sm, file, parsed }
+    Loaded { sm, parsed }
 }
 
 fn fixture(case: &str, options: &Options) -> Loaded {
