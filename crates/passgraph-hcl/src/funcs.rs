@@ -163,19 +163,16 @@ impl Evaluator<'_> {
                 let Some(fmt) = self.text(&fmt)? else { return self.unk(sc, &o) };
                 let rest: Vec<Value> = it.collect();
                 let mut n = None;
-                let mut lists = Vec::new();
+                let mut lists: Vec<Result<Vec<Value>, Value>> = Vec::new();
                 for a in rest {
                     let a = self.force(a);
                     match &a.v {
                         V::List(items) => {
                             n = Some(n.map_or(items.len(), |m: usize| m.min(items.len())));
-                            lists.push(Some(items.as_ref().clone()));
+                            lists.push(Ok(items.as_ref().clone()));
                         }
                         V::Unknown(_) | V::Choice(_) => return self.unk(sc, &o),
-                        _ => {
-                            lists.push(None);
-                            let _ = a;
-                        }
+                        _ => lists.push(Err(a.clone())),
                     }
                 }
                 let n = n.unwrap_or(1).min(MAX_LIST);
@@ -184,8 +181,8 @@ impl Evaluator<'_> {
                     let row: Vec<Value> = lists
                         .iter()
                         .map(|l| match l {
-                            Some(items) => items.get(i).cloned().unwrap_or_else(|| Value::null(o.clone())),
-                            None => Value::null(o.clone()),
+                            Ok(items) => items.get(i).cloned().unwrap_or_else(|| Value::null(o.clone())),
+                            Err(scalar) => scalar.clone(),
                         })
                         .collect();
                     match self.format(sc, &fmt, &row, &o)? {

@@ -158,6 +158,18 @@ fn partition_of(region: &str) -> &'static str {
 
 /// Loads and evaluates the configuration in `root`.
 pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -> Output {
+    let mut ev = evaluator(root, source, options);
+    let mut parsed = Parsed::default();
+    let stats = crate::extract::extract(&mut ev, &mut parsed.account);
+    if let Some(a) = &options.account_id {
+        parsed.account.account_id = Some(a.clone());
+    }
+    parsed.diagnostics = std::mem::take(&mut ev.diags);
+    Output { parsed, stats }
+}
+
+/// An evaluator with the root module read, its variables set and its module calls expanded.
+pub(crate) fn evaluator<'s>(root: &Path, source: &'s mut dyn FileSource, options: &Options) -> Evaluator<'s> {
     let root = config::normalize_join(root, ".").unwrap_or_else(|| root.to_path_buf());
     let root = root.as_path();
     let mut ev = Evaluator {
@@ -209,13 +221,7 @@ pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -
     });
     ev.root_vars = crate::vars::root_values(&mut ev, &def, options);
     ev.expand_all();
-    let mut parsed = Parsed::default();
-    let stats = crate::extract::extract(&mut ev, &mut parsed.account);
-    if let Some(a) = &options.account_id {
-        parsed.account.account_id = Some(a.clone());
-    }
-    parsed.diagnostics = std::mem::take(&mut ev.diags);
-    Output { parsed, stats }
+    ev
 }
 
 impl Evaluator<'_> {
