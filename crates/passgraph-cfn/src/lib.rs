@@ -153,11 +153,11 @@ fn load(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<
             Err(json_err) => {
                 // YAML is a superset of most JSON; if YAML reads it, keep that, else report the
                 // JSON error, which is the one the author needs.
-                if let Ok(loaded) = yaml::load(file, text) {
-                    if loaded.root.is_some() {
-                        diags.extend(loaded.diagnostics);
-                        return Ok(loaded.root);
-                    }
+                if let Ok(loaded) = yaml::load(file, text)
+                    && loaded.root.is_some()
+                {
+                    diags.extend(loaded.diagnostics);
+                    return Ok(loaded.root);
                 }
                 let code = if json_err.message.starts_with("nesting deeper") {
                     Code::Limit

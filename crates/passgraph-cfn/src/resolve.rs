@@ -175,20 +175,20 @@ impl<'t> Ctx<'t> {
     }
 
     fn eval_condition_inner(&mut self, node: &Node) -> Tri {
-        if let [(k, _, v)] = node.entries() {
-            if k.as_known() == Some("Condition") {
-                return match v.as_known_str() {
-                    Some(name) => self.condition(name, &v.origin),
-                    None => {
-                        self.warn(
-                            Code::Shape,
-                            "Condition needs the name of a condition".to_owned(),
-                            &v.origin,
-                        );
-                        Tri::Maybe
-                    }
-                };
-            }
+        if let [(k, _, v)] = node.entries()
+            && k.as_known() == Some("Condition")
+        {
+            return match v.as_known_str() {
+                Some(name) => self.condition(name, &v.origin),
+                None => {
+                    self.warn(
+                        Code::Shape,
+                        "Condition needs the name of a condition".to_owned(),
+                        &v.origin,
+                    );
+                    Tri::Maybe
+                }
+            };
         }
         match &node.kind {
             NodeKind::Bool(b) => return Tri::from_bool(*b),
@@ -312,10 +312,9 @@ impl<'t> Ctx<'t> {
             NodeKind::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
-                    match self.resolve(i) {
-                        // A list item that is an undecided `Fn::If` with an `AWS::NoValue` branch.
-                        Some(v) => out.push(v),
-                        None => {}
+                    // An item may be `AWS::NoValue` (an `Fn::If` branch): it is dropped.
+                    if let Some(v) = self.resolve(i) {
+                        out.push(v);
                     }
                 }
                 Some(Node::new(NodeKind::Array(out), node.origin.clone()))
@@ -826,13 +825,12 @@ impl<'t> Ctx<'t> {
             return Some(s.to_owned());
         }
         // AWS::LanguageExtensions allows functions here.
-        if intrinsic(arg).is_some() {
-            if let Some(s) = self
+        if intrinsic(arg).is_some()
+            && let Some(s) = self
                 .resolve(arg)
                 .and_then(|v| v.as_known_str().map(str::to_owned))
-            {
-                return Some(s);
-            }
+        {
+            return Some(s);
         }
         self.warn(
             Code::Shape,
@@ -884,7 +882,7 @@ impl<'t> Ctx<'t> {
     }
 
     /// Builds a string value from alternatives.
-    fn from_alts(&mut self, alts: Vec<Str>, o: &Origin) -> Node {
+    fn string_of_alts(&mut self, alts: Vec<Str>, o: &Origin) -> Node {
         match alts.len() {
             0 => Node::new(NodeKind::String(Str::default()), o.clone()),
             1 => Node::new(
@@ -1003,7 +1001,7 @@ impl<'t> Ctx<'t> {
         for a in &mut acc {
             a.push_str(rest);
         }
-        self.from_alts(acc, o)
+        self.string_of_alts(acc, o)
     }
 
     fn sub_var(&mut self, name: &str, vars: Option<&Node>, o: &Origin) -> Vec<Str> {
@@ -1014,10 +1012,11 @@ impl<'t> Ctx<'t> {
                 None => vec![Str::default()],
             };
         }
-        if !name.starts_with("AWS::") && name.contains('.') {
-            if let Some((r, a)) = self.split_dotted(name) {
-                return vec![self.attribute(&r, &a, o)];
-            }
+        if !name.starts_with("AWS::")
+            && name.contains('.')
+            && let Some((r, a)) = self.split_dotted(name)
+        {
+            return vec![self.attribute(&r, &a, o)];
         }
         match self.ref_name(name, o) {
             Some(n) => self.alts(&n),
@@ -1080,7 +1079,7 @@ impl<'t> Ctx<'t> {
                 }
             }
         }
-        self.from_alts(out, o)
+        self.string_of_alts(out, o)
     }
 
     fn select(&mut self, arg: &Node, o: &Origin) -> Option<Node> {
@@ -1365,7 +1364,7 @@ impl<'t> Ctx<'t> {
                 Str::hole(key)
             })
             .collect();
-        self.from_alts(holes, o)
+        self.string_of_alts(holes, o)
     }
 
     fn base64(&mut self, arg: &Node, o: &Origin) -> Node {
@@ -1380,7 +1379,7 @@ impl<'t> Ctx<'t> {
                 None => Str::hole(self.key(&format!("Fn::Base64@{}", o.range.start))),
             })
             .collect();
-        self.from_alts(encoded, o)
+        self.string_of_alts(encoded, o)
     }
 }
 

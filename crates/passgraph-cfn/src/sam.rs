@@ -812,13 +812,13 @@ pub(crate) fn generated_role(
             arn: ctx.aws_managed_arn("service-role/AWSLambdaBasicExecutionRole"),
             origin: o.clone(),
         });
-        if let Some(t) = fprop(ctx, &f, "Tracing") {
-            if ctx.alts(&t).iter().any(|s| s.as_known() == Some("Active")) {
-                attached.push(PolicyRef {
-                    arn: ctx.aws_managed_arn("AWSXrayWriteOnlyAccess"),
-                    origin: t.origin.clone(),
-                });
-            }
+        if let Some(t) = fprop(ctx, &f, "Tracing")
+            && ctx.alts(&t).iter().any(|s| s.as_known() == Some("Active"))
+        {
+            attached.push(PolicyRef {
+                arn: ctx.aws_managed_arn("AWSXrayWriteOnlyAccess"),
+                origin: t.origin.clone(),
+            });
         }
         if let Some(v) = fprop(ctx, &f, "VpcConfig") {
             attached.push(PolicyRef {

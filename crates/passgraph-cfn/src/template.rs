@@ -146,10 +146,10 @@ impl Template {
                     None
                 }
             };
-            if let Some(kind) = ty.strip_prefix("AWS::Serverless::") {
-                if let Some(g) = globals.as_ref().and_then(|g| g.get(kind)) {
-                    props = Some(with_globals(props, g, &origin));
-                }
+            if let Some(kind) = ty.strip_prefix("AWS::Serverless::")
+                && let Some(g) = globals.as_ref().and_then(|g| g.get(kind))
+            {
+                props = Some(with_globals(props, g, &origin));
             }
             let condition = v
                 .get("Condition")

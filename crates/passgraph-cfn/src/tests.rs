@@ -1,1 +1,711 @@
-use super::*;
+use passgraph_model::{
+    ActionSpec, AttachedPolicy, Code, Effect, FileId, Level, Parsed, PrincipalTarget, ResourceSpec,
+    RoleTarget, SourceMap, Str,
+};
+
+use super::{Options, looks_like_template, parse};
+
+fn parse_text(text: &str) -> (SourceMap, Parsed) {
+    parse_with(text, &Options::default())
+}
+
+fn parse_with(text: &str, options: &Options) -> (SourceMap, Parsed) {
+    let mut sm = SourceMap::default();
+    let id = sm.add("template.yaml", text);
+    let parsed = parse(id, text, options);
+    (sm, parsed)
+}
+
+fn codes(p: &Parsed) -> Vec<Code> {
+    p.diagnostics.iter().map(|d| d.code).collect()
+}
+
+fn strs(v: &[Str]) -> Vec<String> {
+    v.iter().map(ToString::to_string).collect()
+}
+
+fn resources(spec: &ResourceSpec) -> Vec<String> {
+    match spec {
+        ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => strs(v),
+        ResourceSpec::Absent => Vec::new(),
+    }
+}
+
+fn actions(spec: &ActionSpec) -> Vec<String> {
+    match spec {
+        ActionSpec::Action(v) | ActionSpec::NotAction(v) => strs(v),
+    }
+}
+
+// ---- detection ----
+
+#[test]
+fn detection_is_by_content() {
+    assert!(looks_like_template(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+    ));
+    assert!(looks_like_template(
+        "Resources:\n  R:\n    Type: AWS::S3::Bucket\n"
+    ));
+    assert!(looks_like_template(
+        r#"{"Resources": {"R": {"Type": "AWS::IAM::Role"}}}"#
+    ));
+    assert!(looks_like_template(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"
+    ));
+    assert!(looks_like_template(
+        "Resources:\n  R:\n    Type: Custom::Thing\n"
+    ));
+    assert!(!looks_like_template(""));
+    assert!(!looks_like_template(
+        r#"{"format_version": "1.2", "resource_changes": []}"#
+    ));
+    assert!(!looks_like_template(
+        r#"{"UserDetailList": [], "RoleDetailList": []}"#
+    ));
+    assert!(!looks_like_template(
+        "resource \"aws_iam_role\" \"x\" {\n  name = \"Resources\"\n}\n"
+    ));
+    assert!(!looks_like_template("Resources:\n  - a\n"));
+    assert!(!looks_like_template(
+        "Resources:\n  R:\n    Type: Something::Else\n"
+    ));
+    assert!(!looks_like_template("Resources: [unclosed\n"));
+}
+
+#[test]
+fn not_a_template_and_empty_files_are_diagnosed() {
+    let (_, p) = parse_text("name: my-app\nversion: 2\n");
+    assert_eq!(codes(&p), [Code::NotAnInput]);
+    let (_, p) = parse_text("");
+    assert_eq!(codes(&p), [Code::NotAnInput]);
+    let (_, p) = parse_text("[1, 2]");
+    assert_eq!(codes(&p), [Code::NotAnInput]);
+}
+
+#[test]
+fn syntax_errors_have_a_position() {
+    let (sm, p) =
+        parse_text("{\n  \"Resources\": {\n    \"R\": {\"Type\" \"AWS::IAM::Role\"}\n  }\n}\n");
+    assert_eq!(codes(&p), [Code::Syntax]);
+    let d = &p.diagnostics[0];
+    assert_eq!(d.level, Level::Error);
+    let l = sm.locate(d.origin.as_ref().unwrap_or_else(|| panic!("origin")));
+    assert_eq!((l.line, l.column), (3, 18), "{}", d.message);
+    let (sm, p) = parse_text("Resources:\n  R:\n    Type: AWS::IAM::Role\n   Bad: [\n");
+    assert_eq!(codes(&p), [Code::Syntax]);
+    assert_eq!(
+        sm.locate(
+            p.diagnostics[0]
+                .origin
+                .as_ref()
+                .unwrap_or_else(|| panic!("origin"))
+        )
+        .line,
+        4
+    );
+}
+
+#[test]
+fn deep_json_is_a_limit() {
+    let text = format!(
+        "{{\"Resources\": {}{}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let (_, p) = parse_text(&text);
+    assert_eq!(codes(&p), [Code::Limit]);
+}
+
+#[test]
+fn json_that_yaml_reads_is_accepted() {
+    // A trailing comma is not JSON, but YAML's flow syntax accepts it, as CloudFormation does.
+    let (_, p) = parse_text(
+        "{\"Resources\": {\"R\": {\"Type\": \"AWS::IAM::Group\", \"Properties\": {\"GroupName\": \"g\"}},}}",
+    );
+    assert_eq!(codes(&p), []);
+    assert_eq!(p.account.groups.len(), 1);
+}
+
+// ---- IAM resources ----
+
+const IAM: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Stage:
+    Type: String
+Conditions:
+  Prod: !Equals [!Ref Stage, prod]
+Resources:
+  Admin:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: admin
+      Path: /ops/
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - arn:aws:iam::aws:policy/AdministratorAccess
+        - !Ref Deploy
+        - !If [Prod, arn:aws:iam::aws:policy/ReadOnlyAccess, !Ref AWS::NoValue]
+      PermissionsBoundary: !Ref Boundary
+      Tags:
+        - Key: team
+          Value: ops
+  Deploy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Path: /
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: iam:PassRole
+            Resource: !GetAtt Admin.Arn
+      Users: [!Ref Dev]
+  Boundary:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: boundary
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: "*", Resource: "*"}
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: dev
+      Groups: [!Ref Devs, !If [Prod, ProdOps, !Ref AWS::NoValue]]
+      Policies:
+        - PolicyName: inline
+          PolicyDocument:
+            Statement:
+              Effect: Deny
+              NotAction: s3:*
+              NotResource: arn:aws:s3:::b/*
+  Devs:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: devs
+  Shared:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: shared
+      PolicyDocument:
+        Statement:
+          - {Effect: Allow, Action: ec2:RunInstances, Resource: "*"}
+      Roles: [!Ref Admin]
+      Groups: [!Ref Devs]
+  RolePol:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: !Ref Admin
+      PolicyName: rp
+      PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]}
+  UserPol:
+    Type: AWS::IAM::UserPolicy
+    Properties:
+      UserName: !Ref Dev
+      PolicyName: up
+      PolicyDocument: {Statement: [{Effect: Allow, Action: "sqs:*", Resource: "*"}]}
+  GroupPol:
+    Type: AWS::IAM::GroupPolicy
+    Properties:
+      GroupName: !Ref Devs
+      PolicyName: gp
+      PolicyDocument: {Statement: [{Effect: Allow, Action: "sns:*", Resource: "*"}]}
+  Profile:
+    Type: AWS::IAM::InstanceProfile
+    Condition: Prod
+    Properties:
+      Path: /ops/
+      Roles: [!Ref Admin]
+"#;
+
+#[test]
+fn iam_resources_become_entities_and_relations() {
+    let (sm, p) = parse_text(IAM);
+    let a = &p.account;
+    let line = |o: &passgraph_model::Origin| sm.locate(o).line;
+
+    let [admin] = a.roles.as_slice() else {
+        panic!("one role: {:?}", a.roles)
+    };
+    assert_eq!(
+        admin.arn.to_string(),
+        "arn:${aws:partition}:iam::${aws:account}:role/ops/admin"
+    );
+    assert_eq!(line(&admin.origin), 9);
+    assert_eq!(
+        strs(
+            &admin
+                .attached
+                .iter()
+                .map(|p| p.arn.clone())
+                .collect::<Vec<_>>()
+        ),
+        [
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+            "arn:${aws:partition}:iam::${aws:account}:policy/${cfn#0:Deploy.ManagedPolicyName}",
+        ]
+    );
+    assert_eq!(
+        admin
+            .boundary
+            .as_ref()
+            .map(|b| b.arn.to_string())
+            .as_deref(),
+        Some("arn:${aws:partition}:iam::${aws:account}:policy/boundary")
+    );
+    assert_eq!(
+        admin
+            .tags
+            .iter()
+            .map(|t| (t.key.to_string(), t.value.to_string()))
+            .collect::<Vec<_>>(),
+        [("team".to_owned(), "ops".to_owned())]
+    );
+    let trust = &admin.trust.statements[0];
+    let principals: Vec<String> = trust
+        .principals
+        .iter()
+        .flat_map(|p| p.entries.iter().map(|(_, s)| s.to_string()))
+        .collect();
+    assert_eq!(
+        principals,
+        ["arn:${aws:partition}:iam::${aws:account}:root"]
+    );
+
+    let [deploy, boundary] = a.policies.as_slice() else {
+        panic!("two policies")
+    };
+    assert_eq!(deploy.name.to_string(), "${cfn#0:Deploy.ManagedPolicyName}");
+    assert_eq!(
+        resources(&deploy.document.statements[0].resources),
+        ["arn:${aws:partition}:iam::${aws:account}:role/ops/admin"]
+    );
+    assert_eq!(line(&deploy.document.statements[0].origin), 34);
+    assert_eq!(boundary.name.to_string(), "boundary");
+
+    let [dev] = a.users.as_slice() else {
+        panic!("one user")
+    };
+    assert_eq!(strs(&dev.groups), ["devs"]);
+    let st = &dev.inline[0].document.statements[0];
+    assert_eq!(st.effect, Effect::Deny);
+    assert!(matches!(st.actions, ActionSpec::NotAction(_)));
+    assert!(matches!(st.resources, ResourceSpec::NotResource(_)));
+
+    let [devs] = a.groups.as_slice() else {
+        panic!("one group")
+    };
+    assert_eq!(devs.name.to_string(), "devs");
+
+    // The conditional parts are uncertain relations; everything else is certain.
+    let rel: Vec<(String, String, bool)> = a
+        .attachments
+        .iter()
+        .map(|at| {
+            let target = match &at.target {
+                PrincipalTarget::User(s) => format!("user {s}"),
+                PrincipalTarget::Group(s) => format!("group {s}"),
+                PrincipalTarget::Role(s) => format!("role {s}"),
+            };
+            let policy = match &at.policy {
+                AttachedPolicy::Managed(p) => format!("managed {}", p.arn),
+                AttachedPolicy::Boundary(p) => format!("boundary {}", p.arn),
+                AttachedPolicy::Inline(p) => format!("inline {}", p.name),
+            };
+            (target, policy, at.uncertain)
+        })
+        .collect();
+    let expected = [
+        ("role admin", "managed arn:aws:iam::aws:policy/ReadOnlyAccess", true),
+        ("user dev", "managed arn:${aws:partition}:iam::${aws:account}:policy/${cfn#0:Deploy.ManagedPolicyName}", false),
+        ("role admin", "inline shared", false),
+        ("group devs", "inline shared", false),
+        ("role admin", "inline rp", false),
+        ("user dev", "inline up", false),
+        ("group devs", "inline gp", false),
+    ]
+    .map(|(t, p, u)| (t.to_owned(), p.to_owned(), u));
+    assert_eq!(rel, expected);
+    let [m] = a.memberships.as_slice() else {
+        panic!("one conditional membership")
+    };
+    assert_eq!(
+        (m.user.to_string(), m.group.to_string(), m.uncertain),
+        ("dev".to_owned(), "ProdOps".to_owned(), true)
+    );
+
+    let [profile] = a.instance_profiles.as_slice() else {
+        panic!("one profile")
+    };
+    assert!(profile.uncertain, "the profile exists only if Prod holds");
+    assert_eq!(
+        profile.arn.to_string(),
+        "arn:${aws:partition}:iam::${aws:account}:instance-profile/ops/${cfn#0:Profile.InstanceProfileName}"
+    );
+    assert_eq!(strs(&profile.roles), ["admin"]);
+}
+
+#[test]
+fn conditions_decide_what_exists() {
+    let options = Options {
+        parameters: vec![("Stage".into(), "dev".into())],
+        ..Options::default()
+    };
+    let (_, p) = parse_with(IAM, &options);
+    assert!(
+        p.account.instance_profiles.is_empty(),
+        "Prod is false: the profile is not created"
+    );
+    assert!(p.account.attachments.iter().all(|a| !a.uncertain));
+    assert!(p.account.memberships.is_empty());
+    let options = Options {
+        parameters: vec![("Stage".into(), "prod".into())],
+        account_id: Some("123456789012".into()),
+        ..Options::default()
+    };
+    let (_, p) = parse_with(IAM, &options);
+    assert!(!p.account.instance_profiles[0].uncertain);
+    assert_eq!(strs(&p.account.users[0].groups), ["devs", "ProdOps"]);
+    assert_eq!(p.account.account_id.as_deref(), Some("123456789012"));
+    assert_eq!(
+        p.account.roles[0].arn.to_string(),
+        "arn:${aws:partition}:iam::123456789012:role/ops/admin"
+    );
+}
+
+#[test]
+fn undecided_statements_are_uncertain() {
+    let text = r#"
+Parameters:
+  P: {Type: String}
+Conditions:
+  C: !Equals [!Ref P, x]
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: r
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - !If
+                - C
+                - {Effect: Allow, Action: iam:PassRole, Resource: "*"}
+                - !Ref AWS::NoValue
+              - Effect: Allow
+                Action: !If [C, "s3:*", "sqs:*"]
+                Resource: "*"
+"#;
+    let (_, p) = parse_text(text);
+    let st = &p.account.roles[0].inline[0].document.statements;
+    assert_eq!(st.len(), 2);
+    assert!(st[0].uncertain && st[1].uncertain);
+    assert_eq!(actions(&st[0].actions), ["iam:PassRole"]);
+    assert_eq!(actions(&st[1].actions), ["s3:*", "sqs:*"]);
+}
+
+#[test]
+fn generated_names_are_holes_per_file() {
+    let text = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {Statement: []}\n";
+    let one = parse(FileId(0), text, &Options::default());
+    let two = parse(FileId(1), text, &Options::default());
+    assert_eq!(one.account.roles[0].name, Str::hole("cfn#0:R.RoleName"));
+    assert_eq!(
+        two.account.roles[0].name,
+        Str::hole("cfn#1:R.RoleName"),
+        "two stacks, two roles"
+    );
+    assert_eq!(
+        one.account.roles[0].arn.to_string(),
+        "arn:${aws:partition}:iam::${aws:account}:role/${cfn#0:R.RoleName}"
+    );
+    assert!(
+        one.diagnostics
+            .iter()
+            .any(|d| d.code == Code::UnknownValue && d.message.contains("has no RoleName"))
+    );
+}
+
+#[test]
+fn policy_documents_as_json_strings() {
+    let text = r#"
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: r
+      AssumeRolePolicyDocument: '{"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
+      Policies:
+        - PolicyName: sub
+          PolicyDocument: !Sub |
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole",
+              "Resource": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/app-*"}]}
+        - PolicyName: broken
+          PolicyDocument: !Sub '{"Statement": ${AWS::AccountId}}'
+        - PolicyName: not-json
+          PolicyDocument: "Statement: nope"
+"#;
+    let (_, p) = parse_text(text);
+    let role = &p.account.roles[0];
+    assert_eq!(role.trust.statements.len(), 1);
+    let sub = &role.inline[0].document;
+    assert_eq!(
+        resources(&sub.statements[0].resources),
+        ["arn:${aws:partition}:iam::${aws:account}:role/app-*"]
+    );
+    assert!(
+        role.inline[1].document.unknown.is_some(),
+        "holes where JSON needs a value: unknown"
+    );
+    assert!(role.inline[2].document.unknown.is_some());
+    assert!(codes(&p).contains(&Code::UnknownPolicy));
+    assert!(codes(&p).contains(&Code::PolicyGrammar));
+}
+
+#[test]
+fn duplicate_keys_and_logical_ids() {
+    let text = "Resources:\n  R:\n    Type: AWS::IAM::Group\n    Properties: {GroupName: first}\n  R:\n    Type: AWS::IAM::Group\n    Properties: {GroupName: second}\n";
+    let (sm, p) = parse_text(text);
+    assert_eq!(codes(&p), [Code::Duplicate]);
+    assert_eq!(
+        sm.locate(
+            p.diagnostics[0]
+                .origin
+                .as_ref()
+                .unwrap_or_else(|| panic!("origin"))
+        )
+        .line,
+        5
+    );
+    assert_eq!(
+        p.account
+            .groups
+            .iter()
+            .map(|g| g.name.to_string())
+            .collect::<Vec<_>>(),
+        ["second"]
+    );
+}
+
+#[test]
+fn unknown_values_never_become_empty_or_wildcards() {
+    let text = r#"
+Parameters:
+  RoleArn: {Type: String}
+  Names: {Type: CommaDelimitedList}
+Resources:
+  User:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: u
+      ManagedPolicyArns: !Ref Names
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: [!Ref RoleArn, !GetAtt Bucket.Arn]
+  Bucket:
+    Type: AWS::S3::Bucket
+"#;
+    let (_, p) = parse_text(text);
+    let u = &p.account.users[0];
+    assert_eq!(
+        resources(&u.inline[0].document.statements[0].resources),
+        ["${cfn#0:RoleArn}", "${cfn#0:Bucket.Arn}"]
+    );
+    assert_eq!(
+        strs(&u.attached.iter().map(|p| p.arn.clone()).collect::<Vec<_>>()),
+        ["${cfn#0:Names}"],
+        "an unknown list of policies is one unknown policy"
+    );
+    assert!(
+        p.diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnknownValue)
+            .count()
+            >= 3
+    );
+}
+
+// ---- SAM ----
+
+const SAM: &str = r#"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    PermissionsBoundary: arn:aws:iam::111122223333:policy/boundary
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Tracing: Active
+      Policies:
+        - AmazonS3ReadOnlyAccess
+        - AWSLambdaVPCAccessExecutionRole
+        - arn:aws:iam::aws:policy/AmazonSQSFullAccess
+        - S3ReadPolicy:
+            BucketName: !Ref Bucket
+        - Statement:
+            - Effect: Allow
+              Action: iam:PassRole
+              Resource: !GetAtt Worker.Arn
+        - SomeFuturePolicy: {}
+  Given:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: !GetAtt Worker.Arn
+      Policies: [AmazonS3ReadOnlyAccess]
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Policies: [LambdaInvokePolicy: {FunctionName: !Ref Api}]
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: worker
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+  Bucket:
+    Type: AWS::S3::Bucket
+Outputs:
+  RoleArn:
+    Value: !GetAtt ApiRole.Arn
+"#;
+
+#[test]
+fn sam_functions_get_the_role_sam_generates() {
+    let options = Options {
+        partition: Some("aws".into()),
+        ..Options::default()
+    };
+    let (sm, p) = parse_with(SAM, &options);
+    let a = &p.account;
+    let names: Vec<String> = a.roles.iter().map(|r| r.name.to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "worker",
+            "${cfn#0:ApiRole.RoleName}",
+            "${cfn#0:FlowRole.RoleName}"
+        ]
+    );
+    let api = &a.roles[1];
+    assert_eq!(
+        sm.locate(&api.origin).line,
+        8,
+        "the generated role points at its function"
+    );
+    let trust = &api.trust.statements[0];
+    assert_eq!(
+        trust
+            .principals
+            .as_ref()
+            .map(|p| strs(&p.entries.iter().map(|(_, s)| s.clone()).collect::<Vec<_>>())),
+        Some(vec!["lambda.amazonaws.com".to_owned()])
+    );
+    assert_eq!(
+        strs(
+            &api.attached
+                .iter()
+                .map(|p| p.arn.clone())
+                .collect::<Vec<_>>()
+        ),
+        [
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+            "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+            "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
+        ]
+    );
+    assert_eq!(
+        api.boundary.as_ref().map(|b| b.arn.to_string()).as_deref(),
+        Some("arn:aws:iam::111122223333:policy/boundary"),
+        "from Globals"
+    );
+    let inline: Vec<String> = api.inline.iter().map(|p| p.name.to_string()).collect();
+    assert_eq!(
+        inline,
+        ["ApiRolePolicy3", "ApiRolePolicy4", "ApiRolePolicy5"]
+    );
+    assert_eq!(
+        resources(&api.inline[0].document.statements[0].resources),
+        [
+            "arn:aws:s3:::${cfn#0:Bucket}",
+            "arn:aws:s3:::${cfn#0:Bucket}/*"
+        ]
+    );
+    assert_eq!(
+        resources(&api.inline[1].document.statements[0].resources),
+        ["arn:aws:iam::${aws:account}:role/worker"]
+    );
+    assert!(
+        api.inline[2].document.unknown.is_some(),
+        "an unknown SAM policy template"
+    );
+    assert!(
+        p.diagnostics
+            .iter()
+            .any(|d| d.code == Code::UnknownPolicy && d.message.contains("SomeFuturePolicy"))
+    );
+
+    let flow = &a.roles[2];
+    assert_eq!(
+        flow.trust.statements[0]
+            .principals
+            .as_ref()
+            .map(|p| p.entries[0].1.to_string())
+            .as_deref(),
+        Some("states.amazonaws.com")
+    );
+    assert!(flow.attached.is_empty());
+    assert_eq!(
+        resources(&flow.inline[0].document.statements[0].resources),
+        ["arn:aws:lambda:${aws:region}:${aws:account}:function:${cfn#0:Api}*"]
+    );
+
+    let uses: Vec<(String, String, RoleTarget)> = a
+        .role_uses
+        .iter()
+        .map(|u| (u.resource.clone(), u.service.clone(), u.target.clone()))
+        .collect();
+    let expected = [
+        (
+            "Given".to_owned(),
+            "lambda.amazonaws.com".to_owned(),
+            RoleTarget::Role(a.roles[0].arn.clone()),
+        ),
+        (
+            "Api".to_owned(),
+            "lambda.amazonaws.com".to_owned(),
+            RoleTarget::Role(api.arn.clone()),
+        ),
+        (
+            "Flow".to_owned(),
+            "states.amazonaws.com".to_owned(),
+            RoleTarget::Role(flow.arn.clone()),
+        ),
+    ];
+    assert_eq!(uses, expected);
+    assert!(p.diagnostics.iter().any(|d| {
+        d.level == Level::Note
+            && d.message
+                .contains("Given sets Role, so SAM ignores its Policies")
+    }));
+}

@@ -370,20 +370,19 @@ impl<'a> Builder<'a> {
             },
             ..
         }) = self.stack.last_mut()
+            && (tag.is_none() || is_standard(tag, "str") || is_non_specific(tag))
         {
-            if tag.is_none() || is_standard(tag, "str") || is_non_specific(tag) {
-                let merge = tag.is_none() && style == TScalarStyle::Plain && value == "<<";
-                if anchor > 0 {
-                    let n = Node::new(NodeKind::String(Str::lit(value.clone())), origin.clone());
-                    self.anchors.insert(anchor, (n, 1));
-                }
-                *key = Some(Key {
-                    text: Str::lit(value),
-                    origin,
-                    merge,
-                });
-                return Ok(());
+            let merge = tag.is_none() && style == TScalarStyle::Plain && value == "<<";
+            if anchor > 0 {
+                let n = Node::new(NodeKind::String(Str::lit(value.clone())), origin.clone());
+                self.anchors.insert(anchor, (n, 1));
             }
+            *key = Some(Key {
+                text: Str::lit(value),
+                origin,
+                merge,
+            });
+            return Ok(());
         }
         let kind = match tag {
             None if style == TScalarStyle::Plain => plain_kind(value),
@@ -649,7 +648,10 @@ impl<'a> Builder<'a> {
 }
 
 fn is_non_specific(tag: Option<&Tag>) -> bool {
-    tag.is_some_and(|t| t.handle == "!" && t.suffix.is_empty())
+    // yaml-rust2 reports `!` as the handle "" with the suffix "!".
+    tag.is_some_and(|t| {
+        (t.handle == "!" && t.suffix.is_empty()) || (t.handle.is_empty() && t.suffix == "!")
+    })
 }
 
 fn is_standard(tag: Option<&Tag>, suffix: &str) -> bool {

@@ -1,1 +1,315 @@
-use super::*;
+use std::time::{Duration, Instant};
+
+use passgraph_model::{Code, FileId, Node, NodeKind, SourceMap};
+
+use super::{LoadError, Loaded, MAX_DEPTH, load};
+
+/// A loaded tree, compactly: `"string"`, numbers and booleans as written, `[..]`, `{k: v}`,
+/// `unknown(reason)`.
+fn show(n: &Node) -> String {
+    match &n.kind {
+        NodeKind::Null => "null".to_owned(),
+        NodeKind::Bool(b) => b.to_string(),
+        NodeKind::Number(x) => format!("#{x}"),
+        NodeKind::String(s) => format!("{:?}", s.to_string()),
+        NodeKind::Array(items) => format!(
+            "[{}]",
+            items.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
+        NodeKind::Object(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(k, _, v)| format!("{k}: {}", show(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        NodeKind::Unknown(k) => format!("unknown({k})"),
+        NodeKind::Choice(alts) => format!(
+            "choice({})",
+            alts.iter().map(show).collect::<Vec<_>>().join(" | ")
+        ),
+    }
+}
+
+fn check(text: &str, expect: &str) {
+    let loaded = load(FileId(0), text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+    let root = loaded.root.unwrap_or_else(|| panic!("{text}: no document"));
+    assert_eq!(show(&root), expect, "{text}");
+}
+
+fn error(text: &str) -> LoadError {
+    match load(FileId(0), text) {
+        Ok(Loaded { root, .. }) => panic!("{text}: loaded {:?}", root.map(|r| show(&r))),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn short_form_tags_become_long_forms() {
+    check("a: !Ref X", r#"{a: {Ref: "X"}}"#);
+    check("a: !Condition C", r#"{a: {Condition: "C"}}"#);
+    check("a: !Sub x-${Y}", r#"{a: {Fn::Sub: "x-${Y}"}}"#);
+    check("a: !Sub [x, {Y: 1}]", r#"{a: {Fn::Sub: ["x", {Y: #1}]}}"#);
+    check("a: !GetAtt R.Arn", r#"{a: {Fn::GetAtt: ["R", "Arn"]}}"#);
+    check(
+        "a: !GetAtt R.Endpoint.Address",
+        r#"{a: {Fn::GetAtt: ["R", "Endpoint.Address"]}}"#,
+    );
+    check("a: !GetAtt [R, Arn]", r#"{a: {Fn::GetAtt: ["R", "Arn"]}}"#);
+    check(
+        "a: !Join ['', [a, !Ref B]]",
+        r#"{a: {Fn::Join: ["", ["a", {Ref: "B"}]]}}"#,
+    );
+    check(
+        "a: !If [C, !Ref A, !Ref AWS::NoValue]",
+        r#"{a: {Fn::If: ["C", {Ref: "A"}, {Ref: "AWS::NoValue"}]}}"#,
+    );
+    for f in [
+        "Base64",
+        "Cidr",
+        "FindInMap",
+        "GetAZs",
+        "ImportValue",
+        "Select",
+        "Split",
+        "Equals",
+        "And",
+        "Or",
+        "Not",
+        "Transform",
+        "Length",
+        "ToJsonString",
+    ] {
+        check(
+            &format!("a: !{f} x"),
+            &format!(r#"{{a: {{Fn::{f}: "x"}}}}"#),
+        );
+    }
+    check(
+        "a: !Sub\n  - '${X}'\n  - X: !GetAZs ''\n",
+        r#"{a: {Fn::Sub: ["${X}", {X: {Fn::GetAZs: ""}}]}}"#,
+    );
+    check(
+        "a: !Not\n  - !Equals [!Ref E, prod]\n",
+        r#"{a: {Fn::Not: [{Fn::Equals: [{Ref: "E"}, "prod"]}]}}"#,
+    );
+}
+
+#[test]
+fn long_forms_are_plain_mappings() {
+    check(
+        "a:\n  Fn::GetAtt: [R, Arn]\n",
+        r#"{a: {Fn::GetAtt: ["R", "Arn"]}}"#,
+    );
+    check("a: {Ref: X}", r#"{a: {Ref: "X"}}"#);
+}
+
+#[test]
+fn unknown_tags_are_kept_as_unknown_with_a_diagnostic() {
+    let loaded = load(FileId(0), "a: !Magic x\nb: !<tag:example.com:x> y\n")
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let root = loaded.root.unwrap_or_else(|| panic!("no document"));
+    assert_eq!(
+        show(&root),
+        r#"{a: unknown(unknown YAML tag !Magic), b: unknown(unknown YAML tag tag:example.com:x)}"#
+    );
+    assert_eq!(
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>(),
+        [Code::Unsupported, Code::Unsupported]
+    );
+    // The diagnostic points at the tag.
+    assert_eq!(
+        loaded.diagnostics[0].origin.as_ref().map(|o| o.range.start),
+        Some(3)
+    );
+}
+
+#[test]
+fn the_non_specific_tag_keeps_the_node() {
+    check(
+        r#"a: [! "Ref": "AWS::AccountId"]"#,
+        r#"{a: [{Ref: "AWS::AccountId"}]}"#,
+    );
+    check("a: ! 12", r#"{a: "12"}"#);
+}
+
+#[test]
+fn yaml_1_1_scalars_as_cloudformation_reads_them() {
+    check(
+        "a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: ~\ng:\nh: 2012-10-17\ni: 012345678901\nj: 1.5\nk: 0x1F\nl: '10'\nm: !!str 10\nn: !!int 7\no: .inf\np: 1e5\nq: 12:30\n",
+        r##"{a: true, b: false, c: true, d: false, e: true, f: null, g: null, h: "2012-10-17", i: #012345678901, j: #1.5, k: #0x1F, l: "10", m: "10", n: #7, o: #.inf, p: #1e5, q: "12:30"}"##,
+    );
+    check(
+        "a: |\n  line1\n  line2\nb: >\n  folded\n  text\n",
+        r#"{a: "line1\nline2\n", b: "folded text\n"}"#,
+    );
+    check("'quoted key': \"x\\ty\"", r#"{quoted key: "x\ty"}"#);
+    check("yes: 1", r##"{yes: #1}"##);
+}
+
+#[test]
+fn anchors_aliases_and_merge_keys() {
+    check("a: &x [1, 2]\nb: *x\n", "{a: [#1, #2], b: [#1, #2]}");
+    check(
+        "base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\n",
+        "{base: {x: #1, y: #2}, c: {y: #3, x: #1}}",
+    );
+    check(
+        "a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc:\n  <<: [*a, *b]\n",
+        "{a: {x: #1}, b: {x: #2, y: #2}, c: {x: #1, y: #2}}",
+    );
+    check("k: &k key\n*k : v\n", r#"{k: "key", key: "v"}"#);
+    let loaded = load(FileId(0), "a:\n  <<: 1\n").unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>(),
+        [Code::Shape]
+    );
+    assert_eq!(error("a: *nothing").code, Code::Syntax);
+}
+
+#[test]
+fn positions_are_byte_offsets_of_each_node() {
+    let text =
+        "# é comment\nRoot:\n  Key: value  # trailing\n  List:\n    - !Ref Thing\n    - 'q'\n";
+    let mut sm = SourceMap::default();
+    let id = sm.add("t.yaml", text);
+    let loaded = load(id, text).unwrap_or_else(|e| panic!("{e:?}"));
+    let root = loaded.root.unwrap_or_else(|| panic!("no document"));
+    let at = |n: &Node| {
+        let l = sm.locate(&n.origin);
+        (l.line, l.column)
+    };
+    let r = root.get("Root").unwrap_or_else(|| panic!("Root"));
+    assert_eq!(at(r), (3, 3), "a block mapping starts at its first key");
+    let key = r.get("Key").unwrap_or_else(|| panic!("Key"));
+    assert_eq!(at(key), (3, 8));
+    assert_eq!(
+        text.get(key.origin.range.start as usize..key.origin.range.end as usize),
+        Some("value")
+    );
+    let items = r.get("List").map(Node::items).unwrap_or_default();
+    assert_eq!(at(&items[0]), (5, 7), "a tagged node starts at its tag");
+    assert_eq!(
+        text.get(items[0].origin.range.start as usize..items[0].origin.range.end as usize),
+        Some("!Ref Thing")
+    );
+    assert_eq!(
+        text.get(items[1].origin.range.start as usize..items[1].origin.range.end as usize),
+        Some("'q'")
+    );
+    let (_, key_origin, _) = &r.entries()[1];
+    assert_eq!(sm.locate(key_origin).line, 4);
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped_and_counted() {
+    let text = "\u{feff}a: b\n";
+    let root = load(FileId(0), text)
+        .ok()
+        .and_then(|l| l.root)
+        .unwrap_or_else(|| panic!("no document"));
+    let a = root.get("a").unwrap_or_else(|| panic!("a"));
+    assert_eq!(
+        text.get(a.origin.range.start as usize..a.origin.range.end as usize),
+        Some("b")
+    );
+}
+
+#[test]
+fn only_the_first_document_is_read() {
+    let loaded = load(FileId(0), "a: 1\n---\nb: 2\n").unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(loaded.root.as_ref().map(show).as_deref(), Some("{a: #1}"));
+    assert_eq!(
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>(),
+        [Code::Shape]
+    );
+    assert!(
+        load(FileId(0), "")
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .root
+            .is_none()
+    );
+    assert!(
+        load(FileId(0), "# only a comment\n")
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .root
+            .is_none()
+    );
+}
+
+#[test]
+fn complex_keys_are_reported() {
+    let loaded = load(FileId(0), "? [a, b]\n: c\n").unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>(),
+        [Code::Shape]
+    );
+}
+
+#[test]
+fn malformed_yaml_is_a_syntax_error_with_a_position() {
+    let e = error("a: [1, 2\nb: c\n");
+    assert_eq!(e.code, Code::Syntax);
+    assert!(e.message.starts_with("invalid YAML: "), "{}", e.message);
+    let e = error("a:\n  b: c\n d: e\n");
+    assert_eq!(e.code, Code::Syntax);
+    assert_eq!(e.offset, 12, "at the third line: {e:?}");
+}
+
+#[test]
+fn alias_bombs_stop_in_bounded_time() {
+    // The billion laughs: nine levels of nine aliases expand to 9^9 nodes.
+    let mut text = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for w in names.windows(2) {
+        let (prev, next) = (w[0], w[1]);
+        text.push_str(&format!("{next}: &{next} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+    }
+    let start = Instant::now();
+    let e = error(&text);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(e.code, Code::Limit);
+    assert!(e.message.contains("alias"), "{}", e.message);
+}
+
+#[test]
+fn deep_nesting_is_refused() {
+    let mut block = String::new();
+    for i in 0..10_000 {
+        block.push_str(&" ".repeat(i));
+        block.push_str("k:\n");
+    }
+    let e = error(&block);
+    assert_eq!(e.code, Code::Limit);
+    assert!(e.message.contains(&MAX_DEPTH.to_string()), "{}", e.message);
+    let flow = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(error(&flow).code, Code::Limit);
+    let seq = format!("{}x\n", "- ".repeat(10_000));
+    assert_eq!(error(&seq).code, Code::Limit);
+    // Just under the limit is fine.
+    let ok = format!("{}x\n", "- ".repeat(MAX_DEPTH - 1));
+    assert!(load(FileId(0), &ok).is_ok());
+}

@@ -282,7 +282,7 @@ fn check_rds(
     let ResourceSpec::Resource(resources) = &pass.resources else {
         panic!("Resource expected")
     };
-    assert_eq!(strs(resources), [role_arn.clone()]);
+    assert_eq!(strs(resources), [role_arn.as_str()]);
 
     let [u] = a.role_uses.as_slice() else {
         panic!("{name}: one role use expected")

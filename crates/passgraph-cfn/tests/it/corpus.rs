@@ -61,7 +61,7 @@ fn count(folder: &str) -> Counts {
     let mut c = Counts::default();
     let options = Options::default();
     for path in files {
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let text = passgraph_json::decode(&bytes)
             .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
         let mut sm = SourceMap::default();
