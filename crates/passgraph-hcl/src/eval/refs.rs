@@ -21,6 +21,8 @@ pub(crate) struct BlockInst<'a> {
     pub(crate) range: TextRange,
     /// Made by a `dynamic` block whose `for_each` is not known: may not exist.
     pub(crate) uncertain: bool,
+    /// Where the (static or dynamic) block starts, for source order.
+    order: u32,
 }
 
 /// The kind segment of the ARN of an IAM resource type.
@@ -307,7 +309,7 @@ impl Evaluator<'_> {
         let mut out: Vec<BlockInst<'a>> = body
             .blocks(name)
             .into_iter()
-            .map(|b| BlockInst { sc: sc.clone(), body: b.body, range: b.range, uncertain: false })
+            .map(|b| BlockInst { sc: sc.clone(), body: b.body, range: b.range, uncertain: false, order: b.range.start })
             .collect();
         for d in body.dynamic_blocks(name) {
             let iter_name = match d.body.attr("iterator") {
@@ -325,7 +327,7 @@ impl Evaluator<'_> {
                 Some(pairs) => {
                     for (k, v) in pairs {
                         let it = Value::map(vec![("key".to_owned(), o.clone(), k), ("value".to_owned(), o.clone(), v)], o.clone());
-                        out.push(BlockInst { sc: sc.with(&iter_name, it), body: content.body, range: content.range, uncertain: false });
+                        out.push(BlockInst { sc: sc.with(&iter_name, it), body: content.body, range: content.range, uncertain: false, order: d.range.start });
                     }
                 }
                 None if coll.is_null() => {}
@@ -339,10 +341,12 @@ impl Evaluator<'_> {
                     let k = Value::unknown(format!("{key}.key"), o.clone());
                     let v = Value::unknown(format!("{key}.value"), o.clone());
                     let it = Value::map(vec![("key".to_owned(), o.clone(), k), ("value".to_owned(), o.clone(), v)], o.clone());
-                    out.push(BlockInst { sc: sc.with(&iter_name, it), body: content.body, range: content.range, uncertain: true });
+                    out.push(BlockInst { sc: sc.with(&iter_name, it), body: content.body, range: content.range, uncertain: true, order: d.range.start });
                 }
             }
         }
+        // Static and dynamic blocks in source order (a dynamic block's elements by its place).
+        out.sort_by_key(|b| b.order);
         out
     }
 
