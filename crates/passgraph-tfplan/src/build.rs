@@ -214,12 +214,18 @@ impl<'a> Reader<'a> {
     pub(crate) fn build(&mut self) -> Account {
         let mut account = Account::default();
         for i in 0..self.insts.len() {
+            // Most of a large plan is neither IAM nor a role-taking resource: skip it before
+            // cloning anything.
+            if !self
+                .insts
+                .get(i)
+                .is_some_and(|x| !x.data && mapped(&x.rtype))
+            {
+                continue;
+            }
             let Some(inst) = self.insts.get(i).cloned() else {
                 continue;
             };
-            if inst.data {
-                continue;
-            }
             self.build_one(&inst, &mut account);
         }
         self.removals(&mut account);
@@ -690,6 +696,13 @@ impl<'a> Reader<'a> {
             });
         }
     }
+}
+
+/// True for the resource types this module maps.
+fn mapped(rtype: &str) -> bool {
+    entity_kind(rtype).is_some()
+        || is_relation(rtype)
+        || ROLE_USES.iter().any(|s| s.resource_type == rtype)
 }
 
 fn principal(kind: &str, name: Str) -> PrincipalTarget {

@@ -122,14 +122,33 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The elements of a known list (with their mirrors), or nothing.
+    /// The elements of a known list (with their mirrors), or nothing. One pass over each of
+    /// the three lists, so long lists cost linear time.
     pub(crate) fn items(&self) -> Vec<Cursor<'a>> {
-        match self.state() {
-            State::Known(v) if v.kind() == Kind::Array => {
-                (0..v.items().count()).map(|i| self.index(i)).collect()
-            }
-            _ => Vec::new(),
+        let State::Known(v) = self.state() else {
+            return Vec::new();
+        };
+        if v.kind() != Kind::Array {
+            return Vec::new();
         }
+        let mirror = |m: Option<Val<'a>>| -> (Vec<Val<'a>>, Option<Val<'a>>) {
+            match m {
+                Some(m) if m.kind() == Kind::Array => (m.items().collect(), None),
+                // `true` covers every element alike.
+                Some(m) if m.kind() == Kind::Bool => (Vec::new(), Some(m)),
+                _ => (Vec::new(), None),
+            }
+        };
+        let (us, u_all) = mirror(self.u);
+        let (ss, s_all) = mirror(self.s);
+        v.items()
+            .enumerate()
+            .map(|(i, item)| Cursor {
+                v: Some(item),
+                u: us.get(i).copied().or(u_all),
+                s: ss.get(i).copied().or(s_all),
+            })
+            .collect()
     }
 
     /// The known value's position, if any.
@@ -616,21 +635,28 @@ impl<'a> Reader<'a> {
             Some(Step::Key(k)) => (Some(k.clone()), rest.get(1..).unwrap_or(&[])),
             _ => (None, rest),
         };
-        let mut found: Vec<usize> = match &key {
-            Some(k) => {
-                let addr = join(&scope.module, &format!("{res}{k}"));
+        // An instance named by its key, or `aws_iam_role.r[each.key]` (recorded as
+        // `aws_iam_role.r` and `each.key`): the instance with that key, looked up directly.
+        let direct = match (&key, &scope.key) {
+            (Some(k), _) => Some(k),
+            (None, Some(k)) if uses_each => Some(k),
+            _ => None,
+        };
+        let mut found: Vec<usize> = direct
+            .and_then(|k| {
                 self.by_addr
-                    .get(addr.as_str())
+                    .get(join(&scope.module, &format!("{res}{k}")).as_str())
                     .copied()
-                    .into_iter()
-                    .collect()
-            }
-            None => self
+            })
+            .into_iter()
+            .collect();
+        if found.is_empty() && key.is_none() {
+            found = self
                 .by_res
                 .get(&(scope.module.clone(), res.to_owned()))
                 .cloned()
-                .unwrap_or_default(),
-        };
+                .unwrap_or_default();
+        }
         if found.is_empty() {
             found = self
                 .by_res_path
