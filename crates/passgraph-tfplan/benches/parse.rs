@@ -197,7 +197,11 @@ fn main() {
         .unwrap_or(100);
     let keep = args.iter().any(|a| a == "--keep");
 
-    let given = args.iter().position(|a| a == "--file").and_then(|i| args.get(i + 1)).map(std::path::PathBuf::from);
+    let given = args
+        .iter()
+        .position(|a| a == "--file")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
     let dir = std::env::temp_dir().join(format!("passgraph-tfplan-bench-{}", std::process::id()));
     let path = match &given {
         Some(p) => p.clone(),

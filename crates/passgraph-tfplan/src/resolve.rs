@@ -718,6 +718,8 @@ impl<'a> Reader<'a> {
                 key_text.push('.');
                 key_text.push_str(&path_text(attr));
             }
+            // The unresolved reference is the explanation of this hole.
+            self.explained.insert(key_text.clone());
             return vec![Resolved::Later(Str::hole(key_text))];
         }
         // A reference to a whole resource (old Terraform versions record only those, and a
@@ -824,8 +826,10 @@ impl<'a> Reader<'a> {
         if let State::Known(p) = top.field("name_prefix").state()
             && let Some(prefix) = p.as_str()
         {
+            // The hole stands for the generated suffix only.
+            let suffix = format!("{}.name_suffix", inst.address);
             self.explain(
-                &key,
+                &suffix,
                 format!(
                     "{}: the name is generated at apply from name_prefix {prefix:?}",
                     inst.address
@@ -833,8 +837,6 @@ impl<'a> Reader<'a> {
                 p.range(),
                 &inst.address,
             );
-            // The hole stands for the generated suffix only.
-            let suffix = format!("{}.name_suffix", inst.address);
             return Str::from_parts([Part::Lit(prefix.into_owned()), Part::Hole(suffix.into())]);
         }
         if let Some(s) = self.reconstruct(inst, "name", Want::Name, depth) {
@@ -907,6 +909,31 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Takes a reconstructed value: every hole in it that nothing explained yet is explained
+    /// here, as the reason why the argument is known only after apply.
+    fn accept(&mut self, value: Str, scope: &Scope, what: &str, range: TextRange) -> Str {
+        let foreign: Vec<String> = value
+            .holes()
+            .filter(|h| {
+                ![
+                    ACCOUNT_HOLE,
+                    passgraph_model::value::PARTITION_HOLE,
+                    passgraph_model::value::REGION_HOLE,
+                ]
+                .contains(h)
+            })
+            .map(str::to_owned)
+            .collect();
+        for h in foreign {
+            let message = format!(
+                "{}.{what} is known only after apply: it is {value}",
+                scope.owner
+            );
+            self.explain(&h, message, range, &scope.owner);
+        }
+        value
+    }
+
     /// The value of a string argument: known, reconstructed, or a hole (explained).
     pub(crate) fn string(
         &mut self,
@@ -937,7 +964,7 @@ impl<'a> Reader<'a> {
                     None => Vec::new(),
                 };
                 match got.as_slice() {
-                    [Resolved::Later(s)] => Some(s.clone()),
+                    [Resolved::Later(s)] => Some(self.accept(s.clone(), scope, what, f.range)),
                     _ => Some(self.hole(
                         format!("{}.{what}", scope.owner),
                         "",
@@ -1013,7 +1040,10 @@ impl<'a> Reader<'a> {
                         },
                         State::Null => {}
                         State::Unknown => match later.next() {
-                            Some(s) => out.push(s),
+                            Some(s) => {
+                                let s = self.accept(s, scope, what, f.range);
+                                out.push(s);
+                            }
                             None => {
                                 let h = self.hole(
                                     format!("{}.{what}[{i}]", scope.owner),
@@ -1046,7 +1076,7 @@ impl<'a> Reader<'a> {
                     return got
                         .into_iter()
                         .filter_map(|g| match g {
-                            Resolved::Later(s) => Some(s),
+                            Resolved::Later(s) => Some(self.accept(s, scope, what, f.range)),
                             Resolved::Known(v, _) => {
                                 v.scalar_text().map(|s| Str::lit(s.into_owned()))
                             }

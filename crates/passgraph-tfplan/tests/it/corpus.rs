@@ -193,13 +193,14 @@ fn corpora_load_without_panic_and_counts_are_pinned() {
         t.missed,
         map(&[("empty-object", 2), ("other", 22), ("unparseable", 1)])
     );
-    // IAM004: role and policy names generated or computed at apply (5), and unknown arguments
-    // of the two plans that have no configuration section (3 each); IAM005: an inline policy that is an empty string; IAM012: the 9 Terraform
+    // IAM004: role and policy names generated or computed at apply (5), unknown arguments of
+    // the two plans that have no configuration section (3 each), and the principal of a
+    // policy document read during apply, an OIDC provider's ARN (1); IAM005: an inline policy that is an empty string; IAM012: the 9 Terraform
     // Cloud plans (errors) and the 2 empty states (notes).
     assert_eq!(
         t.diags,
         owned(&[
-            ("IAM004 warning", 11),
+            ("IAM004 warning", 12),
             ("IAM005 warning", 1),
             ("IAM012 error", 9),
             ("IAM012 note", 2)
