@@ -64,7 +64,7 @@ fn role_values(i: usize) -> String {
     format!(
         r#"{{"assume_role_policy": "{}", "description": "service role {i}", "force_detach_policies": false, "max_session_duration": 3600,
  "name": "svc-{i}-role", "path": "/services/", "permissions_boundary": null, "tags": {{"team": "t{}"}}}}"#,
-        trust(if i % 2 == 0 {
+        trust(if i.is_multiple_of(2) {
             "ec2.amazonaws.com"
         } else {
             "lambda.amazonaws.com"
