@@ -1,8 +1,10 @@
 //! Integration tests of passgraph-hcl.
 #![allow(clippy::unwrap_used, unreachable_pub, dead_code)]
 
+mod corpora;
+mod graph;
+mod iam_vulnerable;
 mod modules;
 mod policydoc;
 mod resources;
-mod scratch;
 mod support;
