@@ -439,7 +439,21 @@ impl<'a> Reader<'a> {
         let configured = |name: &str| f.expr.is_none_or(|e| e.get(name).is_some());
         let mut inline = Vec::new();
         if configured("inline_policy") {
-            for block in f.field("inline_policy").items() {
+            let field = f.field("inline_policy");
+            if matches!(field.cur.state(), State::Unknown) {
+                // Configured inline policies, all known only after apply: one unknown policy
+                // stands for them.
+                let o = self.origin(field.range, &inst.address);
+                let why = format!("{}.inline_policy is known only after apply", inst.address);
+                let document = self.read_doc(&Node::new(NodeKind::Unknown(why.into()), o.clone()));
+                let name = Str::hole(format!("{}.inline_policy", inst.address));
+                inline.push(passgraph_model::InlinePolicy {
+                    name,
+                    document,
+                    origin: o,
+                });
+            }
+            for block in field.items() {
                 let Some(node) =
                     self.document(&block.field("policy"), scope, "inline_policy.policy")
                 else {

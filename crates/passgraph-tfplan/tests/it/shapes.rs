@@ -354,3 +354,29 @@ fn references_across_instances_and_unresolved_ones() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn role_with_inline_policies_known_only_after_apply() {
+    let role = r#"{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+        "change": {"actions": ["create"], "before": null,
+          "after": {"name": "r", "path": "/", "assume_role_policy": "{\"Statement\": []}"},
+          "after_unknown": {"arn": true, "inline_policy": true, "managed_policy_arns": true}}}"#;
+    // Configured: the unknown inline policies count (one unknown policy); the managed policy
+    // ARNs are not configured, so what the provider computes does not count.
+    let config = r#"{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+        "expressions": {"name": {"constant_value": "r"}, "inline_policy": [{"name": {"constant_value": "p"}, "policy": {"references": ["aws_s3_bucket.b.arn", "aws_s3_bucket.b"]}}]}}"#;
+    let l = load(&plan(role, config));
+    let r = &l.account().roles[0];
+    assert_eq!(r.inline.len(), 1);
+    assert_eq!(
+        r.inline[0].document.unknown.as_deref(),
+        Some("aws_iam_role.r.inline_policy is known only after apply")
+    );
+    assert!(r.attached.is_empty());
+    assert_eq!(
+        l.diags(),
+        [
+            "IAM005 policy document is not known until apply (aws_iam_role.r.inline_policy is known only after apply)"
+        ]
+    );
+}
