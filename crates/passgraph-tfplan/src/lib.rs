@@ -198,6 +198,19 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
         return parsed;
     }
     reader.read(&sections);
+    if let Some(d) = root
+        .get("deferred_changes")
+        .filter(|d| d.items().next().is_some())
+    {
+        let n = d.items().count();
+        reader.diags.push(Diagnostic::warning(
+            Code::UnknownValue,
+            format!(
+                "the plan defers {n} resource change(s) to a later plan; they are not analysed"
+            ),
+            Some(Origin::new(file, d.range())),
+        ));
+    }
     settle_account(&mut reader, options, sections.configuration);
     let mut account = reader.build();
     account.account_id = reader

@@ -12,6 +12,9 @@ use passgraph_model::{Code, Diagnostic, FileId, Origin, Str, TextRange};
 use crate::address::{Address, InstKey, join, parse_address};
 use crate::json::Val;
 
+/// How many references one plan may make the reader follow.
+pub(crate) const REFERENCE_BUDGET: usize = 2_000_000;
+
 /// What the plan does with an instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Action {
@@ -94,6 +97,9 @@ pub(crate) struct Reader<'a> {
     pub(crate) diags: Vec<Diagnostic>,
     /// Keys of holes already explained by a diagnostic.
     pub(crate) explained: HashSet<String>,
+    /// How many more references may be followed (hostile configurations can make reference
+    /// chains branch exponentially).
+    pub(crate) budget: usize,
 }
 
 /// The sections of the top-level object that matter.
@@ -122,6 +128,7 @@ impl<'a> Reader<'a> {
             partition: None,
             diags: Vec::new(),
             explained: HashSet::new(),
+            budget: REFERENCE_BUDGET,
         }
     }
 

@@ -415,6 +415,20 @@ impl<'a> Reader<'a> {
         if depth > MAX_REF_DEPTH {
             return Vec::new();
         }
+        if self.budget == 0 {
+            return Vec::new();
+        }
+        self.budget -= 1;
+        if self.budget == 0 {
+            self.diags.push(Diagnostic::warning(
+                Code::Limit,
+                format!(
+                    "the configuration makes the reader follow more than {} references; the rest stay unknown",
+                    crate::plan::REFERENCE_BUDGET
+                ),
+                None,
+            ));
+        }
         if let Some(cv) = expr.get("constant_value") {
             return vec![if cv.is_null() {
                 Resolved::Null

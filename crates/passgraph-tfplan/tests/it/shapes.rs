@@ -296,11 +296,17 @@ fn deferred_instances_and_deposed_objects() {
     );
     let deposed = r#"{"address": "aws_iam_role.k", "type": "aws_iam_role", "deposed": "00000001",
         "change": {"actions": ["delete"], "before": {"name": "keep", "arn": "arn:aws:iam::123456789012:role/keep"}, "after": null}}"#;
-    let l = load(&plan(&format!("{deferred}, {live}, {deposed}"), ""));
+    let text = plan(&format!("{deferred}, {live}, {deposed}"), "").replacen(
+        "{",
+        r#"{"deferred_changes": [{"reason": "instance_count_unknown", "resource_change": {}}], "#,
+        1,
+    );
+    let l = load(&text);
     assert_eq!(
         l.diags(),
         [
-            "IAM004 aws_iam_role.d: the instances of this resource are not known until apply (deferred); it is not analysed"
+            "IAM004 aws_iam_role.d: the instances of this resource are not known until apply (deferred); it is not analysed",
+            "IAM004 the plan defers 1 resource change(s) to a later plan; they are not analysed",
         ]
     );
     assert_eq!(l.account().roles.len(), 1);
@@ -379,4 +385,79 @@ fn role_with_inline_policies_known_only_after_apply() {
             "IAM005 policy document is not known until apply (aws_iam_role.r.inline_policy is known only after apply)"
         ]
     );
+}
+
+/// Module outputs that reference each other through two branches per level: the work stays
+/// bounded (depth and budget), and the result is a hole.
+#[test]
+fn branching_reference_cycles_are_bounded() {
+    let role = r#"{"address": "aws_iam_role_policy_attachment.a", "type": "aws_iam_role_policy_attachment",
+        "change": {"actions": ["create"], "after": {"role": "r"}, "after_unknown": {"policy_arn": true}}}"#;
+    let config = r#"{"format_version": "1.2", "resource_changes": [ROLE],
+      "configuration": {"root_module": {
+        "resources": [{"address": "aws_iam_role_policy_attachment.a", "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "a",
+          "expressions": {"policy_arn": {"references": ["module.m.x"]}}}],
+        "module_calls": {"m": {"source": "./m", "expressions": {"v": {"references": ["module.m.x", "module.m.y"]}},
+          "module": {"outputs": {"x": {"expression": {"references": ["var.v", "var.w"]}},
+                                 "y": {"expression": {"references": ["var.v", "var.w"]}}},
+                     "variables": {"v": {}, "w": {}}}}}}}}"#
+        .replace("ROLE", role);
+    let start = std::time::Instant::now();
+    let l = load(&config);
+    assert!(start.elapsed().as_secs() < 30);
+    let a = &l.account().attachments[0];
+    match &a.policy {
+        passgraph_model::AttachedPolicy::Managed(p) => assert!(!p.arn.is_known()),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Truncated and corrupted copies of every fixture: never a panic, every origin inside the text.
+#[test]
+fn mangled_fixtures_do_not_panic() {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for case in [
+        "unknown-arns",
+        "delete-role",
+        "replace-role",
+        "modules-for-each",
+        "prior-state-docs",
+        "overlay",
+    ] {
+        let text =
+            std::fs::read_to_string(format!("{}/{case}/plan.json", crate::FIXTURES)).unwrap();
+        let bytes = text.as_bytes();
+        for _ in 0..60 {
+            let cut = usize::try_from(next()).unwrap() % bytes.len();
+            let mut t = bytes[..cut].to_vec();
+            // Replace one byte by a JSON-significant one, then close nothing: mostly invalid,
+            // sometimes valid with a different shape.
+            if !t.is_empty() && next() % 2 == 0 {
+                let i = usize::try_from(next()).unwrap() % t.len();
+                t[i] = b"{}[]\",:0n \\"[usize::try_from(next() % 11).unwrap()];
+            }
+            let Ok(s) = String::from_utf8(t) else {
+                continue;
+            };
+            let _ = load(&s);
+        }
+        // Valid JSON with one value replaced: shapes change, parsing goes on.
+        for _ in 0..60 {
+            let i = usize::try_from(next()).unwrap() % bytes.len();
+            if bytes[i] != b'"' {
+                continue;
+            }
+            let mut t = bytes.to_vec();
+            t[i] = b'"';
+            let s =
+                String::from_utf8_lossy(&t).replacen("\"name\": \"", "\"name\": 7, \"x\": \"", 1);
+            let _ = load(&s);
+        }
+    }
 }
