@@ -108,12 +108,21 @@ impl<'a> BodyRef<'a> {
         match *self {
             BodyRef::Hcl(b) => {
                 let a = b.get_attribute(name)?;
-                let r = a.span().map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end));
+                let r = a
+                    .span()
+                    .map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end));
                 Some((ExprRef::Hcl(&a.value), r))
             }
             BodyRef::Json(n) => {
-                let (_, ko, v) = n.entries().iter().rev().find(|(k, _, _)| k.as_known() == Some(name))?;
-                Some((ExprRef::Json(v), TextRange::new(ko.range.start as usize, v.origin.range.end as usize)))
+                let (_, ko, v) = n
+                    .entries()
+                    .iter()
+                    .rev()
+                    .find(|(k, _, _)| k.as_known() == Some(name))?;
+                Some((
+                    ExprRef::Json(v),
+                    TextRange::new(ko.range.start as usize, v.origin.range.end as usize),
+                ))
             }
         }
     }
@@ -124,7 +133,9 @@ impl<'a> BodyRef<'a> {
             BodyRef::Hcl(b) => b
                 .attributes()
                 .map(|a| {
-                    let r = a.span().map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end));
+                    let r = a
+                        .span()
+                        .map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end));
                     (a.key.as_str(), ExprRef::Hcl(&a.value), r)
                 })
                 .collect(),
@@ -136,7 +147,11 @@ impl<'a> BodyRef<'a> {
                     if blocks.contains(&k) || k == "//" {
                         return None;
                     }
-                    Some((k, ExprRef::Json(v), TextRange::new(ko.range.start as usize, v.origin.range.end as usize)))
+                    Some((
+                        k,
+                        ExprRef::Json(v),
+                        TextRange::new(ko.range.start as usize, v.origin.range.end as usize),
+                    ))
                 })
                 .collect(),
         }
@@ -151,7 +166,9 @@ impl<'a> BodyRef<'a> {
                 .map(|bl| BlockRef {
                     labels: bl.labels.iter().map(|l| l.as_str()).collect(),
                     body: BodyRef::Hcl(&bl.body),
-                    range: bl.span().map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end)),
+                    range: bl
+                        .span()
+                        .map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end)),
                 })
                 .collect(),
             BodyRef::Json(n) => {
@@ -200,7 +217,11 @@ impl<'a> BodyRef<'a> {
     pub(crate) fn block_names(&self) -> Vec<&'a str> {
         match *self {
             BodyRef::Hcl(b) => {
-                let mut v: Vec<&str> = b.blocks().map(|bl| bl.ident.as_str()).filter(|n| *n != "dynamic").collect();
+                let mut v: Vec<&str> = b
+                    .blocks()
+                    .map(|bl| bl.ident.as_str())
+                    .filter(|n| *n != "dynamic")
+                    .collect();
                 for d in b.get_blocks("dynamic") {
                     if let Some(l) = d.labels.first() {
                         v.push(l.as_str());
@@ -216,11 +237,19 @@ impl<'a> BodyRef<'a> {
 
 fn json_blocks<'a>(v: &'a Node, out: &mut Vec<BlockRef<'a>>) {
     match &v.kind {
-        NodeKind::Object(_) => out.push(BlockRef { labels: Vec::new(), body: BodyRef::Json(v), range: v.origin.range }),
+        NodeKind::Object(_) => out.push(BlockRef {
+            labels: Vec::new(),
+            body: BodyRef::Json(v),
+            range: v.origin.range,
+        }),
         NodeKind::Array(items) => {
             for i in items {
                 if matches!(i.kind, NodeKind::Object(_)) {
-                    out.push(BlockRef { labels: Vec::new(), body: BodyRef::Json(i), range: i.origin.range });
+                    out.push(BlockRef {
+                        labels: Vec::new(),
+                        body: BodyRef::Json(i),
+                        range: i.origin.range,
+                    });
                 }
             }
         }
@@ -253,7 +282,6 @@ pub(crate) struct VarDecl {
 pub(crate) struct Named {
     pub(crate) expr: OExpr,
     pub(crate) file: FileId,
-    pub(crate) range: TextRange,
 }
 
 /// A resource or data block.
@@ -311,26 +339,50 @@ pub(crate) struct ModuleDef {
 
 /// True when a file name is a Terraform configuration file.
 pub(crate) fn is_config_file(p: &Path) -> bool {
-    let Some(name) = p.file_name().and_then(|n| n.to_str()) else { return false };
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
 fn is_override(p: &Path) -> bool {
-    let Some(name) = p.file_name().and_then(|n| n.to_str()) else { return false };
-    let stem = name.strip_suffix(".tf.json").or_else(|| name.strip_suffix(".tf")).unwrap_or(name);
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .unwrap_or(name);
     stem == "override" || stem.ends_with("_override")
 }
 
 /// Reads every configuration file of a folder.
-pub(crate) fn load_module(dir: &Path, rel: &str, source: &mut dyn FileSource, diags: &mut Vec<Diagnostic>) -> ModuleDef {
-    let mut def = ModuleDef { dir: dir.to_path_buf(), rel: rel.to_owned(), ..ModuleDef::default() };
-    let mut files: Vec<PathBuf> = source.list_dir(dir).into_iter().filter(|p| is_config_file(p)).collect();
+pub(crate) fn load_module(
+    dir: &Path,
+    rel: &str,
+    source: &mut dyn FileSource,
+    diags: &mut Vec<Diagnostic>,
+) -> ModuleDef {
+    let mut def = ModuleDef {
+        dir: dir.to_path_buf(),
+        rel: rel.to_owned(),
+        ..ModuleDef::default()
+    };
+    let mut files: Vec<PathBuf> = source
+        .list_dir(dir)
+        .into_iter()
+        .filter(|p| is_config_file(p))
+        .collect();
     files.sort();
     // Terraform reads override files last.
     files.sort_by_key(|p| is_override(p));
     for path in files {
         let Some((file, text)) = source.read(&path) else {
-            diags.push(Diagnostic::error(Code::Syntax, format!("cannot read {}", path.display()), None));
+            diags.push(Diagnostic::error(
+                Code::Syntax,
+                format!("cannot read {}", path.display()),
+                None,
+            ));
             continue;
         };
         def.file_count += 1;
@@ -370,20 +422,30 @@ pub(crate) fn load_module(dir: &Path, rel: &str, source: &mut dyn FileSource, di
 }
 
 fn span_of(s: &impl Span) -> TextRange {
-    s.span().map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end))
+    s.span()
+        .map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end))
 }
 
 fn dup(diags: &mut Vec<Diagnostic>, what: String, file: FileId, range: TextRange) {
-    diags.push(Diagnostic::warning(Code::Duplicate, what, Some(Origin::new(file, range))));
+    diags.push(Diagnostic::warning(
+        Code::Duplicate,
+        what,
+        Some(Origin::new(file, range)),
+    ));
 }
 
 fn is_primitive_type(e: Option<ExprRef<'_>>) -> bool {
     match e {
         None => true,
-        Some(ExprRef::Hcl(Expression::Variable(v))) => matches!(v.as_str(), "string" | "number" | "bool" | "any"),
+        Some(ExprRef::Hcl(Expression::Variable(v))) => {
+            matches!(v.as_str(), "string" | "number" | "bool" | "any")
+        }
         Some(ExprRef::Hcl(_)) => false,
         Some(ExprRef::Json(n) | ExprRef::JsonLit(n)) => {
-            matches!(n.as_known_str(), Some("string" | "number" | "bool" | "any") | None)
+            matches!(
+                n.as_known_str(),
+                Some("string" | "number" | "bool" | "any") | None
+            )
         }
     }
 }
@@ -391,7 +453,15 @@ fn is_primitive_type(e: Option<ExprRef<'_>>) -> bool {
 fn add_resource(def: &mut ModuleDef, r: ResDecl, diags: &mut Vec<Diagnostic>) {
     let key = (r.mode, r.rtype.clone(), r.name.clone());
     if def.res_index.contains_key(&key) {
-        dup(diags, format!("{} is defined twice; the last definition is used", r.local_address()), r.file, r.range);
+        dup(
+            diags,
+            format!(
+                "{} is defined twice; the last definition is used",
+                r.local_address()
+            ),
+            r.file,
+            r.range,
+        );
     }
     def.res_index.insert(key, def.resources.len());
     def.resources.push(r);
@@ -399,7 +469,15 @@ fn add_resource(def: &mut ModuleDef, r: ResDecl, diags: &mut Vec<Diagnostic>) {
 
 fn add_call(def: &mut ModuleDef, c: CallDecl, diags: &mut Vec<Diagnostic>) {
     if def.call_index.contains_key(&c.name) {
-        dup(diags, format!("module {} is defined twice; the last definition is used", c.name), c.file, c.range);
+        dup(
+            diags,
+            format!(
+                "module {} is defined twice; the last definition is used",
+                c.name
+            ),
+            c.file,
+            c.range,
+        );
     }
     def.call_index.insert(c.name.clone(), def.calls.len());
     def.calls.push(c);
@@ -407,19 +485,41 @@ fn add_call(def: &mut ModuleDef, c: CallDecl, diags: &mut Vec<Diagnostic>) {
 
 fn read_hcl(def: &mut ModuleDef, file: FileId, body: Body, diags: &mut Vec<Diagnostic>) {
     for st in body.into_iter() {
-        let Structure::Block(block) = st else { continue };
+        let Structure::Block(block) = st else {
+            continue;
+        };
         let range = span_of(&block);
         let labels: Vec<String> = block.labels.iter().map(|l| l.as_str().to_owned()).collect();
         match (block.ident.as_str(), labels.as_slice()) {
             ("variable", [name]) => {
                 let b = BodyRef::Hcl(&block.body);
                 let primitive = is_primitive_type(b.attr("type").map(|(e, _)| e));
-                let default = block.body.get_attribute("default").map(|a| OExpr::Hcl(a.value.clone()));
-                let type_expr = block.body.get_attribute("type").map(|a| OExpr::Hcl(a.value.clone()));
+                let default = block
+                    .body
+                    .get_attribute("default")
+                    .map(|a| OExpr::Hcl(a.value.clone()));
+                let type_expr = block
+                    .body
+                    .get_attribute("type")
+                    .map(|a| OExpr::Hcl(a.value.clone()));
                 if def.variables.contains_key(name) {
-                    dup(diags, format!("variable {name} is declared twice"), file, range);
+                    dup(
+                        diags,
+                        format!("variable {name} is declared twice"),
+                        file,
+                        range,
+                    );
                 }
-                def.variables.insert(name.clone(), VarDecl { default, type_expr, primitive, file, range });
+                def.variables.insert(
+                    name.clone(),
+                    VarDecl {
+                        default,
+                        type_expr,
+                        primitive,
+                        file,
+                        range,
+                    },
+                );
             }
             ("locals", []) => {
                 for a in block.body.attributes() {
@@ -428,7 +528,13 @@ fn read_hcl(def: &mut ModuleDef, file: FileId, body: Body, diags: &mut Vec<Diagn
                     if def.locals.contains_key(&name) {
                         dup(diags, format!("local.{name} is defined twice"), file, r);
                     }
-                    def.locals.insert(name, Named { expr: OExpr::Hcl(a.value.clone()), file, range: r });
+                    def.locals.insert(
+                        name,
+                        Named {
+                            expr: OExpr::Hcl(a.value.clone()),
+                            file,
+                        },
+                    );
                 }
             }
             ("output", [name]) => {
@@ -436,17 +542,42 @@ fn read_hcl(def: &mut ModuleDef, file: FileId, body: Body, diags: &mut Vec<Diagn
                     if !def.outputs.contains_key(name) {
                         def.output_order.push(name.clone());
                     }
-                    def.outputs.insert(name.clone(), Named { expr: OExpr::Hcl(a.value.clone()), file, range });
+                    def.outputs.insert(
+                        name.clone(),
+                        Named {
+                            expr: OExpr::Hcl(a.value.clone()),
+                            file,
+                        },
+                    );
                 }
             }
             ("resource" | "data", [rtype, name]) => {
-                let mode = if block.ident.as_str() == "resource" { Mode::Managed } else { Mode::Data };
-                let r = ResDecl { mode, rtype: rtype.clone(), name: name.clone(), body: OBody::Hcl(block.body), file, range };
+                let mode = if block.ident.as_str() == "resource" {
+                    Mode::Managed
+                } else {
+                    Mode::Data
+                };
+                let r = ResDecl {
+                    mode,
+                    rtype: rtype.clone(),
+                    name: name.clone(),
+                    body: OBody::Hcl(block.body),
+                    file,
+                    range,
+                };
                 add_resource(def, r, diags);
             }
             ("module", [name]) => {
-                let source = BodyRef::Hcl(&block.body).attr("source").and_then(|(e, _)| e.literal_str());
-                let c = CallDecl { name: name.clone(), source, body: OBody::Hcl(block.body), file, range };
+                let source = BodyRef::Hcl(&block.body)
+                    .attr("source")
+                    .and_then(|(e, _)| e.literal_str());
+                let c = CallDecl {
+                    name: name.clone(),
+                    source,
+                    body: OBody::Hcl(block.body),
+                    file,
+                    range,
+                };
                 add_call(def, c, diags);
             }
             ("provider", [p]) if p == "aws" => {
@@ -463,7 +594,12 @@ fn read_hcl(def: &mut ModuleDef, file: FileId, body: Body, diags: &mut Vec<Diagn
 }
 
 /// Splits nested JSON objects into labelled bodies: `{"type": {"name": {...}}}` with two labels.
-fn json_labeled<'a>(node: &'a Node, nlabels: usize, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, &'a Node)>) {
+fn json_labeled<'a>(
+    node: &'a Node,
+    nlabels: usize,
+    prefix: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, &'a Node)>,
+) {
     match &node.kind {
         NodeKind::Array(items) => {
             for i in items {
@@ -513,16 +649,30 @@ fn read_json(def: &mut ModuleDef, file: FileId, root: Node, diags: &mut Vec<Diag
                     let primitive = is_primitive_type(b.attr("type").map(|(e, _)| e));
                     let default = body.get("default").map(|n| OExpr::JsonLit(n.clone()));
                     let type_expr = body.get("type").map(|n| OExpr::Json(n.clone()));
-                    def.variables.insert(name.clone(), VarDecl { default, type_expr, primitive, file, range });
+                    def.variables.insert(
+                        name.clone(),
+                        VarDecl {
+                            default,
+                            type_expr,
+                            primitive,
+                            file,
+                            range,
+                        },
+                    );
                 }
                 ("locals", []) => {
-                    for (lk, ko, lv) in body.entries() {
+                    for (lk, _, lv) in body.entries() {
                         let Some(name) = lk.as_known() else { continue };
                         if name == "//" {
                             continue;
                         }
-                        let r = TextRange::new(ko.range.start as usize, lv.origin.range.end as usize);
-                        def.locals.insert(name.to_owned(), Named { expr: OExpr::Json(lv.clone()), file, range: r });
+                        def.locals.insert(
+                            name.to_owned(),
+                            Named {
+                                expr: OExpr::Json(lv.clone()),
+                                file,
+                            },
+                        );
                     }
                 }
                 ("output", [name]) => {
@@ -530,17 +680,43 @@ fn read_json(def: &mut ModuleDef, file: FileId, root: Node, diags: &mut Vec<Diag
                         if !def.outputs.contains_key(name) {
                             def.output_order.push(name.clone());
                         }
-                        def.outputs.insert(name.clone(), Named { expr: OExpr::Json(val.clone()), file, range });
+                        def.outputs.insert(
+                            name.clone(),
+                            Named {
+                                expr: OExpr::Json(val.clone()),
+                                file,
+                            },
+                        );
                     }
                 }
                 ("resource" | "data", [rtype, name]) => {
-                    let mode = if kind == "resource" { Mode::Managed } else { Mode::Data };
-                    let r = ResDecl { mode, rtype: rtype.clone(), name: name.clone(), body: OBody::Json(body.clone()), file, range };
+                    let mode = if kind == "resource" {
+                        Mode::Managed
+                    } else {
+                        Mode::Data
+                    };
+                    let r = ResDecl {
+                        mode,
+                        rtype: rtype.clone(),
+                        name: name.clone(),
+                        body: OBody::Json(body.clone()),
+                        file,
+                        range,
+                    };
                     add_resource(def, r, diags);
                 }
                 ("module", [name]) => {
-                    let source = body.get("source").and_then(Node::as_known_str).map(str::to_owned);
-                    let c = CallDecl { name: name.clone(), source, body: OBody::Json(body.clone()), file, range };
+                    let source = body
+                        .get("source")
+                        .and_then(Node::as_known_str)
+                        .map(str::to_owned);
+                    let c = CallDecl {
+                        name: name.clone(),
+                        source,
+                        body: OBody::Json(body.clone()),
+                        file,
+                        range,
+                    };
                     add_call(def, c, diags);
                 }
                 ("provider", [p]) if p == "aws" => {
@@ -590,8 +766,14 @@ pub(crate) fn normalize_join(dir: &Path, rel: &str) -> Option<PathBuf> {
 
 /// The path of `dir` relative to `root` (`.` for the root itself, `../x` above it), with `/`.
 pub(crate) fn rel_path(root: &Path, dir: &Path) -> String {
-    let r: Vec<_> = root.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
-    let d: Vec<_> = dir.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    let r: Vec<_> = root
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let d: Vec<_> = dir
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
     let common = r.iter().zip(&d).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<String> = Vec::new();
     for _ in common..r.len() {
@@ -600,9 +782,12 @@ pub(crate) fn rel_path(root: &Path, dir: &Path) -> String {
     for c in d.iter().skip(common) {
         parts.push(c.as_os_str().to_string_lossy().into_owned());
     }
-    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// A shared, immutable module definition.
 pub(crate) type ModuleRc = std::rc::Rc<ModuleDef>;
-

@@ -5,15 +5,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use passgraph_model::{
-    Account, AttachedPolicy, Attachment, Code, Diagnostic, Group, InlinePolicy, InstanceProfile, ManagedPolicy, Membership, Origin,
-    PolicyDocument, PolicyRef, PrincipalTarget, Role, RoleTarget, RoleUse, Str, Tag, User,
+    Account, AttachedPolicy, Attachment, Code, Diagnostic, Group, InlinePolicy, InstanceProfile,
+    ManagedPolicy, Membership, Origin, PolicyDocument, PolicyRef, PrincipalTarget, Role,
+    RoleTarget, RoleUse, Str, Tag, User,
 };
 
+use crate::Stats;
 use crate::config::{BodyRef, Mode};
 use crate::eval::{Evaluator, Scope};
 use crate::jsontext::policy_node;
 use crate::value::{ResKey, V, Value, set_address};
-use crate::Stats;
 
 /// One kind of resource attribute that hands a role to a service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,74 +29,255 @@ pub struct RoleUseSpec {
     pub instance_profile: bool,
 }
 
-const fn ru(resource_type: &'static str, attribute: &'static str, service: &'static str) -> RoleUseSpec {
-    RoleUseSpec { resource_type, attribute, service, instance_profile: false }
+const fn ru(
+    resource_type: &'static str,
+    attribute: &'static str,
+    service: &'static str,
+) -> RoleUseSpec {
+    RoleUseSpec {
+        resource_type,
+        attribute,
+        service,
+        instance_profile: false,
+    }
 }
 
 const fn ip(resource_type: &'static str, attribute: &'static str) -> RoleUseSpec {
-    RoleUseSpec { resource_type, attribute, service: "ec2.amazonaws.com", instance_profile: true }
+    RoleUseSpec {
+        resource_type,
+        attribute,
+        service: "ec2.amazonaws.com",
+        instance_profile: true,
+    }
 }
 
 /// Every resource attribute that hands a role to a service, sorted by resource type.
 pub const ROLE_USES: &[RoleUseSpec] = &[
-    ru("aws_api_gateway_account", "cloudwatch_role_arn", "apigateway.amazonaws.com"),
-    ru("aws_appautoscaling_target", "role_arn", "application-autoscaling.amazonaws.com"),
-    ru("aws_apprunner_service", "instance_configuration.instance_role_arn", "tasks.apprunner.amazonaws.com"),
-    ru("aws_apprunner_service", "source_configuration.authentication_configuration.access_role_arn", "build.apprunner.amazonaws.com"),
-    ru("aws_appsync_datasource", "service_role_arn", "appsync.amazonaws.com"),
-    ru("aws_autoscaling_group", "service_linked_role_arn", "autoscaling.amazonaws.com"),
-    ru("aws_backup_selection", "iam_role_arn", "backup.amazonaws.com"),
-    ip("aws_batch_compute_environment", "compute_resources.instance_role"),
-    ru("aws_batch_compute_environment", "compute_resources.spot_iam_fleet_role", "spotfleet.amazonaws.com"),
-    ru("aws_batch_compute_environment", "service_role", "batch.amazonaws.com"),
-    ru("aws_batch_job_definition", "ecs_properties.task_properties.task_role_arn", "ecs-tasks.amazonaws.com"),
-    ru("aws_cloudformation_stack", "iam_role_arn", "cloudformation.amazonaws.com"),
-    ru("aws_cloudformation_stack_set", "administration_role_arn", "cloudformation.amazonaws.com"),
-    ru("aws_cloudtrail", "cloud_watch_logs_role_arn", "cloudtrail.amazonaws.com"),
-    ru("aws_cloudwatch_event_target", "role_arn", "events.amazonaws.com"),
-    ru("aws_cloudwatch_log_destination", "role_arn", "logs.amazonaws.com"),
-    ru("aws_cloudwatch_log_subscription_filter", "role_arn", "logs.amazonaws.com"),
-    ru("aws_codebuild_project", "service_role", "codebuild.amazonaws.com"),
-    ru("aws_codedeploy_deployment_group", "service_role_arn", "codedeploy.amazonaws.com"),
+    ru(
+        "aws_api_gateway_account",
+        "cloudwatch_role_arn",
+        "apigateway.amazonaws.com",
+    ),
+    ru(
+        "aws_appautoscaling_target",
+        "role_arn",
+        "application-autoscaling.amazonaws.com",
+    ),
+    ru(
+        "aws_apprunner_service",
+        "instance_configuration.instance_role_arn",
+        "tasks.apprunner.amazonaws.com",
+    ),
+    ru(
+        "aws_apprunner_service",
+        "source_configuration.authentication_configuration.access_role_arn",
+        "build.apprunner.amazonaws.com",
+    ),
+    ru(
+        "aws_appsync_datasource",
+        "service_role_arn",
+        "appsync.amazonaws.com",
+    ),
+    ru(
+        "aws_autoscaling_group",
+        "service_linked_role_arn",
+        "autoscaling.amazonaws.com",
+    ),
+    ru(
+        "aws_backup_selection",
+        "iam_role_arn",
+        "backup.amazonaws.com",
+    ),
+    ip(
+        "aws_batch_compute_environment",
+        "compute_resources.instance_role",
+    ),
+    ru(
+        "aws_batch_compute_environment",
+        "compute_resources.spot_iam_fleet_role",
+        "spotfleet.amazonaws.com",
+    ),
+    ru(
+        "aws_batch_compute_environment",
+        "service_role",
+        "batch.amazonaws.com",
+    ),
+    ru(
+        "aws_batch_job_definition",
+        "ecs_properties.task_properties.task_role_arn",
+        "ecs-tasks.amazonaws.com",
+    ),
+    ru(
+        "aws_cloudformation_stack",
+        "iam_role_arn",
+        "cloudformation.amazonaws.com",
+    ),
+    ru(
+        "aws_cloudformation_stack_set",
+        "administration_role_arn",
+        "cloudformation.amazonaws.com",
+    ),
+    ru(
+        "aws_cloudtrail",
+        "cloud_watch_logs_role_arn",
+        "cloudtrail.amazonaws.com",
+    ),
+    ru(
+        "aws_cloudwatch_event_target",
+        "role_arn",
+        "events.amazonaws.com",
+    ),
+    ru(
+        "aws_cloudwatch_log_destination",
+        "role_arn",
+        "logs.amazonaws.com",
+    ),
+    ru(
+        "aws_cloudwatch_log_subscription_filter",
+        "role_arn",
+        "logs.amazonaws.com",
+    ),
+    ru(
+        "aws_codebuild_project",
+        "service_role",
+        "codebuild.amazonaws.com",
+    ),
+    ru(
+        "aws_codedeploy_deployment_group",
+        "service_role_arn",
+        "codedeploy.amazonaws.com",
+    ),
     ru("aws_codepipeline", "role_arn", "codepipeline.amazonaws.com"),
-    ru("aws_config_configuration_recorder", "role_arn", "config.amazonaws.com"),
-    ru("aws_datasync_location_s3", "s3_config.bucket_access_role_arn", "datasync.amazonaws.com"),
+    ru(
+        "aws_config_configuration_recorder",
+        "role_arn",
+        "config.amazonaws.com",
+    ),
+    ru(
+        "aws_datasync_location_s3",
+        "s3_config.bucket_access_role_arn",
+        "datasync.amazonaws.com",
+    ),
     ru("aws_dax_cluster", "iam_role_arn", "dax.amazonaws.com"),
-    ru("aws_db_instance", "monitoring_role_arn", "monitoring.rds.amazonaws.com"),
-    ru("aws_dms_endpoint", "service_access_role_arn", "dms.amazonaws.com"),
-    ru("aws_ecs_task_definition", "execution_role_arn", "ecs-tasks.amazonaws.com"),
-    ru("aws_ecs_task_definition", "task_role_arn", "ecs-tasks.amazonaws.com"),
+    ru(
+        "aws_db_instance",
+        "monitoring_role_arn",
+        "monitoring.rds.amazonaws.com",
+    ),
+    ru(
+        "aws_dms_endpoint",
+        "service_access_role_arn",
+        "dms.amazonaws.com",
+    ),
+    ru(
+        "aws_ecs_task_definition",
+        "execution_role_arn",
+        "ecs-tasks.amazonaws.com",
+    ),
+    ru(
+        "aws_ecs_task_definition",
+        "task_role_arn",
+        "ecs-tasks.amazonaws.com",
+    ),
     ru("aws_eks_cluster", "role_arn", "eks.amazonaws.com"),
-    ru("aws_eks_fargate_profile", "pod_execution_role_arn", "eks-fargate-pods.amazonaws.com"),
+    ru(
+        "aws_eks_fargate_profile",
+        "pod_execution_role_arn",
+        "eks-fargate-pods.amazonaws.com",
+    ),
     ru("aws_eks_node_group", "node_role_arn", "ec2.amazonaws.com"),
-    ru("aws_emr_cluster", "autoscaling_role", "application-autoscaling.amazonaws.com"),
+    ru(
+        "aws_emr_cluster",
+        "autoscaling_role",
+        "application-autoscaling.amazonaws.com",
+    ),
     ip("aws_emr_cluster", "ec2_attributes.instance_profile"),
-    ru("aws_emr_cluster", "service_role", "elasticmapreduce.amazonaws.com"),
-    ru("aws_flow_log", "iam_role_arn", "vpc-flow-logs.amazonaws.com"),
+    ru(
+        "aws_emr_cluster",
+        "service_role",
+        "elasticmapreduce.amazonaws.com",
+    ),
+    ru(
+        "aws_flow_log",
+        "iam_role_arn",
+        "vpc-flow-logs.amazonaws.com",
+    ),
     ru("aws_glue_crawler", "role", "glue.amazonaws.com"),
     ru("aws_glue_dev_endpoint", "role_arn", "glue.amazonaws.com"),
     ru("aws_glue_job", "role_arn", "glue.amazonaws.com"),
     ip("aws_instance", "iam_instance_profile"),
-    ru("aws_iot_role_alias", "role_arn", "credentials.iot.amazonaws.com"),
-    ru("aws_kinesis_firehose_delivery_stream", "elasticsearch_configuration.role_arn", "firehose.amazonaws.com"),
-    ru("aws_kinesis_firehose_delivery_stream", "extended_s3_configuration.role_arn", "firehose.amazonaws.com"),
-    ru("aws_kinesis_firehose_delivery_stream", "http_endpoint_configuration.role_arn", "firehose.amazonaws.com"),
-    ru("aws_kinesis_firehose_delivery_stream", "kinesis_source_configuration.role_arn", "firehose.amazonaws.com"),
-    ru("aws_kinesis_firehose_delivery_stream", "opensearch_configuration.role_arn", "firehose.amazonaws.com"),
-    ru("aws_kinesis_firehose_delivery_stream", "redshift_configuration.role_arn", "firehose.amazonaws.com"),
-    ru("aws_kinesis_firehose_delivery_stream", "s3_configuration.role_arn", "firehose.amazonaws.com"),
+    ru(
+        "aws_iot_role_alias",
+        "role_arn",
+        "credentials.iot.amazonaws.com",
+    ),
+    ru(
+        "aws_kinesis_firehose_delivery_stream",
+        "elasticsearch_configuration.role_arn",
+        "firehose.amazonaws.com",
+    ),
+    ru(
+        "aws_kinesis_firehose_delivery_stream",
+        "extended_s3_configuration.role_arn",
+        "firehose.amazonaws.com",
+    ),
+    ru(
+        "aws_kinesis_firehose_delivery_stream",
+        "http_endpoint_configuration.role_arn",
+        "firehose.amazonaws.com",
+    ),
+    ru(
+        "aws_kinesis_firehose_delivery_stream",
+        "kinesis_source_configuration.role_arn",
+        "firehose.amazonaws.com",
+    ),
+    ru(
+        "aws_kinesis_firehose_delivery_stream",
+        "opensearch_configuration.role_arn",
+        "firehose.amazonaws.com",
+    ),
+    ru(
+        "aws_kinesis_firehose_delivery_stream",
+        "redshift_configuration.role_arn",
+        "firehose.amazonaws.com",
+    ),
+    ru(
+        "aws_kinesis_firehose_delivery_stream",
+        "s3_configuration.role_arn",
+        "firehose.amazonaws.com",
+    ),
     ru("aws_lambda_function", "role", "lambda.amazonaws.com"),
     ip("aws_launch_configuration", "iam_instance_profile"),
     ip("aws_launch_template", "iam_instance_profile.arn"),
     ip("aws_launch_template", "iam_instance_profile.name"),
     ru("aws_pipes_pipe", "role_arn", "pipes.amazonaws.com"),
-    ru("aws_rds_cluster_instance", "monitoring_role_arn", "monitoring.rds.amazonaws.com"),
-    ru("aws_sagemaker_model", "execution_role_arn", "sagemaker.amazonaws.com"),
-    ru("aws_sagemaker_notebook_instance", "role_arn", "sagemaker.amazonaws.com"),
-    ru("aws_scheduler_schedule", "target.role_arn", "scheduler.amazonaws.com"),
+    ru(
+        "aws_rds_cluster_instance",
+        "monitoring_role_arn",
+        "monitoring.rds.amazonaws.com",
+    ),
+    ru(
+        "aws_sagemaker_model",
+        "execution_role_arn",
+        "sagemaker.amazonaws.com",
+    ),
+    ru(
+        "aws_sagemaker_notebook_instance",
+        "role_arn",
+        "sagemaker.amazonaws.com",
+    ),
+    ru(
+        "aws_scheduler_schedule",
+        "target.role_arn",
+        "scheduler.amazonaws.com",
+    ),
     ru("aws_sfn_state_machine", "role_arn", "states.amazonaws.com"),
     ip("aws_spot_instance_request", "iam_instance_profile"),
-    ru("aws_ssm_maintenance_window_task", "service_role_arn", "ssm.amazonaws.com"),
+    ru(
+        "aws_ssm_maintenance_window_task",
+        "service_role_arn",
+        "ssm.amazonaws.com",
+    ),
 ];
 
 /// One resource instance being read.
@@ -111,7 +293,10 @@ struct Ctx<'a> {
 
 /// Reads every managed resource of every module instance into `acc`.
 pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
-    let mut stats = Stats { files: ev.files_read, ..Stats::default() };
+    let mut stats = Stats {
+        files: ev.files_read,
+        ..Stats::default()
+    };
     let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
     let mut i = 0;
     while i < ev.insts.len() {
@@ -123,14 +308,30 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
             if d.mode != Mode::Managed {
                 continue;
             }
-            let Some(exp) = ev.res_expansion(i, r) else { continue };
+            let Some(exp) = ev.res_expansion(i, r) else {
+                continue;
+            };
             for (key, _) in &exp.keys {
                 *by_type.entry(d.rtype.clone()).or_default() += 1;
-                let rk = ResKey { inst: i, res: r, key: key.clone() };
-                let Some(sc) = ev.res_scope(&rk) else { continue };
+                let rk = ResKey {
+                    inst: i,
+                    res: r,
+                    key: key.clone(),
+                };
+                let Some(sc) = ev.res_scope(&rk) else {
+                    continue;
+                };
                 let addr: Arc<str> = Arc::from(ev.res_address(&rk));
                 let origin = Origin::new(d.file, d.range).with_address(addr.clone());
-                let ctx = Ctx { sc, body: d.body.view(), key: rk, rtype: &d.rtype, addr, origin, uncertain: exp.uncertain || inst_uncertain };
+                let ctx = Ctx {
+                    sc,
+                    body: d.body.view(),
+                    key: rk,
+                    rtype: &d.rtype,
+                    addr,
+                    origin,
+                    uncertain: exp.uncertain || inst_uncertain,
+                };
                 resource(ev, &ctx, acc);
             }
         }
@@ -160,18 +361,43 @@ fn resource(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
         }
         "aws_iam_group" => {
             let (name, path, arn) = identity(ev, c);
-            acc.groups.push(Group { name, path, arn, inline: Vec::new(), attached: Vec::new(), uncertain: c.uncertain, origin: c.origin.clone() });
+            acc.groups.push(Group {
+                name,
+                path,
+                arn,
+                inline: Vec::new(),
+                attached: Vec::new(),
+                uncertain: c.uncertain,
+                origin: c.origin.clone(),
+            });
         }
         "aws_iam_role" => role(ev, c, acc),
         "aws_iam_policy" => {
             let (name, path, arn) = identity(ev, c);
             let document = document(ev, c, "policy");
-            acc.policies.push(ManagedPolicy { name, path, arn, document, uncertain: c.uncertain, origin: c.origin.clone() });
+            acc.policies.push(ManagedPolicy {
+                name,
+                path,
+                arn,
+                document,
+                uncertain: c.uncertain,
+                origin: c.origin.clone(),
+            });
         }
         "aws_iam_instance_profile" => {
             let (name, path, arn) = identity(ev, c);
-            let roles = strings(ev, c, "role").into_iter().map(|(s, _)| principal_name(ev, c, s, "role")).collect();
-            acc.instance_profiles.push(InstanceProfile { name, path, arn, roles, uncertain: c.uncertain, origin: c.origin.clone() });
+            let roles = strings(ev, c, "role")
+                .into_iter()
+                .map(|(s, _)| principal_name(ev, c, s, "role"))
+                .collect();
+            acc.instance_profiles.push(InstanceProfile {
+                name,
+                path,
+                arn,
+                roles,
+                uncertain: c.uncertain,
+                origin: c.origin.clone(),
+            });
         }
         "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
             let owner = match c.rtype {
@@ -185,18 +411,32 @@ fn resource(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
                 let p = principal_name(ev, c, p, owner);
                 acc.attachments.push(Attachment {
                     target: target(owner, p),
-                    policy: AttachedPolicy::Inline(InlinePolicy { name: name.clone(), document: document.clone(), origin: c.origin.clone() }),
+                    policy: AttachedPolicy::Inline(InlinePolicy {
+                        name: name.clone(),
+                        document: document.clone(),
+                        origin: c.origin.clone(),
+                    }),
                     uncertain: c.uncertain || unc,
                     origin: c.origin.clone(),
                 });
             }
         }
-        "aws_iam_role_policy_attachment" | "aws_iam_user_policy_attachment" | "aws_iam_group_policy_attachment" => {
-            let owner = c.rtype.trim_start_matches("aws_iam_").trim_end_matches("_policy_attachment");
+        "aws_iam_role_policy_attachment"
+        | "aws_iam_user_policy_attachment"
+        | "aws_iam_group_policy_attachment" => {
+            let owner = c
+                .rtype
+                .trim_start_matches("aws_iam_")
+                .trim_end_matches("_policy_attachment");
             attach(ev, c, acc, owner, owner, "policy_arn");
         }
-        "aws_iam_role_policy_attachments_exclusive" | "aws_iam_user_policy_attachments_exclusive" | "aws_iam_group_policy_attachments_exclusive" => {
-            let owner = c.rtype.trim_start_matches("aws_iam_").trim_end_matches("_policy_attachments_exclusive");
+        "aws_iam_role_policy_attachments_exclusive"
+        | "aws_iam_user_policy_attachments_exclusive"
+        | "aws_iam_group_policy_attachments_exclusive" => {
+            let owner = c
+                .rtype
+                .trim_start_matches("aws_iam_")
+                .trim_end_matches("_policy_attachments_exclusive");
             attach(ev, c, acc, owner, &format!("{owner}_name"), "policy_arns");
         }
         "aws_iam_policy_attachment" => {
@@ -216,7 +456,10 @@ fn resource(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
         }
         _ => {}
     }
-    let specs: Vec<&RoleUseSpec> = ROLE_USES.iter().filter(|s| s.resource_type == c.rtype).collect();
+    let specs: Vec<&RoleUseSpec> = ROLE_USES
+        .iter()
+        .filter(|s| s.resource_type == c.rtype)
+        .collect();
     for spec in specs {
         role_use(ev, c, acc, spec);
     }
@@ -230,18 +473,38 @@ fn target(owner: &str, name: Str) -> PrincipalTarget {
     }
 }
 
-fn membership(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account, users: &[(Str, bool)], groups: &[(Str, bool)]) {
+fn membership(
+    ev: &mut Evaluator<'_>,
+    c: &Ctx<'_>,
+    acc: &mut Account,
+    users: &[(Str, bool)],
+    groups: &[(Str, bool)],
+) {
     for (g, gu) in groups {
         let g = principal_name(ev, c, g.clone(), "group");
         for (u, uu) in users {
             let u = principal_name(ev, c, u.clone(), "user");
-            acc.memberships.push(Membership { user: u, group: g.clone(), uncertain: c.uncertain || *gu || *uu, origin: c.origin.clone() });
+            acc.memberships.push(Membership {
+                user: u,
+                group: g.clone(),
+                uncertain: c.uncertain || *gu || *uu,
+                origin: c.origin.clone(),
+            });
         }
     }
 }
 
-fn attach(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account, owner: &str, owner_attr: &str, policy_attr: &str) {
-    let Some((_, _)) = c.body.attr(owner_attr) else { return };
+fn attach(
+    ev: &mut Evaluator<'_>,
+    c: &Ctx<'_>,
+    acc: &mut Account,
+    owner: &str,
+    owner_attr: &str,
+    policy_attr: &str,
+) {
+    let Some((_, _)) = c.body.attr(owner_attr) else {
+        return;
+    };
     let owners = strings(ev, c, owner_attr);
     let arns = strings(ev, c, policy_attr);
     let po = attr_origin(c, policy_attr);
@@ -250,7 +513,10 @@ fn attach(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account, owner: &str, o
         for (a, au) in &arns {
             acc.attachments.push(Attachment {
                 target: target(owner, p.clone()),
-                policy: AttachedPolicy::Managed(PolicyRef { arn: a.clone(), origin: po.clone() }),
+                policy: AttachedPolicy::Managed(PolicyRef {
+                    arn: a.clone(),
+                    origin: po.clone(),
+                }),
                 uncertain: c.uncertain || *pu || *au,
                 origin: c.origin.clone(),
             });
@@ -263,12 +529,18 @@ fn role(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
     let trust = if c.body.attr("assume_role_policy").is_some() {
         document(ev, c, "assume_role_policy")
     } else {
-        ev.diag(Diagnostic::warning(Code::Shape, format!("{} has no assume_role_policy", c.addr), Some(c.origin.clone())));
+        ev.diag(Diagnostic::warning(
+            Code::Shape,
+            format!("{} has no assume_role_policy", c.addr),
+            Some(c.origin.clone()),
+        ));
         PolicyDocument::unknown("no assume_role_policy", c.origin.clone())
     };
     let mut inline = Vec::new();
     for b in ev.block_insts(&c.sc, c.body, "inline_policy") {
-        let Some((pe, _)) = b.body.attr("policy") else { continue };
+        let Some((pe, _)) = b.body.attr("policy") else {
+            continue;
+        };
         let bo = Origin::new(b.sc.file, b.range).with_address(c.addr.clone());
         let pname = match b.body.attr("name") {
             Some((e, _)) => {
@@ -282,10 +554,20 @@ fn role(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
             continue;
         }
         let document = doc_from_value(ev, c, &v, &bo);
-        inline.push(InlinePolicy { name: pname, document, origin: bo });
+        inline.push(InlinePolicy {
+            name: pname,
+            document,
+            origin: bo,
+        });
     }
     let mo = attr_origin(c, "managed_policy_arns");
-    let attached = strings(ev, c, "managed_policy_arns").into_iter().map(|(arn, _)| PolicyRef { arn, origin: mo.clone() }).collect();
+    let attached = strings(ev, c, "managed_policy_arns")
+        .into_iter()
+        .map(|(arn, _)| PolicyRef {
+            arn,
+            origin: mo.clone(),
+        })
+        .collect();
     acc.roles.push(Role {
         name,
         path,
@@ -302,13 +584,19 @@ fn role(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
 
 /// Name, path and ARN of an IAM entity as Terraform computes them.
 fn identity(ev: &mut Evaluator<'_>, c: &Ctx<'_>) -> (Str, Str, Str) {
-    (res_str(ev, c, "name"), res_str(ev, c, "path"), res_str(ev, c, "arn"))
+    (
+        res_str(ev, c, "name"),
+        res_str(ev, c, "path"),
+        res_str(ev, c, "arn"),
+    )
 }
 
 /// A computed or configured attribute of the resource as a string.
 fn res_str(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Str {
     match ev.res_attr(&c.key, attr, &c.origin) {
-        Ok(v) => value_str(ev, &c.sc, &v).unwrap_or_else(|| Str::hole(format!("{}.{attr}", c.addr))),
+        Ok(v) => {
+            value_str(ev, &c.sc, &v).unwrap_or_else(|| Str::hole(format!("{}.{attr}", c.addr)))
+        }
         Err(f) => {
             ev.fail_diag(&f);
             Str::hole(format!("{}.{attr}", c.addr))
@@ -320,7 +608,7 @@ fn res_str(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Str {
 fn value_str(ev: &mut Evaluator<'_>, sc: &Scope, v: &Value) -> Option<Str> {
     match &v.v {
         V::Null | V::List(_) | V::Map(_) => None,
-        _ => ev.to_str(sc, v).ok(),
+        _ => ev.string_of(sc, v).ok(),
     }
 }
 
@@ -340,13 +628,22 @@ fn attr_value(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Option<Value> 
 
 /// The strings of a string or list attribute, each marked when it exists only possibly.
 fn strings(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Vec<(Str, bool)> {
-    let Some(v) = attr_value(ev, c, attr) else { return Vec::new() };
+    let Some(v) = attr_value(ev, c, attr) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     collect_strings(ev, c, &v, false, &mut out, 0);
     out
 }
 
-fn collect_strings(ev: &mut Evaluator<'_>, c: &Ctx<'_>, v: &Value, uncertain: bool, out: &mut Vec<(Str, bool)>, depth: usize) {
+fn collect_strings(
+    ev: &mut Evaluator<'_>,
+    c: &Ctx<'_>,
+    v: &Value,
+    uncertain: bool,
+    out: &mut Vec<(Str, bool)>,
+    depth: usize,
+) {
     if depth > 8 {
         return;
     }
@@ -363,7 +660,11 @@ fn collect_strings(ev: &mut Evaluator<'_>, c: &Ctx<'_>, v: &Value, uncertain: bo
             }
         }
         V::Map(_) => {
-            ev.diag(Diagnostic::warning(Code::Shape, "expected a string or a list of strings, found an object", Some(v.origin.clone())));
+            ev.diag(Diagnostic::warning(
+                Code::Shape,
+                "expected a string or a list of strings, found an object",
+                Some(v.origin.clone()),
+            ));
         }
         _ => {
             if let Some(s) = value_str(ev, &c.sc, v) {
@@ -378,7 +679,10 @@ fn principal_name(ev: &mut Evaluator<'_>, c: &Ctx<'_>, s: Str, kind: &str) -> St
     if s.starts_with("arn:") && s.known_prefix().contains(&format!(":{kind}/")) {
         ev.diag(Diagnostic::note(
             Code::Shape,
-            format!("{} names a {kind} by ARN where AWS expects a name; the last path segment is used", c.addr),
+            format!(
+                "{} names a {kind} by ARN where AWS expects a name; the last path segment is used",
+                c.addr
+            ),
             Some(c.origin.clone()),
         ));
         return s.last_segment("/");
@@ -388,16 +692,28 @@ fn principal_name(ev: &mut Evaluator<'_>, c: &Ctx<'_>, s: Str, kind: &str) -> St
 
 fn policy_ref(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Option<PolicyRef> {
     let (arn, _) = strings(ev, c, attr).into_iter().next()?;
-    Some(PolicyRef { arn, origin: attr_origin(c, attr) })
+    Some(PolicyRef {
+        arn,
+        origin: attr_origin(c, attr),
+    })
 }
 
 fn tags(ev: &mut Evaluator<'_>, c: &Ctx<'_>) -> Vec<Tag> {
-    let Some(v) = attr_value(ev, c, "tags") else { return Vec::new() };
-    let Some(entries) = v.entries() else { return Vec::new() };
+    let Some(v) = attr_value(ev, c, "tags") else {
+        return Vec::new();
+    };
+    let Some(entries) = v.entries() else {
+        return Vec::new();
+    };
     let entries = entries.to_vec();
     entries
         .into_iter()
-        .filter_map(|(k, _, val)| value_str(ev, &c.sc, &val).map(|value| Tag { key: Str::lit(k), value }))
+        .filter_map(|(k, _, val)| {
+            value_str(ev, &c.sc, &val).map(|value| Tag {
+                key: Str::lit(k),
+                value,
+            })
+        })
         .collect()
 }
 
@@ -411,7 +727,11 @@ fn document(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> PolicyDocument {
             doc_from_value(ev, c, &v, &o)
         }
         None => {
-            ev.diag(Diagnostic::warning(Code::Shape, format!("{} has no {attr}", c.addr), Some(c.origin.clone())));
+            ev.diag(Diagnostic::warning(
+                Code::Shape,
+                format!("{} has no {attr}", c.addr),
+                Some(c.origin.clone()),
+            ));
             PolicyDocument::unknown(format!("{} has no {attr}", c.addr), o)
         }
     }
@@ -431,19 +751,41 @@ fn doc_from_value(ev: &mut Evaluator<'_>, c: &Ctx<'_>, v: &Value, o: &Origin) ->
             if v.is_unknownish() {
                 ev.diag(Diagnostic::warning(
                     Code::UnknownPolicy,
-                    format!("the policy of {} has unknown parts and cannot be read as JSON ({msg})", c.addr),
+                    format!(
+                        "the policy of {} has unknown parts and cannot be read as JSON ({msg})",
+                        c.addr
+                    ),
                     Some(o.clone()),
                 ));
-                return PolicyDocument::unknown(format!("{}: policy text with unknown parts", c.addr), o.clone());
+                return PolicyDocument::unknown(
+                    format!("{}: policy text with unknown parts", c.addr),
+                    o.clone(),
+                );
             }
-            ev.diag(Diagnostic::warning(Code::PolicyGrammar, format!("the policy of {} is not JSON: {msg}", c.addr), Some(o.clone())));
-            PolicyDocument { version: None, statements: Vec::new(), unknown: None, origin: o.clone() }
+            ev.diag(Diagnostic::warning(
+                Code::PolicyGrammar,
+                format!("the policy of {} is not JSON: {msg}", c.addr),
+                Some(o.clone()),
+            ));
+            PolicyDocument {
+                version: None,
+                statements: Vec::new(),
+                unknown: None,
+                origin: o.clone(),
+            }
         }
     }
 }
 
 /// The values at a dotted attribute path, through nested blocks (or object attributes).
-fn path_values(ev: &mut Evaluator<'_>, sc: &Scope, body: BodyRef<'_>, path: &str, out: &mut Vec<(Value, Origin, bool)>, uncertain: bool) {
+fn path_values(
+    ev: &mut Evaluator<'_>,
+    sc: &Scope,
+    body: BodyRef<'_>,
+    path: &str,
+    out: &mut Vec<(Value, Origin, bool)>,
+    uncertain: bool,
+) {
     match path.split_once('.') {
         None => {
             if let Some((e, r)) = body.attr(path) {
@@ -490,7 +832,11 @@ fn role_use(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account, spec: &RoleU
             if s.is_empty() {
                 continue;
             }
-            let target = if spec.instance_profile { RoleTarget::InstanceProfile(s) } else { RoleTarget::Role(s) };
+            let target = if spec.instance_profile {
+                RoleTarget::InstanceProfile(s)
+            } else {
+                RoleTarget::Role(s)
+            };
             acc.role_uses.push(RoleUse {
                 resource: c.addr.to_string(),
                 resource_type: c.rtype.to_owned(),

@@ -14,7 +14,7 @@ use crate::config::{self, ExprRef};
 use crate::eval::{Evaluator, Fail, R, Scope};
 use crate::jsontext::{str_to_node, to_json_node};
 use crate::limits::{MAX_LIST, MAX_STRING};
-use crate::value::{TextMap, V, Value, num_text};
+use crate::value::{Entries, TextMap, V, Value, num_text};
 
 type Args = Vec<Value>;
 
@@ -22,7 +22,11 @@ impl Evaluator<'_> {
     pub(crate) fn call(&mut self, sc: &Scope, f: &FuncCall, o: Origin) -> R {
         let name = f.name.name.as_str();
         if f.name.is_namespaced() {
-            self.diag(Diagnostic::note(Code::Unsupported, format!("provider function {name} is not evaluated; its result is unknown"), Some(o.clone())));
+            self.diag(Diagnostic::note(
+                Code::Unsupported,
+                format!("provider function {name} is not evaluated; its result is unknown"),
+                Some(o.clone()),
+            ));
             return Ok(Value::unknown(self.derived_key(sc, &o), o));
         }
         match name {
@@ -34,10 +38,14 @@ impl Evaluator<'_> {
                         Err(e) => last = Some(e),
                     }
                 }
-                return Err(last.unwrap_or_else(|| self.fail(Code::Shape, "try needs at least one argument", o)));
+                return Err(last.unwrap_or_else(|| {
+                    self.fail(Code::Shape, "try needs at least one argument", o)
+                }));
             }
             "can" => {
-                let Some(a) = f.args.iter().next() else { return Err(self.fail(Code::Shape, "can needs one argument", o)) };
+                let Some(a) = f.args.iter().next() else {
+                    return Err(self.fail(Code::Shape, "can needs one argument", o));
+                };
                 return match self.eval(sc, ExprRef::Hcl(a)) {
                     Ok(v) if v.is_unknownish() => Ok(Value::unknown(self.derived_key(sc, &o), o)),
                     Ok(_) => Ok(Value::new(V::Bool(true), o)),
@@ -65,9 +73,20 @@ impl Evaluator<'_> {
         Ok(Value::unknown(self.derived_key(sc, o), o.clone()))
     }
 
-    fn arity(&self, name: &str, args: &Args, min: usize, max: usize, o: &Origin) -> Result<(), Fail> {
+    fn arity(
+        &self,
+        name: &str,
+        args: &Args,
+        min: usize,
+        max: usize,
+        o: &Origin,
+    ) -> Result<(), Fail> {
         if args.len() < min || args.len() > max {
-            return Err(self.fail(Code::Shape, format!("wrong number of arguments to {name}"), o.clone()));
+            return Err(self.fail(
+                Code::Shape,
+                format!("wrong number of arguments to {name}"),
+                o.clone(),
+            ));
         }
         Ok(())
     }
@@ -98,7 +117,7 @@ impl Evaluator<'_> {
         }
     }
 
-    fn map_arg(&mut self, v: Value) -> Result<Option<Vec<(String, Origin, Value)>>, Fail> {
+    fn map_arg(&mut self, v: Value) -> Result<Option<Entries>, Fail> {
         let v = self.force(v);
         match &v.v {
             V::Map(m) => Ok(Some(m.as_ref().clone())),
@@ -128,14 +147,20 @@ impl Evaluator<'_> {
         match name {
             "jsonencode" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
                 let v = self.force_deep(v, 0);
                 let node = to_json_node(&v, 0);
                 Ok(Value::new(V::Doc(Rc::new(node)), o))
             }
             "jsondecode" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
                 match &v.v {
                     V::Doc(n) => Ok(crate::eval::value_from_node(n, 0)),
                     V::Str(st, map) => match str_to_node(st, map.as_deref(), &v.origin) {
@@ -149,8 +174,12 @@ impl Evaluator<'_> {
             }
             "format" => {
                 let mut it = args.into_iter();
-                let Some(fmt) = it.next() else { return Err(self.fail(Code::Shape, "format needs a format string", o)) };
-                let Some(fmt) = self.text(&fmt)? else { return self.unk(sc, &o) };
+                let Some(fmt) = it.next() else {
+                    return Err(self.fail(Code::Shape, "format needs a format string", o));
+                };
+                let Some(fmt) = self.text(&fmt)? else {
+                    return self.unk(sc, &o);
+                };
                 let rest: Vec<Value> = it.collect();
                 match self.format(sc, &fmt, &rest, &o)? {
                     Some(st) => Ok(Value::string(st, o)),
@@ -159,8 +188,12 @@ impl Evaluator<'_> {
             }
             "formatlist" => {
                 let mut it = args.into_iter();
-                let Some(fmt) = it.next() else { return Err(self.fail(Code::Shape, "formatlist needs a format string", o)) };
-                let Some(fmt) = self.text(&fmt)? else { return self.unk(sc, &o) };
+                let Some(fmt) = it.next() else {
+                    return Err(self.fail(Code::Shape, "formatlist needs a format string", o));
+                };
+                let Some(fmt) = self.text(&fmt)? else {
+                    return self.unk(sc, &o);
+                };
                 let rest: Vec<Value> = it.collect();
                 let mut n = None;
                 let mut lists: Vec<Result<Vec<Value>, Value>> = Vec::new();
@@ -181,7 +214,10 @@ impl Evaluator<'_> {
                     let row: Vec<Value> = lists
                         .iter()
                         .map(|l| match l {
-                            Ok(items) => items.get(i).cloned().unwrap_or_else(|| Value::null(o.clone())),
+                            Ok(items) => items
+                                .get(i)
+                                .cloned()
+                                .unwrap_or_else(|| Value::null(o.clone())),
                             Err(scalar) => scalar.clone(),
                         })
                         .collect();
@@ -194,19 +230,25 @@ impl Evaluator<'_> {
             }
             "join" => {
                 let mut it = args.into_iter();
-                let Some(sep) = it.next() else { return Err(self.fail(Code::Shape, "join needs a separator", o)) };
-                let Some(sep) = self.text(&sep)? else { return self.unk(sc, &o) };
+                let Some(sep) = it.next() else {
+                    return Err(self.fail(Code::Shape, "join needs a separator", o));
+                };
+                let Some(sep) = self.text(&sep)? else {
+                    return self.unk(sc, &o);
+                };
                 let mut out = Str::default();
                 let mut first = true;
                 let mut total = 0usize;
                 for l in it {
-                    let Some(items) = self.list(l)? else { return self.unk(sc, &o) };
+                    let Some(items) = self.list(l)? else {
+                        return self.unk(sc, &o);
+                    };
                     for i in items {
                         if !first {
                             out.push_str(&sep);
                         }
                         first = false;
-                        let t = self.to_str(sc, &i)?;
+                        let t = self.string_of(sc, &i)?;
                         total += t.to_string().len() + sep.len();
                         self.check_len(total, &o)?;
                         out.append(&t);
@@ -216,7 +258,9 @@ impl Evaluator<'_> {
             }
             "split" => {
                 self.arity(name, &args, 2, 2, &o)?;
-                let Some(sep) = self.text(&args[0])? else { return self.unk(sc, &o) };
+                let Some(sep) = self.text(&args[0])? else {
+                    return self.unk(sc, &o);
+                };
                 let st = match &args[1].v {
                     V::Str(x, _) => x.clone(),
                     _ => match self.text(&args[1])? {
@@ -227,13 +271,22 @@ impl Evaluator<'_> {
                 if sep.is_empty() {
                     return Err(self.fail(Code::Shape, "split needs a non-empty separator", o));
                 }
-                let parts: Vec<Value> = if st.is_empty() { vec![Value::lit("", o.clone())] } else { st.split(&sep).into_iter().map(|p| Value::string(p, o.clone())).collect() };
+                let parts: Vec<Value> = if st.is_empty() {
+                    vec![Value::lit("", o.clone())]
+                } else {
+                    st.split(&sep)
+                        .into_iter()
+                        .map(|p| Value::string(p, o.clone()))
+                        .collect()
+                };
                 Ok(Value::list(parts, o))
             }
             "concat" => {
                 let mut out = Vec::new();
                 for l in args {
-                    let Some(items) = self.list(l)? else { return self.unk(sc, &o) };
+                    let Some(items) = self.list(l)? else {
+                        return self.unk(sc, &o);
+                    };
                     out.extend(items);
                     if out.len() > MAX_LIST {
                         return Err(self.fail(Code::Limit, "a list grows past the size limit", o));
@@ -247,7 +300,9 @@ impl Evaluator<'_> {
                     if m.is_null() {
                         continue;
                     }
-                    let Some(entries) = self.map_arg(m)? else { return self.unk(sc, &o) };
+                    let Some(entries) = self.map_arg(m)? else {
+                        return self.unk(sc, &o);
+                    };
                     for (k, ko, v) in entries {
                         out.retain(|(x, _, _)| *x != k);
                         out.push((k, ko, v));
@@ -261,11 +316,21 @@ impl Evaluator<'_> {
                 let m = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let k = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let default = it.next();
-                let Some(entries) = self.map_arg(m)? else { return self.unk(sc, &o) };
-                let Some(k) = self.text(&k)? else { return self.unk(sc, &o) };
+                let Some(entries) = self.map_arg(m)? else {
+                    return self.unk(sc, &o);
+                };
+                let Some(k) = self.text(&k)? else {
+                    return self.unk(sc, &o);
+                };
                 match entries.into_iter().find(|(x, _, _)| *x == k) {
                     Some((_, _, v)) => Ok(v),
-                    None => default.ok_or_else(|| self.fail(Code::UnresolvedReference, format!("lookup: no key {k:?}"), o.clone())),
+                    None => default.ok_or_else(|| {
+                        self.fail(
+                            Code::UnresolvedReference,
+                            format!("lookup: no key {k:?}"),
+                            o.clone(),
+                        )
+                    }),
                 }
             }
             "element" => {
@@ -273,8 +338,12 @@ impl Evaluator<'_> {
                 let mut it = args.into_iter();
                 let l = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let i = it.next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(items) = self.list(l)? else { return self.unk(sc, &o) };
-                let Some(i) = self.num(&i)? else { return self.unk(sc, &o) };
+                let Some(items) = self.list(l)? else {
+                    return self.unk(sc, &o);
+                };
+                let Some(i) = self.num(&i)? else {
+                    return self.unk(sc, &o);
+                };
                 if items.is_empty() || i < 0.0 {
                     return Err(self.fail(Code::Shape, "element: empty list or negative index", o));
                 }
@@ -282,8 +351,13 @@ impl Evaluator<'_> {
             }
             "toset" | "distinct" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(items) = self.list(v)? else { return self.unk(sc, &o) };
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
+                let Some(items) = self.list(v)? else {
+                    return self.unk(sc, &o);
+                };
                 let mut out: Vec<Value> = Vec::new();
                 for i in items {
                     let i = self.force_deep(i, 0);
@@ -291,36 +365,53 @@ impl Evaluator<'_> {
                         out.push(i);
                     }
                 }
-                if name == "toset" && out.iter().all(|v| self.known_text(v).is_some() && matches!(v.v, V::Str(..))) {
+                if name == "toset"
+                    && out
+                        .iter()
+                        .all(|v| self.known_text(v).is_some() && matches!(v.v, V::Str(..)))
+                {
                     out.sort_by_key(|v| self.known_text(v));
                 }
                 Ok(Value::list(out, o))
             }
             "tolist" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
                 if v.is_null() {
                     return Ok(v);
                 }
-                let Some(items) = self.list(v)? else { return self.unk(sc, &o) };
+                let Some(items) = self.list(v)? else {
+                    return self.unk(sc, &o);
+                };
                 Ok(Value::list(items, o))
             }
             "tomap" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
                 if v.is_null() {
                     return Ok(v);
                 }
-                let Some(entries) = self.map_arg(v)? else { return self.unk(sc, &o) };
+                let Some(entries) = self.map_arg(v)? else {
+                    return self.unk(sc, &o);
+                };
                 Ok(Value::map(entries, o))
             }
             "tostring" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
                 if v.is_null() {
                     return Ok(v);
                 }
-                let st = self.to_str(sc, &v)?;
+                let st = self.string_of(sc, &v)?;
                 Ok(Value::string(st, o))
             }
             "tonumber" => {
@@ -346,11 +437,17 @@ impl Evaluator<'_> {
             }
             "sensitive" | "nonsensitive" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                Ok(args.into_iter().next().unwrap_or_else(|| Value::null(o.clone())))
+                Ok(args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone())))
             }
             "flatten" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
                 let mut out = Vec::new();
                 if !self.flatten(v, &mut out, 0)? {
                     return self.unk(sc, &o);
@@ -359,11 +456,19 @@ impl Evaluator<'_> {
             }
             "replace" => {
                 self.arity(name, &args, 3, 3, &o)?;
-                let (Some(st), Some(from), Some(to)) = (self.text(&args[0])?, self.text(&args[1])?, self.text(&args[2])?) else {
+                let (Some(st), Some(from), Some(to)) = (
+                    self.text(&args[0])?,
+                    self.text(&args[1])?,
+                    self.text(&args[2])?,
+                ) else {
                     return self.unk(sc, &o);
                 };
                 if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-                    self.diag(Diagnostic::note(Code::Unsupported, "replace with a regular expression is not evaluated; the result is unknown", Some(o.clone())));
+                    self.diag(Diagnostic::note(
+                        Code::Unsupported,
+                        "replace with a regular expression is not evaluated; the result is unknown",
+                        Some(o.clone()),
+                    ));
                     return self.unk(sc, &o);
                 }
                 if from.is_empty() {
@@ -375,7 +480,9 @@ impl Evaluator<'_> {
             }
             "lower" | "upper" | "title" | "trimspace" | "chomp" | "strrev" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let Some(t) = self.text(&args[0])? else { return self.unk(sc, &o) };
+                let Some(t) = self.text(&args[0])? else {
+                    return self.unk(sc, &o);
+                };
                 let r = match name {
                     "lower" => t.to_lowercase(),
                     "upper" => t.to_uppercase(),
@@ -388,7 +495,9 @@ impl Evaluator<'_> {
             }
             "trimprefix" | "trimsuffix" => {
                 self.arity(name, &args, 2, 2, &o)?;
-                let Some(fix) = self.text(&args[1])? else { return self.unk(sc, &o) };
+                let Some(fix) = self.text(&args[1])? else {
+                    return self.unk(sc, &o);
+                };
                 let st = match &args[0].v {
                     V::Str(x, _) => x.clone(),
                     _ => match self.text(&args[0])? {
@@ -403,13 +512,19 @@ impl Evaluator<'_> {
             }
             "trim" => {
                 self.arity(name, &args, 2, 2, &o)?;
-                let (Some(t), Some(cs)) = (self.text(&args[0])?, self.text(&args[1])?) else { return self.unk(sc, &o) };
+                let (Some(t), Some(cs)) = (self.text(&args[0])?, self.text(&args[1])?) else {
+                    return self.unk(sc, &o);
+                };
                 let set: Vec<char> = cs.chars().collect();
                 Ok(s(t.trim_matches(|c| set.contains(&c)).to_owned(), &o))
             }
             "substr" => {
                 self.arity(name, &args, 3, 3, &o)?;
-                let (Some(t), Some(off), Some(len)) = (self.text(&args[0])?, self.num(&args[1])?, self.num(&args[2])?) else {
+                let (Some(t), Some(off), Some(len)) = (
+                    self.text(&args[0])?,
+                    self.num(&args[1])?,
+                    self.num(&args[2])?,
+                ) else {
                     return self.unk(sc, &o);
                 };
                 let chars: Vec<char> = t.chars().collect();
@@ -419,12 +534,18 @@ impl Evaluator<'_> {
                     off += n;
                 }
                 let off = off.clamp(0, n) as usize;
-                let len = if len < 0.0 { chars.len() - off } else { (len as usize).min(chars.len() - off) };
+                let len = if len < 0.0 {
+                    chars.len() - off
+                } else {
+                    (len as usize).min(chars.len() - off)
+                };
                 Ok(s(chars[off..off + len].iter().collect(), &o))
             }
             "startswith" | "endswith" | "strcontains" => {
                 self.arity(name, &args, 2, 2, &o)?;
-                let Some(needle) = self.text(&args[1])? else { return self.unk(sc, &o) };
+                let Some(needle) = self.text(&args[1])? else {
+                    return self.unk(sc, &o);
+                };
                 let st = match &args[0].v {
                     V::Str(x, _) => x.clone(),
                     _ => match self.text(&args[0])? {
@@ -451,7 +572,9 @@ impl Evaluator<'_> {
                     if a.is_null() {
                         continue;
                     }
-                    if a.is_unknownish() && !matches!(&a.v, V::Str(x, _) if !x.is_empty() && x.parts().iter().any(|p| matches!(p, Part::Lit(_)))) {
+                    if a.is_unknownish()
+                        && !matches!(&a.v, V::Str(x, _) if !x.is_empty() && x.parts().iter().any(|p| matches!(p, Part::Lit(_))))
+                    {
                         return self.unk(sc, &o);
                     }
                     if self.known_text(&a).is_some_and(|t| t.is_empty()) {
@@ -463,7 +586,9 @@ impl Evaluator<'_> {
             }
             "coalescelist" => {
                 for a in args {
-                    let Some(items) = self.list(a.clone())? else { return self.unk(sc, &o) };
+                    let Some(items) = self.list(a.clone())? else {
+                        return self.unk(sc, &o);
+                    };
                     if !items.is_empty() {
                         return Ok(a);
                     }
@@ -472,23 +597,46 @@ impl Evaluator<'_> {
             }
             "length" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = self.force(args.into_iter().next().unwrap_or_else(|| Value::null(o.clone())));
+                let v = self.force(
+                    args.into_iter()
+                        .next()
+                        .unwrap_or_else(|| Value::null(o.clone())),
+                );
                 let n = match &v.v {
                     V::List(l) => l.len(),
                     V::Map(m) => m.len(),
-                    V::Str(st, _) if st.is_known() => st.as_known().map_or(0, |t| t.chars().count()),
+                    V::Str(st, _) if st.is_known() => {
+                        st.as_known().map_or(0, |t| t.chars().count())
+                    }
                     _ if v.is_unknownish() => return self.unk(sc, &o),
-                    _ => return Err(self.fail(Code::Shape, "length needs a collection or a string", o)),
+                    _ => {
+                        return Err(self.fail(
+                            Code::Shape,
+                            "length needs a collection or a string",
+                            o,
+                        ));
+                    }
                 };
                 Ok(Value::new(V::Num(n as f64), o))
             }
             "keys" | "values" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(entries) = self.map_arg(v)? else { return self.unk(sc, &o) };
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
+                let Some(entries) = self.map_arg(v)? else {
+                    return self.unk(sc, &o);
+                };
                 let out = entries
                     .into_iter()
-                    .map(|(k, ko, v)| if name == "keys" { Value::lit(&k, ko) } else { v })
+                    .map(|(k, ko, v)| {
+                        if name == "keys" {
+                            Value::lit(&k, ko)
+                        } else {
+                            v
+                        }
+                    })
                     .collect();
                 Ok(Value::list(out, o))
             }
@@ -497,7 +645,9 @@ impl Evaluator<'_> {
                 let mut it = args.into_iter();
                 let l = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let x = it.next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(items) = self.list(l)? else { return self.unk(sc, &o) };
+                let Some(items) = self.list(l)? else {
+                    return self.unk(sc, &o);
+                };
                 let x = self.force_deep(x, 0);
                 let mut unknown = false;
                 for i in items {
@@ -508,14 +658,20 @@ impl Evaluator<'_> {
                         Some(false) => {}
                     }
                 }
-                if unknown { self.unk(sc, &o) } else { Ok(Value::new(V::Bool(false), o)) }
+                if unknown {
+                    self.unk(sc, &o)
+                } else {
+                    Ok(Value::new(V::Bool(false), o))
+                }
             }
             "index" => {
                 self.arity(name, &args, 2, 2, &o)?;
                 let mut it = args.into_iter();
                 let l = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let x = it.next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(items) = self.list(l)? else { return self.unk(sc, &o) };
+                let Some(items) = self.list(l)? else {
+                    return self.unk(sc, &o);
+                };
                 for (n, i) in items.iter().enumerate() {
                     match self.equal(i, &x) {
                         Some(true) => return Ok(Value::new(V::Num(n as f64), o)),
@@ -527,9 +683,17 @@ impl Evaluator<'_> {
             }
             "compact" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(items) = self.list(v)? else { return self.unk(sc, &o) };
-                let out = items.into_iter().filter(|i| !i.is_null() && self.known_text(i).is_none_or(|t| !t.is_empty())).collect();
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
+                let Some(items) = self.list(v)? else {
+                    return self.unk(sc, &o);
+                };
+                let out = items
+                    .into_iter()
+                    .filter(|i| !i.is_null() && self.known_text(i).is_none_or(|t| !t.is_empty()))
+                    .collect();
                 Ok(Value::list(out, o))
             }
             "zipmap" => {
@@ -537,10 +701,14 @@ impl Evaluator<'_> {
                 let mut it = args.into_iter();
                 let ks = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let vs = it.next().unwrap_or_else(|| Value::null(o.clone()));
-                let (Some(ks), Some(vs)) = (self.list(ks)?, self.list(vs)?) else { return self.unk(sc, &o) };
+                let (Some(ks), Some(vs)) = (self.list(ks)?, self.list(vs)?) else {
+                    return self.unk(sc, &o);
+                };
                 let mut out = Vec::new();
                 for (k, v) in ks.into_iter().zip(vs) {
-                    let Some(kt) = self.text(&k)? else { return self.unk(sc, &o) };
+                    let Some(kt) = self.text(&k)? else {
+                        return self.unk(sc, &o);
+                    };
                     out.push((kt, k.origin.clone(), v));
                 }
                 Ok(Value::map(out, o))
@@ -549,7 +717,9 @@ impl Evaluator<'_> {
                 self.arity(name, &args, 1, 3, &o)?;
                 let mut nums = Vec::new();
                 for a in &args {
-                    let Some(n) = self.num(a)? else { return self.unk(sc, &o) };
+                    let Some(n) = self.num(a)? else {
+                        return self.unk(sc, &o);
+                    };
                     nums.push(n);
                 }
                 let (start, end, step) = match nums.as_slice() {
@@ -578,7 +748,10 @@ impl Evaluator<'_> {
                 let l = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let a = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let b = it.next().unwrap_or_else(|| Value::null(o.clone()));
-                let (Some(items), Some(a), Some(b)) = (self.list(l)?, self.num(&a)?, self.num(&b)?) else { return self.unk(sc, &o) };
+                let (Some(items), Some(a), Some(b)) = (self.list(l)?, self.num(&a)?, self.num(&b)?)
+                else {
+                    return self.unk(sc, &o);
+                };
                 let (a, b) = (a.max(0.0) as usize, b.max(0.0) as usize);
                 if a > b || b > items.len() {
                     return Err(self.fail(Code::Shape, "slice: indices out of range", o));
@@ -587,40 +760,71 @@ impl Evaluator<'_> {
             }
             "reverse" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(mut items) = self.list(v)? else { return self.unk(sc, &o) };
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
+                let Some(mut items) = self.list(v)? else {
+                    return self.unk(sc, &o);
+                };
                 items.reverse();
                 Ok(Value::list(items, o))
             }
             "sort" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(items) = self.list(v)? else { return self.unk(sc, &o) };
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
+                let Some(items) = self.list(v)? else {
+                    return self.unk(sc, &o);
+                };
                 let mut texts = Vec::new();
                 for i in &items {
-                    let Some(t) = self.text(i)? else { return self.unk(sc, &o) };
+                    let Some(t) = self.text(i)? else {
+                        return self.unk(sc, &o);
+                    };
                     texts.push(t);
                 }
                 texts.sort();
-                Ok(Value::list(texts.into_iter().map(|t| Value::lit(&t, o.clone())).collect(), o))
+                Ok(Value::list(
+                    texts
+                        .into_iter()
+                        .map(|t| Value::lit(&t, o.clone()))
+                        .collect(),
+                    o,
+                ))
             }
             "one" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
                 if v.is_null() {
                     return Ok(v);
                 }
-                let Some(items) = self.list(v)? else { return self.unk(sc, &o) };
+                let Some(items) = self.list(v)? else {
+                    return self.unk(sc, &o);
+                };
                 match items.len() {
                     0 => Ok(Value::null(o)),
-                    1 => Ok(items.into_iter().next().unwrap_or_else(|| Value::null(o.clone()))),
+                    1 => Ok(items
+                        .into_iter()
+                        .next()
+                        .unwrap_or_else(|| Value::null(o.clone()))),
                     _ => Err(self.fail(Code::Shape, "one: the list has more than one element", o)),
                 }
             }
             "alltrue" | "anytrue" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let v = args.into_iter().next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(items) = self.list(v)? else { return self.unk(sc, &o) };
+                let v = args
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Value::null(o.clone()));
+                let Some(items) = self.list(v)? else {
+                    return self.unk(sc, &o);
+                };
                 let all = name == "alltrue";
                 let mut unknown = false;
                 for i in items {
@@ -630,15 +834,23 @@ impl Evaluator<'_> {
                         None => unknown = true,
                     }
                 }
-                if unknown { self.unk(sc, &o) } else { Ok(Value::new(V::Bool(all), o)) }
+                if unknown {
+                    self.unk(sc, &o)
+                } else {
+                    Ok(Value::new(V::Bool(all), o))
+                }
             }
             "setunion" | "setintersection" | "setsubtract" => {
                 let mut lists = Vec::new();
                 for a in args {
-                    let Some(items) = self.list(a)? else { return self.unk(sc, &o) };
+                    let Some(items) = self.list(a)? else {
+                        return self.unk(sc, &o);
+                    };
                     let mut texts = BTreeSet::new();
                     for i in &items {
-                        let Some(t) = self.text(i)? else { return self.unk(sc, &o) };
+                        let Some(t) = self.text(i)? else {
+                            return self.unk(sc, &o);
+                        };
                         texts.insert(t);
                     }
                     lists.push(texts);
@@ -652,12 +864,21 @@ impl Evaluator<'_> {
                         _ => acc.difference(&l).cloned().collect(),
                     };
                 }
-                Ok(Value::list(acc.into_iter().map(|t| Value::lit(&t, o.clone())).collect(), o))
+                Ok(Value::list(
+                    acc.into_iter().map(|t| Value::lit(&t, o.clone())).collect(),
+                    o,
+                ))
             }
             "max" | "min" | "abs" | "ceil" | "floor" | "sum" | "signum" => {
                 let mut nums = Vec::new();
                 let args = if name == "sum" {
-                    match args.into_iter().next().map(|v| self.list(v)).transpose()?.flatten() {
+                    match args
+                        .into_iter()
+                        .next()
+                        .map(|v| self.list(v))
+                        .transpose()?
+                        .flatten()
+                    {
                         Some(l) => l,
                         None => return self.unk(sc, &o),
                     }
@@ -665,7 +886,9 @@ impl Evaluator<'_> {
                     args
                 };
                 for a in &args {
-                    let Some(n) = self.num(a)? else { return self.unk(sc, &o) };
+                    let Some(n) = self.num(a)? else {
+                        return self.unk(sc, &o);
+                    };
                     nums.push(n);
                 }
                 let first = nums.first().copied().unwrap_or(0.0);
@@ -682,13 +905,20 @@ impl Evaluator<'_> {
             }
             "file" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let Some(p) = self.text(&args[0])? else { return self.unk(sc, &o) };
+                let Some(p) = self.text(&args[0])? else {
+                    return self.unk(sc, &o);
+                };
                 let (_, text, map) = self.read_rel(&p, &o)?;
-                Ok(Value::new(V::Str(Str::lit(text.to_string()), Some(Rc::new(map))), o))
+                Ok(Value::new(
+                    V::Str(Str::lit(text.to_string()), Some(Rc::new(map))),
+                    o,
+                ))
             }
             "fileexists" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let Some(p) = self.text(&args[0])? else { return self.unk(sc, &o) };
+                let Some(p) = self.text(&args[0])? else {
+                    return self.unk(sc, &o);
+                };
                 Ok(Value::new(V::Bool(self.read_rel(&p, &o).is_ok()), o))
             }
             "templatefile" => {
@@ -696,9 +926,13 @@ impl Evaluator<'_> {
                 let mut it = args.into_iter();
                 let p = it.next().unwrap_or_else(|| Value::null(o.clone()));
                 let vars = it.next().unwrap_or_else(|| Value::null(o.clone()));
-                let Some(p) = self.text(&p)? else { return self.unk(sc, &o) };
+                let Some(p) = self.text(&p)? else {
+                    return self.unk(sc, &o);
+                };
                 let (file, text, _) = self.read_rel(&p, &o)?;
-                let Some(entries) = self.map_arg(vars)? else { return self.unk(sc, &o) };
+                let Some(entries) = self.map_arg(vars)? else {
+                    return self.unk(sc, &o);
+                };
                 let tpl = match hcl::edit::parser::parse_template(&text) {
                     Ok(t) => t,
                     Err(e) => {
@@ -719,37 +953,66 @@ impl Evaluator<'_> {
             }
             "basename" | "dirname" | "abspath" | "pathexpand" => {
                 self.arity(name, &args, 1, 1, &o)?;
-                let Some(p) = self.text(&args[0])? else { return self.unk(sc, &o) };
+                let Some(p) = self.text(&args[0])? else {
+                    return self.unk(sc, &o);
+                };
                 let r = match name {
                     "basename" => p.rsplit('/').next().unwrap_or("").to_owned(),
-                    "dirname" => p.rsplit_once('/').map_or(".".to_owned(), |(d, _)| d.to_owned()),
+                    "dirname" => p
+                        .rsplit_once('/')
+                        .map_or(".".to_owned(), |(d, _)| d.to_owned()),
                     _ => p,
                 };
                 Ok(s(r, &o))
             }
-            "uuid" | "timestamp" | "bcrypt" | "uuidv5" | "filebase64" | "filebase64sha256" | "filemd5" | "filesha1" | "filesha256"
-            | "filesha512" | "base64sha256" | "base64sha512" | "sha1" | "sha256" | "sha512" | "md5" | "base64encode" | "base64decode"
-            | "base64gzip" | "timeadd" | "formatdate" | "cidrsubnet" | "cidrhost" | "cidrnetmask" | "cidrsubnets" | "urlencode"
-            | "textencodebase64" | "textdecodebase64" | "plantimestamp" | "rsadecrypt" | "fileset" => self.unk(sc, &o),
+            "uuid" | "timestamp" | "bcrypt" | "uuidv5" | "filebase64" | "filebase64sha256"
+            | "filemd5" | "filesha1" | "filesha256" | "filesha512" | "base64sha256"
+            | "base64sha512" | "sha1" | "sha256" | "sha512" | "md5" | "base64encode"
+            | "base64decode" | "base64gzip" | "timeadd" | "formatdate" | "cidrsubnet"
+            | "cidrhost" | "cidrnetmask" | "cidrsubnets" | "urlencode" | "textencodebase64"
+            | "textdecodebase64" | "plantimestamp" | "rsadecrypt" | "fileset" => self.unk(sc, &o),
             _ => {
-                self.diag(Diagnostic::note(Code::Unsupported, format!("function {name} is not evaluated; its result is unknown"), Some(o.clone())));
+                self.diag(Diagnostic::note(
+                    Code::Unsupported,
+                    format!("function {name} is not evaluated; its result is unknown"),
+                    Some(o.clone()),
+                ));
                 self.unk(sc, &o)
             }
         }
     }
 
     /// Reads a file named relative to the root module, as Terraform resolves `file()` paths.
-    fn read_rel(&mut self, p: &str, o: &Origin) -> Result<(passgraph_model::FileId, std::sync::Arc<str>, TextMap), Fail> {
+    fn read_rel(
+        &mut self,
+        p: &str,
+        o: &Origin,
+    ) -> Result<(passgraph_model::FileId, std::sync::Arc<str>, TextMap), Fail> {
         let root = self.root.clone();
         let Some(path) = config::normalize_join(&root, p).filter(|path| self.readable(path)) else {
-            return Err(self.fail(Code::Unsupported, format!("file {p:?} lies outside the configuration's module folders; it is not read"), o.clone()));
+            return Err(self.fail(
+                Code::Unsupported,
+                format!(
+                    "file {p:?} lies outside the configuration's module folders; it is not read"
+                ),
+                o.clone(),
+            ));
         };
-        let (file, text) = self.read_cached(path).ok_or_else(|| self.fail(Code::UnresolvedReference, format!("file {p:?} cannot be read"), o.clone()))?;
+        let (file, text) = self.read_cached(path).ok_or_else(|| {
+            self.fail(
+                Code::UnresolvedReference,
+                format!("file {p:?} cannot be read"),
+                o.clone(),
+            )
+        })?;
         let map = TextMap::exact(text.len(), file, 0);
         Ok((file, text, map))
     }
 
-    fn read_cached(&mut self, path: PathBuf) -> Option<(passgraph_model::FileId, std::sync::Arc<str>)> {
+    fn read_cached(
+        &mut self,
+        path: PathBuf,
+    ) -> Option<(passgraph_model::FileId, std::sync::Arc<str>)> {
         if let Some(hit) = self.extra_files.get(&path) {
             return hit.clone();
         }
@@ -774,7 +1037,11 @@ impl Evaluator<'_> {
                         return Ok(false);
                     }
                     if out.len() > MAX_LIST {
-                        return Err(self.fail(Code::Limit, "a list grows past the size limit", v.origin.clone()));
+                        return Err(self.fail(
+                            Code::Limit,
+                            "a list grows past the size limit",
+                            v.origin.clone(),
+                        ));
                     }
                 }
                 Ok(true)
@@ -789,7 +1056,13 @@ impl Evaluator<'_> {
 
     /// `format`: `%s`, `%v`, `%d`, `%q`, `%f`, `%t`, `%%`, with flags and width passed through
     /// for known values. `None` when a verb needs a known value that is not known.
-    fn format(&mut self, sc: &Scope, fmt: &str, args: &[Value], o: &Origin) -> Result<Option<Str>, Fail> {
+    fn format(
+        &mut self,
+        sc: &Scope,
+        fmt: &str,
+        args: &[Value],
+        o: &Origin,
+    ) -> Result<Option<Str>, Fail> {
         let mut out = Str::default();
         let mut chars = fmt.chars().peekable();
         let mut next = 0usize;
@@ -808,7 +1081,9 @@ impl Evaluator<'_> {
                 }
                 spec.push(d);
             }
-            let Some(verb) = verb else { return Err(self.fail(Code::Shape, "format: incomplete verb", o.clone())) };
+            let Some(verb) = verb else {
+                return Err(self.fail(Code::Shape, "format: incomplete verb", o.clone()));
+            };
             if verb == '%' {
                 out.push_str("%");
                 continue;
@@ -821,7 +1096,9 @@ impl Evaluator<'_> {
             {
                 idx = n.saturating_sub(1);
             }
-            let Some(arg) = args.get(idx) else { return Err(self.fail(Code::Shape, "format: not enough arguments", o.clone())) };
+            let Some(arg) = args.get(idx) else {
+                return Err(self.fail(Code::Shape, "format: not enough arguments", o.clone()));
+            };
             next = idx + 1;
             match verb {
                 's' | 'v' => {
@@ -836,26 +1113,37 @@ impl Evaluator<'_> {
                             crate::value::render_json(&n, &mut out, 0);
                         }
                         _ => {
-                            let t = self.to_str(sc, &v)?;
+                            let t = self.string_of(sc, &v)?;
                             out.append(&t);
                         }
                     }
                 }
                 'q' => {
-                    let t = self.to_str(sc, arg)?;
+                    let t = self.string_of(sc, arg)?;
                     out.push_str("\"");
                     for p in t.parts() {
                         match p {
-                            Part::Lit(x) => out.push_str(&x.replace('\\', "\\\\").replace('"', "\\\"")),
+                            Part::Lit(x) => {
+                                out.push_str(&x.replace('\\', "\\\\").replace('"', "\\\""))
+                            }
                             h => out.push(h.clone()),
                         }
                     }
                     out.push_str("\"");
                 }
                 'd' | 'f' | 'e' | 'g' | 'x' | 'X' | 'o' | 'b' => {
-                    let Some(n) = self.num(arg)? else { return Ok(None) };
-                    let prec = spec.split_once('.').and_then(|(_, p)| p.parse::<usize>().ok());
-                    let width = spec.trim_start_matches(['-', '+', '0', ' ', '#']).split('.').next().and_then(|w| w.parse::<usize>().ok()).unwrap_or(0);
+                    let Some(n) = self.num(arg)? else {
+                        return Ok(None);
+                    };
+                    let prec = spec
+                        .split_once('.')
+                        .and_then(|(_, p)| p.parse::<usize>().ok());
+                    let width = spec
+                        .trim_start_matches(['-', '+', '0', ' ', '#'])
+                        .split('.')
+                        .next()
+                        .and_then(|w| w.parse::<usize>().ok())
+                        .unwrap_or(0);
                     let body = match verb {
                         'd' => format!("{}", n as i64),
                         'x' => format!("{:x}", n as i64),
@@ -877,10 +1165,20 @@ impl Evaluator<'_> {
                     Some(b) => out.push_str(if b { "true" } else { "false" }),
                     None => return Ok(None),
                 },
-                _ => return Err(self.fail(Code::Shape, format!("format: unsupported verb %{verb}"), o.clone())),
+                _ => {
+                    return Err(self.fail(
+                        Code::Shape,
+                        format!("format: unsupported verb %{verb}"),
+                        o.clone(),
+                    ));
+                }
             }
             if out.to_string().len() > MAX_STRING {
-                return Err(self.fail(Code::Limit, "a string grows past the size limit", o.clone()));
+                return Err(self.fail(
+                    Code::Limit,
+                    "a string grows past the size limit",
+                    o.clone(),
+                ));
             }
         }
         let _ = num_text;
@@ -905,14 +1203,22 @@ fn title(t: &str) -> String {
 /// Removes a known prefix or suffix, also from a value with holes when the known end decides.
 fn trim_fix(s: &Str, fix: &str, prefix: bool) -> Option<Str> {
     if let Some(t) = s.as_known() {
-        let r = if prefix { t.strip_prefix(fix) } else { t.strip_suffix(fix) };
+        let r = if prefix {
+            t.strip_prefix(fix)
+        } else {
+            t.strip_suffix(fix)
+        };
         return Some(Str::lit(r.unwrap_or(t)));
     }
     let parts = s.parts();
     let end = if prefix { parts.first() } else { parts.last() };
     match end {
         Some(Part::Lit(t)) => {
-            let r = if prefix { t.strip_prefix(fix) } else { t.strip_suffix(fix) };
+            let r = if prefix {
+                t.strip_prefix(fix)
+            } else {
+                t.strip_suffix(fix)
+            };
             let r = r?;
             let mut out: Vec<Part> = parts.to_vec();
             if prefix {

@@ -17,7 +17,9 @@ const PUA: u32 = 0xE000;
 
 fn is_placeholder(c: char) -> Option<usize> {
     let u = c as u32;
-    (PUA..PUA + MAX_HOLES as u32).contains(&u).then(|| (u - PUA) as usize)
+    (PUA..PUA + MAX_HOLES as u32)
+        .contains(&u)
+        .then(|| (u - PUA) as usize)
 }
 
 /// One stretch of the parse text and where it comes from in the string.
@@ -29,7 +31,11 @@ struct Seg {
 }
 
 /// Parses a string value holding JSON. `Err` carries a lower-case message.
-pub(crate) fn str_to_node(s: &Str, map: Option<&TextMap>, fallback: &Origin) -> Result<Node, String> {
+pub(crate) fn str_to_node(
+    s: &Str,
+    map: Option<&TextMap>,
+    fallback: &Origin,
+) -> Result<Node, String> {
     let mut text = String::new();
     let mut segs: Vec<Seg> = Vec::new();
     let mut keys: Vec<(Arc<str>, bool)> = Vec::new();
@@ -41,7 +47,12 @@ pub(crate) fn str_to_node(s: &Str, map: Option<&TextMap>, fallback: &Origin) -> 
                 if t.chars().any(|c| is_placeholder(c).is_some()) {
                     return Err("the text holds private-use characters".to_owned());
                 }
-                segs.push(Seg { text_start: text.len(), text_len: t.len(), flat_start: flat, literal: true });
+                segs.push(Seg {
+                    text_start: text.len(),
+                    text_len: t.len(),
+                    flat_start: flat,
+                    literal: true,
+                });
                 text.push_str(t);
                 flat = flat.saturating_add(u32::try_from(t.len()).unwrap_or(u32::MAX));
                 for c in t.chars() {
@@ -68,12 +79,21 @@ pub(crate) fn str_to_node(s: &Str, map: Option<&TextMap>, fallback: &Origin) -> 
                     text.push(c);
                     text.push('"');
                 }
-                segs.push(Seg { text_start: start, text_len: text.len() - start, flat_start: flat, literal: false });
+                segs.push(Seg {
+                    text_start: start,
+                    text_len: text.len() - start,
+                    flat_start: flat,
+                    literal: false,
+                });
             }
         }
     }
     let mut node = passgraph_json::parse(fallback.file, &text).map_err(|e| e.message)?;
-    let mapper = Mapper { segs: &segs, map, fallback };
+    let mapper = Mapper {
+        segs: &segs,
+        map,
+        fallback,
+    };
     restore(&mut node, &mapper, &keys, 0);
     Ok(node)
 }
@@ -86,11 +106,15 @@ struct Mapper<'a> {
 
 impl Mapper<'_> {
     fn flat(&self, off: usize) -> u32 {
-        let i = self.segs.partition_point(|s| s.text_start <= off).saturating_sub(1);
+        let i = self
+            .segs
+            .partition_point(|s| s.text_start <= off)
+            .saturating_sub(1);
         match self.segs.get(i) {
             Some(s) if s.literal => {
                 let d = off.saturating_sub(s.text_start).min(s.text_len);
-                s.flat_start.saturating_add(u32::try_from(d).unwrap_or(u32::MAX))
+                s.flat_start
+                    .saturating_add(u32::try_from(d).unwrap_or(u32::MAX))
             }
             Some(s) => s.flat_start,
             None => 0,
@@ -98,15 +122,33 @@ impl Mapper<'_> {
     }
 
     fn origin(&self, r: TextRange) -> Origin {
-        let Some(map) = self.map else { return self.fallback.clone() };
+        let Some(map) = self.map else {
+            return self.fallback.clone();
+        };
         let start = map.locate(self.flat(r.start as usize));
-        let end = if r.end > r.start { map.locate(self.flat(r.end as usize - 1)) } else { start };
+        let end = if r.end > r.start {
+            map.locate(self.flat(r.end as usize - 1))
+        } else {
+            start
+        };
         match (start, end) {
             (Some((f, s)), Some((g, e))) if f == g && e >= s => {
-                let end = if r.end > r.start { e.saturating_add(1) } else { s };
-                Origin { file: f, range: TextRange { start: s, end }, address: self.fallback.address.clone() }
+                let end = if r.end > r.start {
+                    e.saturating_add(1)
+                } else {
+                    s
+                };
+                Origin {
+                    file: f,
+                    range: TextRange { start: s, end },
+                    address: self.fallback.address.clone(),
+                }
             }
-            (Some((f, s)), _) => Origin { file: f, range: TextRange { start: s, end: s }, address: self.fallback.address.clone() },
+            (Some((f, s)), _) => Origin {
+                file: f,
+                range: TextRange { start: s, end: s },
+                address: self.fallback.address.clone(),
+            },
             _ => self.fallback.clone(),
         }
     }
@@ -183,10 +225,18 @@ pub(crate) fn to_json_node(v: &Value, depth: usize) -> Node {
         V::Bool(b) => NodeKind::Bool(*b),
         V::Num(n) => NodeKind::Number(num_text(*n)),
         V::Str(s, _) => NodeKind::String(s.clone()),
-        V::List(items) => NodeKind::Array(items.iter().map(|i| to_json_node(i, depth + 1)).collect()),
-        V::Map(m) => NodeKind::Object(m.iter().map(|(k, ko, x)| (Str::lit(k.clone()), ko.clone(), to_json_node(x, depth + 1))).collect()),
+        V::List(items) => {
+            NodeKind::Array(items.iter().map(|i| to_json_node(i, depth + 1)).collect())
+        }
+        V::Map(m) => NodeKind::Object(
+            m.iter()
+                .map(|(k, ko, x)| (Str::lit(k.clone()), ko.clone(), to_json_node(x, depth + 1)))
+                .collect(),
+        ),
         V::Unknown(k) => NodeKind::Unknown(k.clone()),
-        V::Choice(alts) => NodeKind::Choice(alts.iter().map(|a| to_json_node(a, depth + 1)).collect()),
+        V::Choice(alts) => {
+            NodeKind::Choice(alts.iter().map(|a| to_json_node(a, depth + 1)).collect())
+        }
         V::Doc(n) => {
             let mut s = Str::default();
             crate::value::render_json(n, &mut s, 0);
@@ -200,7 +250,10 @@ pub(crate) fn to_json_node(v: &Value, depth: usize) -> Node {
 /// A value used as a policy document: a rendered document, a JSON string, or a structure.
 pub(crate) fn policy_node(v: &Value, depth: usize) -> Result<Node, String> {
     if depth > crate::limits::MAX_EVAL_DEPTH {
-        return Ok(Node::new(NodeKind::Unknown(Arc::from("nesting limit")), v.origin.clone()));
+        return Ok(Node::new(
+            NodeKind::Unknown(Arc::from("nesting limit")),
+            v.origin.clone(),
+        ));
     }
     match &v.v {
         V::Doc(n) => Ok(n.as_ref().clone()),

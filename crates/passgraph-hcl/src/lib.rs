@@ -65,7 +65,11 @@ pub fn load(root: &Path, source: &mut dyn FileSource, options: &Options) -> Pars
 
 /// The same as [`load`], with figures about what was loaded (for tests and `--verbose`).
 #[must_use]
-pub fn load_with_stats(root: &Path, source: &mut dyn FileSource, options: &Options) -> (Parsed, Stats) {
+pub fn load_with_stats(
+    root: &Path,
+    source: &mut dyn FileSource,
+    options: &Options,
+) -> (Parsed, Stats) {
     let out = eval::run(root, source, options);
     (out.parsed, out.stats)
 }

@@ -18,15 +18,28 @@ use crate::eval::{Evaluator, Fail, R, Scope};
 use crate::jsontext::{policy_node, to_json_node};
 use crate::value::{ResKey, V, Value};
 
+/// A group keyed by a string, with the position of its first member.
+type Grouped<T> = (Str, Origin, T);
+
 impl Evaluator<'_> {
-    pub(crate) fn policy_document_value(&mut self, key: &ResKey, sc: &Scope, body: BodyRef<'_>, _o: &Origin) -> R {
+    pub(crate) fn policy_document_value(
+        &mut self,
+        key: &ResKey,
+        sc: &Scope,
+        body: BodyRef<'_>,
+        _o: &Origin,
+    ) -> R {
         let def = self.insts[key.inst].def.clone();
-        let range = def.resources.get(key.res).map_or_else(TextRange::default, |d| d.range);
+        let range = def
+            .resources
+            .get(key.res)
+            .map_or_else(TextRange::default, |d| d.range);
         let doc_origin = Origin::new(sc.file, range);
         let version = match body.attr("version") {
             Some((e, _)) => {
                 let v = self.eval(sc, e)?;
-                self.known_text(&v).unwrap_or_else(|| "2012-10-17".to_owned())
+                self.known_text(&v)
+                    .unwrap_or_else(|| "2012-10-17".to_owned())
             }
             None => "2012-10-17".to_owned(),
         };
@@ -37,7 +50,8 @@ impl Evaluator<'_> {
             self.merge_documents(sc, body, attr, &mut statements, &mut id)?;
         }
         for b in self.block_insts(sc, body, "statement") {
-            let mut st = self.statement_node(&b.sc, b.body, Origin::new(b.sc.file, b.range), substitute)?;
+            let mut st =
+                self.statement_node(&b.sc, b.body, Origin::new(b.sc.file, b.range), substitute)?;
             if b.uncertain {
                 st = Node::new(NodeKind::Choice(vec![st]), Origin::new(b.sc.file, b.range));
             }
@@ -46,7 +60,11 @@ impl Evaluator<'_> {
         for attr in ["override_policy_documents", "override_json"] {
             self.merge_documents(sc, body, attr, &mut statements, &mut id)?;
         }
-        let mut entries = vec![(Str::lit("Version"), doc_origin.clone(), Node::new(NodeKind::String(Str::lit(version)), doc_origin.clone()))];
+        let mut entries = vec![(
+            Str::lit("Version"),
+            doc_origin.clone(),
+            Node::new(NodeKind::String(Str::lit(version)), doc_origin.clone()),
+        )];
         if let Some((e, r)) = body.attr("policy_id") {
             let v = self.eval(sc, e)?;
             if !v.is_null() {
@@ -58,13 +76,32 @@ impl Evaluator<'_> {
         } else if let Some(n) = id {
             entries.push((Str::lit("Id"), doc_origin.clone(), n));
         }
-        entries.push((Str::lit("Statement"), doc_origin.clone(), Node::new(NodeKind::Array(statements), doc_origin.clone())));
-        Ok(Value::new(V::Doc(Rc::new(Node::new(NodeKind::Object(entries), doc_origin.clone()))), doc_origin))
+        entries.push((
+            Str::lit("Statement"),
+            doc_origin.clone(),
+            Node::new(NodeKind::Array(statements), doc_origin.clone()),
+        ));
+        Ok(Value::new(
+            V::Doc(Rc::new(Node::new(
+                NodeKind::Object(entries),
+                doc_origin.clone(),
+            ))),
+            doc_origin,
+        ))
     }
 
     /// Reads `source_policy_documents` / `override_policy_documents` into the statement list.
-    fn merge_documents(&mut self, sc: &Scope, body: BodyRef<'_>, attr: &str, statements: &mut Vec<Node>, id: &mut Option<Node>) -> Result<(), Fail> {
-        let Some((e, _)) = body.attr(attr) else { return Ok(()) };
+    fn merge_documents(
+        &mut self,
+        sc: &Scope,
+        body: BodyRef<'_>,
+        attr: &str,
+        statements: &mut Vec<Node>,
+        id: &mut Option<Node>,
+    ) -> Result<(), Fail> {
+        let Some((e, _)) = body.attr(attr) else {
+            return Ok(());
+        };
         let v = self.eval(sc, e)?;
         let v = self.force_deep(v, 0);
         let docs = match &v.v {
@@ -83,7 +120,11 @@ impl Evaluator<'_> {
             let node = match policy_node(&d, 0) {
                 Ok(n) => n,
                 Err(msg) => {
-                    self.diag(Diagnostic::warning(Code::PolicyGrammar, format!("{attr}: the document is not JSON ({msg})"), Some(d.origin.clone())));
+                    self.diag(Diagnostic::warning(
+                        Code::PolicyGrammar,
+                        format!("{attr}: the document is not JSON ({msg})"),
+                        Some(d.origin.clone()),
+                    ));
                     continue;
                 }
             };
@@ -93,7 +134,10 @@ impl Evaluator<'_> {
                         *id = Some(i.clone());
                     }
                     match node.get("Statement") {
-                        Some(Node { kind: NodeKind::Array(items), .. }) => {
+                        Some(Node {
+                            kind: NodeKind::Array(items),
+                            ..
+                        }) => {
                             for s in items {
                                 merge_statement(statements, s.clone());
                             }
@@ -108,22 +152,41 @@ impl Evaluator<'_> {
         Ok(())
     }
 
-    fn statement_node(&mut self, sc: &Scope, body: BodyRef<'_>, origin: Origin, substitute: bool) -> Result<Node, Fail> {
+    fn statement_node(
+        &mut self,
+        sc: &Scope,
+        body: BodyRef<'_>,
+        origin: Origin,
+        substitute: bool,
+    ) -> Result<Node, Fail> {
         let mut entries: Vec<(Str, Origin, Node)> = Vec::new();
         if let Some((e, r)) = body.attr("sid") {
             let v = self.eval(sc, e)?;
             if !v.is_null() && self.known_text(&v).is_none_or(|t| !t.is_empty()) {
-                entries.push((Str::lit("Sid"), Origin::new(sc.file, r), to_json_node(&v, 0)));
+                entries.push((
+                    Str::lit("Sid"),
+                    Origin::new(sc.file, r),
+                    to_json_node(&v, 0),
+                ));
             }
         }
         let effect = match body.attr("effect") {
             Some((e, r)) => {
                 let v = self.eval(sc, e)?;
-                if v.is_null() { None } else { Some((to_json_node(&v, 0), Origin::new(sc.file, r))) }
+                if v.is_null() {
+                    None
+                } else {
+                    Some((to_json_node(&v, 0), Origin::new(sc.file, r)))
+                }
             }
             None => None,
         };
-        let (effect, eo) = effect.unwrap_or_else(|| (Node::new(NodeKind::String(Str::lit("Allow")), origin.clone()), origin.clone()));
+        let (effect, eo) = effect.unwrap_or_else(|| {
+            (
+                Node::new(NodeKind::String(Str::lit("Allow")), origin.clone()),
+                origin.clone(),
+            )
+        });
         entries.push((Str::lit("Effect"), eo, effect));
         for (attr, key, subst) in [
             ("actions", "Action", false),
@@ -138,7 +201,10 @@ impl Evaluator<'_> {
                 }
             }
         }
-        for (block, key) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+        for (block, key) in [
+            ("principals", "Principal"),
+            ("not_principals", "NotPrincipal"),
+        ] {
             let blocks = self.block_insts(sc, body, block);
             if blocks.is_empty() {
                 continue;
@@ -151,7 +217,7 @@ impl Evaluator<'_> {
                 let t = match b.body.attr("type") {
                     Some((e, _)) => {
                         let v = self.eval(&b.sc, e)?;
-                        self.to_str(&b.sc, &v)?
+                        self.string_of(&b.sc, &v)?
                     }
                     None => Str::default(),
                 };
@@ -185,14 +251,14 @@ impl Evaluator<'_> {
         let conds = self.block_insts(sc, body, "condition");
         if !conds.is_empty() {
             let co = Origin::new(sc.file, conds.first().map_or(origin.range, |b| b.range));
-            let mut tests: Vec<(Str, Origin, Vec<(Str, Origin, Vec<Node>)>)> = Vec::new();
+            let mut tests: Vec<Grouped<Vec<Grouped<Vec<Node>>>>> = Vec::new();
             for b in &conds {
                 let bo = Origin::new(b.sc.file, b.range);
                 let get = |ev: &mut Self, name: &str| -> Result<Str, Fail> {
                     match b.body.attr(name) {
                         Some((e, _)) => {
                             let v = ev.eval(&b.sc, e)?;
-                            ev.to_str(&b.sc, &v)
+                            ev.string_of(&b.sc, &v)
                         }
                         None => Ok(Str::default()),
                     }
@@ -225,7 +291,10 @@ impl Evaluator<'_> {
                     tests
                         .into_iter()
                         .map(|(t, to, vars)| {
-                            let inner = vars.into_iter().map(|(k, ko, vals)| (k, ko.clone(), bare_or_list(vals, &ko))).collect();
+                            let inner = vars
+                                .into_iter()
+                                .map(|(k, ko, vals)| (k, ko.clone(), bare_or_list(vals, &ko)))
+                                .collect();
                             (t, to.clone(), Node::new(NodeKind::Object(inner), to))
                         })
                         .collect(),
@@ -310,7 +379,9 @@ fn dedupe_sorted(items: Vec<Node>) -> Vec<Node> {
 /// `&{aws:username}` → `${aws:username}`.
 fn replace_vars(n: &mut Node) {
     if let NodeKind::String(s) = &mut n.kind
-        && s.parts().iter().any(|p| matches!(p, Part::Lit(t) if t.contains("&{")))
+        && s.parts()
+            .iter()
+            .any(|p| matches!(p, Part::Lit(t) if t.contains("&{")))
     {
         *s = Str::from_parts(s.parts().iter().map(|p| match p {
             Part::Lit(t) => Part::Lit(t.replace("&{", "${")),
@@ -321,9 +392,15 @@ fn replace_vars(n: &mut Node) {
 
 /// Adds a statement, replacing one with the same non-empty `Sid`.
 fn merge_statement(statements: &mut Vec<Node>, st: Node) {
-    let sid = st.get("Sid").and_then(Node::as_known_str).filter(|s| !s.is_empty()).map(str::to_owned);
+    let sid = st
+        .get("Sid")
+        .and_then(Node::as_known_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     if let Some(sid) = sid
-        && let Some(slot) = statements.iter_mut().find(|s| s.get("Sid").and_then(Node::as_known_str) == Some(sid.as_str()))
+        && let Some(slot) = statements
+            .iter_mut()
+            .find(|s| s.get("Sid").and_then(Node::as_known_str) == Some(sid.as_str()))
     {
         *slot = st;
         return;

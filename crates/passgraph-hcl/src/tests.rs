@@ -19,13 +19,23 @@ struct Mem {
 
 impl Mem {
     fn new(files: &[(&str, &str)]) -> Mem {
-        Mem { files: files.iter().map(|(p, t)| (Path::new("/m").join(p), (*t).to_owned())).collect(), ids: Vec::new() }
+        Mem {
+            files: files
+                .iter()
+                .map(|(p, t)| (Path::new("/m").join(p), (*t).to_owned()))
+                .collect(),
+            ids: Vec::new(),
+        }
     }
 }
 
 impl FileSource for Mem {
     fn list_dir(&mut self, dir: &Path) -> Vec<PathBuf> {
-        self.files.keys().filter(|p| p.parent() == Some(dir)).cloned().collect()
+        self.files
+            .keys()
+            .filter(|p| p.parent() == Some(dir))
+            .cloned()
+            .collect()
     }
 
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)> {
@@ -49,10 +59,22 @@ fn show(v: &Value) -> String {
         V::Bool(b) => b.to_string(),
         V::Num(n) => num_text(*n),
         V::Str(s, _) => format!("{:?}", s.to_string()),
-        V::List(items) => format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", ")),
-        V::Map(m) => format!("{{{}}}", m.iter().map(|(k, _, x)| format!("{k} = {}", show(x))).collect::<Vec<_>>().join(", ")),
+        V::List(items) => format!(
+            "[{}]",
+            items.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
+        V::Map(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, _, x)| format!("{k} = {}", show(x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         V::Unknown(k) => format!("?{k}"),
-        V::Choice(alts) => format!("({})", alts.iter().map(show).collect::<Vec<_>>().join(" | ")),
+        V::Choice(alts) => format!(
+            "({})",
+            alts.iter().map(show).collect::<Vec<_>>().join(" | ")
+        ),
         V::Doc(n) => {
             let mut s = passgraph_model::Str::default();
             render_json(n, &mut s, 0);
@@ -65,9 +87,16 @@ fn show(v: &Value) -> String {
 
 /// Evaluates `local.t` of a configuration whose `main.tf` is `main` plus `locals { t = expr }`.
 fn eval_in(files: &[(&str, &str)], expr: &str) -> (String, Vec<Diagnostic>) {
-    let main = files.iter().find(|(p, _)| *p == "main.tf").map_or("", |(_, t)| *t);
+    let main = files
+        .iter()
+        .find(|(p, _)| *p == "main.tf")
+        .map_or("", |(_, t)| *t);
     let text = format!("{main}\nlocals {{\n  t = {expr}\n}}\n");
-    let mut all: Vec<(&str, &str)> = files.iter().filter(|(p, _)| *p != "main.tf").copied().collect();
+    let mut all: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|(p, _)| *p != "main.tf")
+        .copied()
+        .collect();
     all.push(("main.tf", &text));
     let mut src = Mem::new(&all);
     let mut ev = evaluator(Path::new("/m"), &mut src, &Options::default());
@@ -98,7 +127,10 @@ fn literals_and_collections() {
     check("1.5", "1.5");
     check("\"a\"", "\"a\"");
     check("[1, \"b\", false]", "[1, \"b\", false]");
-    check("{ b = 1, a = \"x\", \"c\" = 2 }", "{a = \"x\", b = 1, c = 2}");
+    check(
+        "{ b = 1, a = \"x\", \"c\" = 2 }",
+        "{a = \"x\", b = 1, c = 2}",
+    );
     check("{ \"Key\": 1, k2 = 2, }", "{Key = 1, k2 = 2}");
     check("{ (\"dyn${1}\") = 3 }", "{dyn1 = 3}");
 }
@@ -128,7 +160,10 @@ fn templates_and_heredocs() {
     check("\"%{ if true }yes%{ else }no%{ endif }\"", "\"yes\"");
     check("\"%{ for x in [1, 2] }<${x}>%{ endfor }\"", "\"<1><2>\"");
     check("\"a ${~ \"b\" ~} c\"", "\"abc\"");
-    check("<<EOT\n%{ for k, v in {a = 1} ~}\n${k}=${v}\n%{ endfor ~}\nEOT", "\"a=1\\n\"");
+    check(
+        "<<EOT\n%{ for k, v in {a = 1} ~}\n${k}=${v}\n%{ endfor ~}\nEOT",
+        "\"a=1\\n\"",
+    );
 }
 
 #[test]
@@ -136,19 +171,43 @@ fn conditionals() {
     check("true ? \"a\" : \"b\"", "\"a\"");
     check("1 > 2 ? \"a\" : \"b\"", "\"b\"");
     // An undecidable condition keeps both alternatives.
-    check_with(&[("main.tf", "variable \"c\" {}")], "var.c ? \"a\" : \"b\"", "(\"a\" | \"b\")");
-    check_with(&[("main.tf", "variable \"c\" {}")], "var.c ? \"a\" : \"a\"", "\"a\"");
-    check("null ? 1 : 2", "error: the condition of a conditional is null");
+    check_with(
+        &[("main.tf", "variable \"c\" {}")],
+        "var.c ? \"a\" : \"b\"",
+        "(\"a\" | \"b\")",
+    );
+    check_with(
+        &[("main.tf", "variable \"c\" {}")],
+        "var.c ? \"a\" : \"a\"",
+        "\"a\"",
+    );
+    check(
+        "null ? 1 : 2",
+        "error: the condition of a conditional is null",
+    );
 }
 
 #[test]
 fn for_expressions() {
     check("[for x in [1, 2, 3] : x * 2]", "[2, 4, 6]");
-    check("[for i, x in [\"a\", \"b\"] : \"${i}${x}\"]", "[\"0a\", \"1b\"]");
-    check("{for k, v in {a = 1, b = 2} : v => k}", "{1 = \"a\", 2 = \"b\"}");
+    check(
+        "[for i, x in [\"a\", \"b\"] : \"${i}${x}\"]",
+        "[\"0a\", \"1b\"]",
+    );
+    check(
+        "{for k, v in {a = 1, b = 2} : v => k}",
+        "{1 = \"a\", 2 = \"b\"}",
+    );
     check("[for x in [1, 2, 3] : x if x != 2]", "[1, 3]");
-    check("{for x in [\"a\", \"b\", \"a\"] : x => 1...}", "{a = [1, 1], b = [1]}");
-    check_with(&[("main.tf", "variable \"l\" {}")], "[for x in var.l : x]", "?main.tf:3:7");
+    check(
+        "{for x in [\"a\", \"b\", \"a\"] : x => 1...}",
+        "{a = [1, 1], b = [1]}",
+    );
+    check_with(
+        &[("main.tf", "variable \"l\" {}")],
+        "[for x in var.l : x]",
+        "?main.tf:3:7",
+    );
 }
 
 #[test]
@@ -178,14 +237,24 @@ fn variables_locals_and_paths() {
     check_with(&files, "var.o", "{k = \"d\", m = null}");
     check_with(&files, "path.module", "\".\"");
     check_with(&files, "terraform.workspace", "\"default\"");
-    check_with(&files, "var.missing", "error: reference to undeclared input variable var.missing");
+    check_with(
+        &files,
+        "var.missing",
+        "error: reference to undeclared input variable var.missing",
+    );
 }
 
 #[test]
 fn local_cycles_are_reported() {
-    let (got, diags) = eval_in(&[("main.tf", "locals {\n  a = local.b\n  b = local.a\n}")], "local.a");
+    let (got, diags) = eval_in(
+        &[("main.tf", "locals {\n  a = local.b\n  b = local.a\n}")],
+        "local.a",
+    );
     assert_eq!(got, "error: local.a depends on itself");
-    assert!(diags.iter().any(|d| d.code == Code::ReferenceCycle), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == Code::ReferenceCycle),
+        "{diags:?}"
+    );
 }
 
 #[test]
@@ -234,25 +303,65 @@ resource "aws_iam_group" "grp" {
 resource "aws_s3_bucket" "b" { bucket = "bkt" }
 "#,
     )];
-    check_with(&files, "aws_iam_role.r.arn", "\"arn:aws:iam::${aws:account}:role/app/web\"");
+    check_with(
+        &files,
+        "aws_iam_role.r.arn",
+        "\"arn:aws:iam::${aws:account}:role/app/web\"",
+    );
     check_with(&files, "aws_iam_role.r.name", "\"web\"");
     check_with(&files, "aws_iam_role.r.id", "\"web\"");
-    check_with(&files, "aws_iam_role.r.unique_id", "?aws_iam_role.r.unique_id");
-    check_with(&files, "aws_iam_role.p.arn", "\"arn:aws:iam::${aws:account}:role/gen-${aws_iam_role.p.name}\"");
-    check_with(&files, "aws_iam_role.g.name", "\"terraform-${aws_iam_role.g.name}\"");
-    check_with(&files, "aws_iam_policy.pol.arn", "\"arn:aws:iam::${aws:account}:policy/deploy\"");
-    check_with(&files, "aws_iam_policy.pol.id", "\"arn:aws:iam::${aws:account}:policy/deploy\"");
-    check_with(&files, "aws_iam_user.u[1].arn", "\"arn:aws:iam::${aws:account}:user/dev1\"");
+    check_with(
+        &files,
+        "aws_iam_role.r.unique_id",
+        "?aws_iam_role.r.unique_id",
+    );
+    check_with(
+        &files,
+        "aws_iam_role.p.arn",
+        "\"arn:aws:iam::${aws:account}:role/gen-${aws_iam_role.p.name}\"",
+    );
+    check_with(
+        &files,
+        "aws_iam_role.g.name",
+        "\"terraform-${aws_iam_role.g.name}\"",
+    );
+    check_with(
+        &files,
+        "aws_iam_policy.pol.arn",
+        "\"arn:aws:iam::${aws:account}:policy/deploy\"",
+    );
+    check_with(
+        &files,
+        "aws_iam_policy.pol.id",
+        "\"arn:aws:iam::${aws:account}:policy/deploy\"",
+    );
+    check_with(
+        &files,
+        "aws_iam_user.u[1].arn",
+        "\"arn:aws:iam::${aws:account}:user/dev1\"",
+    );
     check_with(&files, "aws_iam_user.u[*].name", "[\"dev0\", \"dev1\"]");
     check_with(&files, "length(aws_iam_user.u)", "2");
     check_with(&files, "aws_iam_group.grp[\"b\"].name", "\"g-b\"");
-    check_with(&files, "[for k, g in aws_iam_group.grp : k]", "[\"a\", \"b\"]");
+    check_with(
+        &files,
+        "[for k, g in aws_iam_group.grp : k]",
+        "[\"a\", \"b\"]",
+    );
     check_with(&files, "aws_s3_bucket.b.bucket", "\"bkt\"");
     check_with(&files, "aws_s3_bucket.b.arn", "?aws_s3_bucket.b.arn");
-    check_with(&files, "data.aws_caller_identity.current.account_id", "\"${aws:account}\"");
+    check_with(
+        &files,
+        "data.aws_caller_identity.current.account_id",
+        "\"${aws:account}\"",
+    );
     check_with(&files, "data.aws_partition.current.partition", "\"aws\"");
     check_with(&files, "data.aws_region.current.name", "\"us-east-1\"");
-    check_with(&files, "aws_iam_role.nope.arn", "error: reference to undeclared resource aws_iam_role.nope");
+    check_with(
+        &files,
+        "aws_iam_role.nope.arn",
+        "error: reference to undeclared resource aws_iam_role.nope",
+    );
     check_with(
         &files,
         "\"arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/RDS-*\"",
@@ -262,25 +371,55 @@ resource "aws_s3_bucket" "b" { bucket = "bkt" }
 
 #[test]
 fn unknown_partition_without_provider_region() {
-    check_with(&[("main.tf", "data \"aws_partition\" \"p\" {}")], "data.aws_partition.p.partition", "\"${aws:partition}\"");
+    check_with(
+        &[("main.tf", "data \"aws_partition\" \"p\" {}")],
+        "data.aws_partition.p.partition",
+        "\"${aws:partition}\"",
+    );
 }
 
 #[test]
 fn functions_json() {
-    check("jsonencode({b = [1, true], a = null})", "json:{\"a\":null,\"b\":[1,true]}");
+    check(
+        "jsonencode({b = [1, true], a = null})",
+        "json:{\"a\":null,\"b\":[1,true]}",
+    );
     check("jsonencode(\"<&>\")", "json:\"\\u003c\\u0026\\u003e\"");
-    check("jsondecode(\"{\\\"a\\\": [1, \\\"x\\\"]}\")", "{a = [1, \"x\"]}");
+    check(
+        "jsondecode(\"{\\\"a\\\": [1, \\\"x\\\"]}\")",
+        "{a = [1, \"x\"]}",
+    );
     check("jsondecode(jsonencode({k = \"v\"})).k", "\"v\"");
-    check("jsondecode(\"{\")", "error: jsondecode: expected a string key in object");
-    check_with(&[("main.tf", "variable \"v\" {}")], "jsonencode({a = var.v})", "json:{\"a\":${var.v}}");
+    check(
+        "jsondecode(\"{\")",
+        "error: jsondecode: expected a string key in object",
+    );
+    check_with(
+        &[("main.tf", "variable \"v\" {}")],
+        "jsonencode({a = var.v})",
+        "json:{\"a\":${var.v}}",
+    );
 }
 
 #[test]
 fn functions_strings() {
-    check("format(\"arn:aws:iam::%s:root\", \"123\")", "\"arn:aws:iam::123:root\"");
-    check("format(\"%d-%05.1f-%q-%%-%v\", 3, 2.25, \"x\", true)", "\"3-002.2-\\\"x\\\"-%-true\"");
-    check_with(&[("main.tf", "variable \"a\" {}")], "format(\"id:%s\", var.a)", "\"id:${var.a}\"");
-    check("formatlist(\"%s-%s\", [\"a\", \"b\"], \"x\")", "[\"a-x\", \"b-x\"]");
+    check(
+        "format(\"arn:aws:iam::%s:root\", \"123\")",
+        "\"arn:aws:iam::123:root\"",
+    );
+    check(
+        "format(\"%d-%05.1f-%q-%%-%v\", 3, 2.25, \"x\", true)",
+        "\"3-002.2-\\\"x\\\"-%-true\"",
+    );
+    check_with(
+        &[("main.tf", "variable \"a\" {}")],
+        "format(\"id:%s\", var.a)",
+        "\"id:${var.a}\"",
+    );
+    check(
+        "formatlist(\"%s-%s\", [\"a\", \"b\"], \"x\")",
+        "[\"a-x\", \"b-x\"]",
+    );
     check("join(\",\", [\"a\", \"b\"], [\"c\"])", "\"a,b,c\"");
     check("split(\"/\", \"a/b/c\")", "[\"a\", \"b\", \"c\"]");
     check("replace(\"a-b-c\", \"-\", \"_\")", "\"a_b_c\"");
@@ -288,7 +427,11 @@ fn functions_strings() {
     check("upper(\"AbC\")", "\"ABC\"");
     check("trimprefix(\"role/web\", \"role/\")", "\"web\"");
     check("trimsuffix(\"web.json\", \".json\")", "\"web\"");
-    check_with(&[("main.tf", "variable \"a\" {}")], "trimprefix(\"arn:${var.a}\", \"arn:\")", "\"${var.a}\"");
+    check_with(
+        &[("main.tf", "variable \"a\" {}")],
+        "trimprefix(\"arn:${var.a}\", \"arn:\")",
+        "\"${var.a}\"",
+    );
     check("trimspace(\"  x \")", "\"x\"");
     check("substr(\"hello\", 1, 3)", "\"ell\"");
     check("startswith(\"arn:aws\", \"arn:\")", "true");
@@ -331,7 +474,11 @@ fn functions_collections() {
 #[test]
 fn functions_coalesce_try_can() {
     check("coalesce(null, \"\", \"x\")", "\"x\"");
-    check_with(&[("main.tf", "variable \"v\" {}")], "coalesce(var.v, \"x\")", "?main.tf:3:7");
+    check_with(
+        &[("main.tf", "variable \"v\" {}")],
+        "coalesce(var.v, \"x\")",
+        "?main.tf:3:7",
+    );
     check("try({a = 1}.b, \"fallback\")", "\"fallback\"");
     check("try({a = 1}.a, \"fallback\")", "1");
     check("can({a = 1}.b)", "false");
@@ -344,25 +491,56 @@ fn functions_files() {
     let files = [
         ("main.tf", ""),
         ("policy.json", "{\"Version\": \"2012-10-17\"}"),
-        ("tpl.json.tpl", "{\"name\": \"${name}\", \"list\": [%{ for i in items }\"${i}\",%{ endfor }\"end\"]}"),
+        (
+            "tpl.json.tpl",
+            "{\"name\": \"${name}\", \"list\": [%{ for i in items }\"${i}\",%{ endfor }\"end\"]}",
+        ),
         ("modules/m/x.txt", "in module"),
     ];
-    check_with(&files, "file(\"policy.json\")", "\"{\\\"Version\\\": \\\"2012-10-17\\\"}\"");
-    check_with(&files, "file(\"${path.module}/policy.json\")", "\"{\\\"Version\\\": \\\"2012-10-17\\\"}\"");
-    check_with(&files, "jsondecode(file(\"policy.json\")).Version", "\"2012-10-17\"");
+    check_with(
+        &files,
+        "file(\"policy.json\")",
+        "\"{\\\"Version\\\": \\\"2012-10-17\\\"}\"",
+    );
+    check_with(
+        &files,
+        "file(\"${path.module}/policy.json\")",
+        "\"{\\\"Version\\\": \\\"2012-10-17\\\"}\"",
+    );
+    check_with(
+        &files,
+        "jsondecode(file(\"policy.json\")).Version",
+        "\"2012-10-17\"",
+    );
     check_with(
         &files,
         "templatefile(\"tpl.json.tpl\", {name = \"n\", items = [\"a\"]})",
         "\"{\\\"name\\\": \\\"n\\\", \\\"list\\\": [\\\"a\\\",\\\"end\\\"]}\"",
     );
-    check_with(&files, "file(\"missing.json\")", "error: file \"missing.json\" cannot be read");
-    check_with(&files, "file(\"/etc/passwd\")", "error: file \"/etc/passwd\" lies outside the configuration's module folders; it is not read");
-    check_with(&files, "file(\"../outside\")", "error: file \"../outside\" lies outside the configuration's module folders; it is not read");
+    check_with(
+        &files,
+        "file(\"missing.json\")",
+        "error: file \"missing.json\" cannot be read",
+    );
+    check_with(
+        &files,
+        "file(\"/etc/passwd\")",
+        "error: file \"/etc/passwd\" lies outside the configuration's module folders; it is not read",
+    );
+    check_with(
+        &files,
+        "file(\"../outside\")",
+        "error: file \"../outside\" lies outside the configuration's module folders; it is not read",
+    );
 }
 
 #[test]
 fn unknown_function_is_unknown_with_a_note() {
     let (got, diags) = eval_in(&[], "frobnicate(1)");
     assert_eq!(got, "?main.tf:3:7");
-    assert!(diags.iter().any(|d| d.code == Code::Unsupported && d.message.contains("frobnicate")));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.code == Code::Unsupported && d.message.contains("frobnicate"))
+    );
 }

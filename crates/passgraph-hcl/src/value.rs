@@ -67,12 +67,26 @@ struct Seg {
 impl TextMap {
     /// A map for `len` bytes that all point at `origin`'s start.
     pub(crate) fn anchored(len: usize, origin: &Origin) -> TextMap {
-        TextMap { segs: vec![Seg { len: clamp(len), file: origin.file, start: origin.range.start, exact: false }] }
+        TextMap {
+            segs: vec![Seg {
+                len: clamp(len),
+                file: origin.file,
+                start: origin.range.start,
+                exact: false,
+            }],
+        }
     }
 
     /// A map for `len` bytes that line up with the file from `start`.
     pub(crate) fn exact(len: usize, file: FileId, start: usize) -> TextMap {
-        TextMap { segs: vec![Seg { len: clamp(len), file, start: clamp(start), exact: true }] }
+        TextMap {
+            segs: vec![Seg {
+                len: clamp(len),
+                file,
+                start: clamp(start),
+                exact: true,
+            }],
+        }
     }
 
     /// Appends another map.
@@ -82,12 +96,12 @@ impl TextMap {
 
     /// Appends one exact segment.
     pub(crate) fn push_exact(&mut self, len: usize, file: FileId, start: usize) {
-        self.segs.push(Seg { len: clamp(len), file, start: clamp(start), exact: true });
-    }
-
-    /// Appends one anchored segment.
-    pub(crate) fn push_anchored(&mut self, len: usize, file: FileId, start: u32) {
-        self.segs.push(Seg { len: clamp(len), file, start, exact: false });
+        self.segs.push(Seg {
+            len: clamp(len),
+            file,
+            start: clamp(start),
+            exact: true,
+        });
     }
 
     /// Total literal length covered.
@@ -105,7 +119,14 @@ impl TextMap {
                 let delta = if s.exact { offset - at } else { 0 };
                 return Some((s.file, s.start.saturating_add(delta)));
             }
-            last = Some((s.file, if s.exact { s.start.saturating_add(s.len) } else { s.start }));
+            last = Some((
+                s.file,
+                if s.exact {
+                    s.start.saturating_add(s.len)
+                } else {
+                    s.start
+                },
+            ));
             at = end;
         }
         last
@@ -120,6 +141,9 @@ impl TextMap {
 fn clamp(v: usize) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
+
+/// The entries of a map: key, the key's position, value.
+pub(crate) type Entries = Vec<(String, Origin, Value)>;
 
 /// A value.
 #[derive(Clone, Debug)]
@@ -140,7 +164,7 @@ pub(crate) enum V {
     /// A list, tuple or set.
     List(Rc<Vec<Value>>),
     /// A map or object, sorted by key (Terraform iterates maps in lexical key order).
-    Map(Rc<Vec<(String, Origin, Value)>>),
+    Map(Rc<Entries>),
     /// A value wholly unknown offline; the key names where it comes from.
     Unknown(Arc<str>),
     /// One of several values, picked by a condition not known offline.
@@ -250,7 +274,10 @@ impl Value {
 
     /// A map entry by key.
     pub(crate) fn get(&self, key: &str) -> Option<&Value> {
-        self.entries()?.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+        self.entries()?
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, v)| v)
     }
 
     pub(crate) fn with_origin(mut self, origin: Origin) -> Value {

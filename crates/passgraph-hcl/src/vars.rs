@@ -8,24 +8,35 @@ use std::path::{Path, PathBuf};
 use hcl::edit::Span;
 use passgraph_model::{Code, Diagnostic, Origin, TextRange};
 
+use crate::Options;
 use crate::config::{ExprRef, ModuleDef};
 use crate::eval::{Evaluator, Scope, value_from_node};
 use crate::value::Value;
-use crate::Options;
 
 /// Reads every source of root variable values.
-pub(crate) fn root_values(ev: &mut Evaluator<'_>, def: &ModuleDef, options: &Options) -> HashMap<String, Value> {
+pub(crate) fn root_values(
+    ev: &mut Evaluator<'_>,
+    def: &ModuleDef,
+    options: &Options,
+) -> HashMap<String, Value> {
     let mut out = HashMap::new();
     let mut files: Vec<PathBuf> = Vec::new();
     let listing = ev.source.list_dir(&def.dir);
     for name in ["terraform.tfvars", "terraform.tfvars.json"] {
-        if let Some(p) = listing.iter().find(|p| p.file_name().and_then(|n| n.to_str()) == Some(name)) {
+        if let Some(p) = listing
+            .iter()
+            .find(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
+        {
             files.push(p.clone());
         }
     }
     let mut auto: Vec<PathBuf> = listing
         .iter()
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+        })
         .cloned()
         .collect();
     auto.sort();
@@ -36,7 +47,11 @@ pub(crate) fn root_values(ev: &mut Evaluator<'_>, def: &ModuleDef, options: &Opt
     }
     for (name, text) in &options.vars {
         let Some(decl) = def.variables.get(name) else {
-            ev.diag(Diagnostic::warning(Code::UnresolvedReference, format!("--var {name}: the root module declares no such variable"), None));
+            ev.diag(Diagnostic::warning(
+                Code::UnresolvedReference,
+                format!("--var {name}: the root module declares no such variable"),
+                None,
+            ));
             continue;
         };
         let origin = Origin::new(decl.file, decl.range);
@@ -48,7 +63,8 @@ pub(crate) fn root_values(ev: &mut Evaluator<'_>, def: &ModuleDef, options: &Opt
                     let mut sc = Scope::new(0, decl.file);
                     sc.template_only = true;
                     sc.fixed = Some(decl.range);
-                    ev.eval(&sc, ExprRef::Hcl(&e)).unwrap_or_else(|_| Value::lit(text, origin))
+                    ev.eval(&sc, ExprRef::Hcl(&e))
+                        .unwrap_or_else(|_| Value::lit(text, origin))
                 }
                 Err(_) => Value::lit(text, origin),
             }
@@ -60,7 +76,11 @@ pub(crate) fn root_values(ev: &mut Evaluator<'_>, def: &ModuleDef, options: &Opt
 
 fn read_var_file(ev: &mut Evaluator<'_>, path: &Path, out: &mut HashMap<String, Value>) {
     let Some((file, text)) = ev.source.read(path) else {
-        ev.diag(Diagnostic::error(Code::Syntax, format!("cannot read variable file {}", path.display()), None));
+        ev.diag(Diagnostic::error(
+            Code::Syntax,
+            format!("cannot read variable file {}", path.display()),
+            None,
+        ));
         return;
     };
     ev.texts.insert(file, text.clone());
@@ -96,15 +116,26 @@ fn read_var_file(ev: &mut Evaluator<'_>, path: &Path, out: &mut HashMap<String, 
                 }
             }
             if body.blocks().next().is_some() {
-                let r = body.blocks().next().and_then(|b| b.span()).map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end));
-                ev.diag(Diagnostic::warning(Code::Shape, "a variable file holds only attributes; blocks are ignored", Some(Origin::new(file, r))));
+                let r = body
+                    .blocks()
+                    .next()
+                    .and_then(|b| b.span())
+                    .map_or_else(TextRange::default, |r| TextRange::new(r.start, r.end));
+                ev.diag(Diagnostic::warning(
+                    Code::Shape,
+                    "a variable file holds only attributes; blocks are ignored",
+                    Some(Origin::new(file, r)),
+                ));
             }
         }
         Err(e) => {
             let off = e.location().offset();
             ev.diag(Diagnostic::error(
                 Code::Syntax,
-                format!("invalid HCL in variable file: {}", e.message().to_lowercase()),
+                format!(
+                    "invalid HCL in variable file: {}",
+                    e.message().to_lowercase()
+                ),
                 Some(Origin::new(file, TextRange::new(off, off))),
             ));
         }

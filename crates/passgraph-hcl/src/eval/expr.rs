@@ -47,9 +47,15 @@ impl Evaluator<'_> {
             Expression::String(s) => {
                 let text = s.value();
                 // The span covers the quotes; the value is what lies between them.
-                let inner = range_of(s).map(|r| TextRange { start: r.start.saturating_add(1), end: r.end.saturating_sub(1).max(r.start) });
+                let inner = range_of(s).map(|r| TextRange {
+                    start: r.start.saturating_add(1),
+                    end: r.end.saturating_sub(1).max(r.start),
+                });
                 let map = self.lit_map(sc, inner, text);
-                Ok(Value::new(V::Str(Str::lit(text.clone()), map.map(Rc::new)), o))
+                Ok(Value::new(
+                    V::Str(Str::lit(text.clone()), map.map(Rc::new)),
+                    o,
+                ))
             }
             Expression::Array(a) => {
                 let mut items = Vec::with_capacity(a.len());
@@ -79,7 +85,9 @@ impl Evaluator<'_> {
             }
             Expression::StringTemplate(t) => self.template(sc, t.iter(), o),
             Expression::HeredocTemplate(h) => self.template(sc, h.template.iter(), o),
-            Expression::Parenthesis(p) => self.eval(sc, ExprRef::Hcl(p.inner())).map(|v| v.with_origin(o)),
+            Expression::Parenthesis(p) => self
+                .eval(sc, ExprRef::Hcl(p.inner()))
+                .map(|v| v.with_origin(o)),
             Expression::Variable(v) => self.variable(sc, v.as_str(), o),
             Expression::Conditional(c) => {
                 let cond = self.eval(sc, ExprRef::Hcl(&c.cond_expr))?;
@@ -87,10 +95,16 @@ impl Evaluator<'_> {
                 match cond.as_bool() {
                     Some(true) => self.eval(sc, ExprRef::Hcl(&c.true_expr)),
                     Some(false) => self.eval(sc, ExprRef::Hcl(&c.false_expr)),
-                    None if cond.is_null() => Err(self.fail(Code::Shape, "the condition of a conditional is null", cond.origin)),
-                    None if !cond.is_unknownish() => {
-                        Err(self.fail(Code::Shape, "the condition of a conditional is not a boolean", cond.origin))
-                    }
+                    None if cond.is_null() => Err(self.fail(
+                        Code::Shape,
+                        "the condition of a conditional is null",
+                        cond.origin,
+                    )),
+                    None if !cond.is_unknownish() => Err(self.fail(
+                        Code::Shape,
+                        "the condition of a conditional is not a boolean",
+                        cond.origin,
+                    )),
                     None => {
                         let a = self.eval(sc, ExprRef::Hcl(&c.true_expr));
                         let b = self.eval(sc, ExprRef::Hcl(&c.false_expr));
@@ -110,17 +124,23 @@ impl Evaluator<'_> {
                 match u.operator.value() {
                     UnaryOperator::Not => match v.as_bool() {
                         Some(b) => Ok(Value::new(V::Bool(!b), o)),
-                        None if v.is_unknownish() => Ok(Value::unknown(self.derived_key(sc, &o), o)),
+                        None if v.is_unknownish() => {
+                            Ok(Value::unknown(self.derived_key(sc, &o), o))
+                        }
                         None => Err(self.fail(Code::Shape, "`!` needs a boolean", o)),
                     },
                     UnaryOperator::Neg => match v.as_num() {
                         Some(n) => Ok(Value::new(V::Num(-n), o)),
-                        None if v.is_unknownish() => Ok(Value::unknown(self.derived_key(sc, &o), o)),
+                        None if v.is_unknownish() => {
+                            Ok(Value::unknown(self.derived_key(sc, &o), o))
+                        }
                         None => Err(self.fail(Code::Shape, "`-` needs a number", o)),
                     },
                 }
             }
-            Expression::BinaryOp(b) => self.binary(sc, &b.lhs_expr, *b.operator.value(), &b.rhs_expr, o),
+            Expression::BinaryOp(b) => {
+                self.binary(sc, &b.lhs_expr, *b.operator.value(), &b.rhs_expr, o)
+            }
             Expression::ForExpr(f) => self.for_expr(sc, f, o),
         }
     }
@@ -145,7 +165,9 @@ impl Evaluator<'_> {
         let o = n.origin.clone();
         match &n.kind {
             NodeKind::String(s) => {
-                let Some(text) = s.as_known() else { return Ok(Value::string(s.clone(), o)) };
+                let Some(text) = s.as_known() else {
+                    return Ok(Value::string(s.clone(), o));
+                };
                 if !text.contains("${") && !text.contains("%{") {
                     return Ok(Value::lit(text, o));
                 }
@@ -156,7 +178,11 @@ impl Evaluator<'_> {
                         sc2.fixed = Some(o.range);
                         self.template(&sc2, t.iter(), o)
                     }
-                    Err(e) => Err(self.fail(Code::Syntax, format!("invalid template: {}", e.message().to_lowercase()), o)),
+                    Err(e) => Err(self.fail(
+                        Code::Syntax,
+                        format!("invalid template: {}", e.message().to_lowercase()),
+                        o,
+                    )),
                 }
             }
             NodeKind::Array(items) => {
@@ -179,7 +205,12 @@ impl Evaluator<'_> {
     }
 
     /// Maps a literal's text onto the file when its bytes can be found there.
-    pub(crate) fn lit_map(&self, sc: &Scope, span: Option<TextRange>, text: &str) -> Option<TextMap> {
+    pub(crate) fn lit_map(
+        &self,
+        sc: &Scope,
+        span: Option<TextRange>,
+        text: &str,
+    ) -> Option<TextMap> {
         if let Some(r) = sc.fixed {
             return Some(TextMap::anchored(text.len(), &Origin::new(sc.file, r)));
         }
@@ -192,7 +223,12 @@ impl Evaluator<'_> {
         // An indented heredoc (`<<-`): every line lost the same leading spaces.
         let src_lines: Vec<&str> = slice.split('\n').collect();
         let lit_lines: Vec<&str> = text.split('\n').collect();
-        if src_lines.len() == lit_lines.len() && src_lines.iter().zip(&lit_lines).all(|(s, l)| s.ends_with(l)) {
+        if src_lines.len() == lit_lines.len()
+            && src_lines
+                .iter()
+                .zip(&lit_lines)
+                .all(|(s, l)| s.ends_with(l))
+        {
             let mut map = TextMap::default();
             let mut at = span.start as usize;
             let n = lit_lines.len();
@@ -210,7 +246,12 @@ impl Evaluator<'_> {
     }
 
     /// Evaluates a template.
-    pub(crate) fn template<'a>(&mut self, sc: &Scope, elements: impl Iterator<Item = &'a Element>, o: Origin) -> R {
+    pub(crate) fn template<'a>(
+        &mut self,
+        sc: &Scope,
+        elements: impl Iterator<Item = &'a Element>,
+        o: Origin,
+    ) -> R {
         let elements: Vec<&Element> = elements.collect();
         // A template of a single interpolation yields the value itself, unconverted.
         if let [Element::Interpolation(i)] = elements.as_slice() {
@@ -221,19 +262,34 @@ impl Evaluator<'_> {
         Ok(self.assemble(sc, pieces, o))
     }
 
-    fn template_pieces(&mut self, sc: &Scope, t: &Template, out: &mut Vec<Piece>, o: &Origin) -> Result<(), super::Fail> {
+    fn template_pieces(
+        &mut self,
+        sc: &Scope,
+        t: &Template,
+        out: &mut Vec<Piece>,
+        o: &Origin,
+    ) -> Result<(), super::Fail> {
         let els: Vec<&Element> = t.iter().collect();
         self.pieces(sc, &els, out, o)
     }
 
-    fn pieces(&mut self, sc: &Scope, elements: &[&Element], out: &mut Vec<Piece>, o: &Origin) -> Result<(), super::Fail> {
+    fn pieces(
+        &mut self,
+        sc: &Scope,
+        elements: &[&Element],
+        out: &mut Vec<Piece>,
+        o: &Origin,
+    ) -> Result<(), super::Fail> {
         for el in elements {
             match el {
-                Element::Literal(l) => out.push(Piece::Lit(l.value().clone(), l.span().map(|r| TextRange::new(r.start, r.end)))),
+                Element::Literal(l) => out.push(Piece::Lit(
+                    l.value().clone(),
+                    l.span().map(|r| TextRange::new(r.start, r.end)),
+                )),
                 Element::Interpolation(i) => {
                     strip_before(i.strip, out);
                     let v = self.eval(sc, ExprRef::Hcl(&i.expr))?;
-                    let (s, map) = match self.to_template_str(sc, &v) {
+                    let (s, map) = match self.template_str(sc, &v) {
                         Ok(x) => x,
                         Err(mut f) => {
                             f.origin = self.origin(sc, range_of(&i.expr));
@@ -305,7 +361,8 @@ impl Evaluator<'_> {
         for i in 0..pieces.len() {
             match pieces[i] {
                 Piece::StripPrev => {
-                    if let Some(Piece::Lit(t, r)) = i.checked_sub(1).and_then(|j| pieces.get_mut(j)) {
+                    if let Some(Piece::Lit(t, r)) = i.checked_sub(1).and_then(|j| pieces.get_mut(j))
+                    {
                         let n = t.len() - t.trim_end().len();
                         t.truncate(t.len() - n);
                         if let Some(r) = r {
@@ -341,7 +398,11 @@ impl Evaluator<'_> {
                     s.push_str(&t);
                 }
                 Piece::Val(v, m) => {
-                    let len: usize = v.parts().iter().map(|p| if let Part::Lit(t) = p { t.len() } else { 0 }).sum();
+                    let len: usize = v
+                        .parts()
+                        .iter()
+                        .map(|p| if let Part::Lit(t) = p { t.len() } else { 0 })
+                        .sum();
                     let m = m.unwrap_or_else(|| TextMap::anchored(len, &o));
                     if let Some(a) = map.as_mut() {
                         a.append(&m);
@@ -351,13 +412,21 @@ impl Evaluator<'_> {
                 Piece::StripPrev | Piece::StripNext => {}
             }
         }
-        let len: usize = s.parts().iter().map(|p| if let Part::Lit(t) = p { t.len() } else { 0 }).sum();
+        let len: usize = s
+            .parts()
+            .iter()
+            .map(|p| if let Part::Lit(t) = p { t.len() } else { 0 })
+            .sum();
         let map = map.and_then(|m| m.checked(len));
         Value::new(V::Str(s, map.map(Rc::new)), o)
     }
 
     /// A value as it appears inside a string template.
-    pub(crate) fn to_template_str(&mut self, sc: &Scope, v: &Value) -> Result<(Str, Option<TextMap>), super::Fail> {
+    pub(crate) fn template_str(
+        &mut self,
+        sc: &Scope,
+        v: &Value,
+    ) -> Result<(Str, Option<TextMap>), super::Fail> {
         match &v.v {
             V::Str(s, m) => Ok((s.clone(), m.as_deref().cloned())),
             V::Num(n) => Ok((Str::lit(num_text(*n)), None)),
@@ -369,16 +438,22 @@ impl Evaluator<'_> {
                 render_json(n, &mut s, 0);
                 Ok((s, None))
             }
-            V::Null => Err(self.fail(Code::Shape, "a null value cannot be used in a string template", v.origin.clone())),
-            V::List(_) | V::Map(_) | V::Res(_) | V::Module(_) => {
-                Err(self.fail(Code::Shape, "a list or object cannot be used in a string template", v.origin.clone()))
-            }
+            V::Null => Err(self.fail(
+                Code::Shape,
+                "a null value cannot be used in a string template",
+                v.origin.clone(),
+            )),
+            V::List(_) | V::Map(_) | V::Res(_) | V::Module(_) => Err(self.fail(
+                Code::Shape,
+                "a list or object cannot be used in a string template",
+                v.origin.clone(),
+            )),
         }
     }
 
     /// A value converted to a string as Terraform's automatic conversion does.
-    pub(crate) fn to_str(&mut self, sc: &Scope, v: &Value) -> Result<Str, super::Fail> {
-        self.to_template_str(sc, v).map(|(s, _)| s)
+    pub(crate) fn string_of(&mut self, sc: &Scope, v: &Value) -> Result<Str, super::Fail> {
+        self.template_str(sc, v).map(|(s, _)| s)
     }
 
     /// A wholly known text.
@@ -401,7 +476,11 @@ impl Evaluator<'_> {
                     .map(|(i, it)| (Value::new(V::Num(i as f64), it.origin.clone()), it.clone()))
                     .collect(),
             ),
-            V::Map(m) => Some(m.iter().map(|(k, ko, v)| (Value::lit(k, ko.clone()), v.clone())).collect()),
+            V::Map(m) => Some(
+                m.iter()
+                    .map(|(k, ko, v)| (Value::lit(k, ko.clone()), v.clone()))
+                    .collect(),
+            ),
             _ => None,
         }
     }
@@ -410,13 +489,21 @@ impl Evaluator<'_> {
         let coll = self.eval(sc, ExprRef::Hcl(&f.intro.collection_expr))?;
         let coll = self.force(coll);
         if coll.is_null() {
-            return Err(self.fail(Code::Shape, "a for expression cannot iterate over null", coll.origin));
+            return Err(self.fail(
+                Code::Shape,
+                "a for expression cannot iterate over null",
+                coll.origin,
+            ));
         }
         let Some(pairs) = self.iter_pairs(&coll) else {
             if coll.is_unknownish() {
                 return Ok(Value::unknown(self.derived_key(sc, &o), o));
             }
-            return Err(self.fail(Code::Shape, "a for expression needs a list, set, map or object", coll.origin));
+            return Err(self.fail(
+                Code::Shape,
+                "a for expression needs a list, set, map or object",
+                coll.origin,
+            ));
         };
         let mut list = Vec::new();
         let mut entries: Vec<(String, Origin, Value)> = Vec::new();
@@ -442,12 +529,17 @@ impl Evaluator<'_> {
                         return Ok(Value::unknown(self.derived_key(sc, &o), o));
                     };
                     if f.grouping {
-                        if let Some((_, _, group)) = entries.iter_mut().find(|(k, _, _)| *k == key) {
+                        if let Some((_, _, group)) = entries.iter_mut().find(|(k, _, _)| *k == key)
+                        {
                             let mut items = group.items().unwrap_or_default();
                             items.push(val);
                             *group = Value::list(items, group.origin.clone());
                         } else {
-                            entries.push((key, kv.origin.clone(), Value::list(vec![val], o.clone())));
+                            entries.push((
+                                key,
+                                kv.origin.clone(),
+                                Value::list(vec![val], o.clone()),
+                            ));
                         }
                     } else {
                         entries.push((key, kv.origin.clone(), val));
@@ -455,10 +547,21 @@ impl Evaluator<'_> {
                 }
             }
         }
-        if f.key_expr.is_some() { Ok(Value::map(entries, o)) } else { Ok(Value::list(list, o)) }
+        if f.key_expr.is_some() {
+            Ok(Value::map(entries, o))
+        } else {
+            Ok(Value::list(list, o))
+        }
     }
 
-    fn binary(&mut self, sc: &Scope, l: &Expression, op: BinaryOperator, r: &Expression, o: Origin) -> R {
+    fn binary(
+        &mut self,
+        sc: &Scope,
+        l: &Expression,
+        op: BinaryOperator,
+        r: &Expression,
+        o: Origin,
+    ) -> R {
         use BinaryOperator as B;
         let a = self.eval(sc, ExprRef::Hcl(l))?;
         // `&&` and `||` decide early when the left side does.
@@ -479,7 +582,10 @@ impl Evaluator<'_> {
                 }
             }
             B::And | B::Or => match (a.as_bool(), b.as_bool()) {
-                (Some(x), Some(y)) => Ok(Value::new(V::Bool(if op == B::And { x && y } else { x || y }), o)),
+                (Some(x), Some(y)) => Ok(Value::new(
+                    V::Bool(if op == B::And { x && y } else { x || y }),
+                    o,
+                )),
                 (_, Some(false)) if op == B::And => Ok(Value::new(V::Bool(false), o)),
                 (_, Some(true)) if op == B::Or => Ok(Value::new(V::Bool(true), o)),
                 _ if a.is_unknownish() || b.is_unknownish() => unknown(self),
@@ -490,13 +596,19 @@ impl Evaluator<'_> {
                     if a.is_unknownish() || b.is_unknownish() {
                         return unknown(self);
                     }
-                    return Err(self.fail(Code::Shape, "an arithmetic or comparison operator needs numbers", o));
+                    return Err(self.fail(
+                        Code::Shape,
+                        "an arithmetic or comparison operator needs numbers",
+                        o,
+                    ));
                 };
                 let v = match op {
                     B::Plus => V::Num(x + y),
                     B::Minus => V::Num(x - y),
                     B::Mul => V::Num(x * y),
-                    B::Div if y == 0.0 => return Err(self.fail(Code::Shape, "division by zero", o)),
+                    B::Div if y == 0.0 => {
+                        return Err(self.fail(Code::Shape, "division by zero", o));
+                    }
                     B::Div => V::Num(x / y),
                     B::Mod if y == 0.0 => return Err(self.fail(Code::Shape, "modulo by zero", o)),
                     B::Mod => V::Num(x % y),
@@ -540,21 +652,31 @@ impl Evaluator<'_> {
             Expression::FuncCall(f) => {
                 let name = f.name.name.as_str();
                 let args: Vec<&Expression> = f.args.iter().collect();
-                let Some(inner) = args.first().copied() else { return v };
+                let Some(inner) = args.first().copied() else {
+                    return v;
+                };
                 let v = self.force(v);
                 match (name, &v.v) {
                     ("list" | "set", V::List(items)) => {
                         let items = items.as_ref().clone();
-                        let out = items.into_iter().map(|i| self.convert(sc, i, inner, depth + 1)).collect();
+                        let out = items
+                            .into_iter()
+                            .map(|i| self.convert(sc, i, inner, depth + 1))
+                            .collect();
                         Value::list(out, v.origin.clone())
                     }
                     ("map", V::Map(m)) => {
                         let m = m.as_ref().clone();
-                        let out = m.into_iter().map(|(k, ko, x)| (k, ko, self.convert(sc, x, inner, depth + 1))).collect();
+                        let out = m
+                            .into_iter()
+                            .map(|(k, ko, x)| (k, ko, self.convert(sc, x, inner, depth + 1)))
+                            .collect();
                         Value::new(V::Map(Rc::new(out)), v.origin.clone())
                     }
                     ("tuple", V::List(items)) => {
-                        let Expression::Array(types) = inner else { return v };
+                        let Expression::Array(types) = inner else {
+                            return v;
+                        };
                         let items = items.as_ref().clone();
                         let out = items
                             .into_iter()
@@ -567,7 +689,9 @@ impl Evaluator<'_> {
                         Value::list(out, v.origin.clone())
                     }
                     ("object", V::Map(m)) => {
-                        let Expression::Object(attrs) = inner else { return v };
+                        let Expression::Object(attrs) = inner else {
+                            return v;
+                        };
                         let m = m.as_ref().clone();
                         let mut out = Vec::new();
                         for (k, t) in attrs.iter() {
@@ -587,7 +711,9 @@ impl Evaluator<'_> {
                                 other => (Some(other), None),
                             };
                             match m.iter().find(|(x, _, _)| *x == key) {
-                                Some((_, ko, x)) if !(x.is_null() && matches!(default, Some(Some(_)))) => {
+                                Some((_, ko, x))
+                                    if !(x.is_null() && matches!(default, Some(Some(_)))) =>
+                                {
                                     let x = match t {
                                         Some(t) => self.convert(sc, x.clone(), t, depth + 1),
                                         None => x.clone(),
@@ -596,14 +722,20 @@ impl Evaluator<'_> {
                                 }
                                 _ => match default {
                                     Some(Some(d)) => {
-                                        let dv = self.eval(sc, ExprRef::Hcl(d)).unwrap_or_else(|_| Value::null(v.origin.clone()));
+                                        let dv = self
+                                            .eval(sc, ExprRef::Hcl(d))
+                                            .unwrap_or_else(|_| Value::null(v.origin.clone()));
                                         let dv = match t {
                                             Some(t) => self.convert(sc, dv, t, depth + 1),
                                             None => dv,
                                         };
                                         out.push((key, v.origin.clone(), dv));
                                     }
-                                    Some(None) => out.push((key, v.origin.clone(), Value::null(v.origin.clone()))),
+                                    Some(None) => out.push((
+                                        key,
+                                        v.origin.clone(),
+                                        Value::null(v.origin.clone()),
+                                    )),
                                     None => {}
                                 },
                             }
@@ -621,7 +753,8 @@ impl Evaluator<'_> {
     pub(crate) fn equal(&self, a: &Value, b: &Value) -> Option<bool> {
         match (&a.v, &b.v) {
             (V::Unknown(x), V::Unknown(y)) if x == y => Some(true),
-            (V::Unknown(_) | V::Choice(_) | V::Res(_) | V::Module(_), _) | (_, V::Unknown(_) | V::Choice(_) | V::Res(_) | V::Module(_)) => None,
+            (V::Unknown(_) | V::Choice(_) | V::Res(_) | V::Module(_), _)
+            | (_, V::Unknown(_) | V::Choice(_) | V::Res(_) | V::Module(_)) => None,
             (V::Null, V::Null) => Some(true),
             (V::Null, _) | (_, V::Null) => Some(false),
             (V::Bool(x), V::Bool(y)) => Some(x == y),
@@ -686,8 +819,15 @@ fn str_equal(x: &Str, y: &Str) -> Option<bool> {
         return Some(false);
     }
     // A known text shorter than the other's known parts cannot be equal to it.
-    let lit_len = |s: &Str| -> usize { s.parts().iter().map(|p| if let Part::Lit(t) = p { t.len() } else { 0 }).sum() };
-    if (x.is_known() && x.as_known().map_or(0, str::len) < lit_len(y)) || (y.is_known() && y.as_known().map_or(0, str::len) < lit_len(x)) {
+    let lit_len = |s: &Str| -> usize {
+        s.parts()
+            .iter()
+            .map(|p| if let Part::Lit(t) = p { t.len() } else { 0 })
+            .sum()
+    };
+    if (x.is_known() && x.as_known().map_or(0, str::len) < lit_len(y))
+        || (y.is_known() && y.as_known().map_or(0, str::len) < lit_len(x))
+    {
         return Some(false);
     }
     None
@@ -716,7 +856,13 @@ pub(crate) fn value_from_node(n: &Node, depth: usize) -> Value {
         NodeKind::Bool(b) => Value::new(V::Bool(*b), o),
         NodeKind::Number(t) => Value::new(V::Num(t.parse::<f64>().unwrap_or(0.0)), o),
         NodeKind::String(s) => Value::string(s.clone(), o),
-        NodeKind::Array(items) => Value::list(items.iter().map(|i| value_from_node(i, depth + 1)).collect(), o),
+        NodeKind::Array(items) => Value::list(
+            items
+                .iter()
+                .map(|i| value_from_node(i, depth + 1))
+                .collect(),
+            o,
+        ),
         NodeKind::Object(entries) => Value::map(
             entries
                 .iter()
@@ -725,6 +871,11 @@ pub(crate) fn value_from_node(n: &Node, depth: usize) -> Value {
             o,
         ),
         NodeKind::Unknown(k) => Value::unknown(k.clone(), o),
-        NodeKind::Choice(alts) => Value::new(V::Choice(Rc::new(alts.iter().map(|a| value_from_node(a, depth + 1)).collect())), o),
+        NodeKind::Choice(alts) => Value::new(
+            V::Choice(Rc::new(
+                alts.iter().map(|a| value_from_node(a, depth + 1)).collect(),
+            )),
+            o,
+        ),
     }
 }

@@ -98,7 +98,14 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub(crate) fn new(inst: usize, file: FileId) -> Scope {
-        Scope { inst, file, fixed: None, bindings: Vec::new(), template_only: false, suffix: String::new() }
+        Scope {
+            inst,
+            file,
+            fixed: None,
+            bindings: Vec::new(),
+            template_only: false,
+            suffix: String::new(),
+        }
     }
 
     pub(crate) fn with(&self, name: &str, v: Value) -> Scope {
@@ -108,7 +115,11 @@ impl Scope {
     }
 
     pub(crate) fn lookup(&self, name: &str) -> Option<&Value> {
-        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -169,7 +180,11 @@ pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -
 }
 
 /// An evaluator with the root module read, its variables set and its module calls expanded.
-pub(crate) fn evaluator<'s>(root: &Path, source: &'s mut dyn FileSource, options: &Options) -> Evaluator<'s> {
+pub(crate) fn evaluator<'s>(
+    root: &Path,
+    source: &'s mut dyn FileSource,
+    options: &Options,
+) -> Evaluator<'s> {
     let root = config::normalize_join(root, ".").unwrap_or_else(|| root.to_path_buf());
     let root = root.as_path();
     let mut ev = Evaluator {
@@ -194,7 +209,10 @@ pub(crate) fn evaluator<'s>(root: &Path, source: &'s mut dyn FileSource, options
         extra_files: HashMap::new(),
     };
     let def = ev.module_def(root, ".");
-    let region = options.region.clone().or_else(|| def.provider_region.clone());
+    let region = options
+        .region
+        .clone()
+        .or_else(|| def.provider_region.clone());
     if let Some(r) = &region {
         ev.region = Str::lit(r.clone());
     }
@@ -252,7 +270,10 @@ impl Evaluator<'_> {
 
     /// Adds a diagnostic once.
     pub(crate) fn diag(&mut self, d: Diagnostic) {
-        if self.seen_diags.insert((d.code, d.message.clone(), d.origin.clone())) {
+        if self
+            .seen_diags
+            .insert((d.code, d.message.clone(), d.origin.clone()))
+        {
             self.diags.push(d);
         }
     }
@@ -276,7 +297,10 @@ impl Evaluator<'_> {
             .paths
             .get(&o.file)
             .map_or_else(|| "?".to_owned(), |p| config::rel_path(&self.root, p));
-        let (line, col) = self.texts.get(&o.file).map_or((0, 0), |t| line_col(t, o.range.start as usize));
+        let (line, col) = self
+            .texts
+            .get(&o.file)
+            .map_or((0, 0), |t| line_col(t, o.range.start as usize));
         format!("{name}:{line}:{col}")
     }
 
@@ -287,7 +311,11 @@ impl Evaluator<'_> {
     }
 
     pub(crate) fn fail(&self, code: Code, msg: impl Into<String>, origin: Origin) -> Fail {
-        Fail { code, msg: msg.into(), origin }
+        Fail {
+            code,
+            msg: msg.into(),
+            origin,
+        }
     }
 
     /// Spends one unit of work; fails when the budget is spent or nesting is too deep.
@@ -345,7 +373,11 @@ impl Evaluator<'_> {
     }
 
     /// The instances of call `call` of instance `inst` (created on first use).
-    pub(crate) fn children(&mut self, inst: usize, call: usize) -> Option<(Rc<Expansion>, Vec<usize>)> {
+    pub(crate) fn children(
+        &mut self,
+        inst: usize,
+        call: usize,
+    ) -> Option<(Rc<Expansion>, Vec<usize>)> {
         match self.insts.get(inst)?.children.get(&call) {
             Some(Children::Done(e, v)) => return Some((e.clone(), v.clone())),
             Some(Children::Remote) => return None,
@@ -396,7 +428,10 @@ impl Evaluator<'_> {
         let Some(dir) = config::normalize_join(&def.dir, &src) else {
             self.diag(Diagnostic::warning(
                 Code::Unsupported,
-                format!("module {} source {src:?} cannot be resolved; it is not loaded", c.name),
+                format!(
+                    "module {} source {src:?} cannot be resolved; it is not loaded",
+                    c.name
+                ),
                 Some(origin.clone()),
             ));
             return None;
@@ -405,7 +440,11 @@ impl Evaluator<'_> {
         if depth > limits::MAX_MODULE_DEPTH {
             self.diag(Diagnostic::error(
                 Code::Limit,
-                format!("module {} nests deeper than {} levels; it is not loaded", c.name, limits::MAX_MODULE_DEPTH),
+                format!(
+                    "module {} nests deeper than {} levels; it is not loaded",
+                    c.name,
+                    limits::MAX_MODULE_DEPTH
+                ),
                 Some(origin.clone()),
             ));
             return None;
@@ -416,7 +455,10 @@ impl Evaluator<'_> {
             if self.insts[a].def.dir == dir {
                 self.diag(Diagnostic::error(
                     Code::ReferenceCycle,
-                    format!("module {} calls a module that contains it ({src:?}); it is not loaded", c.name),
+                    format!(
+                        "module {} calls a module that contains it ({src:?}); it is not loaded",
+                        c.name
+                    ),
                     Some(origin.clone()),
                 ));
                 return None;
@@ -430,7 +472,10 @@ impl Evaluator<'_> {
         if child_def.file_count == 0 {
             self.diag(Diagnostic::warning(
                 Code::UnresolvedReference,
-                format!("module {} source {src:?} has no configuration files", c.name),
+                format!(
+                    "module {} source {src:?} has no configuration files",
+                    c.name
+                ),
                 Some(origin.clone()),
             ));
         }
@@ -440,7 +485,10 @@ impl Evaluator<'_> {
             if self.insts.len() >= limits::MAX_MODULE_INSTANCES {
                 self.diag(Diagnostic::error(
                     Code::Limit,
-                    format!("more than {} module instances; the rest are not loaded", limits::MAX_MODULE_INSTANCES),
+                    format!(
+                        "more than {} module instances; the rest are not loaded",
+                        limits::MAX_MODULE_INSTANCES
+                    ),
                     Some(origin.clone()),
                 ));
                 break;
@@ -465,7 +513,11 @@ impl Evaluator<'_> {
 
     /// Evaluates `count` / `for_each` of a block.
     pub(crate) fn expansion(&mut self, sc: &Scope, body: BodyRef<'_>, address: &str) -> Expansion {
-        let single = || Expansion { kind: ExpKind::Single, keys: vec![(InstKey::None, Vec::new())], uncertain: false };
+        let single = || Expansion {
+            kind: ExpKind::Single,
+            keys: vec![(InstKey::None, Vec::new())],
+            uncertain: false,
+        };
         if let Some((e, _)) = body.attr("count") {
             let o = self.origin(sc, e.range());
             let v = self.eval_or_unknown(sc, e, &format!("{address}.count"));
@@ -488,9 +540,15 @@ impl Evaluator<'_> {
                     (InstKey::Int(i as i64), vec![("count".to_owned(), count)])
                 })
                 .collect();
-            return Expansion { kind: ExpKind::Count, keys, uncertain };
+            return Expansion {
+                kind: ExpKind::Count,
+                keys,
+                uncertain,
+            };
         }
-        let Some((e, _)) = body.attr("for_each") else { return single() };
+        let Some((e, _)) = body.attr("for_each") else {
+            return single();
+        };
         let o = self.origin(sc, e.range());
         let v = self.eval_or_unknown(sc, e, &format!("{address}.for_each"));
         let v = self.force(v);
@@ -542,20 +600,31 @@ impl Evaluator<'_> {
             let k = Value::unknown(format!("{address}.each.key"), o.clone());
             let val = Value::unknown(format!("{address}.each.value"), o.clone());
             push_each(&mut keys, InstKey::Unknown, k, val, &o);
-            return Expansion { kind: ExpKind::Unknown, keys, uncertain: true };
+            return Expansion {
+                kind: ExpKind::Unknown,
+                keys,
+                uncertain: true,
+            };
         }
         if keys.len() > limits::MAX_INSTANCES {
             self.cap_instances(keys.len(), address, &o);
             keys.truncate(limits::MAX_INSTANCES);
         }
-        Expansion { kind: ExpKind::ForEach, keys, uncertain }
+        Expansion {
+            kind: ExpKind::ForEach,
+            keys,
+            uncertain,
+        }
     }
 
     fn cap_instances(&mut self, n: usize, address: &str, o: &Origin) -> usize {
         if n > limits::MAX_INSTANCES {
             self.diag(Diagnostic::error(
                 Code::Limit,
-                format!("{address} has {n} instances; only the first {} are read", limits::MAX_INSTANCES),
+                format!(
+                    "{address} has {n} instances; only the first {} are read",
+                    limits::MAX_INSTANCES
+                ),
                 Some(o.clone()),
             ));
             return limits::MAX_INSTANCES;
@@ -565,7 +634,13 @@ impl Evaluator<'_> {
 
     /// A known count, or the largest of the alternatives of a conditional count.
     fn count_of(&self, v: &Value) -> Option<(usize, bool)> {
-        let to_n = |x: f64| if x.is_finite() && x >= 0.0 { Some(x as usize) } else { None };
+        let to_n = |x: f64| {
+            if x.is_finite() && x >= 0.0 {
+                Some(x as usize)
+            } else {
+                None
+            }
+        };
         match &v.v {
             V::Choice(alts) => {
                 let mut max = 0usize;
@@ -587,7 +662,10 @@ impl Evaluator<'_> {
                 if let Some(d) = def.resources.get(res) {
                     self.diag(Diagnostic::warning(
                         Code::ReferenceCycle,
-                        format!("count or for_each of {} depends on itself", d.local_address()),
+                        format!(
+                            "count or for_each of {} depends on itself",
+                            d.local_address()
+                        ),
                         Some(Origin::new(d.file, d.range)),
                     ));
                 }
@@ -609,14 +687,30 @@ impl Evaluator<'_> {
         let def = self.insts.get(key.inst)?.def.clone();
         let d = def.resources.get(key.res)?;
         let exp = self.res_expansion(key.inst, key.res)?;
-        let bindings = exp.keys.iter().find(|(k, _)| *k == key.key).map(|(_, b)| b.clone()).unwrap_or_default();
-        Some(Scope { inst: key.inst, file: d.file, fixed: None, bindings, template_only: false, suffix: key.key.suffix() })
+        let bindings = exp
+            .keys
+            .iter()
+            .find(|(k, _)| *k == key.key)
+            .map(|(_, b)| b.clone())
+            .unwrap_or_default();
+        Some(Scope {
+            inst: key.inst,
+            file: d.file,
+            fixed: None,
+            bindings,
+            template_only: false,
+            suffix: key.key.suffix(),
+        })
     }
 
     /// The address of a resource instance: `module.a.aws_iam_role.x["k"]`.
     pub(crate) fn res_address(&self, key: &ResKey) -> String {
-        let Some(inst) = self.insts.get(key.inst) else { return String::new() };
-        let Some(d) = inst.def.resources.get(key.res) else { return String::new() };
+        let Some(inst) = self.insts.get(key.inst) else {
+            return String::new();
+        };
+        let Some(d) = inst.def.resources.get(key.res) else {
+            return String::new();
+        };
         format!("{}{}{}", inst.prefix, d.local_address(), key.key.suffix())
     }
 
@@ -626,7 +720,11 @@ impl Evaluator<'_> {
         match self.insts.get(inst).and_then(|i| i.locals.get(name)) {
             Some(Slot::Done(r)) => return r.clone(),
             Some(Slot::Busy) => {
-                let f = self.fail(Code::ReferenceCycle, format!("local.{name} depends on itself"), origin.clone());
+                let f = self.fail(
+                    Code::ReferenceCycle,
+                    format!("local.{name} depends on itself"),
+                    origin.clone(),
+                );
                 self.fail_diag(&f);
                 return Err(f);
             }
@@ -634,12 +732,18 @@ impl Evaluator<'_> {
         }
         let def = self.insts[inst].def.clone();
         let Some(n) = def.locals.get(name) else {
-            return Err(self.fail(Code::UnresolvedReference, format!("reference to undeclared local value local.{name}"), origin.clone()));
+            return Err(self.fail(
+                Code::UnresolvedReference,
+                format!("reference to undeclared local value local.{name}"),
+                origin.clone(),
+            ));
         };
         self.insts[inst].locals.insert(name.to_owned(), Slot::Busy);
         let sc = Scope::new(inst, n.file);
         let r = self.eval(&sc, n.expr.view());
-        self.insts[inst].locals.insert(name.to_owned(), Slot::Done(r.clone()));
+        self.insts[inst]
+            .locals
+            .insert(name.to_owned(), Slot::Done(r.clone()));
         r
     }
 
@@ -647,7 +751,11 @@ impl Evaluator<'_> {
         match self.insts.get(inst).and_then(|i| i.outputs.get(name)) {
             Some(Slot::Done(r)) => return r.clone(),
             Some(Slot::Busy) => {
-                let f = self.fail(Code::ReferenceCycle, format!("output {name} depends on itself"), origin.clone());
+                let f = self.fail(
+                    Code::ReferenceCycle,
+                    format!("output {name} depends on itself"),
+                    origin.clone(),
+                );
                 self.fail_diag(&f);
                 return Err(f);
             }
@@ -658,14 +766,19 @@ impl Evaluator<'_> {
             let prefix = self.insts[inst].prefix.clone();
             return Err(self.fail(
                 Code::UnresolvedReference,
-                format!("module {} has no output {name}", prefix.trim_end_matches('.')),
+                format!(
+                    "module {} has no output {name}",
+                    prefix.trim_end_matches('.')
+                ),
                 origin.clone(),
             ));
         };
         self.insts[inst].outputs.insert(name.to_owned(), Slot::Busy);
         let sc = Scope::new(inst, n.file);
         let r = self.eval(&sc, n.expr.view());
-        self.insts[inst].outputs.insert(name.to_owned(), Slot::Done(r.clone()));
+        self.insts[inst]
+            .outputs
+            .insert(name.to_owned(), Slot::Done(r.clone()));
         r
     }
 
@@ -684,15 +797,23 @@ impl Evaluator<'_> {
         match self.insts.get(inst).and_then(|i| i.vars.get(name)) {
             Some(Slot::Done(r)) => return r.clone(),
             Some(Slot::Busy) => {
-                let f = self.fail(Code::ReferenceCycle, format!("var.{name} depends on itself"), origin.clone());
+                let f = self.fail(
+                    Code::ReferenceCycle,
+                    format!("var.{name} depends on itself"),
+                    origin.clone(),
+                );
                 self.fail_diag(&f);
                 return Err(f);
             }
             None => {}
         }
         self.insts[inst].vars.insert(name.to_owned(), Slot::Busy);
-        let r = self.var_inner(inst, name, origin).map(|v| self.convert_var(inst, name, v));
-        self.insts[inst].vars.insert(name.to_owned(), Slot::Done(r.clone()));
+        let r = self
+            .var_inner(inst, name, origin)
+            .map(|v| self.convert_var(inst, name, v));
+        self.insts[inst]
+            .vars
+            .insert(name.to_owned(), Slot::Done(r.clone()));
         r
     }
 
@@ -700,7 +821,11 @@ impl Evaluator<'_> {
         let def = self.insts[inst].def.clone();
         let prefix = self.insts[inst].prefix.clone();
         let Some(decl) = def.variables.get(name) else {
-            return Err(self.fail(Code::UnresolvedReference, format!("reference to undeclared input variable var.{name}"), origin.clone()));
+            return Err(self.fail(
+                Code::UnresolvedReference,
+                format!("reference to undeclared input variable var.{name}"),
+                origin.clone(),
+            ));
         };
         let decl_origin = Origin::new(decl.file, decl.range);
         match self.insts[inst].parent {
@@ -730,7 +855,9 @@ impl Evaluator<'_> {
         }
         self.diag(Diagnostic::warning(
             Code::UnknownValue,
-            format!("variable {prefix}var.{name} has no value and no default; it is kept as unknown"),
+            format!(
+                "variable {prefix}var.{name} has no value and no default; it is kept as unknown"
+            ),
             Some(decl_origin.clone()),
         ));
         Ok(Value::unknown(format!("{prefix}var.{name}"), decl_origin))
@@ -739,14 +866,18 @@ impl Evaluator<'_> {
     /// Applies a variable's type constraint to its value.
     fn convert_var(&mut self, inst: usize, name: &str, v: Value) -> Value {
         let def = self.insts[inst].def.clone();
-        let Some(decl) = def.variables.get(name) else { return v };
+        let Some(decl) = def.variables.get(name) else {
+            return v;
+        };
         let Some(t) = &decl.type_expr else { return v };
         let mut sc = Scope::new(inst, decl.file);
         sc.template_only = true;
         match t.view() {
             ExprRef::Hcl(e) => self.convert(&sc, v, e, 0),
             ExprRef::Json(n) | ExprRef::JsonLit(n) => {
-                let Some(text) = n.as_known_str() else { return v };
+                let Some(text) = n.as_known_str() else {
+                    return v;
+                };
                 match hcl::edit::parser::parse_expr(text) {
                     Ok(e) => {
                         sc.fixed = Some(n.origin.range);
@@ -765,7 +896,11 @@ impl Evaluator<'_> {
             Some(Slot::Done(r)) => return r.clone(),
             Some(Slot::Busy) => {
                 let addr = self.res_address(key);
-                let f = self.fail(Code::ReferenceCycle, format!("{addr}.{name} depends on itself"), origin.clone());
+                let f = self.fail(
+                    Code::ReferenceCycle,
+                    format!("{addr}.{name} depends on itself"),
+                    origin.clone(),
+                );
                 self.fail_diag(&f);
                 return Err(f);
             }
@@ -796,7 +931,10 @@ impl Evaluator<'_> {
                     Ok(o) => o,
                     Err(f) => {
                         self.fail_diag(&f);
-                        let p = self.insts.get(i).map_or(String::new(), |x| x.prefix.clone());
+                        let p = self
+                            .insts
+                            .get(i)
+                            .map_or(String::new(), |x| x.prefix.clone());
                         Value::unknown(p.trim_end_matches('.').to_owned(), v.origin.clone())
                     }
                 }
@@ -814,17 +952,26 @@ impl Evaluator<'_> {
         match &v.v {
             V::List(items) if items.iter().any(needs_force) => {
                 let items: Vec<Value> = items.as_ref().clone();
-                let out = items.into_iter().map(|i| self.force_deep(i, depth + 1)).collect();
+                let out = items
+                    .into_iter()
+                    .map(|i| self.force_deep(i, depth + 1))
+                    .collect();
                 Value::list(out, v.origin.clone())
             }
             V::Map(m) if m.iter().any(|(_, _, x)| needs_force(x)) => {
                 let m = m.as_ref().clone();
-                let out = m.into_iter().map(|(k, ko, x)| (k, ko, self.force_deep(x, depth + 1))).collect();
+                let out = m
+                    .into_iter()
+                    .map(|(k, ko, x)| (k, ko, self.force_deep(x, depth + 1)))
+                    .collect();
                 Value::new(V::Map(Rc::new(out)), v.origin.clone())
             }
             V::Choice(alts) if alts.iter().any(needs_force) => {
                 let alts = alts.as_ref().clone();
-                let out = alts.into_iter().map(|a| self.force_deep(a, depth + 1)).collect();
+                let out = alts
+                    .into_iter()
+                    .map(|a| self.force_deep(a, depth + 1))
+                    .collect();
                 Value::new(V::Choice(Rc::new(out)), v.origin.clone())
             }
             _ => v,
@@ -846,11 +993,23 @@ fn needs_force(v: &Value) -> bool {
     }
 }
 
-fn push_each(keys: &mut Vec<(InstKey, Vec<(String, Value)>)>, k: InstKey, key: Value, val: Value, o: &Origin) {
+fn push_each(
+    keys: &mut Vec<(InstKey, Vec<(String, Value)>)>,
+    k: InstKey,
+    key: Value,
+    val: Value,
+    o: &Origin,
+) {
     if keys.iter().any(|(x, _)| *x == k) {
         return;
     }
-    let each = Value::map(vec![("key".to_owned(), o.clone(), key), ("value".to_owned(), o.clone(), val)], o.clone());
+    let each = Value::map(
+        vec![
+            ("key".to_owned(), o.clone(), key),
+            ("value".to_owned(), o.clone(), val),
+        ],
+        o.clone(),
+    );
     keys.push((k, vec![("each".to_owned(), each)]));
 }
 

@@ -4,8 +4,8 @@
 
 use std::rc::Rc;
 
-use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
 use hcl::edit::Decorated;
+use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
 use passgraph_model::arn::iam_arn;
 use passgraph_model::{Code, Origin, Str, TextRange};
 
@@ -61,29 +61,56 @@ impl Evaluator<'_> {
         self.apply_ops(sc, cur, ops.get(used..).unwrap_or(&[]), &o)
     }
 
-    fn root_ref(&mut self, sc: &Scope, root: &str, ops: &[Decorated<TraversalOperator>], o: &Origin) -> Result<(Value, usize), Fail> {
+    fn root_ref(
+        &mut self,
+        sc: &Scope,
+        root: &str,
+        ops: &[Decorated<TraversalOperator>],
+        o: &Origin,
+    ) -> Result<(Value, usize), Fail> {
         let attr = |i: usize| -> Option<&str> {
             match ops.get(i).map(Decorated::value) {
                 Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
                 _ => None,
             }
         };
-        let missing = |ev: &Self, what: &str| ev.fail(Code::UnresolvedReference, format!("incomplete reference: {what}"), o.clone());
+        let missing = |ev: &Self, what: &str| {
+            ev.fail(
+                Code::UnresolvedReference,
+                format!("incomplete reference: {what}"),
+                o.clone(),
+            )
+        };
         match root {
             "var" => {
-                let Some(n) = attr(0) else { return Err(missing(self, "var")) };
+                let Some(n) = attr(0) else {
+                    return Err(missing(self, "var"));
+                };
                 Ok((self.var(sc.inst, n, o)?, 1))
             }
             "local" => {
-                let Some(n) = attr(0) else { return Err(missing(self, "local")) };
+                let Some(n) = attr(0) else {
+                    return Err(missing(self, "local"));
+                };
                 Ok((self.local(sc.inst, n, o)?, 1))
             }
             "path" => {
-                let Some(n) = attr(0) else { return Err(missing(self, "path")) };
+                let Some(n) = attr(0) else {
+                    return Err(missing(self, "path"));
+                };
                 let v = match n {
-                    "module" => self.insts.get(sc.inst).map_or(".".to_owned(), |i| i.def.rel.clone()),
+                    "module" => self
+                        .insts
+                        .get(sc.inst)
+                        .map_or(".".to_owned(), |i| i.def.rel.clone()),
                     "root" | "cwd" => ".".to_owned(),
-                    other => return Err(self.fail(Code::UnresolvedReference, format!("unknown attribute path.{other}"), o.clone())),
+                    other => {
+                        return Err(self.fail(
+                            Code::UnresolvedReference,
+                            format!("unknown attribute path.{other}"),
+                            o.clone(),
+                        ));
+                    }
                 };
                 Ok((Value::lit(&v, o.clone()), 1))
             }
@@ -91,29 +118,46 @@ impl Evaluator<'_> {
                 Some("workspace") => Ok((Value::lit("default", o.clone()), 1)),
                 _ => Ok((Value::unknown("terraform", o.clone()), 0)),
             },
-            "count" | "each" | "self" => Err(self.variable(sc, root, o.clone()).err().unwrap_or_else(|| missing(self, root))),
+            "count" | "each" | "self" => Err(self
+                .variable(sc, root, o.clone())
+                .err()
+                .unwrap_or_else(|| missing(self, root))),
             "module" => {
-                let Some(n) = attr(0) else { return Err(missing(self, "module")) };
+                let Some(n) = attr(0) else {
+                    return Err(missing(self, "module"));
+                };
                 Ok((self.module_value(sc.inst, n, o)?, 1))
             }
             "data" => {
-                let (Some(t), Some(n)) = (attr(0), attr(1)) else { return Err(missing(self, "data")) };
+                let (Some(t), Some(n)) = (attr(0), attr(1)) else {
+                    return Err(missing(self, "data"));
+                };
                 Ok((self.resource_value(sc.inst, Mode::Data, t, n, o)?, 2))
             }
             rtype => {
                 let Some(n) = attr(0) else {
-                    return Err(self.fail(Code::UnresolvedReference, format!("unknown variable {rtype}"), o.clone()));
+                    return Err(self.fail(
+                        Code::UnresolvedReference,
+                        format!("unknown variable {rtype}"),
+                        o.clone(),
+                    ));
                 };
                 Ok((self.resource_value(sc.inst, Mode::Managed, rtype, n, o)?, 1))
             }
         }
     }
 
-    fn apply_ops(&mut self, sc: &Scope, mut cur: Value, ops: &[Decorated<TraversalOperator>], o: &Origin) -> R {
+    fn apply_ops(
+        &mut self,
+        sc: &Scope,
+        mut cur: Value,
+        ops: &[Decorated<TraversalOperator>],
+        o: &Origin,
+    ) -> R {
         let mut i = 0;
         while let Some(op) = ops.get(i) {
             match op.value() {
-                TraversalOperator::GetAttr(name) => cur = self.get_attr(sc, cur, name.as_str(), o)?,
+                TraversalOperator::GetAttr(name) => cur = self.get_attr(cur, name.as_str(), o)?,
                 TraversalOperator::Index(e) => {
                     let idx = self.eval(sc, ExprRef::Hcl(e))?;
                     cur = self.index(sc, cur, &idx, o)?;
@@ -162,11 +206,15 @@ impl Evaluator<'_> {
         Ok(cur)
     }
 
-    pub(crate) fn get_attr(&mut self, sc: &Scope, cur: Value, name: &str, o: &Origin) -> R {
+    pub(crate) fn get_attr(&mut self, cur: Value, name: &str, o: &Origin) -> R {
         match &cur.v {
             V::Map(m) => match m.iter().find(|(k, _, _)| k == name) {
                 Some((_, _, v)) => Ok(v.clone()),
-                None => Err(self.fail(Code::UnresolvedReference, format!("object has no attribute {name:?}"), o.clone())),
+                None => Err(self.fail(
+                    Code::UnresolvedReference,
+                    format!("object has no attribute {name:?}"),
+                    o.clone(),
+                )),
             },
             V::Res(k) => {
                 let k = k.clone();
@@ -182,21 +230,31 @@ impl Evaluator<'_> {
                 let mut ok = Vec::new();
                 let mut first_err = None;
                 for a in alts {
-                    match self.get_attr(sc, a, name, o) {
+                    match self.get_attr(a, name, o) {
                         Ok(v) => ok.push(v),
                         Err(e) => first_err = first_err.or(Some(e)),
                     }
                 }
                 self.merge_choice(ok, first_err, o)
             }
-            V::Null => Err(self.fail(Code::UnresolvedReference, format!("attribute {name:?} of a null value"), o.clone())),
-            _ => Err(self.fail(Code::Shape, format!("cannot read attribute {name:?} of this value"), o.clone())),
+            V::Null => Err(self.fail(
+                Code::UnresolvedReference,
+                format!("attribute {name:?} of a null value"),
+                o.clone(),
+            )),
+            _ => Err(self.fail(
+                Code::Shape,
+                format!("cannot read attribute {name:?} of this value"),
+                o.clone(),
+            )),
         }
     }
 
     fn merge_choice(&mut self, mut ok: Vec<Value>, err: Option<Fail>, o: &Origin) -> R {
         match ok.len() {
-            0 => Err(err.unwrap_or_else(|| self.fail(Code::Shape, "no alternative has this attribute", o.clone()))),
+            0 => Err(err.unwrap_or_else(|| {
+                self.fail(Code::Shape, "no alternative has this attribute", o.clone())
+            })),
             1 => Ok(ok.remove(0)),
             _ => Ok(Value::new(V::Choice(Rc::new(ok)), o.clone())),
         }
@@ -213,11 +271,17 @@ impl Evaluator<'_> {
                     return Err(self.fail(Code::Shape, "a list index must be a number", o.clone()));
                 };
                 if n < 0.0 || n.fract() != 0.0 {
-                    return Err(self.fail(Code::Shape, "a list index must be a whole number", o.clone()));
+                    return Err(self.fail(
+                        Code::Shape,
+                        "a list index must be a whole number",
+                        o.clone(),
+                    ));
                 }
                 match items.get(n as usize) {
                     Some(v) => Ok(v.clone()),
-                    None => Err(self.fail(Code::Shape, format!("index {n} is out of range"), o.clone())),
+                    None => {
+                        Err(self.fail(Code::Shape, format!("index {n} is out of range"), o.clone()))
+                    }
                 }
             }
             V::Map(m) => {
@@ -229,11 +293,17 @@ impl Evaluator<'_> {
                 };
                 match m.iter().find(|(x, _, _)| *x == k) {
                     Some((_, _, v)) => Ok(v.clone()),
-                    None => Err(self.fail(Code::UnresolvedReference, format!("no element with key {k:?}"), o.clone())),
+                    None => Err(self.fail(
+                        Code::UnresolvedReference,
+                        format!("no element with key {k:?}"),
+                        o.clone(),
+                    )),
                 }
             }
             V::Unknown(k) => {
-                let i = self.known_text(idx).map_or_else(|| "*".to_owned(), |t| format!("{t:?}"));
+                let i = self
+                    .known_text(idx)
+                    .map_or_else(|| "*".to_owned(), |t| format!("{t:?}"));
                 Ok(Value::unknown(format!("{k}[{i}]"), o.clone()))
             }
             V::Choice(alts) => {
@@ -254,26 +324,50 @@ impl Evaluator<'_> {
     }
 
     fn module_value(&mut self, inst: usize, name: &str, o: &Origin) -> R {
-        let Some(def) = self.def(inst) else { return Err(self.fail(Code::UnresolvedReference, "no module", o.clone())) };
+        let Some(def) = self.def(inst) else {
+            return Err(self.fail(Code::UnresolvedReference, "no module", o.clone()));
+        };
         let Some(&call) = def.call_index.get(name) else {
-            return Err(self.fail(Code::UnresolvedReference, format!("reference to undeclared module {name}"), o.clone()));
+            return Err(self.fail(
+                Code::UnresolvedReference,
+                format!("reference to undeclared module {name}"),
+                o.clone(),
+            ));
         };
         let prefix = self.insts[inst].prefix.clone();
         let Some((exp, ids)) = self.children(inst, call) else {
             return Ok(Value::unknown(format!("{prefix}module.{name}"), o.clone()));
         };
-        let items: Vec<(InstKey, usize)> = exp.keys.iter().map(|(k, _)| k.clone()).zip(ids).collect();
-        Ok(self.repeated(exp.kind, items, o, &format!("{prefix}module.{name}"), |i| V::Module(i)))
+        let items: Vec<(InstKey, usize)> =
+            exp.keys.iter().map(|(k, _)| k.clone()).zip(ids).collect();
+        Ok(
+            self.repeated(exp.kind, items, o, &format!("{prefix}module.{name}"), |i| {
+                V::Module(i)
+            }),
+        )
     }
 
     /// The value of a reference to a repeated thing: one, a list (`count`) or a map (`for_each`).
-    fn repeated<T: Clone>(&mut self, kind: ExpKind, items: Vec<(InstKey, T)>, o: &Origin, addr: &str, mk: impl Fn(T) -> V) -> Value {
+    fn repeated<T: Clone>(
+        &mut self,
+        kind: ExpKind,
+        items: Vec<(InstKey, T)>,
+        o: &Origin,
+        addr: &str,
+        mk: impl Fn(T) -> V,
+    ) -> Value {
         match kind {
             ExpKind::Single => match items.into_iter().next() {
                 Some((_, t)) => Value::new(mk(t), o.clone()),
                 None => Value::unknown(addr.to_owned(), o.clone()),
             },
-            ExpKind::Count => Value::list(items.into_iter().map(|(_, t)| Value::new(mk(t), o.clone())).collect(), o.clone()),
+            ExpKind::Count => Value::list(
+                items
+                    .into_iter()
+                    .map(|(_, t)| Value::new(mk(t), o.clone()))
+                    .collect(),
+                o.clone(),
+            ),
             ExpKind::ForEach => Value::map(
                 items
                     .into_iter()
@@ -288,28 +382,70 @@ impl Evaluator<'_> {
         }
     }
 
-    fn resource_value(&mut self, inst: usize, mode: Mode, rtype: &str, name: &str, o: &Origin) -> R {
-        let Some(def) = self.def(inst) else { return Err(self.fail(Code::UnresolvedReference, "no module", o.clone())) };
+    fn resource_value(
+        &mut self,
+        inst: usize,
+        mode: Mode,
+        rtype: &str,
+        name: &str,
+        o: &Origin,
+    ) -> R {
+        let Some(def) = self.def(inst) else {
+            return Err(self.fail(Code::UnresolvedReference, "no module", o.clone()));
+        };
         let key = (mode, rtype.to_owned(), name.to_owned());
         let Some(&res) = def.res_index.get(&key) else {
-            let what = if mode == Mode::Data { format!("data.{rtype}.{name}") } else { format!("{rtype}.{name}") };
-            return Err(self.fail(Code::UnresolvedReference, format!("reference to undeclared resource {what}"), o.clone()));
+            let what = if mode == Mode::Data {
+                format!("data.{rtype}.{name}")
+            } else {
+                format!("{rtype}.{name}")
+            };
+            return Err(self.fail(
+                Code::UnresolvedReference,
+                format!("reference to undeclared resource {what}"),
+                o.clone(),
+            ));
         };
         let prefix = self.insts[inst].prefix.clone();
-        let addr = if mode == Mode::Data { format!("{prefix}data.{rtype}.{name}") } else { format!("{prefix}{rtype}.{name}") };
-        let Some(exp) = self.res_expansion(inst, res) else {
-            return Err(self.fail(Code::ReferenceCycle, format!("{addr} depends on itself"), o.clone()));
+        let addr = if mode == Mode::Data {
+            format!("{prefix}data.{rtype}.{name}")
+        } else {
+            format!("{prefix}{rtype}.{name}")
         };
-        let items: Vec<(InstKey, InstKey)> = exp.keys.iter().map(|(k, _)| (k.clone(), k.clone())).collect();
-        Ok(self.repeated(exp.kind, items, o, &addr, |k| V::Res(ResKey { inst, res, key: k })))
+        let Some(exp) = self.res_expansion(inst, res) else {
+            return Err(self.fail(
+                Code::ReferenceCycle,
+                format!("{addr} depends on itself"),
+                o.clone(),
+            ));
+        };
+        let items: Vec<(InstKey, InstKey)> = exp
+            .keys
+            .iter()
+            .map(|(k, _)| (k.clone(), k.clone()))
+            .collect();
+        Ok(self.repeated(exp.kind, items, o, &addr, |k| {
+            V::Res(ResKey { inst, res, key: k })
+        }))
     }
 
     /// The blocks of a type in a body, static and `dynamic`, each with the scope its body sees.
-    pub(crate) fn block_insts<'a>(&mut self, sc: &Scope, body: BodyRef<'a>, name: &str) -> Vec<BlockInst<'a>> {
+    pub(crate) fn block_insts<'a>(
+        &mut self,
+        sc: &Scope,
+        body: BodyRef<'a>,
+        name: &str,
+    ) -> Vec<BlockInst<'a>> {
         let mut out: Vec<BlockInst<'a>> = body
             .blocks(name)
             .into_iter()
-            .map(|b| BlockInst { sc: sc.clone(), body: b.body, range: b.range, uncertain: false, order: b.range.start })
+            .map(|b| BlockInst {
+                sc: sc.clone(),
+                body: b.body,
+                range: b.range,
+                uncertain: false,
+                order: b.range.start,
+            })
             .collect();
         for d in body.dynamic_blocks(name) {
             let iter_name = match d.body.attr("iterator") {
@@ -317,17 +453,33 @@ impl Evaluator<'_> {
                 Some((e, _)) => e.literal_str().unwrap_or_else(|| name.to_owned()),
                 None => name.to_owned(),
             };
-            let Some(content) = d.body.blocks("content").into_iter().next() else { continue };
+            let Some(content) = d.body.blocks("content").into_iter().next() else {
+                continue;
+            };
             let o = Origin::new(sc.file, d.range);
-            let Some((fe, _)) = d.body.attr("for_each") else { continue };
+            let Some((fe, _)) = d.body.attr("for_each") else {
+                continue;
+            };
             let what = format!("{}.for_each", self.derived_key(sc, &o));
             let coll = self.eval_or_unknown(sc, fe, &what);
             let coll = self.force(coll);
             match self.iter_pairs(&coll) {
                 Some(pairs) => {
                     for (k, v) in pairs {
-                        let it = Value::map(vec![("key".to_owned(), o.clone(), k), ("value".to_owned(), o.clone(), v)], o.clone());
-                        out.push(BlockInst { sc: sc.with(&iter_name, it), body: content.body, range: content.range, uncertain: false, order: d.range.start });
+                        let it = Value::map(
+                            vec![
+                                ("key".to_owned(), o.clone(), k),
+                                ("value".to_owned(), o.clone(), v),
+                            ],
+                            o.clone(),
+                        );
+                        out.push(BlockInst {
+                            sc: sc.with(&iter_name, it),
+                            body: content.body,
+                            range: content.range,
+                            uncertain: false,
+                            order: d.range.start,
+                        });
                     }
                 }
                 None if coll.is_null() => {}
@@ -340,8 +492,20 @@ impl Evaluator<'_> {
                     let key = self.derived_key(sc, &o);
                     let k = Value::unknown(format!("{key}.key"), o.clone());
                     let v = Value::unknown(format!("{key}.value"), o.clone());
-                    let it = Value::map(vec![("key".to_owned(), o.clone(), k), ("value".to_owned(), o.clone(), v)], o.clone());
-                    out.push(BlockInst { sc: sc.with(&iter_name, it), body: content.body, range: content.range, uncertain: true, order: d.range.start });
+                    let it = Value::map(
+                        vec![
+                            ("key".to_owned(), o.clone(), k),
+                            ("value".to_owned(), o.clone(), v),
+                        ],
+                        o.clone(),
+                    );
+                    out.push(BlockInst {
+                        sc: sc.with(&iter_name, it),
+                        body: content.body,
+                        range: content.range,
+                        uncertain: true,
+                        order: d.range.start,
+                    });
                 }
             }
         }
@@ -351,14 +515,23 @@ impl Evaluator<'_> {
     }
 
     /// A body as an object value (nested blocks become lists of objects).
-    pub(crate) fn body_object(&mut self, sc: &Scope, body: BodyRef<'_>, range: TextRange, depth: usize) -> R {
+    pub(crate) fn body_object(
+        &mut self,
+        sc: &Scope,
+        body: BodyRef<'_>,
+        range: TextRange,
+        depth: usize,
+    ) -> R {
         let o = self.origin(sc, Some(range));
         if depth > crate::limits::MAX_EVAL_DEPTH {
             return Err(self.fail(Code::Limit, "blocks nest too deep", o));
         }
         let mut entries = Vec::new();
         for (name, e, r) in body.attrs(&[]) {
-            if matches!(name, "count" | "for_each" | "depends_on" | "provider" | "lifecycle") {
+            if matches!(
+                name,
+                "count" | "for_each" | "depends_on" | "provider" | "lifecycle"
+            ) {
                 continue;
             }
             let ko = self.origin(sc, Some(r));
@@ -380,11 +553,19 @@ impl Evaluator<'_> {
 
     /// A resource instance as an object (for `jsonencode`, `for`, whole-object references).
     pub(crate) fn res_object(&mut self, key: &ResKey, o: &Origin) -> R {
-        let Some(sc) = self.res_scope(key) else { return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone())) };
+        let Some(sc) = self.res_scope(key) else {
+            return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone()));
+        };
         let def = self.insts[key.inst].def.clone();
-        let Some(d) = def.resources.get(key.res) else { return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone())) };
+        let Some(d) = def.resources.get(key.res) else {
+            return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone()));
+        };
         let body = d.body.view();
-        let mut names: Vec<String> = body.attrs(&[]).into_iter().map(|(n, _, _)| n.to_owned()).collect();
+        let mut names: Vec<String> = body
+            .attrs(&[])
+            .into_iter()
+            .map(|(n, _, _)| n.to_owned())
+            .collect();
         names.extend(body.block_names().into_iter().map(str::to_owned));
         for extra in ["id", "arn", "name"] {
             if !names.iter().any(|n| n == extra) {
@@ -393,7 +574,10 @@ impl Evaluator<'_> {
         }
         let mut entries = Vec::new();
         for n in names {
-            if matches!(n.as_str(), "count" | "for_each" | "depends_on" | "provider" | "lifecycle") {
+            if matches!(
+                n.as_str(),
+                "count" | "for_each" | "depends_on" | "provider" | "lifecycle"
+            ) {
                 continue;
             }
             let v = self.res_attr(key, &n, o)?;
@@ -404,9 +588,13 @@ impl Evaluator<'_> {
     }
 
     pub(super) fn res_attr_inner(&mut self, key: &ResKey, name: &str, o: &Origin) -> R {
-        let Some(sc) = self.res_scope(key) else { return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone())) };
+        let Some(sc) = self.res_scope(key) else {
+            return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone()));
+        };
         let def = self.insts[key.inst].def.clone();
-        let Some(d) = def.resources.get(key.res) else { return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone())) };
+        let Some(d) = def.resources.get(key.res) else {
+            return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone()));
+        };
         let body = d.body.view();
         let addr = self.res_address(key);
         if let Some(v) = self.computed_attr(key, &sc, d.mode, &d.rtype, body, name, o, &addr)? {
@@ -440,7 +628,7 @@ impl Evaluator<'_> {
         if let Some((e, _)) = body.attr("name_prefix") {
             let v = self.eval(sc, e)?;
             if !v.is_null() {
-                s = self.to_str(sc, &v)?;
+                s = self.string_of(sc, &v)?;
             }
         } else {
             s.push_str("terraform-");
@@ -449,11 +637,17 @@ impl Evaluator<'_> {
         Ok(Value::string(s, o))
     }
 
-    fn str_attr(&mut self, sc: &Scope, body: BodyRef<'_>, name: &str, default: &str) -> Result<Str, Fail> {
+    fn str_attr(
+        &mut self,
+        sc: &Scope,
+        body: BodyRef<'_>,
+        name: &str,
+        default: &str,
+    ) -> Result<Str, Fail> {
         if let Some((e, _)) = body.attr(name) {
             let v = self.eval(sc, e)?;
             if !v.is_null() {
-                return self.to_str(sc, &v);
+                return self.string_of(sc, &v);
             }
         }
         Ok(Str::lit(default))
@@ -479,9 +673,12 @@ impl Evaluator<'_> {
                     "path" => Value::string(self.str_attr(sc, body, "path", "/")?, o.clone()),
                     "arn" => {
                         let n = self.res_attr(key, "name", o)?;
-                        let n = self.to_str(sc, &n)?;
+                        let n = self.string_of(sc, &n)?;
                         let p = self.str_attr(sc, body, "path", "/")?;
-                        Value::string(iam_arn(Some(&self.partition), Some(&self.account), kind, &p, &n), o.clone())
+                        Value::string(
+                            iam_arn(Some(&self.partition), Some(&self.account), kind, &p, &n),
+                            o.clone(),
+                        )
                     }
                     "id" if kind == "policy" => return self.res_attr(key, "arn", o).map(Some),
                     "id" => return self.res_attr(key, "name", o).map(Some),
@@ -490,9 +687,10 @@ impl Evaluator<'_> {
                 }));
             }
             return Ok(match (rtype, name) {
-                ("aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy", "name") => {
-                    Some(self.res_attr_name(key, sc, body, addr)?)
-                }
+                (
+                    "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy",
+                    "name",
+                ) => Some(self.res_attr_name(key, sc, body, addr)?),
                 ("aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy", "id") => {
                     let owner = match rtype {
                         "aws_iam_role_policy" => "role",
@@ -501,7 +699,7 @@ impl Evaluator<'_> {
                     };
                     let p = self.str_attr(sc, body, owner, "")?;
                     let n = self.res_attr(key, "name", o)?;
-                    let n = self.to_str(sc, &n)?;
+                    let n = self.string_of(sc, &n)?;
                     let mut s = p;
                     s.push_str(":");
                     s.append(&n);
@@ -513,7 +711,9 @@ impl Evaluator<'_> {
         }
         let part = self.partition.clone();
         Ok(match (rtype, name) {
-            ("aws_caller_identity", "account_id" | "id") => Some(Value::string(self.account.clone(), o.clone())),
+            ("aws_caller_identity", "account_id" | "id") => {
+                Some(Value::string(self.account.clone(), o.clone()))
+            }
             ("aws_caller_identity", "arn") => {
                 // The caller exists before apply, so it is none of the principals this
                 // configuration creates; an ARN of the form of a role session says so to the
@@ -534,18 +734,25 @@ impl Evaluator<'_> {
                 _ => hole(name),
             }),
             ("aws_partition", _) => Some(hole(name)),
-            ("aws_region", "name" | "region" | "id") => Some(Value::string(self.region.clone(), o.clone())),
+            ("aws_region", "name" | "region" | "id") => {
+                Some(Value::string(self.region.clone(), o.clone()))
+            }
             ("aws_region", _) => Some(hole(name)),
-            ("aws_iam_policy_document", "json" | "minified_json") => Some(self.policy_document_value(key, sc, body, o)?),
+            ("aws_iam_policy_document", "json" | "minified_json") => {
+                Some(self.policy_document_value(key, sc, body, o)?)
+            }
             ("aws_iam_policy_document", "id") => Some(hole(name)),
             ("aws_iam_policy", "arn") => {
                 if let Some((e, _)) = body.attr("arn") {
                     Some(self.eval(sc, e)?)
                 } else if let Some((e, _)) = body.attr("name") {
                     let n = self.eval(sc, e)?;
-                    let n = self.to_str(sc, &n)?;
+                    let n = self.string_of(sc, &n)?;
                     let p = self.str_attr(sc, body, "path_prefix", "/")?;
-                    Some(Value::string(iam_arn(Some(&self.partition), Some(&self.account), "policy", &p, &n), o.clone()))
+                    Some(Value::string(
+                        iam_arn(Some(&self.partition), Some(&self.account), "policy", &p, &n),
+                        o.clone(),
+                    ))
                 } else {
                     Some(hole(name))
                 }
@@ -553,12 +760,13 @@ impl Evaluator<'_> {
             ("aws_iam_policy", "id") => Some(self.res_attr(key, "arn", o)?),
             ("aws_iam_policy", "name") if body.attr("name").is_none() => {
                 let arn = self.res_attr(key, "arn", o)?;
-                let arn = self.to_str(sc, &arn)?;
+                let arn = self.string_of(sc, &arn)?;
                 Some(Value::string(arn.last_segment("/"), o.clone()))
             }
-            ("aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_instance_profile", "id") => {
-                Some(self.res_attr(key, "name", o)?)
-            }
+            (
+                "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_instance_profile",
+                "id",
+            ) => Some(self.res_attr(key, "name", o)?),
             _ if body.attr(name).is_none() && body.blocks(name).is_empty() => Some(hole(name)),
             _ => None,
         })

@@ -24,7 +24,10 @@ fn folders() -> Vec<PathBuf> {
         let Ok(rd) = std::fs::read_dir(d) else { return };
         let mut entries: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
         entries.sort();
-        if entries.iter().any(|p| p.is_file() && passgraph_hcl::is_root_module(std::slice::from_ref(p))) {
+        if entries
+            .iter()
+            .any(|p| p.is_file() && passgraph_hcl::is_root_module(std::slice::from_ref(p)))
+        {
             out.push(d.to_path_buf());
         }
         for e in entries {
@@ -60,7 +63,8 @@ fn every_terraform_folder_loads() {
     let mut t = Totals::default();
     for d in folders() {
         let mut src = FsSource::new(&corpora());
-        let (p, stats) = passgraph_hcl::load_with_stats(&d, &mut src, &passgraph_hcl::Options::default());
+        let (p, stats) =
+            passgraph_hcl::load_with_stats(&d, &mut src, &passgraph_hcl::Options::default());
         t.folders += 1;
         t.files += stats.files;
         t.module_instances += stats.modules.len();
@@ -74,9 +78,16 @@ fn every_terraform_folder_loads() {
         t.users += p.account.users.len();
         t.roles += p.account.roles.len();
         t.policies += p.account.policies.len();
-        t.statements += p.account.policies.iter().map(|x| x.document.statements.len()).sum::<usize>();
+        t.statements += p
+            .account
+            .policies
+            .iter()
+            .map(|x| x.document.statements.len())
+            .sum::<usize>();
         for dg in &p.diagnostics {
-            *t.diagnostics.entry(dg.code.id().to_owned() + " " + dg.code.slug()).or_default() += 1;
+            *t.diagnostics
+                .entry(dg.code.id().to_owned() + " " + dg.code.slug())
+                .or_default() += 1;
             // Every position lies inside its file.
             if let Some(o) = &dg.origin {
                 let f = src.map.get(o.file).unwrap();
@@ -84,7 +95,11 @@ fn every_terraform_folder_loads() {
             }
         }
     }
-    let map = |v: &[(&str, usize)]| v.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect::<BTreeMap<_, _>>();
+    let map = |v: &[(&str, usize)]| {
+        v.iter()
+            .map(|(k, n)| ((*k).to_owned(), *n))
+            .collect::<BTreeMap<_, _>>()
+    };
     // 335 folders hold the 863 `.tf` files; 1166 reads = those plus the files of the local
     // modules they call (re-read per caller, e.g. every terraform-aws-iam example reads its
     // `../../modules/*`). The IAM resource counts equal the entities built (users, roles,

@@ -16,9 +16,19 @@ fn findings(p: &passgraph_model::Parsed) -> (passgraph_graph::Analysis, Vec<Stri
         .findings
         .iter()
         .map(|f| {
-            let c = if f.certainty == Tri::Yes { "definite" } else { "possible" };
+            let c = if f.certainty == Tri::Yes {
+                "definite"
+            } else {
+                "possible"
+            };
             let pr = &a.principals[f.principal];
-            format!("{} {} -> {} {} {c}", pr.kind.as_str(), pr.name, a.principals[f.role].name, f.service)
+            format!(
+                "{} {} -> {} {} {c}",
+                pr.kind.as_str(),
+                pr.name,
+                a.principals[f.role].name,
+                f.service
+            )
         })
         .collect();
     (a, v)
@@ -31,21 +41,46 @@ fn rds_monitoring_role_matches_a_pattern_with_the_account_hole() {
     let p = passgraph_hcl::load(&root, &mut src, &passgraph_hcl::Options::default());
     assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
     let role = &p.account.roles[0];
-    assert_eq!(role.arn.to_string(), "arn:aws:iam::${aws:account}:role/RDS-Monitoring-Role");
+    assert_eq!(
+        role.arn.to_string(),
+        "arn:aws:iam::${aws:account}:role/RDS-Monitoring-Role"
+    );
     let (a, got) = findings(&p);
-    assert_eq!(got, ["user dba -> RDS-Monitoring-Role monitoring.rds.amazonaws.com definite"]);
+    assert_eq!(
+        got,
+        ["user dba -> RDS-Monitoring-Role monitoring.rds.amazonaws.com definite"]
+    );
     let f = &a.findings[0];
     assert_eq!(f.exploitable, Tri::Yes);
-    let grants: Vec<String> = f.proof.grants.iter().map(|g| at(&src.map, &g.origin)).collect();
+    let grants: Vec<String> = f
+        .proof
+        .grants
+        .iter()
+        .map(|g| at(&src.map, &g.origin))
+        .collect();
     assert_eq!(grants, ["main.tf:26:5"]);
-    assert_eq!(f.proof.grants[0].origin.address.as_deref(), Some("aws_iam_user_policy.dba_pass"));
-    let trust: Vec<String> = f.proof.trust.iter().map(|g| at(&src.map, &g.origin)).collect();
+    assert_eq!(
+        f.proof.grants[0].origin.address.as_deref(),
+        Some("aws_iam_user_policy.dba_pass")
+    );
+    let trust: Vec<String> = f
+        .proof
+        .trust
+        .iter()
+        .map(|g| at(&src.map, &g.origin))
+        .collect();
     assert_eq!(trust, ["modules/monitoring/main.tf:6:3"]);
-    assert_eq!(f.proof.trust[0].origin.address.as_deref(), Some("module.monitoring.aws_iam_role.this"));
+    assert_eq!(
+        f.proof.trust[0].origin.address.as_deref(),
+        Some("module.monitoring.aws_iam_role.this")
+    );
     // The RDS instance hands the role to the service.
     assert_eq!(f.in_use_by.len(), 1);
     let u = &p.account.role_uses[f.in_use_by[0]];
-    assert_eq!((u.resource.as_str(), at(&src.map, &u.origin)), ("aws_db_instance.main", "main.tf:56:25".to_owned()));
+    assert_eq!(
+        (u.resource.as_str(), at(&src.map, &u.origin)),
+        ("aws_db_instance.main", "main.tf:56:25".to_owned())
+    );
 }
 
 #[test]

@@ -99,7 +99,17 @@ fn policy_document_rendering() {
     let d = &p.account.policies[0].document;
     assert_eq!(d.version.as_deref(), Some("2012-10-17"));
     let sids: Vec<Option<&str>> = d.statements.iter().map(|s| s.sid.as_deref()).collect();
-    assert_eq!(sids, [Some("Keep"), Some("Replace"), None, Some("Trustec2"), Some("Trustecs"), None]);
+    assert_eq!(
+        sids,
+        [
+            Some("Keep"),
+            Some("Replace"),
+            None,
+            Some("Trustec2"),
+            Some("Trustecs"),
+            None
+        ]
+    );
     // The override replaced `Keep`; this document's `Replace` replaced the source's.
     assert_eq!(d.statements[0].effect, Effect::Deny);
     assert_eq!(actions(d, 0), ["s3:*"]);
@@ -109,16 +119,35 @@ fn policy_document_rendering() {
     assert_eq!(d.statements[1].effect, Effect::Allow);
     let c = &d.statements[1].conditions;
     assert_eq!(c.len(), 1);
-    assert_eq!((c[0].operator.as_str(), c[0].key.as_str()), ("StringEquals", "iam:passedtoservice"));
-    assert_eq!(strs(&c[0].values), ["ec2.amazonaws.com", "lambda.amazonaws.com"]);
+    assert_eq!(
+        (c[0].operator.as_str(), c[0].key.as_str()),
+        ("StringEquals", "iam:passedtoservice")
+    );
+    assert_eq!(
+        strs(&c[0].values),
+        ["ec2.amazonaws.com", "lambda.amazonaws.com"]
+    );
     assert_eq!(at(&src.map, &d.statements[1].origin), "main.tf:18:3");
-    assert_eq!(d.statements[1].origin.address.as_deref(), Some("aws_iam_policy.p"));
+    assert_eq!(
+        d.statements[1].origin.address.as_deref(),
+        Some("aws_iam_policy.p")
+    );
     assert_eq!(d.statements[2].effect, Effect::Deny);
     assert_eq!(actions(d, 2), ["not iam:*"]);
     assert_eq!(resources(d, 2), ["not arn:aws:s3:::b"]);
     let pr = d.statements[3].principals.as_ref().unwrap();
-    let entries: Vec<(PrincipalKind, String)> = pr.entries.iter().map(|(k, v)| (*k, v.to_string())).collect();
-    assert_eq!(entries, [(PrincipalKind::Service, "ec2.amazonaws.com".into()), (PrincipalKind::Aws, "arn:aws:iam::111122223333:root".into())]);
+    let entries: Vec<(PrincipalKind, String)> = pr
+        .entries
+        .iter()
+        .map(|(k, v)| (*k, v.to_string()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            (PrincipalKind::Service, "ec2.amazonaws.com".into()),
+            (PrincipalKind::Aws, "arn:aws:iam::111122223333:root".into())
+        ]
+    );
     assert_eq!(at(&src.map, &d.statements[4].origin), "main.tf:40:5");
     assert!(d.statements[5].principals.as_ref().unwrap().everyone);
 }
@@ -195,13 +224,26 @@ resource "aws_iam_policy" "t" {
 "#;
     let json = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"iam:PassRole\", \"Resource\": \"*\"}\n  ]\n}\n";
     let tpl = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"iam:PassRole\", \"Resource\": \"arn:aws:iam::*:role/${role}\"}\n  ]\n}\n";
-    let (p, src) = load_mem(&[("main.tf", main), ("policies/pass.json", json), ("policies/pass.json.tpl", tpl)]);
+    let (p, src) = load_mem(&[
+        ("main.tf", main),
+        ("policies/pass.json", json),
+        ("policies/pass.json.tpl", tpl),
+    ]);
     assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
     let f = &p.account.policies[0].document;
-    assert_eq!(at(&src.map, &f.statements[0].origin), "policies/pass.json:4:5");
-    assert_eq!(f.statements[0].origin.address.as_deref(), Some("aws_iam_policy.f"));
+    assert_eq!(
+        at(&src.map, &f.statements[0].origin),
+        "policies/pass.json:4:5"
+    );
+    assert_eq!(
+        f.statements[0].origin.address.as_deref(),
+        Some("aws_iam_policy.f")
+    );
     let t = &p.account.policies[1].document;
-    assert_eq!(at(&src.map, &t.statements[0].origin), "policies/pass.json.tpl:4:5");
+    assert_eq!(
+        at(&src.map, &t.statements[0].origin),
+        "policies/pass.json.tpl:4:5"
+    );
     assert_eq!(resources(t, 0), ["arn:aws:iam::*:role/web"]);
 }
 
@@ -219,8 +261,18 @@ resource "aws_iam_policy" "bad" {
 "#;
     let (p, src) = load_mem(&[("main.tf", main)]);
     assert_eq!(p.account.policies[0].document.statements.len(), 1);
-    assert_eq!(at(&src.map, &p.account.policies[0].document.statements[0].origin), "main.tf:4:13");
+    assert_eq!(
+        at(
+            &src.map,
+            &p.account.policies[0].document.statements[0].origin
+        ),
+        "main.tf:4:13"
+    );
     assert!(p.account.policies[1].document.statements.is_empty());
-    let d: Vec<String> = p.diagnostics.iter().map(|d| format!("{:?} {}", d.code, at(&src.map, d.origin.as_ref().unwrap()))).collect();
+    let d: Vec<String> = p
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?} {}", d.code, at(&src.map, d.origin.as_ref().unwrap())))
+        .collect();
     assert_eq!(d, ["PolicyGrammar main.tf:8:12"]);
 }

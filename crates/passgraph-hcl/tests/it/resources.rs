@@ -158,36 +158,84 @@ fn iam_resources() {
 
     let alice = &acc.users[0];
     assert_eq!(alice.name, s("alice"));
-    assert_eq!(alice.arn.to_string(), "arn:aws:iam::${aws:account}:user/staff/alice");
-    assert_eq!(alice.boundary.as_ref().map(|b| b.arn.to_string()).as_deref(), Some("arn:aws:iam::${aws:account}:policy/boundary"));
+    assert_eq!(
+        alice.arn.to_string(),
+        "arn:aws:iam::${aws:account}:user/staff/alice"
+    );
+    assert_eq!(
+        alice
+            .boundary
+            .as_ref()
+            .map(|b| b.arn.to_string())
+            .as_deref(),
+        Some("arn:aws:iam::${aws:account}:policy/boundary")
+    );
     assert_eq!(alice.tags.len(), 1);
     assert_eq!(at(&src.map, &alice.origin), "main.tf:4:1");
     assert_eq!(alice.origin.address.as_deref(), Some("aws_iam_user.alice"));
 
     assert_eq!(acc.groups.len(), 1);
-    assert_eq!(acc.groups[0].arn.to_string(), "arn:aws:iam::${aws:account}:group/ops");
+    assert_eq!(
+        acc.groups[0].arn.to_string(),
+        "arn:aws:iam::${aws:account}:group/ops"
+    );
 
-    let m: Vec<(String, String)> = acc.memberships.iter().map(|m| (m.user.to_string(), m.group.to_string())).collect();
-    assert_eq!(m, [("alice", "ops"), ("bob", "ops"), ("alice", "ops"), ("alice", "auditors")].map(|(a, b)| (a.to_owned(), b.to_owned())));
+    let m: Vec<(String, String)> = acc
+        .memberships
+        .iter()
+        .map(|m| (m.user.to_string(), m.group.to_string()))
+        .collect();
+    assert_eq!(
+        m,
+        [
+            ("alice", "ops"),
+            ("bob", "ops"),
+            ("alice", "ops"),
+            ("alice", "auditors")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
 
     let web = acc.roles.iter().find(|r| r.name == s("web")).unwrap();
-    assert_eq!(web.arn.to_string(), "arn:aws:iam::${aws:account}:role/svc/web");
+    assert_eq!(
+        web.arn.to_string(),
+        "arn:aws:iam::${aws:account}:role/svc/web"
+    );
     assert_eq!(web.trust.statements.len(), 1);
-    assert_eq!(at(&src.map, &web.trust.statements[0].origin), "main.tf:31:18");
-    assert_eq!(web.inline.len(), 1, "an empty inline_policy block is no policy");
+    assert_eq!(
+        at(&src.map, &web.trust.statements[0].origin),
+        "main.tf:31:18"
+    );
+    assert_eq!(
+        web.inline.len(),
+        1,
+        "an empty inline_policy block is no policy"
+    );
     assert_eq!(web.inline[0].name, s("inline-a"));
     let attached: Vec<String> = web.attached.iter().map(|a| a.arn.to_string()).collect();
-    assert_eq!(attached, ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::${aws:account}:policy/deploy"]);
+    assert_eq!(
+        attached,
+        [
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "arn:aws:iam::${aws:account}:policy/deploy"
+        ]
+    );
     assert!(web.boundary.is_some());
 
     let generated = acc.roles.iter().find(|r| r.name != s("web")).unwrap();
     assert_eq!(generated.name.to_string(), "gen-${aws_iam_role.gen.name}");
-    assert_eq!(generated.arn.to_string(), "arn:aws:iam::${aws:account}:role/gen-${aws_iam_role.gen.name}");
+    assert_eq!(
+        generated.arn.to_string(),
+        "arn:aws:iam::${aws:account}:role/gen-${aws_iam_role.gen.name}"
+    );
     assert_eq!(generated.trust.statements.len(), 1);
 
     let deploy = acc.policies.iter().find(|x| x.name == s("deploy")).unwrap();
     let st = &deploy.document.statements[0];
-    assert_eq!(format!("{:?}", st.resources), "Resource([Str { parts: [Lit(\"arn:aws:iam::\"), Hole(\"aws:account\"), Lit(\":role/svc/web\")] }])");
+    assert_eq!(
+        format!("{:?}", st.resources),
+        "Resource([Str { parts: [Lit(\"arn:aws:iam::\"), Hole(\"aws:account\"), Lit(\":role/svc/web\")] }])"
+    );
     assert_eq!(at(&src.map, &st.origin), "main.tf:66:3");
     assert_eq!(st.origin.address.as_deref(), Some("aws_iam_policy.deploy"));
 
@@ -201,7 +249,13 @@ fn iam_resources() {
                 PrincipalTarget::Role(x) => format!("role:{x}"),
             };
             let what = match &a.policy {
-                AttachedPolicy::Managed(r) => r.arn.to_string().rsplit('/').next().unwrap_or("").to_owned(),
+                AttachedPolicy::Managed(r) => r
+                    .arn
+                    .to_string()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_owned(),
                 AttachedPolicy::Inline(i) => format!("inline:{}", i.name),
                 AttachedPolicy::Boundary(r) => format!("boundary:{}", r.arn),
             };
@@ -228,17 +282,26 @@ fn iam_resources() {
     );
 
     assert_eq!(acc.instance_profiles.len(), 1);
-    assert_eq!(acc.instance_profiles[0].arn.to_string(), "arn:aws:iam::${aws:account}:instance-profile/web-profile");
+    assert_eq!(
+        acc.instance_profiles[0].arn.to_string(),
+        "arn:aws:iam::${aws:account}:instance-profile/web-profile"
+    );
     assert_eq!(acc.instance_profiles[0].roles, vec![s("web")]);
 }
 
 #[test]
 fn account_id_option_makes_arns_known() {
     let mut src = crate::support::MemSource::new(&[("main.tf", IAM)]);
-    let opts = passgraph_hcl::Options { account_id: Some("123456789012".into()), ..Default::default() };
+    let opts = passgraph_hcl::Options {
+        account_id: Some("123456789012".into()),
+        ..Default::default()
+    };
     let p = passgraph_hcl::load(std::path::Path::new("/m"), &mut src, &opts);
     assert_eq!(p.account.account_id.as_deref(), Some("123456789012"));
-    assert_eq!(p.account.users[0].arn.as_known(), Some("arn:aws:iam::123456789012:user/staff/alice"));
+    assert_eq!(
+        p.account.users[0].arn.as_known(),
+        Some("arn:aws:iam::123456789012:user/staff/alice")
+    );
 }
 
 const USES: &str = r#"
@@ -351,7 +414,12 @@ fn role_taking_resources() {
         format!("aws_lambda_function.dyn[\"a\"] role lambda.amazonaws.com {role}"),
     ];
     assert_eq!(uses, expect);
-    let lambda = p.account.role_uses.iter().find(|u| u.resource == "aws_lambda_function.f").unwrap();
+    let lambda = p
+        .account
+        .role_uses
+        .iter()
+        .find(|u| u.resource == "aws_lambda_function.f")
+        .unwrap();
     assert_eq!(at(&src.map, &lambda.origin), "main.tf:22:45");
 }
 
@@ -359,6 +427,9 @@ fn role_taking_resources() {
 fn role_use_table_is_sorted_and_unique() {
     let t = passgraph_hcl::ROLE_USES;
     for w in t.windows(2) {
-        assert!((w[0].resource_type, w[0].attribute) < (w[1].resource_type, w[1].attribute), "{w:?}");
+        assert!(
+            (w[0].resource_type, w[0].attribute) < (w[1].resource_type, w[1].attribute),
+            "{w:?}"
+        );
     }
 }

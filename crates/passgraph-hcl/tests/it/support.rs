@@ -18,14 +18,23 @@ pub struct FsSource {
 impl FsSource {
     pub fn new(base: &Path) -> FsSource {
         let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
-        FsSource { base, ..FsSource::default() }
+        FsSource {
+            base,
+            ..FsSource::default()
+        }
     }
 }
 
 impl FileSource for FsSource {
     fn list_dir(&mut self, dir: &Path) -> Vec<PathBuf> {
-        let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
-        let mut v: Vec<PathBuf> = rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()).collect();
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut v: Vec<PathBuf> = rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
         v.sort();
         v
     }
@@ -35,7 +44,11 @@ impl FileSource for FsSource {
             return Some(hit.clone());
         }
         let text: Arc<str> = Arc::from(std::fs::read_to_string(path).ok()?);
-        let shown = path.strip_prefix(&self.base).unwrap_or(path).to_string_lossy().into_owned();
+        let shown = path
+            .strip_prefix(&self.base)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
         let id = self.map.add(shown, text.clone());
         self.ids.insert(path.to_path_buf(), (id, text.clone()));
         Some((id, text))
@@ -63,7 +76,11 @@ impl MemSource {
 
 impl FileSource for MemSource {
     fn list_dir(&mut self, dir: &Path) -> Vec<PathBuf> {
-        self.files.keys().filter(|p| p.parent() == Some(dir)).cloned().collect()
+        self.files
+            .keys()
+            .filter(|p| p.parent() == Some(dir))
+            .cloned()
+            .collect()
     }
 
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)> {
@@ -71,7 +88,11 @@ impl FileSource for MemSource {
             return Some(hit.clone());
         }
         let text: Arc<str> = Arc::from(self.files.get(path)?.as_str());
-        let shown = path.strip_prefix("/m").unwrap_or(path).to_string_lossy().into_owned();
+        let shown = path
+            .strip_prefix("/m")
+            .unwrap_or(path)
+            .to_string_lossy()
+            .into_owned();
         let id = self.map.add(shown, text.clone());
         self.ids.insert(path.to_path_buf(), (id, text.clone()));
         Some((id, text))
@@ -97,6 +118,9 @@ pub fn at(map: &SourceMap, o: &Origin) -> String {
 
 /// The corpora folder.
 pub fn corpora() -> PathBuf {
-    let p = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora"));
+    let p = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpora"
+    ));
     std::fs::canonicalize(&p).unwrap_or(p)
 }
