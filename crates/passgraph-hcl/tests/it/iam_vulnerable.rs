@@ -243,7 +243,7 @@ fn findings() {
         assert_eq!(f.certainty, Tri::Yes, "{who} {}", f.service);
         let e = got.entry(who).or_default();
         e.0 = f.via.iter().map(|v| name(*v)).collect();
-        e.1.insert(f.service.as_str());
+        e.1.insert(&f.service);
         if f.exploitable == Tri::Yes {
             e.2.insert(f.service.trim_end_matches(".amazonaws.com").to_owned());
         }
@@ -288,7 +288,7 @@ fn findings() {
         .iter()
         .find(|f| {
             name(f.principal) == "privesc3-CreateEC2WithExistingInstanceProfile-user"
-                && f.service == "ec2.amazonaws.com"
+                && &*f.service == "ec2.amazonaws.com"
         })
         .unwrap();
     let grants: Vec<String> = f
