@@ -16,7 +16,7 @@
 //! share the range of the string.
 //!
 //! Large plans: the text is validated once and then read through byte ranges
-//! ([`json`](crate::json) module) instead of a tree, and instances are indexed by address in
+//! (the `json` module) instead of a tree, and instances are indexed by address in
 //! a `HashMap`; memory stays close to the size of the text.
 //!
 //! The crate does no I/O and never panics on input: malformed JSON gives a `Syntax`
