@@ -24,3 +24,6 @@ pub(crate) const MAX_LIST: usize = 100_000;
 
 /// Most holes a JSON text with unknown parts may have.
 pub(crate) const MAX_HOLES: usize = 4096;
+
+/// Largest value an expression may produce (nodes plus a quarter of the string bytes).
+pub(crate) const MAX_VALUE_SIZE: u64 = 1 << 20;

@@ -544,3 +544,23 @@ fn unknown_function_is_unknown_with_a_note() {
             .any(|d| d.code == Code::Unsupported && d.message.contains("frobnicate"))
     );
 }
+
+#[test]
+fn doubling_values_are_bounded() {
+    let mut main = String::from("locals {\n  s0 = \"xxxxxxxxxxxxxxxx\"\n  l0 = [1]\n");
+    for i in 1..26 {
+        main.push_str(&format!(
+            "  s{i} = \"${{local.s{}}}${{local.s{}}}\"\n  l{i} = [local.l{}, local.l{}]\n",
+            i - 1,
+            i - 1,
+            i - 1,
+            i - 1
+        ));
+    }
+    main.push_str("}\n");
+    let (got, diags) = eval_in(&[("main.tf", &main)], "jsonencode(local.l25)");
+    assert_eq!(got, "error: a value grows past the size limit");
+    assert!(diags.iter().any(|d| d.code == Code::Limit));
+    let (got, _) = eval_in(&[("main.tf", &main)], "length(local.s25)");
+    assert_eq!(got, "error: a value grows past the size limit");
+}

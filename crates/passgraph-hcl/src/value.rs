@@ -150,6 +150,9 @@ pub(crate) type Entries = Vec<(String, Origin, Value)>;
 pub(crate) struct Value {
     pub(crate) v: V,
     pub(crate) origin: Origin,
+    /// How big the value is (nodes plus a quarter of its string bytes), counted once when it is
+    /// built, so that values shared many times (`[local.x, local.x]`) cannot grow without bound.
+    pub(crate) size: u64,
 }
 
 /// The kinds of values.
@@ -180,7 +183,31 @@ pub(crate) enum V {
 
 impl Value {
     pub(crate) fn new(v: V, origin: Origin) -> Value {
-        Value { v, origin }
+        let size = match &v {
+            V::Str(s, _) => {
+                1 + s
+                    .parts()
+                    .iter()
+                    .map(|p| {
+                        if let Part::Lit(t) = p {
+                            t.len() as u64 / 4
+                        } else {
+                            1
+                        }
+                    })
+                    .sum::<u64>()
+            }
+            V::List(items) | V::Choice(items) => 1 + items.iter().map(|i| i.size).sum::<u64>(),
+            V::Map(m) => {
+                1 + m
+                    .iter()
+                    .map(|(k, _, x)| 1 + k.len() as u64 / 4 + x.size)
+                    .sum::<u64>()
+            }
+            V::Doc(n) => node_size(n, 0),
+            _ => 1,
+        };
+        Value { v, origin, size }
     }
 
     pub(crate) fn null(origin: Origin) -> Value {
@@ -283,6 +310,38 @@ impl Value {
     pub(crate) fn with_origin(mut self, origin: Origin) -> Value {
         self.origin = origin;
         self
+    }
+}
+
+/// The size of a JSON tree, counted as for values (bounded by the depth limit).
+fn node_size(n: &Node, depth: usize) -> u64 {
+    if depth > crate::limits::MAX_EVAL_DEPTH {
+        return 1;
+    }
+    match &n.kind {
+        NodeKind::String(s) => {
+            1 + s
+                .parts()
+                .iter()
+                .map(|p| {
+                    if let Part::Lit(t) = p {
+                        t.len() as u64 / 4
+                    } else {
+                        1
+                    }
+                })
+                .sum::<u64>()
+        }
+        NodeKind::Array(items) | NodeKind::Choice(items) => {
+            1 + items.iter().map(|i| node_size(i, depth + 1)).sum::<u64>()
+        }
+        NodeKind::Object(e) => {
+            1 + e
+                .iter()
+                .map(|(_, _, x)| 1 + node_size(x, depth + 1))
+                .sum::<u64>()
+        }
+        _ => 1,
     }
 }
 

@@ -343,7 +343,15 @@ impl Evaluator<'_> {
         self.depth += 1;
         let r = self.eval_inner(sc, e);
         self.depth -= 1;
-        r
+        match r {
+            Ok(v) if v.size > limits::MAX_VALUE_SIZE => {
+                let o = v.origin.clone();
+                let f = self.fail(Code::Limit, "a value grows past the size limit", o);
+                self.fail_diag(&f);
+                Err(f)
+            }
+            r => r,
+        }
     }
 
     /// Evaluates, turning a failure into a diagnostic and an unknown value named `what`.
