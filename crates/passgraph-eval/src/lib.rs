@@ -163,8 +163,7 @@ impl CompiledStatement {
     /// Whether the statement's action part covers `action`.
     #[must_use]
     pub fn action_match(&self, action: &str) -> Tri {
-        let subject = Str::lit(action);
-        let any = self.actions.iter().fold(Tri::No, |acc, g| acc.or(g.matches(&subject)));
+        let any = self.actions.iter().fold(Tri::No, |acc, g| acc.or(g.matches_str(action)));
         if self.not_action { any.not() } else { any }
     }
 
@@ -207,7 +206,12 @@ impl CompiledStatement {
     /// `Maybe` when the statement itself exists only possibly.
     #[must_use]
     pub fn applies(&self, action: &str, resource: &Str, ctx: &Context) -> Tri {
-        let a = self.action_match(action);
+        self.applies_given(self.action_match(action), resource, ctx)
+    }
+
+    /// [`CompiledStatement::applies`] with the action part already decided.
+    #[must_use]
+    pub fn applies_given(&self, a: Tri, resource: &Str, ctx: &Context) -> Tri {
         if a == Tri::No {
             return Tri::No;
         }
@@ -251,6 +255,116 @@ pub struct PolicySet<'a> {
     pub boundary: Option<Option<Member<'a>>>,
     /// Service control policies (one level: any allows; their denies always apply).
     pub scps: Vec<&'a CompiledPolicy>,
+}
+
+/// A policy set narrowed to the statements that can concern one action, with their action part
+/// decided once: the hot loop evaluates many resources for one action.
+#[derive(Clone, Debug)]
+pub struct Prepared<'a> {
+    identity: Vec<(Member<'a>, Vec<(&'a CompiledStatement, Tri)>)>,
+    boundary: Option<Option<(Member<'a>, Vec<(&'a CompiledStatement, Tri)>)>>,
+    scps: Vec<(Member<'a>, Vec<(&'a CompiledStatement, Tri)>)>,
+    has_scps: bool,
+}
+
+fn narrow<'a>(m: Member<'a>, action: &str) -> (Member<'a>, Vec<(&'a CompiledStatement, Tri)>) {
+    let v = m
+        .policy
+        .statements
+        .iter()
+        .filter_map(|s| {
+            let t = s.action_match(action);
+            (t != Tri::No).then_some((s, t))
+        })
+        .collect();
+    (m, v)
+}
+
+impl<'a> PolicySet<'a> {
+    /// Narrows the set to the statements that can concern `action`.
+    #[must_use]
+    pub fn prepare(&self, action: &str) -> Prepared<'a> {
+        Prepared {
+            identity: self.identity.iter().map(|m| narrow(*m, action)).collect(),
+            boundary: self.boundary.map(|b| b.map(|m| narrow(m, action))),
+            scps: self.scps.iter().map(|p| narrow(Member::from(*p), action)).collect(),
+            has_scps: !self.scps.is_empty(),
+        }
+    }
+}
+
+impl<'a> Prepared<'a> {
+    /// True when no identity statement can allow the action (and no document is unknown).
+    #[must_use]
+    pub fn allows_nothing(&self) -> bool {
+        self.identity.iter().all(|(m, v)| m.policy.unknown.is_none() && v.iter().all(|(s, _)| s.effect == Effect::Deny))
+    }
+
+    /// The identity statements that may allow the action.
+    pub fn allow_statements(&self) -> impl Iterator<Item = &'a CompiledStatement> + '_ {
+        self.identity.iter().flat_map(|(_, v)| v.iter().filter(|(s, _)| s.effect != Effect::Deny).map(|(s, _)| *s))
+    }
+
+    /// True when some identity policy's document is unknown.
+    #[must_use]
+    pub fn has_unknown_identity(&self) -> bool {
+        self.identity.iter().any(|(m, _)| m.policy.unknown.is_some())
+    }
+
+    /// Decides the action on `resource`.
+    #[must_use]
+    pub fn evaluate(&self, resource: &Str, ctx: &Context) -> Decision<'a> {
+        let mut allows = Vec::new();
+        let mut denies = Vec::new();
+        for (m, v) in &self.identity {
+            scan_prepared(*m, v, resource, ctx, &mut allows, &mut denies);
+        }
+        let boundary = self.boundary.as_ref().map(|b| match b {
+            None => Tri::Maybe,
+            Some((m, v)) => {
+                let mut a = Vec::new();
+                scan_prepared(*m, v, resource, ctx, &mut a, &mut denies);
+                if m.uncertain { any(&a).or(Tri::Maybe) } else { any(&a) }
+            }
+        });
+        let scp = if self.has_scps {
+            let mut a = Vec::new();
+            for (m, v) in &self.scps {
+                scan_prepared(*m, v, resource, ctx, &mut a, &mut denies);
+            }
+            Some(any(&a))
+        } else {
+            None
+        };
+        let allowed = any(&allows).and(boundary.unwrap_or(Tri::Yes)).and(scp.unwrap_or(Tri::Yes)).and(any(&denies).not());
+        Decision { allowed, allows, denies, boundary, scp }
+    }
+}
+
+fn scan_prepared<'a>(m: Member<'a>, v: &[(&'a CompiledStatement, Tri)], resource: &Str, ctx: &Context, allows: &mut Vec<Applied<'a>>, denies: &mut Vec<Applied<'a>>) {
+    let p = m.policy;
+    if p.unknown.is_some() {
+        allows.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
+        denies.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
+        return;
+    }
+    for (s, a) in v {
+        let mut t = s.applies_given(*a, resource, ctx);
+        if t == Tri::No {
+            continue;
+        }
+        if m.uncertain {
+            t = t.weaken();
+        }
+        match s.effect {
+            Effect::Allow => allows.push(Applied { policy: p, statement: Some(s), applies: t }),
+            Effect::Deny => denies.push(Applied { policy: p, statement: Some(s), applies: t }),
+            Effect::Unknown => {
+                allows.push(Applied { policy: p, statement: Some(s), applies: t.weaken() });
+                denies.push(Applied { policy: p, statement: Some(s), applies: t.weaken() });
+            }
+        }
+    }
 }
 
 /// A statement that took part in a decision.

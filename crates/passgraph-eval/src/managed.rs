@@ -237,7 +237,7 @@ pub fn add_builtins(account: &mut passgraph_model::Account, register: &mut dyn F
             continue;
         }
         let Some(b) = lookup(&arn) else { continue };
-        let file = register(&format!("<builtin>/aws-managed-policies/{}.json", b.name), document_text(b));
+        let file = register(&format!("builtin:aws-managed-policies/{}.json", b.name), document_text(b));
         let mut p = to_managed_policy(b, file);
         // The reference may name another partition; the policy answers to the ARN used.
         p.arn = passgraph_model::Str::lit(arn);

@@ -160,7 +160,7 @@ pub(crate) fn build(idx: &Index<'_>, findings: &[Finding], assume: &[AssumeEdge]
     }
     for f in findings.iter().filter(|f| f.via.is_empty()) {
         let (a, b) = (g.node(pnode(f.principal)), g.node(pnode(f.role)));
-        g.graph.add_edge(a, b, Edge::CanPass { service: f.service.clone(), definite: f.certainty == passgraph_model::Tri::Yes });
+        g.graph.add_edge(a, b, Edge::CanPass { service: f.service.to_string(), definite: f.certainty == passgraph_model::Tri::Yes });
     }
     g
 }

@@ -588,6 +588,37 @@ impl<'a> Index<'a> {
         m.len() == 1 && self.principals[m[0]].kind == PrincipalKind::Role && self.principals[m[0]].arn.to_string().contains(":role/aws-service-role/")
     }
 
+    /// Per principal: policy labels held, and statements mentioning `iam:PassRole`.
+    pub(crate) fn explain_tables(&self) -> (Vec<Vec<String>>, Vec<Vec<(Effect, Proof)>>) {
+        let mut held = Vec::new();
+        let mut stmts = Vec::new();
+        for pi in 0..self.principals.len() {
+            let set = self.policy_set(self.key_of[pi]);
+            let mut labels: Vec<String> = set.identity.iter().map(|m| {
+                let l = m.policy.label.name.clone();
+                if m.uncertain { format!("{l} (possibly)") } else { l }
+            }).collect();
+            if let Some(b) = set.boundary {
+                labels.push(match b {
+                    Some(m) => format!("{} (permissions boundary)", m.policy.label.name),
+                    None => "permissions boundary (document missing)".to_owned(),
+                });
+            }
+            let mut st = Vec::new();
+            for m in set.identity.iter().chain(set.boundary.iter().flatten()) {
+                for s in &m.policy.statements {
+                    let t = s.action_match("iam:PassRole");
+                    if t != Tri::No {
+                        st.push((s.effect, Proof { policy: m.policy.label.name.clone(), statement: s.sid.clone(), applies: t, origin: s.origin.clone() }));
+                    }
+                }
+            }
+            held.push(labels);
+            stmts.push(st);
+        }
+        (held, stmts)
+    }
+
     /// The request context for a principal (the representative of its key).
     pub(crate) fn principal_context(&self, pi: usize) -> Context {
         let p = &self.principals[pi];

@@ -138,11 +138,11 @@ pub struct Finding {
     /// Index into [`Analysis::principals`] (a role).
     pub role: usize,
     /// The service principal that will assume the role.
-    pub service: String,
+    pub service: Arc<str>,
     /// `Yes` (definite) or `Maybe` (possible).
     pub certainty: Tri,
     /// The roles assumed on the way, in order (indices into principals); empty when direct.
-    pub via: Vec<usize>,
+    pub via: Arc<[usize]>,
     /// The principal whose policies grant the PassRole (the last of `via`, or `principal`).
     pub holder: usize,
     /// The proof of the grant.
@@ -150,13 +150,13 @@ pub struct Finding {
     /// Whether the holder can also call an action that hands the role to the service.
     pub exploitable: Tri,
     /// The launch actions the holder may call.
-    pub launch_actions: Vec<String>,
+    pub launch_actions: Arc<[String]>,
     /// Whether the role is admin-equivalent.
     pub role_admin: Tri,
     /// Severity.
     pub severity: Severity,
     /// Indices into `Account::role_uses` of resources that hand this role to this service.
-    pub in_use_by: Vec<usize>,
+    pub in_use_by: Arc<[usize]>,
 }
 
 /// An assume-role edge.
@@ -188,6 +188,13 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The graph view.
     pub graph: IamGraph,
+    /// Per principal: the policies it holds (labels), for `explain`.
+    pub held: Vec<Vec<String>>,
+    /// Per principal: the statements of its policies that mention `iam:PassRole`, each with
+    /// how surely its action part covers it, for `explain`.
+    pub passrole_statements: Vec<Vec<(passgraph_model::Effect, Proof)>>,
+    /// Per principal (roles): the services its trust policy lets in.
+    pub trusted_services: Vec<Vec<(String, Tri)>>,
 }
 
 /// Runs the whole analysis.
@@ -201,7 +208,9 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let mut diagnostics = idx.diagnostics.clone();
     diagnostics.sort();
     diagnostics.dedup();
-    Analysis { principals: idx.principals.clone(), findings, assume_edges, diagnostics, graph }
+    let (held, passrole_statements) = idx.explain_tables();
+    let trusted_services = idx.trusted_services.iter().map(|v| v.iter().map(|t| (t.service.clone(), t.certainty)).collect()).collect();
+    Analysis { principals: idx.principals.clone(), findings, assume_edges, diagnostics, graph, held, passrole_statements, trusted_services }
 }
 
 #[cfg(test)]

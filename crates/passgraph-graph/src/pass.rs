@@ -5,7 +5,7 @@ use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
 
-use passgraph_eval::{evaluate, Applied, CompiledPolicy, Context, Decision, Member, PolicyKind, PolicyLabel, PolicySet};
+use passgraph_eval::{evaluate, Applied, CompiledPolicy, Context, Decision, Member, PolicyKind, PolicyLabel, PolicySet, Prepared};
 use passgraph_model::policy::PrincipalKind as PKind;
 use passgraph_model::service::Service;
 use passgraph_model::{Effect, FileId, Origin, PolicyDocument, Str, TextRange, Tri};
@@ -17,10 +17,10 @@ use crate::{AssumeEdge, PassProof, PrincipalKind, Proof};
 #[derive(Clone, Debug)]
 pub(crate) struct Direct {
     pub(crate) role: usize,
-    pub(crate) service: String,
+    pub(crate) service: Arc<str>,
     pub(crate) proof: Arc<PassProof>,
     pub(crate) exploitable: Tri,
-    pub(crate) launch_actions: Vec<String>,
+    pub(crate) launch_actions: Arc<[String]>,
 }
 
 const PASS: &str = "iam:PassRole";
@@ -75,40 +75,33 @@ fn proof_of(a: &Applied<'_>) -> Proof {
 /// Roles (principal indices) that some statement allowing `action` may cover, found by the
 /// literal prefix of each resource pattern in the sorted role ARNs. `mask`, when given, keeps
 /// only those roles.
-fn candidates(idx: &Index<'_>, set: &PolicySet<'_>, action: &str, mask: Option<&[bool]>) -> Vec<usize> {
+fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec<usize> {
     let mut out: BTreeSet<usize> = BTreeSet::new();
     let all = |out: &mut BTreeSet<usize>| {
         out.extend(idx.roles_known.iter().map(|(_, r)| *r));
         out.extend(idx.roles_symbolic.iter().copied());
     };
-    let mut everything = false;
-    'policies: for m in &set.identity {
-        let p = m.policy;
-        if p.unknown.is_some() {
-            everything = true;
+    let mut everything = set.has_unknown_identity();
+    'statements: for s in set.allow_statements() {
+        if everything {
             break;
         }
-        for s in &p.statements {
-            if s.effect == Effect::Deny || s.action_match(action) == Tri::No {
-                continue;
-            }
-            let Some(globs) = s.fixed_resource_globs() else {
+        let Some(globs) = s.fixed_resource_globs() else {
+            everything = true;
+            break 'statements;
+        };
+        for g in globs {
+            let prefix = g.literal_prefix();
+            if prefix.len() <= "arn:".len() {
                 everything = true;
-                break 'policies;
-            };
-            for g in globs {
-                let prefix = g.literal_prefix();
-                if prefix.len() <= "arn:".len() {
-                    everything = true;
-                    break 'policies;
+                break 'statements;
+            }
+            let start = idx.roles_known.partition_point(|(a, _)| a.as_str() < prefix.as_str());
+            for (a, r) in &idx.roles_known[start..] {
+                if !a.starts_with(&prefix) {
+                    break;
                 }
-                let start = idx.roles_known.partition_point(|(a, _)| a.as_str() < prefix.as_str());
-                for (a, r) in &idx.roles_known[start..] {
-                    if !a.starts_with(&prefix) {
-                        break;
-                    }
-                    out.insert(*r);
-                }
+                out.insert(*r);
             }
         }
     }
@@ -194,16 +187,18 @@ pub(crate) fn run(idx: &Index<'_>) -> Vec<Vec<Direct>> {
 
 fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
     let set = idx.policy_set(k);
-    if !set.identity.iter().any(|m| m.policy.may_concern(PASS)) {
+    let prep = set.prepare(PASS);
+    if prep.allows_nothing() {
         return Vec::new();
     }
     let rep = idx.keys[k].members[0];
     let base = idx.principal_context(rep);
     let mut ctx_cache: HashMap<String, Context> = HashMap::new();
-    let mut launch_cache: HashMap<String, (Tri, Vec<String>)> = HashMap::new();
+    let mut launch_cache: HashMap<String, (Tri, Arc<[String]>)> = HashMap::new();
+    let mut service_names: HashMap<String, Arc<str>> = HashMap::new();
     let mut profile_create: Option<Tri> = None;
     let mut out = Vec::new();
-    for r in candidates(idx, &set, PASS, None) {
+    for r in candidates(idx, &prep, None) {
         let role = &idx.principals[r];
         for ts in &idx.trusted_services[r] {
             let svc = Service::lookup(&ts.service);
@@ -215,7 +210,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                     c.set_str("iam:PassedToService", v);
                     c
                 });
-                let d = evaluate(&set, PASS, &role.arn, ctx);
+                let d = prep.evaluate(&role.arn, ctx);
                 results.push((v.clone(), d));
             }
             let combined = if all_required {
@@ -284,7 +279,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             };
             out.push(Direct {
                 role: r,
-                service: ts.service.clone(),
+                service: service_names.entry(ts.service.clone()).or_insert_with(|| Arc::from(ts.service.as_str())).clone(),
                 proof: Arc::new(PassProof {
                     certainty,
                     grants: grants.into_iter().collect(),
@@ -302,7 +297,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
     out
 }
 
-fn launch(set: &PolicySet<'_>, base: &Context, svc: &Service) -> (Tri, Vec<String>) {
+fn launch(set: &PolicySet<'_>, base: &Context, svc: &Service) -> (Tri, Arc<[String]>) {
     let mut t = Tri::No;
     let mut acts = Vec::new();
     for a in svc.launch_actions() {
@@ -312,7 +307,7 @@ fn launch(set: &PolicySet<'_>, base: &Context, svc: &Service) -> (Tri, Vec<Strin
         }
         t = t.or(d);
     }
-    (t, acts)
+    (t, acts.into())
 }
 
 /// Whether each role (principal index) is admin-equivalent by its own policies.
@@ -398,14 +393,15 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
             .into_par_iter()
             .map(|k| {
                 let set = idx.policy_set(k);
+                let prep = set.prepare(ASSUME);
                 let mut out = Vec::new();
-                if !set.identity.iter().any(|m| m.policy.may_concern(ASSUME)) {
+                if prep.allows_nothing() {
                     return out;
                 }
                 let rep = idx.keys[k].members[0];
                 let rep_ctx = idx.principal_context(rep);
-                for r in candidates(idx, &set, ASSUME, Some(&account_trusting)) {
-                    let d = evaluate(&set, ASSUME, &idx.principals[r].arn, &rep_ctx);
+                for r in candidates(idx, &prep, Some(&account_trusting)) {
+                    let d = prep.evaluate(&idx.principals[r].arn, &rep_ctx);
                     if d.allowed == Tri::No {
                         continue;
                     }

@@ -4,7 +4,8 @@
 //! visited set, so role-chaining cycles terminate. Two searches: over definite edges only
 //! (definite reach, shortest definite chain) and over all edges (possible reach).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -14,29 +15,31 @@ use crate::index::Index;
 use crate::pass::{self, Direct};
 use crate::{AssumeEdge, Finding, PrincipalKind, Severity};
 
-fn bfs(start: usize, adj: &[Vec<(usize, Tri)>], definite_only: bool) -> Vec<Option<usize>> {
-    // parent[v] = Some(u) for reached v (start's parent is itself).
-    let mut parent: Vec<Option<usize>> = vec![None; adj.len()];
-    parent[start] = Some(start);
+/// Breadth-first search: the parent of each reached node (`start` is its own parent), in a map
+/// so that the cost is the size of what is reached, and the nodes in the order reached.
+fn bfs(start: usize, adj: &[Vec<(usize, Tri)>], definite_only: bool) -> (HashMap<usize, usize>, Vec<usize>) {
+    let mut parent: HashMap<usize, usize> = HashMap::from([(start, start)]);
+    let mut order = Vec::new();
     let mut queue = VecDeque::from([start]);
     while let Some(u) = queue.pop_front() {
         for &(v, t) in &adj[u] {
-            if parent[v].is_none() && (!definite_only || t == Tri::Yes) {
-                parent[v] = Some(u);
+            if (!definite_only || t == Tri::Yes) && !parent.contains_key(&v) {
+                parent.insert(v, u);
+                order.push(v);
                 queue.push_back(v);
             }
         }
     }
-    parent
+    (parent, order)
 }
 
-fn path(parent: &[Option<usize>], start: usize, end: usize) -> Vec<usize> {
+fn path(parent: &HashMap<usize, usize>, start: usize, end: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut cur = end;
     while cur != start {
         out.push(cur);
-        match parent[cur] {
-            Some(p) => cur = p,
+        match parent.get(&cur) {
+            Some(p) => cur = *p,
             None => break,
         }
     }
@@ -85,39 +88,51 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
     }
     let (admin, severity) = severities(idx, direct, edges);
     let has_out: Vec<bool> = adj.iter().map(|a| !a.is_empty()).collect();
+    // Resources that hand each role to each service, shared by every finding about them.
+    let mut uses: HashMap<(usize, &str), Arc<[usize]>> = HashMap::new();
+    for (role, list) in idx.uses.iter().enumerate() {
+        for (u, s) in list {
+            let e = uses.entry((role, s.as_str())).or_insert_with(|| Arc::from(Vec::new()));
+            let mut v = e.to_vec();
+            v.push(*u);
+            *e = v.into();
+        }
+    }
+    let no_uses: Arc<[usize]> = Arc::from(Vec::new());
+    let direct_via: Arc<[usize]> = Arc::from(Vec::new());
     let per_principal: Vec<Vec<Finding>> = (0..n)
         .into_par_iter()
         .map(|p| {
             // (role, service) -> best candidate
-            let mut best: BTreeMap<(usize, &str), (Tri, Vec<usize>, &Direct)> = BTreeMap::new();
-            let mut consider = |holder: usize, via: Vec<usize>, reach: Tri| {
+            let mut best: BTreeMap<(usize, &str), (Tri, Arc<[usize]>, &Direct)> = BTreeMap::new();
+            let mut consider = |holder: usize, via: Arc<[usize]>, reach: Tri| {
                 for d in &direct[holder] {
                     if d.role == p {
                         continue;
                     }
                     let c = reach.and(d.proof.certainty);
-                    let key = (d.role, d.service.as_str());
+                    let key = (d.role, &*d.service);
                     let better = match best.get(&key) {
                         None => true,
-                        Some((bc, bv, _)) => (c, std::cmp::Reverse(via.len()), std::cmp::Reverse(&via)) > (*bc, std::cmp::Reverse(bv.len()), std::cmp::Reverse(bv)),
+                        Some((bc, bv, _)) => (c, std::cmp::Reverse(via.len()), std::cmp::Reverse(&via[..])) > (*bc, std::cmp::Reverse(bv.len()), std::cmp::Reverse(&bv[..])),
                     };
                     if better {
                         best.insert(key, (c, via.clone(), d));
                     }
                 }
             };
-            consider(p, Vec::new(), Tri::Yes);
+            consider(p, direct_via.clone(), Tri::Yes);
             if has_out[p] {
-                let sure = bfs(p, &adj, true);
-                let maybe = bfs(p, &adj, false);
-                for r in 0..n {
-                    if r == p || maybe[r].is_none() || direct[r].is_empty() {
+                let (sure, _) = bfs(p, &adj, true);
+                let (maybe, order) = bfs(p, &adj, false);
+                for r in order {
+                    if r == p || direct[r].is_empty() {
                         continue;
                     }
-                    if sure[r].is_some() {
-                        consider(r, path(&sure, p, r), Tri::Yes);
+                    if sure.contains_key(&r) {
+                        consider(r, path(&sure, p, r).into(), Tri::Yes);
                     } else {
-                        consider(r, path(&maybe, p, r), Tri::Maybe);
+                        consider(r, path(&maybe, p, r).into(), Tri::Maybe);
                     }
                 }
             }
@@ -125,7 +140,7 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
                 .map(|((role, service), (certainty, via, d))| Finding {
                     principal: p,
                     role,
-                    service: service.to_owned(),
+                    service: d.service.clone(),
                     certainty,
                     holder: via.last().copied().unwrap_or(p),
                     via,
@@ -134,7 +149,7 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
                     launch_actions: d.launch_actions.clone(),
                     role_admin: admin[role],
                     severity: severity[role],
-                    in_use_by: idx.uses[role].iter().filter(|(_, s)| s == service).map(|(u, _)| *u).collect(),
+                    in_use_by: uses.get(&(role, service)).cloned().unwrap_or_else(|| no_uses.clone()),
                 })
                 .collect()
         })

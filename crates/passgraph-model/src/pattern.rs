@@ -198,6 +198,11 @@ impl Glob {
         if self.never {
             return Tri::No;
         }
+        if let (false, Some(text)) = (self.has_holes, subject.as_known()) {
+            if let Some(t) = self.matches_ascii(text) {
+                return t;
+            }
+        }
         let sub = self.subject_tokens(subject);
         let subject_has_holes = sub.iter().any(|t| matches!(t, Sub::Hole(_)));
         if definite(&self.toks, &sub) {
@@ -212,7 +217,52 @@ impl Glob {
     /// Matches a fully known subject.
     #[must_use]
     pub fn matches_str(&self, subject: &str) -> Tri {
+        if self.never {
+            return Tri::No;
+        }
+        if !self.has_holes {
+            if let Some(t) = self.matches_ascii(subject) {
+                return t;
+            }
+        }
         self.matches(&Str::lit(subject))
+    }
+
+    /// The hot path: a pattern without holes against an ASCII subject, on bytes, without
+    /// allocating. `None` when the subject is not ASCII.
+    fn matches_ascii(&self, subject: &str) -> Option<Tri> {
+        if !subject.is_ascii() {
+            return None;
+        }
+        let s = subject.as_bytes();
+        let ci = self.case_insensitive;
+        let eq = |t: &Tok, b: u8| match t {
+            Tok::Char(c) => {
+                let b = if ci { b.to_ascii_lowercase() } else { b };
+                u32::from(*c) == u32::from(b)
+            }
+            Tok::Quest => true,
+            Tok::Star | Tok::Hole(_) => false,
+        };
+        let p = &self.toks;
+        let (mut pi, mut si) = (0usize, 0usize);
+        let mut star: Option<(usize, usize)> = None;
+        while si < s.len() {
+            if pi < p.len() && p[pi] != Tok::Star && eq(&p[pi], s[si]) {
+                pi += 1;
+                si += 1;
+            } else if pi < p.len() && p[pi] == Tok::Star {
+                star = Some((pi, si));
+                pi += 1;
+            } else if let Some((sp, ss)) = star {
+                pi = sp + 1;
+                si = ss + 1;
+                star = Some((sp, ss + 1));
+            } else {
+                return Some(Tri::No);
+            }
+        }
+        Some(Tri::from_bool(p[pi..].iter().all(|t| *t == Tok::Star)))
     }
 
     fn subject_tokens(&self, subject: &Str) -> Vec<Sub> {

@@ -1,0 +1,180 @@
+//! What the user typed: clap definitions and nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Who can pass which IAM role to which AWS service, and why.
+#[derive(Parser, Debug)]
+#[command(name = "passgraph", version, about, long_about = None, disable_help_subcommand = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Who can pass which role to which service.
+    Audit {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Inputs: files, folders, or - for standard input.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// The whole model as a graph (dot or json).
+    Graph {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// Inputs: files, folders, or - for standard input.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Every step of the proof for one principal (and optionally one role and service), and
+    /// why not when there is no finding.
+    Explain {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// The principal, by name or ARN.
+        #[arg(long, value_name = "NAME|ARN")]
+        principal: String,
+        /// The role, by name or ARN.
+        #[arg(long, value_name = "NAME|ARN")]
+        role: Option<String>,
+        /// Inputs: files, folders, or - for standard input.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// What a change adds and removes.
+    Diff {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        /// The inputs before the change.
+        #[arg(long, required = true, num_args = 1.., value_name = "INPUT")]
+        base: Vec<PathBuf>,
+        /// The inputs after the change.
+        #[arg(long, required = true, num_args = 1.., value_name = "INPUT")]
+        head: Vec<PathBuf>,
+    },
+}
+
+/// How inputs are read.
+#[derive(Args, Debug, Clone, Default)]
+pub(crate) struct InputArgs {
+    /// Account id of inputs whose account is not known (templates, configurations, plans).
+    #[arg(long, value_name = "ID")]
+    pub(crate) account_id: Option<String>,
+    /// Partition of inputs whose partition is not known.
+    #[arg(long, value_name = "NAME", default_value = "aws")]
+    pub(crate) partition: String,
+    /// Region of inputs whose region is not known.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) region: Option<String>,
+    /// A service control policy of the account's organization (repeatable; one level).
+    #[arg(long = "scp", value_name = "FILE")]
+    pub(crate) scps: Vec<PathBuf>,
+    /// More AWS managed policy documents: a file or a folder of files (bare documents named
+    /// after the policy, `{"PolicyVersion": {"Document": ...}}`, or a snapshot's `Policies`).
+    #[arg(long, value_name = "DIR|FILE")]
+    pub(crate) aws_managed_policies: Vec<PathBuf>,
+    /// A CloudFormation parameter value (repeatable).
+    #[arg(long = "parameter", value_name = "KEY=VALUE")]
+    pub(crate) parameters: Vec<String>,
+    /// A Terraform variable value (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub(crate) vars: Vec<String>,
+    /// A Terraform variable file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub(crate) var_files: Vec<PathBuf>,
+    /// The Terraform configuration of a plan, so that findings point at .tf lines.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+/// Output formats.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Format {
+    /// For people.
+    #[default]
+    Text,
+    /// The JSON contract.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// A Markdown table.
+    Markdown,
+    /// Graphviz.
+    Dot,
+}
+
+/// Severity threshold for the exit code.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) enum FailOn {
+    /// Any finding.
+    #[default]
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High and above.
+    High,
+    /// Critical only.
+    Critical,
+    /// Never: exit 0 whenever the run succeeds.
+    None,
+}
+
+/// Which findings to show.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum CertaintyFilter {
+    /// Definite and possible.
+    #[default]
+    Any,
+    /// Definite only.
+    Definite,
+}
+
+/// When to colour text.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How results are written.
+#[derive(Args, Debug, Clone, Default)]
+pub(crate) struct OutputArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Only findings for this service (repeatable; `ec2` or `ec2.amazonaws.com`).
+    #[arg(long = "service", value_name = "SVC")]
+    pub(crate) services: Vec<String>,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Low)]
+    pub(crate) fail_on: FailOn,
+    /// Only definite findings, or all.
+    #[arg(long, value_enum, default_value_t = CertaintyFilter::Any)]
+    pub(crate) certainty: CertaintyFilter,
+    /// Colours in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub(crate) color: Color,
+    /// Worker threads (default: one per core). Output does not depend on it.
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
+}

@@ -1,0 +1,280 @@
+//! `--format json`: the contract of shared/spec/cli-contract.md, plus proof details.
+//!
+//! Contract fields: `version`, `findings[].{principal{kind,name,arn}, role{name,arn}, service,
+//! certainty, via[], grants[]}`, `diagnostics[]`. Additions: `rule`, `severity`, `exploitable`,
+//! `launch_actions`, `role_admin`, `trust`, `denies`, `passed_to_service`, `reasons`,
+//! `in_use_by`, `fingerprint`, `arn_pattern` (an ARN with parts unknown until apply), `summary`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use passgraph_graph::{Finding, Proof};
+use passgraph_model::span::Location;
+
+use crate::{Report, certainty, fingerprint, known, rule_of, tri};
+
+#[derive(Serialize)]
+struct Out<'a> {
+    version: u32,
+    findings: Vec<FindingOut>,
+    diagnostics: Vec<DiagOut>,
+    summary: Summary<'a>,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    findings: usize,
+    definite: usize,
+    possible: usize,
+    principals: usize,
+    roles: usize,
+    tool: &'a str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct LocationOut {
+    file: String,
+    line: u32,
+    column: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<String>,
+}
+
+impl From<Location> for LocationOut {
+    fn from(l: Location) -> LocationOut {
+        LocationOut { file: l.file, line: l.line, column: l.column, address: l.address }
+    }
+}
+
+#[derive(Serialize)]
+struct Entity {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    arn_pattern: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProofOut {
+    policy: String,
+    statement: String,
+    certainty: &'static str,
+    location: LocationOut,
+}
+
+#[derive(Serialize)]
+struct UseOut {
+    resource: String,
+    r#type: String,
+    attribute: String,
+    location: LocationOut,
+}
+
+#[derive(Serialize)]
+pub(crate) struct FindingOut {
+    rule: &'static str,
+    principal: Entity,
+    role: Entity,
+    service: String,
+    certainty: &'static str,
+    severity: &'static str,
+    via: Vec<Entity>,
+    grants: Vec<ProofOut>,
+    trust: Vec<ProofOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    denies: Vec<ProofOut>,
+    passed_to_service: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    reasons: Vec<String>,
+    exploitable: &'static str,
+    launch_actions: Vec<String>,
+    role_admin: &'static str,
+    in_use_by: Vec<UseOut>,
+    fingerprint: String,
+}
+
+#[derive(Serialize)]
+struct DiagOut {
+    level: String,
+    code: &'static str,
+    name: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<LocationOut>,
+}
+
+fn entity(r: &Report<'_>, p: usize, with_kind: bool) -> Entity {
+    let x = &r.analysis.principals[p];
+    let arn = known(&x.arn);
+    Entity {
+        kind: with_kind.then(|| x.kind.as_str()),
+        name: x.name.to_string(),
+        arn_pattern: arn.is_none().then(|| x.arn.to_string()),
+        arn,
+    }
+}
+
+fn proofs(r: &Report<'_>, v: &[Proof]) -> Vec<ProofOut> {
+    v.iter()
+        .map(|p| ProofOut { policy: p.policy.clone(), statement: p.statement.clone(), certainty: certainty(p.applies), location: r.locate(&p.origin).into() })
+        .collect()
+}
+
+pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
+    FindingOut {
+        rule: rule_of(f).id,
+        principal: entity(r, f.principal, true),
+        role: entity(r, f.role, false),
+        service: f.service.to_string(),
+        certainty: certainty(f.certainty),
+        severity: f.severity.as_str(),
+        via: f.via.iter().map(|v| entity(r, *v, true)).collect(),
+        grants: proofs(r, &f.proof.grants),
+        trust: proofs(r, &f.proof.trust),
+        denies: proofs(r, &f.proof.denies),
+        passed_to_service: f.proof.passed_to_service.clone(),
+        reasons: if f.certainty == passgraph_model::Tri::Yes {
+            Vec::new()
+        } else {
+            let mut v = f.proof.reasons.clone();
+            if f.proof.certainty == passgraph_model::Tri::Yes {
+                v.push("a role on the assume-role chain can be assumed only possibly".to_owned());
+            }
+            v
+        },
+        exploitable: tri(f.exploitable),
+        launch_actions: f.launch_actions.to_vec(),
+        role_admin: tri(f.role_admin),
+        in_use_by: f
+            .in_use_by
+            .iter()
+            .filter_map(|u| r.account.role_uses.get(*u))
+            .map(|u| UseOut { resource: u.resource.clone(), r#type: u.resource_type.clone(), attribute: u.attribute.clone(), location: r.locate(&u.origin).into() })
+            .collect(),
+        fingerprint: fingerprint(r, f),
+    }
+}
+
+pub(crate) fn findings(r: &Report<'_>) -> Vec<FindingOut> {
+    r.findings.iter().map(|f| finding(r, f)).collect()
+}
+
+/// Writes the report as one JSON object.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
+    let definite = r.findings.iter().filter(|f| f.certainty == passgraph_model::Tri::Yes).count();
+    let out = Out {
+        version: 1,
+        findings: findings(r),
+        diagnostics: r
+            .diagnostics
+            .iter()
+            .map(|d| DiagOut {
+                level: d.level.to_string(),
+                code: d.code.id(),
+                name: d.code.slug(),
+                message: d.message.clone(),
+                location: d.origin.as_ref().map(|o| r.locate(o).into()),
+            })
+            .collect(),
+        summary: Summary {
+            findings: r.findings.len(),
+            definite,
+            possible: r.findings.len() - definite,
+            principals: r.analysis.principals.len(),
+            roles: r.analysis.principals.iter().filter(|p| p.kind == passgraph_graph::PrincipalKind::Role).count(),
+            tool: concat!("passgraph ", env!("CARGO_PKG_VERSION")),
+        },
+    };
+    serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
+/// Writes a `diff` result: `{ "version": 1, "added": [...], "removed": [...] }`.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_diff(w: &mut dyn Write, head: &Report<'_>, added: &[&Finding], base: &Report<'_>, removed: &[&Finding]) -> crate::Result {
+    #[derive(Serialize)]
+    struct Diff {
+        version: u32,
+        added: Vec<FindingOut>,
+        removed: Vec<FindingOut>,
+    }
+    let out = Diff { version: 1, added: added.iter().map(|f| finding(head, f)).collect(), removed: removed.iter().map(|f| finding(base, f)).collect() };
+    serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
+/// Writes the graph of the analysis as JSON: `{ "version": 1, "nodes": [...], "edges": [...] }`.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_graph(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
+    use passgraph_graph::{Edge, Node};
+    #[derive(Serialize)]
+    struct NodeOut {
+        id: u32,
+        kind: &'static str,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        arn: Option<String>,
+    }
+    #[derive(Serialize)]
+    struct EdgeOut {
+        from: u32,
+        to: u32,
+        kind: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        certainty: Option<&'static str>,
+    }
+    #[derive(Serialize)]
+    struct GraphOut {
+        version: u32,
+        nodes: Vec<NodeOut>,
+        edges: Vec<EdgeOut>,
+        findings: Vec<FindingOut>,
+    }
+    let g = &r.analysis.graph;
+    let nodes = g
+        .nodes()
+        .map(|(id, n)| {
+            let (kind, name, arn) = match n {
+                Node::User(p) | Node::Role(p) => {
+                    let x = &r.analysis.principals[*p];
+                    (x.kind.as_str(), x.name.to_string(), Some(x.arn.to_string()))
+                }
+                Node::Group(g) => ("group", g.clone(), None),
+                Node::Policy(p) => ("policy", p.rsplit('/').next().unwrap_or(p).to_owned(), Some(p.clone())),
+                Node::Service(s) => ("service", s.clone(), None),
+                Node::Resource(u) => ("resource", r.account.role_uses.get(*u).map(|x| x.resource.clone()).unwrap_or_default(), None),
+            };
+            NodeOut { id: id.0, kind, name, arn }
+        })
+        .collect();
+    let edges = g
+        .edges()
+        .map(|(a, b, e)| {
+            let (kind, service, c) = match e {
+                Edge::MemberOf => ("member_of", None, None),
+                Edge::Attached => ("attached", None, None),
+                Edge::Trusts => ("trusts", None, None),
+                Edge::UsedBy => ("used_by", None, None),
+                Edge::CanAssume { definite } => ("can_assume", None, Some(if *definite { "definite" } else { "possible" })),
+                Edge::CanPass { service, definite } => ("can_pass", Some(service.clone()), Some(if *definite { "definite" } else { "possible" })),
+            };
+            EdgeOut { from: a.0, to: b.0, kind, service, certainty: c }
+        })
+        .collect();
+    let out = GraphOut { version: 1, nodes, edges, findings: findings(r) };
+    serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
+    writeln!(w)
+}

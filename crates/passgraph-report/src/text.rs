@@ -1,0 +1,169 @@
+//! `--format text`: what a person reads. Findings grouped by principal, one proof line per step;
+//! a principal that can pass many roles to one service gets one summary line with examples.
+
+use std::io::Write;
+
+use passgraph_graph::{Finding, Proof, Severity};
+use passgraph_model::Tri;
+
+use crate::{Report, certainty, tri};
+
+/// Text options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// ANSI colours.
+    pub color: bool,
+}
+
+/// Above this many roles passed to one service, a principal's findings are summarised.
+pub const SUMMARY_THRESHOLD: usize = 8;
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    fn sev(&self, f: &Finding) -> String {
+        let code = match (f.certainty, f.severity) {
+            (Tri::Yes, Severity::Critical | Severity::High) => "1;31",
+            (Tri::Yes, _) => "31",
+            _ => "33",
+        };
+        self.paint(code, &format!("{} · {}", certainty(f.certainty), f.severity.as_str()))
+    }
+}
+
+fn loc(r: &Report<'_>, p: &Proof) -> String {
+    let l = r.locate(&p.origin);
+    match l.address {
+        Some(a) if !a.starts_with('/') && !a.starts_with("aws-managed:") => format!("{}:{}:{} ({a})", l.file, l.line, l.column),
+        _ => format!("{}:{}:{}", l.file, l.line, l.column),
+    }
+}
+
+fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> crate::Result {
+    if !f.via.is_empty() {
+        let chain: Vec<String> = f.via.iter().map(|v| format!("role {}", r.analysis.principals[*v].name)).collect();
+        writeln!(w, "      {}  {}", s.dim("via   "), chain.join(" → "))?;
+    }
+    for g in &f.proof.grants {
+        let maybe = if g.applies == Tri::Maybe { " (possibly)" } else { "" };
+        writeln!(w, "      {}  {} {}{maybe}  {}", s.dim("grant "), g.policy, g.statement, s.dim(&loc(r, g)))?;
+    }
+    for d in &f.proof.denies {
+        writeln!(w, "      {}  {} {} may deny it  {}", s.dim("unless"), d.policy, d.statement, s.dim(&loc(r, d)))?;
+    }
+    for t in &f.proof.trust {
+        writeln!(w, "      {}  {} {}  {}", s.dim("trust "), t.policy, t.statement, s.dim(&loc(r, t)))?;
+    }
+    if f.certainty != Tri::Yes {
+        let mut reasons = f.proof.reasons.clone();
+        if f.proof.certainty == Tri::Yes {
+            reasons.push("a role on the assume-role chain can be assumed only possibly".to_owned());
+        }
+        for why in reasons {
+            writeln!(w, "      {}  {why}", s.dim("maybe "))?;
+        }
+    }
+    if f.launch_actions.is_empty() {
+        writeln!(w, "      {}  no action that hands the role to the service (exploitable: {})", s.dim("launch"), tri(f.exploitable))?;
+    } else {
+        writeln!(w, "      {}  {} (exploitable: {})", s.dim("launch"), f.launch_actions.join(", "), tri(f.exploitable))?;
+    }
+    for u in f.in_use_by.iter().filter_map(|u| r.account.role_uses.get(*u)) {
+        let l = r.locate(&u.origin);
+        writeln!(w, "      {}  {} {} ({})  {}", s.dim("in use"), u.resource_type, u.resource, u.attribute, s.dim(&format!("{}:{}:{}", l.file, l.line, l.column)))?;
+    }
+    Ok(())
+}
+
+/// Writes the report as text.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit(w: &mut dyn Write, r: &Report<'_>, opts: TextOptions) -> crate::Result {
+    emit_findings(w, r, opts, true)
+}
+
+/// Writes the findings (summarised per service when `summarise` and there are many) and the
+/// diagnostics.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_findings(w: &mut dyn Write, r: &Report<'_>, opts: TextOptions, summarise: bool) -> crate::Result {
+    let s = Style { on: opts.color };
+    let definite = r.findings.iter().filter(|f| f.certainty == Tri::Yes).count();
+    let mut principals: Vec<usize> = r.findings.iter().map(|f| f.principal).collect();
+    principals.dedup();
+    let n = r.findings.len();
+    writeln!(
+        w,
+        "{}",
+        s.bold(&format!(
+            "passgraph: {n} finding{} ({definite} definite, {} possible) for {} principal{}",
+            if n == 1 { "" } else { "s" },
+            n - definite,
+            principals.len(),
+            if principals.len() == 1 { "" } else { "s" }
+        ))
+    )?;
+    let mut i = 0;
+    while i < r.findings.len() {
+        let p = r.findings[i].principal;
+        let mut j = i;
+        while j < r.findings.len() && r.findings[j].principal == p {
+            j += 1;
+        }
+        let group = &r.findings[i..j];
+        let x = &r.analysis.principals[p];
+        writeln!(w)?;
+        writeln!(w, "{}  {}", s.bold(&r.principal_label(p)), s.dim(&x.arn.to_string()))?;
+        let mut services: Vec<&str> = group.iter().map(|f| &*f.service).collect();
+        services.sort_unstable();
+        services.dedup();
+        for svc in services {
+            let fs: Vec<&&Finding> = group.iter().filter(|f| &*f.service == svc).collect();
+            if summarise && fs.len() > SUMMARY_THRESHOLD {
+                let d = fs.iter().filter(|f| f.certainty == Tri::Yes).count();
+                let examples: Vec<String> = fs.iter().take(3).map(|f| r.analysis.principals[f.role].name.to_string()).collect();
+                writeln!(w, "  ● can pass {} roles to {svc} ({d} definite), e.g. {}; first:", fs.len(), examples.join(", "))?;
+                let f = fs[0];
+                writeln!(w, "    role {}  {}", r.analysis.principals[f.role].name, s.sev(f))?;
+                proof_lines(w, r, &s, f)?;
+                writeln!(w, "    {}", s.dim("(--format json lists every role)"))?;
+                continue;
+            }
+            for f in fs {
+                writeln!(w, "  ● can pass role {} to {svc}  {}", s.bold(&r.analysis.principals[f.role].name.to_string()), s.sev(f))?;
+                proof_lines(w, r, &s, f)?;
+            }
+        }
+        i = j;
+    }
+    if !r.diagnostics.is_empty() {
+        writeln!(w)?;
+        for d in &r.diagnostics {
+            let head = format!("{}[{}]", d.level, d.code.id());
+            let head = match d.level {
+                passgraph_model::Level::Error => s.paint("1;31", &head),
+                passgraph_model::Level::Warning => s.paint("33", &head),
+                passgraph_model::Level::Note => s.paint("36", &head),
+            };
+            writeln!(w, "{head}: {}", d.message)?;
+            if let Some(o) = &d.origin {
+                let l = r.locate(o);
+                writeln!(w, "  --> {}:{}:{}{}", l.file, l.line, l.column, l.address.map(|a| format!(" ({a})")).unwrap_or_default())?;
+            }
+        }
+    }
+    Ok(())
+}
