@@ -560,13 +560,9 @@ fn role(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
             origin: bo,
         });
     }
-    let mo = attr_origin(c, "managed_policy_arns");
-    let attached = strings(ev, c, "managed_policy_arns")
+    let attached = strings_at(ev, c, "managed_policy_arns")
         .into_iter()
-        .map(|(arn, _)| PolicyRef {
-            arn,
-            origin: mo.clone(),
-        })
+        .map(|(arn, _, origin)| PolicyRef { arn, origin })
         .collect();
     acc.roles.push(Role {
         name,
@@ -628,6 +624,14 @@ fn attr_value(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Option<Value> 
 
 /// The strings of a string or list attribute, each marked when it exists only possibly.
 fn strings(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Vec<(Str, bool)> {
+    strings_at(ev, c, attr)
+        .into_iter()
+        .map(|(s, u, _)| (s, u))
+        .collect()
+}
+
+/// Like [`strings`], with where each string is written (for policy references).
+fn strings_at(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Vec<(Str, bool, Origin)> {
     let Some(v) = attr_value(ev, c, attr) else {
         return Vec::new();
     };
@@ -641,7 +645,7 @@ fn collect_strings(
     c: &Ctx<'_>,
     v: &Value,
     uncertain: bool,
-    out: &mut Vec<(Str, bool)>,
+    out: &mut Vec<(Str, bool, Origin)>,
     depth: usize,
 ) {
     if depth > 8 {
@@ -668,7 +672,7 @@ fn collect_strings(
         }
         _ => {
             if let Some(s) = value_str(ev, &c.sc, v) {
-                out.push((s, uncertain));
+                out.push((s, uncertain, v.origin.clone().with_address(c.addr.clone())));
             }
         }
     }
@@ -828,7 +832,7 @@ fn role_use(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account, spec: &RoleU
         let v = ev.force_deep(v, 0);
         let mut names = Vec::new();
         collect_strings(ev, c, &v, unc, &mut names, 0);
-        for (s, u) in names {
+        for (s, u, _) in names {
             if s.is_empty() {
                 continue;
             }

@@ -572,9 +572,7 @@ impl Evaluator<'_> {
                     if a.is_null() {
                         continue;
                     }
-                    if a.is_unknownish()
-                        && !matches!(&a.v, V::Str(x, _) if !x.is_empty() && x.parts().iter().any(|p| matches!(p, Part::Lit(_))))
-                    {
+                    if a.is_unknownish() && !matches!(&a.v, V::Str(x, _) if never_empty(x)) {
                         return self.unk(sc, &o);
                     }
                     if self.known_text(&a).is_some_and(|t| t.is_empty()) {
@@ -1184,6 +1182,16 @@ impl Evaluator<'_> {
         let _ = num_text;
         Ok(Some(out))
     }
+}
+
+/// True when a string with holes cannot be empty: it has known text, or a hole that is never
+/// empty (an account id, a partition, an attribute computed by AWS). Only variables may be empty.
+fn never_empty(s: &Str) -> bool {
+    !s.is_empty()
+        && s.parts().iter().any(|p| match p {
+            Part::Lit(_) => true,
+            Part::Hole(k) => !(k.starts_with("var.") || k.contains(".var.")),
+        })
 }
 
 fn title(t: &str) -> String {

@@ -103,7 +103,9 @@ impl Evaluator<'_> {
                         .insts
                         .get(sc.inst)
                         .map_or(".".to_owned(), |i| i.def.rel.clone()),
-                    "root" | "cwd" => ".".to_owned(),
+                    "root" => ".".to_owned(),
+                    // The folder terraform runs in: the root module's folder as the user named it.
+                    "cwd" => self.root.to_string_lossy().into_owned(),
                     other => {
                         return Err(self.fail(
                             Code::UnresolvedReference,
