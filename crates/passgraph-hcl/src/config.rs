@@ -273,6 +273,8 @@ pub(crate) struct VarDecl {
     pub(crate) type_expr: Option<OExpr>,
     /// The type constraint is a primitive (or absent): `--var` values are taken as strings.
     pub(crate) primitive: bool,
+    /// `nullable = false`: a null input means the default.
+    pub(crate) not_nullable: bool,
     pub(crate) file: FileId,
     pub(crate) range: TextRange,
 }
@@ -494,6 +496,7 @@ fn read_hcl(def: &mut ModuleDef, file: FileId, body: Body, diags: &mut Vec<Diagn
             ("variable", [name]) => {
                 let b = BodyRef::Hcl(&block.body);
                 let primitive = is_primitive_type(b.attr("type").map(|(e, _)| e));
+                let not_nullable = matches!(b.attr("nullable"), Some((ExprRef::Hcl(Expression::Bool(v)), _)) if !*v.value());
                 let default = block
                     .body
                     .get_attribute("default")
@@ -516,6 +519,7 @@ fn read_hcl(def: &mut ModuleDef, file: FileId, body: Body, diags: &mut Vec<Diagn
                         default,
                         type_expr,
                         primitive,
+                        not_nullable,
                         file,
                         range,
                     },
@@ -647,6 +651,10 @@ fn read_json(def: &mut ModuleDef, file: FileId, root: Node, diags: &mut Vec<Diag
                 ("variable", [name]) => {
                     let b = BodyRef::Json(body);
                     let primitive = is_primitive_type(b.attr("type").map(|(e, _)| e));
+                    let not_nullable = matches!(
+                        body.get("nullable").map(|n| &n.kind),
+                        Some(NodeKind::Bool(false))
+                    );
                     let default = body.get("default").map(|n| OExpr::JsonLit(n.clone()));
                     let type_expr = body.get("type").map(|n| OExpr::Json(n.clone()));
                     def.variables.insert(
@@ -655,6 +663,7 @@ fn read_json(def: &mut ModuleDef, file: FileId, root: Node, diags: &mut Vec<Diag
                             default,
                             type_expr,
                             primitive,
+                            not_nullable,
                             file,
                             range,
                         },

@@ -564,3 +564,15 @@ fn doubling_values_are_bounded() {
     let (got, _) = eval_in(&[("main.tf", &main)], "length(local.s25)");
     assert_eq!(got, "error: a value grows past the size limit");
 }
+
+#[test]
+fn module_inputs_null_and_defaults() {
+    let files = [
+        ("main.tf", "module \"m\" {\n  source = \"./m\"\n  a = null\n  b = null\n}\n"),
+        (
+            "m/main.tf",
+            "variable \"a\" { default = \"da\" }\nvariable \"b\" {\n  default  = \"db\"\n  nullable = false\n}\nvariable \"c\" { default = \"dc\" }\noutput \"o\" { value = [var.a, var.b, var.c] }\n",
+        ),
+    ];
+    check_with(&files, "module.m.o", "[null, \"db\", \"dc\"]");
+}

@@ -851,7 +851,8 @@ impl Evaluator<'_> {
                     let mut sc = Scope::new(parent, c.file);
                     sc.bindings = self.insts[inst].call_bindings.clone();
                     let v = self.eval(&sc, e)?;
-                    if !v.is_null() {
+                    // An explicit null is the value, unless the variable is not nullable.
+                    if !(v.is_null() && decl.not_nullable) {
                         return Ok(v);
                     }
                 }
