@@ -209,6 +209,7 @@ impl Evaluator<'_> {
                     }
                 }
                 let n = n.unwrap_or(1).min(MAX_LIST);
+                let mut size = 0;
                 let mut out = Vec::with_capacity(n);
                 for i in 0..n {
                     let row: Vec<Value> = lists
@@ -222,7 +223,11 @@ impl Evaluator<'_> {
                         })
                         .collect();
                     match self.format(sc, &fmt, &row, &o)? {
-                        Some(st) => out.push(Value::string(st, o.clone())),
+                        Some(st) => {
+                            let v = Value::string(st, o.clone());
+                            self.grow(&mut size, &v, &o)?;
+                            out.push(v);
+                        }
                         None => return self.unk(sc, &o),
                     }
                 }
@@ -283,11 +288,15 @@ impl Evaluator<'_> {
             }
             "concat" => {
                 let mut out = Vec::new();
+                let mut size = 0;
                 for l in args {
                     let Some(items) = self.list(l)? else {
                         return self.unk(sc, &o);
                     };
-                    out.extend(items);
+                    for i in items {
+                        self.grow(&mut size, &i, &o)?;
+                        out.push(i);
+                    }
                     if out.len() > MAX_LIST {
                         return Err(self.fail(Code::Limit, "a list grows past the size limit", o));
                     }
@@ -474,8 +483,9 @@ impl Evaluator<'_> {
                 if from.is_empty() {
                     return Ok(s(st, &o));
                 }
+                let n = st.matches(from.as_str()).count();
+                self.check_len(st.len().saturating_add(n.saturating_mul(to.len())), &o)?;
                 let r = st.replace(&from, &to);
-                self.check_len(r.len(), &o)?;
                 Ok(s(r, &o))
             }
             "lower" | "upper" | "title" | "trimspace" | "chomp" | "strrev" => {
@@ -1142,6 +1152,13 @@ impl Evaluator<'_> {
                         .next()
                         .and_then(|w| w.parse::<usize>().ok())
                         .unwrap_or(0);
+                    if width > 1024 || prec.is_some_and(|p| p > 64) {
+                        return Err(self.fail(
+                            Code::Limit,
+                            "format: width or precision too large",
+                            o.clone(),
+                        ));
+                    }
                     let body = match verb {
                         'd' => format!("{}", n as i64),
                         'x' => format!("{:x}", n as i64),

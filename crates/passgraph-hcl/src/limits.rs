@@ -17,7 +17,7 @@ pub(crate) const MAX_MODULE_INSTANCES: usize = 2000;
 pub(crate) const FUEL: u64 = 3_000_000;
 
 /// Longest string a function may build.
-pub(crate) const MAX_STRING: usize = 4 << 20;
+pub(crate) const MAX_STRING: usize = 1 << 20;
 
 /// Longest list a function may build.
 pub(crate) const MAX_LIST: usize = 100_000;

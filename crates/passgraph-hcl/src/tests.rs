@@ -568,11 +568,37 @@ fn doubling_values_are_bounded() {
 #[test]
 fn module_inputs_null_and_defaults() {
     let files = [
-        ("main.tf", "module \"m\" {\n  source = \"./m\"\n  a = null\n  b = null\n}\n"),
+        (
+            "main.tf",
+            "module \"m\" {\n  source = \"./m\"\n  a = null\n  b = null\n}\n",
+        ),
         (
             "m/main.tf",
             "variable \"a\" { default = \"da\" }\nvariable \"b\" {\n  default  = \"db\"\n  nullable = false\n}\nvariable \"c\" { default = \"dc\" }\noutput \"o\" { value = [var.a, var.b, var.c] }\n",
         ),
     ];
     check_with(&files, "module.m.o", "[null, \"db\", \"dc\"]");
+}
+
+#[test]
+fn collections_of_big_values_are_bounded() {
+    let x400 = "x".repeat(400);
+    let main = format!("locals {{\n  big = join(\"\", [for i in range(1000) : \"{x400}\"])\n}}\n");
+    check_with(&[("main.tf", &main)], "length(local.big)", "400000");
+    let (got, _) = eval_in(&[("main.tf", &main)], "[for i in range(20) : local.big]");
+    assert_eq!(got, "error: a value grows past the size limit");
+    let (got, _) = eval_in(
+        &[("main.tf", &main)],
+        "concat([local.big], [local.big], [local.big], [local.big], [local.big], [local.big], [local.big], [local.big], [local.big], [local.big], [local.big])",
+    );
+    assert_eq!(got, "error: a value grows past the size limit");
+    let (got, _) = eval_in(
+        &[("main.tf", &main)],
+        "replace(local.big, \"x\", \"yyyyyyyyyy\")",
+    );
+    assert_eq!(got, "error: a string grows past the size limit");
+    check(
+        "format(\"%99999999d\", 1)",
+        "error: format: width or precision too large",
+    );
 }

@@ -59,13 +59,17 @@ impl Evaluator<'_> {
             }
             Expression::Array(a) => {
                 let mut items = Vec::with_capacity(a.len());
+                let mut size = 0;
                 for it in a.iter() {
-                    items.push(self.eval(sc, ExprRef::Hcl(it))?);
+                    let v = self.eval(sc, ExprRef::Hcl(it))?;
+                    self.grow(&mut size, &v, &o)?;
+                    items.push(v);
                 }
                 Ok(Value::list(items, o))
             }
             Expression::Object(obj) => {
                 let mut entries = Vec::with_capacity(obj.len());
+                let mut size = 0;
                 for (k, v) in obj.iter() {
                     let ko = self.origin(sc, range_of(k));
                     let key = match k {
@@ -79,6 +83,7 @@ impl Evaluator<'_> {
                         }
                     };
                     let val = self.eval(sc, ExprRef::Hcl(v.expr()))?;
+                    self.grow(&mut size, &val, &o)?;
                     entries.push((key, ko, val));
                 }
                 Ok(Value::map(entries, o))
@@ -143,6 +148,18 @@ impl Evaluator<'_> {
             }
             Expression::ForExpr(f) => self.for_expr(sc, f, o),
         }
+    }
+
+    /// Counts a value into a collection being built; fails past the size limit, before the
+    /// collection is built.
+    pub(crate) fn grow(&mut self, acc: &mut u64, v: &Value, o: &Origin) -> Result<(), super::Fail> {
+        *acc = acc.saturating_add(v.size);
+        if *acc > crate::limits::MAX_VALUE_SIZE {
+            let f = self.fail(Code::Limit, "a value grows past the size limit", o.clone());
+            self.fail_diag(&f);
+            return Err(f);
+        }
+        Ok(())
     }
 
     /// A value picked by an undecidable condition.
@@ -507,6 +524,7 @@ impl Evaluator<'_> {
         };
         let mut list = Vec::new();
         let mut entries: Vec<(String, Origin, Value)> = Vec::new();
+        let mut size = 0;
         for (k, v) in pairs {
             let mut s2 = sc.clone();
             if let Some(kv) = &f.intro.key_var {
@@ -521,6 +539,7 @@ impl Evaluator<'_> {
                 }
             }
             let val = self.eval(&s2, ExprRef::Hcl(&f.value_expr))?;
+            self.grow(&mut size, &val, &o)?;
             match &f.key_expr {
                 None => list.push(val),
                 Some(ke) => {
