@@ -39,7 +39,7 @@ mod template;
 mod yaml;
 
 use passgraph_model::{
-    Account, Code, Diagnostic, FileId, Node, NodeKind, Origin, Parsed, TextRange, Tri,
+    Account, Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Parsed, TextRange, Tri,
 };
 
 use crate::resolve::Ctx;
@@ -107,7 +107,17 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
             Some((name, origin)) => match ctx.condition(name, origin) {
                 Tri::Yes => false,
                 Tri::No => continue,
-                Tri::Maybe => true,
+                Tri::Maybe => {
+                    let key = ctx.key(&format!("condition:{name}"));
+                    ctx.once(
+                        &key,
+                        Level::Note,
+                        Code::UnknownValue,
+                        format!("condition {name} cannot be decided offline; what depends on it exists only possibly"),
+                        origin,
+                    );
+                    true
+                }
             },
         };
         iam::resource(&mut ctx, &mut account, i, r, uncertain);
@@ -167,10 +177,7 @@ fn load(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<
                 return Err(Diagnostic::error(
                     code,
                     format!("invalid JSON: {}", json_err.message),
-                    Some(Origin::new(
-                        file,
-                        TextRange::new(json_err.offset, json_err.offset),
-                    )),
+                    Some(point(file, text, json_err.offset)),
                 ));
             }
         }
@@ -183,9 +190,19 @@ fn load(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<
         Err(e) => Err(Diagnostic::error(
             e.code,
             e.message,
-            Some(Origin::new(file, TextRange::new(e.offset, e.offset))),
+            Some(point(file, text, e.offset)),
         )),
     }
+}
+
+/// An empty origin at `offset`, moved back to a character boundary (a reader may stop inside a
+/// multi-byte character).
+fn point(file: FileId, text: &str, offset: usize) -> Origin {
+    let mut at = offset.min(text.len());
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    Origin::new(file, TextRange::new(at, at))
 }
 
 /// The content test of [`looks_like_template`].

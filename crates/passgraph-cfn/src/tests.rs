@@ -709,3 +709,59 @@ fn sam_functions_get_the_role_sam_generates() {
                 .contains("Given sets Role, so SAM ignores its Policies")
     }));
 }
+
+// ---- robustness ----
+
+/// Every origin a parse produces lies inside the text, on character boundaries.
+fn origins_are_inside(text: &str, p: &Parsed) {
+    let check = |o: &passgraph_model::Origin| {
+        let (s, e) = (o.range.start as usize, o.range.end as usize);
+        assert!(
+            s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e),
+            "{o:?} in {text:?}"
+        );
+    };
+    p.diagnostics
+        .iter()
+        .filter_map(|d| d.origin.as_ref())
+        .for_each(check);
+    let a = &p.account;
+    a.roles.iter().for_each(|r| {
+        check(&r.origin);
+        r.trust.statements.iter().for_each(|s| check(&s.origin));
+        r.inline
+            .iter()
+            .flat_map(|p| &p.document.statements)
+            .for_each(|s| check(&s.origin));
+    });
+    a.users.iter().for_each(|u| check(&u.origin));
+    a.role_uses.iter().for_each(|u| check(&u.origin));
+    a.attachments.iter().for_each(|x| check(&x.origin));
+}
+
+const SEED: &str = include_str!("../../../testdata/cfn/aws-doc/ec2-pass-role.yaml");
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..proptest::prelude::ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_yaml_never_panics(text in "(Resources:|AWSTemplateFormatVersion:|Type: AWS::IAM::Role|!Ref |!Sub |!GetAtt |!If |&a |\\*a |<<: |[ \\n\\-:{}\\[\\],'\"#!&*|>a-zé0-9$]){0,120}") {
+        let p = parse(FileId(0), &text, &Options::default());
+        origins_are_inside(&text, &p);
+    }
+
+    #[test]
+    fn any_text_never_panics(text in "\\PC{0,200}") {
+        let p = parse(FileId(0), &text, &Options::default());
+        origins_are_inside(&text, &p);
+    }
+
+    #[test]
+    fn damaged_templates_never_panic(cut in 0..SEED.len(), insert in "[ \\n\\-:{}\\[\\],'\"#!&*|>é]{0,4}") {
+        let mut text: String = SEED.chars().take(cut).collect();
+        text.push_str(&insert);
+        text.extend(SEED.chars().skip(cut + 1));
+        let p = parse(FileId(0), &text, &Options::default());
+        origins_are_inside(&text, &p);
+    }
+}

@@ -3,4 +3,5 @@
 
 mod aws_doc;
 mod corpus;
+mod e2e;
 mod support;

@@ -1,0 +1,255 @@
+//! Templates through the graph: generated names, conditions, SAM, and several templates that
+//! form one account.
+
+use passgraph_cfn::{Options, parse};
+use passgraph_model::{Account, FileId};
+
+/// (principal, role, service, certainty) of every finding, sorted.
+fn findings(account: &Account) -> Vec<(String, String, String, String)> {
+    let analysis = passgraph_graph::analyze(account, &passgraph_graph::Options::default());
+    let mut out: Vec<_> = analysis
+        .findings
+        .iter()
+        .map(|f| {
+            let p = &analysis.principals[f.principal];
+            let r = &analysis.principals[f.role];
+            (
+                p.name.to_string(),
+                r.name.to_string(),
+                f.service.clone(),
+                f.certainty.to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn expect(rows: &[(&str, &str, &str, &str)]) -> Vec<(String, String, String, String)> {
+    rows.iter()
+        .map(|(p, r, s, c)| {
+            (
+                (*p).to_owned(),
+                (*r).to_owned(),
+                (*s).to_owned(),
+                (*c).to_owned(),
+            )
+        })
+        .collect()
+}
+
+const GENERATED: &str = r#"
+Resources:
+  AppRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: !Sub "lambda.${AWS::URLSuffix}"}
+            Action: sts:AssumeRole
+  Deployer:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: deployer
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !GetAtt AppRole.Arn
+  Prefixed:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: prefixed
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/app-*
+"#;
+
+#[test]
+fn a_generated_role_name_is_matched_by_its_own_arn_and_possibly_by_patterns() {
+    let parsed = parse(FileId(0), GENERATED, &Options::default());
+    assert_eq!(
+        findings(&parsed.account),
+        expect(&[
+            (
+                "deployer",
+                "${cfn#0:AppRole.RoleName}",
+                "lambda.amazonaws.com",
+                "yes"
+            ),
+            (
+                "prefixed",
+                "${cfn#0:AppRole.RoleName}",
+                "lambda.amazonaws.com",
+                "maybe"
+            ),
+        ])
+    );
+}
+
+const CONDITIONAL: &str = r#"
+Parameters:
+  AllowPass:
+    Type: String
+    AllowedValues: ["true", "false"]
+Conditions:
+  Allowed: !Equals [!Ref AllowPass, "true"]
+Resources:
+  Worker:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: worker
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ecs-tasks.amazonaws.com}, Action: sts:AssumeRole}]
+  Ops:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: ops
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - !If
+                - Allowed
+                - {Effect: Allow, Action: iam:PassRole, Resource: !GetAtt Worker.Arn}
+                - !Ref AWS::NoValue
+"#;
+
+#[test]
+fn an_undecidable_condition_gives_possible_findings_and_a_given_parameter_decides() {
+    let parsed = parse(FileId(0), CONDITIONAL, &Options::default());
+    assert_eq!(
+        findings(&parsed.account),
+        expect(&[("ops", "worker", "ecs-tasks.amazonaws.com", "maybe")])
+    );
+    let yes = Options {
+        parameters: vec![("AllowPass".into(), "true".into())],
+        ..Options::default()
+    };
+    assert_eq!(
+        findings(&parse(FileId(0), CONDITIONAL, &yes).account),
+        expect(&[("ops", "worker", "ecs-tasks.amazonaws.com", "yes")])
+    );
+    let no = Options {
+        parameters: vec![("AllowPass".into(), "false".into())],
+        ..Options::default()
+    };
+    assert_eq!(
+        findings(&parse(FileId(0), CONDITIONAL, &no).account),
+        expect(&[])
+    );
+}
+
+const SAM: &str = r#"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Handler:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+  Releaser:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: releaser
+      Policies:
+        - PolicyName: pass-function-role
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !GetAtt HandlerRole.Arn
+                Condition:
+                  StringEquals: {iam:PassedToService: lambda.amazonaws.com}
+"#;
+
+#[test]
+fn the_role_sam_generates_can_be_passed() {
+    let options = Options {
+        partition: Some("aws".into()),
+        ..Options::default()
+    };
+    let parsed = parse(FileId(0), SAM, &options);
+    assert_eq!(
+        findings(&parsed.account),
+        expect(&[(
+            "releaser",
+            "${cfn#0:HandlerRole.RoleName}",
+            "lambda.amazonaws.com",
+            "yes"
+        )])
+    );
+}
+
+const ROLES: &str = r#"
+Resources:
+  Build:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: build
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: codebuild.amazonaws.com}, Action: sts:AssumeRole}]
+  Unnamed:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: codebuild.amazonaws.com}, Action: sts:AssumeRole}]
+"#;
+
+const USERS: &str = r#"
+Parameters:
+  BuildRoleName:
+    Type: String
+    Default: build
+Resources:
+  Ci:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: ci
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${BuildRoleName}
+  Unnamed:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: codebuild.amazonaws.com}, Action: sts:AssumeRole}]
+"#;
+
+#[test]
+fn several_templates_form_one_account() {
+    let mut account = parse(FileId(0), ROLES, &Options::default()).account;
+    account.overlay(parse(FileId(1), USERS, &Options::default()).account);
+    // Each template's `Unnamed` role is its own role: the keys of generated names name the file.
+    assert_eq!(account.roles.len(), 3);
+    // A generated name might be "build", so those two are possible.
+    assert_eq!(
+        findings(&account),
+        expect(&[
+            (
+                "ci",
+                "${cfn#0:Unnamed.RoleName}",
+                "codebuild.amazonaws.com",
+                "maybe"
+            ),
+            (
+                "ci",
+                "${cfn#1:Unnamed.RoleName}",
+                "codebuild.amazonaws.com",
+                "maybe"
+            ),
+            ("ci", "build", "codebuild.amazonaws.com", "yes"),
+        ])
+    );
+}
