@@ -198,8 +198,15 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
     let mut service_names: HashMap<String, Arc<str>> = HashMap::new();
     let mut profile_create: Option<Tri> = None;
     let mut out = Vec::new();
+    let own_account = account_of(&idx.principals[rep].arn);
     for r in candidates(idx, &prep, None) {
         let role = &idx.principals[r];
+        // PassRole passes only roles of the caller's own account.
+        if let (Some(a), Some(b)) = (own_account, account_of(&role.arn)) {
+            if a != b {
+                continue;
+            }
+        }
         for ts in &idx.trusted_services[r] {
             let svc = Service::lookup(&ts.service);
             let (values, all_required) = svc.passed_to_service();
@@ -295,6 +302,16 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
         }
     }
     out
+}
+
+/// The account segment of an ARN, when it is known.
+fn account_of(arn: &Str) -> Option<&str> {
+    let text = arn.known_prefix();
+    let mut it = text.splitn(6, ':');
+    let account = it.nth(4)?;
+    // The segment is known only when the literal prefix reaches past it.
+    it.next()?;
+    Some(account)
 }
 
 fn launch(set: &PolicySet<'_>, base: &Context, svc: &Service) -> (Tri, Arc<[String]>) {
