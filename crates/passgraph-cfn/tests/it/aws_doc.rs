@@ -32,7 +32,7 @@ fn findings(parsed: &Parsed) -> Vec<(String, String, String, String)> {
             (
                 p.name.to_string(),
                 r.name.to_string(),
-                f.service.clone(),
+                f.service.to_string(),
                 f.certainty.to_string(),
             )
         })
