@@ -1,0 +1,277 @@
+//! Named values, evaluated once and memoised with cycle detection: locals, input variables
+//! (with their type constraint), module outputs and resource attributes; and the forcing of
+//! lazy references into plain values.
+
+use std::rc::Rc;
+
+use passgraph_model::{Code, Diagnostic, Origin};
+
+use super::{Evaluator, R, Scope, Slot, needs_force};
+use crate::config::ExprRef;
+use crate::limits;
+use crate::value::{ResKey, V, Value};
+
+impl Evaluator<'_> {
+    pub(crate) fn local(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
+        match self.insts.get(inst).and_then(|i| i.locals.get(name)) {
+            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Busy) => {
+                let f = self.fail(
+                    Code::ReferenceCycle,
+                    format!("local.{name} depends on itself"),
+                    origin.clone(),
+                );
+                self.fail_diag(&f);
+                return Err(f);
+            }
+            None => {}
+        }
+        let def = self.insts[inst].def.clone();
+        let Some(n) = def.locals.get(name) else {
+            return Err(self.fail(
+                Code::UnresolvedReference,
+                format!("reference to undeclared local value local.{name}"),
+                origin.clone(),
+            ));
+        };
+        self.insts[inst].locals.insert(name.to_owned(), Slot::Busy);
+        let sc = Scope::new(inst, n.file);
+        let r = self.eval(&sc, n.expr.view());
+        self.insts[inst]
+            .locals
+            .insert(name.to_owned(), Slot::Done(r.clone()));
+        r
+    }
+
+    pub(crate) fn output(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
+        match self.insts.get(inst).and_then(|i| i.outputs.get(name)) {
+            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Busy) => {
+                let f = self.fail(
+                    Code::ReferenceCycle,
+                    format!("output {name} depends on itself"),
+                    origin.clone(),
+                );
+                self.fail_diag(&f);
+                return Err(f);
+            }
+            None => {}
+        }
+        let def = self.insts[inst].def.clone();
+        let Some(n) = def.outputs.get(name) else {
+            let prefix = self.insts[inst].prefix.clone();
+            return Err(self.fail(
+                Code::UnresolvedReference,
+                format!(
+                    "module {} has no output {name}",
+                    prefix.trim_end_matches('.')
+                ),
+                origin.clone(),
+            ));
+        };
+        self.insts[inst].outputs.insert(name.to_owned(), Slot::Busy);
+        let sc = Scope::new(inst, n.file);
+        let r = self.eval(&sc, n.expr.view());
+        self.insts[inst]
+            .outputs
+            .insert(name.to_owned(), Slot::Done(r.clone()));
+        r
+    }
+
+    /// All outputs of a module instance as an object.
+    pub(crate) fn outputs_object(&mut self, inst: usize, origin: &Origin) -> R {
+        let def = self.insts[inst].def.clone();
+        let mut entries = Vec::new();
+        for name in &def.output_order {
+            let v = self.output(inst, name, origin)?;
+            entries.push((name.clone(), origin.clone(), v));
+        }
+        Ok(Value::map(entries, origin.clone()))
+    }
+
+    pub(crate) fn var(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
+        match self.insts.get(inst).and_then(|i| i.vars.get(name)) {
+            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Busy) => {
+                let f = self.fail(
+                    Code::ReferenceCycle,
+                    format!("var.{name} depends on itself"),
+                    origin.clone(),
+                );
+                self.fail_diag(&f);
+                return Err(f);
+            }
+            None => {}
+        }
+        self.insts[inst].vars.insert(name.to_owned(), Slot::Busy);
+        let r = self
+            .var_inner(inst, name, origin)
+            .map(|v| self.convert_var(inst, name, v));
+        self.insts[inst]
+            .vars
+            .insert(name.to_owned(), Slot::Done(r.clone()));
+        r
+    }
+
+    fn var_inner(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
+        let def = self.insts[inst].def.clone();
+        let prefix = self.insts[inst].prefix.clone();
+        let Some(decl) = def.variables.get(name) else {
+            return Err(self.fail(
+                Code::UnresolvedReference,
+                format!("reference to undeclared input variable var.{name}"),
+                origin.clone(),
+            ));
+        };
+        let decl_origin = Origin::new(decl.file, decl.range);
+        match self.insts[inst].parent {
+            None => {
+                if let Some(v) = self.root_vars.get(name) {
+                    return Ok(v.clone());
+                }
+            }
+            Some(parent) => {
+                let pdef = self.insts[parent].def.clone();
+                let call = self.insts[inst].call.and_then(|c| pdef.calls.get(c));
+                if let Some(c) = call
+                    && let Some((e, _)) = c.body.view().attr(name)
+                {
+                    let mut sc = Scope::new(parent, c.file);
+                    sc.bindings = self.insts[inst].call_bindings.clone();
+                    let v = self.eval(&sc, e)?;
+                    // An explicit null is the value, unless the variable is not nullable.
+                    if !(v.is_null() && decl.not_nullable) {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
+        if let Some(d) = &decl.default {
+            let sc = Scope::new(inst, decl.file);
+            return self.eval(&sc, d.view());
+        }
+        self.diag(Diagnostic::warning(
+            Code::UnknownValue,
+            format!(
+                "variable {prefix}var.{name} has no value and no default; it is kept as unknown"
+            ),
+            Some(decl_origin.clone()),
+        ));
+        Ok(Value::unknown(format!("{prefix}var.{name}"), decl_origin))
+    }
+
+    /// Applies a variable's type constraint to its value.
+    fn convert_var(&mut self, inst: usize, name: &str, v: Value) -> Value {
+        let def = self.insts[inst].def.clone();
+        let Some(decl) = def.variables.get(name) else {
+            return v;
+        };
+        let Some(t) = &decl.type_expr else { return v };
+        let mut sc = Scope::new(inst, decl.file);
+        sc.template_only = true;
+        match t.view() {
+            ExprRef::Hcl(e) => self.convert(&sc, v, e, 0),
+            ExprRef::Json(n) | ExprRef::JsonLit(n) => {
+                let Some(text) = n.as_known_str() else {
+                    return v;
+                };
+                match hcl::edit::parser::parse_expr(text) {
+                    Ok(e) => {
+                        sc.fixed = Some(n.origin.range);
+                        self.convert(&sc, v, &e, 0)
+                    }
+                    Err(_) => v,
+                }
+            }
+        }
+    }
+
+    /// A resource attribute, evaluated once per instance.
+    pub(crate) fn res_attr(&mut self, key: &ResKey, name: &str, origin: &Origin) -> R {
+        let mk = (key.clone(), name.to_owned());
+        match self.res_attrs.get(&mk) {
+            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Busy) => {
+                let addr = self.res_address(key);
+                let f = self.fail(
+                    Code::ReferenceCycle,
+                    format!("{addr}.{name} depends on itself"),
+                    origin.clone(),
+                );
+                self.fail_diag(&f);
+                return Err(f);
+            }
+            None => {}
+        }
+        self.res_attrs.insert(mk.clone(), Slot::Busy);
+        let r = self.res_attr_inner(key, name, origin);
+        self.res_attrs.insert(mk, Slot::Done(r.clone()));
+        r
+    }
+
+    /// Replaces lazy references (resources, module instances) at the top of a value by objects.
+    pub(crate) fn force(&mut self, v: Value) -> Value {
+        match &v.v {
+            V::Res(k) => {
+                let k = k.clone();
+                match self.res_object(&k, &v.origin) {
+                    Ok(o) => o,
+                    Err(f) => {
+                        self.fail_diag(&f);
+                        Value::unknown(self.res_address(&k), v.origin.clone())
+                    }
+                }
+            }
+            V::Module(i) => {
+                let i = *i;
+                match self.outputs_object(i, &v.origin) {
+                    Ok(o) => o,
+                    Err(f) => {
+                        self.fail_diag(&f);
+                        let p = self
+                            .insts
+                            .get(i)
+                            .map_or(String::new(), |x| x.prefix.clone());
+                        Value::unknown(p.trim_end_matches('.').to_owned(), v.origin.clone())
+                    }
+                }
+            }
+            _ => v,
+        }
+    }
+
+    /// Like [`Evaluator::force`], all the way down (for `jsonencode`, equality, conversions).
+    pub(crate) fn force_deep(&mut self, v: Value, depth: usize) -> Value {
+        if depth > limits::MAX_EVAL_DEPTH {
+            return Value::unknown("nesting limit", v.origin);
+        }
+        let v = self.force(v);
+        match &v.v {
+            V::List(items) if items.iter().any(needs_force) => {
+                let items: Vec<Value> = items.as_ref().clone();
+                let out = items
+                    .into_iter()
+                    .map(|i| self.force_deep(i, depth + 1))
+                    .collect();
+                Value::list(out, v.origin.clone())
+            }
+            V::Map(m) if m.iter().any(|(_, _, x)| needs_force(x)) => {
+                let m = m.as_ref().clone();
+                let out = m
+                    .into_iter()
+                    .map(|(k, ko, x)| (k, ko, self.force_deep(x, depth + 1)))
+                    .collect();
+                Value::new(V::Map(Rc::new(out)), v.origin.clone())
+            }
+            V::Choice(alts) if alts.iter().any(needs_force) => {
+                let alts = alts.as_ref().clone();
+                let out = alts
+                    .into_iter()
+                    .map(|a| self.force_deep(a, depth + 1))
+                    .collect();
+                Value::new(V::Choice(Rc::new(out)), v.origin.clone())
+            }
+            _ => v,
+        }
+    }
+}
