@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use hcl::edit::expr::{Expression, ObjectKey};
 use passgraph_model::{Code, Diagnostic, Origin};
 
 use super::{Evaluator, R, Scope, Slot, needs_force};
@@ -270,6 +271,133 @@ impl Evaluator<'_> {
                     .map(|a| self.force_deep(a, depth + 1))
                     .collect();
                 Value::new(V::Choice(Rc::new(out)), v.origin.clone())
+            }
+            _ => v,
+        }
+    }
+
+    /// Converts a value to a type constraint as far as it matters here: optional object
+    /// attributes are added (with their default or null), attributes not in an object type are
+    /// dropped, primitives are converted.
+    pub(crate) fn convert(&mut self, sc: &Scope, v: Value, ty: &Expression, depth: usize) -> Value {
+        if depth > crate::limits::MAX_EVAL_DEPTH || v.is_null() {
+            return v;
+        }
+        match ty {
+            Expression::Variable(t) => match t.as_str() {
+                "string" => match &v.v {
+                    V::Num(_) | V::Bool(_) => match self.known_text(&v) {
+                        Some(t) => Value::lit(&t, v.origin),
+                        None => v,
+                    },
+                    _ => v,
+                },
+                "number" => match (&v.v, v.as_num()) {
+                    (V::Str(..), Some(n)) => Value::new(V::Num(n), v.origin),
+                    _ => v,
+                },
+                "bool" => match (&v.v, v.as_bool()) {
+                    (V::Str(..), Some(b)) => Value::new(V::Bool(b), v.origin),
+                    _ => v,
+                },
+                _ => v,
+            },
+            Expression::Parenthesis(p) => self.convert(sc, v, p.inner(), depth),
+            Expression::FuncCall(f) => {
+                let name = f.name.name.as_str();
+                let args: Vec<&Expression> = f.args.iter().collect();
+                let Some(inner) = args.first().copied() else {
+                    return v;
+                };
+                let v = self.force(v);
+                match (name, &v.v) {
+                    ("list" | "set", V::List(items)) => {
+                        let items = items.as_ref().clone();
+                        let out = items
+                            .into_iter()
+                            .map(|i| self.convert(sc, i, inner, depth + 1))
+                            .collect();
+                        Value::list(out, v.origin.clone())
+                    }
+                    ("map", V::Map(m)) => {
+                        let m = m.as_ref().clone();
+                        let out = m
+                            .into_iter()
+                            .map(|(k, ko, x)| (k, ko, self.convert(sc, x, inner, depth + 1)))
+                            .collect();
+                        Value::new(V::Map(Rc::new(out)), v.origin.clone())
+                    }
+                    ("tuple", V::List(items)) => {
+                        let Expression::Array(types) = inner else {
+                            return v;
+                        };
+                        let items = items.as_ref().clone();
+                        let out = items
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, x)| match types.get(i) {
+                                Some(t) => self.convert(sc, x, t, depth + 1),
+                                None => x,
+                            })
+                            .collect();
+                        Value::list(out, v.origin.clone())
+                    }
+                    ("object", V::Map(m)) => {
+                        let Expression::Object(attrs) = inner else {
+                            return v;
+                        };
+                        let m = m.as_ref().clone();
+                        let mut out = Vec::new();
+                        for (k, t) in attrs.iter() {
+                            let key = match k {
+                                ObjectKey::Ident(id) => id.as_str().to_owned(),
+                                ObjectKey::Expression(e) => match e.as_str() {
+                                    Some(s) => s.to_owned(),
+                                    None => continue,
+                                },
+                            };
+                            let t = t.expr();
+                            let (t, default) = match t {
+                                Expression::FuncCall(of) if of.name.name.as_str() == "optional" => {
+                                    let mut it = of.args.iter();
+                                    (it.next(), Some(it.next()))
+                                }
+                                other => (Some(other), None),
+                            };
+                            match m.iter().find(|(x, _, _)| *x == key) {
+                                Some((_, ko, x))
+                                    if !(x.is_null() && matches!(default, Some(Some(_)))) =>
+                                {
+                                    let x = match t {
+                                        Some(t) => self.convert(sc, x.clone(), t, depth + 1),
+                                        None => x.clone(),
+                                    };
+                                    out.push((key, ko.clone(), x));
+                                }
+                                _ => match default {
+                                    Some(Some(d)) => {
+                                        let dv = self
+                                            .eval(sc, ExprRef::Hcl(d))
+                                            .unwrap_or_else(|_| Value::null(v.origin.clone()));
+                                        let dv = match t {
+                                            Some(t) => self.convert(sc, dv, t, depth + 1),
+                                            None => dv,
+                                        };
+                                        out.push((key, v.origin.clone(), dv));
+                                    }
+                                    Some(None) => out.push((
+                                        key,
+                                        v.origin.clone(),
+                                        Value::null(v.origin.clone()),
+                                    )),
+                                    None => {}
+                                },
+                            }
+                        }
+                        Value::map(out, v.origin.clone())
+                    }
+                    _ => v,
+                }
             }
             _ => v,
         }
