@@ -11,7 +11,10 @@ use anyhow::{Context, Result, bail};
 
 use passgraph_model::diag::Code;
 use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE};
-use passgraph_model::{Account, Diagnostic, FileId, Level, ManagedPolicy, Node, Origin, Parsed, PolicyDocument, SourceMap, Str, TextRange};
+use passgraph_model::{
+    Account, Diagnostic, FileId, Level, ManagedPolicy, Node, Origin, Parsed, PolicyDocument,
+    SourceMap, Str, TextRange,
+};
 
 use crate::args::InputArgs;
 
@@ -46,16 +49,23 @@ fn key_value(s: &str, what: &str) -> Result<(String, String)> {
 fn read_text(path: &Path) -> Result<String> {
     let bytes = if path == Path::new("-") {
         let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b).context("reading standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .context("reading standard input")?;
         b
     } else {
         fs::read(path).with_context(|| format!("reading {}", path.display()))?
     };
-    passgraph_json::decode(&bytes).with_context(|| format!("{}: not UTF-8 or UTF-16 text", path.display()))
+    passgraph_json::decode(&bytes)
+        .with_context(|| format!("{}: not UTF-8 or UTF-16 text", path.display()))
 }
 
 fn display(path: &Path) -> String {
-    if path == Path::new("-") { "<stdin>".to_owned() } else { path.display().to_string() }
+    if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
 }
 
 /// The HCL loader's view of the file system.
@@ -65,8 +75,14 @@ struct FsSource<'a> {
 
 impl passgraph_hcl::FileSource for FsSource<'_> {
     fn list_dir(&mut self, dir: &Path) -> Vec<PathBuf> {
-        let Ok(rd) = fs::read_dir(dir) else { return Vec::new() };
-        let mut out: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
+        let Ok(rd) = fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut out: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
         out.sort();
         out
     }
@@ -80,7 +96,14 @@ impl passgraph_hcl::FileSource for FsSource<'_> {
 }
 
 fn is_tf_dir(dir: &Path) -> bool {
-    let files: Vec<PathBuf> = fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect()).unwrap_or_default();
+    let files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
     passgraph_hcl::is_root_module(&files)
 }
 
@@ -98,7 +121,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
         }
         if p.is_dir() {
             walk(&p, out, depth + 1);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml" | "template")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml" | "yml" | "template")
+        ) {
             out.push(p);
         }
     }
@@ -107,7 +133,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
 impl InputArgs {
     fn hcl_options(&self) -> Result<passgraph_hcl::Options> {
         Ok(passgraph_hcl::Options {
-            vars: self.vars.iter().map(|v| key_value(v, "--var")).collect::<Result<_>>()?,
+            vars: self
+                .vars
+                .iter()
+                .map(|v| key_value(v, "--var"))
+                .collect::<Result<_>>()?,
             var_files: self.var_files.clone(),
             account_id: self.account_id.clone(),
             partition: Some(self.partition.clone()),
@@ -117,18 +147,36 @@ impl InputArgs {
 }
 
 /// Detects and parses one text. `explicit` inputs fail the run when they cannot be read at all.
-fn parse_text(sources: &mut SourceMap, name: String, text: String, args: &InputArgs, explicit: bool) -> Result<Option<Input>> {
+fn parse_text(
+    sources: &mut SourceMap,
+    name: String,
+    text: String,
+    args: &InputArgs,
+    explicit: bool,
+) -> Result<Option<Input>> {
     let text: Arc<str> = text.into();
     let file = sources.add(name.clone(), text.clone());
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let input = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         if passgraph_tfplan::looks_like_plan(&text) {
-            let opts = passgraph_tfplan::Options { account_id: args.account_id.clone(), partition: Some(args.partition.clone()) };
-            Some(Input { kind: Kind::Plan, parsed: passgraph_tfplan::parse(file, &text, &opts) })
+            let opts = passgraph_tfplan::Options {
+                account_id: args.account_id.clone(),
+                partition: Some(args.partition.clone()),
+            };
+            Some(Input {
+                kind: Kind::Plan,
+                parsed: passgraph_tfplan::parse(file, &text, &opts),
+            })
         } else {
             match passgraph_json::parse(file, &text) {
-                Ok(node) if passgraph_snapshot::looks_like_snapshot(&node) => Some(Input { kind: Kind::Snapshot, parsed: passgraph_snapshot::from_node(&node) }),
-                Ok(_) if passgraph_cfn::looks_like_template(&text) => Some(Input { kind: Kind::Template, parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?) }),
+                Ok(node) if passgraph_snapshot::looks_like_snapshot(&node) => Some(Input {
+                    kind: Kind::Snapshot,
+                    parsed: passgraph_snapshot::from_node(&node),
+                }),
+                Ok(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
+                    kind: Kind::Template,
+                    parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+                }),
                 Ok(_) => None,
                 Err(e) => {
                     let l = sources.locate(&Origin::new(file, TextRange::new(e.offset, e.offset)));
@@ -137,27 +185,47 @@ fn parse_text(sources: &mut SourceMap, name: String, text: String, args: &InputA
                     }
                     return Ok(Some(Input {
                         kind: Kind::Template,
-                        parsed: Parsed { account: Account::default(), diagnostics: vec![Diagnostic::warning(Code::Syntax, format!("invalid JSON: {e}"), Some(Origin::new(file, TextRange::new(e.offset, e.offset))))] },
+                        parsed: Parsed {
+                            account: Account::default(),
+                            diagnostics: vec![Diagnostic::warning(
+                                Code::Syntax,
+                                format!("invalid JSON: {e}"),
+                                Some(Origin::new(file, TextRange::new(e.offset, e.offset))),
+                            )],
+                        },
                     }));
                 }
             }
         }
     } else if passgraph_cfn::looks_like_template(&text) {
-        Some(Input { kind: Kind::Template, parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?) })
+        Some(Input {
+            kind: Kind::Template,
+            parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+        })
     } else {
         None
     };
     let Some(input) = input else {
         if explicit {
-            bail!("{name}: not a Terraform plan, a CloudFormation template, a Terraform configuration or an authorization-details snapshot");
+            bail!(
+                "{name}: not a Terraform plan, a CloudFormation template, a Terraform configuration or an authorization-details snapshot"
+            );
         }
         return Ok(None);
     };
     if explicit {
         // A file that could not be read at all fails the run, with its position.
-        let fatal = input.parsed.diagnostics.iter().find(|d| d.level == Level::Error && matches!(d.code, Code::Syntax | Code::NotAnInput | Code::Limit));
+        let fatal = input.parsed.diagnostics.iter().find(|d| {
+            d.level == Level::Error
+                && matches!(d.code, Code::Syntax | Code::NotAnInput | Code::Limit)
+        });
         if let (Some(d), true) = (fatal, input.parsed.account == Account::default()) {
-            let at = d.origin.as_ref().map(|o| sources.locate(o)).map(|l| format!("{}:{}:{}", l.file, l.line, l.column)).unwrap_or(name);
+            let at = d
+                .origin
+                .as_ref()
+                .map(|o| sources.locate(o))
+                .map(|l| format!("{}:{}:{}", l.file, l.line, l.column))
+                .unwrap_or(name);
             bail!("{at}: {}", d.message);
         }
     }
@@ -169,16 +237,28 @@ fn cfn_options(args: &InputArgs) -> Result<passgraph_cfn::Options> {
         account_id: args.account_id.clone(),
         partition: Some(args.partition.clone()),
         region: args.region.clone(),
-        parameters: args.parameters.iter().map(|p| key_value(p, "--parameter")).collect::<Result<_>>()?,
+        parameters: args
+            .parameters
+            .iter()
+            .map(|p| key_value(p, "--parameter"))
+            .collect::<Result<_>>()?,
     })
 }
 
-fn load_one(sources: &mut SourceMap, path: &Path, args: &InputArgs, out: &mut Vec<Input>) -> Result<()> {
+fn load_one(
+    sources: &mut SourceMap,
+    path: &Path,
+    args: &InputArgs,
+    out: &mut Vec<Input>,
+) -> Result<()> {
     if path != Path::new("-") && path.is_dir() {
         if is_tf_dir(path) {
             let opts = args.hcl_options()?;
             let parsed = passgraph_hcl::load(path, &mut FsSource { sources }, &opts);
-            out.push(Input { kind: Kind::Config, parsed });
+            out.push(Input {
+                kind: Kind::Config,
+                parsed,
+            });
             return Ok(());
         }
         let mut files = Vec::new();
@@ -191,11 +271,19 @@ fn load_one(sources: &mut SourceMap, path: &Path, args: &InputArgs, out: &mut Ve
         }
         return Ok(());
     }
-    if matches!(path.extension().and_then(|e| e.to_str()), Some("tf")) || path.to_string_lossy().ends_with(".tf.json") {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if matches!(path.extension().and_then(|e| e.to_str()), Some("tf"))
+        || path.to_string_lossy().ends_with(".tf.json")
+    {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let opts = args.hcl_options()?;
         let parsed = passgraph_hcl::load(dir, &mut FsSource { sources }, &opts);
-        out.push(Input { kind: Kind::Config, parsed });
+        out.push(Input {
+            kind: Kind::Config,
+            parsed,
+        });
         return Ok(());
     }
     let text = read_text(path)?;
@@ -219,10 +307,20 @@ fn parse_document(sources: &mut SourceMap, path: &Path) -> Result<(Node, FileId)
 
 /// Loads `--aws-managed-policies`: each file is a bare document named after the policy, a
 /// `{"PolicyVersion": {"Document": ...}}` object, or a snapshot with `Policies`.
-fn load_managed(sources: &mut SourceMap, path: &Path, account: &Account, diags: &mut Vec<Diagnostic>) -> Result<Vec<ManagedPolicy>> {
+fn load_managed(
+    sources: &mut SourceMap,
+    path: &Path,
+    account: &Account,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<ManagedPolicy>> {
     let mut files = Vec::new();
     if path.is_dir() {
-        let mut entries: Vec<PathBuf> = fs::read_dir(path).with_context(|| format!("reading {}", path.display()))?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
+        let mut entries: Vec<PathBuf> = fs::read_dir(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
         entries.sort();
         files = entries;
     } else {
@@ -233,9 +331,15 @@ fn load_managed(sources: &mut SourceMap, path: &Path, account: &Account, diags: 
         .iter()
         .flat_map(|u| u.attached.iter().chain(u.boundary.iter()))
         .chain(account.groups.iter().flat_map(|g| g.attached.iter()))
-        .chain(account.roles.iter().flat_map(|r| r.attached.iter().chain(r.boundary.iter())))
+        .chain(
+            account
+                .roles
+                .iter()
+                .flat_map(|r| r.attached.iter().chain(r.boundary.iter())),
+        )
         .chain(account.attachments.iter().filter_map(|a| match &a.policy {
-            passgraph_model::AttachedPolicy::Managed(r) | passgraph_model::AttachedPolicy::Boundary(r) => Some(r),
+            passgraph_model::AttachedPolicy::Managed(r)
+            | passgraph_model::AttachedPolicy::Boundary(r) => Some(r),
             passgraph_model::AttachedPolicy::Inline(_) => None,
         }))
         .filter_map(|r| r.arn.as_known().map(str::to_owned))
@@ -249,16 +353,33 @@ fn load_managed(sources: &mut SourceMap, path: &Path, account: &Account, diags: 
             out.extend(p.account.policies);
             continue;
         }
-        let name = f.file_stem().and_then(|s| s.to_str()).unwrap_or("policy").trim_end_matches(".json").to_owned();
-        let doc_node = node.get("PolicyVersion").and_then(|v| v.get("Document")).unwrap_or(&node);
+        let name = f
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("policy")
+            .trim_end_matches(".json")
+            .to_owned();
+        let doc_node = node
+            .get("PolicyVersion")
+            .and_then(|v| v.get("Document"))
+            .unwrap_or(&node);
         let (document, d) = PolicyDocument::from_node(doc_node);
         diags.extend(d);
         let arn = referenced
             .iter()
-            .find(|a| a.contains(":iam::aws:policy/") && a.rsplit('/').next() == Some(name.as_str()))
+            .find(|a| {
+                a.contains(":iam::aws:policy/") && a.rsplit('/').next() == Some(name.as_str())
+            })
             .cloned()
             .unwrap_or_else(|| format!("arn:aws:iam::aws:policy/{name}"));
-        out.push(ManagedPolicy { name: Str::lit(name), path: Str::lit("/"), arn: Str::lit(arn), document, uncertain: false, origin: doc_node.origin.clone() });
+        out.push(ManagedPolicy {
+            name: Str::lit(name),
+            path: Str::lit("/"),
+            arn: Str::lit(arn),
+            document,
+            uncertain: false,
+            origin: doc_node.origin.clone(),
+        });
     }
     Ok(out)
 }
@@ -267,7 +388,12 @@ fn load_managed(sources: &mut SourceMap, path: &Path, account: &Account, diags: 
 pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
     let mut sources = SourceMap::default();
     let mut inputs = Vec::new();
-    if paths.iter().filter(|p| p.as_path() == Path::new("-")).count() > 1 {
+    if paths
+        .iter()
+        .filter(|p| p.as_path() == Path::new("-"))
+        .count()
+        > 1
+    {
         bail!("standard input (-) can be given only once");
     }
     for p in paths {
@@ -306,10 +432,21 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
     }
     if let Some(dir) = &args.config {
         let opts = args.hcl_options()?;
-        let parsed = passgraph_hcl::load(dir, &mut FsSource { sources: &mut sources }, &opts);
+        let parsed = passgraph_hcl::load(
+            dir,
+            &mut FsSource {
+                sources: &mut sources,
+            },
+            &opts,
+        );
         map_to_config(&mut account, &parsed.account);
     }
-    Ok(Loaded { sources, account, diagnostics, scps })
+    Ok(Loaded {
+        sources,
+        account,
+        diagnostics,
+        scps,
+    })
 }
 
 /// Points plan origins at the `.tf` blocks of the same resource address.
@@ -318,36 +455,47 @@ fn map_to_config(account: &mut Account, config: &Account) {
     let mut by_address: HashMap<String, Origin> = HashMap::new();
     let mut note = |o: &Origin| {
         if let Some(a) = &o.address {
-            by_address.entry(strip_instance(a)).or_insert_with(|| o.clone());
+            by_address
+                .entry(strip_instance(a))
+                .or_insert_with(|| o.clone());
         }
     };
     config.users.iter().for_each(|x| note(&x.origin));
     config.groups.iter().for_each(|x| note(&x.origin));
     config.roles.iter().for_each(|x| note(&x.origin));
     config.policies.iter().for_each(|x| note(&x.origin));
-    config.instance_profiles.iter().for_each(|x| note(&x.origin));
+    config
+        .instance_profiles
+        .iter()
+        .for_each(|x| note(&x.origin));
     config.attachments.iter().for_each(|x| note(&x.origin));
     config.role_uses.iter().for_each(|x| note(&x.origin));
     let fix = |o: &mut Origin| {
-        if let Some(a) = &o.address {
-            if let Some(t) = by_address.get(&strip_instance(a)) {
-                o.file = t.file;
-                o.range = t.range;
-            }
+        if let Some(a) = &o.address
+            && let Some(t) = by_address.get(&strip_instance(a))
+        {
+            o.file = t.file;
+            o.range = t.range;
         }
     };
     for u in &mut account.users {
         fix(&mut u.origin);
-        u.inline.iter_mut().for_each(|p| fix_doc(&mut p.document, &fix));
+        u.inline
+            .iter_mut()
+            .for_each(|p| fix_doc(&mut p.document, &fix));
     }
     for r in &mut account.roles {
         fix(&mut r.origin);
         fix_doc(&mut r.trust, &fix);
-        r.inline.iter_mut().for_each(|p| fix_doc(&mut p.document, &fix));
+        r.inline
+            .iter_mut()
+            .for_each(|p| fix_doc(&mut p.document, &fix));
     }
     for g in &mut account.groups {
         fix(&mut g.origin);
-        g.inline.iter_mut().for_each(|p| fix_doc(&mut p.document, &fix));
+        g.inline
+            .iter_mut()
+            .for_each(|p| fix_doc(&mut p.document, &fix));
     }
     for p in &mut account.policies {
         fix(&mut p.origin);
@@ -391,6 +539,9 @@ fn strip_instance(address: &str) -> String {
 mod tests {
     #[test]
     fn strip_instance_keys() {
-        assert_eq!(super::strip_instance("module.a[\"x\"].aws_iam_role.r[0]"), "module.a.aws_iam_role.r");
+        assert_eq!(
+            super::strip_instance("module.a[\"x\"].aws_iam_role.r[0]"),
+            "module.a.aws_iam_role.r"
+        );
     }
 }

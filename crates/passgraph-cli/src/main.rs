@@ -23,7 +23,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            if e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)) {
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>()
+                    .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("passgraph: error: {e:#}");
@@ -34,17 +37,42 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Audit { input, output, inputs } => with_pool(&output, || audit(&inputs, &input, &output)),
-        Command::Graph { input, output, inputs } => with_pool(&output, || graph(&inputs, &input, &output)),
-        Command::Explain { input, output, principal, role, inputs } => with_pool(&output, || explain(&inputs, &input, &output, &principal, role.as_deref())),
-        Command::Diff { input, output, base, head } => with_pool(&output, || diff(&base, &head, &input, &output)),
+        Command::Audit {
+            input,
+            output,
+            inputs,
+        } => with_pool(&output, || audit(&inputs, &input, &output)),
+        Command::Graph {
+            input,
+            output,
+            inputs,
+        } => with_pool(&output, || graph(&inputs, &input, &output)),
+        Command::Explain {
+            input,
+            output,
+            principal,
+            role,
+            inputs,
+        } => with_pool(&output, || {
+            explain(&inputs, &input, &output, &principal, role.as_deref())
+        }),
+        Command::Diff {
+            input,
+            output,
+            base,
+            head,
+        } => with_pool(&output, || diff(&base, &head, &input, &output)),
     }
 }
 
 fn with_pool(output: &OutputArgs, f: impl FnOnce() -> Result<ExitCode> + Send) -> Result<ExitCode> {
     match output.threads {
         Some(0) => bail!("--threads must be at least 1"),
-        Some(n) => rayon::ThreadPoolBuilder::new().num_threads(n).build().context("starting worker threads")?.install(f),
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .context("starting worker threads")?
+            .install(f),
         None => f(),
     }
 }
@@ -56,14 +84,24 @@ struct Run {
 
 fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     let loaded = inputs::load(paths, input)?;
-    let options = passgraph_graph::Options { scps: loaded.scps.clone() };
+    let options = passgraph_graph::Options {
+        scps: loaded.scps.clone(),
+    };
     let analysis = passgraph_graph::analyze(&loaded.account, &options);
     Ok(Run { loaded, analysis })
 }
 
 fn service_matches(filters: &[String], service: &str) -> bool {
     filters.is_empty()
-        || filters.iter().any(|f| f == service || service.strip_suffix(".amazonaws.com").is_some_and(|s| s == f) || service.strip_suffix(".amazonaws.com.cn").is_some_and(|s| s == f))
+        || filters.iter().any(|f| {
+            f == service
+                || service
+                    .strip_suffix(".amazonaws.com")
+                    .is_some_and(|s| s == f)
+                || service
+                    .strip_suffix(".amazonaws.com.cn")
+                    .is_some_and(|s| s == f)
+        })
 }
 
 fn selected<'a>(analysis: &'a Analysis, output: &OutputArgs) -> Vec<&'a Finding> {
@@ -88,7 +126,9 @@ fn fails(findings: &[&Finding], fail_on: FailOn) -> bool {
 
 fn writer(output: &OutputArgs) -> Result<Box<dyn Write>> {
     Ok(match &output.output {
-        Some(p) => Box::new(BufWriter::new(File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+        Some(p) => Box::new(BufWriter::new(
+            File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     })
 }
@@ -97,13 +137,28 @@ fn color(output: &OutputArgs) -> bool {
     match output.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => output.output.is_none() && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => {
+            output.output.is_none()
+                && io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+        }
     }
 }
 
-fn emit(w: &mut dyn Write, report: &Report<'_>, output: &OutputArgs, dot_findings_only: bool) -> Result<()> {
+fn emit(
+    w: &mut dyn Write,
+    report: &Report<'_>,
+    output: &OutputArgs,
+    dot_findings_only: bool,
+) -> Result<()> {
     match output.format {
-        Format::Text => passgraph_report::text::emit(w, report, passgraph_report::text::TextOptions { color: color(output) })?,
+        Format::Text => passgraph_report::text::emit(
+            w,
+            report,
+            passgraph_report::text::TextOptions {
+                color: color(output),
+            },
+        )?,
         Format::Json => passgraph_report::json::emit(w, report)?,
         Format::Sarif => passgraph_report::sarif::emit(w, report)?,
         Format::Markdown => passgraph_report::markdown::emit(w, report)?,
@@ -115,16 +170,30 @@ fn emit(w: &mut dyn Write, report: &Report<'_>, output: &OutputArgs, dot_finding
 
 fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
     let run = analyze(paths, input)?;
-    let mut report = Report::new(&run.analysis, &run.loaded.account, &run.loaded.sources, run.loaded.diagnostics.clone());
+    let mut report = Report::new(
+        &run.analysis,
+        &run.loaded.account,
+        &run.loaded.sources,
+        run.loaded.diagnostics.clone(),
+    );
     report.findings = selected(&run.analysis, output);
     let mut w = writer(output)?;
     emit(&mut *w, &report, output, true)?;
-    Ok(if fails(&report.findings, output.fail_on) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fails(&report.findings, output.fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
     let run = analyze(paths, input)?;
-    let mut report = Report::new(&run.analysis, &run.loaded.account, &run.loaded.sources, run.loaded.diagnostics.clone());
+    let mut report = Report::new(
+        &run.analysis,
+        &run.loaded.account,
+        &run.loaded.sources,
+        run.loaded.diagnostics.clone(),
+    );
     report.findings = selected(&run.analysis, output);
     let mut w = writer(output)?;
     match output.format {
@@ -138,30 +207,58 @@ fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
 
 fn names_principal(analysis: &Analysis, i: usize, key: &str) -> bool {
     let p = &analysis.principals[i];
-    p.name.as_known() == Some(key) || p.arn.as_known() == Some(key) || p.name.to_string() == key || p.arn.to_string() == key
+    p.name.as_known() == Some(key)
+        || p.arn.as_known() == Some(key)
+        || p.name.to_string() == key
+        || p.arn.to_string() == key
 }
 
-fn explain(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs, principal: &str, role: Option<&str>) -> Result<ExitCode> {
+fn explain(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    output: &OutputArgs,
+    principal: &str,
+    role: Option<&str>,
+) -> Result<ExitCode> {
     let run = analyze(paths, input)?;
     let a = &run.analysis;
-    let matches: Vec<usize> = (0..a.principals.len()).filter(|&i| names_principal(a, i, principal)).collect();
+    let matches: Vec<usize> = (0..a.principals.len())
+        .filter(|&i| names_principal(a, i, principal))
+        .collect();
     if matches.is_empty() {
         bail!("no principal named {principal:?} in the inputs");
     }
-    let roles: Option<Vec<usize>> = role.map(|r| (0..a.principals.len()).filter(|&i| names_principal(a, i, r)).collect());
-    if let Some(rs) = &roles {
-        if rs.is_empty() {
-            bail!("no role named {:?} in the inputs", role.unwrap_or_default());
-        }
+    let roles: Option<Vec<usize>> = role.map(|r| {
+        (0..a.principals.len())
+            .filter(|&i| names_principal(a, i, r))
+            .collect()
+    });
+    if let Some(rs) = &roles
+        && rs.is_empty()
+    {
+        bail!("no role named {:?} in the inputs", role.unwrap_or_default());
     }
-    let mut report = Report::new(a, &run.loaded.account, &run.loaded.sources, run.loaded.diagnostics.clone());
+    let mut report = Report::new(
+        a,
+        &run.loaded.account,
+        &run.loaded.sources,
+        run.loaded.diagnostics.clone(),
+    );
     report.findings = selected(a, output)
         .into_iter()
-        .filter(|f| matches.contains(&f.principal) && roles.as_ref().is_none_or(|rs| rs.contains(&f.role)))
+        .filter(|f| {
+            matches.contains(&f.principal) && roles.as_ref().is_none_or(|rs| rs.contains(&f.role))
+        })
         .collect();
     let mut w = writer(output)?;
     match output.format {
-        Format::Text => passgraph_report::explain::emit(&mut *w, &report, &matches, roles.as_deref(), color(output))?,
+        Format::Text => passgraph_report::explain::emit(
+            &mut *w,
+            &report,
+            &matches,
+            roles.as_deref(),
+            color(output),
+        )?,
         _ => emit(&mut *w, &report, output, true)?,
     }
     w.flush()?;
@@ -171,38 +268,87 @@ fn explain(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs, principal:
 /// The identity of a finding across two analyses: principal, role and service by ARN.
 fn identity(a: &Analysis, f: &Finding) -> (String, String, String, String) {
     let p = &a.principals[f.principal];
-    (p.kind.as_str().to_owned(), p.arn.to_string(), a.principals[f.role].arn.to_string(), f.service.to_string())
+    (
+        p.kind.as_str().to_owned(),
+        p.arn.to_string(),
+        a.principals[f.role].arn.to_string(),
+        f.service.to_string(),
+    )
 }
 
-fn diff(base: &[PathBuf], head: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
+fn diff(
+    base: &[PathBuf],
+    head: &[PathBuf],
+    input: &InputArgs,
+    output: &OutputArgs,
+) -> Result<ExitCode> {
     let b = analyze(base, input)?;
     let h = analyze(head, input)?;
     let bf = selected(&b.analysis, output);
     let hf = selected(&h.analysis, output);
     let bset: std::collections::BTreeSet<_> = bf.iter().map(|f| identity(&b.analysis, f)).collect();
     let hset: std::collections::BTreeSet<_> = hf.iter().map(|f| identity(&h.analysis, f)).collect();
-    let added: Vec<&Finding> = hf.iter().copied().filter(|f| !bset.contains(&identity(&h.analysis, f))).collect();
-    let removed: Vec<&Finding> = bf.iter().copied().filter(|f| !hset.contains(&identity(&b.analysis, f))).collect();
-    let mut hr = Report::new(&h.analysis, &h.loaded.account, &h.loaded.sources, h.loaded.diagnostics.clone());
-    let mut br = Report::new(&b.analysis, &b.loaded.account, &b.loaded.sources, b.loaded.diagnostics.clone());
+    let added: Vec<&Finding> = hf
+        .iter()
+        .copied()
+        .filter(|f| !bset.contains(&identity(&h.analysis, f)))
+        .collect();
+    let removed: Vec<&Finding> = bf
+        .iter()
+        .copied()
+        .filter(|f| !hset.contains(&identity(&b.analysis, f)))
+        .collect();
+    let mut hr = Report::new(
+        &h.analysis,
+        &h.loaded.account,
+        &h.loaded.sources,
+        h.loaded.diagnostics.clone(),
+    );
+    let mut br = Report::new(
+        &b.analysis,
+        &b.loaded.account,
+        &b.loaded.sources,
+        b.loaded.diagnostics.clone(),
+    );
     let mut w = writer(output)?;
     match output.format {
         Format::Json => passgraph_report::json::emit_diff(&mut *w, &hr, &added, &br, &removed)?,
         Format::Text | Format::Markdown => {
-            writeln!(w, "passgraph diff: {} added, {} removed", added.len(), removed.len())?;
+            writeln!(
+                w,
+                "passgraph diff: {} added, {} removed",
+                added.len(),
+                removed.len()
+            )?;
             hr.findings.clone_from(&added);
             br.findings.clone_from(&removed);
             if !added.is_empty() {
                 writeln!(w, "\nadded by the change:")?;
-                passgraph_report::text::emit(&mut *w, &hr, passgraph_report::text::TextOptions { color: color(output) })?;
+                passgraph_report::text::emit(
+                    &mut *w,
+                    &hr,
+                    passgraph_report::text::TextOptions {
+                        color: color(output),
+                    },
+                )?;
             }
             if !removed.is_empty() {
                 writeln!(w, "\nremoved by the change:")?;
-                passgraph_report::text::emit(&mut *w, &br, passgraph_report::text::TextOptions { color: color(output) })?;
+                passgraph_report::text::emit(
+                    &mut *w,
+                    &br,
+                    passgraph_report::text::TextOptions {
+                        color: color(output),
+                    },
+                )?;
             }
         }
         other => bail!("diff writes text, markdown or json, not {other:?}"),
     }
     w.flush()?;
-    Ok(if fails(&added, output.fail_on) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if fails(&added, output.fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

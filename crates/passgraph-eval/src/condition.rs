@@ -104,7 +104,13 @@ fn parse_operator(op: &str) -> Option<(SetOp, Base, bool, bool)> {
     Some((set, base, negated, if_exists))
 }
 
-const PRINCIPAL_KEYS: &[&str] = &["aws:username", "aws:userid", "aws:principalarn", "aws:principaltype", "aws:principalaccount"];
+const PRINCIPAL_KEYS: &[&str] = &[
+    "aws:username",
+    "aws:userid",
+    "aws:principalarn",
+    "aws:principaltype",
+    "aws:principalaccount",
+];
 
 impl CompiledCondition {
     /// Compiles a condition; an operator that is not known gives a diagnostic and a condition
@@ -112,13 +118,26 @@ impl CompiledCondition {
     #[must_use]
     pub fn compile(c: &Condition, vars: bool, diags: &mut Vec<Diagnostic>) -> CompiledCondition {
         let parsed = parse_operator(&c.operator);
-        let (set, base, negated, if_exists) = parsed.unwrap_or((SetOp::Single, Base::Unknown, false, false));
+        let (set, base, negated, if_exists) =
+            parsed.unwrap_or((SetOp::Single, Base::Unknown, false, false));
         if parsed.is_none() {
-            let what = if c.operator.is_empty() { "a condition that is not known offline".to_owned() } else { format!("unknown condition operator {:?}", c.operator) };
-            diags.push(Diagnostic::warning(Code::UnknownOperator, format!("{what}; the condition is treated as unknown"), Some(c.origin.clone())));
+            let what = if c.operator.is_empty() {
+                "a condition that is not known offline".to_owned()
+            } else {
+                format!("unknown condition operator {:?}", c.operator)
+            };
+            diags.push(Diagnostic::warning(
+                Code::UnknownOperator,
+                format!("{what}; the condition is treated as unknown"),
+                Some(c.origin.clone()),
+            ));
         }
         let vars = vars && c.values.iter().any(|v| v.to_string().contains("${"));
-        let globs = if vars { Vec::new() } else { compile_values(base, &c.values, None) };
+        let globs = if vars {
+            Vec::new()
+        } else {
+            compile_values(base, &c.values, None)
+        };
         CompiledCondition {
             operator: c.operator.clone(),
             key: c.key.clone(),
@@ -136,7 +155,9 @@ impl CompiledCondition {
     /// True when the outcome depends on who the principal is.
     #[must_use]
     pub fn principal_sensitive(&self) -> bool {
-        self.vars || PRINCIPAL_KEYS.contains(&self.key.as_str()) || self.key.starts_with("aws:principaltag/")
+        self.vars
+            || PRINCIPAL_KEYS.contains(&self.key.as_str())
+            || self.key.starts_with("aws:principaltag/")
     }
 
     /// Evaluates against a context.
@@ -150,16 +171,18 @@ impl CompiledCondition {
             let wants_absent: Vec<Tri> = self
                 .values
                 .iter()
-                .map(|v| match v.as_known().map(str::to_ascii_lowercase).as_deref() {
-                    Some("true") => Tri::Yes,
-                    Some("false") => Tri::No,
-                    _ => Tri::Maybe,
-                })
+                .map(
+                    |v| match v.as_known().map(str::to_ascii_lowercase).as_deref() {
+                        Some("true") => Tri::Yes,
+                        Some("false") => Tri::No,
+                        _ => Tri::Maybe,
+                    },
+                )
                 .collect();
             return match value {
                 CtxValue::Unknown => Tri::Maybe,
                 CtxValue::Absent => wants_absent.iter().fold(Tri::No, |a, b| a.or(*b)),
-                CtxValue::Known(_) => wants_absent.iter().fold(Tri::No, |a, b| a.or(b.not())),
+                CtxValue::Known(_) => wants_absent.iter().fold(Tri::No, |a, b| a.or(!*b)),
             };
         }
         match value {
@@ -180,10 +203,12 @@ impl CompiledCondition {
                 };
                 let one = |v: &str| {
                     let m = self.matches_any(globs, v);
-                    if self.negated { m.not() } else { m }
+                    if self.negated { !m } else { m }
                 };
                 match self.set {
-                    SetOp::Single | SetOp::AnyValue => vals.iter().fold(Tri::No, |a, v| a.or(one(v))),
+                    SetOp::Single | SetOp::AnyValue => {
+                        vals.iter().fold(Tri::No, |a, v| a.or(one(v)))
+                    }
                     SetOp::AllValues => vals.iter().fold(Tri::Yes, |a, v| a.and(one(v))),
                 }
             }
@@ -192,21 +217,37 @@ impl CompiledCondition {
 
     fn matches_any(&self, globs: &[Glob], v: &str) -> Tri {
         match self.base {
-            Base::StringEquals | Base::StringEqualsIgnoreCase | Base::StringLike | Base::Arn | Base::Binary => {
-                globs.iter().fold(Tri::No, |a, g| a.or(g.matches_str(v)))
-            }
+            Base::StringEquals
+            | Base::StringEqualsIgnoreCase
+            | Base::StringLike
+            | Base::Arn
+            | Base::Binary => globs.iter().fold(Tri::No, |a, g| a.or(g.matches_str(v))),
             Base::Bool => self.values.iter().fold(Tri::No, |a, c| {
-                a.or(c.as_known().map_or(Tri::Maybe, |c| Tri::from_bool(c.eq_ignore_ascii_case(v))))
+                a.or(c
+                    .as_known()
+                    .map_or(Tri::Maybe, |c| Tri::from_bool(c.eq_ignore_ascii_case(v))))
             }),
-            Base::Numeric(cmp) => self.values.iter().fold(Tri::No, |a, c| a.or(compare_num(cmp, c, v))),
-            Base::Date(cmp) => self.values.iter().fold(Tri::No, |a, c| a.or(compare_date(cmp, c, v))),
-            Base::Ip => self.values.iter().fold(Tri::No, |a, c| a.or(c.as_known().map_or(Tri::Maybe, |c| in_cidr(c, v)))),
+            Base::Numeric(cmp) => self
+                .values
+                .iter()
+                .fold(Tri::No, |a, c| a.or(compare_num(cmp, c, v))),
+            Base::Date(cmp) => self
+                .values
+                .iter()
+                .fold(Tri::No, |a, c| a.or(compare_date(cmp, c, v))),
+            Base::Ip => self.values.iter().fold(Tri::No, |a, c| {
+                a.or(c.as_known().map_or(Tri::Maybe, |c| in_cidr(c, v)))
+            }),
             Base::Null | Base::Unknown => Tri::Maybe,
         }
     }
 }
 
-fn compile_values(base: Base, values: &[Str], vars: Option<&dyn Fn(&str) -> VarValue>) -> Vec<Glob> {
+fn compile_values(
+    base: Base,
+    values: &[Str],
+    vars: Option<&dyn Fn(&str) -> VarValue>,
+) -> Vec<Glob> {
     values
         .iter()
         .map(|v| match (base, vars) {
@@ -231,17 +272,25 @@ fn ord(cmp: Cmp, o: std::cmp::Ordering) -> bool {
 
 /// Condition value `c` (policy side) against request value `v`: is `v <cmp> c`?
 fn compare_num(cmp: Cmp, c: &Str, v: &str) -> Tri {
-    let Some(c) = c.as_known() else { return Tri::Maybe };
+    let Some(c) = c.as_known() else {
+        return Tri::Maybe;
+    };
     match (v.trim().parse::<f64>(), c.trim().parse::<f64>()) {
-        (Ok(a), Ok(b)) => a.partial_cmp(&b).map_or(Tri::No, |o| Tri::from_bool(ord(cmp, o))),
+        (Ok(a), Ok(b)) => a
+            .partial_cmp(&b)
+            .map_or(Tri::No, |o| Tri::from_bool(ord(cmp, o))),
         _ => Tri::No,
     }
 }
 
 fn compare_date(cmp: Cmp, c: &Str, v: &str) -> Tri {
-    let Some(c) = c.as_known() else { return Tri::Maybe };
+    let Some(c) = c.as_known() else {
+        return Tri::Maybe;
+    };
     match (v.trim().parse::<f64>(), c.trim().parse::<f64>()) {
-        (Ok(a), Ok(b)) => a.partial_cmp(&b).map_or(Tri::No, |o| Tri::from_bool(ord(cmp, o))),
+        (Ok(a), Ok(b)) => a
+            .partial_cmp(&b)
+            .map_or(Tri::No, |o| Tri::from_bool(ord(cmp, o))),
         // ISO 8601 timestamps in the same form compare as text.
         _ => Tri::from_bool(ord(cmp, v.trim().cmp(c.trim()))),
     }
@@ -252,7 +301,9 @@ fn in_cidr(cidr: &str, v: &str) -> Tri {
         Some((n, l)) => (n, l.parse::<u32>().ok()),
         None => (cidr, None),
     };
-    let (Ok(net), Ok(ip)) = (net.trim().parse::<IpAddr>(), v.trim().parse::<IpAddr>()) else { return Tri::No };
+    let (Ok(net), Ok(ip)) = (net.trim().parse::<IpAddr>(), v.trim().parse::<IpAddr>()) else {
+        return Tri::No;
+    };
     let to_bits = |a: IpAddr| match a {
         IpAddr::V4(x) => (u128::from(u32::from(x)) << 96, 32u32),
         IpAddr::V6(x) => (u128::from(x), 128u32),
@@ -262,6 +313,10 @@ fn in_cidr(cidr: &str, v: &str) -> Tri {
         return Tri::No;
     }
     let len = len.unwrap_or(nw).min(nw);
-    let mask = if len == 0 { 0 } else { u128::MAX << (128 - len) };
+    let mask = if len == 0 {
+        0
+    } else {
+        u128::MAX << (128 - len)
+    };
     Tri::from_bool(n & mask == i & mask)
 }

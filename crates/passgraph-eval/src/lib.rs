@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use passgraph_model::pattern::VarValue;
 use passgraph_model::policy::PolicyDocument;
-use passgraph_model::{ActionSpec, Diagnostic, Effect, Glob, Origin, ResourceSpec, Statement, Str, Tri};
+use passgraph_model::{
+    ActionSpec, Diagnostic, Effect, Glob, Origin, ResourceSpec, Statement, Str, Tri,
+};
 
 pub use condition::CompiledCondition;
 pub use context::{Context, CtxValue};
@@ -99,7 +101,13 @@ impl CompiledPolicy {
             .map(|s| compile_statement(s, vars, &mut diags))
             .collect();
         (
-            CompiledPolicy { label, statements, unknown: doc.unknown.clone(), origin: doc.origin.clone(), vars },
+            CompiledPolicy {
+                label,
+                statements,
+                unknown: doc.unknown.clone(),
+                origin: doc.origin.clone(),
+                vars,
+            },
             diags,
         )
     }
@@ -107,7 +115,11 @@ impl CompiledPolicy {
     /// True when some statement may concern `action` (pre-filter for the hot loop).
     #[must_use]
     pub fn may_concern(&self, action: &str) -> bool {
-        self.unknown.is_some() || self.statements.iter().any(|s| s.action_match(action).possible())
+        self.unknown.is_some()
+            || self
+                .statements
+                .iter()
+                .any(|s| s.action_match(action).possible())
     }
 
     /// True when the policy's verdicts can depend on who the principal is (policy variables or
@@ -115,7 +127,10 @@ impl CompiledPolicy {
     #[must_use]
     pub fn principal_sensitive(&self) -> bool {
         self.statements.iter().any(|s| {
-            matches!(s.resources, Resources::Variable { .. }) || s.conditions.iter().any(CompiledCondition::principal_sensitive)
+            matches!(s.resources, Resources::Variable { .. })
+                || s.conditions
+                    .iter()
+                    .any(CompiledCondition::principal_sensitive)
         })
     }
 
@@ -138,13 +153,23 @@ fn compile_statement(s: &Statement, vars: bool, diags: &mut Vec<Diagnostic>) -> 
         ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => {
             let not = matches!(s.resources, ResourceSpec::NotResource(_));
             if has_var(v) {
-                Resources::Variable { patterns: v.clone(), not }
+                Resources::Variable {
+                    patterns: v.clone(),
+                    not,
+                }
             } else {
-                Resources::Fixed { globs: v.iter().map(|p| Glob::new(p, false)).collect(), not }
+                Resources::Fixed {
+                    globs: v.iter().map(|p| Glob::new(p, false)).collect(),
+                    not,
+                }
             }
         }
     };
-    let conditions = s.conditions.iter().map(|c| CompiledCondition::compile(c, vars, diags)).collect();
+    let conditions = s
+        .conditions
+        .iter()
+        .map(|c| CompiledCondition::compile(c, vars, diags))
+        .collect();
     CompiledStatement {
         effect: s.effect,
         sid: s.sid.clone().unwrap_or_else(|| format!("#{}", s.index)),
@@ -163,8 +188,11 @@ impl CompiledStatement {
     /// Whether the statement's action part covers `action`.
     #[must_use]
     pub fn action_match(&self, action: &str) -> Tri {
-        let any = self.actions.iter().fold(Tri::No, |acc, g| acc.or(g.matches_str(action)));
-        if self.not_action { any.not() } else { any }
+        let any = self
+            .actions
+            .iter()
+            .fold(Tri::No, |acc, g| acc.or(g.matches_str(action)));
+        if self.not_action { !any } else { any }
     }
 
     /// Whether the statement's resource part covers `resource`.
@@ -173,15 +201,20 @@ impl CompiledStatement {
         match &self.resources {
             Resources::Absent => Tri::Yes,
             Resources::Fixed { globs, not } => {
-                let any = globs.iter().fold(Tri::No, |acc, g| acc.or(g.matches(resource)));
-                if *not { any.not() } else { any }
+                let any = globs
+                    .iter()
+                    .fold(Tri::No, |acc, g| acc.or(g.matches(resource)));
+                if *not { !any } else { any }
             }
             Resources::Variable { patterns, not } => {
                 let lookup = |k: &str| ctx.variable(k);
                 let any = patterns.iter().fold(Tri::No, |acc, p| {
-                    acc.or(Glob::with_vars(p, false, Some(&lookup as &dyn Fn(&str) -> VarValue)).matches(resource))
+                    acc.or(
+                        Glob::with_vars(p, false, Some(&lookup as &dyn Fn(&str) -> VarValue))
+                            .matches(resource),
+                    )
                 });
-                if *not { any.not() } else { any }
+                if *not { !any } else { any }
             }
         }
     }
@@ -199,7 +232,9 @@ impl CompiledStatement {
     /// Whether all conditions hold.
     #[must_use]
     pub fn conditions_hold(&self, ctx: &Context) -> Tri {
-        self.conditions.iter().fold(Tri::Yes, |acc, c| acc.and(c.eval(ctx)))
+        self.conditions
+            .iter()
+            .fold(Tri::Yes, |acc, c| acc.and(c.eval(ctx)))
     }
 
     /// Whether the statement applies to the request: action × resource × conditions, capped at
@@ -242,7 +277,10 @@ pub struct Member<'a> {
 
 impl<'a> From<&'a CompiledPolicy> for Member<'a> {
     fn from(policy: &'a CompiledPolicy) -> Member<'a> {
-        Member { policy, uncertain: false }
+        Member {
+            policy,
+            uncertain: false,
+        }
     }
 }
 
@@ -257,17 +295,20 @@ pub struct PolicySet<'a> {
     pub scps: Vec<&'a CompiledPolicy>,
 }
 
+/// A policy with only the statements that can concern one action, each with its action part.
+type Narrowed<'a> = (Member<'a>, Vec<(&'a CompiledStatement, Tri)>);
+
 /// A policy set narrowed to the statements that can concern one action, with their action part
 /// decided once: the hot loop evaluates many resources for one action.
 #[derive(Clone, Debug)]
 pub struct Prepared<'a> {
-    identity: Vec<(Member<'a>, Vec<(&'a CompiledStatement, Tri)>)>,
-    boundary: Option<Option<(Member<'a>, Vec<(&'a CompiledStatement, Tri)>)>>,
-    scps: Vec<(Member<'a>, Vec<(&'a CompiledStatement, Tri)>)>,
+    identity: Vec<Narrowed<'a>>,
+    boundary: Option<Option<Narrowed<'a>>>,
+    scps: Vec<Narrowed<'a>>,
     has_scps: bool,
 }
 
-fn narrow<'a>(m: Member<'a>, action: &str) -> (Member<'a>, Vec<(&'a CompiledStatement, Tri)>) {
+fn narrow<'a>(m: Member<'a>, action: &str) -> Narrowed<'a> {
     let v = m
         .policy
         .statements
@@ -287,7 +328,11 @@ impl<'a> PolicySet<'a> {
         Prepared {
             identity: self.identity.iter().map(|m| narrow(*m, action)).collect(),
             boundary: self.boundary.map(|b| b.map(|m| narrow(m, action))),
-            scps: self.scps.iter().map(|p| narrow(Member::from(*p), action)).collect(),
+            scps: self
+                .scps
+                .iter()
+                .map(|p| narrow(Member::from(*p), action))
+                .collect(),
             has_scps: !self.scps.is_empty(),
         }
     }
@@ -297,18 +342,26 @@ impl<'a> Prepared<'a> {
     /// True when no identity statement can allow the action (and no document is unknown).
     #[must_use]
     pub fn allows_nothing(&self) -> bool {
-        self.identity.iter().all(|(m, v)| m.policy.unknown.is_none() && v.iter().all(|(s, _)| s.effect == Effect::Deny))
+        self.identity.iter().all(|(m, v)| {
+            m.policy.unknown.is_none() && v.iter().all(|(s, _)| s.effect == Effect::Deny)
+        })
     }
 
     /// The identity statements that may allow the action.
     pub fn allow_statements(&self) -> impl Iterator<Item = &'a CompiledStatement> + '_ {
-        self.identity.iter().flat_map(|(_, v)| v.iter().filter(|(s, _)| s.effect != Effect::Deny).map(|(s, _)| *s))
+        self.identity.iter().flat_map(|(_, v)| {
+            v.iter()
+                .filter(|(s, _)| s.effect != Effect::Deny)
+                .map(|(s, _)| *s)
+        })
     }
 
     /// True when some identity policy's document is unknown.
     #[must_use]
     pub fn has_unknown_identity(&self) -> bool {
-        self.identity.iter().any(|(m, _)| m.policy.unknown.is_some())
+        self.identity
+            .iter()
+            .any(|(m, _)| m.policy.unknown.is_some())
     }
 
     /// Decides the action on `resource`.
@@ -324,7 +377,11 @@ impl<'a> Prepared<'a> {
             Some((m, v)) => {
                 let mut a = Vec::new();
                 scan_prepared(*m, v, resource, ctx, &mut a, &mut denies);
-                if m.uncertain { any(&a).or(Tri::Maybe) } else { any(&a) }
+                if m.uncertain {
+                    any(&a).or(Tri::Maybe)
+                } else {
+                    any(&a)
+                }
             }
         });
         let scp = if self.has_scps {
@@ -336,16 +393,40 @@ impl<'a> Prepared<'a> {
         } else {
             None
         };
-        let allowed = any(&allows).and(boundary.unwrap_or(Tri::Yes)).and(scp.unwrap_or(Tri::Yes)).and(any(&denies).not());
-        Decision { allowed, allows, denies, boundary, scp }
+        let allowed = any(&allows)
+            .and(boundary.unwrap_or(Tri::Yes))
+            .and(scp.unwrap_or(Tri::Yes))
+            .and(!any(&denies));
+        Decision {
+            allowed,
+            allows,
+            denies,
+            boundary,
+            scp,
+        }
     }
 }
 
-fn scan_prepared<'a>(m: Member<'a>, v: &[(&'a CompiledStatement, Tri)], resource: &Str, ctx: &Context, allows: &mut Vec<Applied<'a>>, denies: &mut Vec<Applied<'a>>) {
+fn scan_prepared<'a>(
+    m: Member<'a>,
+    v: &[(&'a CompiledStatement, Tri)],
+    resource: &Str,
+    ctx: &Context,
+    allows: &mut Vec<Applied<'a>>,
+    denies: &mut Vec<Applied<'a>>,
+) {
     let p = m.policy;
     if p.unknown.is_some() {
-        allows.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
-        denies.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
+        allows.push(Applied {
+            policy: p,
+            statement: None,
+            applies: Tri::Maybe,
+        });
+        denies.push(Applied {
+            policy: p,
+            statement: None,
+            applies: Tri::Maybe,
+        });
         return;
     }
     for (s, a) in v {
@@ -357,11 +438,27 @@ fn scan_prepared<'a>(m: Member<'a>, v: &[(&'a CompiledStatement, Tri)], resource
             t = t.weaken();
         }
         match s.effect {
-            Effect::Allow => allows.push(Applied { policy: p, statement: Some(s), applies: t }),
-            Effect::Deny => denies.push(Applied { policy: p, statement: Some(s), applies: t }),
+            Effect::Allow => allows.push(Applied {
+                policy: p,
+                statement: Some(s),
+                applies: t,
+            }),
+            Effect::Deny => denies.push(Applied {
+                policy: p,
+                statement: Some(s),
+                applies: t,
+            }),
             Effect::Unknown => {
-                allows.push(Applied { policy: p, statement: Some(s), applies: t.weaken() });
-                denies.push(Applied { policy: p, statement: Some(s), applies: t.weaken() });
+                allows.push(Applied {
+                    policy: p,
+                    statement: Some(s),
+                    applies: t.weaken(),
+                });
+                denies.push(Applied {
+                    policy: p,
+                    statement: Some(s),
+                    applies: t.weaken(),
+                });
             }
         }
     }
@@ -393,11 +490,26 @@ pub struct Decision<'a> {
     pub scp: Option<Tri>,
 }
 
-fn scan<'a>(m: Member<'a>, action: &str, resource: &Str, ctx: &Context, allows: &mut Vec<Applied<'a>>, denies: &mut Vec<Applied<'a>>) {
+fn scan<'a>(
+    m: Member<'a>,
+    action: &str,
+    resource: &Str,
+    ctx: &Context,
+    allows: &mut Vec<Applied<'a>>,
+    denies: &mut Vec<Applied<'a>>,
+) {
     let p = m.policy;
     if p.unknown.is_some() {
-        allows.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
-        denies.push(Applied { policy: p, statement: None, applies: Tri::Maybe });
+        allows.push(Applied {
+            policy: p,
+            statement: None,
+            applies: Tri::Maybe,
+        });
+        denies.push(Applied {
+            policy: p,
+            statement: None,
+            applies: Tri::Maybe,
+        });
         return;
     }
     for s in &p.statements {
@@ -409,11 +521,27 @@ fn scan<'a>(m: Member<'a>, action: &str, resource: &Str, ctx: &Context, allows: 
             t = t.weaken();
         }
         match s.effect {
-            Effect::Allow => allows.push(Applied { policy: p, statement: Some(s), applies: t }),
-            Effect::Deny => denies.push(Applied { policy: p, statement: Some(s), applies: t }),
+            Effect::Allow => allows.push(Applied {
+                policy: p,
+                statement: Some(s),
+                applies: t,
+            }),
+            Effect::Deny => denies.push(Applied {
+                policy: p,
+                statement: Some(s),
+                applies: t,
+            }),
             Effect::Unknown => {
-                allows.push(Applied { policy: p, statement: Some(s), applies: t.weaken() });
-                denies.push(Applied { policy: p, statement: Some(s), applies: t.weaken() });
+                allows.push(Applied {
+                    policy: p,
+                    statement: Some(s),
+                    applies: t.weaken(),
+                });
+                denies.push(Applied {
+                    policy: p,
+                    statement: Some(s),
+                    applies: t.weaken(),
+                });
             }
         }
     }
@@ -425,7 +553,12 @@ fn any(v: &[Applied<'_>]) -> Tri {
 
 /// Decides one request for one principal.
 #[must_use]
-pub fn evaluate<'a>(set: &PolicySet<'a>, action: &str, resource: &Str, ctx: &Context) -> Decision<'a> {
+pub fn evaluate<'a>(
+    set: &PolicySet<'a>,
+    action: &str,
+    resource: &Str,
+    ctx: &Context,
+) -> Decision<'a> {
     let mut allows = Vec::new();
     let mut denies = Vec::new();
     for m in &set.identity {
@@ -437,7 +570,11 @@ pub fn evaluate<'a>(set: &PolicySet<'a>, action: &str, resource: &Str, ctx: &Con
             let mut a = Vec::new();
             scan(m, action, resource, ctx, &mut a, &mut denies);
             // A boundary held only possibly limits only possibly.
-            if m.uncertain { any(&a).or(Tri::Maybe) } else { any(&a) }
+            if m.uncertain {
+                any(&a).or(Tri::Maybe)
+            } else {
+                any(&a)
+            }
         }
     });
     let scp = if set.scps.is_empty() {
@@ -452,8 +589,14 @@ pub fn evaluate<'a>(set: &PolicySet<'a>, action: &str, resource: &Str, ctx: &Con
     let allowed = any(&allows)
         .and(boundary.unwrap_or(Tri::Yes))
         .and(scp.unwrap_or(Tri::Yes))
-        .and(any(&denies).not());
-    Decision { allowed, allows, denies, boundary, scp }
+        .and(!any(&denies));
+    Decision {
+        allowed,
+        allows,
+        denies,
+        boundary,
+        scp,
+    }
 }
 
 /// Whether a resource-based policy (a trust policy) allows `principal_match` to perform
@@ -469,8 +612,16 @@ pub fn evaluate_resource_policy<'a>(
     let mut allows = Vec::new();
     let mut denies = Vec::new();
     if policy.unknown.is_some() {
-        allows.push(Applied { policy, statement: None, applies: Tri::Maybe });
-        denies.push(Applied { policy, statement: None, applies: Tri::Maybe });
+        allows.push(Applied {
+            policy,
+            statement: None,
+            applies: Tri::Maybe,
+        });
+        denies.push(Applied {
+            policy,
+            statement: None,
+            applies: Tri::Maybe,
+        });
     } else {
         for s in &policy.statements {
             let p = principal_match(&s.source);
@@ -488,19 +639,35 @@ pub fn evaluate_resource_policy<'a>(
             if t == Tri::No {
                 continue;
             }
-            let ap = Applied { policy, statement: Some(s), applies: t };
+            let ap = Applied {
+                policy,
+                statement: Some(s),
+                applies: t,
+            };
             match s.effect {
                 Effect::Allow => allows.push(ap),
                 Effect::Deny => denies.push(ap),
                 Effect::Unknown => {
-                    allows.push(Applied { applies: t.weaken(), ..ap.clone() });
-                    denies.push(Applied { applies: t.weaken(), ..ap });
+                    allows.push(Applied {
+                        applies: t.weaken(),
+                        ..ap.clone()
+                    });
+                    denies.push(Applied {
+                        applies: t.weaken(),
+                        ..ap
+                    });
                 }
             }
         }
     }
-    let allowed = any(&allows).and(any(&denies).not());
-    Decision { allowed, allows, denies, boundary: None, scp: None }
+    let allowed = any(&allows).and(!any(&denies));
+    Decision {
+        allowed,
+        allows,
+        denies,
+        boundary: None,
+        scp: None,
+    }
 }
 
 #[cfg(test)]

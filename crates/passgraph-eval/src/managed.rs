@@ -30,135 +30,312 @@ impl BuiltinPolicy {
 
 macro_rules! p {
     ($name:literal, $path:literal, $doc:literal) => {
-        BuiltinPolicy { name: $name, path: $path, document: $doc }
+        BuiltinPolicy {
+            name: $name,
+            path: $path,
+            document: $doc,
+        }
     };
 }
 
-const READ_VERBS: &str = r#"["*:Describe*", "*:Get*", "*:List*", "*:BatchGet*", "*:Search*", "*:View*", "*:Lookup*"]"#;
+const READ_VERBS: &str =
+    r#"["*:Describe*", "*:Get*", "*:List*", "*:BatchGet*", "*:Search*", "*:View*", "*:Lookup*"]"#;
 
 /// The table, sorted by name.
 pub const BUILTIN: &[BuiltinPolicy] = &[
-    p!("AWSAppRunnerFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+    p!(
+        "AWSAppRunnerFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":"apprunner:*","Resource":"*"},
-{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringLike":{"iam:PassedToService":"apprunner.amazonaws.com"}}}]}"#),
-    p!("AWSBackupFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringLike":{"iam:PassedToService":"apprunner.amazonaws.com"}}}]}"#
+    ),
+    p!(
+        "AWSBackupFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":"backup:*","Resource":"*"},
 {"Sid":"IamPassRolePermissions","Effect":"Allow","Action":"iam:PassRole","Resource":["arn:aws:iam::*:role/*AwsBackup*","arn:aws:iam::*:role/*AWSBackup*"],"Condition":{"StringEquals":{"iam:PassedToService":["backup.amazonaws.com","restore-testing.backup.amazonaws.com"]}}},
-{"Sid":"IamPassRolePermissionsForGuardDuty","Effect":"Allow","Action":"iam:PassRole","Resource":["arn:aws:iam::*:role/*AwsBackupGuardDuty*","arn:aws:iam::*:role/*AWSBackupGuardDuty*"],"Condition":{"StringEquals":{"iam:PassedToService":"malware-protection.guardduty.amazonaws.com"}}}]}"#),
-    p!("AWSBatchFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"IamPassRolePermissionsForGuardDuty","Effect":"Allow","Action":"iam:PassRole","Resource":["arn:aws:iam::*:role/*AwsBackupGuardDuty*","arn:aws:iam::*:role/*AWSBackupGuardDuty*"],"Condition":{"StringEquals":{"iam:PassedToService":"malware-protection.guardduty.amazonaws.com"}}}]}"#
+    ),
+    p!(
+        "AWSBatchFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["batch:*","cloudwatch:GetMetricStatistics","ec2:DescribeSubnets","ec2:DescribeSecurityGroups","ecs:DescribeClusters","iam:GetInstanceProfile","iam:ListInstanceProfiles","iam:ListRoles","logs:Describe*","logs:Get*"],"Resource":"*"},
-{"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/AWSBatchServiceRole","arn:aws:iam::*:role/service-role/AWSBatchServiceRole","arn:aws:iam::*:role/ecsInstanceRole","arn:aws:iam::*:instance-profile/ecsInstanceRole","arn:aws:iam::*:role/iaws-ec2-spot-fleet-role","arn:aws:iam::*:role/aws-ec2-spot-fleet-role","arn:aws:iam::*:role/AWSBatchJobRole*"]}]}"#),
-    p!("AWSCloudFormationFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudformation:*"],"Resource":"*"}]}"#),
-    p!("AWSCloudTrail_FullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/AWSBatchServiceRole","arn:aws:iam::*:role/service-role/AWSBatchServiceRole","arn:aws:iam::*:role/ecsInstanceRole","arn:aws:iam::*:instance-profile/ecsInstanceRole","arn:aws:iam::*:role/iaws-ec2-spot-fleet-role","arn:aws:iam::*:role/aws-ec2-spot-fleet-role","arn:aws:iam::*:role/AWSBatchJobRole*"]}]}"#
+    ),
+    p!(
+        "AWSCloudFormationFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudformation:*"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AWSCloudTrail_FullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":"cloudtrail:*","Resource":"*"},
-{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"cloudtrail.amazonaws.com"}}}]}"#),
-    p!("AWSCodeBuildAdminAccess", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codebuild:*","iam:ListRoles","logs:GetLogEvents"],"Resource":"*"}]}"#),
-    p!("AWSCodePipeline_FullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"cloudtrail.amazonaws.com"}}}]}"#
+    ),
+    p!(
+        "AWSCodeBuildAdminAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codebuild:*","iam:ListRoles","logs:GetLogEvents"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AWSCodePipeline_FullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["codepipeline:*","iam:ListRoles","events:PutRule","events:PutTargets","events:DescribeRule"],"Resource":"*"},
 {"Sid":"EventsIAMPassRole","Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/service-role/cwe-role-*"],"Condition":{"StringEquals":{"iam:PassedToService":["events.amazonaws.com"]}}},
-{"Sid":"CodePipelineIAMPassRole","Effect":"Allow","Action":["iam:PassRole"],"Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["codepipeline.amazonaws.com"]}}}]}"#),
-    p!("AWSDataPipeline_FullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"CodePipelineIAMPassRole","Effect":"Allow","Action":["iam:PassRole"],"Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["codepipeline.amazonaws.com"]}}}]}"#
+    ),
+    p!(
+        "AWSDataPipeline_FullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["datapipeline:*","iam:ListRoles","iam:GetInstanceProfile","iam:GetRole","iam:GetRolePolicy","iam:ListInstanceProfiles","iam:ListRolePolicies"],"Resource":"*"},
-{"Effect":"Allow","Action":"iam:PassRole","Resource":["arn:aws:iam::*:role/DataPipelineDefaultResourceRole","arn:aws:iam::*:role/DataPipelineDefaultRole"]}]}"#),
-    p!("AWSDataSyncFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"iam:PassRole","Resource":["arn:aws:iam::*:role/DataPipelineDefaultResourceRole","arn:aws:iam::*:role/DataPipelineDefaultRole"]}]}"#
+    ),
+    p!(
+        "AWSDataSyncFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["datasync:*","iam:GetRole","iam:ListRoles"],"Resource":"*"},
-{"Sid":"DataSyncPassRolePermissions","Effect":"Allow","Action":["iam:PassRole"],"Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["datasync.amazonaws.com"]}}}]}"#),
-    p!("AWSElasticBeanstalkFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
-{"Effect":"Allow","Action":["elasticbeanstalk:*","ec2:*","ecs:*","ecr:*","elasticloadbalancing:*","autoscaling:*","cloudwatch:*","s3:*","sns:*","cloudformation:*","dynamodb:*","rds:*","sqs:*","logs:*","iam:GetPolicyVersion","iam:GetRole","iam:PassRole","iam:ListRolePolicies","iam:ListAttachedRolePolicies","iam:ListInstanceProfiles","iam:ListRoles","iam:ListServerCertificates","acm:DescribeCertificate","acm:ListCertificates","codebuild:CreateProject","codebuild:DeleteProject","codebuild:BatchGetBuilds","codebuild:StartBuild"],"Resource":"*"}]}"#),
-    p!("AWSGlueConsoleFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"DataSyncPassRolePermissions","Effect":"Allow","Action":["iam:PassRole"],"Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["datasync.amazonaws.com"]}}}]}"#
+    ),
+    p!(
+        "AWSElasticBeanstalkFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["elasticbeanstalk:*","ec2:*","ecs:*","ecr:*","elasticloadbalancing:*","autoscaling:*","cloudwatch:*","s3:*","sns:*","cloudformation:*","dynamodb:*","rds:*","sqs:*","logs:*","iam:GetPolicyVersion","iam:GetRole","iam:PassRole","iam:ListRolePolicies","iam:ListAttachedRolePolicies","iam:ListInstanceProfiles","iam:ListRoles","iam:ListServerCertificates","acm:DescribeCertificate","acm:ListCertificates","codebuild:CreateProject","codebuild:DeleteProject","codebuild:BatchGetBuilds","codebuild:StartBuild"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AWSGlueConsoleFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["glue:*","iam:ListRoles","iam:ListUsers","iam:ListGroups","iam:ListRolePolicies","iam:GetRole","iam:GetRolePolicy","iam:ListAttachedRolePolicies","ec2:DescribeSecurityGroups","ec2:DescribeSubnets","ec2:DescribeVpcs","ec2:DescribeKeyPairs","cloudformation:DescribeStacks","cloudformation:GetTemplateSummary"],"Resource":"*"},
 {"Effect":"Allow","Action":["ec2:RunInstances"],"Resource":["arn:aws:ec2:*:*:instance/*","arn:aws:ec2:*:*:key-pair/*","arn:aws:ec2:*:*:image/*","arn:aws:ec2:*:*:security-group/*","arn:aws:ec2:*:*:network-interface/*","arn:aws:ec2:*:*:subnet/*","arn:aws:ec2:*:*:volume/*"]},
 {"Effect":"Allow","Action":["iam:PassRole"],"Resource":"arn:aws:iam::*:role/AWSGlueServiceRole*","Condition":{"StringLike":{"iam:PassedToService":["glue.amazonaws.com"]}}},
 {"Effect":"Allow","Action":["iam:PassRole"],"Resource":"arn:aws:iam::*:role/AWSGlueServiceNotebookRole*","Condition":{"StringLike":{"iam:PassedToService":["ec2.amazonaws.com"]}}},
-{"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/service-role/AWSGlueServiceRole*"],"Condition":{"StringLike":{"iam:PassedToService":["glue.amazonaws.com"]}}}]}"#),
-    p!("AWSLambdaBasicExecutionRole", "/service-role/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#),
-    p!("AWSLambdaFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
-{"Effect":"Allow","Action":["cloudformation:DescribeChangeSet","cloudformation:DescribeStackResources","cloudformation:DescribeStacks","cloudformation:GetTemplate","cloudformation:ListStackResources","cloudwatch:*","cognito-identity:ListIdentityPools","cognito-sync:GetCognitoEvents","cognito-sync:SetCognitoEvents","dynamodb:*","ec2:DescribeSecurityGroups","ec2:DescribeSubnets","ec2:DescribeVpcs","events:*","iam:GetPolicy","iam:GetPolicyVersion","iam:GetRole","iam:GetRolePolicy","iam:ListAttachedRolePolicies","iam:ListRolePolicies","iam:ListRoles","iam:PassRole","iot:*","kinesis:*","kms:ListAliases","lambda:*","logs:*","s3:*","sns:*","sqs:*","tag:GetResources","xray:PutTelemetryRecords","xray:PutTraceSegments"],"Resource":"*"}]}"#),
-    p!("AWSLambdaVPCAccessExecutionRole", "/service-role/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents","ec2:CreateNetworkInterface","ec2:DescribeNetworkInterfaces","ec2:DescribeSubnets","ec2:DeleteNetworkInterface","ec2:AssignPrivateIpAddresses","ec2:UnassignPrivateIpAddresses"],"Resource":"*"}]}"#),
-    p!("AWSLambda_FullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/service-role/AWSGlueServiceRole*"],"Condition":{"StringLike":{"iam:PassedToService":["glue.amazonaws.com"]}}}]}"#
+    ),
+    p!(
+        "AWSLambdaBasicExecutionRole",
+        "/service-role/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AWSLambdaFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["cloudformation:DescribeChangeSet","cloudformation:DescribeStackResources","cloudformation:DescribeStacks","cloudformation:GetTemplate","cloudformation:ListStackResources","cloudwatch:*","cognito-identity:ListIdentityPools","cognito-sync:GetCognitoEvents","cognito-sync:SetCognitoEvents","dynamodb:*","ec2:DescribeSecurityGroups","ec2:DescribeSubnets","ec2:DescribeVpcs","events:*","iam:GetPolicy","iam:GetPolicyVersion","iam:GetRole","iam:GetRolePolicy","iam:ListAttachedRolePolicies","iam:ListRolePolicies","iam:ListRoles","iam:PassRole","iot:*","kinesis:*","kms:ListAliases","lambda:*","logs:*","s3:*","sns:*","sqs:*","tag:GetResources","xray:PutTelemetryRecords","xray:PutTraceSegments"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AWSLambdaVPCAccessExecutionRole",
+        "/service-role/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents","ec2:CreateNetworkInterface","ec2:DescribeNetworkInterfaces","ec2:DescribeSubnets","ec2:DeleteNetworkInterface","ec2:AssignPrivateIpAddresses","ec2:UnassignPrivateIpAddresses"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AWSLambda_FullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["cloudformation:DescribeStacks","cloudformation:ListStackResources","cloudwatch:ListMetrics","cloudwatch:GetMetricData","ec2:DescribeSecurityGroups","ec2:DescribeSubnets","ec2:DescribeVpcs","kms:ListAliases","iam:GetPolicy","iam:GetPolicyVersion","iam:GetRole","iam:GetRolePolicy","iam:ListAttachedRolePolicies","iam:ListRolePolicies","iam:ListRoles","lambda:*","logs:DescribeLogGroups","states:DescribeStateMachine","states:ListStateMachines","tag:GetResources","xray:GetTraceSummaries","xray:BatchGetTraces"],"Resource":"*"},
 {"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}},
-{"Effect":"Allow","Action":["logs:DescribeLogStreams","logs:GetLogEvents","logs:FilterLogEvents"],"Resource":"arn:aws:logs:*:*:log-group:/aws/lambda/*"}]}"#),
-    p!("AWSStepFunctionsConsoleFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["logs:DescribeLogStreams","logs:GetLogEvents","logs:FilterLogEvents"],"Resource":"arn:aws:logs:*:*:log-group:/aws/lambda/*"}]}"#
+    ),
+    p!(
+        "AWSStepFunctionsConsoleFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["states:*","iam:ListRoles","iam:CreateRole","iam:CreatePolicy","iam:AttachRolePolicy"],"Resource":"*"},
-{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/service-role/StatesExecutionRole*"}]}"#),
-    p!("AWSStepFunctionsFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"states:*","Resource":"*"}]}"#),
-    p!("AdministratorAccess", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#),
-    p!("AdministratorAccess-AWSElasticBeanstalk", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/service-role/StatesExecutionRole*"}]}"#
+    ),
+    p!(
+        "AWSStepFunctionsFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"states:*","Resource":"*"}]}"#
+    ),
+    p!(
+        "AdministratorAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+    ),
+    p!(
+        "AdministratorAccess-AWSElasticBeanstalk",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["elasticbeanstalk:*","ec2:*","ecs:*","ecr:*","elasticloadbalancing:*","autoscaling:*","cloudwatch:*","s3:*","sns:*","cloudformation:*","rds:*","sqs:*","logs:*","iam:GetPolicyVersion","iam:GetRole","iam:ListRolePolicies","iam:ListAttachedRolePolicies","iam:ListInstanceProfiles","iam:ListRoles","iam:ListServerCertificates"],"Resource":"*"},
-{"Effect":"Allow","Action":["iam:PassRole"],"Resource":"arn:aws:iam::*:role/*","Condition":{"StringEquals":{"iam:PassedToService":["elasticbeanstalk.amazonaws.com","ec2.amazonaws.com","ec2.amazonaws.com.cn","autoscaling.amazonaws.com","elasticloadbalancing.amazonaws.com","ecs.amazonaws.com","cloudformation.amazonaws.com"]}}}]}"#),
-    p!("AmazonDynamoDBFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["iam:PassRole"],"Resource":"arn:aws:iam::*:role/*","Condition":{"StringEquals":{"iam:PassedToService":["elasticbeanstalk.amazonaws.com","ec2.amazonaws.com","ec2.amazonaws.com.cn","autoscaling.amazonaws.com","elasticloadbalancing.amazonaws.com","ecs.amazonaws.com","cloudformation.amazonaws.com"]}}}]}"#
+    ),
+    p!(
+        "AmazonDynamoDBFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["dynamodb:*","dax:*","application-autoscaling:*","cloudwatch:GetMetricStatistics","iam:GetRole","iam:ListRoles"],"Resource":"*"},
-{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringLike":{"iam:PassedToService":["application-autoscaling.amazonaws.com","application-autoscaling.amazonaws.com.cn","dax.amazonaws.com"]}}}]}"#),
-    p!("AmazonEC2ContainerServiceFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
-{"Effect":"Allow","Action":["autoscaling:Describe*","autoscaling:UpdateAutoScalingGroup","cloudformation:CreateStack","cloudformation:DeleteStack","cloudformation:DescribeStack*","cloudformation:UpdateStack","cloudwatch:GetMetricStatistics","ec2:Describe*","elasticloadbalancing:*","ecs:*","events:DescribeRule","events:DeleteRule","events:ListRuleNamesByTarget","events:ListTargetsByRule","events:PutRule","events:PutTargets","events:RemoveTargets","iam:ListInstanceProfiles","iam:ListRoles","iam:PassRole"],"Resource":"*"}]}"#),
-    p!("AmazonEC2FullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringLike":{"iam:PassedToService":["application-autoscaling.amazonaws.com","application-autoscaling.amazonaws.com.cn","dax.amazonaws.com"]}}}]}"#
+    ),
+    p!(
+        "AmazonEC2ContainerServiceFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["autoscaling:Describe*","autoscaling:UpdateAutoScalingGroup","cloudformation:CreateStack","cloudformation:DeleteStack","cloudformation:DescribeStack*","cloudformation:UpdateStack","cloudwatch:GetMetricStatistics","ec2:Describe*","elasticloadbalancing:*","ecs:*","events:DescribeRule","events:DeleteRule","events:ListRuleNamesByTarget","events:ListTargetsByRule","events:PutRule","events:PutTargets","events:RemoveTargets","iam:ListInstanceProfiles","iam:ListRoles","iam:PassRole"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AmazonEC2FullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":"ec2:*","Resource":"*"},
 {"Effect":"Allow","Action":"elasticloadbalancing:*","Resource":"*"},
 {"Effect":"Allow","Action":"cloudwatch:*","Resource":"*"},
 {"Effect":"Allow","Action":"autoscaling:*","Resource":"*"},
-{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*","Condition":{"StringEquals":{"iam:AWSServiceName":["autoscaling.amazonaws.com","ec2scheduled.amazonaws.com","elasticloadbalancing.amazonaws.com","spot.amazonaws.com","spotfleet.amazonaws.com","transitgateway.amazonaws.com"]}}}]}"#),
-    p!("AmazonECS_FullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*","Condition":{"StringEquals":{"iam:AWSServiceName":["autoscaling.amazonaws.com","ec2scheduled.amazonaws.com","elasticloadbalancing.amazonaws.com","spot.amazonaws.com","spotfleet.amazonaws.com","transitgateway.amazonaws.com"]}}}]}"#
+    ),
+    p!(
+        "AmazonECS_FullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Sid":"ECSIntegrationsManagementPolicy","Effect":"Allow","Action":["application-autoscaling:*","autoscaling:CreateAutoScalingGroup","autoscaling:CreateLaunchConfiguration","autoscaling:UpdateAutoScalingGroup","cloudformation:CreateStack","cloudformation:UpdateStack","ec2:CreateLaunchTemplate","ec2:Describe*","ecs:*","elasticloadbalancing:*","events:PutRule","events:PutTargets","iam:ListRoles","iam:ListInstanceProfiles","logs:CreateLogGroup","servicediscovery:*"],"Resource":"*"},
 {"Sid":"TasksPassRolePolicy","Effect":"Allow","Action":["iam:PassRole"],"Resource":["*"],"Condition":{"StringLike":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}},
 {"Sid":"InfrastructurePassRolePolicy","Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/ecsInfrastructureRole"],"Condition":{"StringEquals":{"iam:PassedToService":"ecs.amazonaws.com"}}},
 {"Sid":"InstancePassRolePolicy","Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/ecsInstanceRole*"],"Condition":{"StringLike":{"iam:PassedToService":["ec2.amazonaws.com","ec2.amazonaws.com.cn"]}}},
-{"Sid":"AutoScalingPassRolePolicy","Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/ecsAutoscaleRole*"],"Condition":{"StringLike":{"iam:PassedToService":["application-autoscaling.amazonaws.com","application-autoscaling.amazonaws.com.cn"]}}}]}"#),
-    p!("AmazonEMRFullAccessPolicy_v2", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"AutoScalingPassRolePolicy","Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/ecsAutoscaleRole*"],"Condition":{"StringLike":{"iam:PassedToService":["application-autoscaling.amazonaws.com","application-autoscaling.amazonaws.com.cn"]}}}]}"#
+    ),
+    p!(
+        "AmazonEMRFullAccessPolicy_v2",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["elasticmapreduce:*","ec2:Describe*","ec2:CreateSecurityGroup","iam:GetRole","iam:ListRoles","iam:ListInstanceProfiles"],"Resource":"*"},
 {"Sid":"PassRoleForElasticMapReduce","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/EMR_DefaultRole_V2","Condition":{"StringLike":{"iam:PassedToService":"elasticmapreduce.amazonaws.com*"}}},
 {"Sid":"PassRoleForEC2","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/EMR_EC2_DefaultRole","Condition":{"StringLike":{"iam:PassedToService":"ec2.amazonaws.com*"}}},
-{"Sid":"PassRoleForAutoScaling","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/EMR_AutoScaling_DefaultRole","Condition":{"StringLike":{"iam:PassedToService":"application-autoscaling.amazonaws.com*"}}}]}"#),
-    p!("AmazonElasticMapReduceFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
-{"Effect":"Allow","Action":["cloudwatch:*","cloudformation:CreateStack","cloudformation:DescribeStackEvents","ec2:*","elasticmapreduce:*","iam:GetInstanceProfile","iam:GetRole","iam:GetPolicy","iam:GetPolicyVersion","iam:ListRoles","iam:PassRole","kms:List*","s3:*","sdb:*","support:CreateCase","support:DescribeServices","support:DescribeSeverityLevels"],"Resource":"*"}]}"#),
-    p!("AmazonEventBridgeFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"PassRoleForAutoScaling","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/EMR_AutoScaling_DefaultRole","Condition":{"StringLike":{"iam:PassedToService":"application-autoscaling.amazonaws.com*"}}}]}"#
+    ),
+    p!(
+        "AmazonElasticMapReduceFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["cloudwatch:*","cloudformation:CreateStack","cloudformation:DescribeStackEvents","ec2:*","elasticmapreduce:*","iam:GetInstanceProfile","iam:GetRole","iam:GetPolicy","iam:GetPolicyVersion","iam:ListRoles","iam:PassRole","kms:List*","s3:*","sdb:*","support:CreateCase","support:DescribeServices","support:DescribeSeverityLevels"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AmazonEventBridgeFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["events:*","schemas:*","scheduler:*","pipes:*"],"Resource":"*"},
 {"Sid":"IAMPassRoleAccessForEventBridge","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringLike":{"iam:PassedToService":"events.amazonaws.com"}}},
 {"Sid":"IAMPassRoleAccessForScheduler","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringLike":{"iam:PassedToService":"scheduler.amazonaws.com"}}},
-{"Sid":"IAMPassRoleAccessForPipes","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringLike":{"iam:PassedToService":"pipes.amazonaws.com"}}}]}"#),
-    p!("AmazonKinesisAnalyticsFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"IAMPassRoleAccessForPipes","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringLike":{"iam:PassedToService":"pipes.amazonaws.com"}}}]}"#
+    ),
+    p!(
+        "AmazonKinesisAnalyticsFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["kinesisanalytics:*","kinesis:*","firehose:*","iam:ListRoles"],"Resource":"*"},
-{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/service-role/kinesis-analytics*"}]}"#),
-    p!("AmazonRDSEnhancedMonitoringRole", "/service-role/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/service-role/kinesis-analytics*"}]}"#
+    ),
+    p!(
+        "AmazonRDSEnhancedMonitoringRole",
+        "/service-role/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Sid":"EnableCreationAndManagementOfRDSCloudwatchLogGroups","Effect":"Allow","Action":["logs:CreateLogGroup","logs:PutRetentionPolicy"],"Resource":["arn:aws:logs:*:*:log-group:RDS*"]},
-{"Sid":"EnableCreationAndManagementOfRDSCloudwatchLogStreams","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents","logs:DescribeLogStreams","logs:GetLogEvents"],"Resource":["arn:aws:logs:*:*:log-group:RDS*:log-stream:*"]}]}"#),
-    p!("AmazonRDSFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"EnableCreationAndManagementOfRDSCloudwatchLogStreams","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents","logs:DescribeLogStreams","logs:GetLogEvents"],"Resource":["arn:aws:logs:*:*:log-group:RDS*:log-stream:*"]}]}"#
+    ),
+    p!(
+        "AmazonRDSFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["rds:*","application-autoscaling:*","cloudwatch:*","ec2:Describe*","logs:*","sns:*"],"Resource":"*"},
-{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*","Condition":{"StringLike":{"iam:AWSServiceName":["rds.amazonaws.com","rds.application-autoscaling.amazonaws.com"]}}}]}"#),
-    p!("AmazonS3FullAccess", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","s3-object-lambda:*"],"Resource":"*"}]}"#),
-    p!("AmazonS3ReadOnlyAccess", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","s3:Describe*","s3-object-lambda:Get*","s3-object-lambda:List*"],"Resource":"*"}]}"#),
-    p!("AmazonSSMManagedInstanceCore", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*","Condition":{"StringLike":{"iam:AWSServiceName":["rds.amazonaws.com","rds.application-autoscaling.amazonaws.com"]}}}]}"#
+    ),
+    p!(
+        "AmazonS3FullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","s3-object-lambda:*"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AmazonS3ReadOnlyAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*","s3:Describe*","s3-object-lambda:Get*","s3-object-lambda:List*"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AmazonSSMManagedInstanceCore",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["ssm:DescribeAssociation","ssm:GetDeployablePatchSnapshotForInstance","ssm:GetDocument","ssm:DescribeDocument","ssm:GetManifest","ssm:GetParameter","ssm:GetParameters","ssm:ListAssociations","ssm:ListInstanceAssociations","ssm:PutInventory","ssm:PutComplianceItems","ssm:PutConfigurePackageResult","ssm:UpdateAssociationStatus","ssm:UpdateInstanceAssociationStatus","ssm:UpdateInstanceInformation"],"Resource":"*"},
-{"Effect":"Allow","Action":["ssmmessages:CreateControlChannel","ssmmessages:CreateDataChannel","ssmmessages:OpenControlChannel","ssmmessages:OpenDataChannel","ec2messages:*"],"Resource":"*"}]}"#),
-    p!("AmazonSageMakerFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["ssmmessages:CreateControlChannel","ssmmessages:CreateDataChannel","ssmmessages:OpenControlChannel","ssmmessages:OpenDataChannel","ec2messages:*"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AmazonSageMakerFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["sagemaker:*","application-autoscaling:*","cloudwatch:*","ecr:*","logs:*","iam:ListRoles","iam:GetRole"],"Resource":"*"},
 {"Sid":"AllowPassRoleForSageMakerRoles","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*AmazonSageMaker*","Condition":{"StringEquals":{"iam:PassedToService":["glue.amazonaws.com","robomaker.amazonaws.com","states.amazonaws.com"]}}},
-{"Sid":"AllowPassRoleToSageMaker","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}]}"#),
-    p!("CloudWatchEventsFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"AllowPassRoleToSageMaker","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}]}"#
+    ),
+    p!(
+        "CloudWatchEventsFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["events:*","schemas:*","scheduler:*","pipes:*"],"Resource":"*"},
 {"Sid":"IAMPassRoleForCloudWatchEvents","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/AWS_Events_Invoke_Targets"},
 {"Sid":"IAMPassRoleAccessForScheduler","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringEquals":{"iam:PassedToService":"scheduler.amazonaws.com"}}},
-{"Sid":"IAMPassRoleAccessForPipes","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringEquals":{"iam:PassedToService":"pipes.amazonaws.com"}}}]}"#),
-    p!("DataScientist", "/job-function/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"IAMPassRoleAccessForPipes","Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringEquals":{"iam:PassedToService":"pipes.amazonaws.com"}}}]}"#
+    ),
+    p!(
+        "DataScientist",
+        "/job-function/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["sagemaker:*","datapipeline:*","elasticmapreduce:*","glue:*","kinesis:*","athena:*","s3:*","iam:GetRole","iam:ListRoles"],"Resource":"*"},
 {"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/DataPipelineDefaultRole","arn:aws:iam::*:role/DataPipelineDefaultResourceRole","arn:aws:iam::*:role/EMR_EC2_DefaultRole","arn:aws:iam::*:role/EMR_DefaultRole","arn:aws:iam::*:role/kinesis-*"]},
-{"Effect":"Allow","Action":["iam:PassRole"],"Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}]}"#),
-    p!("DatabaseAdministrator", "/job-function/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["iam:PassRole"],"Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"sagemaker.amazonaws.com"}}}]}"#
+    ),
+    p!(
+        "DatabaseAdministrator",
+        "/job-function/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["rds:*","dynamodb:*","redshift:*","elasticache:*","datapipeline:*","lambda:CreateFunction","lambda:UpdateFunctionConfiguration","iam:GetRole","iam:ListRoles","iam:CreateRole","iam:AttachRolePolicy"],"Resource":"*"},
-{"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/rds-monitoring-role","arn:aws:iam::*:role/rdbms-lambda-access","arn:aws:iam::*:role/lambda_exec_role","arn:aws:iam::*:role/lambda-dynamodb-*","arn:aws:iam::*:role/lambda-vpc-execution-role","arn:aws:iam::*:role/DataPipelineDefaultRole","arn:aws:iam::*:role/DataPipelineDefaultResourceRole"]}]}"#),
-    p!("IAMFullAccess", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}"#),
-    p!("NetworkAdministrator", "/job-function/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/rds-monitoring-role","arn:aws:iam::*:role/rdbms-lambda-access","arn:aws:iam::*:role/lambda_exec_role","arn:aws:iam::*:role/lambda-dynamodb-*","arn:aws:iam::*:role/lambda-vpc-execution-role","arn:aws:iam::*:role/DataPipelineDefaultRole","arn:aws:iam::*:role/DataPipelineDefaultResourceRole"]}]}"#
+    ),
+    p!(
+        "IAMFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount","organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy","organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget","organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "NetworkAdministrator",
+        "/job-function/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["ec2:*Vpc*","ec2:*Subnet*","ec2:*Route*","ec2:*Gateway*","ec2:*FlowLogs*","ec2:Describe*","directconnect:*","route53:*","elasticloadbalancing:*","cloudfront:*"],"Resource":"*"},
-{"Sid":"DiscoverFlowLogRoles","Effect":"Allow","Action":["iam:GetRole","iam:ListRoles","iam:PassRole"],"Resource":"arn:aws:iam::*:role/flow-logs-*"}]}"#),
-    p!("PowerUserAccess", "/", r#"{"Version":"2012-10-17","Statement":[
+{"Sid":"DiscoverFlowLogRoles","Effect":"Allow","Action":["iam:GetRole","iam:ListRoles","iam:PassRole"],"Resource":"arn:aws:iam::*:role/flow-logs-*"}]}"#
+    ),
+    p!(
+        "PowerUserAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},
-{"Effect":"Allow","Action":["account:GetAccountInformation","account:GetPrimaryEmail","account:ListRegions","iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization"],"Resource":"*"}]}"#),
-    p!("ReadOnlyAccess", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":READ_VERBS,"Resource":"*"}]}"#),
-    p!("SecurityAudit", "/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":READ_VERBS,"Resource":"*"}]}"#),
-    p!("SystemAdministrator", "/job-function/", r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["account:GetAccountInformation","account:GetPrimaryEmail","account:ListRegions","iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles","organizations:DescribeOrganization"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "ReadOnlyAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":READ_VERBS,"Resource":"*"}]}"#
+    ),
+    p!(
+        "SecurityAudit",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":READ_VERBS,"Resource":"*"}]}"#
+    ),
+    p!(
+        "SystemAdministrator",
+        "/job-function/",
+        r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["ec2:*","autoscaling:*","cloudformation:*","cloudwatch:*","lambda:*","logs:*","rds:Describe*","rds:ModifyDBInstance","rds:CreateDBInstance","s3:*","ssm:*","iam:GetRole","iam:ListRoles","iam:ListInstanceProfiles","iam:CreateInstanceProfile","iam:AddRoleToInstanceProfile"],"Resource":"*"},
-{"Effect":"Allow","Action":["iam:GetRole","iam:ListRoles","iam:PassRole"],"Resource":["arn:aws:iam::*:role/rds-monitoring-role","arn:aws:iam::*:role/ec2-sysadmin-*","arn:aws:iam::*:role/ecr-sysadmin-*","arn:aws:iam::*:role/lambda-sysadmin-*"]}]}"#),
-    p!("ViewOnlyAccess", "/job-function/", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":READ_VERBS,"Resource":"*"}]}"#),
+{"Effect":"Allow","Action":["iam:GetRole","iam:ListRoles","iam:PassRole"],"Resource":["arn:aws:iam::*:role/rds-monitoring-role","arn:aws:iam::*:role/ec2-sysadmin-*","arn:aws:iam::*:role/ecr-sysadmin-*","arn:aws:iam::*:role/lambda-sysadmin-*"]}]}"#
+    ),
+    p!(
+        "ViewOnlyAccess",
+        "/job-function/",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":READ_VERBS,"Resource":"*"}]}"#
+    ),
 ];
 
 /// The text of a built-in document with the shared read-only verb list filled in.
@@ -183,10 +360,14 @@ pub fn lookup(arn_or_name: &str) -> Option<&'static BuiltinPolicy> {
 /// The built-in policy as a model entity, its document read from `file` (which the caller
 /// registered with the text of [`document_text`]).
 #[must_use]
-pub fn to_managed_policy(p: &BuiltinPolicy, file: passgraph_model::FileId) -> passgraph_model::ManagedPolicy {
+pub fn to_managed_policy(
+    p: &BuiltinPolicy,
+    file: passgraph_model::FileId,
+) -> passgraph_model::ManagedPolicy {
     use passgraph_model::{ManagedPolicy, Origin, PolicyDocument, Str, TextRange};
     let text = document_text(p);
-    let origin = Origin::new(file, TextRange::new(0, text.len())).with_address(format!("aws-managed:{}", p.name));
+    let origin = Origin::new(file, TextRange::new(0, text.len()))
+        .with_address(format!("aws-managed:{}", p.name));
     let document = match passgraph_json::parse(file, &text) {
         Ok(node) => PolicyDocument::from_node(&node).0,
         // The table is tested to parse; an error here is a bug, and an unknown document is the
@@ -207,7 +388,10 @@ pub fn to_managed_policy(p: &BuiltinPolicy, file: passgraph_model::FileId) -> pa
 /// policies, boundaries or attachments) and does not define itself. `register` records a
 /// built-in document's text as a source file (so positions can be shown) and returns its id.
 /// Returns the names added.
-pub fn add_builtins(account: &mut passgraph_model::Account, register: &mut dyn FnMut(&str, String) -> passgraph_model::FileId) -> Vec<&'static str> {
+pub fn add_builtins(
+    account: &mut passgraph_model::Account,
+    register: &mut dyn FnMut(&str, String) -> passgraph_model::FileId,
+) -> Vec<&'static str> {
     use passgraph_model::account::AttachedPolicy;
     let mut wanted: Vec<String> = Vec::new();
     let mut want = |r: &passgraph_model::PolicyRef| {
@@ -216,13 +400,19 @@ pub fn add_builtins(account: &mut passgraph_model::Account, register: &mut dyn F
         }
     };
     for u in &account.users {
-        u.attached.iter().chain(u.boundary.iter()).for_each(&mut want);
+        u.attached
+            .iter()
+            .chain(u.boundary.iter())
+            .for_each(&mut want);
     }
     for g in &account.groups {
         g.attached.iter().for_each(&mut want);
     }
     for r in &account.roles {
-        r.attached.iter().chain(r.boundary.iter()).for_each(&mut want);
+        r.attached
+            .iter()
+            .chain(r.boundary.iter())
+            .for_each(&mut want);
     }
     for a in &account.attachments {
         if let AttachedPolicy::Managed(r) | AttachedPolicy::Boundary(r) = &a.policy {
@@ -233,11 +423,18 @@ pub fn add_builtins(account: &mut passgraph_model::Account, register: &mut dyn F
     wanted.dedup();
     let mut added = Vec::new();
     for arn in wanted {
-        if account.policies.iter().any(|p| p.arn.as_known() == Some(arn.as_str())) {
+        if account
+            .policies
+            .iter()
+            .any(|p| p.arn.as_known() == Some(arn.as_str()))
+        {
             continue;
         }
         let Some(b) = lookup(&arn) else { continue };
-        let file = register(&format!("builtin:aws-managed-policies/{}.json", b.name), document_text(b));
+        let file = register(
+            &format!("builtin:aws-managed-policies/{}.json", b.name),
+            document_text(b),
+        );
         let mut p = to_managed_policy(b, file);
         // The reference may name another partition; the policy answers to the ARN used.
         p.arn = passgraph_model::Str::lit(arn);

@@ -6,7 +6,13 @@ fn doc(json: &str) -> CompiledPolicy {
     let node = passgraph_json::parse(FileId(0), json).expect("test JSON");
     let (d, diags) = PolicyDocument::from_node(&node);
     assert!(diags.is_empty(), "{diags:?}");
-    let (c, diags) = CompiledPolicy::compile(&d, PolicyLabel { kind: PolicyKind::Inline, name: "test".into() });
+    let (c, diags) = CompiledPolicy::compile(
+        &d,
+        PolicyLabel {
+            kind: PolicyKind::Inline,
+            name: "test".into(),
+        },
+    );
     assert!(diags.is_empty(), "{diags:?}");
     c
 }
@@ -21,7 +27,10 @@ fn pass_ctx(service: &str) -> Context {
 /// Decides `iam:PassRole` on `role` for `service` under the given identity documents.
 fn check(identity: &[&str], role: &str, service: &str) -> Tri {
     let pols: Vec<CompiledPolicy> = identity.iter().map(|j| doc(j)).collect();
-    let set = PolicySet { identity: pols.iter().map(Member::from).collect(), ..PolicySet::default() };
+    let set = PolicySet {
+        identity: pols.iter().map(Member::from).collect(),
+        ..PolicySet::default()
+    };
     evaluate(&set, "iam:PassRole", &Str::lit(role), &pass_ctx(service)).allowed
 }
 
@@ -32,8 +41,22 @@ fn aws_doc_example_1_ec2_roles_for_xyz() {
     // "Granting a user permissions to pass a role to an AWS service", example 1.
     let p = r#"{"Version":"2012-10-17","Statement":[{"Sid":"PolicyStatementToAllowUserToPassOneSpecificRole","Effect":"Allow","Action":["iam:GetRole","iam:PassRole"],"Resource":"arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-*"}]}"#;
     assert_eq!(check(&[p], ROLE, "ec2.amazonaws.com"), Tri::Yes);
-    assert_eq!(check(&[p], "arn:aws:iam::123456789012:role/other", "ec2.amazonaws.com"), Tri::No);
-    assert_eq!(check(&[p], "arn:aws:iam::123456789012:role/service-role/EC2-roles-for-XYZ-web", "ec2.amazonaws.com"), Tri::No);
+    assert_eq!(
+        check(
+            &[p],
+            "arn:aws:iam::123456789012:role/other",
+            "ec2.amazonaws.com"
+        ),
+        Tri::No
+    );
+    assert_eq!(
+        check(
+            &[p],
+            "arn:aws:iam::123456789012:role/service-role/EC2-roles-for-XYZ-web",
+            "ec2.amazonaws.com"
+        ),
+        Tri::No
+    );
 }
 
 #[test]
@@ -59,10 +82,19 @@ fn explicit_deny_wins_and_maybe_deny_weakens() {
     let deny = r#"{"Statement":{"Effect":"Deny","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/EC2-*"}}"#;
     assert_eq!(check(&[allow, deny], ROLE, "ec2.amazonaws.com"), Tri::No);
     let maybe_deny = r#"{"Statement":{"Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}}"#;
-    assert_eq!(check(&[allow, maybe_deny], ROLE, "ec2.amazonaws.com"), Tri::Maybe);
+    assert_eq!(
+        check(&[allow, maybe_deny], ROLE, "ec2.amazonaws.com"),
+        Tri::Maybe
+    );
     let deny_other_service = r#"{"Statement":{"Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringNotEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}}"#;
-    assert_eq!(check(&[allow, deny_other_service], ROLE, "ec2.amazonaws.com"), Tri::Yes);
-    assert_eq!(check(&[allow, deny_other_service], ROLE, "lambda.amazonaws.com"), Tri::No);
+    assert_eq!(
+        check(&[allow, deny_other_service], ROLE, "ec2.amazonaws.com"),
+        Tri::Yes
+    );
+    assert_eq!(
+        check(&[allow, deny_other_service], ROLE, "lambda.amazonaws.com"),
+        Tri::No
+    );
 }
 
 #[test]
@@ -71,15 +103,36 @@ fn not_action_and_not_resource() {
     assert_eq!(check(&[power], ROLE, "ec2.amazonaws.com"), Tri::No);
     let not_res = r#"{"Statement":[{"Effect":"Allow","Action":"iam:PassRole","NotResource":"arn:aws:iam::123456789012:role/admin"}]}"#;
     assert_eq!(check(&[not_res], ROLE, "ec2.amazonaws.com"), Tri::Yes);
-    assert_eq!(check(&[not_res], "arn:aws:iam::123456789012:role/admin", "ec2.amazonaws.com"), Tri::No);
+    assert_eq!(
+        check(
+            &[not_res],
+            "arn:aws:iam::123456789012:role/admin",
+            "ec2.amazonaws.com"
+        ),
+        Tri::No
+    );
 }
 
 #[test]
 fn policy_variables_need_version_2012() {
     let v2012 = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/${aws:username}-*"}}"#;
     let v2008 = r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/${aws:username}-*"}}"#;
-    assert_eq!(check(&[v2012], "arn:aws:iam::123456789012:role/alice-x", "ec2.amazonaws.com"), Tri::Yes);
-    assert_eq!(check(&[v2008], "arn:aws:iam::123456789012:role/alice-x", "ec2.amazonaws.com"), Tri::No);
+    assert_eq!(
+        check(
+            &[v2012],
+            "arn:aws:iam::123456789012:role/alice-x",
+            "ec2.amazonaws.com"
+        ),
+        Tri::Yes
+    );
+    assert_eq!(
+        check(
+            &[v2008],
+            "arn:aws:iam::123456789012:role/alice-x",
+            "ec2.amazonaws.com"
+        ),
+        Tri::No
+    );
 }
 
 #[test]
@@ -89,32 +142,81 @@ fn boundary_and_scp_intersect() {
     let scp = doc(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
     let ctx = pass_ctx("ec2.amazonaws.com");
     let role = Str::lit(ROLE);
-    let with_boundary = PolicySet { identity: vec![(&allow).into()], boundary: Some(Some((&boundary).into())), scps: vec![] };
-    assert_eq!(evaluate(&with_boundary, "iam:PassRole", &role, &ctx).allowed, Tri::No);
-    let missing_boundary = PolicySet { identity: vec![(&allow).into()], boundary: Some(None), scps: vec![] };
-    assert_eq!(evaluate(&missing_boundary, "iam:PassRole", &role, &ctx).allowed, Tri::Maybe);
-    let with_scp = PolicySet { identity: vec![(&allow).into()], boundary: None, scps: vec![&scp] };
-    assert_eq!(evaluate(&with_scp, "iam:PassRole", &role, &ctx).allowed, Tri::Yes);
+    let with_boundary = PolicySet {
+        identity: vec![(&allow).into()],
+        boundary: Some(Some((&boundary).into())),
+        scps: vec![],
+    };
+    assert_eq!(
+        evaluate(&with_boundary, "iam:PassRole", &role, &ctx).allowed,
+        Tri::No
+    );
+    let missing_boundary = PolicySet {
+        identity: vec![(&allow).into()],
+        boundary: Some(None),
+        scps: vec![],
+    };
+    assert_eq!(
+        evaluate(&missing_boundary, "iam:PassRole", &role, &ctx).allowed,
+        Tri::Maybe
+    );
+    let with_scp = PolicySet {
+        identity: vec![(&allow).into()],
+        boundary: None,
+        scps: vec![&scp],
+    };
+    assert_eq!(
+        evaluate(&with_scp, "iam:PassRole", &role, &ctx).allowed,
+        Tri::Yes
+    );
     let deny_scp = doc(r#"{"Statement":{"Effect":"Deny","Action":"iam:*","Resource":"*"}}"#);
-    let denied = PolicySet { identity: vec![(&allow).into()], boundary: None, scps: vec![&scp, &deny_scp] };
-    assert_eq!(evaluate(&denied, "iam:PassRole", &role, &ctx).allowed, Tri::No);
+    let denied = PolicySet {
+        identity: vec![(&allow).into()],
+        boundary: None,
+        scps: vec![&scp, &deny_scp],
+    };
+    assert_eq!(
+        evaluate(&denied, "iam:PassRole", &role, &ctx).allowed,
+        Tri::No
+    );
 }
 
 #[test]
 fn unknown_document_is_possible() {
     let unknown = CompiledPolicy::compile(
-        &PolicyDocument::unknown("aws_iam_policy.x.policy", passgraph_model::Origin::new(FileId(0), passgraph_model::TextRange::default())),
-        PolicyLabel { kind: PolicyKind::Managed, name: "x".into() },
+        &PolicyDocument::unknown(
+            "aws_iam_policy.x.policy",
+            passgraph_model::Origin::new(FileId(0), passgraph_model::TextRange::default()),
+        ),
+        PolicyLabel {
+            kind: PolicyKind::Managed,
+            name: "x".into(),
+        },
     )
     .0;
-    let set = PolicySet { identity: vec![(&unknown).into()], ..PolicySet::default() };
-    assert_eq!(evaluate(&set, "iam:PassRole", &Str::lit(ROLE), &pass_ctx("ec2.amazonaws.com")).allowed, Tri::Maybe);
+    let set = PolicySet {
+        identity: vec![(&unknown).into()],
+        ..PolicySet::default()
+    };
+    assert_eq!(
+        evaluate(
+            &set,
+            "iam:PassRole",
+            &Str::lit(ROLE),
+            &pass_ctx("ec2.amazonaws.com")
+        )
+        .allowed,
+        Tri::Maybe
+    );
 }
 
 #[test]
 fn condition_operators() {
     let mut ctx = Context::new();
-    ctx.set_str("k:s", "Hello").set_str("k:n", "5").set_str("k:ip", "10.1.2.3").set("k:absent", CtxValue::Absent);
+    ctx.set_str("k:s", "Hello")
+        .set_str("k:n", "5")
+        .set_str("k:ip", "10.1.2.3")
+        .set("k:absent", CtxValue::Absent);
     ctx.set("k:multi", CtxValue::Known(vec!["a".into(), "b".into()]));
     ctx.set("aws:nothing", CtxValue::Absent);
     let c = |op: &str, key: &str, vals: &[&str]| {
@@ -143,7 +245,10 @@ fn condition_operators() {
     assert_eq!(c("Null", "k:absent", &["true"]), Tri::Yes);
     assert_eq!(c("Null", "k:s", &["true"]), Tri::No);
     assert_eq!(c("Null", "k:unknown", &["true"]), Tri::Maybe);
-    assert_eq!(c("ForAllValues:StringEquals", "k:multi", &["a", "b", "c"]), Tri::Yes);
+    assert_eq!(
+        c("ForAllValues:StringEquals", "k:multi", &["a", "b", "c"]),
+        Tri::Yes
+    );
     assert_eq!(c("ForAllValues:StringEquals", "k:multi", &["a"]), Tri::No);
     assert_eq!(c("ForAnyValue:StringEquals", "k:multi", &["b"]), Tri::Yes);
     assert_eq!(c("ForAllValues:StringEquals", "k:absent", &["a"]), Tri::Yes);
@@ -161,7 +266,10 @@ type Norm = (Vec<String>, Vec<(String, String, Vec<String>)>);
 fn norm_ours(s: &CompiledStatement) -> Norm {
     let st = &s.source;
     let mut res: Vec<String> = match &st.resources {
-        passgraph_model::ResourceSpec::Resource(v) | passgraph_model::ResourceSpec::NotResource(v) => v.iter().map(ToString::to_string).collect(),
+        passgraph_model::ResourceSpec::Resource(v)
+        | passgraph_model::ResourceSpec::NotResource(v) => {
+            v.iter().map(ToString::to_string).collect()
+        }
         passgraph_model::ResourceSpec::Absent => vec![],
     };
     res.sort();
@@ -182,7 +290,10 @@ fn norm_data(s: &serde_json::Value) -> Norm {
     let list = |v: &serde_json::Value| -> Vec<String> {
         let mut out: Vec<String> = match v {
             serde_json::Value::String(s) => vec![s.clone()],
-            serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect(),
             _ => vec![],
         };
         out.sort();
@@ -203,13 +314,24 @@ fn norm_data(s: &serde_json::Value) -> Norm {
 
 #[test]
 fn builtin_managed_policies_match_the_published_passrole_statements() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/aws-managed-policies-passrole.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/aws-managed-policies-passrole.json"
+    );
     let text = std::fs::read_to_string(path).expect("shared/data is beside the repository");
     let data: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let published = data["policies"].as_array().expect("policies");
     let required = [
-        "AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "ReadOnlyAccess", "SecurityAudit", "AWSLambda_FullAccess",
-        "AmazonECS_FullAccess", "AmazonSageMakerFullAccess", "AWSGlueConsoleFullAccess", "AmazonRDSEnhancedMonitoringRole",
+        "AdministratorAccess",
+        "PowerUserAccess",
+        "IAMFullAccess",
+        "ReadOnlyAccess",
+        "SecurityAudit",
+        "AWSLambda_FullAccess",
+        "AmazonECS_FullAccess",
+        "AmazonSageMakerFullAccess",
+        "AWSGlueConsoleFullAccess",
+        "AmazonRDSEnhancedMonitoringRole",
     ];
     for r in required {
         assert!(managed::lookup(r).is_some(), "{r} is built in");
@@ -220,13 +342,25 @@ fn builtin_managed_policies_match_the_published_passrole_statements() {
         let mut ours: Vec<Norm> = c
             .statements
             .iter()
-            .filter(|s| s.effect == passgraph_model::Effect::Allow && s.action_match("iam:PassRole") != Tri::No)
+            .filter(|s| {
+                s.effect == passgraph_model::Effect::Allow
+                    && s.action_match("iam:PassRole") != Tri::No
+            })
             .map(norm_ours)
             .collect();
         ours.sort();
-        let entry = published.iter().find(|p| p["Arn"].as_str() == Some(b.arn().as_str()) || p["PolicyName"].as_str() == Some(b.name));
+        let entry = published.iter().find(|p| {
+            p["Arn"].as_str() == Some(b.arn().as_str()) || p["PolicyName"].as_str() == Some(b.name)
+        });
         let mut theirs: Vec<Norm> = entry
-            .map(|e| e["PassRoleStatements"].as_array().into_iter().flatten().map(norm_data).collect())
+            .map(|e| {
+                e["PassRoleStatements"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(norm_data)
+                    .collect()
+            })
             .unwrap_or_default();
         theirs.sort();
         assert_eq!(ours, theirs, "PassRole statements of {}", b.name);
@@ -243,8 +377,18 @@ fn builtin_managed_policies_match_the_published_passrole_statements() {
 
 #[test]
 fn lookup_by_arn_or_name() {
-    assert_eq!(managed::lookup("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole").map(|p| p.name), Some("AmazonRDSEnhancedMonitoringRole"));
-    assert_eq!(managed::lookup("arn:aws-cn:iam::aws:policy/AdministratorAccess").map(|p| p.name), Some("AdministratorAccess"));
+    assert_eq!(
+        managed::lookup("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")
+            .map(|p| p.name),
+        Some("AmazonRDSEnhancedMonitoringRole")
+    );
+    assert_eq!(
+        managed::lookup("arn:aws-cn:iam::aws:policy/AdministratorAccess").map(|p| p.name),
+        Some("AdministratorAccess")
+    );
     assert!(managed::lookup("arn:aws:iam::aws:policy/AmazonRDSEnhancedMonitoringRole").is_none());
-    assert_eq!(managed::lookup("PowerUserAccess").map(|p| p.path), Some("/"));
+    assert_eq!(
+        managed::lookup("PowerUserAccess").map(|p| p.path),
+        Some("/")
+    );
 }

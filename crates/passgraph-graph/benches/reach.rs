@@ -11,7 +11,13 @@ fn main() {
 }
 
 fn size(n: usize) -> Size {
-    Size { users: n, roles: n, policies: n * 3 / 10, groups: (n / 50).max(4), teams: (n / 100).max(2) }
+    Size {
+        users: n,
+        roles: n,
+        policies: n * 3 / 10,
+        groups: (n / 50).max(4),
+        teams: (n / 100).max(2),
+    }
 }
 
 const SIZES: &[usize] = &[1_000, 10_000];
@@ -38,5 +44,9 @@ fn analyze(b: Bencher, n: usize) {
     let mut sm = SourceMap::default();
     let f = sm.add("bench.json", text.as_str());
     let account = passgraph_snapshot::parse(f, &text).account;
-    b.bench(|| passgraph_graph::analyze(&account, &passgraph_graph::Options::default()).findings.len());
+    b.bench(|| {
+        passgraph_graph::analyze(&account, &passgraph_graph::Options::default())
+            .findings
+            .len()
+    });
 }

@@ -74,7 +74,12 @@ impl IamGraph {
 
     /// Nodes in id order.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> {
-        self.graph.node_indices().map(|i| (NodeId(u32::try_from(i.index()).unwrap_or(u32::MAX)), &self.graph[i]))
+        self.graph.node_indices().map(|i| {
+            (
+                NodeId(u32::try_from(i.index()).unwrap_or(u32::MAX)),
+                &self.graph[i],
+            )
+        })
     }
 
     /// Edges in insertion order: (from, to, edge).
@@ -89,7 +94,9 @@ impl IamGraph {
     /// The id of a node, if present.
     #[must_use]
     pub fn find(&self, n: &Node) -> Option<NodeId> {
-        self.by_node.get(n).map(|i| NodeId(u32::try_from(i.index()).unwrap_or(u32::MAX)))
+        self.by_node
+            .get(n)
+            .map(|i| NodeId(u32::try_from(i.index()).unwrap_or(u32::MAX)))
     }
 
     /// Number of nodes.
@@ -125,7 +132,9 @@ pub(crate) fn build(idx: &Index<'_>, findings: &[Finding], assume: &[AssumeEdge]
         }
     }
     for m in &acct.memberships {
-        if let Some(p) = (0..idx.n_users).find(|&p| idx.principals[p].name == m.user || idx.principals[p].arn == m.user) {
+        if let Some(p) = (0..idx.n_users)
+            .find(|&p| idx.principals[p].name == m.user || idx.principals[p].arn == m.user)
+        {
             let un = g.node(pnode(p));
             let gn = g.node(Node::Group(m.group.to_string()));
             g.graph.add_edge(un, gn, Edge::MemberOf);
@@ -156,11 +165,24 @@ pub(crate) fn build(idx: &Index<'_>, findings: &[Finding], assume: &[AssumeEdge]
     }
     for e in assume {
         let (a, b) = (g.node(pnode(e.from)), g.node(pnode(e.to)));
-        g.graph.add_edge(a, b, Edge::CanAssume { definite: e.certainty == passgraph_model::Tri::Yes });
+        g.graph.add_edge(
+            a,
+            b,
+            Edge::CanAssume {
+                definite: e.certainty == passgraph_model::Tri::Yes,
+            },
+        );
     }
     for f in findings.iter().filter(|f| f.via.is_empty()) {
         let (a, b) = (g.node(pnode(f.principal)), g.node(pnode(f.role)));
-        g.graph.add_edge(a, b, Edge::CanPass { service: f.service.to_string(), definite: f.certainty == passgraph_model::Tri::Yes });
+        g.graph.add_edge(
+            a,
+            b,
+            Edge::CanPass {
+                service: f.service.to_string(),
+                definite: f.certainty == passgraph_model::Tri::Yes,
+            },
+        );
     }
     g
 }

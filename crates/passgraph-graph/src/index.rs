@@ -3,11 +3,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use passgraph_eval::{CompiledPolicy, Context, CtxValue, Member, PolicyKind, PolicyLabel, PolicySet};
+use passgraph_eval::{
+    CompiledPolicy, Context, CtxValue, Member, PolicyKind, PolicyLabel, PolicySet,
+};
 use passgraph_model::account::{AttachedPolicy, PrincipalTarget, RoleTarget};
 use passgraph_model::diag::Code;
 use passgraph_model::policy::PrincipalKind as PKind;
-use passgraph_model::{Account, Diagnostic, Effect, Glob, InlinePolicy, Origin, PolicyRef, Str, Tri};
+use passgraph_model::{
+    Account, Diagnostic, Effect, Glob, InlinePolicy, Origin, PolicyRef, Str, Tri,
+};
 
 use crate::{Options, Principal, PrincipalKind, Proof};
 
@@ -22,14 +26,22 @@ pub(crate) struct Resolver {
 
 impl Resolver {
     pub(crate) fn new<'a>(items: impl Iterator<Item = (usize, &'a Str, &'a Str)>) -> Resolver {
-        let mut r = Resolver { exact: HashMap::new(), lower_names: HashMap::new(), symbolic: Vec::new(), all: Vec::new() };
+        let mut r = Resolver {
+            exact: HashMap::new(),
+            lower_names: HashMap::new(),
+            symbolic: Vec::new(),
+            all: Vec::new(),
+        };
         for (i, name, arn) in items {
             r.exact.entry(name.clone()).or_default().push(i);
             if arn != name {
                 r.exact.entry(arn.clone()).or_default().push(i);
             }
             if let Some(n) = name.as_known() {
-                r.lower_names.entry(n.to_ascii_lowercase()).or_default().push(i);
+                r.lower_names
+                    .entry(n.to_ascii_lowercase())
+                    .or_default()
+                    .push(i);
             }
             if !name.is_known() || !arn.is_known() {
                 r.symbolic.push((i, name.clone(), arn.clone()));
@@ -51,11 +63,19 @@ impl Resolver {
                 return dedup(v.iter().map(|i| (*i, Tri::Yes)).collect());
             }
         }
-        let pool = if key.is_known() { &self.symbolic } else { &self.all };
+        let pool = if key.is_known() {
+            &self.symbolic
+        } else {
+            &self.all
+        };
         let g = Glob::exact(key, false);
         let mut out = Vec::new();
         for (i, name, arn) in pool {
-            let t = g.matches(name).or(g.matches(arn)).or(Glob::exact(name, false).matches(key)).or(Glob::exact(arn, false).matches(key));
+            let t = g
+                .matches(name)
+                .or(g.matches(arn))
+                .or(Glob::exact(name, false).matches(key))
+                .or(Glob::exact(arn, false).matches(key));
             if t.possible() {
                 out.push((*i, Tri::Maybe));
             }
@@ -144,7 +164,12 @@ pub(crate) struct Index<'a> {
     pub(crate) account_id: Option<String>,
 }
 
-fn compile(policies: &mut Vec<CompiledPolicy>, doc: &passgraph_model::PolicyDocument, l: PolicyLabel, diags: &mut Vec<Diagnostic>) -> usize {
+fn compile(
+    policies: &mut Vec<CompiledPolicy>,
+    doc: &passgraph_model::PolicyDocument,
+    l: PolicyLabel,
+    diags: &mut Vec<Diagnostic>,
+) -> usize {
     let (c, d) = CompiledPolicy::compile(doc, l);
     diags.extend(d);
     policies.push(c);
@@ -163,31 +188,69 @@ impl<'a> Index<'a> {
 
         // Principals: users then roles, each sorted by ARN text, then name.
         let mut users: Vec<usize> = (0..account.users.len()).collect();
-        users.sort_by_cached_key(|&i| (account.users[i].arn.to_string(), account.users[i].name.to_string(), i));
+        users.sort_by_cached_key(|&i| {
+            (
+                account.users[i].arn.to_string(),
+                account.users[i].name.to_string(),
+                i,
+            )
+        });
         let mut roles: Vec<usize> = (0..account.roles.len()).collect();
-        roles.sort_by_cached_key(|&i| (account.roles[i].arn.to_string(), account.roles[i].name.to_string(), i));
+        roles.sort_by_cached_key(|&i| {
+            (
+                account.roles[i].arn.to_string(),
+                account.roles[i].name.to_string(),
+                i,
+            )
+        });
         let mut principals = Vec::new();
         let mut source = Vec::new();
         for &u in &users {
             let x = &account.users[u];
-            principals.push(Principal { kind: PrincipalKind::User, name: x.name.clone(), arn: x.arn.clone(), origin: x.origin.clone(), uncertain: x.uncertain });
+            principals.push(Principal {
+                kind: PrincipalKind::User,
+                name: x.name.clone(),
+                arn: x.arn.clone(),
+                origin: x.origin.clone(),
+                uncertain: x.uncertain,
+            });
             source.push(u);
         }
         let n_users = principals.len();
         for &r in &roles {
             let x = &account.roles[r];
-            principals.push(Principal { kind: PrincipalKind::Role, name: x.name.clone(), arn: x.arn.clone(), origin: x.origin.clone(), uncertain: x.uncertain });
+            principals.push(Principal {
+                kind: PrincipalKind::Role,
+                name: x.name.clone(),
+                arn: x.arn.clone(),
+                origin: x.origin.clone(),
+                uncertain: x.uncertain,
+            });
             source.push(r);
         }
 
         // Managed policies, compiled once.
         let mut managed_ids = Vec::new();
         for p in &account.policies {
-            managed_ids.push(compile(&mut policies, &p.document, label(PolicyKind::Managed, p.arn.to_string()), &mut diagnostics));
+            managed_ids.push(compile(
+                &mut policies,
+                &p.document,
+                label(PolicyKind::Managed, p.arn.to_string()),
+                &mut diagnostics,
+            ));
         }
-        let managed = Resolver::new(account.policies.iter().enumerate().map(|(i, p)| (i, &p.arn, &p.arn)));
+        let managed = Resolver::new(
+            account
+                .policies
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, &p.arn, &p.arn)),
+        );
         let mut missing: BTreeMap<String, usize> = BTreeMap::new();
-        let mut managed_ref = |r: &PolicyRef, diags: &mut Vec<Diagnostic>, policies: &mut Vec<CompiledPolicy>| -> Vec<Held> {
+        let mut managed_ref = |r: &PolicyRef,
+                               diags: &mut Vec<Diagnostic>,
+                               policies: &mut Vec<CompiledPolicy>|
+         -> Vec<Held> {
             let found = managed.resolve(&r.arn);
             if found.is_empty() {
                 let key = r.arn.to_string();
@@ -201,19 +264,45 @@ impl<'a> Index<'a> {
                     policies.push(CompiledPolicy::compile(&doc, label(PolicyKind::Managed, key.clone())).0);
                     policies.len() - 1
                 });
-                return vec![Held { policy: id, uncertain: false }];
+                return vec![Held {
+                    policy: id,
+                    uncertain: false,
+                }];
             }
             let several = found.len() > 1;
-            found.into_iter().map(|(i, t)| Held { policy: managed_ids[i], uncertain: t != Tri::Yes || several }).collect()
+            found
+                .into_iter()
+                .map(|(i, t)| Held {
+                    policy: managed_ids[i],
+                    uncertain: t != Tri::Yes || several,
+                })
+                .collect()
         };
 
         // Groups.
-        let group_res = Resolver::new(account.groups.iter().enumerate().map(|(i, g)| (i, &g.name, &g.arn)));
+        let group_res = Resolver::new(
+            account
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (i, &g.name, &g.arn)),
+        );
         let mut group_held: Vec<Vec<Held>> = vec![Vec::new(); account.groups.len()];
         for (gi, g) in account.groups.iter().enumerate() {
             for p in &g.inline {
-                let id = compile(&mut policies, &p.document, label(PolicyKind::Inline, format!("group/{}/inline/{}", g.name, p.name)), &mut diagnostics);
-                group_held[gi].push(Held { policy: id, uncertain: false });
+                let id = compile(
+                    &mut policies,
+                    &p.document,
+                    label(
+                        PolicyKind::Inline,
+                        format!("group/{}/inline/{}", g.name, p.name),
+                    ),
+                    &mut diagnostics,
+                );
+                group_held[gi].push(Held {
+                    policy: id,
+                    uncertain: false,
+                });
             }
             for r in &g.attached {
                 let h = managed_ref(r, &mut diagnostics, &mut policies);
@@ -221,18 +310,40 @@ impl<'a> Index<'a> {
             }
         }
 
-        let user_res = Resolver::new(users.iter().enumerate().map(|(pi, &u)| (pi, &account.users[u].name, &account.users[u].arn)));
-        let role_res = Resolver::new(roles.iter().enumerate().map(|(k, &r)| (n_users + k, &account.roles[r].name, &account.roles[r].arn)));
+        let user_res = Resolver::new(
+            users
+                .iter()
+                .enumerate()
+                .map(|(pi, &u)| (pi, &account.users[u].name, &account.users[u].arn)),
+        );
+        let role_res = Resolver::new(
+            roles
+                .iter()
+                .enumerate()
+                .map(|(k, &r)| (n_users + k, &account.roles[r].name, &account.roles[r].arn)),
+        );
 
         let mut holdings: Vec<Holding> = vec![Holding::default(); principals.len()];
         let mut memberships: Vec<Vec<(usize, bool)>> = vec![Vec::new(); principals.len()];
         let unresolved = |what: &str, key: &Str, origin: &Origin, diags: &mut Vec<Diagnostic>| {
-            diags.push(Diagnostic::warning(Code::UnresolvedReference, format!("{what} {key} is not defined by the inputs"), Some(origin.clone())));
+            diags.push(Diagnostic::warning(
+                Code::UnresolvedReference,
+                format!("{what} {key} is not defined by the inputs"),
+                Some(origin.clone()),
+            ));
         };
 
         // Per-principal inline and attached policies and boundaries.
-        let inline = |owner: String, p: &InlinePolicy, diags: &mut Vec<Diagnostic>, policies: &mut Vec<CompiledPolicy>| {
-            compile(policies, &p.document, label(PolicyKind::Inline, format!("{owner}/inline/{}", p.name)), diags)
+        let inline = |owner: String,
+                      p: &InlinePolicy,
+                      diags: &mut Vec<Diagnostic>,
+                      policies: &mut Vec<CompiledPolicy>| {
+            compile(
+                policies,
+                &p.document,
+                label(PolicyKind::Inline, format!("{owner}/inline/{}", p.name)),
+                diags,
+            )
         };
         for pi in 0..principals.len() {
             let (kind, src) = (principals[pi].kind, source[pi]);
@@ -244,18 +355,32 @@ impl<'a> Index<'a> {
                         if found.is_empty() {
                             unresolved("group", g, &u.origin, &mut diagnostics);
                         }
-                        memberships[pi].extend(found.into_iter().map(|(gi, t)| (gi, t != Tri::Yes)));
+                        memberships[pi]
+                            .extend(found.into_iter().map(|(gi, t)| (gi, t != Tri::Yes)));
                     }
-                    (&u.inline, &u.attached, &u.boundary, format!("user/{}", u.name))
+                    (
+                        &u.inline,
+                        &u.attached,
+                        &u.boundary,
+                        format!("user/{}", u.name),
+                    )
                 }
                 PrincipalKind::Role => {
                     let r = &account.roles[src];
-                    (&r.inline, &r.attached, &r.boundary, format!("role/{}", r.name))
+                    (
+                        &r.inline,
+                        &r.attached,
+                        &r.boundary,
+                        format!("role/{}", r.name),
+                    )
                 }
             };
             for p in inl {
                 let id = inline(owner.clone(), p, &mut diagnostics, &mut policies);
-                holdings[pi].identity.push(Held { policy: id, uncertain: false });
+                holdings[pi].identity.push(Held {
+                    policy: id,
+                    uncertain: false,
+                });
             }
             for r in att {
                 let h = managed_ref(r, &mut diagnostics, &mut policies);
@@ -263,7 +388,10 @@ impl<'a> Index<'a> {
             }
             if let Some(b) = bnd {
                 let h = managed_ref(b, &mut diagnostics, &mut policies);
-                holdings[pi].boundary = Some(h.first().copied().map(|x| Held { uncertain: x.uncertain || h.len() > 1, ..x }));
+                holdings[pi].boundary = Some(h.first().copied().map(|x| Held {
+                    uncertain: x.uncertain || h.len() > 1,
+                    ..x
+                }));
             }
         }
 
@@ -285,9 +413,21 @@ impl<'a> Index<'a> {
         }
         for a in &account.attachments {
             let targets: Vec<(Target, Tri)> = match &a.target {
-                PrincipalTarget::User(k) => user_res.resolve(k).into_iter().map(|(i, t)| (Target::Principal(i), t)).collect(),
-                PrincipalTarget::Role(k) => role_res.resolve(k).into_iter().map(|(i, t)| (Target::Principal(i), t)).collect(),
-                PrincipalTarget::Group(k) => group_res.resolve(k).into_iter().map(|(i, t)| (Target::Group(i), t)).collect(),
+                PrincipalTarget::User(k) => user_res
+                    .resolve(k)
+                    .into_iter()
+                    .map(|(i, t)| (Target::Principal(i), t))
+                    .collect(),
+                PrincipalTarget::Role(k) => role_res
+                    .resolve(k)
+                    .into_iter()
+                    .map(|(i, t)| (Target::Principal(i), t))
+                    .collect(),
+                PrincipalTarget::Group(k) => group_res
+                    .resolve(k)
+                    .into_iter()
+                    .map(|(i, t)| (Target::Group(i), t))
+                    .collect(),
             };
             if targets.is_empty() {
                 let (what, k) = match &a.target {
@@ -299,23 +439,33 @@ impl<'a> Index<'a> {
                 continue;
             }
             let held: Vec<Held> = match &a.policy {
-                AttachedPolicy::Managed(r) | AttachedPolicy::Boundary(r) => managed_ref(r, &mut diagnostics, &mut policies),
+                AttachedPolicy::Managed(r) | AttachedPolicy::Boundary(r) => {
+                    managed_ref(r, &mut diagnostics, &mut policies)
+                }
                 AttachedPolicy::Inline(p) => {
                     let owner = match &a.target {
                         PrincipalTarget::User(k) => format!("user/{k}"),
                         PrincipalTarget::Role(k) => format!("role/{k}"),
                         PrincipalTarget::Group(k) => format!("group/{k}"),
                     };
-                    vec![Held { policy: inline(owner, p, &mut diagnostics, &mut policies), uncertain: false }]
+                    vec![Held {
+                        policy: inline(owner, p, &mut diagnostics, &mut policies),
+                        uncertain: false,
+                    }]
                 }
             };
             let several = targets.len() > 1;
             for (t, tri) in targets {
                 let unc = a.uncertain || tri != Tri::Yes || several;
                 for h in &held {
-                    let h = Held { uncertain: h.uncertain || unc, ..*h };
+                    let h = Held {
+                        uncertain: h.uncertain || unc,
+                        ..*h
+                    };
                     match (t, &a.policy) {
-                        (Target::Principal(p), AttachedPolicy::Boundary(_)) => holdings[p].boundary = Some(Some(h)),
+                        (Target::Principal(p), AttachedPolicy::Boundary(_)) => {
+                            holdings[p].boundary = Some(Some(h))
+                        }
                         (Target::Principal(p), _) => holdings[p].identity.push(h),
                         (Target::Group(g), _) => group_held[g].push(h),
                     }
@@ -326,7 +476,10 @@ impl<'a> Index<'a> {
             for &(g, unc) in &memberships[pi] {
                 let gu = account.groups[g].uncertain;
                 for h in &group_held[g] {
-                    holdings[pi].identity.push(Held { uncertain: h.uncertain || unc || gu, ..*h });
+                    holdings[pi].identity.push(Held {
+                        uncertain: h.uncertain || unc || gu,
+                        ..*h
+                    });
                 }
             }
         }
@@ -334,8 +487,14 @@ impl<'a> Index<'a> {
             h.identity.sort();
             h.identity.dedup();
             // A policy held both surely and possibly is held surely.
-            let sure: Vec<usize> = h.identity.iter().filter(|x| !x.uncertain).map(|x| x.policy).collect();
-            h.identity.retain(|x| !x.uncertain || !sure.contains(&x.policy));
+            let sure: Vec<usize> = h
+                .identity
+                .iter()
+                .filter(|x| !x.uncertain)
+                .map(|x| x.policy)
+                .collect();
+            h.identity
+                .retain(|x| !x.uncertain || !sure.contains(&x.policy));
         }
 
         // SCPs.
@@ -343,7 +502,14 @@ impl<'a> Index<'a> {
             .scps
             .iter()
             .enumerate()
-            .map(|(i, d)| compile(&mut policies, d, label(PolicyKind::Scp, format!("scp/{i}")), &mut diagnostics))
+            .map(|(i, d)| {
+                compile(
+                    &mut policies,
+                    d,
+                    label(PolicyKind::Scp, format!("scp/{i}")),
+                    &mut diagnostics,
+                )
+            })
             .collect();
 
         // Keys: principals that hold the same policies share evaluations, unless a policy
@@ -353,13 +519,28 @@ impl<'a> Index<'a> {
         let mut key_of = vec![0; principals.len()];
         for pi in 0..principals.len() {
             let h = &holdings[pi];
-            let sensitive = h.identity.iter().chain(h.boundary.iter().flatten()).any(|x| policies[x.policy].principal_sensitive())
+            let sensitive = h
+                .identity
+                .iter()
+                .chain(h.boundary.iter().flatten())
+                .any(|x| policies[x.policy].principal_sensitive())
                 || scps.iter().any(|&s| policies[s].principal_sensitive());
             // Service-linked roles are exempt from SCPs, so they cannot share with others.
-            let slr = principals[pi].kind == PrincipalKind::Role && principals[pi].arn.to_string().contains(":role/aws-service-role/");
-            let k = (h.clone(), principals[pi].kind, if sensitive || slr { Some(pi) } else { None });
+            let slr = principals[pi].kind == PrincipalKind::Role
+                && principals[pi]
+                    .arn
+                    .to_string()
+                    .contains(":role/aws-service-role/");
+            let k = (
+                h.clone(),
+                principals[pi].kind,
+                if sensitive || slr { Some(pi) } else { None },
+            );
             let id = *key_map.entry(k).or_insert_with(|| {
-                keys.push(Key { holding: h.clone(), members: Vec::new() });
+                keys.push(Key {
+                    holding: h.clone(),
+                    members: Vec::new(),
+                });
                 keys.len() - 1
             });
             keys[id].members.push(pi);
@@ -409,7 +590,12 @@ impl<'a> Index<'a> {
         self.trust = vec![None; n];
         self.trusted_services = vec![Vec::new(); n];
         self.trust_grants = vec![Vec::new(); n];
-        let by_arn = Resolver::new(self.principals.iter().enumerate().map(|(i, p)| (i, &p.arn, &p.arn)));
+        let by_arn = Resolver::new(
+            self.principals
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, &p.arn, &p.arn)),
+        );
         let mut ctx = Context::new();
         match &self.account_id {
             Some(a) => ctx.set_str("aws:SourceAccount", a),
@@ -417,7 +603,10 @@ impl<'a> Index<'a> {
         };
         for pi in self.n_users..n {
             let role = &self.account.roles[self.source[pi]];
-            let (c, d) = CompiledPolicy::compile(&role.trust, label(PolicyKind::Trust, format!("role/{}/trust", role.name)));
+            let (c, d) = CompiledPolicy::compile(
+                &role.trust,
+                label(PolicyKind::Trust, format!("role/{}/trust", role.name)),
+            );
             self.diagnostics.extend(d);
             if c.unknown.is_some() {
                 self.diagnostics.push(Diagnostic::warning(
@@ -429,16 +618,29 @@ impl<'a> Index<'a> {
             // Services.
             let mut services: BTreeMap<String, (Tri, Tri, Vec<Proof>)> = BTreeMap::new();
             for s in &c.statements {
-                let Some(p) = &s.source.principals else { continue };
+                let Some(p) = &s.source.principals else {
+                    continue;
+                };
                 if p.not {
                     continue;
                 }
-                let base = s.action_match("sts:AssumeRole").and(s.conditions_hold(&ctx));
-                let base = if s.source.uncertain { base.weaken() } else { base };
+                let base = s
+                    .action_match("sts:AssumeRole")
+                    .and(s.conditions_hold(&ctx));
+                let base = if s.source.uncertain {
+                    base.weaken()
+                } else {
+                    base
+                };
                 if base == Tri::No {
                     continue;
                 }
-                let proof = Proof { policy: c.label.name.clone(), statement: s.sid.clone(), applies: base, origin: s.origin.clone() };
+                let proof = Proof {
+                    policy: c.label.name.clone(),
+                    statement: s.sid.clone(),
+                    applies: base,
+                    origin: s.origin.clone(),
+                };
                 for (kind, value) in &p.entries {
                     if *kind != PKind::Service {
                         continue;
@@ -447,17 +649,25 @@ impl<'a> Index<'a> {
                         Some(v) => (v.to_owned(), base),
                         None => (value.to_string(), base.weaken()),
                     };
-                    let e = services.entry(name).or_insert((Tri::No, Tri::No, Vec::new()));
+                    let e = services
+                        .entry(name)
+                        .or_insert((Tri::No, Tri::No, Vec::new()));
                     match s.effect {
                         Effect::Allow => {
                             e.0 = e.0.or(t);
-                            e.2.push(Proof { applies: t, ..proof.clone() });
+                            e.2.push(Proof {
+                                applies: t,
+                                ..proof.clone()
+                            });
                         }
                         Effect::Deny => e.1 = e.1.or(t),
                         Effect::Unknown => {
                             e.0 = e.0.or(t.weaken());
                             e.1 = e.1.or(t.weaken());
-                            e.2.push(Proof { applies: t.weaken(), ..proof.clone() });
+                            e.2.push(Proof {
+                                applies: t.weaken(),
+                                ..proof.clone()
+                            });
                         }
                     }
                 }
@@ -473,11 +683,15 @@ impl<'a> Index<'a> {
             self.trusted_services[pi] = services
                 .into_iter()
                 .filter_map(|(service, (allow, deny, proofs))| {
-                    let mut t = allow.and(deny.not());
+                    let mut t = allow.and(!deny);
                     if role_uncertain {
                         t = t.weaken();
                     }
-                    (t != Tri::No).then_some(TrustedService { service, certainty: t, proofs })
+                    (t != Tri::No).then_some(TrustedService {
+                        service,
+                        certainty: t,
+                        proofs,
+                    })
                 })
                 .collect();
             // AWS principals.
@@ -486,7 +700,9 @@ impl<'a> Index<'a> {
                 if s.effect == Effect::Deny {
                     continue;
                 }
-                let Some(p) = &s.source.principals else { continue };
+                let Some(p) = &s.source.principals else {
+                    continue;
+                };
                 if p.not {
                     continue;
                 }
@@ -507,7 +723,10 @@ impl<'a> Index<'a> {
                     }
                 }
                 if !targets.is_empty() {
-                    grants.push(TrustGrant { statement: si, targets });
+                    grants.push(TrustGrant {
+                        statement: si,
+                        targets,
+                    });
                 }
             }
             self.trust_grants[pi] = grants;
@@ -519,7 +738,10 @@ impl<'a> Index<'a> {
     /// When `value` names an account (id or root ARN), how surely it is this account.
     fn account_target(&self, value: &Str) -> Option<Tri> {
         let text = value.to_string();
-        let account_part: Str = if value.as_known().is_some_and(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())) {
+        let account_part: Str = if value
+            .as_known()
+            .is_some_and(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()))
+        {
             value.clone()
         } else if text.ends_with(":root") && text.starts_with("arn:") {
             let segs = value.split(":");
@@ -529,7 +751,13 @@ impl<'a> Index<'a> {
         };
         Some(match (account_part.as_known(), &self.account_id) {
             (Some(a), Some(ours)) => Tri::from_bool(a == ours),
-            (None, _) if account_part.holes().all(|h| h == passgraph_model::value::ACCOUNT_HOLE) => Tri::Yes,
+            (None, _)
+                if account_part
+                    .holes()
+                    .all(|h| h == passgraph_model::value::ACCOUNT_HOLE) =>
+            {
+                Tri::Yes
+            }
             _ => Tri::Maybe,
         })
     }
@@ -538,14 +766,27 @@ impl<'a> Index<'a> {
         let n = self.principals.len();
         self.in_profile = vec![Tri::No; n];
         self.uses = vec![Vec::new(); n];
-        let profile_res = Resolver::new(self.account.instance_profiles.iter().enumerate().map(|(i, p)| (i, &p.name, &p.arn)));
+        let profile_res = Resolver::new(
+            self.account
+                .instance_profiles
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, &p.name, &p.arn)),
+        );
         let mut profile_roles: Vec<Vec<(usize, Tri)>> = Vec::new();
         for p in &self.account.instance_profiles {
             let mut rs = Vec::new();
             for r in &p.roles {
                 let found = role_res.resolve(r);
                 if found.is_empty() {
-                    self.diagnostics.push(Diagnostic::warning(Code::UnresolvedReference, format!("role {r} of instance profile {} is not defined by the inputs", p.name), Some(p.origin.clone())));
+                    self.diagnostics.push(Diagnostic::warning(
+                        Code::UnresolvedReference,
+                        format!(
+                            "role {r} of instance profile {} is not defined by the inputs",
+                            p.name
+                        ),
+                        Some(p.origin.clone()),
+                    ));
                 }
                 for (ri, t) in found {
                     let t = if p.uncertain { t.weaken() } else { t };
@@ -558,12 +799,19 @@ impl<'a> Index<'a> {
         for (ui, u) in self.account.role_uses.iter().enumerate() {
             let roles: Vec<(usize, Tri)> = match &u.target {
                 RoleTarget::Role(k) => role_res.resolve(k),
-                RoleTarget::InstanceProfile(k) => profile_res.resolve(k).into_iter().flat_map(|(pi, _)| profile_roles[pi].clone()).collect(),
+                RoleTarget::InstanceProfile(k) => profile_res
+                    .resolve(k)
+                    .into_iter()
+                    .flat_map(|(pi, _)| profile_roles[pi].clone())
+                    .collect(),
             };
             if roles.is_empty() {
                 self.diagnostics.push(Diagnostic::note(
                     Code::UnresolvedReference,
-                    format!("{} {} hands a role the inputs do not define", u.resource_type, u.resource),
+                    format!(
+                        "{} {} hands a role the inputs do not define",
+                        u.resource_type, u.resource
+                    ),
                     Some(u.origin.clone()),
                 ));
             }
@@ -577,15 +825,36 @@ impl<'a> Index<'a> {
     pub(crate) fn policy_set(&self, key: usize) -> PolicySet<'_> {
         let h = &self.keys[key].holding;
         PolicySet {
-            identity: h.identity.iter().map(|x| Member { policy: &self.policies[x.policy], uncertain: x.uncertain }).collect(),
-            boundary: h.boundary.map(|b| b.map(|x| Member { policy: &self.policies[x.policy], uncertain: x.uncertain })),
-            scps: if self.exempt_from_scps(key) { Vec::new() } else { self.scps.iter().map(|&i| &self.policies[i]).collect() },
+            identity: h
+                .identity
+                .iter()
+                .map(|x| Member {
+                    policy: &self.policies[x.policy],
+                    uncertain: x.uncertain,
+                })
+                .collect(),
+            boundary: h.boundary.map(|b| {
+                b.map(|x| Member {
+                    policy: &self.policies[x.policy],
+                    uncertain: x.uncertain,
+                })
+            }),
+            scps: if self.exempt_from_scps(key) {
+                Vec::new()
+            } else {
+                self.scps.iter().map(|&i| &self.policies[i]).collect()
+            },
         }
     }
 
     fn exempt_from_scps(&self, key: usize) -> bool {
         let m = &self.keys[key].members;
-        m.len() == 1 && self.principals[m[0]].kind == PrincipalKind::Role && self.principals[m[0]].arn.to_string().contains(":role/aws-service-role/")
+        m.len() == 1
+            && self.principals[m[0]].kind == PrincipalKind::Role
+            && self.principals[m[0]]
+                .arn
+                .to_string()
+                .contains(":role/aws-service-role/")
     }
 
     /// Per principal: policy labels held, and statements mentioning `iam:PassRole`.
@@ -594,10 +863,18 @@ impl<'a> Index<'a> {
         let mut stmts = Vec::new();
         for pi in 0..self.principals.len() {
             let set = self.policy_set(self.key_of[pi]);
-            let mut labels: Vec<String> = set.identity.iter().map(|m| {
-                let l = m.policy.label.name.clone();
-                if m.uncertain { format!("{l} (possibly)") } else { l }
-            }).collect();
+            let mut labels: Vec<String> = set
+                .identity
+                .iter()
+                .map(|m| {
+                    let l = m.policy.label.name.clone();
+                    if m.uncertain {
+                        format!("{l} (possibly)")
+                    } else {
+                        l
+                    }
+                })
+                .collect();
             if let Some(b) = set.boundary {
                 labels.push(match b {
                     Some(m) => format!("{} (permissions boundary)", m.policy.label.name),
@@ -609,7 +886,15 @@ impl<'a> Index<'a> {
                 for s in &m.policy.statements {
                     let t = s.action_match("iam:PassRole");
                     if t != Tri::No {
-                        st.push((s.effect, Proof { policy: m.policy.label.name.clone(), statement: s.sid.clone(), applies: t, origin: s.origin.clone() }));
+                        st.push((
+                            s.effect,
+                            Proof {
+                                policy: m.policy.label.name.clone(),
+                                statement: s.sid.clone(),
+                                applies: t,
+                                origin: s.origin.clone(),
+                            },
+                        ));
                     }
                 }
             }

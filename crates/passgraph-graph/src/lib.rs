@@ -209,8 +209,21 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
     diagnostics.sort();
     diagnostics.dedup();
     let (held, passrole_statements) = idx.explain_tables();
-    let trusted_services = idx.trusted_services.iter().map(|v| v.iter().map(|t| (t.service.clone(), t.certainty)).collect()).collect();
-    Analysis { principals: idx.principals.clone(), findings, assume_edges, diagnostics, graph, held, passrole_statements, trusted_services }
+    let trusted_services = idx
+        .trusted_services
+        .iter()
+        .map(|v| v.iter().map(|t| (t.service.clone(), t.certainty)).collect())
+        .collect();
+    Analysis {
+        principals: idx.principals.clone(),
+        findings,
+        assume_edges,
+        diagnostics,
+        graph,
+        held,
+        passrole_statements,
+        trusted_services,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,10 @@ use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
 
-use passgraph_eval::{evaluate, Applied, CompiledPolicy, Context, Decision, Member, PolicyKind, PolicyLabel, PolicySet, Prepared};
+use passgraph_eval::{
+    Applied, CompiledPolicy, Context, Decision, Member, PolicyKind, PolicyLabel, PolicySet,
+    Prepared, evaluate,
+};
 use passgraph_model::policy::PrincipalKind as PKind;
 use passgraph_model::service::Service;
 use passgraph_model::{Effect, FileId, Origin, PolicyDocument, Str, TextRange, Tri};
@@ -59,8 +62,20 @@ static ALLOW_ALL: LazyLock<CompiledPolicy> = LazyLock::new(|| {
         index: 0,
         origin: origin.clone(),
     };
-    let doc = PolicyDocument { version: Some("2012-10-17".into()), statements: vec![stmt], unknown: None, origin };
-    CompiledPolicy::compile(&doc, PolicyLabel { kind: PolicyKind::Trust, name: "trust grants directly".into() }).0
+    let doc = PolicyDocument {
+        version: Some("2012-10-17".into()),
+        statements: vec![stmt],
+        unknown: None,
+        origin,
+    };
+    CompiledPolicy::compile(
+        &doc,
+        PolicyLabel {
+            kind: PolicyKind::Trust,
+            name: "trust grants directly".into(),
+        },
+    )
+    .0
 });
 
 fn proof_of(a: &Applied<'_>) -> Proof {
@@ -68,7 +83,9 @@ fn proof_of(a: &Applied<'_>) -> Proof {
         policy: a.policy.label.name.clone(),
         statement: a.statement.map(|s| s.sid.clone()).unwrap_or_default(),
         applies: a.applies,
-        origin: a.statement.map_or_else(|| a.policy.origin.clone(), |s| s.origin.clone()),
+        origin: a
+            .statement
+            .map_or_else(|| a.policy.origin.clone(), |s| s.origin.clone()),
     }
 }
 
@@ -96,7 +113,9 @@ fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec
                 everything = true;
                 break 'statements;
             }
-            let start = idx.roles_known.partition_point(|(a, _)| a.as_str() < prefix.as_str());
+            let start = idx
+                .roles_known
+                .partition_point(|(a, _)| a.as_str() < prefix.as_str());
             for (a, r) in &idx.roles_known[start..] {
                 if !a.starts_with(&prefix) {
                     break;
@@ -130,11 +149,17 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
                 }
                 for c in s.conditions() {
                     if c.eval(ctx) == Tri::Maybe {
-                        out.push(format!("condition {} {} of {name} {} is not known offline", c.operator, c.key, s.sid));
+                        out.push(format!(
+                            "condition {} {} of {name} {} is not known offline",
+                            c.operator, c.key, s.sid
+                        ));
                     }
                 }
                 if s.source.uncertain {
-                    out.push(format!("statement {} of {name} exists only under a condition not known offline", s.sid));
+                    out.push(format!(
+                        "statement {} of {name} exists only under a condition not known offline",
+                        s.sid
+                    ));
                 }
                 if s.effect == Effect::Unknown {
                     out.push(format!("the effect of {name} {} is not known", s.sid));
@@ -142,13 +167,22 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
             }
         }
     }
-    if d.allows.iter().all(|a| a.applies == Tri::Maybe) && d.allows.iter().any(|a| a.statement.is_some_and(|s| s.effect == Effect::Allow)) {
+    if d.allows.iter().all(|a| a.applies == Tri::Maybe)
+        && d.allows
+            .iter()
+            .any(|a| a.statement.is_some_and(|s| s.effect == Effect::Allow))
+    {
         // Every grant is uncertain; some may still be held only possibly.
     }
     for a in &d.denies {
         if a.applies == Tri::Maybe {
-            let what = a.statement.map_or_else(String::new, |s| format!(" {}", s.sid));
-            out.push(format!("{}{what} denies it under a condition or value not known offline", a.policy.label.name));
+            let what = a
+                .statement
+                .map_or_else(String::new, |s| format!(" {}", s.sid));
+            out.push(format!(
+                "{}{what} denies it under a condition or value not known offline",
+                a.policy.label.name
+            ));
         }
     }
     if d.boundary == Some(Tri::Maybe) {
@@ -161,7 +195,10 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
 
 /// Direct findings per principal.
 pub(crate) fn run(idx: &Index<'_>) -> Vec<Vec<Direct>> {
-    let per_key: Vec<Vec<Direct>> = (0..idx.keys.len()).into_par_iter().map(|k| run_key(idx, k)).collect();
+    let per_key: Vec<Vec<Direct>> = (0..idx.keys.len())
+        .into_par_iter()
+        .map(|k| run_key(idx, k))
+        .collect();
     let mut out = vec![Vec::new(); idx.principals.len()];
     for (k, found) in per_key.into_iter().enumerate() {
         for &m in &idx.keys[k].members {
@@ -173,8 +210,14 @@ pub(crate) fn run(idx: &Index<'_>) -> Vec<Vec<Direct>> {
                     if unc && d.proof.certainty == Tri::Yes {
                         let mut p = (*d.proof).clone();
                         p.certainty = Tri::Maybe;
-                        p.reasons.push("the principal exists only under a condition not known offline".to_owned());
-                        Direct { proof: Arc::new(p), ..d.clone() }
+                        p.reasons.push(
+                            "the principal exists only under a condition not known offline"
+                                .to_owned(),
+                        );
+                        Direct {
+                            proof: Arc::new(p),
+                            ..d.clone()
+                        }
                     } else {
                         d.clone()
                     }
@@ -202,10 +245,10 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
     for r in candidates(idx, &prep, None) {
         let role = &idx.principals[r];
         // PassRole passes only roles of the caller's own account.
-        if let (Some(a), Some(b)) = (own_account, account_of(&role.arn)) {
-            if a != b {
-                continue;
-            }
+        if let (Some(a), Some(b)) = (own_account, account_of(&role.arn))
+            && a != b
+        {
+            continue;
         }
         for ts in &idx.trusted_services[r] {
             let svc = Service::lookup(&ts.service);
@@ -246,13 +289,21 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                 }
                 allowed_values.push(v.clone());
                 grants.extend(d.allows.iter().map(proof_of));
-                denies.extend(d.denies.iter().filter(|a| a.applies == Tri::Maybe).map(proof_of));
+                denies.extend(
+                    d.denies
+                        .iter()
+                        .filter(|a| a.applies == Tri::Maybe)
+                        .map(proof_of),
+                );
                 boundary = boundary.or(d.boundary);
                 if d.allowed == Tri::Maybe {
                     reasons(d, &role.arn, &ctx_cache[v], &mut why);
                 }
             }
-            if all_required && combined == Tri::Maybe && results.iter().any(|(_, d)| d.allowed == Tri::Yes) {
+            if all_required
+                && combined == Tri::Maybe
+                && results.iter().any(|(_, d)| d.allowed == Tri::Yes)
+            {
                 why.push(format!(
                     "AWS does not document which iam:PassedToService value {} uses; the grant allows only {}",
                     ts.service,
@@ -264,7 +315,10 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             }
             if role.uncertain {
                 certainty = certainty.weaken();
-                why.push(format!("role {} exists only under a condition not known offline", role.name));
+                why.push(format!(
+                    "role {} exists only under a condition not known offline",
+                    role.name
+                ));
             }
             why.sort();
             why.dedup();
@@ -275,8 +329,11 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                     .clone();
                 if svc.info.is_some_and(|i| i.via_instance_profile) {
                     let create = *profile_create.get_or_insert_with(|| {
-                        let a = evaluate(&set, "iam:CreateInstanceProfile", &any_resource(), &base).allowed;
-                        let b = evaluate(&set, "iam:AddRoleToInstanceProfile", &any_resource(), &base).allowed;
+                        let a = evaluate(&set, "iam:CreateInstanceProfile", &any_resource(), &base)
+                            .allowed;
+                        let b =
+                            evaluate(&set, "iam:AddRoleToInstanceProfile", &any_resource(), &base)
+                                .allowed;
                         a.and(b)
                     });
                     (t.and(idx.in_profile[r].or(create)), acts)
@@ -286,7 +343,10 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             };
             out.push(Direct {
                 role: r,
-                service: service_names.entry(ts.service.clone()).or_insert_with(|| Arc::from(ts.service.as_str())).clone(),
+                service: service_names
+                    .entry(ts.service.clone())
+                    .or_insert_with(|| Arc::from(ts.service.as_str()))
+                    .clone(),
                 proof: Arc::new(PassProof {
                     certainty,
                     grants: grants.into_iter().collect(),
@@ -294,7 +354,11 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                     trust: ts.proofs.clone(),
                     passed_to_service: allowed_values,
                     boundary,
-                    reasons: if certainty == Tri::Yes { Vec::new() } else { why },
+                    reasons: if certainty == Tri::Yes {
+                        Vec::new()
+                    } else {
+                        why
+                    },
                 }),
                 exploitable,
                 launch_actions,
@@ -338,10 +402,14 @@ pub(crate) fn role_admin(idx: &Index<'_>) -> Vec<Tri> {
             }
             let set = idx.policy_set(k);
             let ctx = idx.principal_context(rep);
-            ADMIN_ACTIONS.iter().fold(Tri::No, |a, act| a.or(evaluate(&set, act, &any_resource(), &ctx).allowed))
+            ADMIN_ACTIONS.iter().fold(Tri::No, |a, act| {
+                a.or(evaluate(&set, act, &any_resource(), &ctx).allowed)
+            })
         })
         .collect();
-    (0..idx.principals.len()).map(|p| per_key[idx.key_of[p]]).collect()
+    (0..idx.principals.len())
+        .map(|p| per_key[idx.key_of[p]])
+        .collect()
 }
 
 /// Assume-role edges: the trust policy names the principal (then only denies, the boundary and
@@ -355,11 +423,18 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
         let trust = &idx.policies[tp];
         for g in &idx.trust_grants[r] {
             let s = &trust.statements[g.statement];
-            let proof = Proof { policy: trust.label.name.clone(), statement: s.sid.clone(), applies: Tri::Yes, origin: s.origin.clone() };
+            let proof = Proof {
+                policy: trust.label.name.clone(),
+                statement: s.sid.clone(),
+                applies: Tri::Yes,
+                origin: s.origin.clone(),
+            };
             for t in &g.targets {
                 match t {
                     TrustTarget::Account(_) => account_trusting[r] = true,
-                    TrustTarget::Principal(p, t) => direct.push((*p, r, *t, g.statement, proof.clone())),
+                    TrustTarget::Principal(p, t) => {
+                        direct.push((*p, r, *t, g.statement, proof.clone()))
+                    }
                     TrustTarget::Everyone => {
                         for p in 0..n {
                             direct.push((p, r, Tri::Yes, g.statement, proof.clone()));
@@ -374,7 +449,13 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
         if t == Tri::No || from == to {
             return;
         }
-        let e = edges.entry((from, to)).or_insert_with(|| AssumeEdge { from, to, certainty: Tri::No, trust: Vec::new(), grants: Vec::new() });
+        let e = edges.entry((from, to)).or_insert_with(|| AssumeEdge {
+            from,
+            to,
+            certainty: Tri::No,
+            trust: Vec::new(),
+            grants: Vec::new(),
+        });
         e.certainty = e.certainty.or(t);
         e.trust.extend(trust);
         e.grants.extend(grants);
@@ -393,11 +474,21 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
             identity.extend(set.identity.iter().copied());
             let set2 = PolicySet { identity, ..set };
             let d = evaluate(&set2, ASSUME, &idx.principals[*r].arn, &ctx).allowed;
-            let mut tri = stmt_t.and(d).and(deny.not());
+            let mut tri = stmt_t.and(d).and(!deny);
             if idx.principals[*p].uncertain || idx.principals[*r].uncertain {
                 tri = tri.weaken();
             }
-            (tri != Tri::No).then(|| (*p, *r, tri, Proof { applies: stmt_t, ..proof.clone() }))
+            (tri != Tri::No).then(|| {
+                (
+                    *p,
+                    *r,
+                    tri,
+                    Proof {
+                        applies: stmt_t,
+                        ..proof.clone()
+                    },
+                )
+            })
         })
         .collect();
     for (p, r, t, proof) in direct_results {
@@ -433,18 +524,28 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
                         let deny = trust_deny(idx, r, p, &ctx);
                         for g in &idx.trust_grants[r] {
                             for t in &g.targets {
-                                let TrustTarget::Account(acct) = t else { continue };
+                                let TrustTarget::Account(acct) = t else {
+                                    continue;
+                                };
                                 let s = &trust.statements[g.statement];
-                                let mut st = s.action_match(ASSUME).and(s.conditions_hold(&ctx)).and(*acct);
+                                let mut st = s
+                                    .action_match(ASSUME)
+                                    .and(s.conditions_hold(&ctx))
+                                    .and(*acct);
                                 if s.source.uncertain {
                                     st = st.weaken();
                                 }
-                                let mut tri = st.and(d.allowed).and(deny.not());
+                                let mut tri = st.and(d.allowed).and(!deny);
                                 if idx.principals[p].uncertain || idx.principals[r].uncertain {
                                     tri = tri.weaken();
                                 }
                                 if tri != Tri::No {
-                                    let proof = Proof { policy: trust.label.name.clone(), statement: s.sid.clone(), applies: st, origin: s.origin.clone() };
+                                    let proof = Proof {
+                                        policy: trust.label.name.clone(),
+                                        statement: s.sid.clone(),
+                                        applies: st,
+                                        origin: s.origin.clone(),
+                                    };
                                     out.push((p, r, tri, vec![proof], grants.clone()));
                                 }
                             }
@@ -480,7 +581,9 @@ fn trust_statement(idx: &Index<'_>, role: usize, si: usize, ctx: &Context) -> Op
 
 /// Whether a Deny of the role's trust policy stops the principal.
 fn trust_deny(idx: &Index<'_>, role: usize, principal: usize, ctx: &Context) -> Tri {
-    let Some(tp) = idx.trust[role] else { return Tri::No };
+    let Some(tp) = idx.trust[role] else {
+        return Tri::No;
+    };
     let trust = &idx.policies[tp];
     let arn = &idx.principals[principal].arn;
     let mut deny = Tri::No;
@@ -488,21 +591,32 @@ fn trust_deny(idx: &Index<'_>, role: usize, principal: usize, ctx: &Context) -> 
         if s.effect == Effect::Allow {
             continue;
         }
-        let Some(p) = &s.source.principals else { continue };
+        let Some(p) = &s.source.principals else {
+            continue;
+        };
         let mut names = if p.everyone { Tri::Yes } else { Tri::No };
         for (kind, v) in &p.entries {
             if *kind == PKind::Aws {
                 names = names.or(passgraph_model::Glob::exact(v, false).matches(arn));
-                if v.to_string().ends_with(":root") || v.as_known().is_some_and(|x| x.len() == 12 && x.bytes().all(|b| b.is_ascii_digit())) {
+                if v.to_string().ends_with(":root")
+                    || v.as_known()
+                        .is_some_and(|x| x.len() == 12 && x.bytes().all(|b| b.is_ascii_digit()))
+                {
                     names = names.or(Tri::Maybe);
                 }
             }
         }
         if p.not {
-            names = names.not();
+            names = !names;
         }
-        let t = names.and(s.action_match(ASSUME)).and(s.conditions_hold(ctx));
-        let t = if s.effect == Effect::Unknown || s.source.uncertain { t.weaken() } else { t };
+        let t = names
+            .and(s.action_match(ASSUME))
+            .and(s.conditions_hold(ctx));
+        let t = if s.effect == Effect::Unknown || s.source.uncertain {
+            t.weaken()
+        } else {
+            t
+        };
         deny = deny.or(t);
     }
     deny

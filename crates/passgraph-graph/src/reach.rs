@@ -17,7 +17,11 @@ use crate::{AssumeEdge, Finding, PrincipalKind, Severity};
 
 /// Breadth-first search: the parent of each reached node (`start` is its own parent), in a map
 /// so that the cost is the size of what is reached, and the nodes in the order reached.
-fn bfs(start: usize, adj: &[Vec<(usize, Tri)>], definite_only: bool) -> (HashMap<usize, usize>, Vec<usize>) {
+fn bfs(
+    start: usize,
+    adj: &[Vec<(usize, Tri)>],
+    definite_only: bool,
+) -> (HashMap<usize, usize>, Vec<usize>) {
     let mut parent: HashMap<usize, usize> = HashMap::from([(start, start)]);
     let mut order = Vec::new();
     let mut queue = VecDeque::from([start]);
@@ -48,7 +52,11 @@ fn path(parent: &HashMap<usize, usize>, start: usize, end: usize) -> Vec<usize> 
 }
 
 /// Severity of passing a role, from its own permissions.
-fn severities(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge]) -> (Vec<Tri>, Vec<Severity>) {
+fn severities(
+    idx: &Index<'_>,
+    direct: &[Vec<Direct>],
+    edges: &[AssumeEdge],
+) -> (Vec<Tri>, Vec<Severity>) {
     let admin = pass::role_admin(idx);
     let mut assumes = vec![false; idx.principals.len()];
     for e in edges {
@@ -67,9 +75,18 @@ fn severities(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge]) -> 
                     let set = idx.policy_set(idx.key_of[r]);
                     let broad = set.identity.iter().any(|m| {
                         m.policy.unknown.is_some()
-                            || m.policy.statements.iter().any(|s| s.effect == Effect::Allow && s.fixed_resource_globs().is_none_or(|g| g.iter().any(passgraph_model::Glob::is_match_all)))
+                            || m.policy.statements.iter().any(|s| {
+                                s.effect == Effect::Allow
+                                    && s.fixed_resource_globs().is_none_or(|g| {
+                                        g.iter().any(passgraph_model::Glob::is_match_all)
+                                    })
+                            })
                     });
-                    if broad { Severity::Medium } else { Severity::Low }
+                    if broad {
+                        Severity::Medium
+                    } else {
+                        Severity::Low
+                    }
                 }
             }
         })
@@ -92,7 +109,9 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
     let mut uses: HashMap<(usize, &str), Arc<[usize]>> = HashMap::new();
     for (role, list) in idx.uses.iter().enumerate() {
         for (u, s) in list {
-            let e = uses.entry((role, s.as_str())).or_insert_with(|| Arc::from(Vec::new()));
+            let e = uses
+                .entry((role, s.as_str()))
+                .or_insert_with(|| Arc::from(Vec::new()));
             let mut v = e.to_vec();
             v.push(*u);
             *e = v.into();
@@ -114,7 +133,10 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
                     let key = (d.role, &*d.service);
                     let better = match best.get(&key) {
                         None => true,
-                        Some((bc, bv, _)) => (c, std::cmp::Reverse(via.len()), std::cmp::Reverse(&via[..])) > (*bc, std::cmp::Reverse(bv.len()), std::cmp::Reverse(&bv[..])),
+                        Some((bc, bv, _)) => {
+                            (c, std::cmp::Reverse(via.len()), std::cmp::Reverse(&via[..]))
+                                > (*bc, std::cmp::Reverse(bv.len()), std::cmp::Reverse(&bv[..]))
+                        }
                     };
                     if better {
                         best.insert(key, (c, via.clone(), d));
@@ -149,7 +171,10 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
                     launch_actions: d.launch_actions.clone(),
                     role_admin: admin[role],
                     severity: severity[role],
-                    in_use_by: uses.get(&(role, service)).cloned().unwrap_or_else(|| no_uses.clone()),
+                    in_use_by: uses
+                        .get(&(role, service))
+                        .cloned()
+                        .unwrap_or_else(|| no_uses.clone()),
                 })
                 .collect()
         })

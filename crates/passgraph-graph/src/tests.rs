@@ -7,7 +7,14 @@ pub(crate) fn analyze_text(text: &str) -> (Analysis, SourceMap) {
     let mut sm = SourceMap::default();
     let file = sm.add("snapshot.json", text);
     let parsed = passgraph_snapshot::parse(file, text);
-    assert!(parsed.diagnostics.iter().all(|d| d.level != passgraph_model::Level::Error), "{:?}", parsed.diagnostics);
+    assert!(
+        parsed
+            .diagnostics
+            .iter()
+            .all(|d| d.level != passgraph_model::Level::Error),
+        "{:?}",
+        parsed.diagnostics
+    );
     let mut account = parsed.account;
     passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
     (analyze(&account, &Options::default()), sm)
@@ -19,15 +26,27 @@ pub(crate) fn summary(a: &Analysis) -> Vec<String> {
         .iter()
         .map(|f| {
             let p = &a.principals[f.principal];
-            let via: Vec<String> = f.via.iter().map(|v| a.principals[*v].name.to_string()).collect();
+            let via: Vec<String> = f
+                .via
+                .iter()
+                .map(|v| a.principals[*v].name.to_string())
+                .collect();
             format!(
                 "{}/{} -> {} -> {} {}{} exploitable={} {}",
                 p.kind.as_str(),
                 p.name,
                 a.principals[f.role].name,
                 f.service,
-                if f.certainty == Tri::Yes { "definite" } else { "possible" },
-                if via.is_empty() { String::new() } else { format!(" via {}", via.join(">")) },
+                if f.certainty == Tri::Yes {
+                    "definite"
+                } else {
+                    "possible"
+                },
+                if via.is_empty() {
+                    String::new()
+                } else {
+                    format!(" via {}", via.join(">"))
+                },
                 f.exploitable,
                 f.severity.as_str(),
             )
@@ -58,7 +77,10 @@ fn aws_documentation_examples() {
     let f = &a.findings[1];
     let grant = sm.locate(&f.proof.grants[0].origin);
     assert_eq!((grant.file.as_str(), grant.line), ("snapshot.json", 68));
-    assert_eq!(f.proof.grants[0].policy, "group/xyz-operators/inline/PassEc2RolesForXyz");
+    assert_eq!(
+        f.proof.grants[0].policy,
+        "group/xyz-operators/inline/PassEc2RolesForXyz"
+    );
     let trust = sm.locate(&f.proof.trust[0].origin);
     assert_eq!(trust.line, 90);
 }
@@ -81,7 +103,11 @@ fn role(name: &str, services: &[&str]) -> String {
 fn passed_to_service_limits_services_and_unknown_conditions_are_possible() {
     let policy = r#"{"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}},
                      {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/ops*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}"#;
-    let roles = format!("{},{}", role("app", &["lambda.amazonaws.com", "ec2.amazonaws.com"]), role("ops", &["ec2.amazonaws.com"]));
+    let roles = format!(
+        "{},{}",
+        role("app", &["lambda.amazonaws.com", "ec2.amazonaws.com"]),
+        role("ops", &["ec2.amazonaws.com"])
+    );
     let (a, _) = analyze_text(&one_user(policy, &roles));
     assert_eq!(
         summary(&a),
@@ -90,7 +116,11 @@ fn passed_to_service_limits_services_and_unknown_conditions_are_possible() {
             "user/alice -> ops -> ec2.amazonaws.com possible exploitable=no low",
         ]
     );
-    assert!(a.findings[1].proof.reasons[0].contains("aws:multifactorauthpresent"), "{:?}", a.findings[1].proof.reasons);
+    assert!(
+        a.findings[1].proof.reasons[0].contains("aws:multifactorauthpresent"),
+        "{:?}",
+        a.findings[1].proof.reasons
+    );
 }
 
 #[test]
@@ -98,15 +128,28 @@ fn rds_monitoring_value_is_uncertain() {
     // AWS does not document which PassedToService value enhanced monitoring uses: a grant
     // restricted to one candidate is possible, not definite.
     let policy = r#"{"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "rds.amazonaws.com"}}}}"#;
-    let (a, _) = analyze_text(&one_user(policy, &role("mon", &["monitoring.rds.amazonaws.com"])));
-    assert_eq!(summary(&a), ["user/alice -> mon -> monitoring.rds.amazonaws.com possible exploitable=no low"]);
+    let (a, _) = analyze_text(&one_user(
+        policy,
+        &role("mon", &["monitoring.rds.amazonaws.com"]),
+    ));
+    assert_eq!(
+        summary(&a),
+        ["user/alice -> mon -> monitoring.rds.amazonaws.com possible exploitable=no low"]
+    );
 }
 
 #[test]
 fn deny_and_not_action() {
     let policy = r#"{"Statement": [{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}, {"Effect": "Deny", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/admin"}]}"#;
-    let roles = format!("{},{}", role("admin", &["ec2.amazonaws.com"]), role("web", &["ec2.amazonaws.com"]));
-    check(&one_user(policy, &roles), &["user/alice -> web -> ec2.amazonaws.com definite exploitable=yes low"]);
+    let roles = format!(
+        "{},{}",
+        role("admin", &["ec2.amazonaws.com"]),
+        role("web", &["ec2.amazonaws.com"])
+    );
+    check(
+        &one_user(policy, &roles),
+        &["user/alice -> web -> ec2.amazonaws.com definite exploitable=yes low"],
+    );
 }
 
 #[test]
@@ -151,7 +194,10 @@ fn boundary_blocks_direct_trust() {
    "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}}],
  "Policies": [{"PolicyName": "s3only", "Arn": "arn:aws:iam::123456789012:policy/s3only", "DefaultVersionId": "v1",
    "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}}]}]}"#;
-    check(text, &["role/hop -> worker -> lambda.amazonaws.com definite exploitable=no low"]);
+    check(
+        text,
+        &["role/hop -> worker -> lambda.amazonaws.com definite exploitable=no low"],
+    );
 }
 
 #[test]
@@ -162,8 +208,15 @@ fn missing_managed_policy_is_possible_with_a_diagnostic() {
  "RoleDetailList": [{"RoleName": "web", "Arn": "arn:aws:iam::123456789012:role/web",
    "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}}]}"#;
     let (a, _) = analyze_text(text);
-    assert_eq!(summary(&a), ["user/alice -> web -> ec2.amazonaws.com possible exploitable=maybe low"]);
-    assert!(a.diagnostics.iter().any(|d| d.code == passgraph_model::Code::UnknownPolicy));
+    assert_eq!(
+        summary(&a),
+        ["user/alice -> web -> ec2.amazonaws.com possible exploitable=maybe low"]
+    );
+    assert!(
+        a.diagnostics
+            .iter()
+            .any(|d| d.code == passgraph_model::Code::UnknownPolicy)
+    );
 }
 
 mod props;

@@ -28,7 +28,13 @@ pub struct JsonError {
 pub fn parse(file: FileId, text: &str) -> Result<Node, JsonError> {
     let bytes = text.as_bytes();
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let mut p = Parser { file, text, bytes, pos: start, depth: 0 };
+    let mut p = Parser {
+        file,
+        text,
+        bytes,
+        pos: start,
+        depth: 0,
+    };
     p.ws();
     let v = p.value()?;
     p.ws();
@@ -55,7 +61,10 @@ fn relocate(node: &mut Node, base: &Origin, shift: bool) {
     let fix = |o: &mut Origin| {
         if shift {
             let s = base.range.start;
-            o.range = TextRange { start: s.saturating_add(o.range.start), end: s.saturating_add(o.range.end) };
+            o.range = TextRange {
+                start: s.saturating_add(o.range.start),
+                end: s.saturating_add(o.range.end),
+            };
         } else {
             o.range = base.range;
         }
@@ -89,7 +98,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, message: &str) -> JsonError {
-        JsonError { offset: self.pos, message: message.to_owned() }
+        JsonError {
+            offset: self.pos,
+            message: message.to_owned(),
+        }
     }
 
     fn origin(&self, start: usize) -> Origin {
@@ -116,12 +128,18 @@ impl Parser<'_> {
             Some(b'f') => self.keyword("false", NodeKind::Bool(false)),
             Some(b'n') => self.keyword("null", NodeKind::Null),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => Err(self.err(&format!("unexpected character {:?}, expected a value", self.peek_char()))),
+            Some(_) => Err(self.err(&format!(
+                "unexpected character {:?}, expected a value",
+                self.peek_char()
+            ))),
         }
     }
 
     fn peek_char(&self) -> char {
-        self.text.get(self.pos..).and_then(|s| s.chars().next()).unwrap_or('\u{fffd}')
+        self.text
+            .get(self.pos..)
+            .and_then(|s| s.chars().next())
+            .unwrap_or('\u{fffd}')
     }
 
     fn keyword(&mut self, word: &str, kind: NodeKind) -> Result<Node, JsonError> {
@@ -214,7 +232,9 @@ impl Parser<'_> {
                                     self.pos += 2;
                                     let lo = self.hex4()?;
                                     if (0xDC00..0xE000).contains(&lo) {
-                                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                        char::from_u32(
+                                            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+                                        )
                                     } else {
                                         None
                                     }
@@ -235,7 +255,10 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
-        let s = self.text.get(self.pos..self.pos + 4).ok_or_else(|| self.err("short \\u escape"))?;
+        let s = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.err("short \\u escape"))?;
         let v = u32::from_str_radix(s, 16).map_err(|_| self.err("invalid \\u escape"))?;
         self.pos += 4;
         Ok(v)

@@ -23,7 +23,16 @@ fn duplicate_keys_last_wins() {
 
 #[test]
 fn errors_have_offsets() {
-    for (text, offset) in [("{\"a\": }", 6), ("[1, 2", 5), ("{\"a\" 1}", 5), ("tru", 0), ("\"abc", 4), ("{} x", 3), ("", 0), ("[01x]", 2)] {
+    for (text, offset) in [
+        ("{\"a\": }", 6),
+        ("[1, 2", 5),
+        ("{\"a\" 1}", 5),
+        ("tru", 0),
+        ("\"abc", 4),
+        ("{} x", 3),
+        ("", 0),
+        ("[01x]", 2),
+    ] {
         let e = parse(FileId(0), text).unwrap_err();
         assert_eq!(e.offset, offset, "{text}: {e}");
     }
@@ -58,7 +67,13 @@ fn decodes_utf16() {
 
 #[test]
 fn embedded_documents_shift_offsets() {
-    let base = Origin::new(FileId(3), TextRange { start: 100, end: 120 });
+    let base = Origin::new(
+        FileId(3),
+        TextRange {
+            start: 100,
+            end: 120,
+        },
+    );
     let n = parse_embedded(&base, "{\"a\": 1}", true).unwrap();
     assert_eq!(n.get("a").unwrap().origin.range.start, 106);
     assert_eq!(n.origin.file, FileId(3));

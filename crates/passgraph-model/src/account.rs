@@ -300,7 +300,11 @@ impl Account {
             self.remove(r);
         }
         for mut u in users {
-            if let Some(i) = self.users.iter().position(|o| same(&o.arn, &u.arn) || same(&o.name, &u.name)) {
+            if let Some(i) = self
+                .users
+                .iter()
+                .position(|o| same(&o.arn, &u.arn) || same(&o.name, &u.name))
+            {
                 let old = self.users.remove(i);
                 u.inline.extend(old.inline);
                 u.attached.extend(old.attached);
@@ -310,7 +314,11 @@ impl Account {
             self.users.push(u);
         }
         for mut g in groups {
-            if let Some(i) = self.groups.iter().position(|o| same(&o.arn, &g.arn) || same(&o.name, &g.name)) {
+            if let Some(i) = self
+                .groups
+                .iter()
+                .position(|o| same(&o.arn, &g.arn) || same(&o.name, &g.name))
+            {
                 let old = self.groups.remove(i);
                 g.inline.extend(old.inline);
                 g.attached.extend(old.attached);
@@ -318,7 +326,11 @@ impl Account {
             self.groups.push(g);
         }
         for mut r in roles {
-            if let Some(i) = self.roles.iter().position(|o| same(&o.arn, &r.arn) || same(&o.name, &r.name)) {
+            if let Some(i) = self
+                .roles
+                .iter()
+                .position(|o| same(&o.arn, &r.arn) || same(&o.name, &r.name))
+            {
                 let old = self.roles.remove(i);
                 r.inline.extend(old.inline);
                 r.attached.extend(old.attached);
@@ -331,7 +343,8 @@ impl Account {
             self.policies.push(p);
         }
         for ip in instance_profiles {
-            self.instance_profiles.retain(|o| !(same(&o.arn, &ip.arn) || same(&o.name, &ip.name)));
+            self.instance_profiles
+                .retain(|o| !(same(&o.arn, &ip.arn) || same(&o.name, &ip.name)));
             self.instance_profiles.push(ip);
         }
         self.memberships.extend(memberships);
@@ -344,22 +357,31 @@ impl Account {
         let key = &r.name;
         match r.kind {
             EntityKind::User => {
-                self.users.retain(|u| !matches_name_or_arn(&u.name, &u.arn, key));
+                self.users
+                    .retain(|u| !matches_name_or_arn(&u.name, &u.arn, key));
                 self.memberships.retain(|m| !same(&m.user, key));
-                self.attachments.retain(|a| a.target != PrincipalTarget::User(key.clone()));
+                self.attachments
+                    .retain(|a| a.target != PrincipalTarget::User(key.clone()));
             }
             EntityKind::Group => {
-                self.groups.retain(|g| !matches_name_or_arn(&g.name, &g.arn, key));
+                self.groups
+                    .retain(|g| !matches_name_or_arn(&g.name, &g.arn, key));
                 self.memberships.retain(|m| !same(&m.group, key));
-                self.attachments.retain(|a| a.target != PrincipalTarget::Group(key.clone()));
+                self.attachments
+                    .retain(|a| a.target != PrincipalTarget::Group(key.clone()));
             }
             EntityKind::Role => {
-                self.roles.retain(|x| !matches_name_or_arn(&x.name, &x.arn, key));
-                self.attachments.retain(|a| a.target != PrincipalTarget::Role(key.clone()));
+                self.roles
+                    .retain(|x| !matches_name_or_arn(&x.name, &x.arn, key));
+                self.attachments
+                    .retain(|a| a.target != PrincipalTarget::Role(key.clone()));
             }
-            EntityKind::Policy => self.policies.retain(|p| !matches_name_or_arn(&p.name, &p.arn, key)),
+            EntityKind::Policy => self
+                .policies
+                .retain(|p| !matches_name_or_arn(&p.name, &p.arn, key)),
             EntityKind::InstanceProfile => {
-                self.instance_profiles.retain(|p| !matches_name_or_arn(&p.name, &p.arn, key));
+                self.instance_profiles
+                    .retain(|p| !matches_name_or_arn(&p.name, &p.arn, key));
             }
         }
     }
@@ -384,10 +406,14 @@ impl Account {
         fn doc(d: &mut PolicyDocument, f: &mut dyn FnMut(&mut Str)) {
             for st in &mut d.statements {
                 match &mut st.actions {
-                    ActionSpec::Action(v) | ActionSpec::NotAction(v) => v.iter_mut().for_each(&mut *f),
+                    ActionSpec::Action(v) | ActionSpec::NotAction(v) => {
+                        v.iter_mut().for_each(&mut *f)
+                    }
                 }
                 match &mut st.resources {
-                    ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => v.iter_mut().for_each(&mut *f),
+                    ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => {
+                        v.iter_mut().for_each(&mut *f)
+                    }
                     ResourceSpec::Absent => {}
                 }
                 if let Some(p) = &mut st.principals {
@@ -452,7 +478,9 @@ impl Account {
         }
         for a in &mut self.attachments {
             match &mut a.target {
-                PrincipalTarget::User(s) | PrincipalTarget::Group(s) | PrincipalTarget::Role(s) => f(s),
+                PrincipalTarget::User(s) | PrincipalTarget::Group(s) | PrincipalTarget::Role(s) => {
+                    f(s)
+                }
             }
             match &mut a.policy {
                 AttachedPolicy::Managed(p) | AttachedPolicy::Boundary(p) => pref(p, f),

@@ -45,13 +45,23 @@ impl FromStr for Arn {
         if partition.is_empty() || service.is_empty() {
             return Err(err());
         }
-        Ok(Arn { partition, service, region, account, resource })
+        Ok(Arn {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        })
     }
 }
 
 impl fmt::Display for Arn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "arn:{}:{}:{}:{}:{}", self.partition, self.service, self.region, self.account, self.resource)
+        write!(
+            f,
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, self.service, self.region, self.account, self.resource
+        )
     }
 }
 
@@ -82,7 +92,13 @@ impl Arn {
 /// Builds the ARN of an IAM entity as a possibly symbolic value:
 /// `arn:<partition>:iam::<account>:<kind>/<path without leading slash><name>`.
 #[must_use]
-pub fn iam_arn(partition: Option<&Str>, account: Option<&Str>, kind: &str, path: &Str, name: &Str) -> Str {
+pub fn iam_arn(
+    partition: Option<&Str>,
+    account: Option<&Str>,
+    kind: &str,
+    path: &Str,
+    name: &Str,
+) -> Str {
     let mut s = Str::lit("arn:");
     match partition {
         Some(p) => s.append(p),
@@ -128,11 +144,16 @@ mod tests {
 
     #[test]
     fn round_trip_and_parts() {
-        let a: Arn = "arn:aws:iam::123456789012:role/application_abc/component_xyz/RDSAccess".parse().unwrap();
+        let a: Arn = "arn:aws:iam::123456789012:role/application_abc/component_xyz/RDSAccess"
+            .parse()
+            .unwrap();
         assert_eq!(a.name(), "RDSAccess");
         assert_eq!(a.path(), "/application_abc/component_xyz/");
         assert_eq!(a.resource_type(), "role");
-        assert_eq!(a.to_string(), "arn:aws:iam::123456789012:role/application_abc/component_xyz/RDSAccess");
+        assert_eq!(
+            a.to_string(),
+            "arn:aws:iam::123456789012:role/application_abc/component_xyz/RDSAccess"
+        );
         assert!("arn:aws".parse::<Arn>().is_err());
         assert!("not-an-arn".parse::<Arn>().is_err());
     }
@@ -141,9 +162,25 @@ mod tests {
     fn iam_arn_builds_paths() {
         let p = Str::lit("aws");
         let a = Str::lit("123456789012");
-        assert_eq!(iam_arn(Some(&p), Some(&a), "role", &Str::lit("/"), &Str::lit("web")).as_known(), Some("arn:aws:iam::123456789012:role/web"));
-        assert_eq!(iam_arn(Some(&p), Some(&a), "role", &Str::lit("/service-role/"), &Str::lit("web")).as_known(), Some("arn:aws:iam::123456789012:role/service-role/web"));
-        assert_eq!(iam_arn(Some(&p), None, "role", &Str::lit(""), &Str::lit("web")).to_string(), "arn:aws:iam::${aws:account}:role/web");
+        assert_eq!(
+            iam_arn(Some(&p), Some(&a), "role", &Str::lit("/"), &Str::lit("web")).as_known(),
+            Some("arn:aws:iam::123456789012:role/web")
+        );
+        assert_eq!(
+            iam_arn(
+                Some(&p),
+                Some(&a),
+                "role",
+                &Str::lit("/service-role/"),
+                &Str::lit("web")
+            )
+            .as_known(),
+            Some("arn:aws:iam::123456789012:role/service-role/web")
+        );
+        assert_eq!(
+            iam_arn(Some(&p), None, "role", &Str::lit(""), &Str::lit("web")).to_string(),
+            "arn:aws:iam::${aws:account}:role/web"
+        );
     }
 
     proptest::proptest! {

@@ -88,19 +88,34 @@ impl Diagnostic {
     /// A warning.
     #[must_use]
     pub fn warning(code: Code, message: impl Into<String>, origin: Option<Origin>) -> Diagnostic {
-        Diagnostic { level: Level::Warning, code, message: message.into(), origin }
+        Diagnostic {
+            level: Level::Warning,
+            code,
+            message: message.into(),
+            origin,
+        }
     }
 
     /// An error.
     #[must_use]
     pub fn error(code: Code, message: impl Into<String>, origin: Option<Origin>) -> Diagnostic {
-        Diagnostic { level: Level::Error, code, message: message.into(), origin }
+        Diagnostic {
+            level: Level::Error,
+            code,
+            message: message.into(),
+            origin,
+        }
     }
 
     /// A note.
     #[must_use]
     pub fn note(code: Code, message: impl Into<String>, origin: Option<Origin>) -> Diagnostic {
-        Diagnostic { level: Level::Note, code, message: message.into(), origin }
+        Diagnostic {
+            level: Level::Note,
+            code,
+            message: message.into(),
+            origin,
+        }
     }
 }
 

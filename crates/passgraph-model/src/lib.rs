@@ -17,8 +17,9 @@ pub mod tri;
 pub mod value;
 
 pub use account::{
-    Account, AttachedPolicy, Attachment, EntityKind, Group, InlinePolicy, InstanceProfile, ManagedPolicy, Membership,
-    PolicyRef, PrincipalTarget, Removal, Role, RoleTarget, RoleUse, Tag, User,
+    Account, AttachedPolicy, Attachment, EntityKind, Group, InlinePolicy, InstanceProfile,
+    ManagedPolicy, Membership, PolicyRef, PrincipalTarget, Removal, Role, RoleTarget, RoleUse, Tag,
+    User,
 };
 pub use arn::Arn;
 pub use diag::{Code, Diagnostic, Level};

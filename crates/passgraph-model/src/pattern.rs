@@ -63,7 +63,12 @@ impl Glob {
     /// still match three-valued.
     #[must_use]
     pub fn exact(value: &Str, case_insensitive: bool) -> Glob {
-        let mut g = Glob { toks: Vec::new(), case_insensitive, never: false, has_holes: false };
+        let mut g = Glob {
+            toks: Vec::new(),
+            case_insensitive,
+            never: false,
+            has_holes: false,
+        };
         for part in value.parts() {
             match part {
                 Part::Hole(k) => {
@@ -85,8 +90,17 @@ impl Glob {
     /// Compiles a pattern, resolving `${key}` policy variables with `vars` when it is given
     /// (policies of version `2012-10-17`); without `vars`, `${...}` is literal text.
     #[must_use]
-    pub fn with_vars(pattern: &Str, case_insensitive: bool, vars: Option<&dyn Fn(&str) -> VarValue>) -> Glob {
-        let mut g = Glob { toks: Vec::new(), case_insensitive, never: false, has_holes: false };
+    pub fn with_vars(
+        pattern: &Str,
+        case_insensitive: bool,
+        vars: Option<&dyn Fn(&str) -> VarValue>,
+    ) -> Glob {
+        let mut g = Glob {
+            toks: Vec::new(),
+            case_insensitive,
+            never: false,
+            has_holes: false,
+        };
         for part in pattern.parts() {
             match part {
                 Part::Hole(k) => {
@@ -112,13 +126,14 @@ impl Glob {
     fn push_literal(&mut self, text: &str, vars: Option<&dyn Fn(&str) -> VarValue>) {
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
-            if let (Some(vars), true) = (vars, rest.starts_with("${")) {
-                if let Some(end) = rest.find('}') {
-                    let inner = &rest[2..end];
-                    rest = &rest[end + 1..];
-                    self.push_variable(inner, vars);
-                    continue;
-                }
+            if let Some(vars) = vars
+                && rest.starts_with("${")
+                && let Some(end) = rest.find('}')
+            {
+                let inner = &rest[2..end];
+                rest = &rest[end + 1..];
+                self.push_variable(inner, vars);
+                continue;
             }
             rest = &rest[c.len_utf8()..];
             match c {
@@ -143,7 +158,10 @@ impl Glob {
         let (key, default) = match inner.split_once(',') {
             Some((k, d)) => {
                 let d = d.trim();
-                let d = d.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')).unwrap_or(d);
+                let d = d
+                    .strip_prefix('\'')
+                    .and_then(|d| d.strip_suffix('\''))
+                    .unwrap_or(d);
                 (k.trim(), Some(d))
             }
             None => (inner.trim(), None),
@@ -198,10 +216,11 @@ impl Glob {
         if self.never {
             return Tri::No;
         }
-        if let (false, Some(text)) = (self.has_holes, subject.as_known()) {
-            if let Some(t) = self.matches_ascii(text) {
-                return t;
-            }
+        if !self.has_holes
+            && let Some(text) = subject.as_known()
+            && let Some(t) = self.matches_ascii(text)
+        {
+            return t;
         }
         let sub = self.subject_tokens(subject);
         let subject_has_holes = sub.iter().any(|t| matches!(t, Sub::Hole(_)));
@@ -220,10 +239,10 @@ impl Glob {
         if self.never {
             return Tri::No;
         }
-        if !self.has_holes {
-            if let Some(t) = self.matches_ascii(subject) {
-                return t;
-            }
+        if !self.has_holes
+            && let Some(t) = self.matches_ascii(subject)
+        {
+            return t;
         }
         self.matches(&Str::lit(subject))
     }
@@ -297,7 +316,10 @@ fn tok_eq(p: &Tok, s: &Sub) -> bool {
 
 /// True for holes that stand for one ARN segment and so contain no `:` or `/`.
 fn is_segment_hole(k: &str) -> bool {
-    matches!(k, crate::value::ACCOUNT_HOLE | crate::value::PARTITION_HOLE | crate::value::REGION_HOLE)
+    matches!(
+        k,
+        crate::value::ACCOUNT_HOLE | crate::value::PARTITION_HOLE | crate::value::REGION_HOLE
+    )
 }
 
 /// The classic linear-time wildcard match with one backtrack point: a definite match treats
@@ -386,7 +408,10 @@ fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
                     reach[(i + 1) * w + j] = true;
                 }
             }
-            let seg_eats = |g: Option<G>| matches!(g, Some(G::C(c)) if c != ':' && c != '/') || matches!(g, Some(G::Any | G::Opaque(_)));
+            let seg_eats = |g: Option<G>| {
+                matches!(g, Some(G::C(c)) if c != ':' && c != '/')
+                    || matches!(g, Some(G::Any | G::Opaque(_)))
+            };
             if pa == Some(G::Seg) {
                 reach[(i + 1) * w + j] = true;
                 if seg_eats(pb) {
@@ -403,7 +428,8 @@ fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
                 let ok = match (x, y) {
                     (G::C(c), G::C(d)) => c == d,
                     (G::Opaque(c), G::Opaque(d)) => c == d,
-                    (G::Any, G::C(_) | G::Any | G::Opaque(_)) | (G::C(_) | G::Opaque(_), G::Any) => true,
+                    (G::Any, G::C(_) | G::Any | G::Opaque(_))
+                    | (G::C(_) | G::Opaque(_), G::Any) => true,
                     _ => false,
                 };
                 if ok {
@@ -412,7 +438,11 @@ fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
             }
         }
     }
-    if reach[n * w + m] { Tri::Maybe } else { Tri::No }
+    if reach[n * w + m] {
+        Tri::Maybe
+    } else {
+        Tri::No
+    }
 }
 
 #[cfg(test)]

@@ -124,7 +124,12 @@ impl PolicyDocument {
     /// A document that is not known offline.
     #[must_use]
     pub fn unknown(reason: impl Into<Arc<str>>, origin: Origin) -> PolicyDocument {
-        PolicyDocument { version: None, statements: Vec::new(), unknown: Some(reason.into()), origin }
+        PolicyDocument {
+            version: None,
+            statements: Vec::new(),
+            unknown: Some(reason.into()),
+            origin,
+        }
     }
 
     /// True when policy variables are substituted (`Version: 2012-10-17`).
@@ -148,7 +153,11 @@ struct Reader {
 
 impl Reader {
     fn grammar(&mut self, message: String, origin: &Origin) {
-        self.diags.push(Diagnostic::warning(Code::PolicyGrammar, message, Some(origin.clone())));
+        self.diags.push(Diagnostic::warning(
+            Code::PolicyGrammar,
+            message,
+            Some(origin.clone()),
+        ));
     }
 
     fn document(&mut self, node: &Node) -> PolicyDocument {
@@ -165,7 +174,12 @@ impl Reader {
             NodeKind::Choice(alts) => {
                 // A document chosen by an undecidable condition: keep every alternative's
                 // statements, each only possible.
-                let mut doc = PolicyDocument { version: None, statements: Vec::new(), unknown: None, origin };
+                let mut doc = PolicyDocument {
+                    version: None,
+                    statements: Vec::new(),
+                    unknown: None,
+                    origin,
+                };
                 for alt in alts {
                     let d = self.document(alt);
                     if d.unknown.is_some() {
@@ -182,8 +196,19 @@ impl Reader {
             }
             NodeKind::Object(_) => {}
             _ => {
-                self.grammar(format!("a policy document must be an object, found {}", node.kind_name()), &origin);
-                return PolicyDocument { version: None, statements: Vec::new(), unknown: None, origin };
+                self.grammar(
+                    format!(
+                        "a policy document must be an object, found {}",
+                        node.kind_name()
+                    ),
+                    &origin,
+                );
+                return PolicyDocument {
+                    version: None,
+                    statements: Vec::new(),
+                    unknown: None,
+                    origin,
+                };
             }
         }
         let version = match node.get("Version") {
@@ -209,7 +234,12 @@ impl Reader {
             None => self.grammar("policy document has no Statement".to_owned(), &origin),
             Some(st) => self.statements(st, false, &mut statements),
         }
-        PolicyDocument { version, statements, unknown: None, origin }
+        PolicyDocument {
+            version,
+            statements,
+            unknown: None,
+            origin,
+        }
     }
 
     fn statements(&mut self, node: &Node, uncertain: bool, out: &mut Vec<Statement>) {
@@ -253,7 +283,10 @@ impl Reader {
                 ));
             }
             NodeKind::Null => {}
-            _ => self.grammar(format!("a statement must be an object, found {}", node.kind_name()), &node.origin),
+            _ => self.grammar(
+                format!("a statement must be an object, found {}", node.kind_name()),
+                &node.origin,
+            ),
         }
     }
 
@@ -279,7 +312,10 @@ impl Reader {
                             Some("Allow") => Effect::Allow,
                             Some("Deny") => Effect::Deny,
                             Some(other) => {
-                                self.grammar(format!("Effect must be Allow or Deny, found {other:?}"), &v.origin);
+                                self.grammar(
+                                    format!("Effect must be Allow or Deny, found {other:?}"),
+                                    &v.origin,
+                                );
                                 return None;
                             }
                             None => Effect::Unknown,
@@ -290,15 +326,24 @@ impl Reader {
                             Effect::Unknown
                         }
                         _ => {
-                            self.grammar(format!("Effect must be a string, found {}", v.kind_name()), &v.origin);
+                            self.grammar(
+                                format!("Effect must be a string, found {}", v.kind_name()),
+                                &v.origin,
+                            );
                             return None;
                         }
                     });
                 }
                 "Action" => actions = Some(ActionSpec::Action(self.strings(v, &mut uncertain))),
-                "NotAction" => actions = Some(ActionSpec::NotAction(self.strings(v, &mut uncertain))),
-                "Resource" => resources = Some(ResourceSpec::Resource(self.strings(v, &mut uncertain))),
-                "NotResource" => resources = Some(ResourceSpec::NotResource(self.strings(v, &mut uncertain))),
+                "NotAction" => {
+                    actions = Some(ActionSpec::NotAction(self.strings(v, &mut uncertain)))
+                }
+                "Resource" => {
+                    resources = Some(ResourceSpec::Resource(self.strings(v, &mut uncertain)))
+                }
+                "NotResource" => {
+                    resources = Some(ResourceSpec::NotResource(self.strings(v, &mut uncertain)))
+                }
                 "Principal" | "NotPrincipal" => {
                     principals = Some(self.principal(v, key == "NotPrincipal", &mut uncertain));
                 }
@@ -307,11 +352,18 @@ impl Reader {
             }
         }
         let Some(effect) = effect else {
-            self.grammar("statement has no Effect; it is ignored as AWS would reject it".to_owned(), &origin);
+            self.grammar(
+                "statement has no Effect; it is ignored as AWS would reject it".to_owned(),
+                &origin,
+            );
             return None;
         };
         let Some(actions) = actions else {
-            self.grammar("statement has neither Action nor NotAction; it is ignored as AWS would reject it".to_owned(), &origin);
+            self.grammar(
+                "statement has neither Action nor NotAction; it is ignored as AWS would reject it"
+                    .to_owned(),
+                &origin,
+            );
             return None;
         };
         Some(Statement {
@@ -351,13 +403,23 @@ impl Reader {
             NodeKind::Null => {}
             _ => match node.scalar_text() {
                 Some(s) => out.push(s),
-                None => self.grammar(format!("expected a string or a list of strings, found {}", node.kind_name()), &node.origin),
+                None => self.grammar(
+                    format!(
+                        "expected a string or a list of strings, found {}",
+                        node.kind_name()
+                    ),
+                    &node.origin,
+                ),
             },
         }
     }
 
     fn principal(&mut self, node: &Node, not: bool, uncertain: &mut bool) -> PrincipalSpec {
-        let mut spec = PrincipalSpec { not, everyone: false, entries: Vec::new() };
+        let mut spec = PrincipalSpec {
+            not,
+            everyone: false,
+            entries: Vec::new(),
+        };
         match &node.kind {
             NodeKind::String(s) if s.as_known() == Some("*") => spec.everyone = true,
             NodeKind::Object(entries) => {
@@ -380,7 +442,9 @@ impl Reader {
                     }
                 }
             }
-            NodeKind::Unknown(reason) => spec.entries.push((PrincipalKind::Other, Str::hole(reason.clone()))),
+            NodeKind::Unknown(reason) => spec
+                .entries
+                .push((PrincipalKind::Other, Str::hole(reason.clone()))),
             NodeKind::Choice(alts) => {
                 *uncertain = true;
                 for a in alts {
@@ -389,7 +453,13 @@ impl Reader {
                     spec.entries.extend(sub.entries);
                 }
             }
-            _ => self.grammar(format!("Principal must be \"*\" or an object, found {}", node.kind_name()), &node.origin),
+            _ => self.grammar(
+                format!(
+                    "Principal must be \"*\" or an object, found {}",
+                    node.kind_name()
+                ),
+                &node.origin,
+            ),
         }
         spec
     }
@@ -399,20 +469,38 @@ impl Reader {
             NodeKind::Object(ops) => {
                 for (op, op_origin, body) in ops {
                     let Some(operator) = op.as_known() else {
-                        out.push(Condition { operator: String::new(), key: String::new(), values: Vec::new(), origin: op_origin.clone() });
+                        out.push(Condition {
+                            operator: String::new(),
+                            key: String::new(),
+                            values: Vec::new(),
+                            origin: op_origin.clone(),
+                        });
                         continue;
                     };
                     match &body.kind {
                         NodeKind::Object(keys) => {
                             for (key, _, values) in keys {
-                                let key = key.as_known().map(str::to_ascii_lowercase).unwrap_or_default();
+                                let key = key
+                                    .as_known()
+                                    .map(str::to_ascii_lowercase)
+                                    .unwrap_or_default();
                                 let values = self.strings(values, uncertain);
-                                out.push(Condition { operator: operator.to_owned(), key, values, origin: op_origin.clone() });
+                                out.push(Condition {
+                                    operator: operator.to_owned(),
+                                    key,
+                                    values,
+                                    origin: op_origin.clone(),
+                                });
                             }
                         }
                         _ => {
                             // An unknown condition body: keep it as a condition that is never decided.
-                            out.push(Condition { operator: operator.to_owned(), key: String::new(), values: Vec::new(), origin: op_origin.clone() });
+                            out.push(Condition {
+                                operator: operator.to_owned(),
+                                key: String::new(),
+                                values: Vec::new(),
+                                origin: op_origin.clone(),
+                            });
                         }
                     }
                 }
@@ -420,9 +508,17 @@ impl Reader {
             NodeKind::Null => {}
             _ => {
                 // An unknown or malformed Condition block: the statement applies only possibly.
-                out.push(Condition { operator: String::new(), key: String::new(), values: Vec::new(), origin: node.origin.clone() });
+                out.push(Condition {
+                    operator: String::new(),
+                    key: String::new(),
+                    values: Vec::new(),
+                    origin: node.origin.clone(),
+                });
                 if !matches!(node.kind, NodeKind::Unknown(_) | NodeKind::Choice(_)) {
-                    self.grammar(format!("Condition must be an object, found {}", node.kind_name()), &node.origin);
+                    self.grammar(
+                        format!("Condition must be an object, found {}", node.kind_name()),
+                        &node.origin,
+                    );
                 }
             }
         }

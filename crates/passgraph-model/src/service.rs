@@ -26,73 +26,409 @@ const fn svc(
     passed_to_service: &'static [&'static str],
     launch_actions: &'static [&'static str],
 ) -> ServiceInfo {
-    ServiceInfo { principal, name, passed_to_service, value_uncertain: false, launch_actions, via_instance_profile: false }
+    ServiceInfo {
+        principal,
+        name,
+        passed_to_service,
+        value_uncertain: false,
+        launch_actions,
+        via_instance_profile: false,
+    }
 }
 
 /// The catalogue, sorted by principal.
 pub const CATALOGUE: &[ServiceInfo] = &[
-    svc("apigateway.amazonaws.com", "API Gateway", &["apigateway.amazonaws.com"], &["apigateway:UpdateAccount", "apigateway:PutIntegration"]),
-    svc("application-autoscaling.amazonaws.com", "Application Auto Scaling", &["application-autoscaling.amazonaws.com"], &["application-autoscaling:RegisterScalableTarget"]),
-    svc("appsync.amazonaws.com", "AppSync", &["appsync.amazonaws.com"], &["appsync:CreateDataSource", "appsync:UpdateDataSource"]),
-    svc("autoscaling.amazonaws.com", "EC2 Auto Scaling", &["autoscaling.amazonaws.com"], &["autoscaling:CreateAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup"]),
-    svc("backup.amazonaws.com", "AWS Backup", &["backup.amazonaws.com"], &["backup:StartBackupJob", "backup:StartRestoreJob", "backup:CreateBackupSelection"]),
-    svc("batch.amazonaws.com", "AWS Batch", &["batch.amazonaws.com"], &["batch:CreateComputeEnvironment", "batch:UpdateComputeEnvironment"]),
-    svc("bedrock.amazonaws.com", "Amazon Bedrock", &["bedrock.amazonaws.com"], &["bedrock:CreateModelCustomizationJob", "bedrock:CreateAgent", "bedrock:CreateKnowledgeBase"]),
-    svc("build.apprunner.amazonaws.com", "App Runner (access role)", &["apprunner.amazonaws.com"], &["apprunner:CreateService", "apprunner:UpdateService"]),
-    svc("cloudformation.amazonaws.com", "CloudFormation", &["cloudformation.amazonaws.com"], &["cloudformation:CreateStack", "cloudformation:UpdateStack", "cloudformation:CreateChangeSet", "cloudformation:CreateStackSet"]),
-    svc("cloudtrail.amazonaws.com", "CloudTrail", &["cloudtrail.amazonaws.com"], &["cloudtrail:CreateTrail", "cloudtrail:UpdateTrail"]),
-    svc("codebuild.amazonaws.com", "CodeBuild", &["codebuild.amazonaws.com"], &["codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:StartBuild", "codebuild:StartBuildBatch"]),
-    svc("codedeploy.amazonaws.com", "CodeDeploy", &["codedeploy.amazonaws.com"], &["codedeploy:CreateDeploymentGroup", "codedeploy:UpdateDeploymentGroup"]),
-    svc("codepipeline.amazonaws.com", "CodePipeline", &["codepipeline.amazonaws.com"], &["codepipeline:CreatePipeline", "codepipeline:UpdatePipeline"]),
-    svc("config.amazonaws.com", "AWS Config", &["config.amazonaws.com"], &["config:PutConfigurationRecorder", "config:PutConfigurationAggregator"]),
-    svc("credentials.iot.amazonaws.com", "IoT role alias", &["credentials.iot.amazonaws.com"], &["iot:CreateRoleAlias", "iot:UpdateRoleAlias"]),
-    svc("datapipeline.amazonaws.com", "Data Pipeline", &["datapipeline.amazonaws.com"], &["datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"]),
-    svc("datasync.amazonaws.com", "DataSync", &["datasync.amazonaws.com"], &["datasync:CreateLocationS3", "datasync:CreateTask"]),
-    svc("dax.amazonaws.com", "DynamoDB Accelerator", &["dax.amazonaws.com"], &["dax:CreateCluster"]),
-    svc("dms.amazonaws.com", "Database Migration Service", &["dms.amazonaws.com"], &["dms:CreateEndpoint", "dms:ModifyEndpoint", "dms:CreateReplicationInstance"]),
+    svc(
+        "apigateway.amazonaws.com",
+        "API Gateway",
+        &["apigateway.amazonaws.com"],
+        &["apigateway:UpdateAccount", "apigateway:PutIntegration"],
+    ),
+    svc(
+        "application-autoscaling.amazonaws.com",
+        "Application Auto Scaling",
+        &["application-autoscaling.amazonaws.com"],
+        &["application-autoscaling:RegisterScalableTarget"],
+    ),
+    svc(
+        "appsync.amazonaws.com",
+        "AppSync",
+        &["appsync.amazonaws.com"],
+        &["appsync:CreateDataSource", "appsync:UpdateDataSource"],
+    ),
+    svc(
+        "autoscaling.amazonaws.com",
+        "EC2 Auto Scaling",
+        &["autoscaling.amazonaws.com"],
+        &[
+            "autoscaling:CreateAutoScalingGroup",
+            "autoscaling:UpdateAutoScalingGroup",
+        ],
+    ),
+    svc(
+        "backup.amazonaws.com",
+        "AWS Backup",
+        &["backup.amazonaws.com"],
+        &[
+            "backup:StartBackupJob",
+            "backup:StartRestoreJob",
+            "backup:CreateBackupSelection",
+        ],
+    ),
+    svc(
+        "batch.amazonaws.com",
+        "AWS Batch",
+        &["batch.amazonaws.com"],
+        &[
+            "batch:CreateComputeEnvironment",
+            "batch:UpdateComputeEnvironment",
+        ],
+    ),
+    svc(
+        "bedrock.amazonaws.com",
+        "Amazon Bedrock",
+        &["bedrock.amazonaws.com"],
+        &[
+            "bedrock:CreateModelCustomizationJob",
+            "bedrock:CreateAgent",
+            "bedrock:CreateKnowledgeBase",
+        ],
+    ),
+    svc(
+        "build.apprunner.amazonaws.com",
+        "App Runner (access role)",
+        &["apprunner.amazonaws.com"],
+        &["apprunner:CreateService", "apprunner:UpdateService"],
+    ),
+    svc(
+        "cloudformation.amazonaws.com",
+        "CloudFormation",
+        &["cloudformation.amazonaws.com"],
+        &[
+            "cloudformation:CreateStack",
+            "cloudformation:UpdateStack",
+            "cloudformation:CreateChangeSet",
+            "cloudformation:CreateStackSet",
+        ],
+    ),
+    svc(
+        "cloudtrail.amazonaws.com",
+        "CloudTrail",
+        &["cloudtrail.amazonaws.com"],
+        &["cloudtrail:CreateTrail", "cloudtrail:UpdateTrail"],
+    ),
+    svc(
+        "codebuild.amazonaws.com",
+        "CodeBuild",
+        &["codebuild.amazonaws.com"],
+        &[
+            "codebuild:CreateProject",
+            "codebuild:UpdateProject",
+            "codebuild:StartBuild",
+            "codebuild:StartBuildBatch",
+        ],
+    ),
+    svc(
+        "codedeploy.amazonaws.com",
+        "CodeDeploy",
+        &["codedeploy.amazonaws.com"],
+        &[
+            "codedeploy:CreateDeploymentGroup",
+            "codedeploy:UpdateDeploymentGroup",
+        ],
+    ),
+    svc(
+        "codepipeline.amazonaws.com",
+        "CodePipeline",
+        &["codepipeline.amazonaws.com"],
+        &["codepipeline:CreatePipeline", "codepipeline:UpdatePipeline"],
+    ),
+    svc(
+        "config.amazonaws.com",
+        "AWS Config",
+        &["config.amazonaws.com"],
+        &[
+            "config:PutConfigurationRecorder",
+            "config:PutConfigurationAggregator",
+        ],
+    ),
+    svc(
+        "credentials.iot.amazonaws.com",
+        "IoT role alias",
+        &["credentials.iot.amazonaws.com"],
+        &["iot:CreateRoleAlias", "iot:UpdateRoleAlias"],
+    ),
+    svc(
+        "datapipeline.amazonaws.com",
+        "Data Pipeline",
+        &["datapipeline.amazonaws.com"],
+        &[
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
+        ],
+    ),
+    svc(
+        "datasync.amazonaws.com",
+        "DataSync",
+        &["datasync.amazonaws.com"],
+        &["datasync:CreateLocationS3", "datasync:CreateTask"],
+    ),
+    svc(
+        "dax.amazonaws.com",
+        "DynamoDB Accelerator",
+        &["dax.amazonaws.com"],
+        &["dax:CreateCluster"],
+    ),
+    svc(
+        "dms.amazonaws.com",
+        "Database Migration Service",
+        &["dms.amazonaws.com"],
+        &[
+            "dms:CreateEndpoint",
+            "dms:ModifyEndpoint",
+            "dms:CreateReplicationInstance",
+        ],
+    ),
     ServiceInfo {
         principal: "ec2.amazonaws.com",
         name: "EC2",
         passed_to_service: &["ec2.amazonaws.com"],
         value_uncertain: false,
-        launch_actions: &["ec2:RunInstances", "ec2:AssociateIamInstanceProfile", "ec2:ReplaceIamInstanceProfileAssociation", "ec2:RequestSpotInstances"],
+        launch_actions: &[
+            "ec2:RunInstances",
+            "ec2:AssociateIamInstanceProfile",
+            "ec2:ReplaceIamInstanceProfileAssociation",
+            "ec2:RequestSpotInstances",
+        ],
         via_instance_profile: true,
     },
-    svc("ecs-tasks.amazonaws.com", "ECS tasks", &["ecs-tasks.amazonaws.com"], &["ecs:RegisterTaskDefinition", "ecs:RunTask", "ecs:StartTask"]),
-    svc("ecs.amazonaws.com", "ECS infrastructure", &["ecs.amazonaws.com"], &["ecs:CreateService", "ecs:UpdateService", "ecs:CreateExpressGatewayService"]),
-    svc("edgelambda.amazonaws.com", "Lambda@Edge", &["lambda.amazonaws.com", "edgelambda.amazonaws.com"], &["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"]),
-    svc("eks-fargate-pods.amazonaws.com", "EKS Fargate", &["eks-fargate-pods.amazonaws.com", "eks.amazonaws.com"], &["eks:CreateFargateProfile"]),
-    svc("eks.amazonaws.com", "EKS", &["eks.amazonaws.com"], &["eks:CreateCluster"]),
-    svc("elasticbeanstalk.amazonaws.com", "Elastic Beanstalk", &["elasticbeanstalk.amazonaws.com"], &["elasticbeanstalk:CreateEnvironment", "elasticbeanstalk:UpdateEnvironment"]),
-    svc("elasticmapreduce.amazonaws.com", "EMR", &["elasticmapreduce.amazonaws.com"], &["elasticmapreduce:RunJobFlow"]),
-    svc("emr-serverless.amazonaws.com", "EMR Serverless", &["emr-serverless.amazonaws.com"], &["emr-serverless:StartJobRun"]),
-    svc("events.amazonaws.com", "EventBridge", &["events.amazonaws.com"], &["events:PutTargets", "events:PutRule"]),
-    svc("firehose.amazonaws.com", "Kinesis Data Firehose", &["firehose.amazonaws.com"], &["firehose:CreateDeliveryStream", "firehose:UpdateDestination"]),
-    svc("glue.amazonaws.com", "Glue", &["glue.amazonaws.com"], &["glue:CreateJob", "glue:UpdateJob", "glue:CreateDevEndpoint", "glue:CreateCrawler", "glue:UpdateCrawler", "glue:CreateSession"]),
-    svc("iot.amazonaws.com", "IoT", &["iot.amazonaws.com"], &["iot:CreateTopicRule", "iot:ReplaceTopicRule"]),
-    svc("kinesisanalytics.amazonaws.com", "Kinesis Data Analytics", &["kinesisanalytics.amazonaws.com"], &["kinesisanalytics:CreateApplication"]),
-    svc("lambda.amazonaws.com", "Lambda", &["lambda.amazonaws.com"], &["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"]),
-    svc("logs.amazonaws.com", "CloudWatch Logs", &["logs.amazonaws.com"], &["logs:PutSubscriptionFilter", "logs:PutDestination"]),
+    svc(
+        "ecs-tasks.amazonaws.com",
+        "ECS tasks",
+        &["ecs-tasks.amazonaws.com"],
+        &["ecs:RegisterTaskDefinition", "ecs:RunTask", "ecs:StartTask"],
+    ),
+    svc(
+        "ecs.amazonaws.com",
+        "ECS infrastructure",
+        &["ecs.amazonaws.com"],
+        &[
+            "ecs:CreateService",
+            "ecs:UpdateService",
+            "ecs:CreateExpressGatewayService",
+        ],
+    ),
+    svc(
+        "edgelambda.amazonaws.com",
+        "Lambda@Edge",
+        &["lambda.amazonaws.com", "edgelambda.amazonaws.com"],
+        &[
+            "lambda:CreateFunction",
+            "lambda:UpdateFunctionConfiguration",
+        ],
+    ),
+    svc(
+        "eks-fargate-pods.amazonaws.com",
+        "EKS Fargate",
+        &["eks-fargate-pods.amazonaws.com", "eks.amazonaws.com"],
+        &["eks:CreateFargateProfile"],
+    ),
+    svc(
+        "eks.amazonaws.com",
+        "EKS",
+        &["eks.amazonaws.com"],
+        &["eks:CreateCluster"],
+    ),
+    svc(
+        "elasticbeanstalk.amazonaws.com",
+        "Elastic Beanstalk",
+        &["elasticbeanstalk.amazonaws.com"],
+        &[
+            "elasticbeanstalk:CreateEnvironment",
+            "elasticbeanstalk:UpdateEnvironment",
+        ],
+    ),
+    svc(
+        "elasticmapreduce.amazonaws.com",
+        "EMR",
+        &["elasticmapreduce.amazonaws.com"],
+        &["elasticmapreduce:RunJobFlow"],
+    ),
+    svc(
+        "emr-serverless.amazonaws.com",
+        "EMR Serverless",
+        &["emr-serverless.amazonaws.com"],
+        &["emr-serverless:StartJobRun"],
+    ),
+    svc(
+        "events.amazonaws.com",
+        "EventBridge",
+        &["events.amazonaws.com"],
+        &["events:PutTargets", "events:PutRule"],
+    ),
+    svc(
+        "firehose.amazonaws.com",
+        "Kinesis Data Firehose",
+        &["firehose.amazonaws.com"],
+        &[
+            "firehose:CreateDeliveryStream",
+            "firehose:UpdateDestination",
+        ],
+    ),
+    svc(
+        "glue.amazonaws.com",
+        "Glue",
+        &["glue.amazonaws.com"],
+        &[
+            "glue:CreateJob",
+            "glue:UpdateJob",
+            "glue:CreateDevEndpoint",
+            "glue:CreateCrawler",
+            "glue:UpdateCrawler",
+            "glue:CreateSession",
+        ],
+    ),
+    svc(
+        "iot.amazonaws.com",
+        "IoT",
+        &["iot.amazonaws.com"],
+        &["iot:CreateTopicRule", "iot:ReplaceTopicRule"],
+    ),
+    svc(
+        "kinesisanalytics.amazonaws.com",
+        "Kinesis Data Analytics",
+        &["kinesisanalytics.amazonaws.com"],
+        &["kinesisanalytics:CreateApplication"],
+    ),
+    svc(
+        "lambda.amazonaws.com",
+        "Lambda",
+        &["lambda.amazonaws.com"],
+        &[
+            "lambda:CreateFunction",
+            "lambda:UpdateFunctionConfiguration",
+        ],
+    ),
+    svc(
+        "logs.amazonaws.com",
+        "CloudWatch Logs",
+        &["logs.amazonaws.com"],
+        &["logs:PutSubscriptionFilter", "logs:PutDestination"],
+    ),
     ServiceInfo {
         principal: "monitoring.rds.amazonaws.com",
         name: "RDS Enhanced Monitoring",
         passed_to_service: &["monitoring.rds.amazonaws.com", "rds.amazonaws.com"],
         value_uncertain: true,
-        launch_actions: &["rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:CreateDBCluster", "rds:ModifyDBCluster"],
+        launch_actions: &[
+            "rds:CreateDBInstance",
+            "rds:ModifyDBInstance",
+            "rds:CreateDBCluster",
+            "rds:ModifyDBCluster",
+        ],
         via_instance_profile: false,
     },
-    svc("pipes.amazonaws.com", "EventBridge Pipes", &["pipes.amazonaws.com"], &["pipes:CreatePipe", "pipes:UpdatePipe"]),
-    svc("pods.eks.amazonaws.com", "EKS Pod Identity", &["pods.eks.amazonaws.com"], &["eks:CreatePodIdentityAssociation", "eks:UpdatePodIdentityAssociation"]),
-    svc("rds.amazonaws.com", "RDS", &["rds.amazonaws.com"], &["rds:AddRoleToDBInstance", "rds:AddRoleToDBCluster", "rds:CreateDBProxy", "rds:StartExportTask"]),
-    svc("sagemaker.amazonaws.com", "SageMaker", &["sagemaker.amazonaws.com"], &["sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob", "sagemaker:CreateProcessingJob", "sagemaker:CreateModel", "sagemaker:CreateDomain", "sagemaker:CreatePipeline"]),
-    svc("scheduler.amazonaws.com", "EventBridge Scheduler", &["scheduler.amazonaws.com"], &["scheduler:CreateSchedule", "scheduler:UpdateSchedule"]),
-    svc("sns.amazonaws.com", "SNS", &["sns.amazonaws.com"], &["sns:CreateTopic", "sns:SetTopicAttributes", "sns:CreatePlatformApplication"]),
-    svc("spotfleet.amazonaws.com", "EC2 Spot Fleet", &["spotfleet.amazonaws.com"], &["ec2:RequestSpotFleet"]),
-    svc("ssm.amazonaws.com", "Systems Manager", &["ssm.amazonaws.com"], &["ssm:StartAutomationExecution", "ssm:RegisterTaskWithMaintenanceWindow", "ssm:CreateAssociation"]),
-    svc("states.amazonaws.com", "Step Functions", &["states.amazonaws.com"], &["states:CreateStateMachine", "states:UpdateStateMachine"]),
-    svc("tasks.apprunner.amazonaws.com", "App Runner (instance role)", &["apprunner.amazonaws.com"], &["apprunner:CreateService", "apprunner:UpdateService"]),
-    svc("transfer.amazonaws.com", "Transfer Family", &["transfer.amazonaws.com"], &["transfer:CreateServer", "transfer:CreateUser", "transfer:UpdateServer", "transfer:UpdateUser"]),
-    svc("vpc-flow-logs.amazonaws.com", "VPC Flow Logs", &["vpc-flow-logs.amazonaws.com"], &["ec2:CreateFlowLogs"]),
+    svc(
+        "pipes.amazonaws.com",
+        "EventBridge Pipes",
+        &["pipes.amazonaws.com"],
+        &["pipes:CreatePipe", "pipes:UpdatePipe"],
+    ),
+    svc(
+        "pods.eks.amazonaws.com",
+        "EKS Pod Identity",
+        &["pods.eks.amazonaws.com"],
+        &[
+            "eks:CreatePodIdentityAssociation",
+            "eks:UpdatePodIdentityAssociation",
+        ],
+    ),
+    svc(
+        "rds.amazonaws.com",
+        "RDS",
+        &["rds.amazonaws.com"],
+        &[
+            "rds:AddRoleToDBInstance",
+            "rds:AddRoleToDBCluster",
+            "rds:CreateDBProxy",
+            "rds:StartExportTask",
+        ],
+    ),
+    svc(
+        "sagemaker.amazonaws.com",
+        "SageMaker",
+        &["sagemaker.amazonaws.com"],
+        &[
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreateTrainingJob",
+            "sagemaker:CreateProcessingJob",
+            "sagemaker:CreateModel",
+            "sagemaker:CreateDomain",
+            "sagemaker:CreatePipeline",
+        ],
+    ),
+    svc(
+        "scheduler.amazonaws.com",
+        "EventBridge Scheduler",
+        &["scheduler.amazonaws.com"],
+        &["scheduler:CreateSchedule", "scheduler:UpdateSchedule"],
+    ),
+    svc(
+        "sns.amazonaws.com",
+        "SNS",
+        &["sns.amazonaws.com"],
+        &[
+            "sns:CreateTopic",
+            "sns:SetTopicAttributes",
+            "sns:CreatePlatformApplication",
+        ],
+    ),
+    svc(
+        "spotfleet.amazonaws.com",
+        "EC2 Spot Fleet",
+        &["spotfleet.amazonaws.com"],
+        &["ec2:RequestSpotFleet"],
+    ),
+    svc(
+        "ssm.amazonaws.com",
+        "Systems Manager",
+        &["ssm.amazonaws.com"],
+        &[
+            "ssm:StartAutomationExecution",
+            "ssm:RegisterTaskWithMaintenanceWindow",
+            "ssm:CreateAssociation",
+        ],
+    ),
+    svc(
+        "states.amazonaws.com",
+        "Step Functions",
+        &["states.amazonaws.com"],
+        &["states:CreateStateMachine", "states:UpdateStateMachine"],
+    ),
+    svc(
+        "tasks.apprunner.amazonaws.com",
+        "App Runner (instance role)",
+        &["apprunner.amazonaws.com"],
+        &["apprunner:CreateService", "apprunner:UpdateService"],
+    ),
+    svc(
+        "transfer.amazonaws.com",
+        "Transfer Family",
+        &["transfer.amazonaws.com"],
+        &[
+            "transfer:CreateServer",
+            "transfer:CreateUser",
+            "transfer:UpdateServer",
+            "transfer:UpdateUser",
+        ],
+    ),
+    svc(
+        "vpc-flow-logs.amazonaws.com",
+        "VPC Flow Logs",
+        &["vpc-flow-logs.amazonaws.com"],
+        &["ec2:CreateFlowLogs"],
+    ),
 ];
 
 /// What a service principal that is not in the catalogue is taken to be: it receives roles with
@@ -111,8 +447,13 @@ impl Service {
     #[must_use]
     pub fn lookup(principal: &str) -> Service {
         let base = principal.strip_suffix(".cn").unwrap_or(principal);
-        let info = CATALOGUE.iter().find(|s| s.principal.eq_ignore_ascii_case(base));
-        Service { principal: principal.to_owned(), info }
+        let info = CATALOGUE
+            .iter()
+            .find(|s| s.principal.eq_ignore_ascii_case(base));
+        Service {
+            principal: principal.to_owned(),
+            info,
+        }
     }
 
     /// The candidate `iam:PassedToService` values, and whether all of them must be allowed.
@@ -121,7 +462,16 @@ impl Service {
         let cn = self.principal.ends_with(".cn");
         match self.info {
             Some(i) => (
-                i.passed_to_service.iter().map(|v| if cn { format!("{v}.cn") } else { (*v).to_owned() }).collect(),
+                i.passed_to_service
+                    .iter()
+                    .map(|v| {
+                        if cn {
+                            format!("{v}.cn")
+                        } else {
+                            (*v).to_owned()
+                        }
+                    })
+                    .collect(),
                 i.value_uncertain,
             ),
             None => (vec![self.principal.clone()], false),
@@ -147,19 +497,41 @@ mod tests {
         sorted.dedup();
         assert_eq!(names, sorted, "sorted and unique by principal");
         assert!(CATALOGUE.len() >= 35);
-        assert!(CATALOGUE.iter().all(|s| !s.passed_to_service.is_empty() && !s.launch_actions.is_empty()));
+        assert!(
+            CATALOGUE
+                .iter()
+                .all(|s| !s.passed_to_service.is_empty() && !s.launch_actions.is_empty())
+        );
     }
 
     #[test]
     fn lookups() {
         let rds = Service::lookup("monitoring.rds.amazonaws.com");
-        assert_eq!(rds.passed_to_service(), (vec!["monitoring.rds.amazonaws.com".to_owned(), "rds.amazonaws.com".to_owned()], true));
+        assert_eq!(
+            rds.passed_to_service(),
+            (
+                vec![
+                    "monitoring.rds.amazonaws.com".to_owned(),
+                    "rds.amazonaws.com".to_owned()
+                ],
+                true
+            )
+        );
         let cn = Service::lookup("ec2.amazonaws.com.cn");
-        assert_eq!(cn.passed_to_service().0, vec!["ec2.amazonaws.com.cn".to_owned()]);
+        assert_eq!(
+            cn.passed_to_service().0,
+            vec!["ec2.amazonaws.com.cn".to_owned()]
+        );
         let other = Service::lookup("example.amazonaws.com");
         assert!(other.info.is_none());
-        assert_eq!(other.passed_to_service().0, vec!["example.amazonaws.com".to_owned()]);
+        assert_eq!(
+            other.passed_to_service().0,
+            vec!["example.amazonaws.com".to_owned()]
+        );
         let ar = Service::lookup("tasks.apprunner.amazonaws.com");
-        assert_eq!(ar.passed_to_service().0, vec!["apprunner.amazonaws.com".to_owned()]);
+        assert_eq!(
+            ar.passed_to_service().0,
+            vec!["apprunner.amazonaws.com".to_owned()]
+        );
     }
 }

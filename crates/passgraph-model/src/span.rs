@@ -21,7 +21,10 @@ impl TextRange {
     #[must_use]
     pub fn new(start: usize, end: usize) -> TextRange {
         let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-        TextRange { start: clamp(start), end: clamp(end.max(start)) }
+        TextRange {
+            start: clamp(start),
+            end: clamp(end.max(start)),
+        }
     }
 }
 
@@ -41,7 +44,11 @@ impl Origin {
     /// An origin with a span and no address.
     #[must_use]
     pub fn new(file: FileId, range: TextRange) -> Origin {
-        Origin { file, range, address: None }
+        Origin {
+            file,
+            range,
+            address: None,
+        }
     }
 
     /// The same origin with a logical address.
@@ -76,7 +83,10 @@ impl SourceFile {
             .text
             .get(start..end)
             .map_or(end.saturating_sub(start), |s| s.chars().count());
-        (u32::try_from(line + 1).unwrap_or(u32::MAX), u32::try_from(col + 1).unwrap_or(u32::MAX))
+        (
+            u32::try_from(line + 1).unwrap_or(u32::MAX),
+            u32::try_from(col + 1).unwrap_or(u32::MAX),
+        )
     }
 }
 
@@ -110,7 +120,11 @@ impl SourceMap {
             }
         }
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile { path: path.into(), text, line_starts });
+        self.files.push(SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        });
         id
     }
 
@@ -129,7 +143,9 @@ impl SourceMap {
     /// Resolves an origin to file, line and column.
     #[must_use]
     pub fn locate(&self, origin: &Origin) -> Location {
-        let (line, column) = self.get(origin.file).map_or((1, 1), |f| f.line_col(origin.range.start));
+        let (line, column) = self
+            .get(origin.file)
+            .map_or((1, 1), |f| f.line_col(origin.range.start));
         Location {
             file: self.path(origin.file).to_owned(),
             line,

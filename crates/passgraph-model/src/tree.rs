@@ -52,9 +52,11 @@ impl Node {
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Object(entries) => {
-                entries.iter().rev().find(|(k, _, _)| k.as_known() == Some(key)).map(|(_, _, v)| v)
-            }
+            NodeKind::Object(entries) => entries
+                .iter()
+                .rev()
+                .find(|(k, _, _)| k.as_known() == Some(key))
+                .map(|(_, _, v)| v),
             _ => None,
         }
     }

@@ -27,16 +27,6 @@ impl Tri {
         self.max(other)
     }
 
-    /// Kleene negation.
-    #[must_use]
-    pub fn not(self) -> Tri {
-        match self {
-            Tri::No => Tri::Yes,
-            Tri::Maybe => Tri::Maybe,
-            Tri::Yes => Tri::No,
-        }
-    }
-
     /// `Yes` or `No` from a plain boolean.
     #[must_use]
     pub fn from_bool(b: bool) -> Tri {
@@ -53,6 +43,19 @@ impl Tri {
     #[must_use]
     pub fn weaken(self) -> Tri {
         self.min(Tri::Maybe)
+    }
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    /// Kleene negation.
+    fn not(self) -> Tri {
+        match self {
+            Tri::No => Tri::Yes,
+            Tri::Maybe => Tri::Maybe,
+            Tri::Yes => Tri::No,
+        }
     }
 }
 

@@ -37,13 +37,21 @@ impl Str {
     #[must_use]
     pub fn lit(s: impl Into<String>) -> Str {
         let s = s.into();
-        if s.is_empty() { Str::default() } else { Str { parts: vec![Part::Lit(s)] } }
+        if s.is_empty() {
+            Str::default()
+        } else {
+            Str {
+                parts: vec![Part::Lit(s)],
+            }
+        }
     }
 
     /// A wholly unknown value named by `key`.
     #[must_use]
     pub fn hole(key: impl Into<Arc<str>>) -> Str {
-        Str { parts: vec![Part::Hole(key.into())] }
+        Str {
+            parts: vec![Part::Hole(key.into())],
+        }
     }
 
     /// Builds a value from parts, normalising adjacent literals.
@@ -186,7 +194,8 @@ impl Str {
     /// True when the literal text starts with `prefix` (holes count as not matching).
     #[must_use]
     pub fn starts_with(&self, prefix: &str) -> bool {
-        self.known_prefix().starts_with(prefix) || self.as_known().is_some_and(|s| s.starts_with(prefix))
+        self.known_prefix().starts_with(prefix)
+            || self.as_known().is_some_and(|s| s.starts_with(prefix))
     }
 }
 
@@ -228,12 +237,19 @@ mod tests {
         assert_eq!(s.parts().len(), 3);
         assert_eq!(s.to_string(), "arn:aws:iam::${aws:account}:role/web");
         assert!(!s.is_known());
-        assert_eq!(s.substitute(ACCOUNT_HOLE, &Str::lit("123")).as_known(), Some("arn:aws:iam::123:role/web"));
+        assert_eq!(
+            s.substitute(ACCOUNT_HOLE, &Str::lit("123")).as_known(),
+            Some("arn:aws:iam::123:role/web")
+        );
     }
 
     #[test]
     fn split_keeps_holes_in_place() {
-        let s = Str::from_parts([Part::Lit("a/".into()), Part::Hole("h".into()), Part::Lit("/c".into())]);
+        let s = Str::from_parts([
+            Part::Lit("a/".into()),
+            Part::Hole("h".into()),
+            Part::Lit("/c".into()),
+        ]);
         let parts = s.split("/");
         assert_eq!(parts.len(), 3);
         assert_eq!(parts[1], Str::hole("h"));

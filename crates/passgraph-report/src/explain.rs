@@ -12,7 +12,13 @@ use crate::text::{TextOptions, emit_findings};
 ///
 /// # Errors
 /// When writing fails.
-pub fn emit(w: &mut dyn Write, r: &Report<'_>, who: &[usize], roles: Option<&[usize]>, color: bool) -> crate::Result {
+pub fn emit(
+    w: &mut dyn Write,
+    r: &Report<'_>,
+    who: &[usize],
+    roles: Option<&[usize]>,
+    color: bool,
+) -> crate::Result {
     let a = r.analysis;
     for &p in who {
         let x = &a.principals[p];
@@ -33,19 +39,48 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>, who: &[usize], roles: Option<&[us
                 Effect::Deny => "denies",
                 Effect::Unknown => "may allow or deny",
             };
-            let maybe = if s.applies == Tri::Maybe { " (possibly)" } else { "" };
-            writeln!(w, "  passrole {} {} {e} iam:PassRole{maybe}  {}:{}:{}", s.policy, s.statement, l.file, l.line, l.column)?;
+            let maybe = if s.applies == Tri::Maybe {
+                " (possibly)"
+            } else {
+                ""
+            };
+            writeln!(
+                w,
+                "  passrole {} {} {e} iam:PassRole{maybe}  {}:{}:{}",
+                s.policy, s.statement, l.file, l.line, l.column
+            )?;
         }
         for e in a.assume_edges.iter().filter(|e| e.from == p) {
-            let how = if e.grants.is_empty() { "the trust policy names it" } else { "the trust policy names the account and an identity policy allows sts:AssumeRole" };
-            writeln!(w, "  assumes  role {} ({}; {how})", a.principals[e.to].name, crate::certainty(e.certainty))?;
+            let how = if e.grants.is_empty() {
+                "the trust policy names it"
+            } else {
+                "the trust policy names the account and an identity policy allows sts:AssumeRole"
+            };
+            writeln!(
+                w,
+                "  assumes  role {} ({}; {how})",
+                a.principals[e.to].name,
+                crate::certainty(e.certainty)
+            )?;
         }
         for e in a.assume_edges.iter().filter(|e| e.to == p) {
-            writeln!(w, "  assumed  by {} {} ({})", a.principals[e.from].kind.as_str(), a.principals[e.from].name, crate::certainty(e.certainty))?;
+            writeln!(
+                w,
+                "  assumed  by {} {} ({})",
+                a.principals[e.from].kind.as_str(),
+                a.principals[e.from].name,
+                crate::certainty(e.certainty)
+            )?;
         }
         writeln!(w)?;
     }
-    let mut sub = Report { analysis: r.analysis, account: r.account, sources: r.sources, findings: r.findings.clone(), diagnostics: Vec::new() };
+    let mut sub = Report {
+        analysis: r.analysis,
+        account: r.account,
+        sources: r.sources,
+        findings: r.findings.clone(),
+        diagnostics: Vec::new(),
+    };
     sub.findings.retain(|f| who.contains(&f.principal));
     emit_findings(w, &sub, TextOptions { color }, false)?;
     if let Some(roles) = roles {
@@ -57,18 +92,40 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>, who: &[usize], roles: Option<&[us
             writeln!(w, "why not role {}:", a.principals[role].name)?;
             let services = a.trusted_services.get(role).cloned().unwrap_or_default();
             if services.is_empty() {
-                writeln!(w, "  its trust policy lets no AWS service assume it, so passing it gives no service its permissions")?;
+                writeln!(
+                    w,
+                    "  its trust policy lets no AWS service assume it, so passing it gives no service its permissions"
+                )?;
             } else {
-                let names: Vec<String> = services.iter().map(|(s, t)| format!("{s} ({})", crate::certainty(*t))).collect();
+                let names: Vec<String> = services
+                    .iter()
+                    .map(|(s, t)| format!("{s} ({})", crate::certainty(*t)))
+                    .collect();
                 writeln!(w, "  its trust policy lets in {}", names.join(", "))?;
             }
-            let grants: usize = who.iter().map(|p| a.passrole_statements.get(*p).map_or(0, |v| v.iter().filter(|(e, _)| *e != Effect::Deny).count())).sum();
+            let grants: usize = who
+                .iter()
+                .map(|p| {
+                    a.passrole_statements
+                        .get(*p)
+                        .map_or(0, |v| v.iter().filter(|(e, _)| *e != Effect::Deny).count())
+                })
+                .sum();
             if grants == 0 {
                 writeln!(w, "  no policy of the principal allows iam:PassRole at all")?;
             } else {
-                writeln!(w, "  the statements that allow iam:PassRole above do not cover this role's ARN for those services, or a deny, boundary or SCP stops them")?;
+                writeln!(
+                    w,
+                    "  the statements that allow iam:PassRole above do not cover this role's ARN for those services, or a deny, boundary or SCP stops them"
+                )?;
             }
-            let reached = who.iter().any(|p| r.analysis.graph.edges().any(|(_, _, e)| matches!(e, Edge::CanAssume { .. })) && a.assume_edges.iter().any(|e| e.from == *p));
+            let reached = who.iter().any(|p| {
+                r.analysis
+                    .graph
+                    .edges()
+                    .any(|(_, _, e)| matches!(e, Edge::CanAssume { .. }))
+                    && a.assume_edges.iter().any(|e| e.from == *p)
+            });
             if reached {
                 writeln!(w, "  no role the principal can assume can pass it either")?;
             }

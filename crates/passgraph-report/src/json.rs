@@ -43,7 +43,12 @@ pub(crate) struct LocationOut {
 
 impl From<Location> for LocationOut {
     fn from(l: Location) -> LocationOut {
-        LocationOut { file: l.file, line: l.line, column: l.column, address: l.address }
+        LocationOut {
+            file: l.file,
+            line: l.line,
+            column: l.column,
+            address: l.address,
+        }
     }
 }
 
@@ -120,7 +125,12 @@ fn entity(r: &Report<'_>, p: usize, with_kind: bool) -> Entity {
 
 fn proofs(r: &Report<'_>, v: &[Proof]) -> Vec<ProofOut> {
     v.iter()
-        .map(|p| ProofOut { policy: p.policy.clone(), statement: p.statement.clone(), certainty: certainty(p.applies), location: r.locate(&p.origin).into() })
+        .map(|p| ProofOut {
+            policy: p.policy.clone(),
+            statement: p.statement.clone(),
+            certainty: certainty(p.applies),
+            location: r.locate(&p.origin).into(),
+        })
         .collect()
 }
 
@@ -153,7 +163,12 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
             .in_use_by
             .iter()
             .filter_map(|u| r.account.role_uses.get(*u))
-            .map(|u| UseOut { resource: u.resource.clone(), r#type: u.resource_type.clone(), attribute: u.attribute.clone(), location: r.locate(&u.origin).into() })
+            .map(|u| UseOut {
+                resource: u.resource.clone(),
+                r#type: u.resource_type.clone(),
+                attribute: u.attribute.clone(),
+                location: r.locate(&u.origin).into(),
+            })
             .collect(),
         fingerprint: fingerprint(r, f),
     }
@@ -168,7 +183,11 @@ pub(crate) fn findings(r: &Report<'_>) -> Vec<FindingOut> {
 /// # Errors
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
-    let definite = r.findings.iter().filter(|f| f.certainty == passgraph_model::Tri::Yes).count();
+    let definite = r
+        .findings
+        .iter()
+        .filter(|f| f.certainty == passgraph_model::Tri::Yes)
+        .count();
     let out = Out {
         version: 1,
         findings: findings(r),
@@ -188,7 +207,12 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
             definite,
             possible: r.findings.len() - definite,
             principals: r.analysis.principals.len(),
-            roles: r.analysis.principals.iter().filter(|p| p.kind == passgraph_graph::PrincipalKind::Role).count(),
+            roles: r
+                .analysis
+                .principals
+                .iter()
+                .filter(|p| p.kind == passgraph_graph::PrincipalKind::Role)
+                .count(),
             tool: concat!("passgraph ", env!("CARGO_PKG_VERSION")),
         },
     };
@@ -200,14 +224,24 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
 ///
 /// # Errors
 /// When writing fails.
-pub fn emit_diff(w: &mut dyn Write, head: &Report<'_>, added: &[&Finding], base: &Report<'_>, removed: &[&Finding]) -> crate::Result {
+pub fn emit_diff(
+    w: &mut dyn Write,
+    head: &Report<'_>,
+    added: &[&Finding],
+    base: &Report<'_>,
+    removed: &[&Finding],
+) -> crate::Result {
     #[derive(Serialize)]
     struct Diff {
         version: u32,
         added: Vec<FindingOut>,
         removed: Vec<FindingOut>,
     }
-    let out = Diff { version: 1, added: added.iter().map(|f| finding(head, f)).collect(), removed: removed.iter().map(|f| finding(base, f)).collect() };
+    let out = Diff {
+        version: 1,
+        added: added.iter().map(|f| finding(head, f)).collect(),
+        removed: removed.iter().map(|f| finding(base, f)).collect(),
+    };
     serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
     writeln!(w)
 }
@@ -253,11 +287,28 @@ pub fn emit_graph(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
                     (x.kind.as_str(), x.name.to_string(), Some(x.arn.to_string()))
                 }
                 Node::Group(g) => ("group", g.clone(), None),
-                Node::Policy(p) => ("policy", p.rsplit('/').next().unwrap_or(p).to_owned(), Some(p.clone())),
+                Node::Policy(p) => (
+                    "policy",
+                    p.rsplit('/').next().unwrap_or(p).to_owned(),
+                    Some(p.clone()),
+                ),
                 Node::Service(s) => ("service", s.clone(), None),
-                Node::Resource(u) => ("resource", r.account.role_uses.get(*u).map(|x| x.resource.clone()).unwrap_or_default(), None),
+                Node::Resource(u) => (
+                    "resource",
+                    r.account
+                        .role_uses
+                        .get(*u)
+                        .map(|x| x.resource.clone())
+                        .unwrap_or_default(),
+                    None,
+                ),
             };
-            NodeOut { id: id.0, kind, name, arn }
+            NodeOut {
+                id: id.0,
+                kind,
+                name,
+                arn,
+            }
         })
         .collect();
     let edges = g
@@ -268,13 +319,32 @@ pub fn emit_graph(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
                 Edge::Attached => ("attached", None, None),
                 Edge::Trusts => ("trusts", None, None),
                 Edge::UsedBy => ("used_by", None, None),
-                Edge::CanAssume { definite } => ("can_assume", None, Some(if *definite { "definite" } else { "possible" })),
-                Edge::CanPass { service, definite } => ("can_pass", Some(service.clone()), Some(if *definite { "definite" } else { "possible" })),
+                Edge::CanAssume { definite } => (
+                    "can_assume",
+                    None,
+                    Some(if *definite { "definite" } else { "possible" }),
+                ),
+                Edge::CanPass { service, definite } => (
+                    "can_pass",
+                    Some(service.clone()),
+                    Some(if *definite { "definite" } else { "possible" }),
+                ),
             };
-            EdgeOut { from: a.0, to: b.0, kind, service, certainty: c }
+            EdgeOut {
+                from: a.0,
+                to: b.0,
+                kind,
+                service,
+                certainty: c,
+            }
         })
         .collect();
-    let out = GraphOut { version: 1, nodes, edges, findings: findings(r) };
+    let out = GraphOut {
+        version: 1,
+        nodes,
+        edges,
+        findings: findings(r),
+    };
     serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
     writeln!(w)
 }

@@ -50,7 +50,11 @@ pub const RULES: &[Rule] = &[
 /// The rule a finding falls under.
 #[must_use]
 pub fn rule_of(f: &Finding) -> &'static Rule {
-    if f.via.is_empty() { &RULES[0] } else { &RULES[1] }
+    if f.via.is_empty() {
+        &RULES[0]
+    } else {
+        &RULES[1]
+    }
 }
 
 /// Everything an emitter needs.
@@ -70,11 +74,29 @@ pub struct Report<'a> {
 impl<'a> Report<'a> {
     /// A report of every finding of an analysis.
     #[must_use]
-    pub fn new(analysis: &'a Analysis, account: &'a Account, sources: &'a SourceMap, mut diagnostics: Vec<Diagnostic>) -> Report<'a> {
+    pub fn new(
+        analysis: &'a Analysis,
+        account: &'a Account,
+        sources: &'a SourceMap,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Report<'a> {
         diagnostics.extend(analysis.diagnostics.iter().cloned());
-        diagnostics.sort_by_cached_key(|d| (d.origin.as_ref().map(|o| sources.locate(o)), d.code, d.message.clone(), d.level));
+        diagnostics.sort_by_cached_key(|d| {
+            (
+                d.origin.as_ref().map(|o| sources.locate(o)),
+                d.code,
+                d.message.clone(),
+                d.level,
+            )
+        });
         diagnostics.dedup();
-        Report { analysis, account, sources, findings: analysis.findings.iter().collect(), diagnostics }
+        Report {
+            analysis,
+            account,
+            sources,
+            findings: analysis.findings.iter().collect(),
+            diagnostics,
+        }
     }
 
     /// Resolves an origin.
@@ -94,7 +116,11 @@ impl<'a> Report<'a> {
 /// `definite` or `possible`.
 #[must_use]
 pub fn certainty(t: Tri) -> &'static str {
-    if t == Tri::Yes { "definite" } else { "possible" }
+    if t == Tri::Yes {
+        "definite"
+    } else {
+        "possible"
+    }
 }
 
 /// `yes`, `maybe` or `no`.
@@ -118,7 +144,14 @@ pub fn known(s: &Str) -> Option<String> {
 pub fn fingerprint(r: &Report<'_>, f: &Finding) -> String {
     let p = &r.analysis.principals[f.principal];
     let role = &r.analysis.principals[f.role];
-    let text = format!("{}|{}|{}|{}|{}", rule_of(f).id, p.kind.as_str(), p.arn, role.arn, f.service);
+    let text = format!(
+        "{}|{}|{}|{}|{}",
+        rule_of(f).id,
+        p.kind.as_str(),
+        p.arn,
+        role.arn,
+        f.service
+    );
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);

@@ -15,16 +15,32 @@ fn cell(s: &str) -> String {
 /// # Errors
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
-    let definite = r.findings.iter().filter(|f| f.certainty == Tri::Yes).count();
+    let definite = r
+        .findings
+        .iter()
+        .filter(|f| f.certainty == Tri::Yes)
+        .count();
     writeln!(w, "## passgraph: who can pass which role to which service")?;
     writeln!(w)?;
-    writeln!(w, "{} findings: {definite} definite, {} possible.", r.findings.len(), r.findings.len() - definite)?;
+    writeln!(
+        w,
+        "{} findings: {definite} definite, {} possible.",
+        r.findings.len(),
+        r.findings.len() - definite
+    )?;
     if !r.findings.is_empty() {
         writeln!(w)?;
-        writeln!(w, "| Principal | Role | Service | Certainty | Severity | Exploitable | Via | Granted by |")?;
+        writeln!(
+            w,
+            "| Principal | Role | Service | Certainty | Severity | Exploitable | Via | Granted by |"
+        )?;
         writeln!(w, "|---|---|---|---|---|---|---|---|")?;
         for f in &r.findings {
-            let via: Vec<String> = f.via.iter().map(|v| r.analysis.principals[*v].name.to_string()).collect();
+            let via: Vec<String> = f
+                .via
+                .iter()
+                .map(|v| r.analysis.principals[*v].name.to_string())
+                .collect();
             let grants: Vec<String> = f
                 .proof
                 .grants
@@ -50,11 +66,26 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
     }
     if !r.diagnostics.is_empty() {
         writeln!(w)?;
-        writeln!(w, "<details><summary>{} diagnostics</summary>", r.diagnostics.len())?;
+        writeln!(
+            w,
+            "<details><summary>{} diagnostics</summary>",
+            r.diagnostics.len()
+        )?;
         writeln!(w)?;
         for d in &r.diagnostics {
-            let at = d.origin.as_ref().map(|o| r.locate(o)).map(|l| format!(" ({}:{}:{})", l.file, l.line, l.column)).unwrap_or_default();
-            writeln!(w, "- {} `{}`: {}{at}", d.level, d.code.id(), cell(&d.message))?;
+            let at = d
+                .origin
+                .as_ref()
+                .map(|o| r.locate(o))
+                .map(|l| format!(" ({}:{}:{})", l.file, l.line, l.column))
+                .unwrap_or_default();
+            writeln!(
+                w,
+                "- {} `{}`: {}{at}",
+                d.level,
+                d.code.id(),
+                cell(&d.message)
+            )?;
         }
         writeln!(w)?;
         writeln!(w, "</details>")?;

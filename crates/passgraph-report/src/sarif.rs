@@ -155,7 +155,9 @@ fn uri(path: &str) -> String {
         match c {
             '\\' => out.push('/'),
             ' ' => out.push_str("%20"),
-            '<' | '>' | '"' | '#' | '%' | '{' | '}' | '|' | '^' | '`' => out.push_str(&format!("%{:02X}", c as u32)),
+            '<' | '>' | '"' | '#' | '%' | '{' | '}' | '|' | '^' | '`' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -167,8 +169,22 @@ fn location(r: &Report<'_>, o: &Origin, id: Option<usize>, message: Option<Strin
     LocationOut {
         id,
         message: message.map(|text| Text { text }),
-        physical_location: Physical { artifact_location: Artifact { uri: uri(&l.file) }, region: Region { start_line: l.line, start_column: l.column } },
-        logical_locations: l.address.filter(|a| !a.starts_with('/')).map(|a| vec![Logical { fully_qualified_name: a }]).unwrap_or_default(),
+        physical_location: Physical {
+            artifact_location: Artifact { uri: uri(&l.file) },
+            region: Region {
+                start_line: l.line,
+                start_column: l.column,
+            },
+        },
+        logical_locations: l
+            .address
+            .filter(|a| !a.starts_with('/'))
+            .map(|a| {
+                vec![Logical {
+                    fully_qualified_name: a,
+                }]
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -178,7 +194,11 @@ fn level(f: &Finding) -> &'static str {
         Severity::Medium => 1,
         Severity::Low => 0,
     };
-    let lvl = if f.certainty == Tri::Yes { base } else { base.saturating_sub(1) };
+    let lvl = if f.certainty == Tri::Yes {
+        base
+    } else {
+        base.saturating_sub(1)
+    };
     ["note", "warning", "error"][lvl]
 }
 
@@ -186,8 +206,16 @@ fn result(r: &Report<'_>, f: &Finding) -> ResultOut {
     let rule = rule_of(f);
     let p = &r.analysis.principals[f.principal];
     let role = &r.analysis.principals[f.role];
-    let via: Vec<String> = f.via.iter().map(|v| r.analysis.principals[*v].name.to_string()).collect();
-    let how = if via.is_empty() { String::new() } else { format!(" after assuming {}", via.join(" → ")) };
+    let via: Vec<String> = f
+        .via
+        .iter()
+        .map(|v| r.analysis.principals[*v].name.to_string())
+        .collect();
+    let how = if via.is_empty() {
+        String::new()
+    } else {
+        format!(" after assuming {}", via.join(" → "))
+    };
     let text = format!(
         "{} {} can pass role {} to {}{how} ({}, {} severity, exploitable: {}).",
         p.kind.as_str(),
@@ -201,13 +229,38 @@ fn result(r: &Report<'_>, f: &Finding) -> ResultOut {
     let primary = f.proof.grants.first().map_or(&role.origin, |g| &g.origin);
     let mut related = Vec::new();
     for g in f.proof.grants.iter().skip(1) {
-        related.push(location(r, &g.origin, Some(related.len()), Some(format!("also granted by {} {}", g.policy, g.statement))));
+        related.push(location(
+            r,
+            &g.origin,
+            Some(related.len()),
+            Some(format!("also granted by {} {}", g.policy, g.statement)),
+        ));
     }
     for t in &f.proof.trust {
-        related.push(location(r, &t.origin, Some(related.len()), Some(format!("trust statement letting {} assume the role", f.service))));
+        related.push(location(
+            r,
+            &t.origin,
+            Some(related.len()),
+            Some(format!(
+                "trust statement letting {} assume the role",
+                f.service
+            )),
+        ));
     }
-    for u in f.in_use_by.iter().filter_map(|u| r.account.role_uses.get(*u)) {
-        related.push(location(r, &u.origin, Some(related.len()), Some(format!("{} {} hands the role to {}", u.resource_type, u.resource, u.service))));
+    for u in f
+        .in_use_by
+        .iter()
+        .filter_map(|u| r.account.role_uses.get(*u))
+    {
+        related.push(location(
+            r,
+            &u.origin,
+            Some(related.len()),
+            Some(format!(
+                "{} {} hands the role to {}",
+                u.resource_type, u.resource, u.service
+            )),
+        ));
     }
     ResultOut {
         rule_id: rule.id,
@@ -248,8 +301,12 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
                         .map(|x| RuleOut {
                             id: x.id,
                             name: x.name,
-                            short_description: Text { text: x.summary.to_owned() },
-                            help: Text { text: x.help.to_owned() },
+                            short_description: Text {
+                                text: x.summary.to_owned(),
+                            },
+                            help: Text {
+                                text: x.help.to_owned(),
+                            },
                             default_configuration: Config { level: "error" },
                         })
                         .collect(),
@@ -268,9 +325,15 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
                             Level::Warning => "warning",
                             Level::Note => "note",
                         },
-                        message: Text { text: d.message.clone() },
+                        message: Text {
+                            text: d.message.clone(),
+                        },
                         descriptor: Descriptor { id: d.code.id() },
-                        locations: d.origin.iter().map(|o| location(r, o, None, None)).collect(),
+                        locations: d
+                            .origin
+                            .iter()
+                            .map(|o| location(r, o, None, None))
+                            .collect(),
                     })
                     .collect(),
             }],

@@ -24,7 +24,11 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
     }
     fn bold(&self, s: &str) -> String {
         self.paint("1", s)
@@ -38,32 +42,66 @@ impl Style {
             (Tri::Yes, _) => "31",
             _ => "33",
         };
-        self.paint(code, &format!("{} · {}", certainty(f.certainty), f.severity.as_str()))
+        self.paint(
+            code,
+            &format!("{} · {}", certainty(f.certainty), f.severity.as_str()),
+        )
     }
 }
 
 fn loc(r: &Report<'_>, p: &Proof) -> String {
     let l = r.locate(&p.origin);
     match l.address {
-        Some(a) if !a.starts_with('/') && !a.starts_with("aws-managed:") => format!("{}:{}:{} ({a})", l.file, l.line, l.column),
+        Some(a) if !a.starts_with('/') && !a.starts_with("aws-managed:") => {
+            format!("{}:{}:{} ({a})", l.file, l.line, l.column)
+        }
         _ => format!("{}:{}:{}", l.file, l.line, l.column),
     }
 }
 
 fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> crate::Result {
     if !f.via.is_empty() {
-        let chain: Vec<String> = f.via.iter().map(|v| format!("role {}", r.analysis.principals[*v].name)).collect();
+        let chain: Vec<String> = f
+            .via
+            .iter()
+            .map(|v| format!("role {}", r.analysis.principals[*v].name))
+            .collect();
         writeln!(w, "      {}  {}", s.dim("via   "), chain.join(" → "))?;
     }
     for g in &f.proof.grants {
-        let maybe = if g.applies == Tri::Maybe { " (possibly)" } else { "" };
-        writeln!(w, "      {}  {} {}{maybe}  {}", s.dim("grant "), g.policy, g.statement, s.dim(&loc(r, g)))?;
+        let maybe = if g.applies == Tri::Maybe {
+            " (possibly)"
+        } else {
+            ""
+        };
+        writeln!(
+            w,
+            "      {}  {} {}{maybe}  {}",
+            s.dim("grant "),
+            g.policy,
+            g.statement,
+            s.dim(&loc(r, g))
+        )?;
     }
     for d in &f.proof.denies {
-        writeln!(w, "      {}  {} {} may deny it  {}", s.dim("unless"), d.policy, d.statement, s.dim(&loc(r, d)))?;
+        writeln!(
+            w,
+            "      {}  {} {} may deny it  {}",
+            s.dim("unless"),
+            d.policy,
+            d.statement,
+            s.dim(&loc(r, d))
+        )?;
     }
     for t in &f.proof.trust {
-        writeln!(w, "      {}  {} {}  {}", s.dim("trust "), t.policy, t.statement, s.dim(&loc(r, t)))?;
+        writeln!(
+            w,
+            "      {}  {} {}  {}",
+            s.dim("trust "),
+            t.policy,
+            t.statement,
+            s.dim(&loc(r, t))
+        )?;
     }
     if f.certainty != Tri::Yes {
         let mut reasons = f.proof.reasons.clone();
@@ -75,13 +113,36 @@ fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> cra
         }
     }
     if f.launch_actions.is_empty() {
-        writeln!(w, "      {}  no action that hands the role to the service (exploitable: {})", s.dim("launch"), tri(f.exploitable))?;
+        writeln!(
+            w,
+            "      {}  no action that hands the role to the service (exploitable: {})",
+            s.dim("launch"),
+            tri(f.exploitable)
+        )?;
     } else {
-        writeln!(w, "      {}  {} (exploitable: {})", s.dim("launch"), f.launch_actions.join(", "), tri(f.exploitable))?;
+        writeln!(
+            w,
+            "      {}  {} (exploitable: {})",
+            s.dim("launch"),
+            f.launch_actions.join(", "),
+            tri(f.exploitable)
+        )?;
     }
-    for u in f.in_use_by.iter().filter_map(|u| r.account.role_uses.get(*u)) {
+    for u in f
+        .in_use_by
+        .iter()
+        .filter_map(|u| r.account.role_uses.get(*u))
+    {
         let l = r.locate(&u.origin);
-        writeln!(w, "      {}  {} {} ({})  {}", s.dim("in use"), u.resource_type, u.resource, u.attribute, s.dim(&format!("{}:{}:{}", l.file, l.line, l.column)))?;
+        writeln!(
+            w,
+            "      {}  {} {} ({})  {}",
+            s.dim("in use"),
+            u.resource_type,
+            u.resource,
+            u.attribute,
+            s.dim(&format!("{}:{}:{}", l.file, l.line, l.column))
+        )?;
     }
     Ok(())
 }
@@ -99,9 +160,18 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>, opts: TextOptions) -> crate::Resu
 ///
 /// # Errors
 /// When writing fails.
-pub fn emit_findings(w: &mut dyn Write, r: &Report<'_>, opts: TextOptions, summarise: bool) -> crate::Result {
+pub fn emit_findings(
+    w: &mut dyn Write,
+    r: &Report<'_>,
+    opts: TextOptions,
+    summarise: bool,
+) -> crate::Result {
     let s = Style { on: opts.color };
-    let definite = r.findings.iter().filter(|f| f.certainty == Tri::Yes).count();
+    let definite = r
+        .findings
+        .iter()
+        .filter(|f| f.certainty == Tri::Yes)
+        .count();
     let mut principals: Vec<usize> = r.findings.iter().map(|f| f.principal).collect();
     principals.dedup();
     let n = r.findings.len();
@@ -126,7 +196,12 @@ pub fn emit_findings(w: &mut dyn Write, r: &Report<'_>, opts: TextOptions, summa
         let group = &r.findings[i..j];
         let x = &r.analysis.principals[p];
         writeln!(w)?;
-        writeln!(w, "{}  {}", s.bold(&r.principal_label(p)), s.dim(&x.arn.to_string()))?;
+        writeln!(
+            w,
+            "{}  {}",
+            s.bold(&r.principal_label(p)),
+            s.dim(&x.arn.to_string())
+        )?;
         let mut services: Vec<&str> = group.iter().map(|f| &*f.service).collect();
         services.sort_unstable();
         services.dedup();
@@ -134,16 +209,35 @@ pub fn emit_findings(w: &mut dyn Write, r: &Report<'_>, opts: TextOptions, summa
             let fs: Vec<&&Finding> = group.iter().filter(|f| &*f.service == svc).collect();
             if summarise && fs.len() > SUMMARY_THRESHOLD {
                 let d = fs.iter().filter(|f| f.certainty == Tri::Yes).count();
-                let examples: Vec<String> = fs.iter().take(3).map(|f| r.analysis.principals[f.role].name.to_string()).collect();
-                writeln!(w, "  ● can pass {} roles to {svc} ({d} definite), e.g. {}; first:", fs.len(), examples.join(", "))?;
+                let examples: Vec<String> = fs
+                    .iter()
+                    .take(3)
+                    .map(|f| r.analysis.principals[f.role].name.to_string())
+                    .collect();
+                writeln!(
+                    w,
+                    "  ● can pass {} roles to {svc} ({d} definite), e.g. {}; first:",
+                    fs.len(),
+                    examples.join(", ")
+                )?;
                 let f = fs[0];
-                writeln!(w, "    role {}  {}", r.analysis.principals[f.role].name, s.sev(f))?;
+                writeln!(
+                    w,
+                    "    role {}  {}",
+                    r.analysis.principals[f.role].name,
+                    s.sev(f)
+                )?;
                 proof_lines(w, r, &s, f)?;
                 writeln!(w, "    {}", s.dim("(--format json lists every role)"))?;
                 continue;
             }
             for f in fs {
-                writeln!(w, "  ● can pass role {} to {svc}  {}", s.bold(&r.analysis.principals[f.role].name.to_string()), s.sev(f))?;
+                writeln!(
+                    w,
+                    "  ● can pass role {} to {svc}  {}",
+                    s.bold(&r.analysis.principals[f.role].name.to_string()),
+                    s.sev(f)
+                )?;
                 proof_lines(w, r, &s, f)?;
             }
         }
@@ -161,7 +255,14 @@ pub fn emit_findings(w: &mut dyn Write, r: &Report<'_>, opts: TextOptions, summa
             writeln!(w, "{head}: {}", d.message)?;
             if let Some(o) = &d.origin {
                 let l = r.locate(o);
-                writeln!(w, "  --> {}:{}:{}{}", l.file, l.line, l.column, l.address.map(|a| format!(" ({a})")).unwrap_or_default())?;
+                writeln!(
+                    w,
+                    "  --> {}:{}:{}{}",
+                    l.file,
+                    l.line,
+                    l.column,
+                    l.address.map(|a| format!(" ({a})")).unwrap_or_default()
+                )?;
             }
         }
     }

@@ -10,14 +10,21 @@
 use passgraph_model::arn::iam_arn;
 use passgraph_model::diag::Code;
 use passgraph_model::{
-    Account, Diagnostic, FileId, Group, InlinePolicy, InstanceProfile, ManagedPolicy, Node, NodeKind, Origin, Parsed,
-    PolicyDocument, PolicyRef, Role, Str, Tag, TextRange, User,
+    Account, Diagnostic, FileId, Group, InlinePolicy, InstanceProfile, ManagedPolicy, Node,
+    NodeKind, Origin, Parsed, PolicyDocument, PolicyRef, Role, Str, Tag, TextRange, User,
 };
 
 /// True when a parsed JSON value looks like an authorization-details snapshot.
 #[must_use]
 pub fn looks_like_snapshot(node: &Node) -> bool {
-    ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"].iter().any(|k| node.get(k).is_some())
+    [
+        "UserDetailList",
+        "GroupDetailList",
+        "RoleDetailList",
+        "Policies",
+    ]
+    .iter()
+    .any(|k| node.get(k).is_some())
         && node.get("Resources").is_none()
         && node.get("format_version").is_none()
 }
@@ -29,7 +36,11 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
         Ok(node) => from_node(&node),
         Err(e) => Parsed {
             account: Account::default(),
-            diagnostics: vec![Diagnostic::error(Code::Syntax, format!("invalid JSON: {e}"), Some(Origin::new(file, TextRange::new(e.offset, e.offset))))],
+            diagnostics: vec![Diagnostic::error(
+                Code::Syntax,
+                format!("invalid JSON: {e}"),
+                Some(Origin::new(file, TextRange::new(e.offset, e.offset))),
+            )],
         },
     }
 }
@@ -37,12 +48,21 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
 /// Reads a snapshot from a parsed JSON value.
 #[must_use]
 pub fn from_node(root: &Node) -> Parsed {
-    let mut r = Reader { diags: Vec::new(), account: Account::default() };
+    let mut r = Reader {
+        diags: Vec::new(),
+        account: Account::default(),
+    };
     if !matches!(root.kind, NodeKind::Object(_)) {
-        r.shape(root, "an authorization-details snapshot must be a JSON object");
+        r.shape(
+            root,
+            "an authorization-details snapshot must be a JSON object",
+        );
         return r.finish();
     }
-    if root.get("IsTruncated").is_some_and(|n| n.kind == NodeKind::Bool(true)) {
+    if root
+        .get("IsTruncated")
+        .is_some_and(|n| n.kind == NodeKind::Bool(true))
+    {
         r.diags.push(Diagnostic::warning(
             Code::TruncatedSnapshot,
             "the snapshot is one page of a truncated listing (IsTruncated is true); entities on other pages are missing, so findings about them are missing too",
@@ -87,13 +107,24 @@ impl Reader {
             .map(|a| a.account)
             .find(|a| a.len() == 12);
         self.account.account_id = id;
-        self.account.instance_profiles.sort_by_key(|p| p.arn.to_string());
-        self.account.instance_profiles.dedup_by(|a, b| a.arn == b.arn);
-        Parsed { account: self.account, diagnostics: self.diags }
+        self.account
+            .instance_profiles
+            .sort_by_key(|p| p.arn.to_string());
+        self.account
+            .instance_profiles
+            .dedup_by(|a, b| a.arn == b.arn);
+        Parsed {
+            account: self.account,
+            diagnostics: self.diags,
+        }
     }
 
     fn shape(&mut self, node: &Node, message: &str) {
-        self.diags.push(Diagnostic::warning(Code::Shape, message.to_owned(), Some(node.origin.clone())));
+        self.diags.push(Diagnostic::warning(
+            Code::Shape,
+            message.to_owned(),
+            Some(node.origin.clone()),
+        ));
     }
 
     /// A list field; a single object where a list belongs is read as a one-item list (the AWS
@@ -118,18 +149,33 @@ impl Reader {
         match &n.kind {
             NodeKind::String(s) => Some(s.clone()),
             _ => {
-                self.shape(n, &format!("{key} must be a string, found {}", n.kind_name()));
+                self.shape(
+                    n,
+                    &format!("{key} must be a string, found {}", n.kind_name()),
+                );
                 None
             }
         }
     }
 
-    fn name_path_arn(&mut self, n: &Node, name_key: &str, kind: &str, pointer: &str) -> Option<(Str, Str, Str)> {
+    fn name_path_arn(
+        &mut self,
+        n: &Node,
+        name_key: &str,
+        kind: &str,
+        pointer: &str,
+    ) -> Option<(Str, Str, Str)> {
         let arn = self.string(n, "Arn");
         let path = self.string(n, "Path").unwrap_or_else(|| Str::lit("/"));
-        let name = self.string(n, name_key).or_else(|| arn.as_ref().map(|a| a.last_segment("/")));
+        let name = self
+            .string(n, name_key)
+            .or_else(|| arn.as_ref().map(|a| a.last_segment("/")));
         let Some(name) = name else {
-            self.diags.push(Diagnostic::warning(Code::Shape, format!("{pointer} has neither {name_key} nor Arn; it is skipped"), Some(n.origin.clone())));
+            self.diags.push(Diagnostic::warning(
+                Code::Shape,
+                format!("{pointer} has neither {name_key} nor Arn; it is skipped"),
+                Some(n.origin.clone()),
+            ));
             return None;
         };
         let arn = arn.unwrap_or_else(|| iam_arn(Some(&Str::lit("aws")), None, kind, &path, &name));
@@ -146,16 +192,32 @@ impl Reader {
                     match percent_encoding::percent_decode_str(&raw).decode_utf8() {
                         Ok(d) => d.into_owned(),
                         Err(_) => {
-                            self.diags.push(Diagnostic::warning(Code::PolicyGrammar, format!("{what} is a string that is neither JSON nor URL-encoded JSON"), Some(n.origin.clone())));
-                            return PolicyDocument::unknown(format!("{what} unreadable"), n.origin.clone());
+                            self.diags.push(Diagnostic::warning(
+                                Code::PolicyGrammar,
+                                format!(
+                                    "{what} is a string that is neither JSON nor URL-encoded JSON"
+                                ),
+                                Some(n.origin.clone()),
+                            ));
+                            return PolicyDocument::unknown(
+                                format!("{what} unreadable"),
+                                n.origin.clone(),
+                            );
                         }
                     }
                 };
                 match passgraph_json::parse_embedded(&n.origin, &decoded, false) {
                     Ok(node) => node,
                     Err(e) => {
-                        self.diags.push(Diagnostic::warning(Code::PolicyGrammar, format!("{what} is not valid JSON: {e}"), Some(n.origin.clone())));
-                        return PolicyDocument::unknown(format!("{what} unreadable"), n.origin.clone());
+                        self.diags.push(Diagnostic::warning(
+                            Code::PolicyGrammar,
+                            format!("{what} is not valid JSON: {e}"),
+                            Some(n.origin.clone()),
+                        ));
+                        return PolicyDocument::unknown(
+                            format!("{what} unreadable"),
+                            n.origin.clone(),
+                        );
                     }
                 }
             }
@@ -170,15 +232,30 @@ impl Reader {
         let mut out = Vec::new();
         for (i, p) in self.list(parent, key).iter().enumerate() {
             let ptr = format!("{pointer}/{key}/{i}");
-            let name = self.string(p, "PolicyName").unwrap_or_else(|| Str::lit(format!("#{i}")));
+            let name = self
+                .string(p, "PolicyName")
+                .unwrap_or_else(|| Str::lit(format!("#{i}")));
             let document = match p.get("PolicyDocument") {
                 Some(d) => self.document(d, &format!("the document of inline policy {name}")),
                 None => {
-                    self.diags.push(Diagnostic::warning(Code::UnknownPolicy, format!("inline policy {name} has no PolicyDocument; what it grants is possible"), Some(p.origin.clone())));
-                    PolicyDocument::unknown(format!("inline policy {name} without document"), p.origin.clone())
+                    self.diags.push(Diagnostic::warning(
+                        Code::UnknownPolicy,
+                        format!(
+                            "inline policy {name} has no PolicyDocument; what it grants is possible"
+                        ),
+                        Some(p.origin.clone()),
+                    ));
+                    PolicyDocument::unknown(
+                        format!("inline policy {name} without document"),
+                        p.origin.clone(),
+                    )
                 }
             };
-            out.push(InlinePolicy { name, document, origin: with_pointer(&p.origin, ptr) });
+            out.push(InlinePolicy {
+                name,
+                document,
+                origin: with_pointer(&p.origin, ptr),
+            });
         }
         out
     }
@@ -187,7 +264,10 @@ impl Reader {
         let mut out = Vec::new();
         for p in self.list(parent, "AttachedManagedPolicies") {
             match self.string(p, "PolicyArn") {
-                Some(arn) => out.push(PolicyRef { arn, origin: p.origin.clone() }),
+                Some(arn) => out.push(PolicyRef {
+                    arn,
+                    origin: p.origin.clone(),
+                }),
                 None => self.shape(p, "an attached managed policy has no PolicyArn"),
             }
         }
@@ -197,7 +277,10 @@ impl Reader {
     fn boundary(&mut self, parent: &Node) -> Option<PolicyRef> {
         let b = parent.get("PermissionsBoundary")?;
         let arn = self.string(b, "PermissionsBoundaryArn")?;
-        Some(PolicyRef { arn, origin: b.origin.clone() })
+        Some(PolicyRef {
+            arn,
+            origin: b.origin.clone(),
+        })
     }
 
     fn tags(&mut self, parent: &Node) -> Vec<Tag> {
@@ -212,7 +295,9 @@ impl Reader {
 
     fn user(&mut self, n: &Node, i: usize) {
         let ptr = format!("/UserDetailList/{i}");
-        let Some((name, path, arn)) = self.name_path_arn(n, "UserName", "user", &ptr) else { return };
+        let Some((name, path, arn)) = self.name_path_arn(n, "UserName", "user", &ptr) else {
+            return;
+        };
         let mut groups = Vec::new();
         for g in self.list(n, "GroupList") {
             match g.as_str() {
@@ -237,7 +322,9 @@ impl Reader {
 
     fn group(&mut self, n: &Node, i: usize) {
         let ptr = format!("/GroupDetailList/{i}");
-        let Some((name, path, arn)) = self.name_path_arn(n, "GroupName", "group", &ptr) else { return };
+        let Some((name, path, arn)) = self.name_path_arn(n, "GroupName", "group", &ptr) else {
+            return;
+        };
         let group = Group {
             inline: self.inline(n, "GroupPolicyList", &ptr),
             attached: self.attached(n),
@@ -252,16 +339,29 @@ impl Reader {
 
     fn role(&mut self, n: &Node, i: usize) {
         let ptr = format!("/RoleDetailList/{i}");
-        let Some((name, path, arn)) = self.name_path_arn(n, "RoleName", "role", &ptr) else { return };
+        let Some((name, path, arn)) = self.name_path_arn(n, "RoleName", "role", &ptr) else {
+            return;
+        };
         let trust = match n.get("AssumeRolePolicyDocument") {
             Some(d) => self.document(d, &format!("the trust policy of role {name}")),
             None => {
-                self.diags.push(Diagnostic::warning(Code::UnknownPolicy, format!("role {name} has no AssumeRolePolicyDocument"), Some(n.origin.clone())));
+                self.diags.push(Diagnostic::warning(
+                    Code::UnknownPolicy,
+                    format!("role {name} has no AssumeRolePolicyDocument"),
+                    Some(n.origin.clone()),
+                ));
                 PolicyDocument::unknown(format!("trust policy of role {name}"), n.origin.clone())
             }
         };
         for ip in self.list(n, "InstanceProfileList") {
-            let Some((pname, ppath, parn)) = self.name_path_arn(ip, "InstanceProfileName", "instance-profile", &format!("{ptr}/InstanceProfileList")) else { continue };
+            let Some((pname, ppath, parn)) = self.name_path_arn(
+                ip,
+                "InstanceProfileName",
+                "instance-profile",
+                &format!("{ptr}/InstanceProfileList"),
+            ) else {
+                continue;
+            };
             let mut roles: Vec<Str> = Vec::new();
             for r in self.list(ip, "Roles") {
                 if let Some(a) = r.get("Arn").and_then(Node::as_str) {
@@ -273,7 +373,14 @@ impl Reader {
             if roles.is_empty() {
                 roles.push(arn.clone());
             }
-            self.account.instance_profiles.push(InstanceProfile { name: pname, path: ppath, arn: parn, roles, uncertain: false, origin: ip.origin.clone() });
+            self.account.instance_profiles.push(InstanceProfile {
+                name: pname,
+                path: ppath,
+                arn: parn,
+                roles,
+                uncertain: false,
+                origin: ip.origin.clone(),
+            });
         }
         let role = Role {
             trust,
@@ -292,13 +399,26 @@ impl Reader {
 
     fn policy(&mut self, n: &Node, i: usize) {
         let ptr = format!("/Policies/{i}");
-        let Some((name, path, arn)) = self.name_path_arn(n, "PolicyName", "policy", &ptr) else { return };
-        let default_id = n.get("DefaultVersionId").and_then(Node::as_known_str).map(str::to_owned);
+        let Some((name, path, arn)) = self.name_path_arn(n, "PolicyName", "policy", &ptr) else {
+            return;
+        };
+        let default_id = n
+            .get("DefaultVersionId")
+            .and_then(Node::as_known_str)
+            .map(str::to_owned);
         let versions = self.list(n, "PolicyVersionList");
         let chosen = versions
             .iter()
-            .find(|v| v.get("IsDefaultVersion").is_some_and(|b| b.kind == NodeKind::Bool(true)))
-            .or_else(|| versions.iter().find(|v| default_id.is_some() && v.get("VersionId").and_then(Node::as_known_str) == default_id.as_deref()))
+            .find(|v| {
+                v.get("IsDefaultVersion")
+                    .is_some_and(|b| b.kind == NodeKind::Bool(true))
+            })
+            .or_else(|| {
+                versions.iter().find(|v| {
+                    default_id.is_some()
+                        && v.get("VersionId").and_then(Node::as_known_str) == default_id.as_deref()
+                })
+            })
             .copied();
         let document = match chosen.and_then(|v| v.get("Document")) {
             Some(d) => self.document(d, &format!("the document of managed policy {name}")),
@@ -308,10 +428,20 @@ impl Reader {
                     format!("managed policy {name} has no default version document in the snapshot; what it grants is possible"),
                     Some(n.origin.clone()),
                 ));
-                PolicyDocument::unknown(format!("managed policy {name} without default version"), n.origin.clone())
+                PolicyDocument::unknown(
+                    format!("managed policy {name} without default version"),
+                    n.origin.clone(),
+                )
             }
         };
-        self.account.policies.push(ManagedPolicy { name, path, arn, document, uncertain: false, origin: with_pointer(&n.origin, ptr) });
+        self.account.policies.push(ManagedPolicy {
+            name,
+            path,
+            arn,
+            document,
+            uncertain: false,
+            origin: with_pointer(&n.origin, ptr),
+        });
     }
 }
 

@@ -6,7 +6,8 @@ fn check(text: &str) -> Parsed {
 
 #[test]
 fn reads_entities_and_documents_in_every_form() {
-    let p = check(r#"{
+    let p = check(
+        r#"{
   "UserDetailList": [{"UserName": "alice", "Path": "/", "Arn": "arn:aws:iam::123456789012:user/alice", "GroupList": ["devs"],
     "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": "%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3APassRole%22%2C%22Resource%22%3A%22%2A%22%7D%7D"}],
     "AttachedManagedPolicies": {"PolicyName": "x", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}}],
@@ -18,30 +19,50 @@ fn reads_entities_and_documents_in_every_form() {
     "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": false, "Document": {"Statement": []}},
                           {"VersionId": "v2", "IsDefaultVersion": true, "Document": {"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*"}}}]}],
   "IsTruncated": false
-}"#);
+}"#,
+    );
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     let a = &p.account;
     assert_eq!(a.account_id.as_deref(), Some("123456789012"));
     assert_eq!(a.users[0].inline[0].document.statements.len(), 1);
-    assert_eq!(a.users[0].attached.len(), 1, "an object where a list belongs is one item");
+    assert_eq!(
+        a.users[0].attached.len(),
+        1,
+        "an object where a list belongs is one item"
+    );
     assert_eq!(a.groups[0].inline[0].document.statements.len(), 0);
     assert_eq!(a.roles[0].path.as_known(), Some("/app/"));
     assert_eq!(a.instance_profiles.len(), 1);
-    assert_eq!(a.policies[0].document.statements[0].effect, passgraph_model::Effect::Deny, "the default version applies");
+    assert_eq!(
+        a.policies[0].document.statements[0].effect,
+        passgraph_model::Effect::Deny,
+        "the default version applies"
+    );
 }
 
 #[test]
 fn bad_input_gives_diagnostics_not_panics() {
     let p = check("{\"RoleDetailList\": [ }");
     assert_eq!(p.diagnostics[0].code, Code::Syntax);
-    assert_eq!(p.diagnostics[0].origin.as_ref().map(|o| o.range.start), Some(21));
-    let p = check(r#"{"RoleDetailList": 5, "UserDetailList": [{"Path": "/"}], "IsTruncated": true}"#);
+    assert_eq!(
+        p.diagnostics[0].origin.as_ref().map(|o| o.range.start),
+        Some(21)
+    );
+    let p =
+        check(r#"{"RoleDetailList": 5, "UserDetailList": [{"Path": "/"}], "IsTruncated": true}"#);
     let codes: Vec<Code> = p.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, vec![Code::TruncatedSnapshot, Code::Shape, Code::Shape]);
-    let p = check(r#"{"Policies": [{"PolicyName": "x", "Arn": "arn:aws:iam::1:policy/x", "PolicyVersionList": []}]}"#);
+    assert_eq!(
+        codes,
+        vec![Code::TruncatedSnapshot, Code::Shape, Code::Shape]
+    );
+    let p = check(
+        r#"{"Policies": [{"PolicyName": "x", "Arn": "arn:aws:iam::1:policy/x", "PolicyVersionList": []}]}"#,
+    );
     assert_eq!(p.diagnostics[0].code, Code::UnknownPolicy);
     assert!(p.account.policies[0].document.unknown.is_some());
-    let p = check(r#"{"RoleDetailList": [{"RoleName": "r", "AssumeRolePolicyDocument": "%ZZnot json"}]}"#);
+    let p = check(
+        r#"{"RoleDetailList": [{"RoleName": "r", "AssumeRolePolicyDocument": "%ZZnot json"}]}"#,
+    );
     assert!(p.diagnostics.iter().any(|d| d.code == Code::PolicyGrammar));
     assert!(p.account.roles[0].trust.unknown.is_some());
 }

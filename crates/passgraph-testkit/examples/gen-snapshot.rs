@@ -6,7 +6,10 @@ use std::io::Write;
 use passgraph_testkit::synth::{Size, snapshot};
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let mut size = Size::large();
     if let [u, r, p, ..] = args.as_slice() {
         size.users = *u;

@@ -26,7 +26,13 @@ impl Size {
     /// The size of the issue's benchmark: 10,000 users, 10,000 roles, 3,000 policies.
     #[must_use]
     pub fn large() -> Size {
-        Size { users: 10_000, roles: 10_000, policies: 3_000, groups: 200, teams: 100 }
+        Size {
+            users: 10_000,
+            roles: 10_000,
+            policies: 3_000,
+            groups: 200,
+            teams: 100,
+        }
     }
 }
 
@@ -52,7 +58,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -60,13 +70,16 @@ const ACCOUNT: &str = "123456789012";
 
 fn role_name(i: usize, teams: usize) -> String {
     let t = i % teams.max(1);
-    let svc = SERVICES[i % SERVICES.len()].split('.').next().unwrap_or("svc");
+    let svc = SERVICES[i % SERVICES.len()]
+        .split('.')
+        .next()
+        .unwrap_or("svc");
     format!("team-{t}-{svc}-{i}")
 }
 
 fn policy_doc(rng: &mut Rng, i: usize, size: &Size) -> String {
     let team = rng.below(size.teams);
-    if i % 1000 == 0 {
+    if i.is_multiple_of(1000) {
         return r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.to_owned();
     }
     match i % 100 {
@@ -146,7 +159,11 @@ pub fn snapshot(size: Size, seed: u64) -> String {
                 format!(r#"{{"PolicyName":"p{p}","PolicyArn":"{}"}}"#, pol_arn(p))
             })
             .collect();
-        let _ = write!(s, r#"{{"Path":"/","GroupName":"g{g}","Arn":"arn:aws:iam::{ACCOUNT}:group/g{g}","GroupPolicyList":[],"AttachedManagedPolicies":[{}]}}"#, attached.join(","));
+        let _ = write!(
+            s,
+            r#"{{"Path":"/","GroupName":"g{g}","Arn":"arn:aws:iam::{ACCOUNT}:group/g{g}","GroupPolicyList":[],"AttachedManagedPolicies":[{}]}}"#,
+            attached.join(",")
+        );
     }
     s.push_str("\n],\n\"RoleDetailList\": [\n");
     for r in 0..size.roles {
@@ -157,7 +174,10 @@ pub fn snapshot(size: Size, seed: u64) -> String {
         let svc = SERVICES[r % SERVICES.len()];
         let principal = match r % 50 {
             0 => format!(r#"{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}}"#),
-            1 => format!(r#"{{"AWS":"arn:aws:iam::{ACCOUNT}:user/user{}"}}"#, rng.below(size.users)),
+            1 => format!(
+                r#"{{"AWS":"arn:aws:iam::{ACCOUNT}:user/user{}"}}"#,
+                rng.below(size.users)
+            ),
             _ => format!(r#"{{"Service":"{svc}"}}"#),
         };
         let attached: Vec<String> = (0..1 + rng.below(3))
@@ -167,7 +187,9 @@ pub fn snapshot(size: Size, seed: u64) -> String {
             })
             .collect();
         let profiles = if svc.starts_with("ec2") {
-            format!(r#"{{"Path":"/","InstanceProfileName":"{name}","Arn":"arn:aws:iam::{ACCOUNT}:instance-profile/{name}","Roles":[{{"RoleName":"{name}"}}]}}"#)
+            format!(
+                r#"{{"Path":"/","InstanceProfileName":"{name}","Arn":"arn:aws:iam::{ACCOUNT}:instance-profile/{name}","Roles":[{{"RoleName":"{name}"}}]}}"#
+            )
         } else {
             String::new()
         };

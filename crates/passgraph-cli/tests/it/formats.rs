@@ -9,22 +9,39 @@ fn sarif_is_valid_and_points_at_the_grant() {
     let o = run(&["audit", "-f", "sarif", DEMO], None);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    let schema_text = std::fs::read_to_string(shared().join("data/sarif-schema-2.1.0.json")).expect("schema beside the repository");
+    let schema_text = std::fs::read_to_string(shared().join("data/sarif-schema-2.1.0.json"))
+        .expect("schema beside the repository");
     let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema json");
     let validator = jsonschema::draft4::new(&schema).expect("valid schema");
-    let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let run0 = &log["runs"][0];
     assert_eq!(run0["columnKind"], "unicodeCodePoints");
-    let ids: Vec<&str> = run0["tool"]["driver"]["rules"].as_array().expect("rules").iter().filter_map(|r| r["id"].as_str()).collect();
+    let ids: Vec<&str> = run0["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
     assert_eq!(ids, ["IAM101", "IAM201"]);
     let r = &run0["results"][1];
     assert_eq!(r["ruleId"], "IAM101");
     assert_eq!(r["level"], "error");
-    assert_eq!(r["locations"][0]["physicalLocation"]["region"], serde_json::json!({"startLine": 68, "startColumn": 15}));
-    assert!(r["partialFingerprints"]["passgraph/v1"].as_str().is_some_and(|f| f.len() == 16));
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 68, "startColumn": 15})
+    );
+    assert!(
+        r["partialFingerprints"]["passgraph/v1"]
+            .as_str()
+            .is_some_and(|f| f.len() == 16)
+    );
     // Fingerprints are stable across runs.
-    let again: serde_json::Value = serde_json::from_slice(&run(&["audit", "-f", "sarif", DEMO], None).stdout).expect("json");
+    let again: serde_json::Value =
+        serde_json::from_slice(&run(&["audit", "-f", "sarif", DEMO], None).stdout).expect("json");
     assert_eq!(again, log);
 }
 
@@ -33,12 +50,18 @@ fn sarif_of_a_corpus_account_with_chains_is_valid() {
     let path = shared().join("corpora/cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json");
     let o = run(&["audit", "-f", "sarif", &path.to_string_lossy()], None);
     let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(shared().join("data/sarif-schema-2.1.0.json")).expect("schema")).expect("json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(shared().join("data/sarif-schema-2.1.0.json")).expect("schema"),
+    )
+    .expect("json");
     let validator = jsonschema::draft4::new(&schema).expect("valid schema");
     assert!(validator.is_valid(&log));
     let results = log["runs"][0]["results"].as_array().expect("results");
     assert!(results.iter().any(|r| r["ruleId"] == "IAM201"));
-    assert_eq!(log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["descriptor"]["id"], "IAM016");
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["descriptor"]["id"],
+        "IAM016"
+    );
 }
 
 #[test]
@@ -56,9 +79,15 @@ fn dot_graph() {
     let t = stdout(&o);
     assert!(t.starts_with("digraph passgraph {"));
     for cluster in ["users", "groups", "roles", "policies", "services"] {
-        assert!(t.contains(&format!("subgraph cluster_{cluster} {{")), "{cluster}: {t}");
+        assert!(
+            t.contains(&format!("subgraph cluster_{cluster} {{")),
+            "{cluster}: {t}"
+        );
     }
-    assert!(t.contains("[label=\"can pass to ec2.amazonaws.com\", color=red, penwidth=2];"), "{t}");
+    assert!(
+        t.contains("[label=\"can pass to ec2.amazonaws.com\", color=red, penwidth=2];"),
+        "{t}"
+    );
     assert!(t.trim_end().ends_with('}'));
     // audit --format dot shows only what takes part in a finding.
     let a = stdout(&run(&["audit", "-f", "dot", DEMO], None));
@@ -66,5 +95,8 @@ fn dot_graph() {
     assert!(t.contains("user\\nauditor"));
     let j = run(&["graph", "-f", "json", DEMO], None);
     let v: serde_json::Value = serde_json::from_slice(&j.stdout).expect("json");
-    assert!(v["edges"].as_array().is_some_and(|e| e.iter().any(|e| e["kind"] == "can_pass" && e["service"] == "ec2.amazonaws.com")));
+    assert!(v["edges"].as_array().is_some_and(|e| {
+        e.iter()
+            .any(|e| e["kind"] == "can_pass" && e["service"] == "ec2.amazonaws.com")
+    }));
 }

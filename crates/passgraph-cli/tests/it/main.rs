@@ -19,7 +19,13 @@ pub(crate) fn shared() -> PathBuf {
 pub(crate) fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_passgraph"));
     cmd.current_dir(root()).args(args).env("NO_COLOR", "1");
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the binary runs");
     if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
         use std::io::Write;
@@ -51,7 +57,12 @@ pub(crate) fn triples(v: &serde_json::Value) -> Vec<String> {
         .expect("findings")
         .iter()
         .map(|f| {
-            let via: Vec<&str> = f["via"].as_array().expect("via").iter().filter_map(|x| x["name"].as_str()).collect();
+            let via: Vec<&str> = f["via"]
+                .as_array()
+                .expect("via")
+                .iter()
+                .filter_map(|x| x["name"].as_str())
+                .collect();
             format!(
                 "{}/{} -> {} -> {} {}{}",
                 f["principal"]["kind"].as_str().unwrap_or("?"),
@@ -59,7 +70,11 @@ pub(crate) fn triples(v: &serde_json::Value) -> Vec<String> {
                 f["role"]["name"].as_str().unwrap_or("?"),
                 f["service"].as_str().unwrap_or("?"),
                 f["certainty"].as_str().unwrap_or("?"),
-                if via.is_empty() { String::new() } else { format!(" via {}", via.join(">")) }
+                if via.is_empty() {
+                    String::new()
+                } else {
+                    format!(" via {}", via.join(">"))
+                }
             )
         })
         .collect()
@@ -72,18 +87,65 @@ fn readme_demo_runs_and_fails_on_findings() {
     let o = run(&["audit", DEMO], None);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let text = stdout(&o);
-    assert!(text.starts_with("passgraph: 4 findings (4 definite, 0 possible) for 3 principals"), "{text}");
+    assert!(
+        text.starts_with("passgraph: 4 findings (4 definite, 0 possible) for 3 principals"),
+        "{text}"
+    );
     assert!(text.contains("user xyz-admin"));
-    assert!(text.contains("can pass role EC2-roles-for-XYZ-web to ec2.amazonaws.com  definite · critical"));
+    assert!(
+        text.contains(
+            "can pass role EC2-roles-for-XYZ-web to ec2.amazonaws.com  definite · critical"
+        )
+    );
     assert!(text.contains("aws-doc-passrole-examples.json:68:15"));
 }
 
 #[test]
 fn fail_on_levels_set_the_exit_code() {
-    assert_eq!(run(&["audit", "--fail-on", "none", DEMO], None).status.code(), Some(0));
-    assert_eq!(run(&["audit", "--fail-on", "critical", DEMO], None).status.code(), Some(1));
-    assert_eq!(run(&["audit", "--fail-on", "critical", "--service", "rds", "--service", "monitoring.rds.amazonaws.com", DEMO], None).status.code(), Some(0));
-    assert_eq!(run(&["audit", "--fail-on", "high", "testdata/snapshot/app-deployer.json"], None).status.code(), Some(0));
+    assert_eq!(
+        run(&["audit", "--fail-on", "none", DEMO], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["audit", "--fail-on", "critical", DEMO], None)
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(
+            &[
+                "audit",
+                "--fail-on",
+                "critical",
+                "--service",
+                "rds",
+                "--service",
+                "monitoring.rds.amazonaws.com",
+                DEMO
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(
+            &[
+                "audit",
+                "--fail-on",
+                "high",
+                "testdata/snapshot/app-deployer.json"
+            ],
+            None
+        )
+        .status
+        .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -93,15 +155,30 @@ fn json_contract_fields() {
     let f = &v["findings"][1];
     assert_eq!(f["principal"]["kind"], "user");
     assert_eq!(f["principal"]["name"], "xyz-admin");
-    assert_eq!(f["principal"]["arn"], "arn:aws:iam::123456789012:user/xyz-admin");
+    assert_eq!(
+        f["principal"]["arn"],
+        "arn:aws:iam::123456789012:user/xyz-admin"
+    );
     assert_eq!(f["role"]["name"], "EC2-roles-for-XYZ-web");
-    assert_eq!(f["role"]["arn"], "arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-web");
+    assert_eq!(
+        f["role"]["arn"],
+        "arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-web"
+    );
     assert_eq!(f["service"], "ec2.amazonaws.com");
     assert_eq!(f["certainty"], "definite");
     assert_eq!(f["via"], serde_json::json!([]));
-    assert_eq!(f["grants"][0]["policy"], "group/xyz-operators/inline/PassEc2RolesForXyz");
-    assert_eq!(f["grants"][0]["statement"], "PolicyStatementToAllowUserToPassOneSpecificRole");
-    assert_eq!(f["grants"][0]["location"], serde_json::json!({"file": DEMO, "line": 68, "column": 15}));
+    assert_eq!(
+        f["grants"][0]["policy"],
+        "group/xyz-operators/inline/PassEc2RolesForXyz"
+    );
+    assert_eq!(
+        f["grants"][0]["statement"],
+        "PolicyStatementToAllowUserToPassOneSpecificRole"
+    );
+    assert_eq!(
+        f["grants"][0]["location"],
+        serde_json::json!({"file": DEMO, "line": 68, "column": 15})
+    );
     assert_eq!(f["severity"], "critical");
     assert_eq!(f["exploitable"], "yes");
     assert!(v["diagnostics"].as_array().is_some());
@@ -129,27 +206,57 @@ fn standard_input() {
 
 #[test]
 fn bad_input_exits_2_with_a_position() {
-    let o = run(&["audit", "-"], Some("{\n  \"RoleDetailList\": [\n    {\"RoleName\": }\n]}"));
+    let o = run(
+        &["audit", "-"],
+        Some("{\n  \"RoleDetailList\": [\n    {\"RoleName\": }\n]}"),
+    );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("<stdin>:3:18: invalid JSON"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("<stdin>:3:18: invalid JSON"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["audit", "no/such/file.json"], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("reading no/such/file.json"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("reading no/such/file.json"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["audit", "-"], Some("just some text"));
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not a Terraform plan"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a Terraform plan"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["audit", "--frobnicate", DEMO], None);
     assert_eq!(o.status.code(), Some(2));
-    let o = run(&["audit", "-"], Some("{\"UserDetailList\": {\"UserName\": 5}}"));
-    assert_eq!(o.status.code(), Some(0), "wrong shapes are diagnostics: {}", stderr(&o));
+    let o = run(
+        &["audit", "-"],
+        Some("{\"UserDetailList\": {\"UserName\": 5}}"),
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "wrong shapes are diagnostics: {}",
+        stderr(&o)
+    );
     assert!(stdout(&o).contains("warning[IAM002]"), "{}", stdout(&o));
 }
 
 #[test]
 fn a_plan_over_a_snapshot_shows_a_new_exposure() {
     let before = json(&["audit", "testdata/snapshot/app-deployer.json"]);
-    assert_eq!(triples(&before), ["user/deployer -> app-web -> ec2.amazonaws.com definite"]);
-    let after = json(&["audit", "testdata/snapshot/app-deployer.json", "testdata/tfplan/overlay/plan.json"]);
+    assert_eq!(
+        triples(&before),
+        ["user/deployer -> app-web -> ec2.amazonaws.com definite"]
+    );
+    let after = json(&[
+        "audit",
+        "testdata/snapshot/app-deployer.json",
+        "testdata/tfplan/overlay/plan.json",
+    ]);
     assert_eq!(
         triples(&after),
         [
@@ -165,13 +272,28 @@ fn a_plan_over_a_snapshot_shows_a_new_exposure() {
     let plan = json(&["audit", "testdata/tfplan/overlay/plan.json"]);
     assert_eq!(plan["findings"].as_array().map(Vec::len), Some(0));
     // diff: what the plan adds to the account.
-    let o = run(&["diff", "-f", "json", "--base", "testdata/snapshot/app-deployer.json", "--head", "testdata/snapshot/app-deployer.json", "testdata/tfplan/overlay/plan.json"], None);
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "json",
+            "--base",
+            "testdata/snapshot/app-deployer.json",
+            "--head",
+            "testdata/snapshot/app-deployer.json",
+            "testdata/tfplan/overlay/plan.json",
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(d["version"], 1);
     assert_eq!(
         triples(&serde_json::json!({"findings": d["added"]})),
-        ["user/deployer -> app-admin -> ec2.amazonaws.com definite", "role/app-admin -> app-web -> ec2.amazonaws.com definite"]
+        [
+            "user/deployer -> app-admin -> ec2.amazonaws.com definite",
+            "role/app-admin -> app-web -> ec2.amazonaws.com definite"
+        ]
     );
     assert_eq!(d["removed"], serde_json::json!([]));
 }
@@ -181,12 +303,28 @@ fn explain_says_why_and_why_not() {
     let o = run(&["explain", "--principal", "xyz-admin", DEMO], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let t = stdout(&o);
-    assert!(t.contains("policy   group/xyz-operators/inline/PassEc2RolesForXyz"), "{t}");
+    assert!(
+        t.contains("policy   group/xyz-operators/inline/PassEc2RolesForXyz"),
+        "{t}"
+    );
     assert!(t.contains("passrole group/xyz-operators/inline/PassEc2RolesForXyz PolicyStatementToAllowUserToPassOneSpecificRole allows iam:PassRole"), "{t}");
-    let o = run(&["explain", "--principal", "xyz-admin", "--role", "EC2-roles-for-XYZ-batch", DEMO], None);
+    let o = run(
+        &[
+            "explain",
+            "--principal",
+            "xyz-admin",
+            "--role",
+            "EC2-roles-for-XYZ-batch",
+            DEMO,
+        ],
+        None,
+    );
     let t = stdout(&o);
     assert!(t.contains("why not role EC2-roles-for-XYZ-batch:"), "{t}");
-    assert!(t.contains("its trust policy lets in ec2.amazonaws.com (definite)"), "{t}");
+    assert!(
+        t.contains("its trust policy lets in ec2.amazonaws.com (definite)"),
+        "{t}"
+    );
     let o = run(&["explain", "--principal", "nobody", DEMO], None);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -198,11 +336,30 @@ fn scp_and_managed_policy_options() {
     let scp = dir.join("deny-passrole.json");
     std::fs::write(&scp, r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}]}"#).expect("write");
     let v = json(&["audit", "--scp", &scp.to_string_lossy(), DEMO]);
-    assert_eq!(triples(&v), ["user/db-admin -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite", "role/EC2-roles-for-XYZ-web -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite"]);
+    assert_eq!(
+        triples(&v),
+        [
+            "user/db-admin -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite",
+            "role/EC2-roles-for-XYZ-web -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite"
+        ]
+    );
     // A complete document for a managed policy replaces the built-in one.
     let managed = dir.join("AmazonEC2FullAccess.json");
     std::fs::write(&managed, r#"{"PolicyVersion":{"Document":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}}}"#).expect("write");
-    let v = json(&["audit", "--aws-managed-policies", &dir.to_string_lossy(), "--service", "ec2", DEMO]);
-    assert!(triples(&v).contains(&"user/xyz-admin -> EC2-roles-for-XYZ-batch -> ec2.amazonaws.com definite".to_owned()), "{:?}", triples(&v));
+    let v = json(&[
+        "audit",
+        "--aws-managed-policies",
+        &dir.to_string_lossy(),
+        "--service",
+        "ec2",
+        DEMO,
+    ]);
+    assert!(
+        triples(&v).contains(
+            &"user/xyz-admin -> EC2-roles-for-XYZ-batch -> ec2.amazonaws.com definite".to_owned()
+        ),
+        "{:?}",
+        triples(&v)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

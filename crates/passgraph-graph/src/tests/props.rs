@@ -4,15 +4,31 @@ use proptest::prelude::*;
 
 use super::{analyze_text, summary};
 
-const ACTIONS: &[&str] = &["iam:PassRole", "iam:*", "*", "sts:AssumeRole", "ec2:RunInstances", "iam:Pass*"];
-const RESOURCES: &[&str] = &["*", "arn:aws:iam::123456789012:role/r0", "arn:aws:iam::123456789012:role/r*", "arn:aws:iam::123456789012:role/r1"];
+const ACTIONS: &[&str] = &[
+    "iam:PassRole",
+    "iam:*",
+    "*",
+    "sts:AssumeRole",
+    "ec2:RunInstances",
+    "iam:Pass*",
+];
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:iam::123456789012:role/r0",
+    "arn:aws:iam::123456789012:role/r*",
+    "arn:aws:iam::123456789012:role/r1",
+];
 const CONDITIONS: &[&str] = &[
     "",
     r#","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}"#,
     r#","Condition":{"StringLike":{"iam:PassedToService":"lambda.*"}}"#,
     r#","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
 ];
-const SERVICES: &[&str] = &["ec2.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com"];
+const SERVICES: &[&str] = &[
+    "ec2.amazonaws.com",
+    "lambda.amazonaws.com",
+    "monitoring.rds.amazonaws.com",
+];
 
 #[derive(Clone, Debug)]
 struct Stmt {
@@ -41,25 +57,41 @@ struct Acct {
 }
 
 fn stmt() -> impl Strategy<Value = Stmt> {
-    (any::<bool>(), 0..ACTIONS.len(), 0..RESOURCES.len(), 0..CONDITIONS.len()).prop_map(|(deny, action, resource, condition)| Stmt {
-        deny: deny && action % 2 == 0,
-        action,
-        resource,
-        condition,
-    })
+    (
+        any::<bool>(),
+        0..ACTIONS.len(),
+        0..RESOURCES.len(),
+        0..CONDITIONS.len(),
+    )
+        .prop_map(|(deny, action, resource, condition)| Stmt {
+            deny: deny && action % 2 == 0,
+            action,
+            resource,
+            condition,
+        })
 }
 
 fn acct() -> impl Strategy<Value = Acct> {
     (
         proptest::collection::vec(proptest::collection::vec(stmt(), 0..3), 1..3),
-        proptest::collection::vec((proptest::collection::vec(stmt(), 0..3), 0..SERVICES.len(), proptest::option::of(0..2usize)), 1..4),
+        proptest::collection::vec(
+            (
+                proptest::collection::vec(stmt(), 0..3),
+                0..SERVICES.len(),
+                proptest::option::of(0..2usize),
+            ),
+            1..4,
+        ),
     )
         .prop_map(|(users, roles)| Acct { users, roles })
 }
 
 fn doc(stmts: &[Stmt]) -> String {
     let s: Vec<String> = stmts.iter().map(Stmt::json).collect();
-    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, s.join(","))
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        s.join(",")
+    )
 }
 
 impl Acct {
@@ -87,7 +119,11 @@ impl Acct {
             users.reverse();
             roles.reverse();
         }
-        format!(r#"{{"UserDetailList":[{}],"RoleDetailList":[{}]}}"#, users.join(","), roles.join(","))
+        format!(
+            r#"{{"UserDetailList":[{}],"RoleDetailList":[{}]}}"#,
+            users.join(","),
+            roles.join(",")
+        )
     }
 }
 
@@ -95,7 +131,15 @@ fn triples(lines: &[String], definite_only: bool) -> std::collections::BTreeSet<
     lines
         .iter()
         .filter(|l| !definite_only || l.contains(" definite"))
-        .map(|l| l.split(" definite").next().unwrap_or(l).split(" possible").next().unwrap_or(l).to_owned())
+        .map(|l| {
+            l.split(" definite")
+                .next()
+                .unwrap_or(l)
+                .split(" possible")
+                .next()
+                .unwrap_or(l)
+                .to_owned()
+        })
         .collect()
 }
 

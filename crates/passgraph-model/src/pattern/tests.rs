@@ -2,11 +2,19 @@ use super::*;
 use crate::value::ACCOUNT_HOLE;
 
 fn check(pattern: &str, subject: &str, ci: bool, expect: Tri) {
-    assert_eq!(Glob::new(&Str::lit(pattern), ci).matches_str(subject), expect, "{pattern} vs {subject}");
+    assert_eq!(
+        Glob::new(&Str::lit(pattern), ci).matches_str(subject),
+        expect,
+        "{pattern} vs {subject}"
+    );
 }
 
 fn arn_with_account(prefix: &str, suffix: &str) -> Str {
-    Str::from_parts([Part::Lit(prefix.into()), Part::Hole(ACCOUNT_HOLE.into()), Part::Lit(suffix.into())])
+    Str::from_parts([
+        Part::Lit(prefix.into()),
+        Part::Hole(ACCOUNT_HOLE.into()),
+        Part::Lit(suffix.into()),
+    ])
 }
 
 #[test]
@@ -21,12 +29,37 @@ fn actions_are_case_insensitive() {
 
 #[test]
 fn arns_are_case_sensitive_and_star_spans_separators() {
-    check("arn:aws:iam::123456789012:role/MyRole", "arn:aws:iam::123456789012:role/myrole", false, Tri::No);
-    check("arn:aws:iam::*:role/*", "arn:aws:iam::123456789012:role/a/b/c", false, Tri::Yes);
-    check("arn:aws:iam::123456789012:role/MyRole", "arn:aws:iam::123456789012:role/service-role/MyRole", false, Tri::No);
-    check("arn:aws:iam::123456789012:role/*MyRole", "arn:aws:iam::123456789012:role/service-role/MyRole", false, Tri::Yes);
+    check(
+        "arn:aws:iam::123456789012:role/MyRole",
+        "arn:aws:iam::123456789012:role/myrole",
+        false,
+        Tri::No,
+    );
+    check(
+        "arn:aws:iam::*:role/*",
+        "arn:aws:iam::123456789012:role/a/b/c",
+        false,
+        Tri::Yes,
+    );
+    check(
+        "arn:aws:iam::123456789012:role/MyRole",
+        "arn:aws:iam::123456789012:role/service-role/MyRole",
+        false,
+        Tri::No,
+    );
+    check(
+        "arn:aws:iam::123456789012:role/*MyRole",
+        "arn:aws:iam::123456789012:role/service-role/MyRole",
+        false,
+        Tri::Yes,
+    );
     check("arn:*", "arn:aws:iam::1:role/x", false, Tri::Yes);
-    check("arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-*", "arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-web", false, Tri::Yes);
+    check(
+        "arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-*",
+        "arn:aws:iam::123456789012:role/EC2-roles-for-XYZ-web",
+        false,
+        Tri::Yes,
+    );
     check("a*b*c", "aXbYbZc", false, Tri::Yes);
     check("a*b*c", "aXbYbZ", false, Tri::No);
     check("", "", false, Tri::Yes);
@@ -53,10 +86,22 @@ fn literal_account_against_hole_is_possible() {
 
 #[test]
 fn unknown_name_matches_only_possibly() {
-    let role = Str::from_parts([Part::Lit("arn:aws:iam::1:role/".into()), Part::Hole("cfn:MyRole.name".into())]);
-    assert_eq!(Glob::new(&Str::lit("arn:aws:iam::1:role/*"), false).matches(&role), Tri::Yes);
-    assert_eq!(Glob::new(&Str::lit("arn:aws:iam::1:role/app-*"), false).matches(&role), Tri::Maybe);
-    assert_eq!(Glob::new(&Str::lit("arn:aws:iam::2:role/app-*"), false).matches(&role), Tri::No);
+    let role = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/".into()),
+        Part::Hole("cfn:MyRole.name".into()),
+    ]);
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/*"), false).matches(&role),
+        Tri::Yes
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/app-*"), false).matches(&role),
+        Tri::Maybe
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::2:role/app-*"), false).matches(&role),
+        Tri::No
+    );
 }
 
 #[test]
@@ -67,11 +112,26 @@ fn policy_variables() {
         _ => VarValue::Absent,
     };
     let g = |p: &str| Glob::with_vars(&Str::lit(p), false, Some(&vars));
-    assert_eq!(g("arn:aws:iam::1:user/${aws:username}").matches_str("arn:aws:iam::1:user/alice"), Tri::Yes);
-    assert_eq!(g("arn:aws:iam::1:user/${aws:username}").matches_str("arn:aws:iam::1:user/bob"), Tri::No);
-    assert_eq!(g("arn:aws:iam::1:role/${aws:PrincipalTag/team}-*").matches_str("arn:aws:iam::1:role/x-y"), Tri::Maybe);
-    assert_eq!(g("arn:aws:iam::1:role/${aws:nope}").matches_str("arn:aws:iam::1:role/x"), Tri::No);
-    assert_eq!(g("arn:aws:iam::1:role/${aws:nope, 'x'}").matches_str("arn:aws:iam::1:role/x"), Tri::Yes);
+    assert_eq!(
+        g("arn:aws:iam::1:user/${aws:username}").matches_str("arn:aws:iam::1:user/alice"),
+        Tri::Yes
+    );
+    assert_eq!(
+        g("arn:aws:iam::1:user/${aws:username}").matches_str("arn:aws:iam::1:user/bob"),
+        Tri::No
+    );
+    assert_eq!(
+        g("arn:aws:iam::1:role/${aws:PrincipalTag/team}-*").matches_str("arn:aws:iam::1:role/x-y"),
+        Tri::Maybe
+    );
+    assert_eq!(
+        g("arn:aws:iam::1:role/${aws:nope}").matches_str("arn:aws:iam::1:role/x"),
+        Tri::No
+    );
+    assert_eq!(
+        g("arn:aws:iam::1:role/${aws:nope, 'x'}").matches_str("arn:aws:iam::1:role/x"),
+        Tri::Yes
+    );
     assert_eq!(g("a${*}b").matches_str("a*b"), Tri::Yes);
     assert_eq!(g("a${*}b").matches_str("axb"), Tri::No);
     // Without variables (version 2008-10-17) the text is literal.
@@ -81,8 +141,14 @@ fn policy_variables() {
 
 #[test]
 fn literal_prefix_for_range_scans() {
-    assert_eq!(Glob::new(&Str::lit("arn:aws:iam::1:role/app-*"), false).literal_prefix(), "arn:aws:iam::1:role/app-");
-    assert_eq!(Glob::new(&Str::lit("IAM:Pass*"), true).literal_prefix(), "iam:pass");
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/app-*"), false).literal_prefix(),
+        "arn:aws:iam::1:role/app-"
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("IAM:Pass*"), true).literal_prefix(),
+        "iam:pass"
+    );
 }
 
 /// A naive backtracking oracle over known strings.

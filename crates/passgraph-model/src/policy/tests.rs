@@ -8,7 +8,15 @@ fn s(v: &str) -> Node {
     Node::new(NodeKind::String(Str::lit(v)), o())
 }
 fn obj(entries: Vec<(&str, Node)>) -> Node {
-    Node::new(NodeKind::Object(entries.into_iter().map(|(k, v)| (Str::lit(k), o(), v)).collect()), o())
+    Node::new(
+        NodeKind::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Str::lit(k), o(), v))
+                .collect(),
+        ),
+        o(),
+    )
 }
 fn arr(items: Vec<Node>) -> Node {
     Node::new(NodeKind::Array(items), o())
@@ -18,12 +26,22 @@ fn arr(items: Vec<Node>) -> Node {
 fn statement_as_object_and_single_strings() {
     let doc = obj(vec![
         ("Version", s("2012-10-17")),
-        ("Statement", obj(vec![("Effect", s("Allow")), ("Action", s("iam:PassRole")), ("Resource", s("*"))])),
+        (
+            "Statement",
+            obj(vec![
+                ("Effect", s("Allow")),
+                ("Action", s("iam:PassRole")),
+                ("Resource", s("*")),
+            ]),
+        ),
     ]);
     let (d, diags) = PolicyDocument::from_node(&doc);
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(d.statements.len(), 1);
-    assert_eq!(d.statements[0].actions, ActionSpec::Action(vec![Str::lit("iam:PassRole")]));
+    assert_eq!(
+        d.statements[0].actions,
+        ActionSpec::Action(vec![Str::lit("iam:PassRole")])
+    );
     assert!(d.substitutes_variables());
 }
 
@@ -37,7 +55,13 @@ fn conditions_flatten_with_lowercase_keys_and_scalar_values() {
             ("NotResource", s("arn:aws:iam::1:role/x")),
             (
                 "Condition",
-                obj(vec![("Bool", obj(vec![("aws:MultiFactorAuthPresent", Node::new(NodeKind::Bool(false), o()))]))]),
+                obj(vec![(
+                    "Bool",
+                    obj(vec![(
+                        "aws:MultiFactorAuthPresent",
+                        Node::new(NodeKind::Bool(false), o()),
+                    )]),
+                )]),
             ),
         ])]),
     )]);
@@ -52,7 +76,10 @@ fn conditions_flatten_with_lowercase_keys_and_scalar_values() {
 
 #[test]
 fn broken_statements_give_diagnostics() {
-    let doc = obj(vec![("Statement", arr(vec![obj(vec![("Action", s("*"))]), s("nope")]))]);
+    let doc = obj(vec![(
+        "Statement",
+        arr(vec![obj(vec![("Action", s("*"))]), s("nope")]),
+    )]);
     let (d, diags) = PolicyDocument::from_node(&doc);
     assert!(d.statements.is_empty());
     assert_eq!(diags.len(), 2);
@@ -70,10 +97,23 @@ fn unknown_and_choice_stay_symbolic() {
         NodeKind::Choice(vec![s("arn:aws:iam::1:role/a"), s("arn:aws:iam::1:role/b")]),
         o(),
     );
-    let doc = obj(vec![("Statement", obj(vec![("Effect", s("Allow")), ("Action", s("iam:PassRole")), ("Resource", choice)]))]);
+    let doc = obj(vec![(
+        "Statement",
+        obj(vec![
+            ("Effect", s("Allow")),
+            ("Action", s("iam:PassRole")),
+            ("Resource", choice),
+        ]),
+    )]);
     let (d, _) = PolicyDocument::from_node(&doc);
     assert!(d.statements[0].uncertain);
-    assert_eq!(d.statements[0].resources, ResourceSpec::Resource(vec![Str::lit("arn:aws:iam::1:role/a"), Str::lit("arn:aws:iam::1:role/b")]));
+    assert_eq!(
+        d.statements[0].resources,
+        ResourceSpec::Resource(vec![
+            Str::lit("arn:aws:iam::1:role/a"),
+            Str::lit("arn:aws:iam::1:role/b")
+        ])
+    );
 }
 
 #[test]
@@ -82,7 +122,16 @@ fn principals() {
         "Statement",
         obj(vec![
             ("Effect", s("Allow")),
-            ("Principal", obj(vec![("Service", arr(vec![s("ec2.amazonaws.com"), s("lambda.amazonaws.com")])), ("AWS", s("*"))])),
+            (
+                "Principal",
+                obj(vec![
+                    (
+                        "Service",
+                        arr(vec![s("ec2.amazonaws.com"), s("lambda.amazonaws.com")]),
+                    ),
+                    ("AWS", s("*")),
+                ]),
+            ),
             ("Action", s("sts:AssumeRole")),
         ]),
     )]);
