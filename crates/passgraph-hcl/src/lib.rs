@@ -21,6 +21,7 @@ mod funcs;
 mod jsontext;
 mod limits;
 mod policydoc;
+mod roleuse;
 mod value;
 mod vars;
 
@@ -29,7 +30,7 @@ use std::sync::Arc;
 
 use passgraph_model::{FileId, Parsed};
 
-pub use extract::{ROLE_USES, RoleUseSpec};
+pub use roleuse::{ROLE_USES, RoleUseSpec};
 
 /// Where the crate reads files from. The CLI implements it over the file system and registers
 /// every file it reads in its `SourceMap`.
