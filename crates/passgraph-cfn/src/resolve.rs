@@ -244,7 +244,7 @@ impl<'t> Ctx<'t> {
                 acc
             }
             "Fn::Not" => match arg.items() {
-                [c] => self.eval_condition(c).not(),
+                [c] => !self.eval_condition(c),
                 _ => {
                     self.warn(
                         Code::Shape,
@@ -1064,6 +1064,10 @@ impl<'t> Ctx<'t> {
                     acc
                 }
                 NodeKind::Unknown(reason) => vec![Str::hole(reason.clone())],
+                // An attribute known only after deploy may be a list (`Fn::GetAtt Vpc.Ipv6CidrBlocks`).
+                NodeKind::String(s) if !s.is_known() => {
+                    vec![Str::hole(format!("{}/joined", plain(s)))]
+                }
                 _ => {
                     self.warn(
                         Code::Shape,
@@ -1133,6 +1137,13 @@ impl<'t> Ctx<'t> {
                 NodeKind::Unknown(reason) => {
                     picked.push(Some(Node::new(
                         NodeKind::Unknown(format!("{reason}[{index}]").into()),
+                        o.clone(),
+                    )));
+                }
+                // An attribute known only after deploy may be a list.
+                NodeKind::String(s) if !s.is_known() => {
+                    picked.push(Some(Node::new(
+                        NodeKind::Unknown(format!("{s}[{index}]").into()),
                         o.clone(),
                     )));
                 }
@@ -1453,6 +1464,17 @@ fn all_same(mut it: impl Iterator<Item = Tri>) -> Tri {
     } else {
         Tri::Maybe
     }
+}
+
+/// A value as text with its holes written as their bare keys: a name for a hole derived from it.
+fn plain(s: &Str) -> String {
+    s.parts()
+        .iter()
+        .map(|p| match p {
+            passgraph_model::Part::Lit(t) => t.as_str(),
+            passgraph_model::Part::Hole(k) => k,
+        })
+        .collect()
 }
 
 fn trim(s: &Str) -> Str {

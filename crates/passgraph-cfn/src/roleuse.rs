@@ -54,6 +54,11 @@ const fn profile(ty: &'static str, path: &'static str) -> Spec {
 /// Every resource property that hands a role to a service, sorted by type.
 pub(crate) const ROLE_USES: &[Spec] = &[
     role(
+        "AWS::Amplify::App",
+        "IAMServiceRole",
+        "amplify.amazonaws.com",
+    ),
+    role(
         "AWS::ApiGateway::Account",
         "CloudWatchRoleArn",
         "apigateway.amazonaws.com",
@@ -67,6 +72,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "AWS::AppRunner::Service",
         "SourceConfiguration.AuthenticationConfiguration.AccessRoleArn",
         "build.apprunner.amazonaws.com",
+    ),
+    role(
+        "AWS::AppStream::Fleet",
+        "IamRoleArn",
+        "appstream.amazonaws.com",
     ),
     role(
         "AWS::AppSync::DataSource",
@@ -91,6 +101,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
     profile(
         "AWS::AutoScaling::LaunchConfiguration",
         "IamInstanceProfile",
+    ),
+    role(
+        "AWS::AutoScaling::LifecycleHook",
+        "RoleARN",
+        "autoscaling.amazonaws.com",
     ),
     role(
         "AWS::Backup::BackupSelection",
@@ -142,6 +157,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "cloudtrail.amazonaws.com",
     ),
     role(
+        "AWS::CloudWatch::MetricStream",
+        "RoleArn",
+        "streams.metrics.cloudwatch.amazonaws.com",
+    ),
+    role(
         "AWS::CodeBuild::Project",
         "ServiceRole",
         "codebuild.amazonaws.com",
@@ -157,6 +177,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "codepipeline.amazonaws.com",
     ),
     role(
+        "AWS::Cognito::UserPool",
+        "SmsConfiguration.SnsCallerArn",
+        "cognito-idp.amazonaws.com",
+    ),
+    role(
         "AWS::Config::ConfigurationAggregator",
         "OrganizationAggregationSource.RoleArn",
         "config.amazonaws.com",
@@ -167,6 +192,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "config.amazonaws.com",
     ),
     role("AWS::DAX::Cluster", "IAMRoleARN", "dax.amazonaws.com"),
+    role(
+        "AWS::DLM::LifecyclePolicy",
+        "ExecutionRoleArn",
+        "dlm.amazonaws.com",
+    ),
     role(
         "AWS::DMS::Endpoint",
         "ServiceAccessRoleArn",
@@ -187,6 +217,7 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "KinesisSettings.ServiceAccessRoleArn",
         "dms.amazonaws.com",
     ),
+    role("AWS::DataBrew::Job", "RoleArn", "databrew.amazonaws.com"),
     role(
         "AWS::DataPipeline::Pipeline",
         "PipelineObjects[].Fields[Key=role].StringValue",
@@ -253,6 +284,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "AutoScalingRole",
         "application-autoscaling.amazonaws.com",
     ),
+    role(
+        "AWS::EMR::Studio",
+        "ServiceRole",
+        "elasticmapreduce.amazonaws.com",
+    ),
     profile(
         "AWS::ElasticBeanstalk::ConfigurationTemplate",
         "OptionSettings[Namespace=aws:autoscaling:launchconfiguration,OptionName=IamInstanceProfile].Value",
@@ -270,12 +306,37 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "AWS::ElasticBeanstalk::Environment",
         "OptionSettings[Namespace=aws:elasticbeanstalk:environment,OptionName=ServiceRole].Value",
         "elasticbeanstalk.amazonaws.com",
+    ),
+    role(
+        "AWS::Elasticsearch::Domain",
+        "CognitoOptions.RoleArn",
+        "es.amazonaws.com",
     ),
     role("AWS::Events::Rule", "RoleArn", "events.amazonaws.com"),
     role(
         "AWS::Events::Rule",
         "Targets[].RoleArn",
         "events.amazonaws.com",
+    ),
+    role(
+        "AWS::FIS::ExperimentTemplate",
+        "RoleArn",
+        "fis.amazonaws.com",
+    ),
+    role(
+        "AWS::GameLift::Build",
+        "StorageLocation.RoleArn",
+        "gamelift.amazonaws.com",
+    ),
+    role(
+        "AWS::GameLift::Fleet",
+        "InstanceRoleARN",
+        "gamelift.amazonaws.com",
+    ),
+    role(
+        "AWS::GameLift::Script",
+        "StorageLocation.RoleArn",
+        "gamelift.amazonaws.com",
     ),
     role("AWS::Glue::Crawler", "Role", "glue.amazonaws.com"),
     role("AWS::Glue::DevEndpoint", "RoleArn", "glue.amazonaws.com"),
@@ -293,6 +354,18 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "AWS::IoT::TopicRule",
         "TopicRulePayload.Actions[].*.RoleArn",
         "iot.amazonaws.com",
+    ),
+    role("AWS::Kendra::DataSource", "RoleArn", "kendra.amazonaws.com"),
+    role("AWS::Kendra::Index", "RoleArn", "kendra.amazonaws.com"),
+    role(
+        "AWS::KinesisAnalytics::Application",
+        "Inputs[].KinesisFirehoseInput.RoleARN",
+        "kinesisanalytics.amazonaws.com",
+    ),
+    role(
+        "AWS::KinesisAnalytics::Application",
+        "Inputs[].KinesisStreamsInput.RoleARN",
+        "kinesisanalytics.amazonaws.com",
     ),
     role(
         "AWS::KinesisAnalyticsV2::Application",
@@ -339,12 +412,32 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "SplunkDestinationConfiguration.S3Configuration.RoleARN",
         "firehose.amazonaws.com",
     ),
+    role(
+        "AWS::LakeFormation::Resource",
+        "RoleArn",
+        "lakeformation.amazonaws.com",
+    ),
     role("AWS::Lambda::Function", "Role", "lambda.amazonaws.com"),
     role("AWS::Logs::Destination", "RoleArn", "logs.amazonaws.com"),
     role(
         "AWS::Logs::SubscriptionFilter",
         "RoleArn",
         "logs.amazonaws.com",
+    ),
+    role(
+        "AWS::MWAA::Environment",
+        "ExecutionRoleArn",
+        "airflow-env.amazonaws.com",
+    ),
+    role(
+        "AWS::Neptune::DBCluster",
+        "AssociatedRoles[].RoleArn",
+        "rds.amazonaws.com",
+    ),
+    role(
+        "AWS::OpenSearchService::Domain",
+        "CognitoOptions.RoleArn",
+        "es.amazonaws.com",
     ),
     role(
         "AWS::OpsWorks::Stack",
@@ -374,6 +467,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "rds.amazonaws.com",
     ),
     role("AWS::RDS::DBProxy", "RoleArn", "rds.amazonaws.com"),
+    role(
+        "AWS::Redshift::Cluster",
+        "IamRoles[]",
+        "redshift.amazonaws.com",
+    ),
     role(
         "AWS::SNS::Topic",
         "DeliveryStatusLogging[].SuccessFeedbackRoleArn",
@@ -410,6 +508,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "sagemaker.amazonaws.com",
     ),
     role(
+        "AWS::SageMaker::UserProfile",
+        "UserSettings.ExecutionRole",
+        "sagemaker.amazonaws.com",
+    ),
+    role(
         "AWS::Scheduler::Schedule",
         "Target.RoleArn",
         "scheduler.amazonaws.com",
@@ -419,6 +522,11 @@ pub(crate) const ROLE_USES: &[Spec] = &[
         "AWS::Serverless::StateMachine",
         "Role",
         "states.amazonaws.com",
+    ),
+    role(
+        "AWS::ServiceCatalog::LaunchRoleConstraint",
+        "RoleArn",
+        "servicecatalog.amazonaws.com",
     ),
     role(
         "AWS::StepFunctions::StateMachine",

@@ -170,6 +170,19 @@ impl Template {
                 t.resources.push(resource);
             }
         }
+        if !t.sam
+            && let Some(r) = t
+                .resources
+                .iter()
+                .find(|r| r.ty.starts_with("AWS::Serverless::"))
+        {
+            diags.push(Diagnostic::warning(
+                Code::Shape,
+                format!("{} is a SAM type but the template has no Transform: {SAM_TRANSFORM}; it is read as SAM", r.id),
+                Some(r.origin.clone()),
+            ));
+            t.sam = true;
+        }
         t.add_sam_roles();
         t
     }
