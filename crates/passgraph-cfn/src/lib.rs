@@ -143,7 +143,7 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
 
 /// True when the text is a CloudFormation template: JSON or YAML with `AWSTemplateFormatVersion`,
 /// or a `Resources` mapping whose resources have AWS types (`AWS::...`, SAM's
-/// `AWS::Serverless::...`, `Custom::...`).
+/// `AWS::Serverless::...`, `Custom::...`, registry modules `...::MODULE`).
 #[must_use]
 pub fn looks_like_template(text: &str) -> bool {
     // A cheap test first: both markers are plain words in every template.
@@ -216,7 +216,10 @@ fn is_template(root: &Node) -> bool {
     root.get("Resources").is_some_and(|res| {
         res.entries().iter().any(|(_, _, r)| {
             r.get("Type").and_then(Node::as_known_str).is_some_and(|t| {
-                t.starts_with("AWS::") || t.starts_with("Custom::") || t.starts_with("Alexa::")
+                t.starts_with("AWS::")
+                    || t.starts_with("Custom::")
+                    || t.starts_with("Alexa::")
+                    || t.ends_with("::MODULE")
             })
         })
     })
