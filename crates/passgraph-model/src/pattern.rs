@@ -314,12 +314,25 @@ fn tok_eq(p: &Tok, s: &Sub) -> bool {
     }
 }
 
-/// True for holes that stand for one ARN segment and so contain no `:` or `/`.
+/// True for holes that stand for one ARN segment or one IAM name, and so contain no `:` or
+/// `/`: the account, partition and region, and generated names (parsers name those holes
+/// `<resource>.name`, `<resource>.name_suffix`, `<LogicalId>.RoleName`, ...; IAM names are
+/// made of `[\w+=,.@-]`).
 fn is_segment_hole(k: &str) -> bool {
     matches!(
         k,
         crate::value::ACCOUNT_HOLE | crate::value::PARTITION_HOLE | crate::value::REGION_HOLE
-    )
+    ) || [
+        ".name",
+        ".name_suffix",
+        "RoleName",
+        "UserName",
+        "GroupName",
+        "InstanceProfileName",
+        "ManagedPolicyName",
+    ]
+    .iter()
+    .any(|s| k.ends_with(s))
 }
 
 /// The classic linear-time wildcard match with one backtrack point: a definite match treats

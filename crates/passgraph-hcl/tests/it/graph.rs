@@ -120,9 +120,6 @@ resource "aws_iam_user_policy" "p" {{
         [
             "user dev -> app-${aws_iam_role.generated.name} lambda.amazonaws.com definite",
             "user dev -> app-maybe lambda.amazonaws.com possible",
-            // FIXME: the graph lets the account hole of the role's ARN stand for text with `:`
-            // and `/`, so `role/app-*` possibly matches `role/zz-...`; an account id is 12 digits.
-            "user dev -> zz-${aws_iam_role.other.name} lambda.amazonaws.com possible",
         ]
     );
 }

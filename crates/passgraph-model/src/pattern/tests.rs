@@ -182,3 +182,45 @@ proptest::proptest! {
         if got == Tri::Yes { proptest::prop_assert!(truth); }
     }
 }
+
+#[test]
+fn generated_names_hold_no_separators() {
+    // `arn:aws:iam::*:role/app-*` cannot match a role whose generated name starts with `zz-`:
+    // a name has no `:` or `/` to let the pattern's `:role/app-` hide in it.
+    let role = Str::from_parts([
+        Part::Lit("arn:aws:iam::".into()),
+        Part::Hole(ACCOUNT_HOLE.into()),
+        Part::Lit(":role/zz-".into()),
+        Part::Hole("aws_iam_role.other.name".into()),
+    ]);
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::*:role/app-*"), false).matches(&role),
+        Tri::No
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::*:role/zz-a*"), false).matches(&role),
+        Tri::Maybe
+    );
+    // An opaque value (a whole ARN known after apply) may still be anything.
+    let arn = Str::hole("aws_iam_role.other.arn");
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::*:role/app-*"), false).matches(&arn),
+        Tri::Maybe
+    );
+}
+
+#[test]
+fn generated_names_with_partition_hole() {
+    let role = Str::from_parts([
+        Part::Lit("arn:".into()),
+        Part::Hole(crate::value::PARTITION_HOLE.into()),
+        Part::Lit(":iam::".into()),
+        Part::Hole(ACCOUNT_HOLE.into()),
+        Part::Lit(":role/zz-".into()),
+        Part::Hole("aws_iam_role.other.name".into()),
+    ]);
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::*:role/app-*"), false).matches(&role),
+        Tri::No
+    );
+}
