@@ -1175,10 +1175,17 @@ impl<'t> Ctx<'t> {
                 o.clone(),
             );
         };
-        let delim = self
+        let Some(delim) = self
             .resolve(delim)
             .and_then(|d| d.as_known_str().map(str::to_owned))
-            .unwrap_or_default();
+        else {
+            // A delimiter known only at deploy: the pieces are unknown (the cause has its own
+            // diagnostic).
+            return Node::new(
+                NodeKind::Unknown(self.key(&format!("Fn::Split@{}", o.range.start))),
+                o.clone(),
+            );
+        };
         let Some(source) = self.resolve(source) else {
             return Node::new(NodeKind::Array(Vec::new()), o.clone());
         };

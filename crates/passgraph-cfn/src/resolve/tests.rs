@@ -361,6 +361,10 @@ fn join_select_split() {
     );
     assert_eq!(eval("!Split [',', 'a,b']"), r#"["a", "b"]"#);
     assert_eq!(
+        eval("!Split [!Ref Suffix, 'a,b']"),
+        "unknown(cfn#0:Fn::Split@0)"
+    );
+    assert_eq!(
         eval("!Select [5, !Split [':', !GetAtt Named.Arn]]"),
         r#""role/service/app-dev""#
     );

@@ -313,3 +313,24 @@ fn deep_nesting_is_refused() {
     let ok = format!("{}x\n", "- ".repeat(MAX_DEPTH - 1));
     assert!(load(FileId(0), &ok).is_ok());
 }
+
+#[test]
+fn windows_line_endings() {
+    let text = "a:\r\n  b: !Ref X\r\n  c: 'q'\r\n";
+    let root = load(FileId(0), text)
+        .ok()
+        .and_then(|l| l.root)
+        .unwrap_or_else(|| panic!("no document"));
+    assert_eq!(show(&root), r#"{a: {b: {Ref: "X"}, c: "q"}}"#);
+    let a = root.get("a").unwrap_or_else(|| panic!("a"));
+    let b = a.get("b").unwrap_or_else(|| panic!("b"));
+    assert_eq!(
+        text.get(b.origin.range.start as usize..b.origin.range.end as usize),
+        Some("!Ref X")
+    );
+    let c = a.get("c").unwrap_or_else(|| panic!("c"));
+    assert_eq!(
+        text.get(c.origin.range.start as usize..c.origin.range.end as usize),
+        Some("'q'")
+    );
+}
