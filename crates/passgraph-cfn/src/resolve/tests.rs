@@ -1,6 +1,7 @@
 use passgraph_model::{Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Tri};
 
-use super::{Ctx, base64};
+use super::Ctx;
+use super::funcs::base64;
 use crate::Options;
 use crate::template::Template;
 
