@@ -144,6 +144,10 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
 /// True when the text is a CloudFormation template: JSON or YAML with `AWSTemplateFormatVersion`,
 /// or a `Resources` mapping whose resources have AWS types (`AWS::...`, SAM's
 /// `AWS::Serverless::...`, `Custom::...`, registry modules `...::MODULE`).
+///
+/// A text that is not valid JSON or YAML but plainly starts a template (a top-level
+/// `AWSTemplateFormatVersion:` or `Resources:` line, or a JSON `"AWSTemplateFormatVersion"`) is a
+/// broken template: this returns true, and [`parse`] reports where it breaks.
 #[must_use]
 pub fn looks_like_template(text: &str) -> bool {
     // A cheap test first: both markers are plain words in every template.
@@ -151,7 +155,21 @@ pub fn looks_like_template(text: &str) -> bool {
         return false;
     }
     let mut ignored = Vec::new();
-    matches!(load(FileId(0), text, &mut ignored), Ok(Some(root)) if is_template(&root))
+    match load(FileId(0), text, &mut ignored) {
+        Ok(Some(root)) => is_template(&root),
+        Ok(None) => false,
+        Err(_) => has_template_marker(text),
+    }
+}
+
+/// The markers of a template that do not need the text to parse.
+fn has_template_marker(text: &str) -> bool {
+    text.contains("\"AWSTemplateFormatVersion\"")
+        || (text.contains("\"Resources\"") && text.contains("\"AWS::"))
+        || text.lines().any(|l| {
+            let l = l.trim_start_matches('\u{feff}');
+            l.starts_with("AWSTemplateFormatVersion:") || l.starts_with("Resources:")
+        })
 }
 
 /// JSON or YAML text → the document tree (`None` for an empty document).

@@ -70,7 +70,14 @@ fn detection_is_by_content() {
     assert!(!looks_like_template(
         "Resources:\n  R:\n    Type: Something::Else\n"
     ));
-    assert!(!looks_like_template("Resources: [unclosed\n"));
+    // Broken templates are templates: parsing says where they break.
+    assert!(looks_like_template("Resources: [unclosed\n"));
+    assert!(looks_like_template(
+        "{\"AWSTemplateFormatVersion\": \"2010-09-09\",, }"
+    ));
+    assert!(!looks_like_template(
+        "Some: [unclosed\nwith the word Resources\n"
+    ));
 }
 
 #[test]
