@@ -1,5 +1,14 @@
 //! Every authorization-details snapshot in shared/corpora loads; its findings are pinned.
-//! Each pinned set was checked by hand against the file (see the comments).
+//! Each pinned set was checked by hand against the file (see the comments), and the direct
+//! findings were also compared with an independent evaluator written from the AWS rules.
+//!
+//! FIXME: passgraph never reports a role passing *itself* (`reach.rs` skips `d.role == p`), although
+//! IAM allows it (a role holding `iam:PassRole` on its own ARN can hand itself to a service it
+//! trusts) and semantics.md §2.8 / the CLI contract ("every triple") do not exclude it. The pins
+//! below therefore compare [`others`], the findings whose role is not the principal, so that
+//! they neither pin the omission nor break when it is fixed; each test names the missing triples.
+
+use std::collections::BTreeMap;
 
 use crate::{json, shared, triples};
 
@@ -9,7 +18,21 @@ fn corpus(path: &str) -> serde_json::Value {
 }
 
 fn codes(v: &serde_json::Value) -> Vec<String> {
-    v["diagnostics"].as_array().expect("diagnostics").iter().map(|d| d["code"].as_str().unwrap_or("?").to_owned()).collect()
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("?").to_owned())
+        .collect()
+}
+
+/// The report without the findings in which a role passes itself (see the FIXME above).
+fn others(v: &serde_json::Value) -> serde_json::Value {
+    let mut out = v.clone();
+    if let Some(list) = out["findings"].as_array_mut() {
+        list.retain(|f| f["principal"]["arn"] != f["role"]["arn"]);
+    }
+    out
 }
 
 #[test]
@@ -18,9 +41,12 @@ fn cloudmapper_demo() {
     // and, through it, pass the three service roles (ec2, ecs-tasks, lambda). bad_role passes
     // them directly. Nothing else grants iam:PassRole (AmazonEC2RoleforSSM, BAD_MFA_POLICY,
     // s3-only inline policies).
-    let v = corpus("cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json");
+    // FIXME (self-pass): exfiller, level3 and level1 can also each pass themselves via bad_role.
+    let v = corpus(
+        "cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json",
+    );
     assert_eq!(
-        triples(&v),
+        triples(&others(&v)),
         [
             "user/USER -> exfiller -> ec2.amazonaws.com definite via bad_role",
             "user/USER -> level3 -> ecs-tasks.amazonaws.com definite via bad_role",
@@ -40,4 +66,266 @@ fn cloudmapper_demo() {
         ]
     );
     assert_eq!(codes(&v), ["IAM016"]);
+}
+
+#[test]
+fn cloudsplaining_example_authz_details() {
+    // Account 012345678901. Roles: MyRole and MyOtherRole trust ssm.amazonaws.com, OverprivilegedEC2
+    // trusts ec2.amazonaws.com (all at path /). PassRole grants, all on `*` without condition:
+    // obama (AdministratorAccess attached, and group admin) and userwithlotsofpermissions (group
+    // admin = AdministratorAccess); biden through AWSLambdaFullAccess, whose default version v8
+    // lists iam:PassRole on `*` (biden's group: AmazonRDSFullAccess, only CreateServiceLinkedRole,
+    // and an s3 inline policy); MyRole (EC2-IAM-example) and MyOtherRole (SupYo) through inline
+    // statements that list iam:PassRole on `*`. OverprivilegedEC2 holds no PassRole (its SupYo is
+    // secretsmanager/s3/CreateAccessKey, InsecurePolicy has none). No trust names an AWS principal,
+    // so there are no chains; no Deny, boundary or condition, so everything is definite.
+    // FIXME (self-pass): role/MyRole -> MyRole and role/MyOtherRole -> MyOtherRole (ssm) are missing.
+    let v = corpus("cloudsplaining/test/files/example-authz-details.json");
+    assert_eq!(
+        triples(&others(&v)),
+        [
+            "user/biden -> MyOtherRole -> ssm.amazonaws.com definite",
+            "user/biden -> MyRole -> ssm.amazonaws.com definite",
+            "user/biden -> OverprivilegedEC2 -> ec2.amazonaws.com definite",
+            "user/obama -> MyOtherRole -> ssm.amazonaws.com definite",
+            "user/obama -> MyRole -> ssm.amazonaws.com definite",
+            "user/obama -> OverprivilegedEC2 -> ec2.amazonaws.com definite",
+            "user/userwithlotsofpermissions -> MyOtherRole -> ssm.amazonaws.com definite",
+            "user/userwithlotsofpermissions -> MyRole -> ssm.amazonaws.com definite",
+            "user/userwithlotsofpermissions -> OverprivilegedEC2 -> ec2.amazonaws.com definite",
+            "role/MyOtherRole -> MyRole -> ssm.amazonaws.com definite",
+            "role/MyOtherRole -> OverprivilegedEC2 -> ec2.amazonaws.com definite",
+            "role/MyRole -> MyOtherRole -> ssm.amazonaws.com definite",
+            "role/MyRole -> OverprivilegedEC2 -> ec2.amazonaws.com definite",
+        ]
+    );
+    assert!(codes(&v).is_empty(), "{:?}", codes(&v));
+}
+
+#[test]
+fn cloudsplaining_example_authz_v2() {
+    // BlakeBortles is in group GOAT, which attaches AdministratorAccess: the file does not carry
+    // that policy, the built-in table does (`*` on `*`), so no IAM005 and the grant is definite.
+    // Both roles (GOAT, MyOtherRole) trust ssm.amazonaws.com and hold only s3 inline policies.
+    let v = corpus("cloudsplaining/test/files/example_authz_v2.json");
+    assert_eq!(
+        triples(&others(&v)),
+        [
+            "user/BlakeBortles -> GOAT -> ssm.amazonaws.com definite",
+            "user/BlakeBortles -> MyOtherRole -> ssm.amazonaws.com definite",
+        ]
+    );
+    assert_eq!(triples(&v).len(), 2, "no role here passes itself either");
+    assert!(codes(&v).is_empty(), "{:?}", codes(&v));
+}
+
+#[test]
+fn cloudsplaining_overrides() {
+    // No users, groups or roles; one s3-only managed policy: nothing to find, nothing to say.
+    let v = corpus("cloudsplaining/test/files/example_authz_details_for_overrides.json");
+    assert!(triples(&v).is_empty());
+    assert!(codes(&v).is_empty(), "{:?}", codes(&v));
+
+    // BlakeBortles (group GOATGroup: AdministratorAccess, given in the file, + ecr-only
+    // NotYourPolicy) and GOATRole (AdministratorAccess attached) pass every role; both roles trust
+    // ssm.amazonaws.com. MyOtherRole holds only s3 actions.
+    // FIXME (self-pass): role/GOATRole -> GOATRole -> ssm.amazonaws.com is missing.
+    let v = corpus("cloudsplaining/test/files/example_authz_details_for_overrides_complete.json");
+    assert_eq!(
+        triples(&others(&v)),
+        [
+            "user/BlakeBortles -> GOATRole -> ssm.amazonaws.com definite",
+            "user/BlakeBortles -> MyOtherRole -> ssm.amazonaws.com definite",
+            "role/GOATRole -> MyOtherRole -> ssm.amazonaws.com definite",
+        ]
+    );
+    assert!(codes(&v).is_empty(), "{:?}", codes(&v));
+}
+
+#[test]
+fn cloudsplaining_managed_policy_mismatch() {
+    // No users and no RoleDetailList; group anton-test attaches AWSLambdaReadOnlyAccess while the
+    // file carries AWSLambda_ReadOnlyAccess (another ARN): one IAM005 at that attachment, and no
+    // finding (no principal, no role).
+    let v = corpus("cloudsplaining/test/files/managed_policy_mismatch.json");
+    assert!(triples(&v).is_empty());
+    assert_eq!(codes(&v), ["IAM005"]);
+    let d = &v["diagnostics"][0];
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("arn:aws:iam::aws:policy/AWSLambdaReadOnlyAccess"),
+        "{d}"
+    );
+    assert_eq!(d["location"]["line"], 12);
+}
+
+#[test]
+fn aws_cli_example() {
+    // AWS's own CLI example (a truncated page). Only EC2role exists; it trusts ec2.amazonaws.com.
+    // Alice: group Admins -> AdministratorAccess (attachment given as an object, not a list).
+    // Bob: same group, but his inline DenyBillingAndIAMPolicy denies iam:* -> no finding.
+    // Charlie: group Dev -> PowerUserAccess (NotAction iam:*) -> no PassRole. EC2role: S3 and
+    // DynamoDB full access; DynamoDB's PassRole is only for application-autoscaling/dax, which
+    // EC2role does not trust. IAM013 says the listing is truncated.
+    let v = corpus("aws-cli-examples/awscli/examples/iam/get-account-authorization-details.json");
+    assert_eq!(
+        triples(&others(&v)),
+        ["user/Alice -> EC2role -> ec2.amazonaws.com definite"]
+    );
+    assert_eq!(triples(&v).len(), 1);
+    assert_eq!(codes(&v), ["IAM013"]);
+}
+
+#[test]
+fn cloudsplaining_example() {
+    // Two accounts in one file: 012345678901 (the three users and three roles of
+    // example-authz-details.json, same findings) and 200611803367 (41 users, 75 roles). PassRole
+    // never crosses accounts. In 200611803367, 35 (role, service) pairs are passable: 16
+    // QuickSetup roles (ssm), StackSet-Local-AdministrationRole (cloudformation), 8 service-linked
+    // roles (their own service; ARNs with path /aws-service-role/<svc>/), privesc-high-priv-
+    // service-role (10 services). Principals with PassRole on `*` (AdministratorAccess,
+    // `*`-policies, iam:*, fn4's Allow NotAction [iam:Update*, iam:Create*, iam:Attach*],
+    // fn1-passrole-star, the privesc PassRole policies) get all 35. QuickSetup roles pass only
+    // AWSServiceRoleForConfig (their second Resource carries the path; the first, without it, does
+    // not match). AWSServiceRoleForAmazonSSM passes only ssm-trusting roles (PassedToService
+    // condition). fp1 (Allow+Deny iam:*), fp2 (deny-all), fp3 (Deny iam:*), fp4/fp5 and the
+    // other privesc principals without PassRole have none. Chains (trust names the caller's ARN):
+    // AdministrationRole -> ExecutionRole (AdministratorAccess); intermediate -> ending (`*`);
+    // starting -> intermediate -> ending. An independent evaluator gives the same 1155 direct and
+    // 104 chained findings, all definite (no condition other than iam:PassedToService, no boundary).
+    // FIXME (self-pass): 14 more are missing (13 direct: MyRole, MyOtherRole,
+    // AWSServiceRoleForAmazonSSM, privesc-high-priv-service-role x 10 services; 1 chained:
+    // AdministrationRole -> itself -> cloudformation via ExecutionRole): 1273 in all by AWS rules.
+    let v = corpus("cloudsplaining/examples/files/example.json");
+    let o = others(&v);
+    let fs = o["findings"].as_array().expect("findings");
+    assert_eq!(fs.len(), 1259);
+    assert_eq!(
+        fs.iter().filter(|f| f["certainty"] == "definite").count(),
+        1259
+    );
+    assert_eq!(
+        fs.iter()
+            .filter(|f| f["via"].as_array().is_some_and(|a| !a.is_empty()))
+            .count(),
+        104
+    );
+    let mut per: BTreeMap<String, usize> = BTreeMap::new();
+    for f in fs {
+        let key = format!(
+            "{}/{}",
+            f["principal"]["kind"].as_str().unwrap_or("?"),
+            f["principal"]["name"].as_str().unwrap_or("?")
+        );
+        *per.entry(key).or_default() += 1;
+    }
+    let quick = [
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-south-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ca-central-1",
+        "eu-central-1",
+        "eu-north-1",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "sa-east-1",
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+    ];
+    let mut want: BTreeMap<String, usize> = quick
+        .iter()
+        .map(|r| (format!("role/AWS-QuickSetup-EnableCRecording-1clff_{r}"), 1))
+        .collect();
+    let all_35 = [
+        "user/fn1-privesc3-partial-user",
+        "user/fn4-exploitableNotAction-user",
+        "user/privesc-codeBuildCreateProjectPassRole-user",
+        "user/privesc-sageMakerCreateNotebookPassRole-user",
+        "user/privesc-sageMakerCreateProcessingJobPassRole-user",
+        "user/privesc-sageMakerCreateTrainingJobPassRole-user",
+        "user/privesc-sre-user",
+        "user/privesc15-PassExistingRoleToNewLambdaThenInvoke-user",
+        "user/privesc16-PassRoleToNewLambdaThenTriggerWithNewDynamo-user",
+        "user/privesc18-PassExistingRoleToNewGlueDevEndpoint-user",
+        "user/privesc20-PassExistingRoleToCloudFormation-user",
+        "user/privesc21-PassExistingRoleToNewDataPipeline-user",
+        "user/privesc3-CreateEC2WithExistingInstanceProfile-user",
+        "role/AWS-QuickSetup-StackSet-Local-ExecutionRole",
+        "role/OrganizationAccountAccessRole",
+        "role/AWSReservedSSO_AdministratorAccess_dc6414f7f2ab04fc",
+        "role/fn1-privesc3-partial-role",
+        "role/fn4-exploitableNotAction-role",
+        "role/privesc-AssumeRole-ending-role",
+        "role/privesc-AssumeRole-intermediate-role",
+        "role/privesc-AssumeRole-starting-role",
+        "role/privesc-codeBuildCreateProjectPassRole-role",
+        "role/privesc-sageMakerCreateNotebookPassRole-role",
+        "role/privesc-sageMakerCreateProcessingJobPassRole-role",
+        "role/privesc-sageMakerCreateTrainingJobPassRole-role",
+        "role/privesc-sre-role",
+        "role/privesc15-PassExistingRoleToNewLambdaThenInvoke-role",
+        "role/privesc16-PassRoleToNewLambdaThenTriggerWithNewDynamo-role",
+        "role/privesc18-PassExistingRoleToNewGlueDevEndpoint-role",
+        "role/privesc20-PassExistingRoleToCloudFormation-role",
+        "role/privesc21-PassExistingRoleToNewDataPipeline-role",
+        "role/privesc3-CreateEC2WithExistingInstanceProfile-role",
+        "role/stacksets-exec-b5520cb2730c2f54b523d6375a319abb",
+    ];
+    want.extend(all_35.iter().map(|p| ((*p).to_owned(), 35)));
+    want.extend(
+        [
+            ("user/biden", 3),
+            ("user/obama", 3),
+            ("user/userwithlotsofpermissions", 3),
+            ("role/MyOtherRole", 2),
+            ("role/MyRole", 2),
+            ("role/AWS-QuickSetup-StackSet-Local-AdministrationRole", 34),
+            ("role/AWSServiceRoleForAmazonSSM", 16),
+            ("role/privesc-high-priv-service-role", 25),
+        ]
+        .map(|(p, n)| (p.to_owned(), n)),
+    );
+    assert_eq!(want.len(), 57);
+    assert_eq!(per, want);
+    let t = triples(&o);
+    for verified in [
+        // AWSLambdaFullAccess v8: iam:PassRole on `*`.
+        "user/biden -> OverprivilegedEC2 -> ec2.amazonaws.com definite",
+        // Allow NotAction [iam:Update*, iam:Create*, iam:Attach*] on `*` grants iam:PassRole.
+        "user/fn4-exploitableNotAction-user -> privesc-high-priv-service-role -> lambda.amazonaws.com definite",
+        "user/privesc-sre-user -> AWSServiceRoleForSSO -> sso.amazonaws.com definite",
+        // Resource arn:aws:iam::*:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig.
+        "role/AWS-QuickSetup-EnableCRecording-1clff_us-west-2 -> AWSServiceRoleForConfig -> config.amazonaws.com definite",
+        // AmazonSSMServiceRolePolicy: PassRole on `*` with iam:PassedToService = ssm.amazonaws.com.
+        "role/AWSServiceRoleForAmazonSSM -> AWS-QuickSetup-EnableCRecording-1clff_us-east-1 -> ssm.amazonaws.com definite",
+        "role/MyRole -> OverprivilegedEC2 -> ec2.amazonaws.com definite",
+        // ExecutionRole's trust names AdministrationRole's ARN; ExecutionRole has AdministratorAccess.
+        "role/AWS-QuickSetup-StackSet-Local-AdministrationRole -> AWSServiceRoleForSecurityHub -> securityhub.amazonaws.com definite via AWS-QuickSetup-StackSet-Local-ExecutionRole",
+        // Each trust names the previous role's ARN (no identity grant needed in one account).
+        "role/privesc-AssumeRole-starting-role -> privesc-high-priv-service-role -> ec2.amazonaws.com definite via privesc-AssumeRole-intermediate-role>privesc-AssumeRole-ending-role",
+        "role/privesc-AssumeRole-intermediate-role -> AWS-QuickSetup-StackSet-Local-AdministrationRole -> cloudformation.amazonaws.com definite via privesc-AssumeRole-ending-role",
+    ] {
+        assert!(t.iter().any(|x| x == verified), "missing: {verified}");
+    }
+    // Cross-account: obama (012345678901, administrator) passes no role of 200611803367.
+    let obama: Vec<&String> = t
+        .iter()
+        .filter(|x| x.starts_with("user/obama -> "))
+        .collect();
+    assert_eq!(
+        obama,
+        [
+            "user/obama -> MyOtherRole -> ssm.amazonaws.com definite",
+            "user/obama -> MyRole -> ssm.amazonaws.com definite",
+            "user/obama -> OverprivilegedEC2 -> ec2.amazonaws.com definite",
+        ]
+    );
+    assert!(codes(&v).is_empty(), "{:?}", codes(&v));
 }
