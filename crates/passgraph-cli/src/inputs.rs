@@ -178,6 +178,12 @@ fn parse_text(
                     parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
                 }),
                 Ok(_) => None,
+                // CloudFormation's YAML reader accepts JSON-like text that strict JSON does not
+                // (a trailing comma): let it say where a template breaks.
+                Err(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
+                    kind: Kind::Template,
+                    parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+                }),
                 Err(e) => {
                     let l = sources.locate(&Origin::new(file, TextRange::new(e.offset, e.offset)));
                     if explicit {
@@ -449,10 +455,12 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
     })
 }
 
-/// Points plan origins at the `.tf` blocks of the same resource address.
+/// Points plan origins at the `.tf` blocks of the same resource address, and statements at the
+/// `.tf` statements of the same document when the configuration has as many.
 fn map_to_config(account: &mut Account, config: &Account) {
     use std::collections::HashMap;
     let mut by_address: HashMap<String, Origin> = HashMap::new();
+    let mut docs: HashMap<(String, bool), Vec<Origin>> = HashMap::new();
     let mut note = |o: &Origin| {
         if let Some(a) = &o.address {
             by_address
@@ -470,6 +478,31 @@ fn map_to_config(account: &mut Account, config: &Account) {
         .for_each(|x| note(&x.origin));
     config.attachments.iter().for_each(|x| note(&x.origin));
     config.role_uses.iter().for_each(|x| note(&x.origin));
+    let mut note_doc = |d: &PolicyDocument, trust: bool| {
+        if let Some(a) = &d.origin.address {
+            docs.entry((strip_instance(a), trust))
+                .or_insert_with(|| d.statements.iter().map(|s| s.origin.clone()).collect());
+        }
+    };
+    for r in &config.roles {
+        note_doc(&r.trust, true);
+        r.inline.iter().for_each(|p| note_doc(&p.document, false));
+    }
+    for u in &config.users {
+        u.inline.iter().for_each(|p| note_doc(&p.document, false));
+    }
+    for g in &config.groups {
+        g.inline.iter().for_each(|p| note_doc(&p.document, false));
+    }
+    config
+        .policies
+        .iter()
+        .for_each(|p| note_doc(&p.document, false));
+    for a in &config.attachments {
+        if let passgraph_model::AttachedPolicy::Inline(p) = &a.policy {
+            note_doc(&p.document, false);
+        }
+    }
     let fix = |o: &mut Origin| {
         if let Some(a) = &o.address
             && let Some(t) = by_address.get(&strip_instance(a))
@@ -478,44 +511,57 @@ fn map_to_config(account: &mut Account, config: &Account) {
             o.range = t.range;
         }
     };
+    let fix_doc = |d: &mut PolicyDocument, trust: bool| {
+        let statements = d
+            .origin
+            .address
+            .as_ref()
+            .and_then(|a| docs.get(&(strip_instance(a), trust)));
+        match statements {
+            Some(s) if s.len() == d.statements.len() && !s.is_empty() => {
+                for (st, o) in d.statements.iter_mut().zip(s) {
+                    st.origin.file = o.file;
+                    st.origin.range = o.range;
+                }
+                fix(&mut d.origin);
+            }
+            _ => {
+                fix(&mut d.origin);
+                d.statements.iter_mut().for_each(|s| fix(&mut s.origin));
+            }
+        }
+    };
     for u in &mut account.users {
         fix(&mut u.origin);
         u.inline
             .iter_mut()
-            .for_each(|p| fix_doc(&mut p.document, &fix));
+            .for_each(|p| fix_doc(&mut p.document, false));
     }
     for r in &mut account.roles {
         fix(&mut r.origin);
-        fix_doc(&mut r.trust, &fix);
+        fix_doc(&mut r.trust, true);
         r.inline
             .iter_mut()
-            .for_each(|p| fix_doc(&mut p.document, &fix));
+            .for_each(|p| fix_doc(&mut p.document, false));
     }
     for g in &mut account.groups {
         fix(&mut g.origin);
         g.inline
             .iter_mut()
-            .for_each(|p| fix_doc(&mut p.document, &fix));
+            .for_each(|p| fix_doc(&mut p.document, false));
     }
     for p in &mut account.policies {
         fix(&mut p.origin);
-        fix_doc(&mut p.document, &fix);
+        fix_doc(&mut p.document, false);
     }
     for a in &mut account.attachments {
         fix(&mut a.origin);
         if let passgraph_model::AttachedPolicy::Inline(p) = &mut a.policy {
-            fix_doc(&mut p.document, &fix);
+            fix_doc(&mut p.document, false);
         }
     }
     for u in &mut account.role_uses {
         fix(&mut u.origin);
-    }
-}
-
-fn fix_doc(d: &mut PolicyDocument, fix: &dyn Fn(&mut Origin)) {
-    fix(&mut d.origin);
-    for s in &mut d.statements {
-        fix(&mut s.origin);
     }
 }
 

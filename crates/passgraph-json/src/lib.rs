@@ -211,6 +211,7 @@ impl Parser<'_> {
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    let backslash = self.pos;
                     self.pos += 1;
                     let Some(&e) = self.bytes.get(self.pos) else {
                         return Err(self.err("unterminated escape"));
@@ -246,7 +247,12 @@ impl Parser<'_> {
                             };
                             out.push(c.unwrap_or('\u{fffd}'));
                         }
-                        _ => return Err(self.err("invalid escape in string")),
+                        _ => {
+                            // Point at the backslash: the byte after it may start a multi-byte
+                            // character, and an offset must fall on a character boundary.
+                            self.pos = backslash;
+                            return Err(self.err("invalid escape in string"));
+                        }
                     }
                 }
                 Some(_) => return Err(self.err("control character in string")),

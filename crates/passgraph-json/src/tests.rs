@@ -92,3 +92,11 @@ proptest::proptest! {
         proptest::prop_assert_eq!(ours, theirs, "{}", s);
     }
 }
+
+#[test]
+fn invalid_escape_points_at_the_backslash() {
+    let text = "\"ab\\\u{e9}\"";
+    let e = parse(FileId(0), text).unwrap_err();
+    assert_eq!(e.offset, 3);
+    assert!(text.is_char_boundary(e.offset));
+}

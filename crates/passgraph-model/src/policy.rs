@@ -422,6 +422,10 @@ impl Reader {
         };
         match &node.kind {
             NodeKind::String(s) if s.as_known() == Some("*") => spec.everyone = true,
+            // A principal built from values known only after apply: kept as an unknown entry.
+            NodeKind::String(s) if !s.is_known() => {
+                spec.entries.push((PrincipalKind::Other, s.clone()))
+            }
             NodeKind::Object(entries) => {
                 for (k, korigin, v) in entries {
                     let kind = match k.as_known() {

@@ -363,3 +363,62 @@ fn scp_and_managed_policy_options() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_input_kind_through_the_cli() {
+    // CloudFormation YAML: the AWS documentation's EC2 example, positions in the template.
+    let v = json(&["audit", "testdata/cfn/aws-doc/ec2-pass-role.yaml"]);
+    assert_eq!(
+        triples(&v),
+        [
+            "user/alice -> EC2-roles-for-XYZ-web -> ec2.amazonaws.com definite",
+            "user/bob -> EC2-roles-for-XYZ-web -> ec2.amazonaws.com definite"
+        ]
+    );
+    assert_eq!(
+        v["findings"][0]["grants"][0]["location"],
+        serde_json::json!({"file": "testdata/cfn/aws-doc/ec2-pass-role.yaml", "line": 21, "column": 17})
+    );
+    assert_eq!(v["findings"][0]["trust"][0]["location"]["line"], 52);
+    // A Terraform root module folder.
+    let v = json(&["audit", "testdata/hcl/rds-monitoring"]);
+    assert_eq!(
+        triples(&v),
+        ["user/dba -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite"]
+    );
+    assert_eq!(
+        v["findings"][0]["grants"][0]["location"]["file"],
+        "testdata/hcl/rds-monitoring/main.tf"
+    );
+    assert_eq!(v["findings"][0]["grants"][0]["location"]["line"], 26);
+    // A plan with its configuration: findings point at the .tf statements.
+    let v = json(&[
+        "audit",
+        "--config",
+        "testdata/tfplan/unknown-arns",
+        "testdata/tfplan/unknown-arns/plan.json",
+    ]);
+    assert_eq!(
+        v["findings"][0]["grants"][0]["location"],
+        serde_json::json!({"file": "testdata/tfplan/unknown-arns/main.tf", "line": 13, "column": 18, "address": "aws_iam_policy.deploy"})
+    );
+    let without = json(&["audit", "testdata/tfplan/unknown-arns/plan.json"]);
+    assert_eq!(
+        without["findings"][0]["grants"][0]["location"]["file"],
+        "testdata/tfplan/unknown-arns/plan.json"
+    );
+    assert_eq!(
+        without["findings"][0]["grants"][0]["location"]["address"],
+        "aws_iam_policy.deploy"
+    );
+    // A folder that is not a Terraform module is searched for templates.
+    let v = json(&["audit", "testdata/cfn/aws-doc"]);
+    assert!(
+        triples(&v).contains(
+            &"user/carol -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite"
+                .to_owned()
+        ),
+        "{:?}",
+        triples(&v)
+    );
+}
