@@ -393,10 +393,12 @@ pub fn add_builtins(
     register: &mut dyn FnMut(&str, String) -> passgraph_model::FileId,
 ) -> Vec<&'static str> {
     use passgraph_model::account::AttachedPolicy;
-    let mut wanted: Vec<String> = Vec::new();
+    // References may carry the partition as a hole (`arn:${aws:partition}:iam::aws:policy/...`):
+    // the policy is the same in every partition.
+    let mut wanted: Vec<passgraph_model::Str> = Vec::new();
     let mut want = |r: &passgraph_model::PolicyRef| {
-        if let Some(a) = r.arn.as_known() {
-            wanted.push(a.to_owned());
+        if r.arn.to_string().contains(":iam::aws:policy/") {
+            wanted.push(r.arn.clone());
         }
     };
     for u in &account.users {
@@ -423,21 +425,19 @@ pub fn add_builtins(
     wanted.dedup();
     let mut added = Vec::new();
     for arn in wanted {
-        if account
-            .policies
-            .iter()
-            .any(|p| p.arn.as_known() == Some(arn.as_str()))
-        {
+        if account.policies.iter().any(|p| p.arn == arn) {
             continue;
         }
-        let Some(b) = lookup(&arn) else { continue };
+        let Some(b) = lookup(&arn.to_string()) else {
+            continue;
+        };
         let file = register(
             &format!("builtin:aws-managed-policies/{}.json", b.name),
             document_text(b),
         );
         let mut p = to_managed_policy(b, file);
         // The reference may name another partition; the policy answers to the ARN used.
-        p.arn = passgraph_model::Str::lit(arn);
+        p.arn = arn;
         account.policies.push(p);
         added.push(b.name);
     }

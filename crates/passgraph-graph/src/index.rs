@@ -125,8 +125,9 @@ pub(crate) struct TrustedService {
 pub(crate) enum TrustTarget {
     /// A specific principal of the account.
     Principal(usize, Tri),
-    /// The account (root ARN or id): an identity grant is needed too.
-    Account(Tri),
+    /// The account (root ARN or id, as written): an identity grant is needed too, and the
+    /// caller must be of that account.
+    Account(Str),
     /// Everyone (`*`).
     Everyone,
 }
@@ -714,8 +715,19 @@ impl<'a> Index<'a> {
                     if *kind != PKind::Aws || value.as_known() == Some("*") {
                         continue;
                     }
-                    if let Some(t) = self.account_target(value) {
-                        targets.push(TrustTarget::Account(t));
+                    if let Some(a) = account_part(value) {
+                        targets.push(TrustTarget::Account(a));
+                        continue;
+                    }
+                    // A role session (`arn:aws:sts::1:assumed-role/ops/jane`): whoever holds a
+                    // session of that role with that name, so the role itself, possibly.
+                    if let Some(role_name) = session_role(value) {
+                        let role_name = Str::lit(role_name);
+                        for i in self.n_users..self.principals.len() {
+                            if self.principals[i].name == role_name {
+                                targets.push(TrustTarget::Principal(i, Tri::Maybe));
+                            }
+                        }
                         continue;
                     }
                     for (i, t) in by_arn.resolve(value) {
@@ -735,31 +747,32 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// When `value` names an account (id or root ARN), how surely it is this account.
-    fn account_target(&self, value: &Str) -> Option<Tri> {
-        let text = value.to_string();
-        let account_part: Str = if value
-            .as_known()
-            .is_some_and(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()))
-        {
-            value.clone()
-        } else if text.ends_with(":root") && text.starts_with("arn:") {
-            let segs = value.split(":");
-            segs.get(4).cloned().unwrap_or_default()
-        } else {
-            return None;
+    /// How surely `caller` belongs to the account a trust policy names.
+    pub(crate) fn same_account(&self, named: &Str, caller: usize) -> Tri {
+        use passgraph_model::value::ACCOUNT_HOLE;
+        let only_account_hole = |s: &Str| {
+            !s.is_known() && s.holes().all(|h| h == ACCOUNT_HOLE) && s.known_prefix().is_empty()
         };
-        Some(match (account_part.as_known(), &self.account_id) {
-            (Some(a), Some(ours)) => Tri::from_bool(a == ours),
-            (None, _)
-                if account_part
-                    .holes()
-                    .all(|h| h == passgraph_model::value::ACCOUNT_HOLE) =>
-            {
-                Tri::Yes
+        let arn = &self.principals[caller].arn;
+        let segs = arn.split(":");
+        let caller_account = segs
+            .get(4)
+            .cloned()
+            .unwrap_or_else(|| Str::hole(ACCOUNT_HOLE));
+        let resolve = |s: &Str| -> Option<String> {
+            match s.as_known() {
+                Some(a) => Some(a.to_owned()),
+                None if only_account_hole(s) => self.account_id.clone(),
+                None => None,
             }
+        };
+        if named == &caller_account {
+            return Tri::Yes;
+        }
+        match (resolve(named), resolve(&caller_account)) {
+            (Some(a), Some(b)) => Tri::from_bool(a == b),
             _ => Tri::Maybe,
-        })
+        }
     }
 
     fn build_profiles_and_uses(&mut self, role_res: &Resolver) {
@@ -933,6 +946,31 @@ impl<'a> Index<'a> {
         }
         c
     }
+}
+
+/// The account part of an AWS principal naming an account: a 12-digit id or a root ARN.
+fn account_part(value: &Str) -> Option<Str> {
+    if value
+        .as_known()
+        .is_some_and(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some(value.clone());
+    }
+    let text = value.to_string();
+    if text.starts_with("arn:") && text.ends_with(":root") {
+        return value.split(":").get(4).cloned();
+    }
+    None
+}
+
+/// The role name of a role-session principal `arn:<p>:sts::<acct>:assumed-role/<role>/<session>`.
+fn session_role(value: &Str) -> Option<&str> {
+    let text = value.as_known()?;
+    let rest = text.split_once(":assumed-role/")?.1;
+    if !text.starts_with("arn:") || !text.contains(":sts::") {
+        return None;
+    }
+    rest.split('/').next().filter(|n| !n.is_empty())
 }
 
 fn set_tags(c: &mut Context, tags: &[passgraph_model::Tag]) {

@@ -205,7 +205,6 @@ pub(crate) fn run(idx: &Index<'_>) -> Vec<Vec<Direct>> {
             let unc = idx.principals[m].uncertain;
             out[m] = found
                 .iter()
-                .filter(|d| d.role != m)
                 .map(|d| {
                     if unc && d.proof.certainty == Tri::Yes {
                         let mut p = (*d.proof).clone();
@@ -527,11 +526,15 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
                                 let TrustTarget::Account(acct) = t else {
                                     continue;
                                 };
+                                let same = idx.same_account(acct, p);
+                                if same == Tri::No {
+                                    continue;
+                                }
                                 let s = &trust.statements[g.statement];
                                 let mut st = s
                                     .action_match(ASSUME)
                                     .and(s.conditions_hold(&ctx))
-                                    .and(*acct);
+                                    .and(same);
                                 if s.source.uncertain {
                                     st = st.weaken();
                                 }

@@ -126,9 +126,6 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
             let mut best: BTreeMap<(usize, &str), (Tri, Arc<[usize]>, &Direct)> = BTreeMap::new();
             let mut consider = |holder: usize, via: Arc<[usize]>, reach: Tri| {
                 for d in &direct[holder] {
-                    if d.role == p {
-                        continue;
-                    }
                     let c = reach.and(d.proof.certainty);
                     let key = (d.role, &*d.service);
                     let better = match best.get(&key) {

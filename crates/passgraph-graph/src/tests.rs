@@ -68,7 +68,8 @@ fn aws_documentation_examples() {
         [
             "user/db-admin -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite exploitable=yes low",
             "user/xyz-admin -> EC2-roles-for-XYZ-web -> ec2.amazonaws.com definite exploitable=yes critical",
-            // The web role is an administrator: it can pass every role itself.
+            // The web role is an administrator: it can pass every role, itself included.
+            "role/EC2-roles-for-XYZ-web -> EC2-roles-for-XYZ-web -> ec2.amazonaws.com definite exploitable=yes critical",
             "role/EC2-roles-for-XYZ-web -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com definite exploitable=yes low",
             "role/EC2-roles-for-XYZ-web -> EC2-roles-for-XYZ-batch -> ec2.amazonaws.com definite exploitable=yes low",
         ]

@@ -20,9 +20,13 @@ fn strs(v: &[Str]) -> Vec<String> {
     v.iter().map(ToString::to_string).collect()
 }
 
-/// (principal, role, service, certainty) of every finding, sorted.
+/// (principal, role, service, certainty) of every finding, sorted, with the built-in AWS
+/// managed policies added as the CLI adds them.
 fn findings(parsed: &Parsed) -> Vec<(String, String, String, String)> {
-    let analysis = passgraph_graph::analyze(&parsed.account, &passgraph_graph::Options::default());
+    let mut account = parsed.account.clone();
+    let mut sm = passgraph_model::SourceMap::default();
+    passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
+    let analysis = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
     let mut out: Vec<_> = analysis
         .findings
         .iter()

@@ -4,9 +4,13 @@
 use passgraph_cfn::{Options, parse};
 use passgraph_model::{Account, FileId};
 
-/// (principal, role, service, certainty) of every finding, sorted.
+/// (principal, role, service, certainty) of every finding, sorted, with the built-in AWS
+/// managed policies added as the CLI adds them.
 fn findings(account: &Account) -> Vec<(String, String, String, String)> {
-    let analysis = passgraph_graph::analyze(account, &passgraph_graph::Options::default());
+    let mut account = account.clone();
+    let mut sm = passgraph_model::SourceMap::default();
+    passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
+    let analysis = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
     let mut out: Vec<_> = analysis
         .findings
         .iter()

@@ -88,7 +88,7 @@ fn readme_demo_runs_and_fails_on_findings() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(
-        text.starts_with("passgraph: 4 findings (4 definite, 0 possible) for 3 principals"),
+        text.starts_with("passgraph: 5 findings (5 definite, 0 possible) for 3 principals"),
         "{text}"
     );
     assert!(text.contains("user xyz-admin"));
@@ -200,7 +200,7 @@ fn standard_input() {
     let o = run(&["audit", "-f", "json", "-"], Some(&text));
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["findings"].as_array().map(Vec::len), Some(4));
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(5));
     assert_eq!(v["findings"][0]["grants"][0]["location"]["file"], "<stdin>");
 }
 
@@ -262,15 +262,19 @@ fn a_plan_over_a_snapshot_shows_a_new_exposure() {
         [
             "user/deployer -> app-admin -> ec2.amazonaws.com definite",
             "user/deployer -> app-web -> ec2.amazonaws.com definite",
-            // The new role is an administrator: it can pass the existing role too.
+            // The new role is an administrator: it can pass itself and the existing role too.
+            "role/app-admin -> app-admin -> ec2.amazonaws.com definite",
             "role/app-admin -> app-web -> ec2.amazonaws.com definite",
         ]
     );
     // The new role is admin-equivalent: critical.
     assert_eq!(after["findings"][0]["severity"], "critical");
-    // The plan alone shows no principal that can pass it.
+    // The plan alone shows only the new role passing itself: no user can pass it.
     let plan = json(&["audit", "testdata/tfplan/overlay/plan.json"]);
-    assert_eq!(plan["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        triples(&plan),
+        ["role/app-admin -> app-admin -> ec2.amazonaws.com definite"]
+    );
     // diff: what the plan adds to the account.
     let o = run(
         &[
@@ -292,6 +296,7 @@ fn a_plan_over_a_snapshot_shows_a_new_exposure() {
         triples(&serde_json::json!({"findings": d["added"]})),
         [
             "user/deployer -> app-admin -> ec2.amazonaws.com definite",
+            "role/app-admin -> app-admin -> ec2.amazonaws.com definite",
             "role/app-admin -> app-web -> ec2.amazonaws.com definite"
         ]
     );

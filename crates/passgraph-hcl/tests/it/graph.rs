@@ -10,8 +10,12 @@ fn testdata(case: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/hcl")).join(case)
 }
 
+/// Findings with the built-in AWS managed policies added, as the CLI runs it.
 fn findings(p: &passgraph_model::Parsed) -> (passgraph_graph::Analysis, Vec<String>) {
-    let a = passgraph_graph::analyze(&p.account, &passgraph_graph::Options::default());
+    let mut account = p.account.clone();
+    let mut sm = passgraph_model::SourceMap::default();
+    passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
+    let a = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
     let v = a
         .findings
         .iter()

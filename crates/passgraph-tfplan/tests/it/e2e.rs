@@ -59,6 +59,8 @@ fn fixture_findings() {
             &[
                 "user/ci -> app-web -> lambda.amazonaws.com definite",
                 "role/app-worker-${aws_iam_role.worker.name_suffix} -> app-web -> lambda.amazonaws.com possible",
+                // ... including passing itself to EC2, which its trust policy lets in.
+                "role/app-worker-${aws_iam_role.worker.name_suffix} -> app-worker-${aws_iam_role.worker.name_suffix} -> ec2.amazonaws.com possible",
             ],
         ),
         // The deleted admin role is gone: only the kept role can be passed.
@@ -71,15 +73,21 @@ fn fixture_findings() {
         (
             "modules-for-each",
             &[
+                "role/team-a -> team-a -> lambda.amazonaws.com definite",
                 "role/team-a -> team-b -> lambda.amazonaws.com definite",
                 "role/team-b -> team-a -> lambda.amazonaws.com definite",
+                "role/team-b -> team-b -> lambda.amazonaws.com definite",
             ],
         ),
         (
             "prior-state-docs",
             &["user/runner -> batch-runner -> batch.amazonaws.com definite"],
         ),
-        ("overlay", &[]),
+        // Alone, the plan's admin role can pass only itself.
+        (
+            "overlay",
+            &["role/app-admin -> app-admin -> ec2.amazonaws.com definite"],
+        ),
     ];
     for (case, want) in expect {
         let (got, _, _) = findings(fixture(case, &Options::default()));
@@ -121,7 +129,11 @@ fn plan_over_snapshot() {
     let a = run(&account, &mut sm);
     assert_eq!(
         summary(&a),
-        ["user/deployer -> app-admin -> ec2.amazonaws.com definite"]
+        [
+            "user/deployer -> app-admin -> ec2.amazonaws.com definite",
+            // An administrator role can pass itself.
+            "role/app-admin -> app-admin -> ec2.amazonaws.com definite",
+        ]
     );
 }
 
@@ -136,6 +148,7 @@ fn corpus_findings() {
             "checkov/tests/terraform/parser/resources/plan_tags/tfplan.json",
             &[
                 "role/123456789123-acme-corp-iam-for-eks -> 123456789123-acme-corp-analysis-lambda -> lambda.amazonaws.com possible",
+                "role/123456789123-acme-corp-iam-for-eks -> 123456789123-acme-corp-iam-for-eks -> eks.amazonaws.com possible",
                 "role/123456789123-acme-corp-iam-for-eks -> 123456789123-acme-corp-role -> ec2.amazonaws.com possible",
             ],
         ),
@@ -143,12 +156,20 @@ fn corpus_findings() {
         // name is generated at apply.
         (
             "checkov/tests/terraform/runner/resources/plan_with_iam_policies/tfplan.json",
-            &["user/example -> ${aws_iam_role.example.name} -> lambda.amazonaws.com definite"],
+            &[
+                "user/example -> ${aws_iam_role.example.name} -> lambda.amazonaws.com definite",
+                // aws_iam_role_policy.fail_1 (iam:* on *) is the role's own: it passes itself.
+                "role/${aws_iam_role.example.name} -> ${aws_iam_role.example.name} -> lambda.amazonaws.com definite",
+            ],
         ),
         // An admin user policy and an EC2 role.
         (
             "regula/rego/tests/rules/tf/aws/iam/inputs/admin_policy_infra.json",
-            &["user/my_test_user -> my_test_role -> ec2.amazonaws.com definite"],
+            &[
+                "user/my_test_user -> my_test_role -> ec2.amazonaws.com definite",
+                // invalid_role_policy (* on *) is the role's own: it passes itself.
+                "role/my_test_role -> my_test_role -> ec2.amazonaws.com definite",
+            ],
         ),
         // The Lambda role's inline policy allows iam:PassRole on *: it can pass both EC2 roles.
         // The instance role has the same policy plus AmazonEC2RoleforSSM (not in the built-in
@@ -156,14 +177,19 @@ fn corpus_findings() {
         (
             "terraform-compliance/tests/functional/test_issue-249-bad_feature/plan.out.json",
             &[
+                // Each role can also pass itself (its own trust lets its service in).
+                "role/myapp-lambda-exec-role-sandbox -> myapp-lambda-exec-role-sandbox -> apigateway.amazonaws.com definite",
+                "role/myapp-lambda-exec-role-sandbox -> myapp-lambda-exec-role-sandbox -> lambda.amazonaws.com definite",
                 "role/myapp-lambda-exec-role-sandbox -> myapp-sandbox-instance-role-terraform -> ec2.amazonaws.com definite",
                 "role/myapp-lambda-exec-role-sandbox -> myapp-sandbox-jmeter-results20190802184459805500000002 -> ec2.amazonaws.com definite",
                 "role/myapp-sandbox-instance-role-terraform -> myapp-lambda-exec-role-sandbox -> apigateway.amazonaws.com possible",
                 "role/myapp-sandbox-instance-role-terraform -> myapp-lambda-exec-role-sandbox -> lambda.amazonaws.com possible",
+                "role/myapp-sandbox-instance-role-terraform -> myapp-sandbox-instance-role-terraform -> ec2.amazonaws.com possible",
                 "role/myapp-sandbox-instance-role-terraform -> myapp-sandbox-jmeter-results20190802184459805500000002 -> ec2.amazonaws.com possible",
                 "role/myapp-sandbox-jmeter-results20190802184459805500000002 -> myapp-lambda-exec-role-sandbox -> apigateway.amazonaws.com possible",
                 "role/myapp-sandbox-jmeter-results20190802184459805500000002 -> myapp-lambda-exec-role-sandbox -> lambda.amazonaws.com possible",
                 "role/myapp-sandbox-jmeter-results20190802184459805500000002 -> myapp-sandbox-instance-role-terraform -> ec2.amazonaws.com possible",
+                "role/myapp-sandbox-jmeter-results20190802184459805500000002 -> myapp-sandbox-jmeter-results20190802184459805500000002 -> ec2.amazonaws.com possible",
             ],
         ),
         // The demo policy passes role/topping-* to Lambda, but the plan creates no role.
