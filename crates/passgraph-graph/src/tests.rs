@@ -220,4 +220,54 @@ fn missing_managed_policy_is_possible_with_a_diagnostic() {
     );
 }
 
+/// An account-root trust lets in callers of that account only, whichever account the snapshot's
+/// first entity belongs to.
+#[test]
+fn account_root_trust_is_per_caller_account() {
+    let roles = r#""RoleDetailList": [
+    {"RoleName": "hop", "Arn": "arn:aws:iam::222222222222:role/hop",
+     "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [{"PolicyName": "pass", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}}]},
+    {"RoleName": "web", "Arn": "arn:aws:iam::222222222222:role/web",
+     "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}]"#;
+    let assume = r#""UserPolicyList": [{"PolicyName": "assume", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}}]"#;
+    let alice = format!(
+        r#"{{"UserName": "alice", "Arn": "arn:aws:iam::111111111111:user/alice", {assume}}}"#
+    );
+    let bob =
+        format!(r#"{{"UserName": "bob", "Arn": "arn:aws:iam::222222222222:user/bob", {assume}}}"#);
+    let expect = [
+        "user/bob -> web -> ec2.amazonaws.com definite via hop exploitable=no low",
+        "role/hop -> web -> ec2.amazonaws.com definite exploitable=no low",
+    ];
+    // Whichever user comes first, alice (another account) gets nothing and bob gets the chain.
+    for users in [format!("{alice},{bob}"), format!("{bob},{alice}")] {
+        check(
+            &format!(r#"{{"UserDetailList": [{users}], {roles}}}"#),
+            &expect,
+        );
+    }
+}
+
+/// A trust naming a role session lets that role's sessions in (possibly: the session name is
+/// chosen by whoever assumes the role).
+#[test]
+fn role_session_principals() {
+    let text = r#"{"RoleDetailList": [
+    {"RoleName": "start", "Arn": "arn:aws:iam::222222222222:role/start",
+     "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}},
+    {"RoleName": "hop", "Arn": "arn:aws:iam::222222222222:role/hop",
+     "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:sts::222222222222:assumed-role/start/worker"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [{"PolicyName": "pass", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::222222222222:role/web"}]}}]},
+    {"RoleName": "web", "Arn": "arn:aws:iam::222222222222:role/web",
+     "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}]}"#;
+    check(
+        text,
+        &[
+            "role/hop -> web -> ec2.amazonaws.com definite exploitable=no low",
+            "role/start -> web -> ec2.amazonaws.com possible via hop exploitable=no low",
+        ],
+    );
+}
+
 mod props;
