@@ -2,11 +2,9 @@
 //! Each pinned set was checked by hand against the file (see the comments), and the direct
 //! findings were also compared with an independent evaluator written from the AWS rules.
 //!
-//! FIXME: passgraph never reports a role passing *itself* (`reach.rs` skips `d.role == p`), although
-//! IAM allows it (a role holding `iam:PassRole` on its own ARN can hand itself to a service it
-//! trusts) and semantics.md §2.8 / the CLI contract ("every triple") do not exclude it. The pins
-//! below therefore compare [`others`], the findings whose role is not the principal, so that
-//! they neither pin the omission nor break when it is fixed; each test names the missing triples.
+//! A role passing *itself* (IAM allows it: a role holding `iam:PassRole` on its own ARN can hand
+//! itself to a service it trusts) is pinned apart, in `self_passes_match_the_independent_evaluator`;
+//! the other tests compare [`others`], the findings whose role is not the principal.
 
 use std::collections::BTreeMap;
 
@@ -26,7 +24,7 @@ fn codes(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-/// The report without the findings in which a role passes itself (see the FIXME above).
+/// The report without the findings in which a role passes itself (pinned apart).
 fn others(v: &serde_json::Value) -> serde_json::Value {
     let mut out = v.clone();
     if let Some(list) = out["findings"].as_array_mut() {
@@ -41,7 +39,6 @@ fn cloudmapper_demo() {
     // and, through it, pass the three service roles (ec2, ecs-tasks, lambda). bad_role passes
     // them directly. Nothing else grants iam:PassRole (AmazonEC2RoleforSSM, BAD_MFA_POLICY,
     // s3-only inline policies).
-    // FIXME (self-pass): exfiller, level3 and level1 can also each pass themselves via bad_role.
     let v = corpus(
         "cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json",
     );
@@ -79,7 +76,6 @@ fn cloudsplaining_example_authz_details() {
     // statements that list iam:PassRole on `*`. OverprivilegedEC2 holds no PassRole (its SupYo is
     // secretsmanager/s3/CreateAccessKey, InsecurePolicy has none). No trust names an AWS principal,
     // so there are no chains; no Deny, boundary or condition, so everything is definite.
-    // FIXME (self-pass): role/MyRole -> MyRole and role/MyOtherRole -> MyOtherRole (ssm) are missing.
     let v = corpus("cloudsplaining/test/files/example-authz-details.json");
     assert_eq!(
         triples(&others(&v)),
@@ -129,7 +125,6 @@ fn cloudsplaining_overrides() {
     // BlakeBortles (group GOATGroup: AdministratorAccess, given in the file, + ecr-only
     // NotYourPolicy) and GOATRole (AdministratorAccess attached) pass every role; both roles trust
     // ssm.amazonaws.com. MyOtherRole holds only s3 actions.
-    // FIXME (self-pass): role/GOATRole -> GOATRole -> ssm.amazonaws.com is missing.
     let v = corpus("cloudsplaining/test/files/example_authz_details_for_overrides_complete.json");
     assert_eq!(
         triples(&others(&v)),
@@ -195,9 +190,6 @@ fn cloudsplaining_example() {
     // AdministrationRole -> ExecutionRole (AdministratorAccess); intermediate -> ending (`*`);
     // starting -> intermediate -> ending. An independent evaluator gives the same 1155 direct and
     // 104 chained findings, all definite (no condition other than iam:PassedToService, no boundary).
-    // FIXME (self-pass): 14 more are missing (13 direct: MyRole, MyOtherRole,
-    // AWSServiceRoleForAmazonSSM, privesc-high-priv-service-role x 10 services; 1 chained:
-    // AdministrationRole -> itself -> cloudformation via ExecutionRole): 1273 in all by AWS rules.
     let v = corpus("cloudsplaining/examples/files/example.json");
     let o = others(&v);
     let fs = o["findings"].as_array().expect("findings");
@@ -328,4 +320,75 @@ fn cloudsplaining_example() {
         ]
     );
     assert!(codes(&v).is_empty(), "{:?}", codes(&v));
+}
+
+/// The self-passes, checked against the same independent evaluator: each role below holds
+/// `iam:PassRole` on its own ARN (directly, or after assuming a role that does) and trusts the
+/// service.
+#[test]
+fn self_passes_match_the_independent_evaluator() {
+    let selves = |path: &str| -> (usize, Vec<String>) {
+        let v = corpus(path);
+        let n = v["findings"].as_array().map_or(0, Vec::len);
+        let mut only = v.clone();
+        if let Some(list) = only["findings"].as_array_mut() {
+            list.retain(|f| f["principal"]["arn"] == f["role"]["arn"]);
+        }
+        (n, triples(&only))
+    };
+    assert_eq!(
+        selves(
+            "cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json"
+        ),
+        (
+            18,
+            vec![
+                "role/exfiller -> exfiller -> ec2.amazonaws.com definite via bad_role".to_owned(),
+                "role/level3 -> level3 -> ecs-tasks.amazonaws.com definite via bad_role".to_owned(),
+                "role/level1 -> level1 -> lambda.amazonaws.com definite via bad_role".to_owned(),
+            ]
+        )
+    );
+    assert_eq!(
+        selves("cloudsplaining/test/files/example-authz-details.json"),
+        (
+            15,
+            vec![
+                "role/MyOtherRole -> MyOtherRole -> ssm.amazonaws.com definite".to_owned(),
+                "role/MyRole -> MyRole -> ssm.amazonaws.com definite".to_owned(),
+            ]
+        )
+    );
+    assert_eq!(
+        selves("cloudsplaining/test/files/example_authz_details_for_overrides_complete.json"),
+        (
+            4,
+            vec!["role/GOATRole -> GOATRole -> ssm.amazonaws.com definite".to_owned()]
+        )
+    );
+    let (n, example) = selves("cloudsplaining/examples/files/example.json");
+    assert_eq!(
+        n, 1273,
+        "1259 others and 14 self-passes, as the independent evaluator counts"
+    );
+    let services = [
+        "cloudformation",
+        "codebuild",
+        "datapipeline",
+        "ec2",
+        "ecs-tasks",
+        "eks",
+        "elasticbeanstalk",
+        "glue",
+        "lambda",
+        "sagemaker",
+    ];
+    let mut want = vec![
+        "role/MyOtherRole -> MyOtherRole -> ssm.amazonaws.com definite".to_owned(),
+        "role/MyRole -> MyRole -> ssm.amazonaws.com definite".to_owned(),
+        "role/AWS-QuickSetup-StackSet-Local-AdministrationRole -> AWS-QuickSetup-StackSet-Local-AdministrationRole -> cloudformation.amazonaws.com definite via AWS-QuickSetup-StackSet-Local-ExecutionRole".to_owned(),
+        "role/AWSServiceRoleForAmazonSSM -> AWSServiceRoleForAmazonSSM -> ssm.amazonaws.com definite".to_owned(),
+    ];
+    want.extend(services.iter().map(|s| format!("role/privesc-high-priv-service-role -> privesc-high-priv-service-role -> {s}.amazonaws.com definite")));
+    assert_eq!(example, want);
 }
