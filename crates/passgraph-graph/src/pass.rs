@@ -193,35 +193,38 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
     }
 }
 
-/// Direct findings per principal.
-pub(crate) fn run(idx: &Index<'_>) -> Vec<Vec<Direct>> {
-    let per_key: Vec<Vec<Direct>> = (0..idx.keys.len())
+/// Direct findings per principal. Principals of one key share one list; a principal that exists
+/// only possibly gets its own, weakened copy.
+pub(crate) fn run(idx: &Index<'_>) -> Vec<Arc<Vec<Direct>>> {
+    let per_key: Vec<Arc<Vec<Direct>>> = (0..idx.keys.len())
         .into_par_iter()
-        .map(|k| run_key(idx, k))
+        .map(|k| Arc::new(run_key(idx, k)))
         .collect();
-    let mut out = vec![Vec::new(); idx.principals.len()];
+    let mut out = vec![Arc::new(Vec::new()); idx.principals.len()];
     for (k, found) in per_key.into_iter().enumerate() {
         for &m in &idx.keys[k].members {
-            let unc = idx.principals[m].uncertain;
-            out[m] = found
+            if !idx.principals[m].uncertain {
+                out[m] = Arc::clone(&found);
+                continue;
+            }
+            let weakened = found
                 .iter()
                 .map(|d| {
-                    if unc && d.proof.certainty == Tri::Yes {
-                        let mut p = (*d.proof).clone();
-                        p.certainty = Tri::Maybe;
-                        p.reasons.push(
-                            "the principal exists only under a condition not known offline"
-                                .to_owned(),
-                        );
-                        Direct {
-                            proof: Arc::new(p),
-                            ..d.clone()
-                        }
-                    } else {
-                        d.clone()
+                    if d.proof.certainty != Tri::Yes {
+                        return d.clone();
+                    }
+                    let mut p = (*d.proof).clone();
+                    p.certainty = Tri::Maybe;
+                    p.reasons.push(
+                        "the principal exists only under a condition not known offline".to_owned(),
+                    );
+                    Direct {
+                        proof: Arc::new(p),
+                        ..d.clone()
                     }
                 })
                 .collect();
+            out[m] = Arc::new(weakened);
         }
     }
     out

@@ -54,7 +54,7 @@ fn path(parent: &HashMap<usize, usize>, start: usize, end: usize) -> Vec<usize> 
 /// Severity of passing a role, from its own permissions.
 fn severities(
     idx: &Index<'_>,
-    direct: &[Vec<Direct>],
+    direct: &[Arc<Vec<Direct>>],
     edges: &[AssumeEdge],
 ) -> (Vec<Tri>, Vec<Severity>) {
     let admin = pass::role_admin(idx);
@@ -94,7 +94,11 @@ fn severities(
     (admin, sev)
 }
 
-pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge]) -> Vec<Finding> {
+pub(crate) fn close(
+    idx: &Index<'_>,
+    direct: &[Arc<Vec<Direct>>],
+    edges: &[AssumeEdge],
+) -> Vec<Finding> {
     let n = idx.principals.len();
     let mut adj: Vec<Vec<(usize, Tri)>> = vec![Vec::new(); n];
     for e in edges {
@@ -119,13 +123,40 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
     }
     let no_uses: Arc<[usize]> = Arc::from(Vec::new());
     let direct_via: Arc<[usize]> = Arc::from(Vec::new());
-    let per_principal: Vec<Vec<Finding>> = (0..n)
+    let finding = |p: usize, role: usize, certainty: Tri, via: Arc<[usize]>, d: &Direct| Finding {
+        principal: p,
+        role,
+        service: d.service.clone(),
+        certainty,
+        holder: via.last().copied().unwrap_or(p),
+        via,
+        proof: d.proof.clone(),
+        exploitable: d.exploitable,
+        launch_actions: d.launch_actions.clone(),
+        role_admin: admin[role],
+        severity: severity[role],
+        in_use_by: uses
+            .get(&(role, &*d.service))
+            .cloned()
+            .unwrap_or_else(|| no_uses.clone()),
+    };
+    (0..n)
         .into_par_iter()
-        .map(|p| {
+        .flat_map_iter(|p| {
+            if !has_out[p] {
+                // No assume-role edge: the principal's own findings, already one per
+                // (role, service).
+                let mut own: Vec<Finding> = direct[p]
+                    .iter()
+                    .map(|d| finding(p, d.role, d.proof.certainty, direct_via.clone(), d))
+                    .collect();
+                own.sort_by(|a, b| (a.role, &*a.service).cmp(&(b.role, &*b.service)));
+                return own;
+            }
             // (role, service) -> best candidate
             let mut best: BTreeMap<(usize, &str), (Tri, Arc<[usize]>, &Direct)> = BTreeMap::new();
             let mut consider = |holder: usize, via: Arc<[usize]>, reach: Tri| {
-                for d in &direct[holder] {
+                for d in direct[holder].iter() {
                     let c = reach.and(d.proof.certainty);
                     let key = (d.role, &*d.service);
                     let better = match best.get(&key) {
@@ -156,25 +187,8 @@ pub(crate) fn close(idx: &Index<'_>, direct: &[Vec<Direct>], edges: &[AssumeEdge
                 }
             }
             best.into_iter()
-                .map(|((role, service), (certainty, via, d))| Finding {
-                    principal: p,
-                    role,
-                    service: d.service.clone(),
-                    certainty,
-                    holder: via.last().copied().unwrap_or(p),
-                    via,
-                    proof: d.proof.clone(),
-                    exploitable: d.exploitable,
-                    launch_actions: d.launch_actions.clone(),
-                    role_admin: admin[role],
-                    severity: severity[role],
-                    in_use_by: uses
-                        .get(&(role, service))
-                        .cloned()
-                        .unwrap_or_else(|| no_uses.clone()),
-                })
-                .collect()
+                .map(|((role, _), (certainty, via, d))| finding(p, role, certainty, via, d))
+                .collect::<Vec<_>>()
         })
-        .collect();
-    per_principal.into_iter().flatten().collect()
+        .collect()
 }

@@ -15,14 +15,6 @@ use passgraph_model::span::Location;
 use crate::{Report, certainty, fingerprint, known, rule_of, tri};
 
 #[derive(Serialize)]
-struct Out<'a> {
-    version: u32,
-    findings: Vec<FindingOut>,
-    diagnostics: Vec<DiagOut>,
-    summary: Summary<'a>,
-}
-
-#[derive(Serialize)]
 struct Summary<'a> {
     findings: usize,
     definite: usize,
@@ -188,36 +180,71 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
         .iter()
         .filter(|f| f.certainty == passgraph_model::Tri::Yes)
         .count();
-    let out = Out {
-        version: 1,
-        findings: findings(r),
-        diagnostics: r
-            .diagnostics
+    let diagnostics: Vec<DiagOut> = r
+        .diagnostics
+        .iter()
+        .map(|d| DiagOut {
+            level: d.level.to_string(),
+            code: d.code.id(),
+            name: d.code.slug(),
+            message: d.message.clone(),
+            location: d.origin.as_ref().map(|o| r.locate(o).into()),
+        })
+        .collect();
+    let summary = Summary {
+        findings: r.findings.len(),
+        definite,
+        possible: r.findings.len() - definite,
+        principals: r.analysis.principals.len(),
+        roles: r
+            .analysis
+            .principals
             .iter()
-            .map(|d| DiagOut {
-                level: d.level.to_string(),
-                code: d.code.id(),
-                name: d.code.slug(),
-                message: d.message.clone(),
-                location: d.origin.as_ref().map(|o| r.locate(o).into()),
-            })
-            .collect(),
-        summary: Summary {
-            findings: r.findings.len(),
-            definite,
-            possible: r.findings.len() - definite,
-            principals: r.analysis.principals.len(),
-            roles: r
-                .analysis
-                .principals
-                .iter()
-                .filter(|p| p.kind == passgraph_graph::PrincipalKind::Role)
-                .count(),
-            tool: concat!("passgraph ", env!("CARGO_PKG_VERSION")),
-        },
+            .filter(|p| p.kind == passgraph_graph::PrincipalKind::Role)
+            .count(),
+        tool: concat!("passgraph ", env!("CARGO_PKG_VERSION")),
     };
-    serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
-    writeln!(w)
+    // Findings are written one at a time: a large account has millions of them, and none
+    // needs to be held as output text at once.
+    writeln!(w, "{{")?;
+    writeln!(w, "  \"version\": 1,")?;
+    write!(w, "  \"findings\": [")?;
+    for (i, f) in r.findings.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        write_indented(w, &finding(r, f), 4)?;
+    }
+    if r.findings.is_empty() {
+        writeln!(w, "],")?;
+    } else {
+        writeln!(w, "\n  ],")?;
+    }
+    write!(w, "  \"diagnostics\": ")?;
+    write_indented_inline(w, &diagnostics, 2)?;
+    writeln!(w, ",")?;
+    write!(w, "  \"summary\": ")?;
+    write_indented_inline(w, &summary, 2)?;
+    writeln!(w)?;
+    writeln!(w, "}}")
+}
+
+/// Pretty JSON of `v`, every line indented by `indent` spaces.
+fn write_indented(w: &mut dyn Write, v: &impl Serialize, indent: usize) -> crate::Result {
+    let pad = " ".repeat(indent);
+    write!(w, "{pad}")?;
+    write_indented_inline(w, v, indent)
+}
+
+/// Pretty JSON of `v` starting at the current position, continuation lines indented.
+fn write_indented_inline(w: &mut dyn Write, v: &impl Serialize, indent: usize) -> crate::Result {
+    let text = serde_json::to_string_pretty(v).map_err(std::io::Error::other)?;
+    let pad = " ".repeat(indent);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            write!(w, "\n{pad}")?;
+        }
+        w.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Writes a `diff` result: `{ "version": 1, "added": [...], "removed": [...] }`.
