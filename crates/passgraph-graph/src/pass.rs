@@ -200,7 +200,9 @@ pub(crate) fn run(idx: &Index<'_>) -> Vec<Arc<Vec<Direct>>> {
         .into_par_iter()
         .map(|k| Arc::new(run_key(idx, k)))
         .collect();
-    let mut out = vec![Arc::new(Vec::new()); idx.principals.len()];
+    // Every principal belongs to a key, so each entry is replaced below.
+    let empty = Arc::new(Vec::new());
+    let mut out = vec![empty; idx.principals.len()];
     for (k, found) in per_key.into_iter().enumerate() {
         for &m in &idx.keys[k].members {
             if !idx.principals[m].uncertain {
