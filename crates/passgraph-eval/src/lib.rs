@@ -258,6 +258,15 @@ impl CompiledStatement {
         if self.uncertain { t.weaken() } else { t }
     }
 
+    /// The patterns of the `Resource` element (empty for `NotResource` or none).
+    #[must_use]
+    pub fn source_resources(&self) -> &[Str] {
+        match &self.source.resources {
+            ResourceSpec::Resource(v) => v,
+            _ => &[],
+        }
+    }
+
     /// The conditions, compiled.
     #[must_use]
     pub fn conditions(&self) -> &[CompiledCondition] {

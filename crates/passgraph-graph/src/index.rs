@@ -581,6 +581,7 @@ impl<'a> Index<'a> {
         };
         idx.build_trust();
         idx.build_profiles_and_uses(&role_res);
+        idx.lint_passrole_statements();
         idx.diagnostics.sort();
         idx.diagnostics.dedup();
         idx
@@ -868,6 +869,60 @@ impl<'a> Index<'a> {
                 .arn
                 .to_string()
                 .contains(":role/aws-service-role/")
+    }
+
+    /// Diagnostics on the statements that allow `iam:PassRole`: a resource-tag condition (AWS
+    /// documents it as unreliable for PassRole) and a role ARN that differs from an existing
+    /// role's only by case (ARNs match case-sensitively: no match).
+    fn lint_passrole_statements(&mut self) {
+        let lower: HashMap<String, &str> = self
+            .roles_known
+            .iter()
+            .map(|(a, _)| (a.to_ascii_lowercase(), a.as_str()))
+            .collect();
+        let exact: std::collections::HashSet<&str> =
+            self.roles_known.iter().map(|(a, _)| a.as_str()).collect();
+        let mut out = Vec::new();
+        for p in &self.policies {
+            if !matches!(p.label.kind, PolicyKind::Inline | PolicyKind::Managed) {
+                continue;
+            }
+            for s in &p.statements {
+                if s.effect == Effect::Deny || s.action_match("iam:PassRole") == Tri::No {
+                    continue;
+                }
+                for c in s.conditions() {
+                    if c.key.starts_with("iam:resourcetag/")
+                        || c.key.starts_with("aws:resourcetag/")
+                    {
+                        out.push(Diagnostic::note(
+                            Code::UnreliableCondition,
+                            format!(
+                                "{} {} restricts iam:PassRole with {}, which AWS documents as unreliable for PassRole; it is treated as not known offline",
+                                p.label.name, s.sid, c.key
+                            ),
+                            Some(c.origin.clone()),
+                        ));
+                    }
+                }
+                for pattern in s.source_resources() {
+                    let Some(text) = pattern.as_known() else {
+                        continue;
+                    };
+                    if text.contains(['*', '?']) || exact.contains(text) {
+                        continue;
+                    }
+                    if let Some(real) = lower.get(&text.to_ascii_lowercase()) {
+                        out.push(Diagnostic::warning(
+                            Code::CaseMismatch,
+                            format!("{} {} names {text}, which differs from role {real} only by case; AWS matches ARNs case-sensitively, so it does not grant that role", p.label.name, s.sid),
+                            Some(s.origin.clone()),
+                        ));
+                    }
+                }
+            }
+        }
+        self.diagnostics.extend(out);
     }
 
     /// Per principal: policy labels held, and statements mentioning `iam:PassRole`.

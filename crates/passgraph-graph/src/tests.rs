@@ -270,4 +270,34 @@ fn role_session_principals() {
     );
 }
 
+/// A PassRole grant on an ARN that differs from a role's only by case grants nothing, with a
+/// warning; a resource-tag condition makes a grant possible, with a note.
+#[test]
+fn case_mismatch_and_resource_tag_diagnostics() {
+    let policy = r#"{"Version": "2012-10-17", "Statement": [
+        {"Sid": "Case", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/webapp"},
+        {"Sid": "Tag", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/ops", "Condition": {"StringEquals": {"iam:ResourceTag/team": "ops"}}}]}"#;
+    let roles = format!(
+        "{},{}",
+        role("WebApp", &["ec2.amazonaws.com"]),
+        role("ops", &["ec2.amazonaws.com"])
+    );
+    let (a, _) = analyze_text(&one_user(policy, &roles));
+    assert_eq!(
+        summary(&a),
+        ["user/alice -> ops -> ec2.amazonaws.com possible exploitable=no low"]
+    );
+    let codes: Vec<passgraph_model::Code> = a.diagnostics.iter().map(|d| d.code).collect();
+    assert!(
+        codes.contains(&passgraph_model::Code::CaseMismatch),
+        "{:?}",
+        a.diagnostics
+    );
+    assert!(
+        codes.contains(&passgraph_model::Code::UnreliableCondition),
+        "{:?}",
+        a.diagnostics
+    );
+}
+
 mod props;
