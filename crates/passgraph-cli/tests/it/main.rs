@@ -3,6 +3,7 @@
 
 mod corpus;
 mod formats;
+mod robustness;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
