@@ -499,63 +499,6 @@ pub struct Decision<'a> {
     pub scp: Option<Tri>,
 }
 
-fn scan<'a>(
-    m: Member<'a>,
-    action: &str,
-    resource: &Str,
-    ctx: &Context,
-    allows: &mut Vec<Applied<'a>>,
-    denies: &mut Vec<Applied<'a>>,
-) {
-    let p = m.policy;
-    if p.unknown.is_some() {
-        allows.push(Applied {
-            policy: p,
-            statement: None,
-            applies: Tri::Maybe,
-        });
-        denies.push(Applied {
-            policy: p,
-            statement: None,
-            applies: Tri::Maybe,
-        });
-        return;
-    }
-    for s in &p.statements {
-        let mut t = s.applies(action, resource, ctx);
-        if t == Tri::No {
-            continue;
-        }
-        if m.uncertain {
-            t = t.weaken();
-        }
-        match s.effect {
-            Effect::Allow => allows.push(Applied {
-                policy: p,
-                statement: Some(s),
-                applies: t,
-            }),
-            Effect::Deny => denies.push(Applied {
-                policy: p,
-                statement: Some(s),
-                applies: t,
-            }),
-            Effect::Unknown => {
-                allows.push(Applied {
-                    policy: p,
-                    statement: Some(s),
-                    applies: t.weaken(),
-                });
-                denies.push(Applied {
-                    policy: p,
-                    statement: Some(s),
-                    applies: t.weaken(),
-                });
-            }
-        }
-    }
-}
-
 fn any(v: &[Applied<'_>]) -> Tri {
     v.iter().fold(Tri::No, |acc, a| acc.or(a.applies))
 }
@@ -568,44 +511,7 @@ pub fn evaluate<'a>(
     resource: &Str,
     ctx: &Context,
 ) -> Decision<'a> {
-    let mut allows = Vec::new();
-    let mut denies = Vec::new();
-    for m in &set.identity {
-        scan(*m, action, resource, ctx, &mut allows, &mut denies);
-    }
-    let boundary = set.boundary.map(|b| match b {
-        None => Tri::Maybe,
-        Some(m) => {
-            let mut a = Vec::new();
-            scan(m, action, resource, ctx, &mut a, &mut denies);
-            // A boundary held only possibly limits only possibly.
-            if m.uncertain {
-                any(&a).or(Tri::Maybe)
-            } else {
-                any(&a)
-            }
-        }
-    });
-    let scp = if set.scps.is_empty() {
-        None
-    } else {
-        let mut a = Vec::new();
-        for p in &set.scps {
-            scan(Member::from(*p), action, resource, ctx, &mut a, &mut denies);
-        }
-        Some(any(&a))
-    };
-    let allowed = any(&allows)
-        .and(boundary.unwrap_or(Tri::Yes))
-        .and(scp.unwrap_or(Tri::Yes))
-        .and(!any(&denies));
-    Decision {
-        allowed,
-        allows,
-        denies,
-        boundary,
-        scp,
-    }
+    set.prepare(action).evaluate(resource, ctx)
 }
 
 /// Whether a resource-based policy (a trust policy) allows `principal_match` to perform
