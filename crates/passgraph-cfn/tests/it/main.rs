@@ -4,4 +4,5 @@
 mod aws_doc;
 mod corpus;
 mod e2e;
+mod findings;
 mod support;
