@@ -66,9 +66,23 @@ pub const BUILTIN: &[BuiltinPolicy] = &[
 {"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::*:role/AWSBatchServiceRole","arn:aws:iam::*:role/service-role/AWSBatchServiceRole","arn:aws:iam::*:role/ecsInstanceRole","arn:aws:iam::*:instance-profile/ecsInstanceRole","arn:aws:iam::*:role/iaws-ec2-spot-fleet-role","arn:aws:iam::*:role/aws-ec2-spot-fleet-role","arn:aws:iam::*:role/AWSBatchJobRole*"]}]}"#
     ),
     p!(
+        "AWSBatchServiceRole",
+        "/service-role/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["ec2:Describe*","ec2:RunInstances","ec2:RequestSpotFleet","ec2:CreateLaunchTemplate","ecs:*","autoscaling:*","iam:GetInstanceProfile","iam:GetRole","logs:*"],"Resource":"*"},
+{"Sid":"AWSBatchPolicyStatement3","Effect":"Allow","Action":"iam:PassRole","Resource":["*"],"Condition":{"StringEquals":{"iam:PassedToService":["ec2.amazonaws.com","ec2.amazonaws.com.cn","ecs-tasks.amazonaws.com"]}}}]}"#
+    ),
+    p!(
         "AWSCloudFormationFullAccess",
         "/",
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["cloudformation:*"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AWSCloudTrailFullAccess",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["cloudtrail:*","s3:*","sns:*","logs:*","iam:ListRoles","iam:GetRolePolicy","iam:GetUser"],"Resource":"*"},
+{"Effect":"Allow","Action":["iam:PassRole"],"Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"cloudtrail.amazonaws.com"}}}]}"#
     ),
     p!(
         "AWSCloudTrail_FullAccess",
@@ -103,6 +117,11 @@ pub const BUILTIN: &[BuiltinPolicy] = &[
         r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["datasync:*","iam:GetRole","iam:ListRoles"],"Resource":"*"},
 {"Sid":"DataSyncPassRolePermissions","Effect":"Allow","Action":["iam:PassRole"],"Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["datasync.amazonaws.com"]}}}]}"#
+    ),
+    p!(
+        "AWSDenyAll",
+        "/",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyAll","Effect":"Deny","Action":["*"],"Resource":"*"}]}"#
     ),
     p!(
         "AWSElasticBeanstalkFullAccess",
@@ -192,6 +211,13 @@ pub const BUILTIN: &[BuiltinPolicy] = &[
 {"Effect":"Allow","Action":"iam:CreateServiceLinkedRole","Resource":"*","Condition":{"StringEquals":{"iam:AWSServiceName":["autoscaling.amazonaws.com","ec2scheduled.amazonaws.com","elasticloadbalancing.amazonaws.com","spot.amazonaws.com","spotfleet.amazonaws.com","transitgateway.amazonaws.com"]}}}]}"#
     ),
     p!(
+        "AmazonEC2SpotFleetTaggingRole",
+        "/service-role/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["ec2:DescribeImages","ec2:DescribeSubnets","ec2:RequestSpotInstances","ec2:TerminateInstances","ec2:DescribeInstanceStatus","ec2:CreateTags","ec2:RunInstances"],"Resource":"*"},
+{"Effect":"Allow","Action":"iam:PassRole","Resource":["*"],"Condition":{"StringEquals":{"iam:PassedToService":["ec2.amazonaws.com","ec2.amazonaws.com.cn"]}}}]}"#
+    ),
+    p!(
         "AmazonECS_FullAccess",
         "/",
         r#"{"Version":"2012-10-17","Statement":[
@@ -215,6 +241,12 @@ pub const BUILTIN: &[BuiltinPolicy] = &[
         "/",
         r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["cloudwatch:*","cloudformation:CreateStack","cloudformation:DescribeStackEvents","ec2:*","elasticmapreduce:*","iam:GetInstanceProfile","iam:GetRole","iam:GetPolicy","iam:GetPolicyVersion","iam:ListRoles","iam:PassRole","kms:List*","s3:*","sdb:*","support:CreateCase","support:DescribeServices","support:DescribeSeverityLevels"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AmazonElasticMapReduceRole",
+        "/service-role/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["ec2:AuthorizeSecurityGroupEgress","ec2:AuthorizeSecurityGroupIngress","ec2:CancelSpotInstanceRequests","ec2:CreateFleet","ec2:CreateLaunchTemplate","ec2:CreateNetworkInterface","ec2:CreateSecurityGroup","ec2:CreateTags","ec2:Describe*","ec2:RequestSpotInstances","ec2:RunInstances","ec2:TerminateInstances","iam:GetRole","iam:GetRolePolicy","iam:ListInstanceProfiles","iam:ListRolePolicies","iam:PassRole","s3:CreateBucket","s3:Get*","s3:List*","sdb:*","sqs:*","cloudwatch:*","application-autoscaling:*"],"Resource":"*"}]}"#
     ),
     p!(
         "AmazonEventBridgeFullAccess",
@@ -262,6 +294,13 @@ pub const BUILTIN: &[BuiltinPolicy] = &[
         r#"{"Version":"2012-10-17","Statement":[
 {"Effect":"Allow","Action":["ssm:DescribeAssociation","ssm:GetDeployablePatchSnapshotForInstance","ssm:GetDocument","ssm:DescribeDocument","ssm:GetManifest","ssm:GetParameter","ssm:GetParameters","ssm:ListAssociations","ssm:ListInstanceAssociations","ssm:PutInventory","ssm:PutComplianceItems","ssm:PutConfigurePackageResult","ssm:UpdateAssociationStatus","ssm:UpdateInstanceAssociationStatus","ssm:UpdateInstanceInformation"],"Resource":"*"},
 {"Effect":"Allow","Action":["ssmmessages:CreateControlChannel","ssmmessages:CreateDataChannel","ssmmessages:OpenControlChannel","ssmmessages:OpenDataChannel","ec2messages:*"],"Resource":"*"}]}"#
+    ),
+    p!(
+        "AmazonSSMServiceRolePolicy",
+        "/aws-service-role/",
+        r#"{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["ssm:*","ec2:DescribeInstances","lambda:InvokeFunction","states:DescribeExecution","states:StartExecution","resource-groups:ListGroupResources","tag:GetResources"],"Resource":"*"},
+{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":["ssm.amazonaws.com"]}}}]}"#
     ),
     p!(
         "AmazonSageMakerFullAccess",
@@ -442,4 +481,152 @@ pub fn add_builtins(
         added.push(b.name);
     }
     added
+}
+
+/// AWS managed policies, by name, that grant no `iam:PassRole` (a test checks the list against
+/// every PassRole statement AWS publishes). Their documents are not built in; what they grant
+/// besides PassRole is taken as possible.
+pub const NO_PASSROLE: &[&str] = &[
+    "AWSAccountUsageReportAccess",
+    "AWSCloudFormationReadOnlyAccess",
+    "AWSCodeBuildReadOnlyAccess",
+    "AWSCodeCommitFullAccess",
+    "AWSCodeCommitPowerUser",
+    "AWSCodeCommitReadOnly",
+    "AWSCodeDeployReadOnlyAccess",
+    "AWSCodeDeployRole",
+    "AWSCodePipelineReadOnlyAccess",
+    "AWSConfigRole",
+    "AWSConfigRulesExecutionRole",
+    "AWSConfigServiceRolePolicy",
+    "AWSElasticLoadBalancingServiceRolePolicy",
+    "AWSGlueServiceRole",
+    "AWSKeyManagementServicePowerUser",
+    "AWSLambdaDynamoDBExecutionRole",
+    "AWSLambdaExecute",
+    "AWSLambdaKinesisExecutionRole",
+    "AWSLambdaReadOnlyAccess",
+    "AWSLambdaRole",
+    "AWSLambdaSQSQueueExecutionRole",
+    "AWSLambda_ReadOnlyAccess",
+    "AWSSupportAccess",
+    "AWSSupportServiceRolePolicy",
+    "AWSTrustedAdvisorServiceRolePolicy",
+    "AWSXRayDaemonWriteAccess",
+    "AWSXrayReadOnlyAccess",
+    "AWSXrayWriteOnlyAccess",
+    "AWS_ConfigRole",
+    "AmazonAPIGatewayPushToCloudWatchLogs",
+    "AmazonCognitoReadOnly",
+    "AmazonDMSCloudWatchLogsRole",
+    "AmazonDMSVPCManagementRole",
+    "AmazonDynamoDBReadOnlyAccess",
+    "AmazonEC2ContainerRegistryFullAccess",
+    "AmazonEC2ContainerRegistryPowerUser",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonEC2ContainerServiceforEC2Role",
+    "AmazonEC2ReadOnlyAccess",
+    "AmazonEC2RoleforAWSCodeDeploy",
+    "AmazonEC2RoleforSSM",
+    "AmazonECSTaskExecutionRolePolicy",
+    "AmazonEKSClusterPolicy",
+    "AmazonEKSServicePolicy",
+    "AmazonEKSVPCResourceController",
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "AmazonElastiCacheReadOnlyAccess",
+    "AmazonElasticFileSystemClientReadWriteAccess",
+    "AmazonElasticMapReduceforEC2Role",
+    "AmazonKinesisFullAccess",
+    "AmazonKinesisReadOnlyAccess",
+    "AmazonRDSReadOnlyAccess",
+    "AmazonRoute53FullAccess",
+    "AmazonSESFullAccess",
+    "AmazonSNSFullAccess",
+    "AmazonSNSReadOnlyAccess",
+    "AmazonSQSFullAccess",
+    "AmazonSQSReadOnlyAccess",
+    "AmazonSSMDirectoryServiceAccess",
+    "AmazonSSMReadOnlyAccess",
+    "AmazonVPCFullAccess",
+    "AmazonVPCReadOnlyAccess",
+    "AutoScalingConsoleReadOnlyAccess",
+    "Billing",
+    "CloudWatchAgentServerPolicy",
+    "CloudWatchLambdaInsightsExecutionRolePolicy",
+    "CloudWatchLogsFullAccess",
+    "CloudWatchLogsReadOnlyAccess",
+    "CloudWatchReadOnlyAccess",
+    "IAMReadOnlyAccess",
+    "IAMUserChangePassword",
+];
+
+/// AWS managed policies that are known to hold Deny statements and are not built in: an
+/// approximation for them may deny too.
+pub const MAY_DENY: &[&str] = &[
+    "AWSCompromisedKeyQuarantine",
+    "AWSCompromisedKeyQuarantineV2",
+    "AWSCompromisedKeyQuarantineV3",
+];
+
+/// How an AWS managed policy that is not built in is approximated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Approximation {
+    /// Known to grant no `iam:PassRole`: it may allow anything else, and denies nothing.
+    NoPassRole,
+    /// Not known: it may allow anything, and denies nothing (AWS managed policies hold no
+    /// Deny statements, except the few in [`MAY_DENY`] and the built-in `AWSDenyAll`).
+    MayAllow,
+    /// Not known and may deny: the whole document is unknown.
+    Unknown,
+}
+
+/// The approximation of an AWS managed policy (`arn:<partition>:iam::aws:policy/...`) that is
+/// neither built in nor loaded; `None` for a policy that is not AWS managed.
+#[must_use]
+pub fn approximate(
+    arn: &str,
+    origin: &passgraph_model::Origin,
+) -> Option<(passgraph_model::PolicyDocument, Approximation)> {
+    use passgraph_model::{ActionSpec, Effect, PolicyDocument, ResourceSpec, Statement, Str};
+    let (_, rest) = arn.split_once(":iam::aws:policy/")?;
+    let name = rest.rsplit('/').next().unwrap_or(rest);
+    let kind = if NO_PASSROLE.contains(&name) {
+        Approximation::NoPassRole
+    } else if MAY_DENY.contains(&name) {
+        Approximation::Unknown
+    } else {
+        Approximation::MayAllow
+    };
+    let hole = Str::hole(format!("the document of AWS managed policy {name}"));
+    let actions = match kind {
+        Approximation::NoPassRole => ActionSpec::NotAction(vec![Str::lit("iam:PassRole")]),
+        Approximation::MayAllow => ActionSpec::Action(vec![hole.clone()]),
+        Approximation::Unknown => {
+            return Some((
+                PolicyDocument::unknown(format!("AWS managed policy {name}"), origin.clone()),
+                kind,
+            ));
+        }
+    };
+    let statement = Statement {
+        sid: Some("approximation".to_owned()),
+        effect: Effect::Allow,
+        actions,
+        resources: ResourceSpec::Resource(vec![hole]),
+        principals: None,
+        conditions: Vec::new(),
+        uncertain: true,
+        index: 0,
+        origin: origin.clone(),
+    };
+    Some((
+        PolicyDocument {
+            version: Some("2012-10-17".to_owned()),
+            statements: vec![statement],
+            unknown: None,
+            origin: origin.clone(),
+        },
+        kind,
+    ))
 }

@@ -392,3 +392,91 @@ fn lookup_by_arn_or_name() {
         Some("/")
     );
 }
+
+#[test]
+fn policies_listed_without_passrole_grant_none() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/aws-managed-policies-passrole.json"
+    );
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("shared/data")).expect("json");
+    let granting: Vec<&str> = data["policies"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .filter_map(|p| p["PolicyName"].as_str())
+        .collect();
+    for name in managed::NO_PASSROLE {
+        assert!(!granting.contains(name), "{name} grants iam:PassRole");
+        assert!(
+            managed::lookup(name).is_none(),
+            "{name} is built in already"
+        );
+    }
+    let mut sorted = managed::NO_PASSROLE.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted, managed::NO_PASSROLE);
+}
+
+#[test]
+fn approximations_of_aws_managed_policies() {
+    let o = passgraph_model::Origin::new(FileId(0), passgraph_model::TextRange::default());
+    let label = || PolicyLabel {
+        kind: PolicyKind::Managed,
+        name: "x".into(),
+    };
+    let role = Str::lit(ROLE);
+    let ctx = pass_ctx("ec2.amazonaws.com");
+    let decide = |arn: &str, action: &str| {
+        let (doc, _) = managed::approximate(arn, &o).expect("AWS managed");
+        let c = CompiledPolicy::compile(&doc, label()).0;
+        let set = PolicySet {
+            identity: vec![(&c).into()],
+            ..PolicySet::default()
+        };
+        evaluate(&set, action, &role, &ctx).allowed
+    };
+    assert_eq!(
+        decide(
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaExecute",
+            "iam:PassRole"
+        ),
+        Tri::No
+    );
+    assert_eq!(
+        decide(
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaExecute",
+            "s3:GetObject"
+        ),
+        Tri::Maybe
+    );
+    assert_eq!(
+        decide("arn:aws:iam::aws:policy/SomethingNew", "iam:PassRole"),
+        Tri::Maybe
+    );
+    // An approximation denies nothing: with AdministratorAccess the answer stays definite.
+    let (doc, _) =
+        managed::approximate("arn:aws:iam::aws:policy/SomethingNew", &o).expect("AWS managed");
+    let unknown = CompiledPolicy::compile(&doc, label()).0;
+    let admin = doc_of(managed::lookup("AdministratorAccess").expect("built in"));
+    let set = PolicySet {
+        identity: vec![(&unknown).into(), (&admin).into()],
+        ..PolicySet::default()
+    };
+    assert_eq!(
+        evaluate(&set, "iam:PassRole", &role, &ctx).allowed,
+        Tri::Yes
+    );
+    let (q, kind) =
+        managed::approximate("arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2", &o)
+            .expect("AWS managed");
+    assert_eq!(kind, managed::Approximation::Unknown);
+    assert!(q.unknown.is_some());
+    assert!(managed::approximate("arn:aws:iam::123456789012:policy/mine", &o).is_none());
+}
+
+fn doc_of(b: &managed::BuiltinPolicy) -> CompiledPolicy {
+    doc(&managed::document_text(b))
+}

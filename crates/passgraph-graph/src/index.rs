@@ -256,12 +256,24 @@ impl<'a> Index<'a> {
             if found.is_empty() {
                 let key = r.arn.to_string();
                 let id = *missing.entry(key.clone()).or_insert_with(|| {
-                    diags.push(Diagnostic::warning(
-                        Code::UnknownPolicy,
-                        format!("the document of managed policy {key} is not available; what it grants is possible (load it with --aws-managed-policies or include it in the inputs)"),
-                        Some(r.origin.clone()),
-                    ));
-                    let doc = passgraph_model::PolicyDocument::unknown(format!("managed policy {key}"), r.origin.clone());
+                    let (doc, message, level) = match passgraph_eval::managed::approximate(&key, &r.origin) {
+                        Some((doc, passgraph_eval::managed::Approximation::NoPassRole)) => (
+                            doc,
+                            format!("AWS managed policy {key} is not built in; it grants no iam:PassRole, and what else it grants is possible (load it with --aws-managed-policies)"),
+                            passgraph_model::Level::Note,
+                        ),
+                        Some((doc, passgraph_eval::managed::Approximation::MayAllow)) => (
+                            doc,
+                            format!("AWS managed policy {key} is not built in; what it grants is possible, and it is taken to deny nothing (load it with --aws-managed-policies)"),
+                            passgraph_model::Level::Warning,
+                        ),
+                        _ => (
+                            passgraph_model::PolicyDocument::unknown(format!("managed policy {key}"), r.origin.clone()),
+                            format!("the document of managed policy {key} is not available; what it grants or denies is possible (load it with --aws-managed-policies or include it in the inputs)"),
+                            passgraph_model::Level::Warning,
+                        ),
+                    };
+                    diags.push(Diagnostic { level, code: Code::UnknownPolicy, message, origin: Some(r.origin.clone()) });
                     policies.push(CompiledPolicy::compile(&doc, label(PolicyKind::Managed, key.clone())).0);
                     policies.len() - 1
                 });

@@ -142,15 +142,11 @@ fn plan_over_snapshot() {
 fn corpus_findings() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora/");
     let expect: &[(&str, &[&str])] = &[
-        // The EKS role's AWS managed policies are not in the built-in table: unknown, so it may
-        // pass the other roles (a Lambda role, an EC2 role).
+        // The EKS role's AWS managed policies (AmazonEKSClusterPolicy, AmazonEKSServicePolicy)
+        // are not built in but are known to grant no iam:PassRole: no finding.
         (
             "checkov/tests/terraform/parser/resources/plan_tags/tfplan.json",
-            &[
-                "role/123456789123-acme-corp-iam-for-eks -> 123456789123-acme-corp-analysis-lambda -> lambda.amazonaws.com possible",
-                "role/123456789123-acme-corp-iam-for-eks -> 123456789123-acme-corp-iam-for-eks -> eks.amazonaws.com possible",
-                "role/123456789123-acme-corp-iam-for-eks -> 123456789123-acme-corp-role -> ec2.amazonaws.com possible",
-            ],
+            &[],
         ),
         // User `example` (aws_iam_user_policy.fail_3: iam:* on *) passes the Lambda role whose
         // name is generated at apply.
@@ -171,25 +167,21 @@ fn corpus_findings() {
                 "role/my_test_role -> my_test_role -> ec2.amazonaws.com definite",
             ],
         ),
-        // The Lambda role's inline policy allows iam:PassRole on *: it can pass both EC2 roles.
-        // The instance role has the same policy plus AmazonEC2RoleforSSM (not in the built-in
-        // table, so it may deny): possible. The module's role has only that policy: possible.
+        // The Lambda role's inline policy allows iam:PassRole on *: it can pass both EC2 roles
+        // (and itself). The instance role has the same policy plus AmazonEC2RoleforSSM (not built
+        // in, known to grant no PassRole and taken to deny nothing): definite too. The module's
+        // role has only AmazonEC2RoleforSSM: no PassRole, no finding.
         (
             "terraform-compliance/tests/functional/test_issue-249-bad_feature/plan.out.json",
             &[
-                // Each role can also pass itself (its own trust lets its service in).
                 "role/myapp-lambda-exec-role-sandbox -> myapp-lambda-exec-role-sandbox -> apigateway.amazonaws.com definite",
                 "role/myapp-lambda-exec-role-sandbox -> myapp-lambda-exec-role-sandbox -> lambda.amazonaws.com definite",
                 "role/myapp-lambda-exec-role-sandbox -> myapp-sandbox-instance-role-terraform -> ec2.amazonaws.com definite",
                 "role/myapp-lambda-exec-role-sandbox -> myapp-sandbox-jmeter-results20190802184459805500000002 -> ec2.amazonaws.com definite",
-                "role/myapp-sandbox-instance-role-terraform -> myapp-lambda-exec-role-sandbox -> apigateway.amazonaws.com possible",
-                "role/myapp-sandbox-instance-role-terraform -> myapp-lambda-exec-role-sandbox -> lambda.amazonaws.com possible",
-                "role/myapp-sandbox-instance-role-terraform -> myapp-sandbox-instance-role-terraform -> ec2.amazonaws.com possible",
-                "role/myapp-sandbox-instance-role-terraform -> myapp-sandbox-jmeter-results20190802184459805500000002 -> ec2.amazonaws.com possible",
-                "role/myapp-sandbox-jmeter-results20190802184459805500000002 -> myapp-lambda-exec-role-sandbox -> apigateway.amazonaws.com possible",
-                "role/myapp-sandbox-jmeter-results20190802184459805500000002 -> myapp-lambda-exec-role-sandbox -> lambda.amazonaws.com possible",
-                "role/myapp-sandbox-jmeter-results20190802184459805500000002 -> myapp-sandbox-instance-role-terraform -> ec2.amazonaws.com possible",
-                "role/myapp-sandbox-jmeter-results20190802184459805500000002 -> myapp-sandbox-jmeter-results20190802184459805500000002 -> ec2.amazonaws.com possible",
+                "role/myapp-sandbox-instance-role-terraform -> myapp-lambda-exec-role-sandbox -> apigateway.amazonaws.com definite",
+                "role/myapp-sandbox-instance-role-terraform -> myapp-lambda-exec-role-sandbox -> lambda.amazonaws.com definite",
+                "role/myapp-sandbox-instance-role-terraform -> myapp-sandbox-instance-role-terraform -> ec2.amazonaws.com definite",
+                "role/myapp-sandbox-instance-role-terraform -> myapp-sandbox-jmeter-results20190802184459805500000002 -> ec2.amazonaws.com definite",
             ],
         ),
         // The demo policy passes role/topping-* to Lambda, but the plan creates no role.
