@@ -120,6 +120,10 @@ pub(crate) struct TrustedService {
     pub(crate) proofs: Vec<Proof>,
 }
 
+/// The service name of findings about roles that trust every principal (`"*"`), services
+/// included.
+pub(crate) const ANY_SERVICE: &str = "*";
+
 /// How a trust statement names AWS principals.
 #[derive(Clone, Debug)]
 pub(crate) enum TrustTarget {
@@ -688,9 +692,26 @@ impl<'a> Index<'a> {
                 if p.everyone && s.effect != Effect::Deny {
                     self.diagnostics.push(Diagnostic::warning(
                         Code::EveryoneTrust,
-                        format!("role {} trusts every principal (\"*\"); anyone who meets its conditions can assume it", role.name),
+                        format!("role {} trusts every principal (\"*\"); anyone who meets its conditions can assume it, and any service can be handed it", role.name),
                         Some(s.origin.clone()),
                     ));
+                    // Everyone includes every service: passing the role to any service counts,
+                    // under the service name "*".
+                    let t = if s.effect == Effect::Unknown {
+                        base.weaken()
+                    } else {
+                        base
+                    };
+                    let e = services.entry(ANY_SERVICE.to_owned()).or_insert((
+                        Tri::No,
+                        Tri::No,
+                        Vec::new(),
+                    ));
+                    e.0 = e.0.or(t);
+                    e.2.push(Proof {
+                        applies: t,
+                        ..proof.clone()
+                    });
                 }
             }
             let role_uncertain = role.uncertain;

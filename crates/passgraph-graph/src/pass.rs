@@ -261,7 +261,12 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             for v in &values {
                 let ctx = ctx_cache.entry(v.clone()).or_insert_with(|| {
                     let mut c = base.clone();
-                    c.set_str("iam:PassedToService", v);
+                    if v == crate::index::ANY_SERVICE {
+                        // Any service: the value is whichever service the caller picks.
+                        c.set("iam:PassedToService", passgraph_eval::CtxValue::Unknown);
+                    } else {
+                        c.set_str("iam:PassedToService", v);
+                    }
                     c
                 });
                 let d = prep.evaluate(&role.arn, ctx);

@@ -300,4 +300,22 @@ fn case_mismatch_and_resource_tag_diagnostics() {
     );
 }
 
+/// A role that trusts every principal can be handed to any service: findings name the service
+/// `*`, definite for an unconditional grant, possible when the grant names a service.
+#[test]
+fn roles_trusting_everyone_go_to_any_service() {
+    let open = r#"{"RoleName": "open", "Arn": "arn:aws:iam::123456789012:role/open",
+        "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}}}"#;
+    let any = r#"{"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}"#;
+    check(
+        &one_user(any, open),
+        &["user/alice -> open -> * definite exploitable=no low"],
+    );
+    let lambda_only = r#"{"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}}}}"#;
+    check(
+        &one_user(lambda_only, open),
+        &["user/alice -> open -> * possible exploitable=no low"],
+    );
+}
+
 mod props;

@@ -37,27 +37,33 @@ fn others(v: &serde_json::Value) -> serde_json::Value {
 fn cloudmapper_demo() {
     // bad_role trusts {"AWS": "*"} and holds an inline `*` on `*`: every principal can assume it
     // and, through it, pass the three service roles (ec2, ecs-tasks, lambda). bad_role passes
-    // them directly. Nothing else grants iam:PassRole (AmazonEC2RoleforSSM, BAD_MFA_POLICY,
-    // s3-only inline policies).
+    // them directly. Trusting "*" lets every service in too, so every principal can also pass
+    // bad_role itself to any service ("*"). Nothing else grants iam:PassRole
+    // (AmazonEC2RoleforSSM, BAD_MFA_POLICY, s3-only inline policies).
     let v = corpus(
         "cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json",
     );
     assert_eq!(
         triples(&others(&v)),
         [
+            "user/USER -> bad_role -> * definite via bad_role",
             "user/USER -> exfiller -> ec2.amazonaws.com definite via bad_role",
             "user/USER -> level3 -> ecs-tasks.amazonaws.com definite via bad_role",
             "user/USER -> level1 -> lambda.amazonaws.com definite via bad_role",
+            "user/USER_WITH_BAD_INLINE_POLICY -> bad_role -> * definite via bad_role",
             "user/USER_WITH_BAD_INLINE_POLICY -> exfiller -> ec2.amazonaws.com definite via bad_role",
             "user/USER_WITH_BAD_INLINE_POLICY -> level3 -> ecs-tasks.amazonaws.com definite via bad_role",
             "user/USER_WITH_BAD_INLINE_POLICY -> level1 -> lambda.amazonaws.com definite via bad_role",
             "role/bad_role -> exfiller -> ec2.amazonaws.com definite",
             "role/bad_role -> level3 -> ecs-tasks.amazonaws.com definite",
             "role/bad_role -> level1 -> lambda.amazonaws.com definite",
+            "role/exfiller -> bad_role -> * definite via bad_role",
             "role/exfiller -> level3 -> ecs-tasks.amazonaws.com definite via bad_role",
             "role/exfiller -> level1 -> lambda.amazonaws.com definite via bad_role",
+            "role/level3 -> bad_role -> * definite via bad_role",
             "role/level3 -> exfiller -> ec2.amazonaws.com definite via bad_role",
             "role/level3 -> level1 -> lambda.amazonaws.com definite via bad_role",
+            "role/level1 -> bad_role -> * definite via bad_role",
             "role/level1 -> exfiller -> ec2.amazonaws.com definite via bad_role",
             "role/level1 -> level3 -> ecs-tasks.amazonaws.com definite via bad_role",
         ]
@@ -341,8 +347,10 @@ fn self_passes_match_the_independent_evaluator() {
             "cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json"
         ),
         (
-            18,
+            // 15 others, 5 passes of bad_role to any service (4 through it), 4 self-passes.
+            24,
             vec![
+                "role/bad_role -> bad_role -> * definite".to_owned(),
                 "role/exfiller -> exfiller -> ec2.amazonaws.com definite via bad_role".to_owned(),
                 "role/level3 -> level3 -> ecs-tasks.amazonaws.com definite via bad_role".to_owned(),
                 "role/level1 -> level1 -> lambda.amazonaws.com definite via bad_role".to_owned(),
