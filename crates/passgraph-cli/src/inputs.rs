@@ -311,6 +311,60 @@ fn parse_document(sources: &mut SourceMap, path: &Path) -> Result<(Node, FileId)
     }
 }
 
+/// The policy document in a file given by `--scp` or `--aws-managed-policies`: a document, a
+/// document as a JSON string (URL-encoded or not), `{"Policy": {"Content": ...}}` (what
+/// `aws organizations describe-policy` prints) or `{"PolicyVersion": {"Document": ...}}` (what
+/// `aws iam get-policy-version` prints). Anything else fails the run: a file the user names must
+/// not silently become a policy that allows nothing.
+fn policy_document(node: &Node, path: &Path, depth: usize) -> Result<Node> {
+    if depth > 4 {
+        bail!("{}: no policy document found", path.display());
+    }
+    if let Some(text) = node.as_known_str() {
+        let decoded = if text.trim_start().starts_with('{') {
+            text.to_owned()
+        } else {
+            percent_decode(text)
+        };
+        let inner = passgraph_json::parse_embedded(&node.origin, &decoded, false)
+            .with_context(|| format!("{}: the policy string is not JSON", path.display()))?;
+        return policy_document(&inner, path, depth + 1);
+    }
+    if let Some(c) = node.get("Policy").and_then(|p| p.get("Content")) {
+        return policy_document(c, path, depth + 1);
+    }
+    if let Some(d) = node.get("PolicyVersion").and_then(|p| p.get("Document")) {
+        return policy_document(d, path, depth + 1);
+    }
+    if node.get("Statement").is_some() {
+        return Ok(node.clone());
+    }
+    bail!(
+        "{}: not a policy document (no Statement, Policy.Content or PolicyVersion.Document)",
+        path.display()
+    )
+}
+
+/// `%XX` escapes decoded; invalid escapes are kept as they are.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(h) = text.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(h, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Loads `--aws-managed-policies`: each file is a bare document named after the policy, a
 /// `{"PolicyVersion": {"Document": ...}}` object, or a snapshot with `Policies`.
 fn load_managed(
@@ -365,11 +419,8 @@ fn load_managed(
             .unwrap_or("policy")
             .trim_end_matches(".json")
             .to_owned();
-        let doc_node = node
-            .get("PolicyVersion")
-            .and_then(|v| v.get("Document"))
-            .unwrap_or(&node);
-        let (document, d) = PolicyDocument::from_node(doc_node);
+        let doc_node = policy_document(&node, &f, 0)?;
+        let (document, d) = PolicyDocument::from_node(&doc_node);
         diags.extend(d);
         let arn = referenced
             .iter()
@@ -432,6 +483,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
     let mut scps = Vec::new();
     for s in &args.scps {
         let (node, _) = parse_document(&mut sources, s)?;
+        let node = policy_document(&node, s, 0)?;
         let (doc, d) = PolicyDocument::from_node(&node);
         diagnostics.extend(d);
         scps.push(doc);

@@ -251,9 +251,11 @@ fn compile_values(
     values
         .iter()
         .map(|v| match (base, vars) {
+            // Equality: `*` and `?` are ordinary characters, variables or not.
             (Base::StringEquals | Base::Binary, None) => Glob::exact(v, false),
+            (Base::StringEquals | Base::Binary, Some(f)) => Glob::exact_with_vars(v, false, f),
             (Base::StringEqualsIgnoreCase, None) => Glob::exact(v, true),
-            (Base::StringEqualsIgnoreCase, Some(f)) => Glob::with_vars(v, true, Some(f)),
+            (Base::StringEqualsIgnoreCase, Some(f)) => Glob::exact_with_vars(v, true, f),
             (_, f) => Glob::with_vars(v, false, f),
         })
         .collect()

@@ -257,6 +257,9 @@ fn condition_operators() {
     assert_eq!(c("Bool", "k:s", &["true"]), Tri::No);
     assert_eq!(c("StringEquals", "k:s", &["${aws:nothing}"]), Tri::No);
     assert_eq!(c("StringEquals", "k:s", &["${aws:unset}"]), Tri::Maybe);
+    // With a variable, `*` in an equality is still an ordinary character.
+    assert_eq!(c("StringEquals", "k:s", &["${aws:nothing, 'H'}*"]), Tri::No);
+    assert_eq!(c("StringLike", "k:s", &["${aws:nothing, 'H'}*"]), Tri::Yes);
     assert_eq!(c("Frobnicate", "k:s", &["x"]), Tri::Maybe);
 }
 

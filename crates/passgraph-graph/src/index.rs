@@ -18,6 +18,7 @@ use crate::{Options, Principal, PrincipalKind, Proof};
 /// Resolves a name or ARN to entities: exact matches first, then possible matches when holes
 /// are involved.
 pub(crate) struct Resolver {
+    case_insensitive_names: bool,
     exact: HashMap<Str, Vec<usize>>,
     lower_names: HashMap<String, Vec<usize>>,
     symbolic: Vec<(usize, Str, Str)>,
@@ -26,7 +27,20 @@ pub(crate) struct Resolver {
 
 impl Resolver {
     pub(crate) fn new<'a>(items: impl Iterator<Item = (usize, &'a Str, &'a Str)>) -> Resolver {
+        Resolver::build(items, true)
+    }
+
+    /// A resolver of ARNs only: principal ARNs match case-sensitively.
+    pub(crate) fn arns<'a>(items: impl Iterator<Item = (usize, &'a Str, &'a Str)>) -> Resolver {
+        Resolver::build(items, false)
+    }
+
+    fn build<'a>(
+        items: impl Iterator<Item = (usize, &'a Str, &'a Str)>,
+        case_insensitive_names: bool,
+    ) -> Resolver {
         let mut r = Resolver {
+            case_insensitive_names,
             exact: HashMap::new(),
             lower_names: HashMap::new(),
             symbolic: Vec::new(),
@@ -56,7 +70,7 @@ impl Resolver {
         if let Some(v) = self.exact.get(key) {
             return dedup(v.iter().map(|i| (*i, Tri::Yes)).collect());
         }
-        if let Some(k) = key.as_known() {
+        if let (Some(k), true) = (key.as_known(), self.case_insensitive_names) {
             // IAM names are unique case-insensitively; a reference that differs only by case
             // names the same entity.
             if let Some(v) = self.lower_names.get(&k.to_ascii_lowercase()) {
@@ -139,7 +153,8 @@ pub(crate) enum TrustTarget {
 /// A trust statement that lets AWS principals assume a role.
 #[derive(Clone, Debug)]
 pub(crate) struct TrustGrant {
-    pub(crate) statement: usize,
+    /// The statement, or `None` for a trust policy that is not known offline.
+    pub(crate) statement: Option<usize>,
     pub(crate) targets: Vec<TrustTarget>,
 }
 
@@ -291,7 +306,7 @@ impl<'a> Index<'a> {
                 .into_iter()
                 .map(|(i, t)| Held {
                     policy: managed_ids[i],
-                    uncertain: t != Tri::Yes || several,
+                    uncertain: t != Tri::Yes || several || account.policies[i].uncertain,
                 })
                 .collect()
         };
@@ -342,6 +357,7 @@ impl<'a> Index<'a> {
 
         let mut holdings: Vec<Holding> = vec![Holding::default(); principals.len()];
         let mut memberships: Vec<Vec<(usize, bool)>> = vec![Vec::new(); principals.len()];
+        let mut missing_groups: Vec<(usize, Str, Origin)> = Vec::new();
         let unresolved = |what: &str, key: &Str, origin: &Origin, diags: &mut Vec<Diagnostic>| {
             diags.push(Diagnostic::warning(
                 Code::UnresolvedReference,
@@ -371,6 +387,7 @@ impl<'a> Index<'a> {
                         let found = group_res.resolve(g);
                         if found.is_empty() {
                             unresolved("group", g, &u.origin, &mut diagnostics);
+                            missing_groups.push((pi, g.clone(), u.origin.clone()));
                         }
                         memberships[pi]
                             .extend(found.into_iter().map(|(gi, t)| (gi, t != Tri::Yes)));
@@ -405,10 +422,11 @@ impl<'a> Index<'a> {
             }
             if let Some(b) = bnd {
                 let h = managed_ref(b, &mut diagnostics, &mut policies);
-                holdings[pi].boundary = Some(h.first().copied().map(|x| Held {
-                    uncertain: x.uncertain || h.len() > 1,
-                    ..x
-                }));
+                holdings[pi].boundary = Some(match h.as_slice() {
+                    // One candidate: it, possibly. Several: which one applies is unknown.
+                    [one] => Some(*one),
+                    _ => None,
+                });
             }
         }
 
@@ -421,6 +439,9 @@ impl<'a> Index<'a> {
             }
             if gs.is_empty() {
                 unresolved("group", &m.group, &m.origin, &mut diagnostics);
+                for &(u, _) in &us {
+                    missing_groups.push((u, m.group.clone(), m.origin.clone()));
+                }
             }
             for &(u, tu) in &us {
                 for &(g, tg) in &gs {
@@ -489,6 +510,30 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        // A group the inputs do not define (a snapshot filtered to users and roles, a group
+        // made elsewhere): its policies are unknown, so they may grant anything.
+        let mut unknown_groups: BTreeMap<String, usize> = BTreeMap::new();
+        for (pi, g, origin) in missing_groups {
+            let key = g.to_string();
+            let id = *unknown_groups.entry(key.clone()).or_insert_with(|| {
+                let doc = passgraph_model::PolicyDocument::unknown(
+                    format!("the policies of group {key}, which the inputs do not define"),
+                    origin,
+                );
+                policies.push(
+                    CompiledPolicy::compile(
+                        &doc,
+                        label(PolicyKind::Managed, format!("group/{key} (not defined)")),
+                    )
+                    .0,
+                );
+                policies.len() - 1
+            });
+            holdings[pi].identity.push(Held {
+                policy: id,
+                uncertain: false,
+            });
+        }
         for pi in 0..n_users {
             for &(g, unc) in &memberships[pi] {
                 let gu = account.groups[g].uncertain;
@@ -531,7 +576,11 @@ impl<'a> Index<'a> {
 
         // Keys: principals that hold the same policies share evaluations, unless a policy
         // depends on who the principal is.
-        let mut key_map: HashMap<(Holding, PrincipalKind, Option<usize>), usize> = HashMap::new();
+        // Keys also separate accounts: PassRole never crosses one, and an account-root trust
+        // names one.
+        let mut key_map: HashMap<(Holding, PrincipalKind, Option<usize>, Str), usize> =
+            HashMap::new();
+        let mut accounts: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut keys: Vec<Key> = Vec::new();
         let mut key_of = vec![0; principals.len()];
         for pi in 0..principals.len() {
@@ -548,10 +597,20 @@ impl<'a> Index<'a> {
                     .arn
                     .to_string()
                     .contains(":role/aws-service-role/");
+            let account = principals[pi]
+                .arn
+                .split(":")
+                .get(4)
+                .cloned()
+                .unwrap_or_default();
+            if let Some(a) = account.as_known().filter(|a| !a.is_empty()) {
+                accounts.insert(a.to_owned());
+            }
             let k = (
                 h.clone(),
                 principals[pi].kind,
                 if sensitive || slr { Some(pi) } else { None },
+                account,
             );
             let id = *key_map.entry(k).or_insert_with(|| {
                 keys.push(Key {
@@ -575,6 +634,17 @@ impl<'a> Index<'a> {
         }
         roles_known.sort();
 
+        if accounts.len() > 1 {
+            diagnostics.push(Diagnostic::note(
+                Code::Unsupported,
+                format!(
+                    "the inputs hold principals of {} accounts ({}); roles are passed only within their own account, and principals of other accounts are not modelled",
+                    accounts.len(),
+                    accounts.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+                None,
+            ));
+        }
         let account_id = account.account_id.clone();
         let mut idx = Index {
             account,
@@ -608,7 +678,7 @@ impl<'a> Index<'a> {
         self.trust = vec![None; n];
         self.trusted_services = vec![Vec::new(); n];
         self.trust_grants = vec![Vec::new(); n];
-        let by_arn = Resolver::new(
+        let by_arn = Resolver::arns(
             self.principals
                 .iter()
                 .enumerate()
@@ -626,15 +696,32 @@ impl<'a> Index<'a> {
                 label(PolicyKind::Trust, format!("role/{}/trust", role.name)),
             );
             self.diagnostics.extend(d);
-            if c.unknown.is_some() {
-                self.diagnostics.push(Diagnostic::warning(
-                    Code::UnknownPolicy,
-                    format!("the trust policy of role {} is not known; the services it trusts cannot be listed", role.name),
-                    Some(role.origin.clone()),
-                ));
-            }
             // Services.
             let mut services: BTreeMap<String, (Tri, Tri, Vec<Proof>)> = BTreeMap::new();
+            let mut unknown_grant = None;
+            if c.unknown.is_some() {
+                // An unknown trust policy may let in any service, and any principal of the
+                // account that an identity policy lets assume it.
+                self.diagnostics.push(Diagnostic::warning(
+                    Code::UnknownPolicy,
+                    format!("the trust policy of role {} is not known; any service, and any principal allowed sts:AssumeRole on it, possibly", role.name),
+                    Some(role.origin.clone()),
+                ));
+                let proof = Proof {
+                    policy: c.label.name.clone(),
+                    statement: String::new(),
+                    applies: Tri::Maybe,
+                    origin: c.origin.clone(),
+                };
+                services.insert(ANY_SERVICE.to_owned(), (Tri::Maybe, Tri::No, vec![proof]));
+                unknown_grant = Some(TrustGrant {
+                    statement: None,
+                    targets: vec![TrustTarget::Account(Str::hole(format!(
+                        "the account trusted by role {}",
+                        role.name
+                    )))],
+                });
+            }
             for s in &c.statements {
                 let Some(p) = &s.source.principals else {
                     continue;
@@ -757,8 +844,18 @@ impl<'a> Index<'a> {
                     // session of that role with that name, so the role itself, possibly.
                     if let Some(role_name) = session_role(value) {
                         let role_name = Str::lit(role_name);
+                        let session_account = value.split(":").get(4).cloned().unwrap_or_default();
                         for i in self.n_users..self.principals.len() {
-                            if self.principals[i].name == role_name {
+                            let role_account = self.principals[i]
+                                .arn
+                                .split(":")
+                                .get(4)
+                                .cloned()
+                                .unwrap_or_default();
+                            let other_account = session_account.is_known()
+                                && role_account.is_known()
+                                && session_account != role_account;
+                            if self.principals[i].name == role_name && !other_account {
                                 targets.push(TrustTarget::Principal(i, Tri::Maybe));
                             }
                         }
@@ -770,11 +867,12 @@ impl<'a> Index<'a> {
                 }
                 if !targets.is_empty() {
                     grants.push(TrustGrant {
-                        statement: si,
+                        statement: Some(si),
                         targets,
                     });
                 }
             }
+            grants.extend(unknown_grant);
             self.trust_grants[pi] = grants;
             self.policies.push(c);
             self.trust[pi] = Some(self.policies.len() - 1);

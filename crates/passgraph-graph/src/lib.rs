@@ -202,8 +202,8 @@ pub struct Analysis {
 pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let idx = index::Index::build(account, options);
     let direct = pass::run(&idx);
-    let assume_edges = pass::assume_edges(&idx);
-    let findings = reach::close(&idx, &direct, &assume_edges);
+    let (assume_edges, open) = pass::assume_edges(&idx);
+    let findings = reach::close(&idx, &direct, &assume_edges, &open);
     let graph = graph::build(&idx, &findings, &assume_edges);
     let mut diagnostics = idx.diagnostics.clone();
     diagnostics.sort();

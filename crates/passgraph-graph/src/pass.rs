@@ -421,34 +421,52 @@ pub(crate) fn role_admin(idx: &Index<'_>) -> Vec<Tri> {
         .collect()
 }
 
+/// Edges from every principal of a key to the roles that trust every principal (`"*"`), kept
+/// per key instead of per principal pair (which would be quadratic).
+pub(crate) struct OpenEdges {
+    /// Per key: (role, how surely, the trust statement).
+    pub(crate) by_key: Vec<Vec<(usize, Tri, Proof)>>,
+}
+
 /// Assume-role edges: the trust policy names the principal (then only denies, the boundary and
-/// the SCPs can stop it), or names the account (then an identity grant is needed too).
-pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
+/// the SCPs can stop it), or names the account (then an identity grant is needed too), or names
+/// everyone (kept per key in [`OpenEdges`]).
+pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
     let n = idx.principals.len();
     let mut account_trusting = vec![false; n];
     let mut direct: Vec<(usize, usize, Tri, usize, Proof)> = Vec::new();
+    let mut open: Vec<(usize, usize, Proof)> = Vec::new();
     for r in idx.n_users..n {
         let Some(tp) = idx.trust[r] else { continue };
         let trust = &idx.policies[tp];
         for g in &idx.trust_grants[r] {
-            let s = &trust.statements[g.statement];
+            let Some(si) = g.statement else {
+                // An unknown trust policy: as if it named the account.
+                account_trusting[r] = true;
+                continue;
+            };
+            let s = &trust.statements[si];
             let proof = Proof {
                 policy: trust.label.name.clone(),
                 statement: s.sid.clone(),
                 applies: Tri::Yes,
                 origin: s.origin.clone(),
             };
+            let sensitive = s
+                .conditions()
+                .iter()
+                .any(passgraph_eval::CompiledCondition::principal_sensitive);
             for t in &g.targets {
                 match t {
                     TrustTarget::Account(_) => account_trusting[r] = true,
-                    TrustTarget::Principal(p, t) => {
-                        direct.push((*p, r, *t, g.statement, proof.clone()))
-                    }
-                    TrustTarget::Everyone => {
+                    TrustTarget::Principal(p, t) => direct.push((*p, r, *t, si, proof.clone())),
+                    // Conditions on who the principal is must be decided per principal.
+                    TrustTarget::Everyone if sensitive => {
                         for p in 0..n {
-                            direct.push((p, r, Tri::Yes, g.statement, proof.clone()));
+                            direct.push((p, r, Tri::Yes, si, proof.clone()));
                         }
                     }
+                    TrustTarget::Everyone => open.push((r, si, proof.clone())),
                 }
             }
         }
@@ -470,20 +488,24 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
         e.grants.extend(grants);
     };
 
-    // Trust names the principal (or everyone): the trust policy grants on its own.
+    // The trust policy grants on its own: only denies, the boundary and the SCPs can stop it.
+    let no_identity_needed = |p: usize, r: usize, ctx: &Context| -> Tri {
+        let deny = trust_deny(idx, r, p, ctx);
+        let set = idx.policy_set(idx.key_of[p]);
+        let mut identity = vec![Member::from(&*ALLOW_ALL)];
+        identity.extend(set.identity.iter().copied());
+        let set2 = PolicySet { identity, ..set };
+        evaluate(&set2, ASSUME, &idx.principals[r].arn, ctx)
+            .allowed
+            .and(!deny)
+    };
     let direct_results: Vec<(usize, usize, Tri, Proof)> = direct
         .par_iter()
         .filter(|(p, r, _, _, _)| p != r)
         .filter_map(|(p, r, t, si, proof)| {
             let ctx = idx.principal_context(*p);
             let stmt_t = trust_statement(idx, *r, *si, &ctx)?.and(*t);
-            let deny = trust_deny(idx, *r, *p, &ctx);
-            let set = idx.policy_set(idx.key_of[*p]);
-            let mut identity = vec![Member::from(&*ALLOW_ALL)];
-            identity.extend(set.identity.iter().copied());
-            let set2 = PolicySet { identity, ..set };
-            let d = evaluate(&set2, ASSUME, &idx.principals[*r].arn, &ctx).allowed;
-            let mut tri = stmt_t.and(d).and(!deny);
+            let mut tri = stmt_t.and(no_identity_needed(*p, *r, &ctx));
             if idx.principals[*p].uncertain || idx.principals[*r].uncertain {
                 tri = tri.weaken();
             }
@@ -503,6 +525,38 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
     for (p, r, t, proof) in direct_results {
         add(p, r, t, vec![proof], Vec::new());
     }
+
+    // Trust names everyone: decided once per key, with its representative.
+    let by_key: Vec<Vec<(usize, Tri, Proof)>> = if open.is_empty() {
+        vec![Vec::new(); idx.keys.len()]
+    } else {
+        (0..idx.keys.len())
+            .into_par_iter()
+            .map(|k| {
+                let rep = idx.keys[k].members[0];
+                let ctx = idx.principal_context(rep);
+                open.iter()
+                    .filter_map(|(r, si, proof)| {
+                        let stmt_t = trust_statement(idx, *r, *si, &ctx)?;
+                        let mut tri = stmt_t.and(no_identity_needed(rep, *r, &ctx));
+                        if idx.principals[*r].uncertain {
+                            tri = tri.weaken();
+                        }
+                        (tri != Tri::No).then(|| {
+                            (
+                                *r,
+                                tri,
+                                Proof {
+                                    applies: stmt_t,
+                                    ..proof.clone()
+                                },
+                            )
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    };
 
     // Trust names the account: an identity Allow for sts:AssumeRole is needed.
     if account_trusting.iter().any(|x| *x) {
@@ -540,25 +594,41 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
                                 if same == Tri::No {
                                     continue;
                                 }
-                                let s = &trust.statements[g.statement];
-                                let mut st = s
-                                    .action_match(ASSUME)
-                                    .and(s.conditions_hold(&ctx))
-                                    .and(same);
-                                if s.source.uncertain {
-                                    st = st.weaken();
-                                }
+                                let (mut st, proof) =
+                                    match g.statement.and_then(|si| trust.statements.get(si)) {
+                                        Some(s) => {
+                                            let st = s
+                                                .action_match(ASSUME)
+                                                .and(s.conditions_hold(&ctx))
+                                                .and(same);
+                                            let st =
+                                                if s.source.uncertain { st.weaken() } else { st };
+                                            (
+                                                st,
+                                                Proof {
+                                                    policy: trust.label.name.clone(),
+                                                    statement: s.sid.clone(),
+                                                    applies: st,
+                                                    origin: s.origin.clone(),
+                                                },
+                                            )
+                                        }
+                                        None => (
+                                            Tri::Maybe,
+                                            Proof {
+                                                policy: trust.label.name.clone(),
+                                                statement: String::new(),
+                                                applies: Tri::Maybe,
+                                                origin: trust.origin.clone(),
+                                            },
+                                        ),
+                                    };
+                                st = st.and(same);
                                 let mut tri = st.and(d.allowed).and(!deny);
                                 if idx.principals[p].uncertain || idx.principals[r].uncertain {
                                     tri = tri.weaken();
                                 }
                                 if tri != Tri::No {
-                                    let proof = Proof {
-                                        policy: trust.label.name.clone(),
-                                        statement: s.sid.clone(),
-                                        applies: st,
-                                        origin: s.origin.clone(),
-                                    };
                                     out.push((p, r, tri, vec![proof], grants.clone()));
                                 }
                             }
@@ -572,7 +642,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
             add(p, r, t, trust, grants);
         }
     }
-    edges
+    let edges = edges
         .into_values()
         .map(|mut e| {
             e.trust.sort();
@@ -581,7 +651,8 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> Vec<AssumeEdge> {
             e.grants.dedup();
             e
         })
-        .collect()
+        .collect();
+    (edges, OpenEdges { by_key })
 }
 
 /// How surely trust statement `si` lets the principal (context `ctx`) assume.

@@ -4,7 +4,7 @@
 //! visited set, so role-chaining cycles terminate. Two searches: over definite edges only
 //! (definite reach, shortest definite chain) and over all edges (possible reach).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -12,22 +12,37 @@ use rayon::prelude::*;
 use passgraph_model::{Effect, Tri};
 
 use crate::index::Index;
-use crate::pass::{self, Direct};
+use crate::pass::{self, Direct, OpenEdges};
 use crate::{AssumeEdge, Finding, PrincipalKind, Severity};
+
+/// The graph the search walks: explicit assume-role edges, and the edges of every principal of
+/// a key to the roles that trust everyone (expanded once per key and uncertainty per search).
+struct Walk<'a> {
+    adj: &'a [Vec<(usize, Tri)>],
+    open: &'a OpenEdges,
+    key_of: &'a [usize],
+    uncertain: &'a [bool],
+}
 
 /// Breadth-first search: the parent of each reached node (`start` is its own parent), in a map
 /// so that the cost is the size of what is reached, and the nodes in the order reached.
-fn bfs(
-    start: usize,
-    adj: &[Vec<(usize, Tri)>],
-    definite_only: bool,
-) -> (HashMap<usize, usize>, Vec<usize>) {
+fn bfs(start: usize, w: &Walk<'_>, definite_only: bool) -> (HashMap<usize, usize>, Vec<usize>) {
     let mut parent: HashMap<usize, usize> = HashMap::from([(start, start)]);
+    let mut expanded: HashSet<(usize, bool)> = HashSet::new();
     let mut order = Vec::new();
     let mut queue = VecDeque::from([start]);
     while let Some(u) = queue.pop_front() {
-        for &(v, t) in &adj[u] {
-            if (!definite_only || t == Tri::Yes) && !parent.contains_key(&v) {
+        let key = w.key_of[u];
+        let open: &[(usize, Tri, crate::Proof)] = if expanded.insert((key, w.uncertain[u])) {
+            &w.open.by_key[key]
+        } else {
+            &[]
+        };
+        let implicit = open
+            .iter()
+            .map(|(v, t, _)| (*v, if w.uncertain[u] { t.weaken() } else { *t }));
+        for (v, t) in w.adj[u].iter().copied().chain(implicit) {
+            if v != u && (!definite_only || t == Tri::Yes) && !parent.contains_key(&v) {
                 parent.insert(v, u);
                 order.push(v);
                 queue.push_back(v);
@@ -55,13 +70,9 @@ fn path(parent: &HashMap<usize, usize>, start: usize, end: usize) -> Vec<usize> 
 fn severities(
     idx: &Index<'_>,
     direct: &[Arc<Vec<Direct>>],
-    edges: &[AssumeEdge],
+    assumes: &[bool],
 ) -> (Vec<Tri>, Vec<Severity>) {
     let admin = pass::role_admin(idx);
-    let mut assumes = vec![false; idx.principals.len()];
-    for e in edges {
-        assumes[e.from] = true;
-    }
     let sev = (0..idx.principals.len())
         .map(|r| {
             if idx.principals[r].kind != PrincipalKind::Role {
@@ -98,6 +109,7 @@ pub(crate) fn close(
     idx: &Index<'_>,
     direct: &[Arc<Vec<Direct>>],
     edges: &[AssumeEdge],
+    open: &OpenEdges,
 ) -> Vec<Finding> {
     let n = idx.principals.len();
     let mut adj: Vec<Vec<(usize, Tri)>> = vec![Vec::new(); n];
@@ -107,8 +119,16 @@ pub(crate) fn close(
     for a in &mut adj {
         a.sort_unstable();
     }
-    let (admin, severity) = severities(idx, direct, edges);
-    let has_out: Vec<bool> = adj.iter().map(|a| !a.is_empty()).collect();
+    let opens = |p: usize| open.by_key[idx.key_of[p]].iter().any(|(r, _, _)| *r != p);
+    let has_out: Vec<bool> = (0..n).map(|p| !adj[p].is_empty() || opens(p)).collect();
+    let (admin, severity) = severities(idx, direct, &has_out);
+    let uncertain: Vec<bool> = idx.principals.iter().map(|p| p.uncertain).collect();
+    let walk = Walk {
+        adj: &adj,
+        open,
+        key_of: &idx.key_of,
+        uncertain: &uncertain,
+    };
     // Resources that hand each role to each service, shared by every finding about them.
     let mut uses: HashMap<(usize, &str), Arc<[usize]>> = HashMap::new();
     for (role, list) in idx.uses.iter().enumerate() {
@@ -173,8 +193,8 @@ pub(crate) fn close(
             };
             consider(p, direct_via.clone(), Tri::Yes);
             if has_out[p] {
-                let (sure, _) = bfs(p, &adj, true);
-                let (maybe, order) = bfs(p, &adj, false);
+                let (sure, _) = bfs(p, &walk, true);
+                let (maybe, order) = bfs(p, &walk, false);
                 for r in order {
                     if r == p || direct[r].is_empty() {
                         continue;

@@ -95,6 +95,26 @@ impl Glob {
         case_insensitive: bool,
         vars: Option<&dyn Fn(&str) -> VarValue>,
     ) -> Glob {
+        Glob::build(pattern, case_insensitive, vars, true)
+    }
+
+    /// Compiles a value compared for equality (`StringEquals`) in which policy variables are
+    /// resolved: `*` and `?` are ordinary characters.
+    #[must_use]
+    pub fn exact_with_vars(
+        value: &Str,
+        case_insensitive: bool,
+        vars: &dyn Fn(&str) -> VarValue,
+    ) -> Glob {
+        Glob::build(value, case_insensitive, Some(vars), false)
+    }
+
+    fn build(
+        pattern: &Str,
+        case_insensitive: bool,
+        vars: Option<&dyn Fn(&str) -> VarValue>,
+        wildcards: bool,
+    ) -> Glob {
         let mut g = Glob {
             toks: Vec::new(),
             case_insensitive,
@@ -107,7 +127,7 @@ impl Glob {
                     g.has_holes = true;
                     g.toks.push(Tok::Hole(k.clone()));
                 }
-                Part::Lit(text) => g.push_literal(text, vars),
+                Part::Lit(text) => g.push_literal(text, vars, wildcards),
             }
         }
         g
@@ -123,7 +143,12 @@ impl Glob {
         }
     }
 
-    fn push_literal(&mut self, text: &str, vars: Option<&dyn Fn(&str) -> VarValue>) {
+    fn push_literal(
+        &mut self,
+        text: &str,
+        vars: Option<&dyn Fn(&str) -> VarValue>,
+        wildcards: bool,
+    ) {
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
             if let Some(vars) = vars
@@ -137,8 +162,8 @@ impl Glob {
             }
             rest = &rest[c.len_utf8()..];
             match c {
-                '*' => self.toks.push(Tok::Star),
-                '?' => self.toks.push(Tok::Quest),
+                '*' if wildcards => self.toks.push(Tok::Star),
+                '?' if wildcards => self.toks.push(Tok::Quest),
                 c => self.push_char(c),
             }
         }
@@ -314,25 +339,13 @@ fn tok_eq(p: &Tok, s: &Sub) -> bool {
     }
 }
 
-/// True for holes that stand for one ARN segment or one IAM name, and so contain no `:` or
-/// `/`: the account, partition and region, and generated names (parsers name those holes
-/// `<resource>.name`, `<resource>.name_suffix`, `<LogicalId>.RoleName`, ...; IAM names are
-/// made of `[\w+=,.@-]`).
+/// True for the canonical holes that stand for one ARN segment (account, partition, region),
+/// which hold no `:` or `/`.
 fn is_segment_hole(k: &str) -> bool {
     matches!(
         k,
         crate::value::ACCOUNT_HOLE | crate::value::PARTITION_HOLE | crate::value::REGION_HOLE
-    ) || [
-        ".name",
-        ".name_suffix",
-        "RoleName",
-        "UserName",
-        "GroupName",
-        "InstanceProfileName",
-        "ManagedPolicyName",
-    ]
-    .iter()
-    .any(|s| k.ends_with(s))
+    )
 }
 
 /// The classic linear-time wildcard match with one backtrack point: a definite match treats
@@ -358,11 +371,25 @@ fn definite(p: &[Tok], s: &[Sub]) -> bool {
     p[pi..].iter().all(|t| *t == Tok::Star)
 }
 
-/// Whether some string is matched by both sides. A hole that occurs on both sides is one value:
-/// it becomes an opaque symbol that only itself or a `*` can cover. A hole that stands for one ARN
-/// segment (account, partition, region) reads as a `*` that spans no `:` or `/`; every other hole
-/// reads as `*`.
+/// Whether some string is matched by both sides.
+///
+/// First with every hole that occurs on both sides read as one value (an opaque symbol that
+/// only itself or a `*` can cover); when that finds no match, again with such holes free,
+/// because the same value may line up at different places. Free holes read as `*`, except the
+/// canonical segment holes and, in an ARN subject, a hole that ends the subject after its last
+/// `/` (the generated part of an IAM name, which holds no `:` or `/`): those read as a `*` that
+/// spans no `:` or `/`.
 fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
+    let shared = p.iter().any(
+        |t| matches!(t, Tok::Hole(k) if s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k))),
+    );
+    match intersects_with(p, s, true) {
+        Tri::No if shared => intersects_with(p, s, false),
+        t => t,
+    }
+}
+
+fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
     #[derive(Clone, Copy, PartialEq)]
     enum G {
         C(char),
@@ -375,10 +402,23 @@ fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
     let shared: Vec<&Arc<str>> = p
         .iter()
         .filter_map(|t| match t {
-            Tok::Hole(k) if s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k)) => Some(k),
+            Tok::Hole(k) if align && s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k)) => {
+                Some(k)
+            }
             _ => None,
         })
         .collect();
+    // In an ARN subject, a hole that ends it after its last `/` is part of an IAM name.
+    let is_arn = s
+        .iter()
+        .take(4)
+        .map(|t| match t {
+            Sub::Char(c) => Some(*c),
+            Sub::Hole(_) => None,
+        })
+        .eq("arn:".chars().map(Some));
+    let last_slash = s.iter().rposition(|t| *t == Sub::Char('/'));
+    let name_hole = |i: usize| is_arn && i + 1 == s.len() && last_slash.is_some_and(|l| l < i);
     let opaque = |k: &Arc<str>| shared.iter().position(|x| *x == k);
     let a: Vec<G> = p
         .iter()
@@ -391,9 +431,12 @@ fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
         .collect();
     let b: Vec<G> = s
         .iter()
-        .map(|t| match t {
+        .enumerate()
+        .map(|(i, t)| match t {
             Sub::Char(c) => G::C(*c),
-            Sub::Hole(k) => opaque(k).map_or_else(|| free(k), G::Opaque),
+            Sub::Hole(k) => {
+                opaque(k).map_or_else(|| if name_hole(i) { G::Seg } else { free(k) }, G::Opaque)
+            }
         })
         .collect();
     let (n, m) = (a.len(), b.len());

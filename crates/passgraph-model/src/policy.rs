@@ -196,19 +196,20 @@ impl Reader {
             }
             NodeKind::Object(_) => {}
             _ => {
-                self.grammar(
+                // Not a document at all (null, a list, a string nobody parsed): unknown, so
+                // that it may allow and deny anything, never a silent "allows nothing".
+                self.diags.push(Diagnostic::warning(
+                    Code::UnknownPolicy,
                     format!(
-                        "a policy document must be an object, found {}",
+                        "a policy document must be an object, found {}; it is treated as unknown",
                         node.kind_name()
                     ),
-                    &origin,
-                );
-                return PolicyDocument {
-                    version: None,
-                    statements: Vec::new(),
-                    unknown: None,
+                    Some(origin.clone()),
+                ));
+                return PolicyDocument::unknown(
+                    format!("policy document that is {}", node.kind_name()),
                     origin,
-                };
+                );
             }
         }
         let version = match node.get("Version") {
@@ -231,7 +232,14 @@ impl Reader {
         }
         let mut statements = Vec::new();
         match node.get("Statement") {
-            None => self.grammar("policy document has no Statement".to_owned(), &origin),
+            None => {
+                self.diags.push(Diagnostic::warning(
+                    Code::UnknownPolicy,
+                    "policy document has no Statement; it is treated as unknown".to_owned(),
+                    Some(origin.clone()),
+                ));
+                return PolicyDocument::unknown("policy document without Statement", origin);
+            }
             Some(st) => self.statements(st, false, &mut statements),
         }
         PolicyDocument {
@@ -334,15 +342,27 @@ impl Reader {
                         }
                     });
                 }
-                "Action" => actions = Some(ActionSpec::Action(self.strings(v, &mut uncertain))),
-                "NotAction" => {
-                    actions = Some(ActionSpec::NotAction(self.strings(v, &mut uncertain)))
+                "Action" | "NotAction" => {
+                    if actions.is_some() {
+                        self.grammar("a statement has both Action and NotAction; AWS rejects it, the last one is used".to_owned(), korigin);
+                    }
+                    let v = self.strings(v, &mut uncertain);
+                    actions = Some(if key == "Action" {
+                        ActionSpec::Action(v)
+                    } else {
+                        ActionSpec::NotAction(v)
+                    });
                 }
-                "Resource" => {
-                    resources = Some(ResourceSpec::Resource(self.strings(v, &mut uncertain)))
-                }
-                "NotResource" => {
-                    resources = Some(ResourceSpec::NotResource(self.strings(v, &mut uncertain)))
+                "Resource" | "NotResource" => {
+                    if resources.is_some() {
+                        self.grammar("a statement has both Resource and NotResource; AWS rejects it, the last one is used".to_owned(), korigin);
+                    }
+                    let v = self.strings(v, &mut uncertain);
+                    resources = Some(if key == "Resource" {
+                        ResourceSpec::Resource(v)
+                    } else {
+                        ResourceSpec::NotResource(v)
+                    });
                 }
                 "Principal" | "NotPrincipal" => {
                     principals = Some(self.principal(v, key == "NotPrincipal", &mut uncertain));

@@ -276,11 +276,27 @@ impl Reader {
 
     fn boundary(&mut self, parent: &Node) -> Option<PolicyRef> {
         let b = parent.get("PermissionsBoundary")?;
-        let arn = self.string(b, "PermissionsBoundaryArn")?;
-        Some(PolicyRef {
-            arn,
-            origin: b.origin.clone(),
-        })
+        if b.kind == NodeKind::Null {
+            return None;
+        }
+        match b.get("PermissionsBoundaryArn").and_then(Node::as_str) {
+            Some(arn) => Some(PolicyRef {
+                arn: arn.clone(),
+                origin: b.origin.clone(),
+            }),
+            None => {
+                // A boundary is set but cannot be read: it limits only possibly, never dropped.
+                self.diags.push(Diagnostic::warning(
+                    Code::UnknownPolicy,
+                    "a permissions boundary without a readable PermissionsBoundaryArn; it is treated as unknown",
+                    Some(b.origin.clone()),
+                ));
+                Some(PolicyRef {
+                    arn: Str::hole("unreadable permissions boundary"),
+                    origin: b.origin.clone(),
+                })
+            }
+        }
     }
 
     fn tags(&mut self, parent: &Node) -> Vec<Tag> {

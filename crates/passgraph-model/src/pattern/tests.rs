@@ -224,3 +224,43 @@ fn generated_names_with_partition_hole() {
         Tri::No
     );
 }
+
+#[test]
+fn pattern_holes_may_hold_anything() {
+    // A parameter in the policy may be `*` or a path: it may match a role under a path.
+    let pat = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/".into()),
+        Part::Hole("cfn#0:PassableRoleName".into()),
+    ]);
+    assert_eq!(
+        Glob::new(&pat, false).matches_str("arn:aws:iam::1:role/service-role/web"),
+        Tri::Maybe
+    );
+}
+
+#[test]
+fn shared_holes_at_different_places_are_possible() {
+    // `role/${P}*` against `role/app-${P}`: with P = "app-" both are `role/app-app-`.
+    let pat = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/".into()),
+        Part::Hole("P".into()),
+        Part::Lit("*".into()),
+    ]);
+    let role = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/app-".into()),
+        Part::Hole("P".into()),
+    ]);
+    assert_eq!(Glob::new(&pat, false).matches(&role), Tri::Maybe);
+    // Lined up, the same hole still decides: `role/${P}-web` never matches `role/${P}-db`.
+    let pat = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/".into()),
+        Part::Hole("P".into()),
+        Part::Lit("-web".into()),
+    ]);
+    let role = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/".into()),
+        Part::Hole("P".into()),
+        Part::Lit("-db".into()),
+    ]);
+    assert_eq!(Glob::new(&pat, false).matches(&role), Tri::No);
+}
