@@ -318,4 +318,63 @@ fn roles_trusting_everyone_go_to_any_service() {
     );
 }
 
+/// What cannot be read is unknown, never "allows nothing": an unreadable trust policy, a group
+/// the inputs lack, a boundary without its ARN, a null document.
+#[test]
+fn unreadable_parts_make_findings_possible() {
+    let pass_all =
+        r#"{"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}"#;
+    // Unknown trust: any service, possibly.
+    let unknown_trust = r#"{"RoleName": "web", "Arn": "arn:aws:iam::123456789012:role/web", "AssumeRolePolicyDocument": "%ZZ"}"#;
+    check(
+        &one_user(pass_all, unknown_trust),
+        &["user/alice -> web -> * possible exploitable=no low"],
+    );
+    // A group the snapshot does not hold.
+    let text = format!(
+        r#"{{"UserDetailList": [{{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice", "GroupList": ["ops"]}}], "RoleDetailList": [{}]}}"#,
+        role("web", &["ec2.amazonaws.com"])
+    );
+    check(
+        &text,
+        &["user/alice -> web -> ec2.amazonaws.com possible exploitable=maybe low"],
+    );
+    // A boundary without an ARN, and a null inline document.
+    let text = format!(
+        r#"{{"UserDetailList": [
+            {{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice", "PermissionsBoundary": {{}}, "UserPolicyList": [{{"PolicyName": "p", "PolicyDocument": {pass_all}}}]}},
+            {{"UserName": "bob", "Arn": "arn:aws:iam::123456789012:user/bob", "UserPolicyList": [{{"PolicyName": "p", "PolicyDocument": null}}]}}],
+          "RoleDetailList": [{}]}}"#,
+        role("web", &["ec2.amazonaws.com"])
+    );
+    check(
+        &text,
+        &[
+            "user/alice -> web -> ec2.amazonaws.com possible exploitable=no low",
+            "user/bob -> web -> ec2.amazonaws.com possible exploitable=maybe low",
+        ],
+    );
+}
+
+/// Principals that hold the same policies in different accounts pass only their own roles.
+#[test]
+fn same_policies_in_two_accounts() {
+    let admin = r#"[{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]"#;
+    let text = format!(
+        r#"{{"UserDetailList": [
+            {{"UserName": "alice", "Arn": "arn:aws:iam::111111111111:user/alice", "AttachedManagedPolicies": {admin}}},
+            {{"UserName": "bob", "Arn": "arn:aws:iam::222222222222:user/bob", "AttachedManagedPolicies": {admin}}}],
+          "RoleDetailList": [
+            {{"RoleName": "weba", "Arn": "arn:aws:iam::111111111111:role/weba", "AssumeRolePolicyDocument": {{"Statement": {{"Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": "sts:AssumeRole"}}}}}},
+            {{"RoleName": "webb", "Arn": "arn:aws:iam::222222222222:role/webb", "AssumeRolePolicyDocument": {{"Statement": {{"Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": "sts:AssumeRole"}}}}}}]}}"#
+    );
+    check(
+        &text,
+        &[
+            "user/alice -> weba -> ec2.amazonaws.com definite exploitable=yes low",
+            "user/bob -> webb -> ec2.amazonaws.com definite exploitable=yes low",
+        ],
+    );
+}
+
 mod props;
