@@ -172,7 +172,11 @@ fn compile_statement(s: &Statement, vars: bool, diags: &mut Vec<Diagnostic>) -> 
         .collect();
     CompiledStatement {
         effect: s.effect,
-        sid: s.sid.clone().unwrap_or_else(|| format!("#{}", s.index)),
+        sid: s
+            .sid
+            .clone()
+            .filter(|x| !x.is_empty())
+            .unwrap_or_else(|| format!("#{}", s.index)),
         index: s.index,
         actions,
         not_action,
