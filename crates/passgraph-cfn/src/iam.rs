@@ -94,7 +94,8 @@ pub(crate) fn resource(
 }
 
 /// What principals have in common: inline policies, managed policies, a boundary. Parts that
-/// depend on a condition become uncertain attachments of `target`.
+/// depend on a condition become uncertain attachments of each of `targets` (the names the
+/// principal may have).
 pub(crate) struct Parts {
     pub(crate) inline: Vec<InlinePolicy>,
     pub(crate) attached: Vec<PolicyRef>,
@@ -105,7 +106,7 @@ pub(crate) fn parts(
     ctx: &mut Ctx<'_>,
     acc: &mut Account,
     r: &Resource,
-    target: &PrincipalTarget,
+    targets: &[PrincipalTarget],
 ) -> Parts {
     let mut p = Parts {
         inline: Vec::new(),
@@ -120,12 +121,14 @@ pub(crate) fn parts(
                 continue;
             };
             if conditional {
-                acc.attachments.push(Attachment {
-                    target: target.clone(),
-                    origin: inline.origin.clone(),
-                    policy: AttachedPolicy::Inline(inline),
-                    uncertain: true,
-                });
+                for target in targets {
+                    acc.attachments.push(Attachment {
+                        target: target.clone(),
+                        origin: inline.origin.clone(),
+                        policy: AttachedPolicy::Inline(inline.clone()),
+                        uncertain: true,
+                    });
+                }
             } else {
                 p.inline.push(inline);
             }
@@ -135,12 +138,14 @@ pub(crate) fn parts(
         for (arn, origin, conditional) in strings(ctx, &arns) {
             let pref = PolicyRef { arn, origin };
             if conditional {
-                acc.attachments.push(Attachment {
-                    target: target.clone(),
-                    origin: pref.origin.clone(),
-                    policy: AttachedPolicy::Managed(pref),
-                    uncertain: true,
-                });
+                for target in targets {
+                    acc.attachments.push(Attachment {
+                        target: target.clone(),
+                        origin: pref.origin.clone(),
+                        policy: AttachedPolicy::Managed(pref.clone()),
+                        uncertain: true,
+                    });
+                }
             } else {
                 p.attached.push(pref);
             }
@@ -156,12 +161,14 @@ pub(crate) fn parts(
         } else {
             for (arn, origin, _) in found.drain(..) {
                 let pref = PolicyRef { arn, origin };
-                acc.attachments.push(Attachment {
-                    target: target.clone(),
-                    origin: pref.origin.clone(),
-                    policy: AttachedPolicy::Boundary(pref),
-                    uncertain: true,
-                });
+                for target in targets {
+                    acc.attachments.push(Attachment {
+                        target: target.clone(),
+                        origin: pref.origin.clone(),
+                        policy: AttachedPolicy::Boundary(pref.clone()),
+                        uncertain: true,
+                    });
+                }
             }
         }
     }
@@ -247,8 +254,7 @@ fn tags(ctx: &mut Ctx<'_>, r: &Resource) -> Vec<Tag> {
 }
 
 fn role(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, uncertain: bool) {
-    let ident = ctx.ident(i);
-    let arn = ctx.arn("role", &ident);
+    let idents = ctx.idents(i);
     let trust = match prop(ctx, r, "AssumeRolePolicyDocument") {
         Some(d) => policy_document(ctx, &d),
         None => {
@@ -268,72 +274,94 @@ fn role(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, uncertain:
             }
         }
     };
-    let target = PrincipalTarget::Role(ident.name.clone());
-    let p = parts(ctx, acc, r, &target);
+    let targets: Vec<PrincipalTarget> = idents
+        .iter()
+        .map(|id| PrincipalTarget::Role(id.name.clone()))
+        .collect();
+    let p = parts(ctx, acc, r, &targets);
     let tags = tags(ctx, r);
-    acc.roles.push(Role {
-        name: ident.name,
-        path: ident.path,
-        arn,
-        trust,
-        inline: p.inline,
-        attached: p.attached,
-        boundary: p.boundary,
-        tags,
-        uncertain,
-        origin: r.origin.clone(),
-    });
+    // One role per name it may have, each existing only possibly when there are several.
+    let uncertain = uncertain || idents.len() > 1;
+    for ident in idents {
+        let arn = ctx.arn("role", &ident);
+        acc.roles.push(Role {
+            name: ident.name,
+            path: ident.path,
+            arn,
+            trust: trust.clone(),
+            inline: p.inline.clone(),
+            attached: p.attached.clone(),
+            boundary: p.boundary.clone(),
+            tags: tags.clone(),
+            uncertain,
+            origin: r.origin.clone(),
+        });
+    }
 }
 
 fn user(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, uncertain: bool) {
-    let ident = ctx.ident(i);
-    let arn = ctx.arn("user", &ident);
-    let target = PrincipalTarget::User(ident.name.clone());
-    let p = parts(ctx, acc, r, &target);
+    let idents = ctx.idents(i);
+    let targets: Vec<PrincipalTarget> = idents
+        .iter()
+        .map(|id| PrincipalTarget::User(id.name.clone()))
+        .collect();
+    let p = parts(ctx, acc, r, &targets);
     let mut groups = Vec::new();
     if let Some(g) = prop(ctx, r, "Groups") {
         for (group, origin, conditional) in strings(ctx, &g) {
             if conditional {
-                acc.memberships.push(Membership {
-                    user: ident.name.clone(),
-                    group,
-                    uncertain: true,
-                    origin,
-                });
+                for ident in &idents {
+                    acc.memberships.push(Membership {
+                        user: ident.name.clone(),
+                        group: group.clone(),
+                        uncertain: true,
+                        origin: origin.clone(),
+                    });
+                }
             } else {
                 groups.push(group);
             }
         }
     }
     let tags = tags(ctx, r);
-    acc.users.push(User {
-        name: ident.name,
-        path: ident.path,
-        arn,
-        inline: p.inline,
-        attached: p.attached,
-        groups,
-        boundary: p.boundary,
-        tags,
-        uncertain,
-        origin: r.origin.clone(),
-    });
+    let uncertain = uncertain || idents.len() > 1;
+    for ident in idents {
+        let arn = ctx.arn("user", &ident);
+        acc.users.push(User {
+            name: ident.name,
+            path: ident.path,
+            arn,
+            inline: p.inline.clone(),
+            attached: p.attached.clone(),
+            groups: groups.clone(),
+            boundary: p.boundary.clone(),
+            tags: tags.clone(),
+            uncertain,
+            origin: r.origin.clone(),
+        });
+    }
 }
 
 fn group(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, uncertain: bool) {
-    let ident = ctx.ident(i);
-    let arn = ctx.arn("group", &ident);
-    let target = PrincipalTarget::Group(ident.name.clone());
-    let p = parts(ctx, acc, r, &target);
-    acc.groups.push(Group {
-        name: ident.name,
-        path: ident.path,
-        arn,
-        inline: p.inline,
-        attached: p.attached,
-        uncertain,
-        origin: r.origin.clone(),
-    });
+    let idents = ctx.idents(i);
+    let targets: Vec<PrincipalTarget> = idents
+        .iter()
+        .map(|id| PrincipalTarget::Group(id.name.clone()))
+        .collect();
+    let p = parts(ctx, acc, r, &targets);
+    let uncertain = uncertain || idents.len() > 1;
+    for ident in idents {
+        let arn = ctx.arn("group", &ident);
+        acc.groups.push(Group {
+            name: ident.name,
+            path: ident.path,
+            arn,
+            inline: p.inline.clone(),
+            attached: p.attached.clone(),
+            uncertain,
+            origin: r.origin.clone(),
+        });
+    }
 }
 
 /// `Roles`, `Users` and `Groups` of a policy resource: the principals it is attached to.
@@ -354,8 +382,7 @@ fn targets(ctx: &mut Ctx<'_>, r: &Resource) -> Vec<(PrincipalTarget, Origin, boo
 }
 
 fn managed_policy(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, uncertain: bool) {
-    let ident = ctx.ident(i);
-    let arn = ctx.arn("policy", &ident);
+    let idents = ctx.idents(i);
     let document = match prop(ctx, r, "PolicyDocument") {
         Some(d) => policy_document(ctx, &d),
         None => {
@@ -372,25 +399,30 @@ fn managed_policy(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, 
             }
         }
     };
-    for (target, origin, conditional) in targets(ctx, r) {
-        acc.attachments.push(Attachment {
-            target,
-            policy: AttachedPolicy::Managed(PolicyRef {
-                arn: arn.clone(),
+    let targets = targets(ctx, r);
+    let several = idents.len() > 1;
+    for ident in idents {
+        let arn = ctx.arn("policy", &ident);
+        for (target, origin, conditional) in &targets {
+            acc.attachments.push(Attachment {
+                target: target.clone(),
+                policy: AttachedPolicy::Managed(PolicyRef {
+                    arn: arn.clone(),
+                    origin: origin.clone(),
+                }),
+                uncertain: uncertain || several || *conditional,
                 origin: origin.clone(),
-            }),
-            uncertain: uncertain || conditional,
-            origin,
+            });
+        }
+        acc.policies.push(ManagedPolicy {
+            name: ident.name,
+            path: ident.path,
+            arn,
+            document: document.clone(),
+            uncertain: uncertain || several,
+            origin: r.origin.clone(),
         });
     }
-    acc.policies.push(ManagedPolicy {
-        name: ident.name,
-        path: ident.path,
-        arn,
-        document,
-        uncertain,
-        origin: r.origin.clone(),
-    });
 }
 
 fn named_document(ctx: &mut Ctx<'_>, r: &Resource) -> InlinePolicy {
@@ -501,8 +533,7 @@ fn user_to_group(ctx: &mut Ctx<'_>, acc: &mut Account, r: &Resource, uncertain: 
 }
 
 fn instance_profile(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, uncertain: bool) {
-    let ident = ctx.ident(i);
-    let arn = ctx.arn("instance-profile", &ident);
+    let idents = ctx.idents(i);
     let roles = prop(ctx, r, "Roles")
         .map(|l| strings(ctx, &l))
         .unwrap_or_default();
@@ -513,12 +544,17 @@ fn instance_profile(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource
             &r.origin,
         );
     }
-    acc.instance_profiles.push(InstanceProfile {
-        name: ident.name,
-        path: ident.path,
-        arn,
-        roles: roles.into_iter().map(|(s, _, _)| s).collect(),
-        uncertain,
-        origin: r.origin.clone(),
-    });
+    let roles: Vec<Str> = roles.into_iter().map(|(s, _, _)| s).collect();
+    let uncertain = uncertain || idents.len() > 1;
+    for ident in idents {
+        let arn = ctx.arn("instance-profile", &ident);
+        acc.instance_profiles.push(InstanceProfile {
+            name: ident.name,
+            path: ident.path,
+            arn,
+            roles: roles.clone(),
+            uncertain,
+            origin: r.origin.clone(),
+        });
+    }
 }

@@ -22,7 +22,10 @@
 //!    pseudo parameters are evaluated. What is not known offline stays symbolic, as a hole in the
 //!    value (`${aws:account}`, `${cfn#0:MyRole.RoleName}`), never as `""` or `*`, with a
 //!    diagnostic. A condition that cannot be decided keeps both branches
-//!    ([`passgraph_model::NodeKind::Choice`]); what depends on it is `uncertain`.
+//!    ([`passgraph_model::NodeKind::Choice`]); what depends on it is `uncertain`. An IAM entity
+//!    whose name depends on one (`RoleName: !If [C, app, !Ref AWS::NoValue]`: `app`, or a name
+//!    CloudFormation generates) becomes one entity per name it may have, each `uncertain`, and
+//!    `Ref`/`Fn::GetAtt` of it give every name or ARN.
 //! 3. **Model.** Each IAM resource becomes an entity, each role-taking property a `RoleUse`.
 //!    Every fact keeps the position of the node it comes from: a statement points at its mapping,
 //!    a role at its logical id, a value computed by a function at the function call.

@@ -23,7 +23,8 @@ const MAX_ALTS: usize = 16;
 /// Deepest nesting of resolution (tree depth plus references followed).
 const MAX_RESOLVE_DEPTH: usize = 320;
 
-/// The name and path of an IAM entity defined in the template.
+/// The name and path of an IAM entity defined in the template. An entity whose name depends on
+/// a condition that cannot be decided has several (see [`Ctx::idents`]).
 #[derive(Clone, Debug)]
 pub(crate) struct Ident {
     /// IAM name; a hole when CloudFormation generates it.
@@ -41,7 +42,7 @@ pub(crate) struct Ctx<'t> {
     reported: HashSet<String>,
     conds: HashMap<String, Tri>,
     cond_busy: HashSet<String>,
-    idents: HashMap<usize, Ident>,
+    idents: HashMap<usize, Vec<Ident>>,
     ident_busy: HashSet<usize>,
     depth: usize,
 }
@@ -434,16 +435,20 @@ impl<'t> Ctx<'t> {
         }
     }
 
-    /// The name and path of an IAM entity of the template (memoised; cycles give holes).
-    pub(crate) fn ident(&mut self, i: usize) -> Ident {
+    /// The names and paths an IAM entity of the template may have (memoised; cycles give
+    /// holes); never empty. One when they are known or decided; several when the name depends
+    /// on a condition that cannot be decided (`RoleName: !If [C, name, !Ref AWS::NoValue]` is
+    /// `name` or a name CloudFormation generates): the entity is then one of them, and each
+    /// exists only possibly.
+    pub(crate) fn idents(&mut self, i: usize) -> Vec<Ident> {
         if let Some(id) = self.idents.get(&i) {
             return id.clone();
         }
         let Some(r) = self.tpl.resources.get(i) else {
-            return Ident {
+            return vec![Ident {
                 name: Str::hole(self.key("?")),
                 path: Str::lit("/"),
-            };
+            }];
         };
         let r: Resource = r.clone();
         if !self.ident_busy.insert(i) {
@@ -452,18 +457,18 @@ impl<'t> Ctx<'t> {
                 format!("the name of {} depends on itself", r.id),
                 &r.origin,
             );
-            return Ident {
+            return vec![Ident {
                 name: Str::hole(self.key(&format!("{}.Name", r.id))),
                 path: Str::lit("/"),
-            };
+            }];
         }
-        let ident = self.compute_ident(&r);
+        let idents = self.compute_idents(&r);
         self.ident_busy.remove(&i);
-        self.idents.insert(i, ident.clone());
-        ident
+        self.idents.insert(i, idents.clone());
+        idents
     }
 
-    fn compute_ident(&mut self, r: &Resource) -> Ident {
+    fn compute_idents(&mut self, r: &Resource) -> Vec<Ident> {
         let (name_prop, noun) = match r.ty.as_str() {
             "AWS::IAM::Role" => ("RoleName", "role"),
             "AWS::IAM::User" => ("UserName", "user"),
@@ -476,14 +481,12 @@ impl<'t> Ctx<'t> {
         // A role that SAM generates: its name is generated, its path is the function's RolePath.
         if let Some(fi) = r.generated_for {
             let parent = self.tpl.resources.get(fi).cloned();
-            let path = parent
+            let role_path = parent
                 .as_ref()
                 .and_then(|p| p.props.as_ref())
                 .and_then(|p| p.get("RolePath"))
-                .cloned()
-                .and_then(|n| self.resolve(&n))
-                .and_then(|n| self.single_str(&n))
-                .unwrap_or_else(|| Str::lit("/"));
+                .cloned();
+            let path = self.path(role_path.as_ref(), &r.id);
             self.once(
                 &key,
                 Level::Note,
@@ -494,72 +497,190 @@ impl<'t> Ctx<'t> {
                 ),
                 &r.origin,
             );
-            return Ident {
+            return vec![Ident {
                 name: Str::hole(key),
                 path,
-            };
+            }];
         }
         let props = r.props.clone();
-        let name = props
-            .as_ref()
-            .and_then(|p| p.get(name_prop))
-            .cloned()
-            .and_then(|n| self.resolve(&n));
-        let name = match name {
-            Some(n) => {
-                match self.single_str(&n) {
-                    Some(s) => s,
-                    None => {
-                        self.once(
-                        &key,
-                        Level::Warning,
-                        Code::UnknownValue,
-                        format!("the {name_prop} of {} depends on a condition; it is kept as unknown", r.id),
-                        &n.origin,
-                    );
-                        Str::hole(key)
-                    }
+        // Every name it may have, in the order of the branches; `AWS::NoValue` (or no property)
+        // is a generated name.
+        let node = props.as_ref().and_then(|p| p.get(name_prop));
+        let branches = match node {
+            Some(n) => self.branches(n),
+            None => vec![None],
+        };
+        let mut names: Vec<Str> = Vec::new();
+        let mut absent = false;
+        for b in branches {
+            let values = match b {
+                Some(v) => self.alts(&v),
+                None => {
+                    absent = true;
+                    vec![Str::hole(key.clone())]
+                }
+            };
+            for s in values {
+                if !names.contains(&s) {
+                    names.push(s);
                 }
             }
-            None => {
+        }
+        let at = node.map_or(&r.origin, |n| &n.origin);
+        if names.len() > MAX_ALTS {
+            self.once(
+                &format!("limit:{key}"),
+                Level::Warning,
+                Code::Limit,
+                format!(
+                    "the {name_prop} of {} has more than {MAX_ALTS} alternatives; it is kept as unknown",
+                    r.id
+                ),
+                at,
+            );
+            names = vec![Str::hole(key.clone())];
+        } else if names.len() > 1 {
+            let message = if absent {
+                format!(
+                    "the {name_prop} of {noun} {} depends on a condition: it is the name given or one CloudFormation generates at deploy; each is kept, existing only possibly",
+                    r.id
+                )
+            } else {
+                format!(
+                    "the {name_prop} of {noun} {} depends on a condition; each name it may have is kept, existing only possibly",
+                    r.id
+                )
+            };
+            self.once(&key, Level::Note, Code::UnknownValue, message, at);
+        } else if absent {
+            self.once(
+                &key,
+                Level::Note,
+                Code::UnknownValue,
+                format!(
+                    "{noun} {} has no {name_prop}; CloudFormation generates the name at deploy",
+                    r.id
+                ),
+                &r.origin,
+            );
+        }
+        let path_node = props.as_ref().and_then(|p| p.get("Path")).cloned();
+        let path = self.path(path_node.as_ref(), &r.id);
+        names
+            .into_iter()
+            .map(|name| Ident {
+                name,
+                path: path.clone(),
+            })
+            .collect()
+    }
+
+    /// The IAM path property of resource `id` (`Path`, SAM's `RolePath`): `/` when absent. A
+    /// path that depends on a condition that cannot be decided is a hole: the ARN keeps it, so
+    /// references by ARN still resolve and patterns match it only possibly.
+    fn path(&mut self, node: Option<&Node>, id: &str) -> Str {
+        let Some(node) = node else {
+            return Str::lit("/");
+        };
+        let mut paths: Vec<Str> = Vec::new();
+        for b in self.branches(node) {
+            let values = match b {
+                Some(v) => self.alts(&v),
+                None => vec![Str::lit("/")],
+            };
+            for s in values {
+                if !paths.contains(&s) {
+                    paths.push(s);
+                }
+            }
+        }
+        match paths.as_slice() {
+            [one] => one.clone(),
+            [] => Str::lit("/"),
+            _ => {
+                let key = self.key(&format!("{id}.Path"));
                 self.once(
                     &key,
                     Level::Note,
                     Code::UnknownValue,
-                    format!(
-                        "{noun} {} has no {name_prop}; CloudFormation generates the name at deploy",
-                        r.id
-                    ),
-                    &r.origin,
+                    format!("the path of {id} depends on a condition; it is kept as unknown"),
+                    &node.origin,
                 );
                 Str::hole(key)
             }
-        };
-        let path = props
-            .as_ref()
-            .and_then(|p| p.get("Path"))
-            .cloned()
-            .and_then(|n| self.resolve(&n))
-            .and_then(|n| self.single_str(&n))
-            .unwrap_or_else(|| Str::lit("/"));
-        Ident { name, path }
+        }
     }
 
-    /// `Ref` of a resource, as CloudFormation returns it per type.
+    /// The values a property may take, `None` for absent (`AWS::NoValue`): [`Ctx::resolve`],
+    /// except that the branches of an `Fn::If` that cannot be decided are kept apart, so that an
+    /// absent branch is not lost (a resolved [`NodeKind::Choice`] of several values cannot say
+    /// that the property may also be absent).
+    pub(crate) fn branches(&mut self, node: &Node) -> Vec<Option<Node>> {
+        if !self.enter(&node.origin) {
+            return vec![Some(Node::new(
+                NodeKind::Unknown(self.key("too-deep")),
+                node.origin.clone(),
+            ))];
+        }
+        let out = self.branches_inner(node);
+        self.depth -= 1;
+        out
+    }
+
+    fn branches_inner(&mut self, node: &Node) -> Vec<Option<Node>> {
+        if let Some(("Fn::If", _, arg)) = intrinsic(node) {
+            return match self.if_arms(arg, &node.origin) {
+                Ok(arms) => {
+                    let mut out: Vec<Option<Node>> = Vec::new();
+                    for arm in arms {
+                        for b in self.branches(arm) {
+                            let seen = out.iter().any(|o| match (o, &b) {
+                                (None, None) => true,
+                                (Some(x), Some(y)) => x.kind == y.kind,
+                                _ => false,
+                            });
+                            if !seen {
+                                out.push(b);
+                            }
+                        }
+                    }
+                    out
+                }
+                Err(v) => vec![Some(v)],
+            };
+        }
+        match self.resolve(node) {
+            None => vec![None],
+            // One value or none (see `choice`).
+            Some(Node {
+                kind: NodeKind::Choice(mut alts),
+                ..
+            }) if alts.len() == 1 => vec![alts.pop(), None],
+            Some(Node {
+                kind: NodeKind::Choice(alts),
+                ..
+            }) => alts.into_iter().map(Some).collect(),
+            Some(v) => vec![Some(v)],
+        }
+    }
+
+    /// `Ref` of a resource, as CloudFormation returns it per type (a choice when the entity
+    /// may have several names).
     fn resource_ref(&mut self, i: usize, o: &Origin) -> Node {
         let Some(r) = self.tpl.resources.get(i) else {
             return Node::new(NodeKind::Unknown(self.key("?")), o.clone());
         };
         let (id, ty) = (r.id.clone(), r.ty.clone());
-        let s = match ty.as_str() {
+        let alts = match ty.as_str() {
             "AWS::IAM::Role"
             | "AWS::IAM::User"
             | "AWS::IAM::Group"
-            | "AWS::IAM::InstanceProfile" => self.ident(i).name,
-            "AWS::IAM::ManagedPolicy" => {
-                let ident = self.ident(i);
-                self.arn("policy", &ident)
-            }
+            | "AWS::IAM::InstanceProfile" => self.idents(i).into_iter().map(|id| id.name).collect(),
+            "AWS::IAM::ManagedPolicy" => self
+                .idents(i)
+                .iter()
+                .map(|ident| self.arn("policy", ident))
+                .collect(),
             _ => {
                 let key = self.key(&id);
                 self.once(
@@ -569,10 +690,10 @@ impl<'t> Ctx<'t> {
                     format!("Ref {id} ({ty}) is known only after deploy; it stays symbolic"),
                     o,
                 );
-                Str::hole(key)
+                vec![Str::hole(key)]
             }
         };
-        Node::new(NodeKind::String(s), o.clone())
+        self.string_of_alts(alts, o)
     }
 
     fn get_att(&mut self, arg: &Node, o: &Origin) -> Node {
@@ -608,7 +729,8 @@ impl<'t> Ctx<'t> {
                 o.clone(),
             );
         };
-        Node::new(NodeKind::String(self.attribute(&res, &attr, o)), o.clone())
+        let alts = self.attribute(&res, &attr, o);
+        self.string_of_alts(alts, o)
     }
 
     /// `Resource.Attribute` split where the longest known logical id ends (SAM ids such as
@@ -624,15 +746,16 @@ impl<'t> Ctx<'t> {
         best.or_else(|| t.split_once('.').map(|(r, a)| (r.to_owned(), a.to_owned())))
     }
 
-    /// The value of `Fn::GetAtt [res, attr]`.
-    pub(crate) fn attribute(&mut self, res: &str, attr: &str, o: &Origin) -> Str {
+    /// The value of `Fn::GetAtt [res, attr]`: its alternatives when the entity may have
+    /// several names.
+    pub(crate) fn attribute(&mut self, res: &str, attr: &str, o: &Origin) -> Vec<Str> {
         let Some(&i) = self.tpl.index.get(res) else {
             let key = self.key(&format!("{res}.{attr}"));
             let (level, message) = self.unresolved(format!(
                 "Fn::GetAtt {res}.{attr} names no resource of the template"
             ));
             self.once(&key, level, Code::UnresolvedReference, message, o);
-            return Str::hole(key);
+            return vec![Str::hole(key)];
         };
         let ty = self
             .tpl
@@ -649,15 +772,18 @@ impl<'t> Ctx<'t> {
             _ => None,
         };
         if let Some(kind) = kind {
-            let ident = self.ident(i);
-            return self.arn(kind, &ident);
+            return self
+                .idents(i)
+                .iter()
+                .map(|ident| self.arn(kind, ident))
+                .collect();
         }
         if matches!(
             ty.as_str(),
             "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group"
         ) && attr == "Name"
         {
-            return self.ident(i).name;
+            return self.idents(i).into_iter().map(|id| id.name).collect();
         }
         let key = self.key(&format!("{res}.{attr}"));
         self.once(
@@ -667,7 +793,7 @@ impl<'t> Ctx<'t> {
             format!("Fn::GetAtt {res}.{attr} ({ty}) is known only after deploy; it stays symbolic"),
             o,
         );
-        Str::hole(key)
+        vec![Str::hole(key)]
     }
 
     /// How to report a name the template does not define: SAM generates resources (implicit

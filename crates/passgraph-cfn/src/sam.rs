@@ -158,7 +158,10 @@ pub(crate) fn generated_role(
         "states.amazonaws.com"
     };
     let o = f.origin.clone();
-    let ident = ctx.ident(i);
+    // SAM generates the name: it has exactly one (a hole).
+    let Some(ident) = ctx.idents(i).into_iter().next() else {
+        return;
+    };
     let arn = ctx.arn("role", &ident);
     let trust_node =
         fprop(ctx, &f, "AssumeRolePolicyDocument").unwrap_or_else(|| trust_document(service, &o));

@@ -423,6 +423,413 @@ Resources:
     assert_eq!(actions(&st[1].actions), ["s3:*", "sqs:*"]);
 }
 
+// ---- names that depend on a condition ----
+
+/// Every IAM name property written `!If [UseName, name, !Ref AWS::NoValue]` (or the reverse):
+/// the name given, or none and CloudFormation generates one.
+const MAYBE_NAMED: &str = r#"
+Parameters:
+  Named:
+    Type: String
+Conditions:
+  UseName: !Equals [!Ref Named, "yes"]
+Resources:
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [UseName, app, !Ref AWS::NoValue]
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+      Policies:
+        - PolicyName: p
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]}
+      ManagedPolicyArns:
+        - !If [UseName, arn:aws:iam::aws:policy/ReadOnlyAccess, !Ref AWS::NoValue]
+  Ops:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: !If [UseName, !Ref AWS::NoValue, ops]
+      Groups: [!Ref Devs]
+  Devs:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: !If [UseName, devs, !Ref AWS::NoValue]
+  Pol:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: !If [UseName, pol, !Ref AWS::NoValue]
+      PolicyDocument: {Statement: [{Effect: Allow, Action: iam:PassRole, Resource: !GetAtt App.Arn}]}
+      Users: [!Ref Ops]
+  Profile:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      InstanceProfileName: !If [UseName, profile, !Ref AWS::NoValue]
+      Roles: [!Ref App]
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt App.Arn
+"#;
+
+fn named(answer: &str) -> Options {
+    Options {
+        parameters: vec![("Named".into(), answer.into())],
+        ..Options::default()
+    }
+}
+
+fn role_names(p: &Parsed) -> Vec<(String, bool)> {
+    p.account
+        .roles
+        .iter()
+        .map(|r| (r.name.to_string(), r.uncertain))
+        .collect()
+}
+
+#[test]
+fn a_name_given_under_a_true_condition_is_the_name() {
+    let decided = |p: &Parsed| {
+        let a = &p.account;
+        assert_eq!(role_names(p), [("app".to_owned(), false)]);
+        assert_eq!(
+            a.roles[0].arn.to_string(),
+            "arn:${aws:partition}:iam::${aws:account}:role/app"
+        );
+        assert_eq!(
+            strs(
+                &a.roles[0]
+                    .attached
+                    .iter()
+                    .map(|x| x.arn.clone())
+                    .collect::<Vec<_>>()
+            ),
+            ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+        );
+        // The user's name is generated: UserName is AWS::NoValue.
+        let [ops] = a.users.as_slice() else {
+            panic!("one user: {:?}", a.users)
+        };
+        assert_eq!(ops.name.to_string(), "${cfn#0:Ops.UserName}");
+        assert!(!ops.uncertain);
+        assert_eq!(strs(&ops.groups), ["devs"]);
+        assert_eq!(a.groups.len(), 1);
+        assert_eq!(a.policies.len(), 1);
+        assert_eq!(a.policies[0].name.to_string(), "pol");
+        assert_eq!(a.instance_profiles.len(), 1);
+        assert_eq!(strs(&a.instance_profiles[0].roles), ["app"]);
+        let [lambda] = a.role_uses.as_slice() else {
+            panic!("one role use: {:?}", a.role_uses)
+        };
+        assert!(!lambda.uncertain);
+        assert!(a.attachments.iter().all(|x| !x.uncertain));
+        assert!(a.memberships.is_empty());
+        assert!(p.diagnostics.iter().any(|d| d.code == Code::UnknownValue
+            && d.message
+                == "user Ops has no UserName; CloudFormation generates the name at deploy"));
+    };
+    // By --parameter, and by the parameter's default.
+    let (_, p) = parse_with(MAYBE_NAMED, &named("yes"));
+    decided(&p);
+    let with_default = MAYBE_NAMED.replace(
+        "  Named:\n    Type: String\n",
+        "  Named:\n    Type: String\n    Default: \"yes\"\n",
+    );
+    let (_, p) = parse_text(&with_default);
+    decided(&p);
+}
+
+#[test]
+fn no_name_under_a_false_condition_is_a_generated_name() {
+    let (sm, p) = parse_with(MAYBE_NAMED, &named("no"));
+    let a = &p.account;
+    assert_eq!(
+        role_names(&p),
+        [("${cfn#0:App.RoleName}".to_owned(), false)]
+    );
+    assert_eq!(
+        a.roles[0].arn.to_string(),
+        "arn:${aws:partition}:iam::${aws:account}:role/${cfn#0:App.RoleName}"
+    );
+    assert!(a.roles[0].attached.is_empty());
+    assert_eq!(a.users[0].name.to_string(), "ops");
+    assert_eq!(
+        strs(&a.users[0].groups),
+        ["${cfn#0:Devs.GroupName}"],
+        "Ref of a group with a generated name is that name"
+    );
+    assert_eq!(
+        a.policies[0].arn.to_string(),
+        "arn:${aws:partition}:iam::${aws:account}:policy/${cfn#0:Pol.ManagedPolicyName}"
+    );
+    assert_eq!(
+        a.instance_profiles[0].name.to_string(),
+        "${cfn#0:Profile.InstanceProfileName}"
+    );
+    assert_eq!(
+        strs(&a.instance_profiles[0].roles),
+        ["${cfn#0:App.RoleName}"]
+    );
+    assert!(matches!(
+        &a.role_uses[..],
+        [u] if !u.uncertain
+            && u.target == RoleTarget::Role(a.roles[0].arn.clone())
+    ));
+    // The note is where the resource is defined, as for a role without RoleName.
+    let note = p
+        .diagnostics
+        .iter()
+        .find(|d| {
+            d.message == "role App has no RoleName; CloudFormation generates the name at deploy"
+        })
+        .expect("a note on the generated name");
+    assert_eq!(note.level, Level::Note);
+    assert_eq!(sm.locate(note.origin.as_ref().expect("an origin")).line, 8);
+}
+
+#[test]
+fn a_name_under_an_undecidable_condition_is_either_name() {
+    let (sm, p) = parse_text(MAYBE_NAMED);
+    let a = &p.account;
+    let line = |o: &passgraph_model::Origin| sm.locate(o).line;
+    // One entity per name it may have, each existing only possibly, both where the resource is.
+    assert_eq!(
+        role_names(&p),
+        [
+            ("app".to_owned(), true),
+            ("${cfn#0:App.RoleName}".to_owned(), true)
+        ]
+    );
+    for r in &a.roles {
+        assert_eq!(line(&r.origin), 8);
+        assert_eq!(r.inline.len(), 1, "both have the role's own policies");
+        assert_eq!(line(&r.inline[0].document.statements[0].origin), 16);
+        assert!(r.attached.is_empty());
+    }
+    let users: Vec<(String, bool)> = a
+        .users
+        .iter()
+        .map(|u| (u.name.to_string(), u.uncertain))
+        .collect();
+    assert_eq!(
+        users,
+        [
+            ("${cfn#0:Ops.UserName}".to_owned(), true),
+            ("ops".to_owned(), true)
+        ]
+    );
+    assert_eq!(
+        strs(&a.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>()),
+        ["devs", "${cfn#0:Devs.GroupName}"]
+    );
+    assert!(a.groups.iter().all(|g| g.uncertain));
+    assert!(a.users.iter().all(|u| u.groups.is_empty()));
+    // Ops in Devs: each name of one in each name of the other, possibly.
+    let memberships: Vec<(String, String)> = a
+        .memberships
+        .iter()
+        .map(|m| (m.user.to_string(), m.group.to_string()))
+        .collect();
+    assert_eq!(
+        memberships,
+        [
+            ("${cfn#0:Ops.UserName}".to_owned(), "devs".to_owned()),
+            ("ops".to_owned(), "devs".to_owned()),
+            (
+                "${cfn#0:Ops.UserName}".to_owned(),
+                "${cfn#0:Devs.GroupName}".to_owned()
+            ),
+            ("ops".to_owned(), "${cfn#0:Devs.GroupName}".to_owned()),
+        ]
+    );
+    assert!(a.memberships.iter().all(|m| m.uncertain));
+    // A conditional part of the role is attached to each of its names.
+    let readonly: Vec<&PrincipalTarget> = a
+        .attachments
+        .iter()
+        .filter(|x| matches!(&x.policy, AttachedPolicy::Managed(r) if r.arn.to_string().ends_with("ReadOnlyAccess")))
+        .map(|x| &x.target)
+        .collect();
+    assert_eq!(
+        readonly,
+        [
+            &PrincipalTarget::Role(Str::lit("app")),
+            &PrincipalTarget::Role(Str::hole("cfn#0:App.RoleName")),
+        ]
+    );
+    // The managed policy: two ARNs, each attached to each name of the user; its statement
+    // names both ARNs of the role (GetAtt), so it is uncertain.
+    let policy_arns = strs(&a.policies.iter().map(|x| x.arn.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        policy_arns,
+        [
+            "arn:${aws:partition}:iam::${aws:account}:policy/pol",
+            "arn:${aws:partition}:iam::${aws:account}:policy/${cfn#0:Pol.ManagedPolicyName}",
+        ]
+    );
+    assert!(a.policies.iter().all(|x| x.uncertain));
+    let st = &a.policies[0].document.statements[0];
+    assert!(st.uncertain);
+    assert_eq!(
+        resources(&st.resources),
+        [
+            "arn:${aws:partition}:iam::${aws:account}:role/app",
+            "arn:${aws:partition}:iam::${aws:account}:role/${cfn#0:App.RoleName}",
+        ]
+    );
+    let user_attachments = a
+        .attachments
+        .iter()
+        .filter(|x| matches!(x.target, PrincipalTarget::User(_)))
+        .count();
+    assert_eq!(user_attachments, 4);
+    assert!(a.attachments.iter().all(|x| x.uncertain));
+    // Ref and GetAtt of the role give both names: the profile holds either, Lambda gets either.
+    assert_eq!(a.instance_profiles.len(), 2);
+    for ip in &a.instance_profiles {
+        assert!(ip.uncertain);
+        assert_eq!(strs(&ip.roles), ["app", "${cfn#0:App.RoleName}"]);
+    }
+    let uses: Vec<(String, bool)> = a
+        .role_uses
+        .iter()
+        .map(|u| match &u.target {
+            RoleTarget::Role(s) | RoleTarget::InstanceProfile(s) => (s.to_string(), u.uncertain),
+        })
+        .collect();
+    assert_eq!(
+        uses,
+        [
+            (
+                "arn:${aws:partition}:iam::${aws:account}:role/app".to_owned(),
+                true
+            ),
+            (
+                "arn:${aws:partition}:iam::${aws:account}:role/${cfn#0:App.RoleName}".to_owned(),
+                true
+            ),
+        ]
+    );
+    // One note per entity, at its name property.
+    let notes: Vec<(u32, &str)> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("CloudFormation generates at deploy"))
+        .map(|d| {
+            (
+                line(d.origin.as_ref().expect("an origin")),
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(notes.len(), 5, "{notes:?}");
+    assert_eq!(
+        notes[0],
+        (
+            11,
+            "the RoleName of role App depends on a condition: it is the name given or one CloudFormation generates at deploy; each is kept, existing only possibly"
+        )
+    );
+    // Nothing else to warn about but the parameter without a value.
+    assert!(
+        p.diagnostics.iter().all(|d| d.level != Level::Warning
+            || d.message.starts_with("parameter Named has no default")),
+        "{:?}",
+        p.diagnostics
+    );
+}
+
+#[test]
+fn nested_conditions_in_names_and_conditional_paths() {
+    let text = r#"
+Parameters:
+  P: {Type: String}
+  Q: {Type: String}
+Conditions:
+  A: !Equals [!Ref P, x]
+  B: !Equals [!Ref Q, x]
+Resources:
+  Inner:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [A, !If [B, a, b], !Ref AWS::NoValue]
+      AssumeRolePolicyDocument: {Statement: []}
+  Outer:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [A, c, !If [B, d, !Ref AWS::NoValue]]
+      AssumeRolePolicyDocument: {Statement: []}
+  Two:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [A, e, f]
+      AssumeRolePolicyDocument: {Statement: []}
+  Same:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [A, g, g]
+      AssumeRolePolicyDocument: {Statement: []}
+  Placed:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: h
+      Path: !If [A, /x/, !Ref AWS::NoValue]
+      AssumeRolePolicyDocument: {Statement: []}
+"#;
+    let (_, p) = parse_text(text);
+    let names: Vec<(String, bool)> = role_names(&p);
+    let want = [
+        ("a", true),
+        ("b", true),
+        ("${cfn#0:Inner.RoleName}", true),
+        ("c", true),
+        ("d", true),
+        ("${cfn#0:Outer.RoleName}", true),
+        ("e", true),
+        ("f", true),
+        ("g", false),
+        ("h", false),
+    ];
+    assert_eq!(
+        names,
+        want.map(|(n, u)| (n.to_owned(), u)),
+        "a name that may be absent keeps its generated alternative at any depth"
+    );
+    // A path that may be absent is `/` or the one given: kept as unknown (in the ARN, the hole
+    // follows the `/` after the kind, as for every unknown path).
+    let placed = p.account.roles.last().expect("Placed");
+    assert_eq!(placed.path.to_string(), "${cfn#0:Placed.Path}");
+    assert_eq!(
+        placed.arn.to_string(),
+        "arn:${aws:partition}:iam::${aws:account}:role/${cfn#0:Placed.Path}h"
+    );
+    assert!(p.diagnostics.iter().any(|d| d.code == Code::UnknownValue
+        && d.message == "the path of Placed depends on a condition; it is kept as unknown"));
+    assert!(p.diagnostics.iter().any(|d| d.level == Level::Note
+        && d.message
+            == "the RoleName of role Two depends on a condition; each name it may have is kept, existing only possibly"));
+    assert!(
+        !p.diagnostics
+            .iter()
+            .any(|d| d.message.contains("RoleName of role Same")),
+        "a condition that does not matter leaves no trace"
+    );
+    // Decided, each takes one branch.
+    let options = Options {
+        parameters: vec![("P".into(), "x".into()), ("Q".into(), "y".into())],
+        ..Options::default()
+    };
+    let (_, p) = parse_with(text, &options);
+    let names: Vec<String> = role_names(&p)
+        .into_iter()
+        .map(|(n, u)| {
+            assert!(!u);
+            n
+        })
+        .collect();
+    assert_eq!(names, ["b", "c", "e", "g", "h"]);
+    assert_eq!(p.account.roles[4].path.to_string(), "/x/");
+}
+
 #[test]
 fn generated_names_are_holes_per_file() {
     let text = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {Statement: []}\n";

@@ -181,7 +181,7 @@ impl Ctx<'_> {
             && name.contains('.')
             && let Some((r, a)) = self.split_dotted(name)
         {
-            return vec![self.attribute(&r, &a, o)];
+            return self.attribute(&r, &a, o);
         }
         match self.ref_name(name, o) {
             Some(n) => self.alts(&n),
@@ -490,13 +490,29 @@ impl Ctx<'_> {
     }
 
     pub(super) fn fn_if(&mut self, arg: &Node, o: &Origin) -> Option<Node> {
+        match self.if_arms(arg, o) {
+            Ok(arms) => match arms.as_slice() {
+                [arm] => self.resolve(arm),
+                _ => {
+                    let alts = arms.iter().map(|a| self.resolve(a)).collect();
+                    choice(alts, o)
+                }
+            },
+            Err(v) => Some(v),
+        }
+    }
+
+    /// The arms of `Fn::If [cond, yes, no]` that may be taken, unresolved: the one the
+    /// condition picks, or both when it cannot be decided. A malformed call is `Err` with its
+    /// value.
+    pub(super) fn if_arms<'a>(&mut self, arg: &'a Node, o: &Origin) -> Result<Vec<&'a Node>, Node> {
         let [cond, yes, no] = arg.items() else {
             self.warn(
                 Code::Shape,
                 "Fn::If needs a condition name and two values".to_owned(),
                 &arg.origin,
             );
-            return Some(Node::new(
+            return Err(Node::new(
                 NodeKind::Unknown(self.key(&format!("Fn::If@{}", o.range.start))),
                 o.clone(),
             ));
@@ -507,12 +523,11 @@ impl Ctx<'_> {
                 "Fn::If needs the name of a condition".to_owned(),
                 &cond.origin,
             );
-            let alts = vec![self.resolve(yes), self.resolve(no)];
-            return choice(alts, o);
+            return Ok(vec![yes, no]);
         };
         match self.condition(&name, &cond.origin) {
-            Tri::Yes => self.resolve(yes),
-            Tri::No => self.resolve(no),
+            Tri::Yes => Ok(vec![yes]),
+            Tri::No => Ok(vec![no]),
             Tri::Maybe => {
                 let key = self.key(&format!("condition:{name}"));
                 self.once(
@@ -522,8 +537,7 @@ impl Ctx<'_> {
                     format!("condition {name} cannot be decided offline; both branches are kept"),
                     &cond.origin,
                 );
-                let alts = vec![self.resolve(yes), self.resolve(no)];
-                choice(alts, o)
+                Ok(vec![yes, no])
             }
         }
     }

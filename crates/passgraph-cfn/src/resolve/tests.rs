@@ -536,3 +536,81 @@ fn base64_encodes_as_rfc4648() {
     assert_eq!(base64(b"foo"), "Zm9v");
     assert_eq!(base64(b"foobar"), "Zm9vYmFy");
 }
+
+/// The branches of a value (`Ctx::branches`), shown as `show` shows values.
+fn branches(expr: &str, options: &Options) -> Vec<String> {
+    let mut diags = Vec::new();
+    let root = crate::load(FileId(0), TEMPLATE, &mut diags)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("template: {diags:?}"));
+    let tpl = Template::read(&root, &mut diags);
+    let expr = crate::yaml::load(FileId(0), expr)
+        .ok()
+        .and_then(|l| l.root)
+        .unwrap_or_else(|| panic!("expression {expr}"));
+    let mut ctx = Ctx::new(FileId(0), &tpl, options);
+    ctx.branches(&expr)
+        .iter()
+        .map(|b| show(b.as_ref()))
+        .collect()
+}
+
+#[test]
+fn branches_keep_an_absent_value_apart() {
+    let none = Options::default();
+    // Resolved, `a | b | AWS::NoValue` is `choice("a" | "b")`: the absent branch is lost.
+    assert_eq!(
+        eval("!If [HasSuffix, !If [Both, a, b], !Ref AWS::NoValue]"),
+        r#"choice("a" | "b")"#
+    );
+    assert_eq!(
+        branches(
+            "!If [HasSuffix, !If [Both, a, b], !Ref AWS::NoValue]",
+            &none
+        ),
+        [r#""a""#, r#""b""#, "novalue"]
+    );
+    assert_eq!(
+        branches(
+            "!If [HasSuffix, a, !If [Both, b, !Ref AWS::NoValue]]",
+            &none
+        ),
+        [r#""a""#, r#""b""#, "novalue"]
+    );
+    assert_eq!(
+        branches("!If [HasSuffix, a, !Ref AWS::NoValue]", &none),
+        [r#""a""#, "novalue"]
+    );
+    assert_eq!(
+        branches(
+            "!If [HasSuffix, !Ref AWS::NoValue, !Ref AWS::NoValue]",
+            &none
+        ),
+        ["novalue"]
+    );
+    // A decided condition takes one branch.
+    assert_eq!(
+        branches("!If [IsDev, a, !Ref AWS::NoValue]", &none),
+        [r#""a""#]
+    );
+    assert_eq!(
+        branches("!If [IsProd, a, !Ref AWS::NoValue]", &none),
+        ["novalue"]
+    );
+    let given = Options {
+        parameters: vec![("Suffix".into(), "x".into())],
+        ..Options::default()
+    };
+    assert_eq!(
+        branches("!If [HasSuffix, a, !Ref AWS::NoValue]", &given),
+        [r#""a""#]
+    );
+    // Other values are resolved.
+    assert_eq!(branches("!Sub app-${Env}", &none), [r#""app-dev""#]);
+    assert_eq!(
+        branches("!Sub ['${X}-x', {X: !If [HasSuffix, a, b]}]", &none),
+        [r#""a-x""#, r#""b-x""#]
+    );
+    assert_eq!(branches("!Ref AWS::NoValue", &none), ["novalue"]);
+}

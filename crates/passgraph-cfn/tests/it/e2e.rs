@@ -2,6 +2,7 @@
 //! form one account.
 
 use passgraph_cfn::{Options, parse};
+use passgraph_model::value::PARTITION_HOLE;
 use passgraph_model::{Account, FileId};
 
 /// (principal, role, service, certainty) of every finding, sorted, with the built-in AWS
@@ -256,4 +257,159 @@ fn several_templates_form_one_account() {
             ("ci", "build", "codebuild.amazonaws.com", "yes"),
         ])
     );
+}
+
+/// A role and a user named only when `UseName` holds (`!If [UseName, name, !Ref
+/// AWS::NoValue]`): otherwise CloudFormation generates their names.
+const MAYBE_NAMED: &str = r#"
+Parameters:
+  Named: {Type: String}
+Conditions:
+  UseName: !Equals [!Ref Named, "yes"]
+Resources:
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !If [UseName, app, !Ref AWS::NoValue]
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]
+  Admin:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: admin
+      ManagedPolicyArns: [!Sub "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess"]
+  ByName:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: by-name
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/app"
+  ByRef:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: !If [UseName, by-ref, !Ref AWS::NoValue]
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !GetAtt App.Arn
+"#;
+
+/// Findings as the CLI computes them: the partition bound to `aws`, the built-in AWS managed
+/// policies added. Each with the lines of the statements that grant it.
+fn cli_findings(
+    text: &str,
+    options: &Options,
+) -> Vec<((String, String, String, String), Vec<u32>)> {
+    let mut sm = passgraph_model::SourceMap::default();
+    let id = sm.add("template.yaml", text);
+    let mut account = Account::default();
+    account.overlay(parse(id, text, options).account);
+    account.bind(PARTITION_HOLE, "aws");
+    passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
+    let analysis = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
+    let name = |i: usize| analysis.principals[i].name.to_string();
+    let mut out: Vec<_> = analysis
+        .findings
+        .iter()
+        .map(|f| {
+            let row = (
+                name(f.principal),
+                name(f.role),
+                f.service.to_string(),
+                f.certainty.to_string(),
+            );
+            let lines = f
+                .proof
+                .grants
+                .iter()
+                .filter(|g| g.origin.file == id)
+                .map(|g| sm.locate(&g.origin).line)
+                .collect();
+            (row, lines)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn rows(
+    found: &[((String, String, String, String), Vec<u32>)],
+) -> Vec<(String, String, String, String)> {
+    found.iter().map(|(r, _)| r.clone()).collect()
+}
+
+const EC2: &str = "ec2.amazonaws.com";
+const GEN_ROLE: &str = "${cfn#0:App.RoleName}";
+const GEN_USER: &str = "${cfn#0:ByRef.UserName}";
+
+#[test]
+fn a_name_under_a_true_condition_is_the_name_and_findings_are_definite() {
+    let yes = Options {
+        parameters: vec![("Named".into(), "yes".into())],
+        ..Options::default()
+    };
+    let found = cli_findings(MAYBE_NAMED, &yes);
+    assert_eq!(
+        rows(&found),
+        expect(&[
+            ("admin", "app", EC2, "yes"),
+            ("by-name", "app", EC2, "yes"),
+            ("by-ref", "app", EC2, "yes"),
+        ])
+    );
+    // Each rests on the statement of its user.
+    let lines: Vec<&[u32]> = found.iter().map(|(_, l)| l.as_slice()).collect();
+    assert_eq!(lines, [&[][..], &[26][..], &[37][..]]);
+}
+
+#[test]
+fn no_name_under_a_false_condition_is_a_generated_name() {
+    let no = Options {
+        parameters: vec![("Named".into(), "no".into())],
+        ..Options::default()
+    };
+    assert_eq!(
+        rows(&cli_findings(MAYBE_NAMED, &no)),
+        expect(&[
+            (GEN_USER, GEN_ROLE, EC2, "yes"),
+            ("admin", GEN_ROLE, EC2, "yes"),
+            // The generated name might be "app".
+            ("by-name", GEN_ROLE, EC2, "maybe"),
+        ])
+    );
+}
+
+#[test]
+fn a_name_under_an_undecidable_condition_gives_possible_findings_through_either_name() {
+    let found = cli_findings(MAYBE_NAMED, &Options::default());
+    // Never definite for the literal name alone, never dropped for the generated one.
+    assert_eq!(
+        rows(&found),
+        expect(&[
+            (GEN_USER, GEN_ROLE, EC2, "maybe"),
+            (GEN_USER, "app", EC2, "maybe"),
+            ("admin", GEN_ROLE, EC2, "maybe"),
+            ("admin", "app", EC2, "maybe"),
+            ("by-name", GEN_ROLE, EC2, "maybe"),
+            ("by-name", "app", EC2, "maybe"),
+            ("by-ref", GEN_ROLE, EC2, "maybe"),
+            ("by-ref", "app", EC2, "maybe"),
+        ])
+    );
+    for ((p, r, _, _), lines) in &found {
+        let want: &[u32] = match p.as_str() {
+            "admin" => &[],
+            "by-name" => &[26],
+            _ => &[37],
+        };
+        assert_eq!(lines, want, "{p} -> {r}");
+    }
 }

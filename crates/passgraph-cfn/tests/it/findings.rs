@@ -419,36 +419,40 @@ fn cfn_lint() {
             &[],
         );
     }
-    // A role "root" and, in every region, a role "useast1" (RootRole3 in us-east-1, RootRole4
-    // elsewhere, same policy), all with `Action: "*"` and trusting EC2: each passes each,
-    // definitely. (CloudFormation would refuse the duplicate names; read as written.)
-    // FIXME: RootRole5 (`RoleName: !If [IsUsEast1, useast1, !Ref AWS::NoValue]`) and RootRole6
-    // (the reverse) each have a generated name in one branch; passgraph drops the AWS::NoValue
-    // branch and merges both into "useast1", so the generated-name role (possible for each of
-    // the two) is missing from every pair.
+    // A role "root" (certain) and, in every region, a role "useast1" (RootRole3 and RootRole5 in
+    // us-east-1, RootRole4 and RootRole6 elsewhere); RootRole5 (`RoleName: !If [IsUsEast1,
+    // useast1, !Ref AWS::NoValue]`, l. 109) has a generated name outside us-east-1, RootRole6
+    // (the reverse, l. 131) one in us-east-1. All have `Action: "*"` and trust EC2: each
+    // passes each; what involves a generated name is possible (the region is not known).
+    // (CloudFormation would refuse the duplicate names; read as written.)
+    // FIXME: "useast1" exists in every region, so the three findings between "root" and
+    // "useast1" are definite; passgraph treats each definition as existing only possibly (it
+    // does not see that IsUsEast1 and NotUsEast1 cover every case) and says "maybe". For the
+    // same reason it reports (RootRole5, RootRole6) and (RootRole6, RootRole5) as possible,
+    // although the two generated roles never exist together: no finding.
     let (r5, r6) = ("${cfn#0:RootRole5.RoleName}", "${cfn#0:RootRole6.RoleName}");
     check(
         "cfn-lint/test/fixtures/templates/bad/resources/primary_identifiers.yaml",
         &[
             ("root", "root", EC2, "yes"),
-            ("root", "useast1", EC2, "yes"),
-            ("useast1", "root", EC2, "yes"),
-            ("useast1", "useast1", EC2, "yes"),
+            ("root", r5, EC2, "maybe"),
+            ("root", r6, EC2, "maybe"),
+            ("useast1", r5, EC2, "maybe"),
+            ("useast1", r6, EC2, "maybe"),
+            (r5, "root", EC2, "maybe"),
+            (r5, "useast1", EC2, "maybe"),
+            (r5, r5, EC2, "maybe"),
+            (r6, "root", EC2, "maybe"),
+            (r6, "useast1", EC2, "maybe"),
+            (r6, r6, EC2, "maybe"),
         ],
         Some((0, At::Line(24))),
         &[
-            ("root", r5, EC2),
-            ("root", r6, EC2),
-            ("useast1", r5, EC2),
-            ("useast1", r6, EC2),
-            (r5, "root", EC2),
-            (r5, "useast1", EC2),
-            (r5, r5, EC2),
+            ("root", "useast1", EC2),
+            ("useast1", "root", EC2),
+            ("useast1", "useast1", EC2),
             (r5, r6, EC2),
-            (r6, "root", EC2),
-            (r6, "useast1", EC2),
             (r6, r5, EC2),
-            (r6, r6, EC2),
         ],
     );
     // FIXME: RootRole3 (IsUsEast1) and RootRole4 (its negation) are the same role "useast1"
