@@ -245,8 +245,10 @@ fn cfn_lint() {
             by_code: codes(&[
                 ("IAM001", 3),
                 ("IAM002", 14),
-                ("IAM003", 16),
+                ("IAM003", 9),
                 ("IAM004", 222),
+                // Documents that are not objects, or have no Statement, are unknown (IAM005).
+                ("IAM005", 9),
                 ("IAM006", 3),
                 ("IAM007", 6),
                 ("IAM012", 2),
@@ -299,8 +301,9 @@ fn cfn_lint_v0() {
             templates: 43,
             by_code: codes(&[
                 ("IAM002", 6),
-                ("IAM003", 7),
+                ("IAM003", 1),
                 ("IAM004", 47),
+                ("IAM005", 6),
                 ("IAM006", 1),
                 ("IAM007", 1),
             ]),
@@ -356,7 +359,7 @@ fn cfn_nag() {
         Counts {
             files: 154,
             templates: 154,
-            by_code: codes(&[("IAM003", 8), ("IAM004", 135)]),
+            by_code: codes(&[("IAM003", 7), ("IAM004", 135), ("IAM005", 1)]),
             roles: 57,
             users: 23,
             groups: 15,
@@ -405,8 +408,9 @@ fn checkov() {
             by_code: codes(&[
                 ("IAM001", 1),
                 ("IAM002", 5),
-                ("IAM003", 8),
+                ("IAM003", 5),
                 ("IAM004", 78),
+                ("IAM005", 3),
                 ("IAM006", 3),
                 ("IAM007", 1),
                 ("IAM012", 1),

@@ -372,7 +372,12 @@ fn cfn_lint() {
     let root = "${cfn#0:RootRole.RoleName}";
     check(
         "cfn-lint/test/fixtures/templates/bad/generic.yaml",
-        &[(root, root, EC2, "yes")],
+        // myIamProfile3's `AssumeRolePolicyDocument: {}` has no Statement: an unknown trust
+        // policy, so RootRole may hand it to any service, possibly.
+        &[
+            (root, root, EC2, "yes"),
+            (root, "${cfn#0:myIamProfile3.RoleName}", "*", "maybe"),
+        ],
         Some((0, At::Line(97))),
         &[],
     );
@@ -534,16 +539,23 @@ fn cfn_lint_v0() {
         &[],
     );
     // AdminRole (AdministratorAccess) passes the Lambda role, definitely. AdminRole itself
-    // trusts only users and the account, not a service; the group has no members.
-    // FIXME: IamRole holds AdministratorAccess too, so it passes the Lambda role DEFINITELY;
-    // passgraph says "maybe" because its other managed policies (AWS read-only policies, not
-    // built in) might deny. They have no Deny statement.
+    // trusts only users and the account, not a service; the group has no members. IamRole holds
+    // AdministratorAccess too, so it passes the Lambda role definitely (its AWS read-only
+    // policies are not built in; they grant no PassRole and deny nothing). IamRole's
+    // `AssumeRolePolicyDocument: {}` has no Statement: an unknown trust policy, so whoever may
+    // pass IamRole may hand it to any service, possibly.
     let example = "${cfn#0:ExampleRole.RoleName}";
+    let iam = "${cfn#0:IamRole.RoleName}";
     check(
         "cfn-lint-v0/test/fixtures/templates/good/resources/properties/json_size.yaml",
-        &[("${cfn#0:AdminRole.RoleName}", example, LAMBDA, "yes")],
+        &[
+            ("${cfn#0:AdminRole.RoleName}", example, LAMBDA, "yes"),
+            ("${cfn#0:AdminRole.RoleName}", iam, "*", "maybe"),
+            (iam, iam, "*", "maybe"),
+            (iam, example, LAMBDA, "yes"),
+        ],
         Some((0, At::Builtin("AdministratorAccess", 1))),
-        &[("${cfn#0:IamRole.RoleName}", example, LAMBDA)],
+        &[],
     );
 }
 
