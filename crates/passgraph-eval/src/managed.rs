@@ -489,6 +489,7 @@ pub fn add_builtins(
 pub const NO_PASSROLE: &[&str] = &[
     "AWSAccountUsageReportAccess",
     "AWSCloudFormationReadOnlyAccess",
+    "AWSCloudTrailReadOnlyAccess",
     "AWSCodeBuildReadOnlyAccess",
     "AWSCodeCommitFullAccess",
     "AWSCodeCommitPowerUser",
@@ -517,6 +518,7 @@ pub const NO_PASSROLE: &[&str] = &[
     "AWSXrayWriteOnlyAccess",
     "AWS_ConfigRole",
     "AmazonAPIGatewayPushToCloudWatchLogs",
+    "AmazonChimeReadOnly",
     "AmazonCognitoReadOnly",
     "AmazonDMSCloudWatchLogsRole",
     "AmazonDMSVPCManagementRole",

@@ -51,6 +51,7 @@ pub fn from_node(root: &Node) -> Parsed {
     let mut r = Reader {
         diags: Vec::new(),
         account: Account::default(),
+        unknown_fields: std::collections::BTreeSet::new(),
     };
     if !matches!(root.kind, NodeKind::Object(_)) {
         r.shape(
@@ -69,6 +70,7 @@ pub fn from_node(root: &Node) -> Parsed {
             Some(root.origin.clone()),
         ));
     }
+    r.fields(root, TOP_FIELDS, "the snapshot");
     for (i, u) in r.list(root, "UserDetailList").iter().enumerate() {
         r.user(u, i);
     }
@@ -87,7 +89,70 @@ pub fn from_node(root: &Node) -> Parsed {
 struct Reader {
     diags: Vec<Diagnostic>,
     account: Account,
+    unknown_fields: std::collections::BTreeSet<String>,
 }
+
+const TOP_FIELDS: &[&str] = &[
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+    "IsTruncated",
+    "Marker",
+    "ResponseMetadata",
+];
+const USER_FIELDS: &[&str] = &[
+    "Path",
+    "UserName",
+    "UserId",
+    "Arn",
+    "CreateDate",
+    "UserPolicyList",
+    "GroupList",
+    "AttachedManagedPolicies",
+    "PermissionsBoundary",
+    "Tags",
+];
+const GROUP_FIELDS: &[&str] = &[
+    "Path",
+    "GroupName",
+    "GroupId",
+    "Arn",
+    "CreateDate",
+    "GroupPolicyList",
+    "AttachedManagedPolicies",
+];
+const ROLE_FIELDS: &[&str] = &[
+    "Path",
+    "RoleName",
+    "RoleId",
+    "Arn",
+    "CreateDate",
+    "AssumeRolePolicyDocument",
+    "InstanceProfileList",
+    "RolePolicyList",
+    "AttachedManagedPolicies",
+    "PermissionsBoundary",
+    "Tags",
+    "RoleLastUsed",
+    "Description",
+    "MaxSessionDuration",
+];
+const POLICY_FIELDS: &[&str] = &[
+    "PolicyName",
+    "PolicyId",
+    "Arn",
+    "Path",
+    "DefaultVersionId",
+    "AttachmentCount",
+    "PermissionsBoundaryUsageCount",
+    "IsAttachable",
+    "Description",
+    "CreateDate",
+    "UpdateDate",
+    "PolicyVersionList",
+    "Tags",
+];
 
 fn with_pointer(o: &Origin, pointer: String) -> Origin {
     o.clone().with_address(pointer)
@@ -116,6 +181,21 @@ impl Reader {
         Parsed {
             account: self.account,
             diagnostics: self.diags,
+        }
+    }
+
+    /// A note, once per field name, for fields the snapshot format does not have: they are
+    /// ignored, and may mean the file is not what it seems.
+    fn fields(&mut self, node: &Node, known: &[&str], what: &str) {
+        for (k, origin, _) in node.entries() {
+            let Some(name) = k.as_known() else { continue };
+            if !known.contains(&name) && self.unknown_fields.insert(format!("{what}/{name}")) {
+                self.diags.push(Diagnostic::note(
+                    Code::Shape,
+                    format!("unknown field {name:?} in {what} is ignored"),
+                    Some(origin.clone()),
+                ));
+            }
         }
     }
 
@@ -310,6 +390,7 @@ impl Reader {
     }
 
     fn user(&mut self, n: &Node, i: usize) {
+        self.fields(n, USER_FIELDS, "a user");
         let ptr = format!("/UserDetailList/{i}");
         let Some((name, path, arn)) = self.name_path_arn(n, "UserName", "user", &ptr) else {
             return;
@@ -337,6 +418,7 @@ impl Reader {
     }
 
     fn group(&mut self, n: &Node, i: usize) {
+        self.fields(n, GROUP_FIELDS, "a group");
         let ptr = format!("/GroupDetailList/{i}");
         let Some((name, path, arn)) = self.name_path_arn(n, "GroupName", "group", &ptr) else {
             return;
@@ -354,6 +436,7 @@ impl Reader {
     }
 
     fn role(&mut self, n: &Node, i: usize) {
+        self.fields(n, ROLE_FIELDS, "a role");
         let ptr = format!("/RoleDetailList/{i}");
         let Some((name, path, arn)) = self.name_path_arn(n, "RoleName", "role", &ptr) else {
             return;
@@ -414,6 +497,7 @@ impl Reader {
     }
 
     fn policy(&mut self, n: &Node, i: usize) {
+        self.fields(n, POLICY_FIELDS, "a managed policy");
         let ptr = format!("/Policies/{i}");
         let Some((name, path, arn)) = self.name_path_arn(n, "PolicyName", "policy", &ptr) else {
             return;

@@ -67,6 +67,22 @@ fn bad_input_gives_diagnostics_not_panics() {
     assert!(p.account.roles[0].trust.unknown.is_some());
 }
 
+#[test]
+fn unknown_fields_give_one_note_each() {
+    let p = check(
+        r#"{"UserDetailList": [{"UserName": "a", "Colour": 1}, {"UserName": "b", "Colour": 2}], "Extra": true}"#,
+    );
+    let notes: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        notes,
+        [
+            "unknown field \"Extra\" in the snapshot is ignored",
+            "unknown field \"Colour\" in a user is ignored"
+        ]
+    );
+    assert_eq!(p.account.users.len(), 2);
+}
+
 proptest::proptest! {
     #[test]
     fn never_panics(s in "\\PC{0,80}") {

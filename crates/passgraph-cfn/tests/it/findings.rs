@@ -427,28 +427,16 @@ fn cfn_lint() {
     ] {
         check(rel, &[], None, &[]);
     }
-    // FIXME: MasterConfigRole (trusts Lambda) holds only KMS and S3 reads inline and the AWS
-    // managed policies AmazonEC2ReadOnlyAccess, AWSCloudTrailReadOnlyAccess (l. 90),
-    // IAMReadOnlyAccess, AWSConfigRulesExecutionRole and AWSLambdaBasicExecutionRole, none of
-    // which grants PassRole by AWS's documents (shared/data lists every AWS managed policy
-    // that does, and none of these): right set none. passgraph still reports these three as
-    // possible, all resting on AWSCloudTrailReadOnlyAccess: it is neither built in nor in
-    // `NO_PASSROLE` (passgraph-eval managed.rs), so `approximate` gives it `MayAllow` (may
-    // allow anything, PassRole included).
-    let master = "${cfn#0:MasterConfigRole.RoleName}";
+    // MasterConfigRole (trusts Lambda) holds only KMS and S3 reads inline and the AWS managed
+    // policies AmazonEC2ReadOnlyAccess, AWSCloudTrailReadOnlyAccess (l. 90), IAMReadOnlyAccess,
+    // AWSConfigRulesExecutionRole and AWSLambdaBasicExecutionRole, none of which grants
+    // PassRole (shared/data lists every AWS managed policy that does, and none of these; the
+    // ones not built in are on `NO_PASSROLE`): no finding.
     check(
         "cfn-lint/test/fixtures/templates/quickstart/cis_benchmark.yaml",
         &[],
         None,
-        &[
-            (master, master, LAMBDA),
-            (master, "${cfn#0:RoleForCloudWatchEvents.RoleName}", LAMBDA),
-            (
-                master,
-                "${cfn#0:RoleForDisableUnusedCredentialsFunction.RoleName}",
-                LAMBDA,
-            ),
-        ],
+        &[],
     );
 }
 
@@ -586,8 +574,6 @@ fn cfn_nag_lambda() {
     // PassRole (CloudWatchLogsFullAccess, AWSLambdaDynamoDBExecutionRole,
     // AWSLambdaKinesisExecutionRole, AWSLambdaSQSQueueExecutionRole, AWSLambdaExecute: in
     // managed::NO_PASSROLE).
-    let logs = "${cfn#0:RoleWithLogsManagedPolicy.RoleName}";
-    let other = "${cfn#0:RoleWithOtherManagedPolicy.RoleName}";
     let dir = "cfn_nag/spec/test_templates";
     for file in [
         "json/lambda_function/lambda_with_cloudwatch_logs_managed_policy.json",
@@ -599,31 +585,16 @@ fn cfn_nag_lambda() {
     ] {
         check(&format!("{dir}/{file}"), &[], None, &[]);
     }
-    // FIXME: RoleWithOtherManagedPolicy's AmazonChimeReadOnly grants no PassRole by AWS's
-    // document (shared/data lists every AWS managed policy that does, and not this one), so
-    // it passes nothing: right set none. passgraph still reports its possible self-pass (and,
-    // where RoleWithLogsManagedPolicy is defined too, its possible pass of that role):
-    // AmazonChimeReadOnly is neither built in nor in `NO_PASSROLE` (passgraph-eval managed.rs),
-    // so `approximate` gives it `MayAllow`. RoleWithLogsManagedPolicy passes nothing, pinned.
-    for (file, fixme) in [
-        (
-            "json/lambda_function/lambda_with_other_managed_policies.json",
-            &[(other, other, LAMBDA)][..],
-        ),
-        (
-            "yaml/lambda_function/lambda_with_other_managed_policies.yaml",
-            &[(other, other, LAMBDA)][..],
-        ),
-        (
-            "json/lambda_function/lambda_with_managed_policies.json",
-            &[(other, logs, LAMBDA), (other, other, LAMBDA)][..],
-        ),
-        (
-            "yaml/lambda_function/lambda_with_managed_policies.yaml",
-            &[(other, logs, LAMBDA), (other, other, LAMBDA)][..],
-        ),
+    // RoleWithOtherManagedPolicy's AmazonChimeReadOnly grants no PassRole (shared/data lists
+    // every AWS managed policy that does, and not this one; it is on `NO_PASSROLE`), and
+    // RoleWithLogsManagedPolicy's policies grant none either: no finding.
+    for file in [
+        "json/lambda_function/lambda_with_other_managed_policies.json",
+        "yaml/lambda_function/lambda_with_other_managed_policies.yaml",
+        "json/lambda_function/lambda_with_managed_policies.json",
+        "yaml/lambda_function/lambda_with_managed_policies.yaml",
     ] {
-        check(&format!("{dir}/{file}"), &[], None, fixme);
+        check(&format!("{dir}/{file}"), &[], None, &[]);
     }
 }
 
