@@ -348,6 +348,27 @@ fn is_segment_hole(k: &str) -> bool {
     )
 }
 
+/// True for the holes the CloudFormation reader names for generated names
+/// (`cfn#<file>:<LogicalId>.RoleName`): CloudFormation builds them as
+/// `<stack>-<LogicalId>-<suffix>`, of `[A-Za-z0-9-]` only.
+fn is_cfn_generated_name(k: &str) -> bool {
+    let Some(rest) = k.strip_prefix("cfn#") else {
+        return false;
+    };
+    let Some((_, id_prop)) = rest.split_once(':') else {
+        return false;
+    };
+    let Some((id, prop)) = id_prop.split_once('.') else {
+        return false;
+    };
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
+        && matches!(
+            prop,
+            "RoleName" | "UserName" | "GroupName" | "InstanceProfileName" | "ManagedPolicyName"
+        )
+}
+
 /// The classic linear-time wildcard match with one backtrack point: a definite match treats
 /// every subject hole as one opaque token that only `*` or the same hole can cover.
 fn definite(p: &[Tok], s: &[Sub]) -> bool {
@@ -397,6 +418,7 @@ fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
         Any,
         Star,
         Seg,
+        Gen,
     }
     let free = |k: &Arc<str>| if is_segment_hole(k) { G::Seg } else { G::Star };
     let shared: Vec<&Arc<str>> = p
@@ -434,9 +456,14 @@ fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
         .enumerate()
         .map(|(i, t)| match t {
             Sub::Char(c) => G::C(*c),
-            Sub::Hole(k) => {
-                opaque(k).map_or_else(|| if name_hole(i) { G::Seg } else { free(k) }, G::Opaque)
-            }
+            Sub::Hole(k) => opaque(k).map_or_else(
+                || match (name_hole(i), is_cfn_generated_name(k)) {
+                    (true, true) => G::Gen,
+                    (true, false) => G::Seg,
+                    _ => free(k),
+                },
+                G::Opaque,
+            ),
         })
         .collect();
     let (n, m) = (a.len(), b.len());
@@ -464,20 +491,26 @@ fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
                     reach[(i + 1) * w + j] = true;
                 }
             }
-            let seg_eats = |g: Option<G>| {
-                matches!(g, Some(G::C(c)) if c != ':' && c != '/')
-                    || matches!(g, Some(G::Any | G::Opaque(_)))
+            // What one character of a restricted hole may be: a segment holds no `:` or `/`;
+            // a CloudFormation-generated name only `[A-Za-z0-9-]`.
+            let eats = |hole: G, g: Option<G>| match (hole, g) {
+                (_, Some(G::Any | G::Opaque(_))) => true,
+                (G::Seg, Some(G::C(c))) => c != ':' && c != '/',
+                (G::Gen, Some(G::C(c))) => c.is_ascii_alphanumeric() || c == '-',
+                _ => false,
             };
-            if pa == Some(G::Seg) {
-                reach[(i + 1) * w + j] = true;
-                if seg_eats(pb) {
-                    reach[i * w + j + 1] = true;
-                }
-            }
-            if pb == Some(G::Seg) {
-                reach[i * w + j + 1] = true;
-                if seg_eats(pa) {
+            for hole in [G::Seg, G::Gen] {
+                if pa == Some(hole) {
                     reach[(i + 1) * w + j] = true;
+                    if eats(hole, pb) {
+                        reach[i * w + j + 1] = true;
+                    }
+                }
+                if pb == Some(hole) {
+                    reach[i * w + j + 1] = true;
+                    if eats(hole, pa) {
+                        reach[(i + 1) * w + j] = true;
+                    }
                 }
             }
             if let (Some(x), Some(y)) = (pa, pb) {

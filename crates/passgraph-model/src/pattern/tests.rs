@@ -264,3 +264,33 @@ fn shared_holes_at_different_places_are_possible() {
     ]);
     assert_eq!(Glob::new(&pat, false).matches(&role), Tri::No);
 }
+
+#[test]
+fn cloudformation_generated_names_are_alphanumeric_and_dashes() {
+    let role = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/".into()),
+        Part::Hole("cfn#0:ServiceRole.RoleName".into()),
+    ]);
+    // `<stack>-<LogicalId>-<suffix>` never holds `_`.
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/greengrass_cfn_*"), false).matches(&role),
+        Tri::No
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/greengrass-cfn-*"), false).matches(&role),
+        Tri::Maybe
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/*"), false).matches(&role),
+        Tri::Yes
+    );
+    // A parameter (no `.RoleName` after a logical id) may hold anything a name may.
+    let param = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/".into()),
+        Part::Hole("cfn#0:RoleNameParam".into()),
+    ]);
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/greengrass_cfn_*"), false).matches(&param),
+        Tri::Maybe
+    );
+}
