@@ -25,7 +25,11 @@
 //!    ([`passgraph_model::NodeKind::Choice`]); what depends on it is `uncertain`. An IAM entity
 //!    whose name depends on one (`RoleName: !If [C, app, !Ref AWS::NoValue]`: `app`, or a name
 //!    CloudFormation generates) becomes one entity per name it may have, each `uncertain`, and
-//!    `Ref`/`Fn::GetAtt` of it give every name or ARN.
+//!    `Ref`/`Fn::GetAtt` of it give every name or ARN. The reader keeps the condition under
+//!    which each entity exists as a formula over the comparisons it cannot decide; entities
+//!    of one kind and name whose conditions together always hold (`Condition: IsUsEast1` and
+//!    `Condition: NotUsEast1`) become one certain entity, what only some of them hold staying
+//!    possible (module `exists`).
 //! 3. **Model.** Each IAM resource becomes an entity, each role-taking property a `RoleUse`.
 //!    Every fact keeps the position of the node it comes from: a statement points at its mapping,
 //!    a role at its logical id, a value computed by a function at the function call.
@@ -34,6 +38,7 @@
 //! JSON or YAML at all, gives a diagnostic with a position.
 
 mod doc;
+mod exists;
 mod iam;
 mod resolve;
 mod roleuse;
@@ -42,11 +47,12 @@ mod template;
 mod yaml;
 
 use passgraph_model::{
-    Account, Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Parsed, TextRange, Tri,
+    Account, Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Parsed, Str, TextRange, Tri,
 };
 
+use crate::exists::{Conditions, Formula};
 use crate::resolve::Ctx;
-use crate::template::Template;
+use crate::template::{Resource, Template};
 
 /// What the caller knows about the stacks the templates describe.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -104,6 +110,7 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
         ..Account::default()
     };
     let mut ctx = Ctx::new(file, &tpl, options);
+    let mut conds = Conditions::default();
     for (i, r) in tpl.resources.iter().enumerate() {
         let uncertain = match &r.condition {
             None => false,
@@ -123,7 +130,9 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
                 }
             },
         };
+        let before = counts(&account);
         iam::resource(&mut ctx, &mut account, i, r, uncertain);
+        record(&mut ctx, &account, i, r, before, &mut conds);
         roleuse::role_uses(&mut ctx, &mut account, r, uncertain);
         sam::ignored_policies(&mut ctx, r);
         if r.ty == "AWS::CloudFormation::Stack" {
@@ -137,10 +146,87 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
             ));
         }
     }
+    exists::merge(&mut account, &conds);
     diagnostics.append(&mut ctx.diags);
     Parsed {
         account,
         diagnostics,
+    }
+}
+
+/// How many users, groups, roles, managed policies and instance profiles an account holds.
+fn counts(a: &Account) -> [usize; 5] {
+    [
+        a.users.len(),
+        a.groups.len(),
+        a.roles.len(),
+        a.policies.len(),
+        a.instance_profiles.len(),
+    ]
+}
+
+/// The names of the entities of `list` from `from` on, and whether each is uncertain.
+fn added<T>(list: &[T], from: usize, key: impl Fn(&T) -> (&Str, bool)) -> Vec<(Str, bool)> {
+    list.iter()
+        .skip(from)
+        .map(|x| (key(x).0.clone(), key(x).1))
+        .collect()
+}
+
+/// Records the condition under which each entity that resource `i` added exists: the
+/// resource's `Condition` and the condition under which it has that name. An entity that the
+/// reader made uncertain for another reason gets an opaque condition; a certain one, `true`.
+fn record(
+    ctx: &mut Ctx<'_>,
+    acc: &Account,
+    i: usize,
+    r: &Resource,
+    before: [usize; 5],
+    conds: &mut Conditions,
+) {
+    if counts(acc) == before {
+        return;
+    }
+    let base = match &r.condition {
+        Some((name, origin)) => ctx.condition_formula(name, origin),
+        None => Formula::TRUE,
+    };
+    let idents = ctx.idents(i);
+    let [u, g, ro, p, ip] = before;
+    let lists = [
+        (
+            &mut conds.users,
+            added(&acc.users, u, |x| (&x.name, x.uncertain)),
+        ),
+        (
+            &mut conds.groups,
+            added(&acc.groups, g, |x| (&x.name, x.uncertain)),
+        ),
+        (
+            &mut conds.roles,
+            added(&acc.roles, ro, |x| (&x.name, x.uncertain)),
+        ),
+        (
+            &mut conds.policies,
+            added(&acc.policies, p, |x| (&x.name, x.uncertain)),
+        ),
+        (
+            &mut conds.instance_profiles,
+            added(&acc.instance_profiles, ip, |x| (&x.name, x.uncertain)),
+        ),
+    ];
+    for (out, list) in lists {
+        for (name, uncertain) in list {
+            let guard = idents
+                .iter()
+                .find(|id| id.name == name)
+                .map(|id| id.guard.clone());
+            out.push(match guard.map(|g| base.clone().and(g)) {
+                _ if !uncertain => Formula::TRUE,
+                Some(f) if f != Formula::TRUE => f,
+                _ => ctx.fresh(),
+            });
+        }
     }
 }
 

@@ -15,7 +15,9 @@ use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE, REGION_HOLE};
 use passgraph_model::{Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Str, Tri};
 
 use crate::Options;
+use crate::exists::Formula;
 use crate::template::{Resource, Template};
+use cond::AtomKey;
 
 /// Most alternatives a value picked by conditions may have before it is given up as unknown.
 const MAX_ALTS: usize = 16;
@@ -31,6 +33,8 @@ pub(crate) struct Ident {
     pub(crate) name: Str,
     /// IAM path, `/` by default.
     pub(crate) path: Str,
+    /// When the entity has this name (and path), given that its resource exists.
+    pub(crate) guard: Formula,
 }
 
 /// The resolution context of one template.
@@ -45,6 +49,13 @@ pub(crate) struct Ctx<'t> {
     idents: HashMap<usize, Vec<Ident>>,
     ident_busy: HashSet<usize>,
     depth: usize,
+    /// Atoms of condition formulas, by what they stand for.
+    atoms: HashMap<AtomKey, u32>,
+    /// Named conditions as formulas (memo).
+    formulas: HashMap<String, Formula>,
+    formula_busy: HashSet<String>,
+    /// Set while a condition is re-read as a formula: diagnostics are not repeated.
+    quiet: bool,
 }
 
 /// An intrinsic function call: a mapping with one key, `Ref` or `Fn::*`.
@@ -71,6 +82,10 @@ impl<'t> Ctx<'t> {
             idents: HashMap::new(),
             ident_busy: HashSet::new(),
             depth: 0,
+            atoms: HashMap::new(),
+            formulas: HashMap::new(),
+            formula_busy: HashSet::new(),
+            quiet: false,
         }
     }
 
@@ -89,7 +104,7 @@ impl<'t> Ctx<'t> {
         message: String,
         origin: &Origin,
     ) {
-        if self.reported.insert(key.to_owned()) {
+        if !self.quiet && self.reported.insert(key.to_owned()) {
             self.diags.push(Diagnostic {
                 level,
                 code,
@@ -100,6 +115,9 @@ impl<'t> Ctx<'t> {
     }
 
     pub(crate) fn warn(&mut self, code: Code, message: String, origin: &Origin) {
+        if self.quiet {
+            return;
+        }
         self.diags
             .push(Diagnostic::warning(code, message, Some(origin.clone())));
     }
@@ -448,6 +466,7 @@ impl<'t> Ctx<'t> {
             return vec![Ident {
                 name: Str::hole(self.key("?")),
                 path: Str::lit("/"),
+                guard: Formula::TRUE,
             }];
         };
         let r: Resource = r.clone();
@@ -460,6 +479,7 @@ impl<'t> Ctx<'t> {
             return vec![Ident {
                 name: Str::hole(self.key(&format!("{}.Name", r.id))),
                 path: Str::lit("/"),
+                guard: Formula::TRUE,
             }];
         }
         let idents = self.compute_idents(&r);
@@ -500,6 +520,7 @@ impl<'t> Ctx<'t> {
             return vec![Ident {
                 name: Str::hole(key),
                 path,
+                guard: Formula::TRUE,
             }];
         }
         let props = r.props.clone();
@@ -507,12 +528,13 @@ impl<'t> Ctx<'t> {
         // is a generated name.
         let node = props.as_ref().and_then(|p| p.get(name_prop));
         let branches = match node {
-            Some(n) => self.branches(n),
-            None => vec![None],
+            Some(n) => self.guarded_branches(n),
+            None => vec![(None, Formula::TRUE)],
         };
-        let mut names: Vec<Str> = Vec::new();
+        // Each name with the condition under which the entity has it.
+        let mut names: Vec<(Str, Formula)> = Vec::new();
         let mut absent = false;
-        for b in branches {
+        for (b, guard) in branches {
             let values = match b {
                 Some(v) => self.alts(&v),
                 None => {
@@ -520,9 +542,18 @@ impl<'t> Ctx<'t> {
                     vec![Str::hole(key.clone())]
                 }
             };
+            let several = values.len() > 1;
             for s in values {
-                if !names.contains(&s) {
-                    names.push(s);
+                // Alternatives of one value: which one holds is not tracked.
+                let g = if several {
+                    let f = self.fresh();
+                    guard.clone().and(f)
+                } else {
+                    guard.clone()
+                };
+                match names.iter_mut().find(|(n, _)| *n == s) {
+                    Some((_, old)) => *old = std::mem::replace(old, Formula::TRUE).or(g),
+                    None => names.push((s, g)),
                 }
             }
         }
@@ -538,7 +569,7 @@ impl<'t> Ctx<'t> {
                 ),
                 at,
             );
-            names = vec![Str::hole(key.clone())];
+            names = vec![(Str::hole(key.clone()), Formula::TRUE)];
         } else if names.len() > 1 {
             let message = if absent {
                 format!(
@@ -568,9 +599,10 @@ impl<'t> Ctx<'t> {
         let path = self.path(path_node.as_ref(), &r.id);
         names
             .into_iter()
-            .map(|name| Ident {
+            .map(|(name, guard)| Ident {
                 name,
                 path: path.clone(),
+                guard,
             })
             .collect()
     }
@@ -616,41 +648,57 @@ impl<'t> Ctx<'t> {
     /// absent branch is not lost (a resolved [`NodeKind::Choice`] of several values cannot say
     /// that the property may also be absent).
     pub(crate) fn branches(&mut self, node: &Node) -> Vec<Option<Node>> {
+        self.guarded_branches(node)
+            .into_iter()
+            .map(|(b, _)| b)
+            .collect()
+    }
+
+    /// [`Ctx::branches`], each with the condition under which the property takes it.
+    pub(crate) fn guarded_branches(&mut self, node: &Node) -> Vec<(Option<Node>, Formula)> {
         if !self.enter(&node.origin) {
-            return vec![Some(Node::new(
-                NodeKind::Unknown(self.key("too-deep")),
-                node.origin.clone(),
-            ))];
+            return vec![(
+                Some(Node::new(
+                    NodeKind::Unknown(self.key("too-deep")),
+                    node.origin.clone(),
+                )),
+                Formula::TRUE,
+            )];
         }
         let out = self.branches_inner(node);
         self.depth -= 1;
         out
     }
 
-    fn branches_inner(&mut self, node: &Node) -> Vec<Option<Node>> {
+    fn branches_inner(&mut self, node: &Node) -> Vec<(Option<Node>, Formula)> {
         if let Some(("Fn::If", _, arg)) = intrinsic(node) {
-            return match self.if_arms(arg, &node.origin) {
+            return match self.if_arms(arg, &node.origin, true) {
                 Ok(arms) => {
-                    let mut out: Vec<Option<Node>> = Vec::new();
-                    for arm in arms {
-                        for b in self.branches(arm) {
-                            let seen = out.iter().any(|o| match (o, &b) {
+                    let mut out: Vec<(Option<Node>, Formula)> = Vec::new();
+                    for (arm, arm_guard) in arms {
+                        for (b, g) in self.guarded_branches(arm) {
+                            let g = arm_guard.clone().and(g);
+                            let seen = out.iter_mut().find(|(o, _)| match (o, &b) {
                                 (None, None) => true,
                                 (Some(x), Some(y)) => x.kind == y.kind,
                                 _ => false,
                             });
-                            if !seen {
-                                out.push(b);
+                            match seen {
+                                Some((_, old)) => {
+                                    *old = std::mem::replace(old, Formula::TRUE).or(g);
+                                }
+                                None => out.push((b, g)),
                             }
                         }
                     }
                     out
                 }
-                Err(v) => vec![Some(v)],
+                Err(v) => vec![(Some(v), Formula::TRUE)],
             };
         }
-        match self.resolve(node) {
-            None => vec![None],
+        // A choice made inside the value: which alternative holds is not tracked.
+        let alts = match self.resolve(node) {
+            None => return vec![(None, Formula::TRUE)],
             // One value or none (see `choice`).
             Some(Node {
                 kind: NodeKind::Choice(mut alts),
@@ -660,8 +708,9 @@ impl<'t> Ctx<'t> {
                 kind: NodeKind::Choice(alts),
                 ..
             }) => alts.into_iter().map(Some).collect(),
-            Some(v) => vec![Some(v)],
-        }
+            Some(v) => return vec![(Some(v), Formula::TRUE)],
+        };
+        alts.into_iter().map(|a| (a, self.fresh())).collect()
     }
 
     /// `Ref` of a resource, as CloudFormation returns it per type (a choice when the entity

@@ -1179,3 +1179,218 @@ proptest::proptest! {
         origins_are_inside(&text, &p);
     }
 }
+
+// ---- one name defined under conditions that together cover every case ----
+
+const COVERED: &str = r#"
+Parameters:
+  Env: {Type: String}
+  Tier: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+  IsGold: !Equals [!Ref Tier, gold]
+Resources:
+  ProdApp:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: shared
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]}
+        - PolicyName: prod-only
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "iam:PassRole", Resource: "*"}]}
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::aws:policy/AdministratorAccess]
+  DevApp:
+    Type: AWS::IAM::Role
+    Condition: NotProd
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+      Policies:
+        - PolicyName: shared
+          PolicyDocument: {Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]}
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+  Named:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: !If [IsProd, ops, !Ref AWS::NoValue]
+      Groups: [admins]
+  OtherNamed:
+    Type: AWS::IAM::User
+    Condition: NotProd
+    Properties:
+      UserName: ops
+      Groups: [admins, devs]
+  GoldApp:
+    Type: AWS::IAM::Role
+    Condition: IsGold
+    Properties:
+      RoleName: gold
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+  NotGoldApp:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      RoleName: gold
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+  OtherTrust:
+    Type: AWS::IAM::Role
+    Condition: IsProd
+    Properties:
+      RoleName: trusting
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+  OtherTrust2:
+    Type: AWS::IAM::Role
+    Condition: NotProd
+    Properties:
+      RoleName: trusting
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}
+"#;
+
+#[test]
+fn complementary_definitions_of_one_name_are_one_certain_entity() {
+    let (sm, p) = parse_text(COVERED);
+    let a = &p.account;
+    let line = |o: &passgraph_model::Origin| sm.locate(o).line;
+    // `app` always exists; `gold` (IsGold, IsProd: unrelated) and `trusting` (trust policies
+    // differ) stay two possible definitions each; the generated user name stays apart.
+    assert_eq!(
+        role_names(&p),
+        [
+            ("app".to_owned(), false),
+            ("gold".to_owned(), true),
+            ("gold".to_owned(), true),
+            ("trusting".to_owned(), true),
+            ("trusting".to_owned(), true),
+        ]
+    );
+    let app = &a.roles[0];
+    assert_eq!(line(&app.origin), 10);
+    // `shared` from both definitions, surely; `prod-only` only possibly.
+    let inline: Vec<(String, u32, bool)> = app
+        .inline
+        .iter()
+        .map(|i| {
+            let s = &i.document.statements[0];
+            (i.name.to_string(), line(&s.origin), s.uncertain)
+        })
+        .collect();
+    assert_eq!(
+        inline,
+        [
+            ("shared".to_owned(), 18, false),
+            ("shared".to_owned(), 30, false),
+            ("prod-only".to_owned(), 20, true),
+        ]
+    );
+    assert_eq!(
+        strs(
+            &app.attached
+                .iter()
+                .map(|r| r.arn.clone())
+                .collect::<Vec<_>>()
+        ),
+        ["arn:aws:iam::aws:policy/ReadOnlyAccess"; 2]
+    );
+    let possible: Vec<(String, String, bool)> = a
+        .attachments
+        .iter()
+        .map(|x| match (&x.target, &x.policy) {
+            (PrincipalTarget::Role(r), AttachedPolicy::Managed(m)) => {
+                (r.to_string(), m.arn.to_string(), x.uncertain)
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        possible,
+        [(
+            "app".to_owned(),
+            "arn:aws:iam::aws:policy/AdministratorAccess".to_owned(),
+            true
+        )]
+    );
+    // `ops`: named under IsProd by `!If`, and by a resource under NotProd.
+    let users: Vec<(String, bool, Vec<String>)> = a
+        .users
+        .iter()
+        .map(|u| (u.name.to_string(), u.uncertain, strs(&u.groups)))
+        .collect();
+    assert_eq!(
+        users,
+        [
+            ("ops".to_owned(), false, vec!["admins".to_owned(); 2]),
+            (
+                "${cfn#0:Named.UserName}".to_owned(),
+                true,
+                vec!["admins".to_owned()]
+            ),
+        ]
+    );
+    let memberships: Vec<(String, String, bool)> = a
+        .memberships
+        .iter()
+        .map(|m| (m.user.to_string(), m.group.to_string(), m.uncertain))
+        .collect();
+    assert_eq!(memberships, [("ops".to_owned(), "devs".to_owned(), true)]);
+}
+
+#[test]
+fn decided_conditions_leave_one_definition() {
+    for (env, policies) in [("prod", 2), ("dev", 1)] {
+        let options = Options {
+            parameters: vec![("Env".into(), env.into())],
+            ..Options::default()
+        };
+        let (_, p) = parse_with(COVERED, &options);
+        let app = &p.account.roles[0];
+        assert_eq!(
+            (app.name.to_string(), app.uncertain),
+            ("app".to_owned(), false)
+        );
+        assert_eq!(app.inline.len(), policies, "{env}");
+        assert!(
+            app.inline
+                .iter()
+                .all(|i| !i.document.statements[0].uncertain)
+        );
+        assert!(p.account.attachments.is_empty(), "{env}");
+    }
+}
+
+#[test]
+fn merging_is_bounded_and_reads_conditions_symbolically() {
+    // C<i> is `C<i-1> or not C<i-1>`: always true, though three-valued logic cannot say so;
+    // written out, C40 would have 2^40 leaves.
+    let mut t =
+        String::from("Parameters:\n  P: {Type: String}\nConditions:\n  C0: !Equals [!Ref P, x]\n");
+    for i in 1..=40 {
+        t += &format!(
+            "  C{i}: !Or [!Condition C{j}, !Not [!Condition C{j}]]\n",
+            j = i - 1
+        );
+    }
+    t += "Resources:\n";
+    let role = |id: &str, cond: &str, name: &str| {
+        format!(
+            "  {id}:\n    Type: AWS::IAM::Role\n    Condition: {cond}\n    Properties:\n      RoleName: {name}\n      AssumeRolePolicyDocument: {{Statement: []}}\n"
+        )
+    };
+    // Forty-one definitions of `x`: more than are merged.
+    for i in 0..=40 {
+        t += &role(&format!("X{i}"), &format!("C{i}"), "x");
+    }
+    // `y` under C0, and under C1, which holds in every case.
+    t += &role("Y0", "C0", "y");
+    t += &role("Y1", "C1", "y");
+    let start = std::time::Instant::now();
+    let (_, p) = parse_text(&t);
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    let names = role_names(&p);
+    assert_eq!(names.len(), 42);
+    assert!(names[..41].iter().all(|(n, u)| n == "x" && *u));
+    assert_eq!(names[41], ("y".to_owned(), false));
+}

@@ -2,9 +2,10 @@
 //! `Condition`, evaluated in three-valued logic (a condition on a value not known offline is
 //! `Maybe`).
 
-use passgraph_model::{Code, Node, NodeKind, Origin, Tri};
+use passgraph_model::{Code, Node, NodeKind, Origin, Str, Tri};
 
 use super::{Ctx, intrinsic};
+use crate::exists::Formula;
 
 impl Ctx<'_> {
     /// The truth of a named condition of the `Conditions` section.
@@ -181,5 +182,125 @@ pub(super) fn all_same(mut it: impl Iterator<Item = Tri>) -> Tri {
         first
     } else {
         Tri::Maybe
+    }
+}
+
+/// Largest formula kept for a condition; a larger one is an opaque atom.
+const MAX_FORMULA: usize = 256;
+
+/// What an atom of a [`Formula`] stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum AtomKey {
+    /// `Fn::Equals` of two scalar values that cannot be decided (in either order): equal
+    /// values give the same truth wherever they are compared.
+    Equals(Str, Str),
+    /// Anything else that cannot be decided, by what names it.
+    Other(String),
+}
+
+impl Ctx<'_> {
+    pub(crate) fn atom(&mut self, key: AtomKey) -> Formula {
+        let n = u32::try_from(self.atoms.len()).unwrap_or(u32::MAX);
+        Formula::Atom(*self.atoms.entry(key).or_insert(n))
+    }
+
+    /// An atom independent of every other: an unknown whose source is not tracked.
+    pub(crate) fn fresh(&mut self) -> Formula {
+        let key = AtomKey::Other(format!("fresh#{}", self.atoms.len()));
+        self.atom(key)
+    }
+
+    /// A named condition as a formula: a constant when [`Ctx::condition`] decides it, else its
+    /// definition over the comparisons that cannot be decided. Gives no diagnostics of its own
+    /// (those of the condition are given by [`Ctx::condition`]).
+    pub(crate) fn condition_formula(&mut self, name: &str, origin: &Origin) -> Formula {
+        let opaque = AtomKey::Other(format!("condition:{name}"));
+        if !self.tpl.conditions.contains_key(name) {
+            return self.atom(opaque);
+        }
+        match self.condition(name, origin) {
+            Tri::Yes => return Formula::Const(true),
+            Tri::No => return Formula::Const(false),
+            Tri::Maybe => {}
+        }
+        if let Some(f) = self.formulas.get(name) {
+            return f.clone();
+        }
+        let node = match self.tpl.conditions.get(name) {
+            Some(n) if self.formula_busy.insert(name.to_owned()) => n.clone(),
+            _ => return self.atom(opaque),
+        };
+        let (quiet, n) = (self.quiet, self.diags.len());
+        self.quiet = true;
+        let f = self.formula(&node);
+        self.quiet = quiet;
+        self.diags.truncate(n);
+        self.formula_busy.remove(name);
+        let f = if f.size() > MAX_FORMULA {
+            self.atom(opaque)
+        } else {
+            f
+        };
+        self.formulas.insert(name.to_owned(), f.clone());
+        f
+    }
+
+    fn formula(&mut self, node: &Node) -> Formula {
+        if !self.enter(&node.origin) {
+            return self.fresh();
+        }
+        let f = self.formula_inner(node);
+        self.depth -= 1;
+        f
+    }
+
+    fn formula_inner(&mut self, node: &Node) -> Formula {
+        if let [(k, _, v)] = node.entries()
+            && k.as_known() == Some("Condition")
+            && let Some(name) = v.as_known_str()
+        {
+            return self.condition_formula(name, &v.origin);
+        }
+        if let Some((func, _, arg)) = intrinsic(node) {
+            match (func, arg.items()) {
+                ("Fn::And" | "Fn::Or", items @ [_, ..]) => {
+                    let and = func == "Fn::And";
+                    let mut acc = Formula::Const(and);
+                    for c in items {
+                        let f = self.formula(c);
+                        acc = if and { acc.and(f) } else { acc.or(f) };
+                    }
+                    return acc;
+                }
+                ("Fn::Not", [c]) => return self.formula(c).negate(),
+                ("Fn::Equals", [a, b]) => {
+                    if let (Some(a), Some(b)) = (self.resolve(a), self.resolve(b)) {
+                        match equal(&a, &b) {
+                            Tri::Yes => return Formula::Const(true),
+                            Tri::No => return Formula::Const(false),
+                            Tri::Maybe => {
+                                if let (Some(x), Some(y)) = (a.scalar_text(), b.scalar_text()) {
+                                    let key = if x <= y {
+                                        AtomKey::Equals(x, y)
+                                    } else {
+                                        AtomKey::Equals(y, x)
+                                    };
+                                    return self.atom(key);
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        match self.eval_condition(node) {
+            Tri::Yes => Formula::Const(true),
+            Tri::No => Formula::Const(false),
+            Tri::Maybe => {
+                let r = node.origin.range;
+                self.atom(AtomKey::Other(format!("at:{}-{}", r.start, r.end)))
+            }
+        }
     }
 }

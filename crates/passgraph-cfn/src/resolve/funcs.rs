@@ -5,6 +5,7 @@
 use passgraph_model::{Code, Level, Node, NodeKind, Origin, Str, Tri};
 
 use super::{Ctx, MAX_ALTS, choice};
+use crate::exists::Formula;
 
 impl Ctx<'_> {
     /// The alternatives of a resolved scalar value, as strings.
@@ -490,11 +491,11 @@ impl Ctx<'_> {
     }
 
     pub(super) fn fn_if(&mut self, arg: &Node, o: &Origin) -> Option<Node> {
-        match self.if_arms(arg, o) {
+        match self.if_arms(arg, o, false) {
             Ok(arms) => match arms.as_slice() {
-                [arm] => self.resolve(arm),
+                [(arm, _)] => self.resolve(arm),
                 _ => {
-                    let alts = arms.iter().map(|a| self.resolve(a)).collect();
+                    let alts = arms.iter().map(|(a, _)| self.resolve(a)).collect();
                     choice(alts, o)
                 }
             },
@@ -502,10 +503,16 @@ impl Ctx<'_> {
         }
     }
 
-    /// The arms of `Fn::If [cond, yes, no]` that may be taken, unresolved: the one the
+    /// The arms of `Fn::If [cond, yes, no]` that may be taken, unresolved, each with the
+    /// condition under which it is taken when `guards` is set (else `true`): the one the
     /// condition picks, or both when it cannot be decided. A malformed call is `Err` with its
     /// value.
-    pub(super) fn if_arms<'a>(&mut self, arg: &'a Node, o: &Origin) -> Result<Vec<&'a Node>, Node> {
+    pub(super) fn if_arms<'a>(
+        &mut self,
+        arg: &'a Node,
+        o: &Origin,
+        guards: bool,
+    ) -> Result<Vec<(&'a Node, Formula)>, Node> {
         let [cond, yes, no] = arg.items() else {
             self.warn(
                 Code::Shape,
@@ -523,11 +530,12 @@ impl Ctx<'_> {
                 "Fn::If needs the name of a condition".to_owned(),
                 &cond.origin,
             );
-            return Ok(vec![yes, no]);
+            let f = if guards { self.fresh() } else { Formula::TRUE };
+            return Ok(vec![(yes, f.clone()), (no, f.negate())]);
         };
         match self.condition(&name, &cond.origin) {
-            Tri::Yes => Ok(vec![yes]),
-            Tri::No => Ok(vec![no]),
+            Tri::Yes => Ok(vec![(yes, Formula::TRUE)]),
+            Tri::No => Ok(vec![(no, Formula::TRUE)]),
             Tri::Maybe => {
                 let key = self.key(&format!("condition:{name}"));
                 self.once(
@@ -537,7 +545,11 @@ impl Ctx<'_> {
                     format!("condition {name} cannot be decided offline; both branches are kept"),
                     &cond.origin,
                 );
-                Ok(vec![yes, no])
+                if !guards {
+                    return Ok(vec![(yes, Formula::TRUE), (no, Formula::TRUE)]);
+                }
+                let f = self.condition_formula(&name, &cond.origin);
+                Ok(vec![(yes, f.clone()), (no, f.negate())])
             }
         }
     }

@@ -413,3 +413,115 @@ fn a_name_under_an_undecidable_condition_gives_possible_findings_through_either_
         assert_eq!(lines, want, "{p} -> {r}");
     }
 }
+
+// ---- one name defined under conditions that together cover every case ----
+
+/// Role `app` defined twice, under conditions `a` and `b`, with the inline policies `pa` and
+/// `pb`; user `deployer` may pass it.
+fn twice(a: &str, pa: &str, b: &str, pb: &str) -> String {
+    let role = |cond: &str, policy: &str| {
+        format!(
+            r#"
+    Type: AWS::IAM::Role
+    Condition: {cond}
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument:
+        Statement: [{{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: sts:AssumeRole}}]
+      Policies:
+        - PolicyName: own
+          PolicyDocument: {{Statement: [{{Effect: Allow, Action: "{policy}", Resource: "*"}}]}}"#
+        )
+    };
+    format!(
+        r#"Parameters:
+  Env: {{Type: String}}
+  Tier: {{Type: String}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+  AlsoNotProd: !Not [!Equals [prod, !Ref Env]]
+  IsGold: !Equals [!Ref Tier, gold]
+Resources:
+  Deployer:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: deployer
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !Sub arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/app
+  AppA:{}
+  AppB:{}
+"#,
+        role(a, pa),
+        role(b, pb)
+    )
+}
+
+#[test]
+fn one_name_under_complementary_conditions_gives_definite_findings() {
+    for b in ["NotProd", "AlsoNotProd"] {
+        let found = cli_findings(&twice("IsProd", "*", b, "*"), &Options::default());
+        assert_eq!(
+            rows(&found),
+            expect(&[("app", "app", EC2, "yes"), ("deployer", "app", EC2, "yes")]),
+            "{b}"
+        );
+        // app passes itself by the policy of either definition.
+        assert_eq!(found[0].1, [30, 40]);
+        assert_eq!(found[1].1, [18]);
+    }
+}
+
+#[test]
+fn what_only_one_definition_holds_stays_possible() {
+    // `app` exists in every case, but its `*` policy only when IsProd holds.
+    let found = cli_findings(
+        &twice("IsProd", "*", "NotProd", "s3:*"),
+        &Options::default(),
+    );
+    assert_eq!(
+        rows(&found),
+        expect(&[
+            ("app", "app", EC2, "maybe"),
+            ("deployer", "app", EC2, "yes")
+        ])
+    );
+}
+
+#[test]
+fn one_name_under_unrelated_or_overlapping_conditions_stays_possible() {
+    for (a, b) in [("IsProd", "IsGold"), ("NotProd", "AlsoNotProd")] {
+        assert_eq!(
+            rows(&cli_findings(&twice(a, "*", b, "*"), &Options::default())),
+            expect(&[
+                ("app", "app", EC2, "maybe"),
+                ("deployer", "app", EC2, "maybe")
+            ]),
+            "{a} {b}"
+        );
+    }
+}
+
+#[test]
+fn decided_conditions_are_unchanged_by_the_merge() {
+    for env in ["prod", "dev"] {
+        let options = Options {
+            parameters: vec![("Env".into(), env.into())],
+            ..Options::default()
+        };
+        let text = twice("IsProd", "*", "NotProd", "*");
+        let found = cli_findings(&text, &options);
+        assert_eq!(
+            rows(&found),
+            expect(&[("app", "app", EC2, "yes"), ("deployer", "app", EC2, "yes")]),
+            "{env}"
+        );
+        // Only the definition that exists grants.
+        assert_eq!(found[0].1, [if env == "prod" { 30 } else { 40 }], "{env}");
+    }
+}

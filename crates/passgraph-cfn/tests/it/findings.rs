@@ -353,25 +353,28 @@ fn cfn_lint() {
     // us-east-1, RootRole4 and RootRole6 elsewhere); RootRole5 (`RoleName: !If [IsUsEast1,
     // useast1, !Ref AWS::NoValue]`, l. 109) has a generated name outside us-east-1, RootRole6
     // (the reverse, l. 131) one in us-east-1. All have `Action: "*"` and trust EC2: each
-    // passes each; what involves a generated name is possible (the region is not known).
-    // (CloudFormation would refuse the duplicate names; read as written.)
-    // FIXME: "useast1" exists in every region (RootRole3 and RootRole5 in us-east-1, RootRole4
-    // and RootRole6 elsewhere), so the three findings between "root" and "useast1" are
-    // definite; passgraph still says "maybe". And the two generated roles never exist together
-    // (RootRole5's only outside us-east-1, RootRole6's only in it), so (RootRole5, RootRole6)
-    // and (RootRole6, RootRole5) are no findings; passgraph still reports them as possible.
-    // Both because an entity's existence is a bare `uncertain: bool` (passgraph-model
-    // account.rs; set by passgraph-cfn per conditional resource / `!If` alternative) with no
-    // record of the condition, so passgraph-graph (index.rs builds one principal per entity
-    // with `uncertain: x.uncertain`) cannot see that IsUsEast1 and NotUsEast1 cover every case
-    // and exclude each other.
+    // passes each. The four definitions of "useast1" exist under IsUsEast1, NotUsEast1 (its
+    // negation), IsUsEast1 and not IsUsEast1: together in every region, with the same trust
+    // and policy, so passgraph reads them as one certain role and what involves only "root"
+    // and "useast1" is definite; what involves a generated name is possible (the region is
+    // not known); (useast1, root) rests on the statement of each definition (l. 69, 92, 115,
+    // 137). (CloudFormation would refuse the duplicate names; read as written.)
+    // FIXME: the two generated roles never exist together (RootRole5's only outside us-east-1,
+    // RootRole6's only in it), so (RootRole5, RootRole6) and (RootRole6, RootRole5) are no
+    // findings; passgraph still reports them as possible: an entity's existence is a bare
+    // `uncertain: bool` (passgraph-model account.rs), so passgraph-graph cannot see that
+    // IsUsEast1 and its negation exclude each other. passgraph-cfn knows each entity's
+    // condition (src/exists.rs) but the model has no place for it.
     let (r5, r6) = ("${cfn#0:RootRole5.RoleName}", "${cfn#0:RootRole6.RoleName}");
     check(
         "cfn-lint/test/fixtures/templates/bad/resources/primary_identifiers.yaml",
         &[
             ("root", "root", EC2, "yes"),
+            ("root", "useast1", EC2, "yes"),
             ("root", r5, EC2, "maybe"),
             ("root", r6, EC2, "maybe"),
+            ("useast1", "root", EC2, "yes"),
+            ("useast1", "useast1", EC2, "yes"),
             ("useast1", r5, EC2, "maybe"),
             ("useast1", r6, EC2, "maybe"),
             (r5, "root", EC2, "maybe"),
@@ -381,29 +384,22 @@ fn cfn_lint() {
             (r6, "useast1", EC2, "maybe"),
             (r6, r6, EC2, "maybe"),
         ],
-        Some((0, At::Line(24))),
-        &[
-            ("root", "useast1", EC2),
-            ("useast1", "root", EC2),
-            ("useast1", "useast1", EC2),
-            (r5, r6, EC2),
-            (r6, r5, EC2),
-        ],
+        Some((4, At::Line(69))),
+        &[(r5, r6, EC2), (r6, r5, EC2)],
     );
-    // FIXME: RootRole3 (IsUsEast1) and RootRole4 (NotUsEast1, its negation) are the same role
-    // "useast1" with the same policy and trust, so "useast1" exists in every region and the
-    // three findings that involve it are definite; passgraph still says "maybe": each
-    // definition is only `uncertain: bool` (passgraph-model account.rs) without its condition,
-    // so the graph cannot see that the two cover every case.
+    // RootRole3 (IsUsEast1) and RootRole4 (NotUsEast1, its negation) define the same role
+    // "useast1" with the same policy and trust: it exists in every region, and every finding
+    // is definite.
     check(
         "cfn-lint/test/fixtures/templates/good/resources/primary_identifiers.yaml",
-        &[("root", "root", EC2, "yes")],
-        Some((0, At::Line(24))),
         &[
-            ("root", "useast1", EC2),
-            ("useast1", "root", EC2),
-            ("useast1", "useast1", EC2),
+            ("root", "root", EC2, "yes"),
+            ("root", "useast1", EC2, "yes"),
+            ("useast1", "root", EC2, "yes"),
+            ("useast1", "useast1", EC2, "yes"),
         ],
+        Some((2, At::Line(47))),
+        &[],
     );
     // No finding, rightly: the roles' PassRole could come only from AWS managed policies that
     // by AWS's documents grant none (AmazonECSTaskExecutionRolePolicy;
