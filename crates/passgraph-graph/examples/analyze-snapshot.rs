@@ -30,13 +30,14 @@ fn main() {
     let t = Instant::now();
     let a = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
     let analyze = t.elapsed();
+    let chained = a.findings.iter().filter(|f| !f.via.is_empty()).count();
     let definite = a
         .findings
         .iter()
         .filter(|f| f.certainty == passgraph_model::Tri::Yes)
         .count();
     println!(
-        "bytes={} serde_json_parse={serde:?} (ok={ok}) read_snapshot={read:?} analyze={analyze:?} principals={} findings={} definite={definite} assume_edges={}",
+        "bytes={} serde_json_parse={serde:?} (ok={ok}) read_snapshot={read:?} analyze={analyze:?} principals={} findings={} definite={definite} chained={chained} assume_edges={}",
         text.len(),
         a.principals.len(),
         a.findings.len(),

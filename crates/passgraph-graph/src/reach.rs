@@ -4,7 +4,7 @@
 //! visited set, so role-chaining cycles terminate. Two searches: over definite edges only
 //! (definite reach, shortest definite chain) and over all edges (possible reach).
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -173,41 +173,45 @@ pub(crate) fn close(
                 own.sort_by(|a, b| (a.role, &*a.service).cmp(&(b.role, &*b.service)));
                 return own;
             }
-            // (role, service) -> best candidate
-            let mut best: BTreeMap<(usize, &str), (Tri, Arc<[usize]>, &Direct)> = BTreeMap::new();
+            // Every way to each (role, service); the best one wins: definite first, then the
+            // shortest chain, then the first chain in principal order.
+            let mut all: Vec<(usize, &str, Tri, Arc<[usize]>, &Direct)> = Vec::new();
             let mut consider = |holder: usize, via: Arc<[usize]>, reach: Tri| {
                 for d in direct[holder].iter() {
-                    let c = reach.and(d.proof.certainty);
-                    let key = (d.role, &*d.service);
-                    let better = match best.get(&key) {
-                        None => true,
-                        Some((bc, bv, _)) => {
-                            (c, std::cmp::Reverse(via.len()), std::cmp::Reverse(&via[..]))
-                                > (*bc, std::cmp::Reverse(bv.len()), std::cmp::Reverse(&bv[..]))
-                        }
-                    };
-                    if better {
-                        best.insert(key, (c, via.clone(), d));
-                    }
+                    all.push((
+                        d.role,
+                        &*d.service,
+                        reach.and(d.proof.certainty),
+                        via.clone(),
+                        d,
+                    ));
                 }
             };
             consider(p, direct_via.clone(), Tri::Yes);
-            if has_out[p] {
-                let (sure, _) = bfs(p, &walk, true);
-                let (maybe, order) = bfs(p, &walk, false);
-                for r in order {
-                    if r == p || direct[r].is_empty() {
-                        continue;
-                    }
-                    if sure.contains_key(&r) {
-                        consider(r, path(&sure, p, r).into(), Tri::Yes);
-                    } else {
-                        consider(r, path(&maybe, p, r).into(), Tri::Maybe);
-                    }
+            let (sure, _) = bfs(p, &walk, true);
+            let (maybe, order) = bfs(p, &walk, false);
+            for r in order {
+                if r == p || direct[r].is_empty() {
+                    continue;
+                }
+                if sure.contains_key(&r) {
+                    consider(r, path(&sure, p, r).into(), Tri::Yes);
+                } else {
+                    consider(r, path(&maybe, p, r).into(), Tri::Maybe);
                 }
             }
-            best.into_iter()
-                .map(|((role, _), (certainty, via, d))| finding(p, role, certainty, via, d))
+            all.sort_by(|a, b| {
+                (a.0, a.1, std::cmp::Reverse(a.2), a.3.len(), &a.3[..]).cmp(&(
+                    b.0,
+                    b.1,
+                    std::cmp::Reverse(b.2),
+                    b.3.len(),
+                    &b.3[..],
+                ))
+            });
+            all.dedup_by(|later, first| later.0 == first.0 && later.1 == first.1);
+            all.into_iter()
+                .map(|(role, _, certainty, via, d)| finding(p, role, certainty, via, d))
                 .collect::<Vec<_>>()
         })
         .collect()
