@@ -29,7 +29,7 @@ pub struct PolicyLabel {
     /// `inline`, `managed`, `boundary`, `scp`, `trust`.
     pub kind: PolicyKind,
     /// A readable name: the managed policy ARN, or `user/alice/inline/deploy`.
-    pub name: String,
+    pub name: Arc<str>,
 }
 
 /// The role a policy plays for a principal.
@@ -51,7 +51,7 @@ pub struct CompiledStatement {
     /// Effect.
     pub effect: Effect,
     /// `Sid`, or `#<index>`.
-    pub sid: String,
+    pub sid: Arc<str>,
     /// Position in the document.
     pub index: usize,
     actions: Vec<Glob>,
@@ -176,7 +176,8 @@ fn compile_statement(s: &Statement, vars: bool, diags: &mut Vec<Diagnostic>) -> 
             .sid
             .clone()
             .filter(|x| !x.is_empty())
-            .unwrap_or_else(|| format!("#{}", s.index)),
+            .unwrap_or_else(|| format!("#{}", s.index))
+            .into(),
         index: s.index,
         actions,
         not_action,

@@ -2,6 +2,7 @@
 //! by the policies they hold.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use passgraph_eval::{
     CompiledPolicy, Context, CtxValue, Member, PolicyKind, PolicyLabel, PolicySet,
@@ -132,6 +133,10 @@ pub(crate) struct TrustedService {
     pub(crate) service: String,
     pub(crate) certainty: Tri,
     pub(crate) proofs: Vec<Proof>,
+    /// The catalogue entry, looked up once.
+    pub(crate) lookup: passgraph_model::service::Service,
+    /// Its `iam:PassedToService` candidates, and whether all must be allowed.
+    pub(crate) passed_to_service: (Vec<String>, bool),
 }
 
 /// The service name of findings about roles that trust every principal (`"*"`), services
@@ -197,7 +202,10 @@ fn compile(
 }
 
 fn label(kind: PolicyKind, name: String) -> PolicyLabel {
-    PolicyLabel { kind, name }
+    PolicyLabel {
+        kind,
+        name: name.into(),
+    }
 }
 
 impl<'a> Index<'a> {
@@ -709,7 +717,7 @@ impl<'a> Index<'a> {
                 ));
                 let proof = Proof {
                     policy: c.label.name.clone(),
-                    statement: String::new(),
+                    statement: Arc::from(""),
                     applies: Tri::Maybe,
                     origin: c.origin.clone(),
                 };
@@ -809,10 +817,14 @@ impl<'a> Index<'a> {
                     if role_uncertain {
                         t = t.weaken();
                     }
+                    let lookup = passgraph_model::service::Service::lookup(&service);
+                    let passed_to_service = lookup.passed_to_service();
                     (t != Tri::No).then_some(TrustedService {
                         service,
                         certainty: t,
                         proofs,
+                        lookup,
+                        passed_to_service,
                     })
                 })
                 .collect();
@@ -1066,11 +1078,11 @@ impl<'a> Index<'a> {
                 .identity
                 .iter()
                 .map(|m| {
-                    let l = m.policy.label.name.clone();
+                    let l = &m.policy.label.name;
                     if m.uncertain {
                         format!("{l} (possibly)")
                     } else {
-                        l
+                        l.to_string()
                     }
                 })
                 .collect();

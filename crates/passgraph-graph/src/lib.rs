@@ -76,9 +76,9 @@ pub struct Principal {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Proof {
     /// The policy: a managed policy ARN, or `user/alice/inline/deploy`.
-    pub policy: String,
+    pub policy: Arc<str>,
     /// The statement: its `Sid`, or `#<index>`; empty for an unknown document.
-    pub statement: String,
+    pub statement: Arc<str>,
     /// How surely it applies.
     pub applies: Tri,
     /// Where it is.

@@ -255,10 +255,10 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             continue;
         }
         for ts in &idx.trusted_services[r] {
-            let svc = Service::lookup(&ts.service);
-            let (values, all_required) = svc.passed_to_service();
+            let svc = &ts.lookup;
+            let (values, all_required) = (&ts.passed_to_service.0, ts.passed_to_service.1);
             let mut results = Vec::new();
-            for v in &values {
+            for v in values {
                 let ctx = ctx_cache.entry(v.clone()).or_insert_with(|| {
                     let mut c = base.clone();
                     if v == crate::index::ANY_SERVICE {
@@ -334,7 +334,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             let (exploitable, launch_actions) = {
                 let (t, acts) = launch_cache
                     .entry(ts.service.clone())
-                    .or_insert_with(|| launch(&set, &base, &svc))
+                    .or_insert_with(|| launch(&set, &base, svc))
                     .clone();
                 if svc.info.is_some_and(|i| i.via_instance_profile) {
                     let create = *profile_create.get_or_insert_with(|| {
@@ -617,7 +617,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                                             Tri::Maybe,
                                             Proof {
                                                 policy: trust.label.name.clone(),
-                                                statement: String::new(),
+                                                statement: Arc::from(""),
                                                 applies: Tri::Maybe,
                                                 origin: trust.origin.clone(),
                                             },

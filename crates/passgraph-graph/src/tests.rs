@@ -79,7 +79,7 @@ fn aws_documentation_examples() {
     let grant = sm.locate(&f.proof.grants[0].origin);
     assert_eq!((grant.file.as_str(), grant.line), ("snapshot.json", 68));
     assert_eq!(
-        f.proof.grants[0].policy,
+        &*f.proof.grants[0].policy,
         "group/xyz-operators/inline/PassEc2RolesForXyz"
     );
     let trust = sm.locate(&f.proof.trust[0].origin);

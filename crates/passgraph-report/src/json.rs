@@ -118,8 +118,8 @@ fn entity(r: &Report<'_>, p: usize, with_kind: bool) -> Entity {
 fn proofs(r: &Report<'_>, v: &[Proof]) -> Vec<ProofOut> {
     v.iter()
         .map(|p| ProofOut {
-            policy: p.policy.clone(),
-            statement: p.statement.clone(),
+            policy: p.policy.to_string(),
+            statement: p.statement.to_string(),
             certainty: certainty(p.applies),
             location: r.locate(&p.origin).into(),
         })

@@ -100,7 +100,7 @@ fn proof_lines_point_into_the_plan() {
     let (_, a, l) = findings(fixture("unknown-arns", &Options::default()));
     let f = &a.findings[0];
     let grant = &f.proof.grants[0];
-    assert_eq!(grant.policy, "arn:aws:iam::111122223333:policy/ci/deploy");
+    assert_eq!(&*grant.policy, "arn:aws:iam::111122223333:policy/ci/deploy");
     assert_eq!(
         (l.line(&grant.origin), grant.origin.address.as_deref()),
         (153, Some("aws_iam_policy.deploy"))
