@@ -121,14 +121,8 @@ pub(crate) fn parts(
                 continue;
             };
             if conditional {
-                for target in targets {
-                    acc.attachments.push(Attachment {
-                        target: target.clone(),
-                        origin: inline.origin.clone(),
-                        policy: AttachedPolicy::Inline(inline.clone()),
-                        uncertain: true,
-                    });
-                }
+                let origin = inline.origin.clone();
+                attach_possibly(acc, targets, &origin, &AttachedPolicy::Inline(inline));
             } else {
                 p.inline.push(inline);
             }
@@ -138,14 +132,8 @@ pub(crate) fn parts(
         for (arn, origin, conditional) in strings(ctx, &arns) {
             let pref = PolicyRef { arn, origin };
             if conditional {
-                for target in targets {
-                    acc.attachments.push(Attachment {
-                        target: target.clone(),
-                        origin: pref.origin.clone(),
-                        policy: AttachedPolicy::Managed(pref.clone()),
-                        uncertain: true,
-                    });
-                }
+                let origin = pref.origin.clone();
+                attach_possibly(acc, targets, &origin, &AttachedPolicy::Managed(pref));
             } else {
                 p.attached.push(pref);
             }
@@ -160,19 +148,33 @@ pub(crate) fn parts(
             });
         } else {
             for (arn, origin, _) in found.drain(..) {
-                let pref = PolicyRef { arn, origin };
-                for target in targets {
-                    acc.attachments.push(Attachment {
-                        target: target.clone(),
-                        origin: pref.origin.clone(),
-                        policy: AttachedPolicy::Boundary(pref.clone()),
-                        uncertain: true,
-                    });
-                }
+                let policy = AttachedPolicy::Boundary(PolicyRef {
+                    arn,
+                    origin: origin.clone(),
+                });
+                attach_possibly(acc, targets, &origin, &policy);
             }
         }
     }
     p
+}
+
+/// A policy held only under a condition not known offline: an uncertain attachment to each
+/// target.
+fn attach_possibly(
+    acc: &mut Account,
+    targets: &[PrincipalTarget],
+    origin: &Origin,
+    policy: &AttachedPolicy,
+) {
+    for target in targets {
+        acc.attachments.push(Attachment {
+            target: target.clone(),
+            origin: origin.clone(),
+            policy: policy.clone(),
+            uncertain: true,
+        });
+    }
 }
 
 /// One item of a `Policies` list: `{PolicyName, PolicyDocument}`.
