@@ -142,7 +142,11 @@ pub struct Finding {
     /// `Yes` (definite) or `Maybe` (possible).
     pub certainty: Tri,
     /// The roles assumed on the way, in order (indices into principals); empty when direct.
+    /// The shortest way is shown, the principal's own policies first.
     pub via: Arc<[usize]>,
+    /// A longer chain that makes the finding surer than `via` does (`certainty` is the best
+    /// over all ways), when there is one.
+    pub also_via: Option<Arc<[usize]>>,
     /// The principal whose policies grant the PassRole (the last of `via`, or `principal`).
     pub holder: usize,
     /// The proof of the grant.

@@ -155,6 +155,7 @@ pub(crate) fn close(
         launch_actions: d.launch_actions.clone(),
         role_admin: admin[role],
         severity: severity[role],
+        also_via: None,
         in_use_by: uses
             .get(&(role, &*d.service))
             .cloned()
@@ -200,19 +201,35 @@ pub(crate) fn close(
                     consider(r, path(&maybe, p, r).into(), Tri::Maybe);
                 }
             }
+            // The shortest chain is shown (direct first); the certainty is the best over all
+            // chains, and a longer chain that is surer is named in `also_via`.
             all.sort_by(|a, b| {
-                (a.0, a.1, std::cmp::Reverse(a.2), a.3.len(), &a.3[..]).cmp(&(
+                (a.0, a.1, a.3.len(), std::cmp::Reverse(a.2), &a.3[..]).cmp(&(
                     b.0,
                     b.1,
-                    std::cmp::Reverse(b.2),
                     b.3.len(),
+                    std::cmp::Reverse(b.2),
                     &b.3[..],
                 ))
             });
-            all.dedup_by(|later, first| later.0 == first.0 && later.1 == first.1);
-            all.into_iter()
-                .map(|(role, _, certainty, via, d)| finding(p, role, certainty, via, d))
-                .collect::<Vec<_>>()
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < all.len() {
+                let mut j = i + 1;
+                while j < all.len() && all[j].0 == all[i].0 && all[j].1 == all[i].1 {
+                    j += 1;
+                }
+                let group = &all[i..j];
+                let (role, _, certainty, via, d) = &group[0];
+                let best = group.iter().map(|c| c.2).max().unwrap_or(*certainty);
+                let mut f = finding(p, *role, best, via.clone(), d);
+                if best > *certainty {
+                    f.also_via = group.iter().find(|c| c.2 == best).map(|c| c.3.clone());
+                }
+                out.push(f);
+                i = j;
+            }
+            out
         })
         .collect()
 }

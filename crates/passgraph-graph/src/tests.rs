@@ -377,4 +377,38 @@ fn same_policies_in_two_accounts() {
     );
 }
 
+/// One finding per triple: the shortest way is shown (the principal's own policies first),
+/// the certainty is the best over all ways, and a surer longer chain is named.
+#[test]
+fn shortest_way_shown_best_certainty_kept() {
+    let text = r#"{
+ "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice",
+   "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}}}]}],
+ "RoleDetailList": [
+  {"RoleName": "hop", "Arn": "arn:aws:iam::123456789012:role/hop",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/alice"}, "Action": "sts:AssumeRole"}},
+   "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/web"}}}]},
+  {"RoleName": "web", "Arn": "arn:aws:iam::123456789012:role/web",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}}]}"#;
+    let (a, _) = analyze_text(text);
+    let f = a
+        .findings
+        .iter()
+        .find(|f| {
+            a.principals[f.principal].name.as_known() == Some("alice")
+                && a.principals[f.role].name.as_known() == Some("web")
+        })
+        .expect("alice -> web");
+    assert!(f.via.is_empty());
+    assert_eq!(f.certainty, Tri::Yes);
+    let also: Vec<String> = f
+        .also_via
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|v| a.principals[*v].name.to_string())
+        .collect();
+    assert_eq!(also, ["hop"]);
+}
+
 mod props;

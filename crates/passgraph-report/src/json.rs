@@ -80,6 +80,8 @@ pub(crate) struct FindingOut {
     certainty: &'static str,
     severity: &'static str,
     via: Vec<Entity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    also_via: Option<Vec<Entity>>,
     grants: Vec<ProofOut>,
     trust: Vec<ProofOut>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -135,6 +137,10 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
         certainty: certainty(f.certainty),
         severity: f.severity.as_str(),
         via: f.via.iter().map(|v| entity(r, *v, true)).collect(),
+        also_via: f
+            .also_via
+            .as_ref()
+            .map(|a| a.iter().map(|v| entity(r, *v, true)).collect()),
         grants: proofs(r, &f.proof.grants),
         trust: proofs(r, &f.proof.trust),
         denies: proofs(r, &f.proof.denies),

@@ -68,6 +68,23 @@ fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> cra
             .collect();
         writeln!(w, "      {}  {}", s.dim("via   "), chain.join(" → "))?;
     }
+    if let Some(also) = &f.also_via {
+        let chain: Vec<String> = also
+            .iter()
+            .map(|v| format!("role {}", r.analysis.principals[*v].name))
+            .collect();
+        let chain = if chain.is_empty() {
+            "its own policies".to_owned()
+        } else {
+            chain.join(" → ")
+        };
+        writeln!(
+            w,
+            "      {}  {chain} ({})",
+            s.dim("surer "),
+            certainty(f.certainty)
+        )?;
+    }
     for g in &f.proof.grants {
         let maybe = if g.applies == Tri::Maybe {
             " (possibly)"
