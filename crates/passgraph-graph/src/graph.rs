@@ -28,6 +28,8 @@ pub enum Node {
     Service(String),
     /// A resource that hands a role to a service (index into `Account::role_uses`).
     Resource(usize),
+    /// Every principal: the source of the edges to roles whose trust policy names `"*"`.
+    Anyone,
 }
 
 /// An edge of the graph.
@@ -106,7 +108,12 @@ impl IamGraph {
     }
 }
 
-pub(crate) fn build(idx: &Index<'_>, findings: &[Finding], assume: &[AssumeEdge]) -> IamGraph {
+pub(crate) fn build(
+    idx: &Index<'_>,
+    findings: &[Finding],
+    assume: &[AssumeEdge],
+    open: &crate::pass::OpenEdges,
+) -> IamGraph {
     let mut g = IamGraph::default();
     let pnode = |p: usize| match idx.principals[p].kind {
         PrincipalKind::User => Node::User(p),
@@ -161,6 +168,21 @@ pub(crate) fn build(idx: &Index<'_>, findings: &[Finding], assume: &[AssumeEdge]
         for (u, _) in &idx.uses[p] {
             let un = g.node(Node::Resource(*u));
             g.graph.add_edge(un, rn, Edge::UsedBy);
+        }
+    }
+    // Roles that trust everyone: one edge from "anyone" each, definite when some key may assume
+    // them definitely.
+    let mut open_roles: BTreeMap<usize, bool> = BTreeMap::new();
+    for list in &open.by_key {
+        for (r, t, _) in list {
+            *open_roles.entry(*r).or_default() |= *t == passgraph_model::Tri::Yes;
+        }
+    }
+    if !open_roles.is_empty() {
+        let anyone = g.node(Node::Anyone);
+        for (r, definite) in open_roles {
+            let rn = g.node(pnode(r));
+            g.graph.add_edge(anyone, rn, Edge::CanAssume { definite });
         }
     }
     for e in assume {

@@ -208,7 +208,7 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let direct = pass::run(&idx);
     let (assume_edges, open) = pass::assume_edges(&idx);
     let findings = reach::close(&idx, &direct, &assume_edges, &open);
-    let graph = graph::build(&idx, &findings, &assume_edges);
+    let graph = graph::build(&idx, &findings, &assume_edges, &open);
     let mut diagnostics = idx.diagnostics.clone();
     diagnostics.sort();
     diagnostics.dedup();

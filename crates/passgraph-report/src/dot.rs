@@ -35,6 +35,7 @@ fn label(r: &Report<'_>, n: &Node) -> (String, &'static str) {
             "policies",
         ),
         Node::Service(s) => (esc(s), "services"),
+        Node::Anyone => ("anyone (\\\"*\\\")".to_owned(), "users"),
         Node::Resource(u) => {
             let x = r.account.role_uses.get(*u);
             (

@@ -326,6 +326,7 @@ pub fn emit_graph(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
                     Some(p.clone()),
                 ),
                 Node::Service(s) => ("service", s.clone(), None),
+                Node::Anyone => ("anyone", "*".to_owned(), None),
                 Node::Resource(u) => (
                     "resource",
                     r.account

@@ -103,3 +103,19 @@ fn dot_graph() {
             .any(|e| e["kind"] == "can_pass" && e["service"] == "ec2.amazonaws.com")
     }));
 }
+
+#[test]
+fn roles_trusting_everyone_hang_off_anyone_in_the_graph() {
+    let path = shared().join("corpora/cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json");
+    let t = stdout(&run(&["graph", &path.to_string_lossy()], None));
+    let anyone = t
+        .lines()
+        .find(|l| l.contains("[label=\"anyone (\\\"*\\\")\"]"))
+        .expect("an anyone node");
+    let id = anyone.trim().split(' ').next().expect("node id");
+    assert!(
+        t.lines()
+            .any(|l| l.trim().starts_with(&format!("{id} -> ")) && l.contains("can assume")),
+        "{t}"
+    );
+}
