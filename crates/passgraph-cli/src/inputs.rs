@@ -146,6 +146,25 @@ impl InputArgs {
     }
 }
 
+/// A Terraform configuration the user names fails the run when one of its files cannot be
+/// parsed at all: the contract's exit 2, with the position.
+fn fail_on_syntax(sources: &SourceMap, parsed: &Parsed) -> Result<()> {
+    if let Some(d) = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.level == Level::Error && d.code == Code::Syntax)
+    {
+        let at = d
+            .origin
+            .as_ref()
+            .map(|o| sources.locate(o))
+            .map(|l| format!("{}:{}:{}: ", l.file, l.line, l.column))
+            .unwrap_or_default();
+        bail!("{at}{}", d.message);
+    }
+    Ok(())
+}
+
 /// Detects and parses one text. `explicit` inputs fail the run when they cannot be read at all.
 fn parse_text(
     sources: &mut SourceMap,
@@ -261,6 +280,7 @@ fn load_one(
         if is_tf_dir(path) {
             let opts = args.hcl_options()?;
             let parsed = passgraph_hcl::load(path, &mut FsSource { sources }, &opts);
+            fail_on_syntax(sources, &parsed)?;
             out.push(Input {
                 kind: Kind::Config,
                 parsed,
@@ -269,11 +289,18 @@ fn load_one(
         }
         let mut files = Vec::new();
         walk(path, &mut files, 0);
+        let before = out.len();
         for f in files {
             let Ok(text) = read_text(&f) else { continue };
             if let Some(i) = parse_text(sources, display(&f), text, args, false)? {
                 out.push(i);
             }
+        }
+        if out.len() == before {
+            bail!(
+                "{}: no Terraform configuration, plan, CloudFormation template or snapshot found",
+                path.display()
+            );
         }
         return Ok(());
     }
@@ -286,6 +313,7 @@ fn load_one(
             .unwrap_or(Path::new("."));
         let opts = args.hcl_options()?;
         let parsed = passgraph_hcl::load(dir, &mut FsSource { sources }, &opts);
+        fail_on_syntax(sources, &parsed)?;
         out.push(Input {
             kind: Kind::Config,
             parsed,

@@ -91,17 +91,16 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     Ok(Run { loaded, analysis })
 }
 
+/// `--service`: the service principal, or its name without `.amazonaws.com` (`ec2`), or its
+/// last label before it (`rds` for `monitoring.rds.amazonaws.com`).
 fn service_matches(filters: &[String], service: &str) -> bool {
+    let short = service
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| service.strip_suffix(".amazonaws.com.cn"));
     filters.is_empty()
-        || filters.iter().any(|f| {
-            f == service
-                || service
-                    .strip_suffix(".amazonaws.com")
-                    .is_some_and(|s| s == f)
-                || service
-                    .strip_suffix(".amazonaws.com.cn")
-                    .is_some_and(|s| s == f)
-        })
+        || filters
+            .iter()
+            .any(|f| f == service || short.is_some_and(|s| s == f || s.ends_with(&format!(".{f}"))))
 }
 
 fn selected<'a>(analysis: &'a Analysis, output: &OutputArgs) -> Vec<&'a Finding> {
@@ -122,6 +121,14 @@ fn fails(findings: &[&Finding], fail_on: FailOn) -> bool {
         FailOn::Critical => Severity::Critical,
     };
     findings.iter().any(|f| f.severity >= threshold)
+}
+
+fn exit_code(findings: &[&Finding], fail_on: FailOn) -> ExitCode {
+    if fails(findings, fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn writer(output: &OutputArgs) -> Result<Box<dyn Write>> {
@@ -202,7 +209,7 @@ fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
         other => bail!("graph writes dot or json, not {other:?}"),
     }
     w.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&report.findings, output.fail_on))
 }
 
 fn names_principal(analysis: &Analysis, i: usize, key: &str) -> bool {
@@ -262,7 +269,7 @@ fn explain(
         _ => emit(&mut *w, &report, output, true)?,
     }
     w.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_code(&report.findings, output.fail_on))
 }
 
 /// The identity of a finding across two analyses: principal, role and service by ARN.

@@ -77,7 +77,7 @@ fn markdown_table() {
 
 #[test]
 fn dot_graph() {
-    let o = run(&["graph", DEMO], None);
+    let o = run(&["graph", "--fail-on", "none", DEMO], None);
     assert_eq!(o.status.code(), Some(0));
     let t = stdout(&o);
     assert!(t.starts_with("digraph passgraph {"));

@@ -307,7 +307,20 @@ fn a_plan_over_a_snapshot_shows_a_new_exposure() {
 #[test]
 fn explain_says_why_and_why_not() {
     let o = run(&["explain", "--principal", "xyz-admin", DEMO], None);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Like every command, explain exits 1 when a finding is at or above --fail-on.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let quiet = run(
+        &[
+            "explain",
+            "--fail-on",
+            "none",
+            "--principal",
+            "xyz-admin",
+            DEMO,
+        ],
+        None,
+    );
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
     let t = stdout(&o);
     assert!(
         t.contains("policy   group/xyz-operators/inline/PassEc2RolesForXyz"),
@@ -427,4 +440,43 @@ fn every_input_kind_through_the_cli() {
         "{:?}",
         triples(&v)
     );
+}
+
+#[test]
+fn broken_or_empty_inputs_named_on_the_command_line_fail() {
+    let dir = std::env::temp_dir().join(format!("passgraph-it-tf-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"aws_iam_user\" \"a\" {\n  name = \n}\n",
+    )
+    .expect("write");
+    let o = run(&["audit", &dir.to_string_lossy()], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("main.tf:"), "{}", stderr(&o));
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("empty dir");
+    let o = run(&["audit", &empty.to_string_lossy()], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "no Terraform configuration, plan, CloudFormation template or snapshot found"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn service_filter_takes_short_names() {
+    let v = json(&["audit", "--service", "rds", DEMO]);
+    assert!(
+        triples(&v)
+            .iter()
+            .all(|t| t.contains("monitoring.rds.amazonaws.com")),
+        "{:?}",
+        triples(&v)
+    );
+    assert_eq!(triples(&v).len(), 2);
 }
