@@ -112,16 +112,6 @@ impl CompiledPolicy {
         )
     }
 
-    /// True when some statement may concern `action` (pre-filter for the hot loop).
-    #[must_use]
-    pub fn may_concern(&self, action: &str) -> bool {
-        self.unknown.is_some()
-            || self
-                .statements
-                .iter()
-                .any(|s| s.action_match(action).possible())
-    }
-
     /// True when the policy's verdicts can depend on who the principal is (policy variables or
     /// principal condition keys), so principals that share it cannot share one evaluation.
     #[must_use]
@@ -517,77 +507,6 @@ pub fn evaluate<'a>(
     ctx: &Context,
 ) -> Decision<'a> {
     set.prepare(action).evaluate(resource, ctx)
-}
-
-/// Whether a resource-based policy (a trust policy) allows `principal_match` to perform
-/// `action`: the statements whose principal part matches, with their actions and conditions.
-/// `principal_match` tells, for each statement, how surely its principal part covers the caller.
-#[must_use]
-pub fn evaluate_resource_policy<'a>(
-    policy: &'a CompiledPolicy,
-    action: &str,
-    ctx: &Context,
-    principal_match: &dyn Fn(&Statement) -> Tri,
-) -> Decision<'a> {
-    let mut allows = Vec::new();
-    let mut denies = Vec::new();
-    if policy.unknown.is_some() {
-        allows.push(Applied {
-            policy,
-            statement: None,
-            applies: Tri::Maybe,
-        });
-        denies.push(Applied {
-            policy,
-            statement: None,
-            applies: Tri::Maybe,
-        });
-    } else {
-        for s in &policy.statements {
-            let p = principal_match(&s.source);
-            if p == Tri::No {
-                continue;
-            }
-            let a = s.action_match(action);
-            if a == Tri::No {
-                continue;
-            }
-            let mut t = p.and(a).and(s.conditions_hold(ctx));
-            if s.uncertain {
-                t = t.weaken();
-            }
-            if t == Tri::No {
-                continue;
-            }
-            let ap = Applied {
-                policy,
-                statement: Some(s),
-                applies: t,
-            };
-            match s.effect {
-                Effect::Allow => allows.push(ap),
-                Effect::Deny => denies.push(ap),
-                Effect::Unknown => {
-                    allows.push(Applied {
-                        applies: t.weaken(),
-                        ..ap.clone()
-                    });
-                    denies.push(Applied {
-                        applies: t.weaken(),
-                        ..ap
-                    });
-                }
-            }
-        }
-    }
-    let allowed = any(&allows).and(!any(&denies));
-    Decision {
-        allowed,
-        allows,
-        denies,
-        boundary: None,
-        scp: None,
-    }
 }
 
 #[cfg(test)]

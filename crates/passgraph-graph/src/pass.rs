@@ -141,6 +141,7 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
             continue;
         }
         let name = &a.policy.label.name;
+        let before = out.len();
         match a.statement {
             None => out.push(format!("the document of {name} is not known")),
             Some(s) => {
@@ -164,15 +165,21 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
                 if s.effect == Effect::Unknown {
                     out.push(format!("the effect of {name} {} is not known", s.sid));
                 }
+                if s.action_match(PASS) == Tri::Maybe {
+                    out.push(format!(
+                        "the actions of {name} {} are not known offline",
+                        s.sid
+                    ));
+                }
+                if out.len() == before {
+                    // Nothing in the statement is uncertain: the policy itself is held only
+                    // possibly (a conditional attachment, membership or policy).
+                    out.push(format!(
+                        "{name} is held only under a condition not known offline"
+                    ));
+                }
             }
         }
-    }
-    if d.allows.iter().all(|a| a.applies == Tri::Maybe)
-        && d.allows
-            .iter()
-            .any(|a| a.statement.is_some_and(|s| s.effect == Effect::Allow))
-    {
-        // Every grant is uncertain; some may still be held only possibly.
     }
     for a in &d.denies {
         if a.applies == Tri::Maybe {

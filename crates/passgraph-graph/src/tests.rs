@@ -411,4 +411,31 @@ fn shortest_way_shown_best_certainty_kept() {
     assert_eq!(also, ["hop"]);
 }
 
+/// A policy held only under a condition (a conditional attachment) makes the finding possible,
+/// and the reason says so.
+#[test]
+fn conditional_attachment_is_a_reason() {
+    let policy = r#"{"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}"#;
+    let text = one_user(policy, &role("web", &["ec2.amazonaws.com"]));
+    let mut sm = SourceMap::default();
+    let file = sm.add("snapshot.json", text.as_str());
+    let mut account = passgraph_snapshot::parse(file, &text).account;
+    let inline = account.users[0].inline.remove(0);
+    account.attachments.push(passgraph_model::Attachment {
+        target: passgraph_model::PrincipalTarget::User(account.users[0].name.clone()),
+        origin: inline.origin.clone(),
+        policy: passgraph_model::AttachedPolicy::Inline(inline),
+        uncertain: true,
+    });
+    let a = analyze(&account, &Options::default());
+    assert_eq!(
+        summary(&a),
+        ["user/alice -> web -> ec2.amazonaws.com possible exploitable=no low"]
+    );
+    assert_eq!(
+        a.findings[0].proof.reasons,
+        ["user/alice/inline/p is held only under a condition not known offline"]
+    );
+}
+
 mod props;

@@ -229,12 +229,6 @@ impl Glob {
         !self.never && self.toks.iter().all(|t| *t == Tok::Star) && !self.toks.is_empty()
     }
 
-    /// True when the pattern has no wildcard and no hole.
-    #[must_use]
-    pub fn is_literal(&self) -> bool {
-        self.toks.iter().all(|t| matches!(t, Tok::Char(_)))
-    }
-
     /// Matches a subject, three-valued.
     #[must_use]
     pub fn matches(&self, subject: &Str) -> Tri {

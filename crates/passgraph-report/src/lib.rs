@@ -13,7 +13,7 @@ pub mod text;
 
 use std::io;
 
-use passgraph_graph::{Analysis, Finding, PrincipalKind};
+use passgraph_graph::{Analysis, Finding};
 use passgraph_model::span::Location;
 use passgraph_model::{Account, Diagnostic, Origin, SourceMap, Str, Tri};
 
@@ -162,9 +162,3 @@ pub fn fingerprint(r: &Report<'_>, f: &Finding) -> String {
 
 /// Writes with broken pipes treated as success by the caller.
 pub type Result = io::Result<()>;
-
-/// Kind word for principals.
-#[must_use]
-pub fn kind_word(k: PrincipalKind) -> &'static str {
-    k.as_str()
-}
