@@ -138,10 +138,11 @@ pub(crate) fn build(
             g.graph.add_edge(pn, un, Edge::Attached);
         }
     }
+    let users = crate::index::Resolver::new(
+        (0..idx.n_users).map(|p| (p, &idx.principals[p].name, &idx.principals[p].arn)),
+    );
     for m in &acct.memberships {
-        if let Some(p) = (0..idx.n_users)
-            .find(|&p| idx.principals[p].name == m.user || idx.principals[p].arn == m.user)
-        {
+        for (p, _) in users.resolve(&m.user) {
             let un = g.node(pnode(p));
             let gn = g.node(Node::Group(m.group.to_string()));
             g.graph.add_edge(un, gn, Edge::MemberOf);
