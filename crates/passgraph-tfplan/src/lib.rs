@@ -29,6 +29,7 @@
 
 mod address;
 mod build;
+mod delta;
 mod detect;
 mod doc;
 mod json;
