@@ -165,8 +165,11 @@ fn plan(changes: &[Change]) -> String {
         if let Some(before) = &c.before {
             prior.push(with(json!({"values": before, "sensitive_values": {}})));
         }
-        let after_unknown: serde_json::Map<String, Value> =
-            c.unknown.iter().map(|k| ((*k).to_owned(), json!(true))).collect();
+        let after_unknown: serde_json::Map<String, Value> = c
+            .unknown
+            .iter()
+            .map(|k| ((*k).to_owned(), json!(true)))
+            .collect();
         let mut rc_head = head.clone();
         rc_head.as_object_mut().unwrap().remove("schema_version");
         let mut entry = rc_head;
@@ -754,7 +757,9 @@ fn undecidable_removals_keep_the_relation_and_say_so() {
         .collect();
     assert_eq!(
         said,
-        ["aws_iam_user_policy.this: the plan changes or deletes this aws_iam_user_policy, but its user before the change is not in the plan; what it held in another input (a snapshot) is kept"]
+        [
+            "aws_iam_user_policy.this: the plan changes or deletes this aws_iam_user_policy, but its user before the change is not in the plan; what it held in another input (a snapshot) is kept"
+        ]
     );
 
     // An exclusive group membership whose group is known only after apply: it may or may not
@@ -786,6 +791,8 @@ fn undecidable_removals_keep_the_relation_and_say_so() {
         .collect();
     assert_eq!(
         said,
-        ["aws_iam_group_membership.this may or may not take away 1 relation(s) of the inputs below it (membership of user alice in group ops): this cannot be decided offline, so they are kept"]
+        [
+            "aws_iam_group_membership.this may or may not take away 1 relation(s) of the inputs below it (membership of user alice in group ops): this cannot be decided offline, so they are kept"
+        ]
     );
 }
