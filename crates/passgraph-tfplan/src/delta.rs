@@ -145,8 +145,16 @@ fn held(rtype: &str, before: &Cursor<'_>) -> Result<Vec<Relation>, &'static str>
 impl<'a> Reader<'a> {
     /// Adds to `account` the relations the plan takes away from the account below it.
     pub(crate) fn relation_removals(&mut self, account: &mut Account) {
-        // What deleted, updated and replaced instances held before the change.
-        let mut changed: Vec<Instance<'a>> = self.deleted.clone();
+        // What deleted (also deposed), updated and replaced instances held before the change.
+        let before = |mut i: Instance<'a>| {
+            if i.action != Action::Delete {
+                i.values = i.before;
+                i.unknown = None;
+                i.sensitive = None;
+            }
+            i
+        };
+        let mut changed: Vec<Instance<'a>> = self.deleted.iter().cloned().map(before).collect();
         changed.extend(
             self.insts
                 .iter()
@@ -156,12 +164,7 @@ impl<'a> Reader<'a> {
                         && i.before.is_some()
                 })
                 .cloned()
-                .map(|mut i| {
-                    i.values = i.before;
-                    i.unknown = None;
-                    i.sensitive = None;
-                    i
-                }),
+                .map(before),
         );
         for inst in changed.iter().filter(|i| !i.data) {
             let before = Cursor::of(inst);
