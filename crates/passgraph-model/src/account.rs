@@ -347,9 +347,30 @@ impl Account {
             replaced.extend(inline_of(PrincipalTarget::Role(r.name.clone()), &r.inline));
         }
         let replaced: Vec<RelationScope> = replaced.into_iter().map(RelationScope::One).collect();
+        // AWS deletes a group only without members, a managed policy only when nothing holds
+        // it: a removed group or policy takes its relations with it.
+        let emptied: Vec<(RelationScope, &Origin)> = removals
+            .iter()
+            .filter_map(|r| match r.kind {
+                EntityKind::Group => Some((
+                    RelationScope::GroupMembers {
+                        group: r.name.clone(),
+                    },
+                    &r.origin,
+                )),
+                EntityKind::Policy => Some((
+                    RelationScope::PolicyHolders {
+                        arn: r.name.clone(),
+                    },
+                    &r.origin,
+                )),
+                _ => None,
+            })
+            .collect();
         let scopes: Vec<(&RelationScope, Option<&Origin>)> = relation_removals
             .iter()
             .map(|r| (&r.scope, Some(&r.origin)))
+            .chain(emptied.iter().map(|(s, o)| (s, Some(*o))))
             .chain(replaced.iter().map(|s| (s, None)))
             .collect();
         self.take_away(&scopes, &mut diagnostics);

@@ -796,3 +796,58 @@ fn undecidable_removals_keep_the_relation_and_say_so() {
         ]
     );
 }
+
+/// AWS deletes a group only when it has no members and a managed policy only when nothing holds
+/// it: deleting either takes its relations with it, instead of leaving memberships in a group
+/// nobody defines (whose unknown policies would make findings possible).
+#[test]
+fn a_deleted_group_or_policy_takes_its_relations_with_it() {
+    let snap = snapshot(&[
+        Rel::Inline("group", "ops", "pass", "app-ec2"),
+        Rel::Member("alice", "ops"),
+        Rel::Attached("user", "bob", "PassFn"),
+    ]);
+    let (before, _) = audit(&snap, &plan(&[]));
+    assert_eq!(
+        before,
+        [
+            "user/alice -> app-ec2 definite",
+            "user/bob -> app-fn definite"
+        ]
+    );
+    let mut group = change(
+        "aws_iam_group",
+        &["delete"],
+        Some(
+            json!({"arn": arn("group", "ops"), "id": "ops", "name": "ops", "path": "/", "unique_id": "AGPAEXAMPLEOPS00001"}),
+        ),
+        None,
+        &[],
+    );
+    group.name = "ops";
+    let mut policy = change(
+        "aws_iam_policy",
+        &["delete"],
+        Some(
+            json!({"arn": arn("policy", "PassFn"), "id": arn("policy", "PassFn"), "name": "PassFn", "name_prefix": "",
+                    "path": "/", "description": "", "policy": pass_text("app-fn"), "policy_id": "ANPAEXAMPLEPASSFN01",
+                    "tags": {}, "tags_all": {}, "attachment_count": 1}),
+        ),
+        None,
+        &[],
+    );
+    policy.name = "pass_fn";
+    let (got, diags) = audit(&snap, &plan(&[group, policy]));
+    assert_eq!(got, Vec::<String>::new());
+    let unresolved: Vec<&str> = diags
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.code,
+                passgraph_model::Code::UnresolvedReference | passgraph_model::Code::UnknownPolicy
+            )
+        })
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(unresolved.is_empty(), "{unresolved:?}");
+}
