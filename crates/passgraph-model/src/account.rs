@@ -7,7 +7,8 @@
 use crate::diag::{Code, Diagnostic};
 use crate::policy::{ActionSpec, PolicyDocument, ResourceSpec};
 use crate::relation::{
-    Candidate, Entities, Kind, Relation, RelationRemoval, RelationScope, Removals, Who, target_key,
+    Candidate, Entities, Kind, Relation, RelationRemoval, RelationScope, Removals, Who, norm,
+    target_key,
 };
 use crate::span::Origin;
 use crate::tri::Tri;
@@ -346,7 +347,16 @@ impl Account {
         for r in roles.iter().filter(|r| !r.uncertain) {
             replaced.extend(inline_of(PrincipalTarget::Role(r.name.clone()), &r.inline));
         }
-        let replaced: Vec<RelationScope> = replaced.into_iter().map(RelationScope::One).collect();
+        // A principal whose name is not known (generated at apply) can be the same as one below
+        // only possibly: what it defines never replaces anything.
+        let replaced: Vec<RelationScope> = replaced
+            .into_iter()
+            .filter(|r| match r {
+                Relation::Inline { target, .. } => norm(target_key(target)).is_some(),
+                _ => true,
+            })
+            .map(RelationScope::One)
+            .collect();
         // AWS deletes a group only without members, a managed policy only when nothing holds
         // it: a removed group or policy takes its relations with it.
         let emptied: Vec<(RelationScope, &Origin)> = removals

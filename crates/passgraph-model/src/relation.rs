@@ -19,7 +19,7 @@ use crate::account::PrincipalTarget;
 use crate::pattern::Glob;
 use crate::span::Origin;
 use crate::tri::Tri;
-use crate::value::{ACCOUNT_HOLE, Str};
+use crate::value::{ACCOUNT_HOLE, Part, Str};
 
 /// The identity of one relation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -238,16 +238,23 @@ impl Candidate<'_> {
     }
 }
 
-/// The name a known name or ARN stands for, lower-cased (the last segment of an ARN); `None`
-/// for a value with holes.
-fn norm(s: &Str) -> Option<String> {
-    let k = s.as_known()?;
-    let last = if k.starts_with("arn:") {
-        k.rsplit('/').next().unwrap_or(k)
-    } else {
-        k
-    };
-    Some(last.to_lowercase())
+/// The name a name or ARN stands for, lower-cased (the last segment of an ARN); `None` when
+/// holes make it unknown (an ARN whose holes all lie before its last `/` still names it).
+pub(crate) fn norm(s: &Str) -> Option<String> {
+    if let Some(k) = s.as_known() {
+        let last = if k.starts_with("arn:") {
+            k.rsplit('/').next().unwrap_or(k)
+        } else {
+            k
+        };
+        return Some(last.to_lowercase());
+    }
+    match s.parts().last() {
+        Some(Part::Lit(t)) if s.starts_with("arn:") && t.contains('/') => {
+            t.rsplit('/').next().map(str::to_lowercase)
+        }
+        _ => None,
+    }
 }
 
 /// Where a removal is filed, so that a relation is checked only against the removals that
@@ -488,7 +495,6 @@ mod tests {
     };
     use crate::policy::PolicyDocument;
     use crate::span::{FileId, TextRange};
-    use crate::value::Part;
 
     fn at(address: &str) -> Origin {
         Origin::new(FileId(0), TextRange::new(0, 0)).with_address(address)
@@ -686,6 +692,22 @@ mod tests {
         // The boundary is the later input's: none.
         assert_eq!(alice.boundary, None);
         assert_eq!(names(&alice.groups), ["ops", "dev"]);
+    }
+
+    #[test]
+    fn norm_names_what_is_known() {
+        assert_eq!(norm(&Str::lit("Ops")).as_deref(), Some("ops"));
+        let arn = Str::from_parts([
+            Part::Lit("arn:aws:iam::".into()),
+            Part::Hole(ACCOUNT_HOLE.into()),
+            Part::Lit(":role/app/Web".into()),
+        ]);
+        assert_eq!(norm(&arn).as_deref(), Some("web"));
+        let generated = Str::from_parts([
+            Part::Lit("app-".into()),
+            Part::Hole("aws_iam_role.r.name_suffix".into()),
+        ]);
+        assert_eq!(norm(&generated), None);
     }
 
     #[test]
