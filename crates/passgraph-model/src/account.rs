@@ -2,6 +2,8 @@
 //!
 //! Parsers fill an [`Account`] with entities and relations. Relations (memberships, attachments,
 //! role uses) name their ends by IAM name or ARN, possibly symbolic; the graph resolves them.
+//! Memberships, attachments and inline policies have an identity ([`crate::relation`]) by which
+//! an input laid over another ([`Account::overlay`]) replaces and removes them.
 //! Entities that exist only under a condition not known offline have `uncertain` set.
 
 use crate::diag::{Code, Diagnostic};
