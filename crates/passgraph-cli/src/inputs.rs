@@ -494,7 +494,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
             snapshot_account = snapshot_account.or_else(|| i.parsed.account.account_id.clone());
         }
         diagnostics.extend(i.parsed.diagnostics);
-        account.overlay(i.parsed.account);
+        diagnostics.extend(account.overlay(i.parsed.account));
     }
     account.bind(PARTITION_HOLE, &args.partition);
     if let Some(id) = args.account_id.clone().or(snapshot_account) {

@@ -2,10 +2,18 @@
 //!
 //! Parsers fill an [`Account`] with entities and relations. Relations (memberships, attachments,
 //! role uses) name their ends by IAM name or ARN, possibly symbolic; the graph resolves them.
+//! Memberships, attachments and inline policies have an identity ([`crate::relation`]) by which
+//! an input laid over another ([`Account::overlay`]) replaces and removes them.
 //! Entities that exist only under a condition not known offline have `uncertain` set.
 
+use crate::diag::{Code, Diagnostic};
 use crate::policy::{ActionSpec, PolicyDocument, ResourceSpec};
+use crate::relation::{
+    Candidate, Entities, Kind, Relation, RelationRemoval, RelationScope, Removals, Who, norm,
+    target_key,
+};
 use crate::span::Origin;
+use crate::tri::Tri;
 use crate::value::Str;
 
 /// A tag on a user or role.
@@ -266,6 +274,9 @@ pub struct Account {
     pub role_uses: Vec<RoleUse>,
     /// Entities that this input deletes from what came before.
     pub removals: Vec<Removal>,
+    /// Relations that this input takes away from what came before (a plan's deleted or
+    /// changed attachments, inline policies and memberships; what it manages exclusively).
+    pub relation_removals: Vec<RelationRemoval>,
 }
 
 fn same(a: &Str, b: &Str) -> bool {
@@ -279,8 +290,15 @@ fn matches_name_or_arn(name: &Str, arn: &Str, key: &Str) -> bool {
 impl Account {
     /// Lays `top` over `self`: what `top` defines replaces the entity of the same kind with the
     /// same ARN or name (the lists of policies, groups and tags of both are kept: the union can
-    /// only add permissions, never hide one); what `top` removes is removed; relations merge.
-    pub fn overlay(&mut self, top: Account) {
+    /// only add permissions, never hide one), except that an inline policy `top` defines
+    /// replaces the one of the same name on the same principal (AWS keeps one per name) and
+    /// the permissions boundary is `top`'s; what `top` removes is removed, entities
+    /// ([`Removal`]) and relations ([`RelationRemoval`], matched by [`Relation`] identity, also
+    /// inside the entities below: a user's `groups`, `inline`, `attached`); relations merge.
+    ///
+    /// Returns what could not be decided: a relation that `top` may or may not take away (a
+    /// name known only after apply) is kept, and a diagnostic says so.
+    pub fn overlay(&mut self, top: Account) -> Vec<Diagnostic> {
         let Account {
             account_id,
             users,
@@ -292,13 +310,82 @@ impl Account {
             attachments,
             role_uses,
             removals,
+            relation_removals,
         } = top;
         if self.account_id.is_none() {
             self.account_id = account_id;
         }
+        let mut diagnostics = Vec::new();
         for r in &removals {
             self.remove(r);
         }
+        // Replacement by identity: an inline policy that `top` surely defines replaces the one of
+        // the same name on the same principal below. One that only may be the same is kept
+        // beside it (both apply: more findings, never fewer); the hole that makes the name
+        // unknown is explained where it was made.
+        let mut replaced: Vec<Relation> = Vec::new();
+        for a in attachments.iter().filter(|a| !a.uncertain) {
+            if let AttachedPolicy::Inline(p) = &a.policy {
+                replaced.push(Relation::Inline {
+                    target: a.target.clone(),
+                    name: p.name.clone(),
+                });
+            }
+        }
+        let inline_of = |target: PrincipalTarget, list: &[InlinePolicy]| {
+            list.iter()
+                .map(|p| Relation::Inline {
+                    target: target.clone(),
+                    name: p.name.clone(),
+                })
+                .collect::<Vec<_>>()
+        };
+        for u in users.iter().filter(|u| !u.uncertain) {
+            replaced.extend(inline_of(PrincipalTarget::User(u.name.clone()), &u.inline));
+        }
+        for g in groups.iter().filter(|g| !g.uncertain) {
+            replaced.extend(inline_of(PrincipalTarget::Group(g.name.clone()), &g.inline));
+        }
+        for r in roles.iter().filter(|r| !r.uncertain) {
+            replaced.extend(inline_of(PrincipalTarget::Role(r.name.clone()), &r.inline));
+        }
+        // A principal whose name is not known (generated at apply) can be the same as one below
+        // only possibly: what it defines never replaces anything.
+        let replaced: Vec<RelationScope> = replaced
+            .into_iter()
+            .filter(|r| match r {
+                Relation::Inline { target, .. } => norm(target_key(target)).is_some(),
+                _ => true,
+            })
+            .map(RelationScope::One)
+            .collect();
+        // AWS deletes a group only without members, a managed policy only when nothing holds
+        // it: a removed group or policy takes its relations with it.
+        let emptied: Vec<(RelationScope, &Origin)> = removals
+            .iter()
+            .filter_map(|r| match r.kind {
+                EntityKind::Group => Some((
+                    RelationScope::GroupMembers {
+                        group: r.name.clone(),
+                    },
+                    &r.origin,
+                )),
+                EntityKind::Policy => Some((
+                    RelationScope::PolicyHolders {
+                        arn: r.name.clone(),
+                    },
+                    &r.origin,
+                )),
+                _ => None,
+            })
+            .collect();
+        let scopes: Vec<(&RelationScope, Option<&Origin>)> = relation_removals
+            .iter()
+            .map(|r| (&r.scope, Some(&r.origin)))
+            .chain(emptied.iter().map(|(s, o)| (s, Some(*o))))
+            .chain(replaced.iter().map(|s| (s, None)))
+            .collect();
+        self.take_away(&scopes, &mut diagnostics);
         for mut u in users {
             if let Some(i) = self
                 .users
@@ -309,7 +396,9 @@ impl Account {
                 u.inline.extend(old.inline);
                 u.attached.extend(old.attached);
                 u.groups.extend(old.groups);
-                u.boundary = u.boundary.or(old.boundary);
+                if u.uncertain {
+                    u.boundary = u.boundary.or(old.boundary);
+                }
             }
             self.users.push(u);
         }
@@ -334,7 +423,9 @@ impl Account {
                 let old = self.roles.remove(i);
                 r.inline.extend(old.inline);
                 r.attached.extend(old.attached);
-                r.boundary = r.boundary.or(old.boundary);
+                if r.uncertain {
+                    r.boundary = r.boundary.or(old.boundary);
+                }
             }
             self.roles.push(r);
         }
@@ -351,6 +442,141 @@ impl Account {
         self.attachments.extend(attachments);
         self.role_uses.extend(role_uses);
         self.removals.extend(removals);
+        self.relation_removals.extend(relation_removals);
+        diagnostics
+    }
+
+    /// Takes away every relation of `self` that one of `scopes` surely covers, wherever it is
+    /// stored. A relation that an explicit removal (one with an origin) only may cover is kept
+    /// and named in one diagnostic per removal.
+    fn take_away(
+        &mut self,
+        scopes: &[(&RelationScope, Option<&Origin>)],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let removals = Removals::new(scopes.iter().map(|(s, _)| *s), self.account_id.clone());
+        if removals.is_empty() {
+            return;
+        }
+        let ents = Entities::new(
+            self.users
+                .iter()
+                .map(|u| (Kind::User, &u.name, &u.arn))
+                .chain(self.groups.iter().map(|g| (Kind::Group, &g.name, &g.arn)))
+                .chain(self.roles.iter().map(|r| (Kind::Role, &r.name, &r.arn))),
+        );
+        let mut undecided: Vec<(usize, String)> = Vec::new();
+        let mut keep = |c: Candidate<'_>| match removals.check(&c, &ents) {
+            (Tri::Yes, _) => false,
+            (Tri::Maybe, by) => {
+                undecided.extend(by.into_iter().map(|i| (i, c.describe())));
+                true
+            }
+            (Tri::No, _) => true,
+        };
+        for u in &mut self.users {
+            let who = Who::Entity(&u.name, &u.arn);
+            u.inline.retain(|p| {
+                keep(Candidate::Inline {
+                    kind: Kind::User,
+                    who,
+                    name: &p.name,
+                })
+            });
+            u.attached.retain(|p| {
+                keep(Candidate::Managed {
+                    kind: Kind::User,
+                    who,
+                    arn: &p.arn,
+                })
+            });
+            u.groups.retain(|g| {
+                keep(Candidate::Member {
+                    user: who,
+                    group: g,
+                })
+            });
+        }
+        for g in &mut self.groups {
+            let who = Who::Entity(&g.name, &g.arn);
+            g.inline.retain(|p| {
+                keep(Candidate::Inline {
+                    kind: Kind::Group,
+                    who,
+                    name: &p.name,
+                })
+            });
+            g.attached.retain(|p| {
+                keep(Candidate::Managed {
+                    kind: Kind::Group,
+                    who,
+                    arn: &p.arn,
+                })
+            });
+        }
+        for r in &mut self.roles {
+            let who = Who::Entity(&r.name, &r.arn);
+            r.inline.retain(|p| {
+                keep(Candidate::Inline {
+                    kind: Kind::Role,
+                    who,
+                    name: &p.name,
+                })
+            });
+            r.attached.retain(|p| {
+                keep(Candidate::Managed {
+                    kind: Kind::Role,
+                    who,
+                    arn: &p.arn,
+                })
+            });
+        }
+        self.memberships.retain(|m| {
+            keep(Candidate::Member {
+                user: Who::Key(&m.user),
+                group: &m.group,
+            })
+        });
+        self.attachments.retain(|a| {
+            let kind = Kind::of(&a.target);
+            let who = Who::Key(target_key(&a.target));
+            match &a.policy {
+                AttachedPolicy::Inline(p) => keep(Candidate::Inline {
+                    kind,
+                    who,
+                    name: &p.name,
+                }),
+                AttachedPolicy::Managed(p) => keep(Candidate::Managed {
+                    kind,
+                    who,
+                    arn: &p.arn,
+                }),
+                AttachedPolicy::Boundary(_) => true,
+            }
+        });
+        undecided.sort();
+        undecided.dedup();
+        for (i, group) in undecided.chunk_by(|a, b| a.0 == b.0).map(|g| (g[0].0, g)) {
+            let Some((_, Some(origin))) = scopes.get(i) else {
+                continue;
+            };
+            let n = group.len();
+            let shown: Vec<&str> = group.iter().take(3).map(|(_, d)| d.as_str()).collect();
+            let more = if n > 3 {
+                format!(" and {} more", n - 3)
+            } else {
+                String::new()
+            };
+            let who = origin.address.as_deref().unwrap_or("this input");
+            diagnostics.push(Diagnostic::warning(
+                Code::UnknownValue,
+                format!(
+                    "{who} may or may not take away {n} relation(s) of the inputs below it ({}{more}): this cannot be decided offline, so they are kept",
+                    shown.join(", ")
+                ),
+                Some((*origin).clone()),
+            ));
+        }
     }
 
     fn remove(&mut self, r: &Removal) {

@@ -649,6 +649,7 @@ impl<'a> Reader<'a> {
     /// Removals: entities the plan deletes (or replaces under another name) that no live
     /// instance of the plan still defines.
     fn removals(&mut self, account: &mut Account) {
+        self.relation_removals(account);
         let mut live: HashSet<(EntityKind, Str)> = HashSet::new();
         for u in &account.users {
             live.insert((EntityKind::User, u.name.clone()));
@@ -682,17 +683,8 @@ impl<'a> Reader<'a> {
                 inst.unknown = None;
                 inst.sensitive = None;
             }
+            // Relations are taken away by `relation_removals` (the `delta` module).
             let Some(kind) = entity_kind(&inst.rtype) else {
-                if deleted && is_relation(&inst.rtype) {
-                    self.diags.push(Diagnostic::note(
-                        Code::Unsupported,
-                        format!(
-                            "{}: the deletion of this {} is not modelled; what it grants in another input (a snapshot) is kept",
-                            inst.address, inst.rtype
-                        ),
-                        Some(self.origin(inst.addr_range, &inst.address)),
-                    ));
-                }
                 continue;
             };
             let name = if kind == EntityKind::Policy {

@@ -2,7 +2,9 @@
 //!
 //! What the plan says exists after apply becomes entities and relations: `resource_changes`
 //! (create, update, replace, no-op; a delete becomes a [`passgraph_model::Removal`] so that an
-//! overlay on a snapshot removes the entity), `planned_values` for instances without a change
+//! overlay on a snapshot removes the entity, and what deleted or changed attachments, inline
+//! policies and memberships held, and what exclusive resources manage, becomes a
+//! [`passgraph_model::RelationRemoval`]: the `delta` module), `planned_values` for instances without a change
 //! entry, and `prior_state` for data sources read at plan time (`aws_iam_policy_document` →
 //! its `json`, `aws_caller_identity` → the account id). Values unknown until apply are
 //! reconstructed from `configuration` references where that is sound (an attachment's
@@ -29,6 +31,7 @@
 
 mod address;
 mod build;
+mod delta;
 mod detect;
 mod doc;
 mod json;

@@ -246,6 +246,39 @@ fn bad_input_exits_2_with_a_position() {
     assert!(stdout(&o).contains("warning[IAM002]"), "{}", stdout(&o));
 }
 
+/// A plan that deletes the snapshot's only grant takes it away: no finding is left, and
+/// `diff` shows the finding removed.
+#[test]
+fn a_plan_over_a_snapshot_takes_away_what_it_deletes() {
+    let after = json(&[
+        "audit",
+        "testdata/snapshot/app-deployer.json",
+        "testdata/tfplan/take-away/plan.json",
+    ]);
+    assert_eq!(triples(&after), Vec::<String>::new());
+    assert_eq!(after["diagnostics"], serde_json::json!([]));
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "json",
+            "--base",
+            "testdata/snapshot/app-deployer.json",
+            "--head",
+            "testdata/snapshot/app-deployer.json",
+            "testdata/tfplan/take-away/plan.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        triples(&serde_json::json!({"findings": d["removed"]})),
+        ["user/deployer -> app-web -> ec2.amazonaws.com definite"]
+    );
+    assert_eq!(d["added"], serde_json::json!([]));
+}
+
 #[test]
 fn a_plan_over_a_snapshot_shows_a_new_exposure() {
     let before = json(&["audit", "testdata/snapshot/app-deployer.json"]);

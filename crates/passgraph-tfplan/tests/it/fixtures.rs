@@ -1,8 +1,8 @@
 //! The hand-written plans of testdata/tfplan, checked at the model level.
 
 use passgraph_model::{
-    Account, ActionSpec, AttachedPolicy, EntityKind, Origin, PrincipalTarget, ResourceSpec,
-    RoleTarget,
+    Account, ActionSpec, AttachedPolicy, EntityKind, Origin, PrincipalTarget, Relation,
+    RelationScope, ResourceSpec, RoleTarget, Str,
 };
 use passgraph_tfplan::Options;
 
@@ -248,18 +248,29 @@ fn deleted_role_is_a_removal() {
         (l.line(&r.origin), r.origin.address.as_deref()),
         (123, Some("aws_iam_role.legacy"))
     );
-    // The deleted attachment is not an attachment any more, and its deletion is noted.
+    // The deleted attachment is not an attachment any more: it is taken away from what the
+    // plan is laid over.
     assert!(
         a.attachments
             .iter()
             .all(|x| !matches!(x.policy, AttachedPolicy::Managed(_)))
     );
+    let taken: Vec<_> = a
+        .relation_removals
+        .iter()
+        .map(|r| (r.scope.clone(), r.origin.address.as_deref()))
+        .collect();
     assert_eq!(
-        l.diags(),
-        [
-            "IAM007 aws_iam_role_policy_attachment.legacy: the deletion of this aws_iam_role_policy_attachment is not modelled; what it grants in another input (a snapshot) is kept"
-        ]
+        taken,
+        [(
+            RelationScope::One(Relation::Managed {
+                target: PrincipalTarget::Role(Str::lit("legacy-admin")),
+                arn: Str::lit("arn:aws:iam::aws:policy/AdministratorAccess"),
+            }),
+            Some("aws_iam_role_policy_attachment.legacy")
+        )]
     );
+    assert!(l.diags().is_empty(), "{:?}", l.diags());
 }
 
 #[test]

@@ -6,6 +6,7 @@
 mod corpus;
 mod e2e;
 mod fixtures;
+mod relations;
 mod shapes;
 
 use passgraph_model::{Account, Code, Parsed, SourceMap, Str};
