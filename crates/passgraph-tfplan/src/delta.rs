@@ -11,8 +11,10 @@
 //!   policy, `aws_iam_group_membership` every member of its group, the `*_policies_exclusive`
 //!   and `*_policy_attachments_exclusive` resources every inline or managed policy of their
 //!   principal but the listed ones, and `aws_iam_role` every inline (managed) policy of the role
-//!   when the configuration sets `inline_policy` (`managed_policy_arns`). Destroying an
-//!   `_exclusive` resource detaches nothing.
+//!   when the configuration sets `inline_policy` (`managed_policy_arns`). Only what the apply
+//!   writes reconciles: an update or a replacement, and the creation of an `_exclusive`
+//!   resource (a classic one only adds its own relations when created); a no-op writes nothing.
+//!   Destroying an `_exclusive` resource detaches nothing.
 //!
 //! A `before` value that is not there (null, or hidden as sensitive) cannot say what is taken
 //! away: nothing is, and a diagnostic says so (more findings, never fewer).
@@ -185,10 +187,16 @@ impl<'a> Reader<'a> {
                 )),
             }
         }
-        // What live instances manage exclusively.
+        // What the instances this apply writes manage exclusively. An update or a replacement
+        // reconciles the scope; a creation does only for the `_exclusive` resources (the
+        // classic ones only add their own relations when created); a no-op writes nothing, so
+        // relations that another input (a snapshot newer than the plan) shows survive it.
         for i in 0..self.insts.len() {
             let Some(inst) = self.insts.get(i).filter(|x| {
-                !x.data && !matches!(x.action, Action::Forget | Action::Read) && exclusive(&x.rtype)
+                !x.data
+                    && exclusive(&x.rtype)
+                    && (matches!(x.action, Action::Update | Action::Replace)
+                        || (x.action == Action::Create && x.rtype.ends_with("_exclusive")))
             }) else {
                 continue;
             };

@@ -360,13 +360,18 @@ fn cases() -> Vec<Case> {
             before: json!({"id": "pass-ec2", "name": "pass-ec2", "policy_arn": pe, "users": ["alice", "bob"], "roles": [], "groups": []}),
             after_update: json!({"id": "pass-ec2", "name": "pass-ec2", "policy_arn": pe, "users": ["bob"], "roles": ["worker"], "groups": []}),
             after_replace: json!({"id": "pass-ec2-v2", "name": "pass-ec2-v2", "policy_arn": pe, "users": ["bob"], "roles": ["worker"], "groups": []}),
+            // A no-op writes nothing: carol, attached after the plan's refresh, keeps it.
             no_op: &[
                 "user/alice -> app-ec2 definite",
                 "user/bob -> app-ec2 definite",
+                "user/carol -> app-ec2 definite",
             ],
+            // Created, it only attaches what it lists.
             create: &[
                 "role/worker -> app-ec2 definite",
+                "user/alice -> app-ec2 definite",
                 "user/bob -> app-ec2 definite",
+                "user/carol -> app-ec2 definite",
             ],
             change: &[
                 "role/worker -> app-ec2 definite",
@@ -394,8 +399,13 @@ fn cases() -> Vec<Case> {
             no_op: &[
                 "user/alice -> app-ec2 definite",
                 "user/bob -> app-ec2 definite",
+                "user/carol -> app-ec2 definite",
             ],
-            create: &["user/bob -> app-ec2 definite"],
+            create: &[
+                "user/alice -> app-ec2 definite",
+                "user/bob -> app-ec2 definite",
+                "user/carol -> app-ec2 definite",
+            ],
             change: &["user/bob -> app-ec2 definite"],
             delete: &["user/carol -> app-ec2 definite"],
         },
@@ -770,10 +780,10 @@ fn undecidable_removals_keep_the_relation_and_say_so() {
     ]);
     let p = plan(&[change(
         "aws_iam_group_membership",
-        &["create"],
-        None,
-        Some(json!({"name": "team", "users": ["bob"]})),
-        &["id", "group"],
+        &["update"],
+        Some(json!({"id": "team", "name": "team", "group": "team", "users": []})),
+        Some(json!({"id": "team", "name": "team", "users": ["bob"]})),
+        &["group"],
     )]);
     let (got, diags) = audit(&snap, &p);
     // Bob joins the group, which may be ops.
