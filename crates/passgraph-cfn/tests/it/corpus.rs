@@ -267,32 +267,31 @@ fn aws_cfn_templates() {
             files: 87,
             templates: 87,
             by_code: codes(&[
-                ("IAM001", 1),
                 ("IAM002", 1),
-                ("IAM004", 142),
+                ("IAM004", 149),
                 ("IAM007", 3),
                 ("IAM015", 1),
             ]),
-            roles: 85,
+            roles: 87,
             users: 2,
             groups: 2,
-            policies: 4,
+            policies: 5,
             instance_profiles: 16,
-            attachments: 6,
+            attachments: 7,
             memberships: 2,
-            role_uses: 106,
-            statements: 164,
+            role_uses: 112,
+            statements: 171,
             silent: names(&[
                 "aws/services/ECS/EC2LaunchType/services/private-service.yml",
                 "aws/services/ECS/EC2LaunchType/services/public-service.yml",
                 "aws/solutions/ManagedAD/templates/MANAGEDAD.cfn.yaml",
                 "aws/solutions/VPCPeering/templates/VPCPeering-Requester-Setup.cfn.yaml",
             ]),
-            refused: refused(&[(
-                "aws/solutions/AutomateCreatingHanaBackupBucket/CFT/CreateHanaBackupSecureBackut.yaml",
-                "IAM001",
-                383,
-            )]),
+            // CreateHanaBackupSecureBackut.yaml closes two flow sequences left of their keys
+            // (l. 383, 386), which PyYAML and CloudFormation accept: it loads (2 roles, 1 managed
+            // policy attached to one, 6 functions, 7 statements, 7 IAM004 notes and warnings on
+            // its generated names, parameters without defaults and run-time attributes).
+            refused: refused(&[]),
         },
     );
 }
