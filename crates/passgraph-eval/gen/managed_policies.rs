@@ -115,7 +115,10 @@ fn reduce(doc: &Map<String, Value>, asked: &[&str]) -> Map<String, Value> {
             continue;
         };
         let mut s = s.clone();
-        if s.get("Sid").and_then(Value::as_str).is_none_or(str::is_empty) {
+        if s.get("Sid")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
             s.insert("Sid".to_owned(), Value::String(format!("#{i}")));
         }
         let allow = s.get("Effect").and_then(Value::as_str) == Some("Allow");
@@ -137,7 +140,10 @@ fn reduce(doc: &Map<String, Value>, asked: &[&str]) -> Map<String, Value> {
         if wanted.is_empty() {
             if dropped_broad.is_none() && broad(&s) {
                 let mut m = s.clone();
-                m.insert("Action".to_owned(), actions[..1.min(actions.len())].to_vec().into());
+                m.insert(
+                    "Action".to_owned(),
+                    actions[..1.min(actions.len())].to_vec().into(),
+                );
                 dropped_broad = Some(m);
             }
             continue;

@@ -397,7 +397,6 @@ fn lookup_by_arn_or_name() {
     );
 }
 
-
 fn shared_managed_policies() -> serde_json::Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -414,8 +413,7 @@ fn the_table_is_what_the_generator_makes_of_shared_data() {
         "/../../../shared/data/aws-managed-policies.json"
     );
     let text = std::fs::read_to_string(path).expect("shared/data is beside the repository");
-    let table =
-        crate::gen_managed::generate(&text, &managed::asked_actions()).expect("generates");
+    let table = crate::gen_managed::generate(&text, &managed::asked_actions()).expect("generates");
     // Compared as text so that a difference shows as one; regenerate with
     // `cargo run -p passgraph-eval --example gen-managed-policies -- ../shared/data/aws-managed-policies.json`.
     assert!(
@@ -435,7 +433,14 @@ fn concerning(c: &CompiledPolicy, action: &str) -> Vec<(String, String, Tri, Nor
         .iter()
         .filter_map(|s| {
             let t = s.action_match(action);
-            (t != Tri::No).then(|| (format!("{:?}", s.effect), s.sid.to_string(), t, norm_ours(s)))
+            (t != Tri::No).then(|| {
+                (
+                    format!("{:?}", s.effect),
+                    s.sid.to_string(),
+                    t,
+                    norm_ours(s),
+                )
+            })
         })
         .collect();
     v.sort();
@@ -446,8 +451,7 @@ fn concerning(c: &CompiledPolicy, action: &str) -> Vec<(String, String, Tri, Nor
 fn allows_broadly(c: &CompiledPolicy) -> bool {
     c.statements.iter().any(|s| {
         s.effect == passgraph_model::Effect::Allow
-            && s
-                .fixed_resource_globs()
+            && s.fixed_resource_globs()
                 .is_none_or(|g| g.iter().any(passgraph_model::Glob::is_match_all))
     })
 }
@@ -544,14 +548,23 @@ fn lambda_full_access_passes_only_to_lambda() {
         Tri::Maybe
     );
     assert_eq!(
-        decide_managed(&["AWSLambda_FullAccess"], "lambda:CreateFunction", ROLE, None),
+        decide_managed(
+            &["AWSLambda_FullAccess"],
+            "lambda:CreateFunction",
+            ROLE,
+            None
+        ),
         Tri::Yes
     );
 }
 
 #[test]
 fn cloudwatch_full_access_grants_no_passrole() {
-    for s in ["ec2.amazonaws.com", "lambda.amazonaws.com", "events.amazonaws.com"] {
+    for s in [
+        "ec2.amazonaws.com",
+        "lambda.amazonaws.com",
+        "events.amazonaws.com",
+    ] {
         assert_eq!(
             decide_managed(&["CloudWatchFullAccess"], "iam:PassRole", ROLE, Some(s)),
             Tri::No
@@ -575,7 +588,12 @@ fn deny_all_overrides_administrator_access() {
         ("ec2:RunInstances", None),
     ] {
         assert_eq!(
-            decide_managed(&["AWSDenyAll", "AdministratorAccess"], action, ROLE, service),
+            decide_managed(
+                &["AWSDenyAll", "AdministratorAccess"],
+                action,
+                ROLE,
+                service
+            ),
             Tri::No,
             "{action}"
         );

@@ -485,7 +485,12 @@ fn grants_of_builtin_aws_managed_policies_point_at_the_attachment() {
     let at = |i: usize| {
         let g = &a.findings[i].proof.grants[0];
         let l = sm.locate(&g.origin);
-        (g.policy.to_string(), g.statement.to_string(), l.file, l.line)
+        (
+            g.policy.to_string(),
+            g.statement.to_string(),
+            l.file,
+            l.line,
+        )
     };
     assert_eq!(
         at(0),

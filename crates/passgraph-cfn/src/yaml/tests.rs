@@ -1,4 +1,3 @@
-
 use passgraph_model::{Code, FileId, Node, NodeKind, SourceMap};
 
 use super::{LoadError, Loaded, MAX_DEPTH, load};
@@ -360,11 +359,7 @@ fn corpus_yaml() -> (usize, Vec<(String, String, usize)>) {
         let bytes = std::fs::read(p).expect("readable");
         let text = passgraph_json::decode(&bytes)
             .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
-        let rel = p
-            .strip_prefix(root)
-            .unwrap_or(p)
-            .display()
-            .to_string();
+        let rel = p.strip_prefix(root).unwrap_or(p).display().to_string();
         // JSON templates (`.template` is often JSON) are read by the JSON reader.
         if text.trim_start().starts_with('{') && passgraph_json::parse(FileId(0), &text).is_ok() {
             continue;
@@ -406,7 +401,10 @@ fn a_flow_mapping_closed_at_the_parents_indentation_loads() {
     );
     check("A:\n  - {\n    x: 1\n}\n", "{A: [{x: #1}]}");
     // Positions are those of the text as written.
-    let root = load(FileId(0), text).expect("loads").root.expect("document");
+    let root = load(FileId(0), text)
+        .expect("loads")
+        .root
+        .expect("document");
     let r = root.get("Resources").and_then(|r| r.get("S")).expect("S");
     assert_eq!(&text[r.origin.range.start as usize..][..4], "Type");
 }
@@ -429,7 +427,10 @@ fn a_flow_sequence_closed_at_the_parents_indentation_loads() {
 fn flow_entries_indented_less_than_their_key_load() {
     check("A:\n  B: {x: 1,\n  y: 2}\n", "{A: {B: {x: #1, y: #2}}}");
     check("A:\n  B: {\n  x: 1}\n", "{A: {B: {x: #1}}}");
-    check("A:\n  B: {x: 1,\ny: 2}\nC: 3\n", "{A: {B: {x: #1, y: #2}}, C: #3}");
+    check(
+        "A:\n  B: {x: 1,\ny: 2}\nC: 3\n",
+        "{A: {B: {x: #1, y: #2}}, C: #3}",
+    );
 }
 
 #[test]
@@ -450,7 +451,6 @@ fn broken_yaml_is_still_refused_at_its_first_error() {
     assert_eq!(e.code, Code::Syntax);
 }
 
-
 #[test]
 fn the_hana_backup_template_loads_as_pyyaml_reads_it() {
     // aws-cfn-templates' CreateHanaBackupSecureBackut.yaml closes two flow sequences left of
@@ -460,7 +460,10 @@ fn the_hana_backup_template_loads_as_pyyaml_reads_it() {
         "/../../../shared/corpora/aws-cfn-templates/aws/solutions/AutomateCreatingHanaBackupBucket/CFT/CreateHanaBackupSecureBackut.yaml"
     );
     let text = std::fs::read_to_string(path).expect("shared/corpora");
-    let root = load(FileId(0), &text).expect("loads").root.expect("document");
+    let root = load(FileId(0), &text)
+        .expect("loads")
+        .root
+        .expect("document");
     let at = text
         .find("StringLikeIfExists")
         .expect("the condition is there");

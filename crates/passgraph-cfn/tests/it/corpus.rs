@@ -63,10 +63,6 @@ fn unknown_aws_managed(analysis: &passgraph_graph::Analysis, rel: &str, out: &mu
     }
 }
 
-fn count(folder: &str) -> Counts {
-    count_with_unknown(folder).0
-}
-
 fn count_with_unknown(folder: &str) -> (Counts, Vec<String>) {
     let mut unknown = Vec::new();
     let root = Path::new(CORPORA).join(folder);
@@ -225,10 +221,8 @@ fn check(folder: &str, expected: Counts) {
         .map(|(_, n)| (*n).to_owned())
         .collect();
     assert_eq!(unknown, pinned, "{folder}");
-    let data = std::fs::read_to_string(format!(
-        "{CORPORA}/../data/aws-managed-policies.json"
-    ))
-    .expect("shared/data");
+    let data = std::fs::read_to_string(format!("{CORPORA}/../data/aws-managed-policies.json"))
+        .expect("shared/data");
     let listed = |name: &str| data.contains(&format!("\"PolicyName\":\"{name}\""));
     assert!(listed("AdministratorAccess"));
     for u in &unknown {
@@ -243,20 +237,62 @@ fn check(folder: &str, expected: Counts) {
 /// Attached as AWS managed policies by the corpora, and not AWS managed policies at all:
 /// (folder, "file: name").
 const NOT_AWS_MANAGED: &[(&str, &str)] = &[
-    ("cfn-lint", "test/fixtures/templates/bad/resources/properties/list_duplicates.yaml: AdministratorPolicy"),
-    ("cfn-lint", "test/fixtures/templates/good/resources/properties/list_duplicates.yaml: AdministratorPolicy"),
-    ("cfn-lint", "test/fixtures/templates/good/resources/properties/list_duplicates.yaml: EC2FullAdmin"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AWSCloudFormationReadOnlyAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AWSCodeBuildReadOnlyAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AWSCodePipelineReadOnlyAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AdministratorAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonEC2ReadOnlyAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonElastiCacheReadOnlyAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonKinesisReadOnlyAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonRDSReadOnlyAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonS3ReadOnlyAccess1"),
-    ("cfn-lint-v0", "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AutoScalingConsoleReadOnlyAccess1"),
-    ("cfripper", "tests/test_templates/rules/IAMRolesOverprivilegedRule/valid_role_managed_policy.json: YadaYadaYada"),
+    (
+        "cfn-lint",
+        "test/fixtures/templates/bad/resources/properties/list_duplicates.yaml: AdministratorPolicy",
+    ),
+    (
+        "cfn-lint",
+        "test/fixtures/templates/good/resources/properties/list_duplicates.yaml: AdministratorPolicy",
+    ),
+    (
+        "cfn-lint",
+        "test/fixtures/templates/good/resources/properties/list_duplicates.yaml: EC2FullAdmin",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AWSCloudFormationReadOnlyAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AWSCodeBuildReadOnlyAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AWSCodePipelineReadOnlyAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AdministratorAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonEC2ReadOnlyAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonElastiCacheReadOnlyAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonKinesisReadOnlyAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonRDSReadOnlyAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AmazonS3ReadOnlyAccess1",
+    ),
+    (
+        "cfn-lint-v0",
+        "test/fixtures/templates/bad/resources_iam_managedpolicyarns.yaml: AutoScalingConsoleReadOnlyAccess1",
+    ),
+    (
+        "cfripper",
+        "tests/test_templates/rules/IAMRolesOverprivilegedRule/valid_role_managed_policy.json: YadaYadaYada",
+    ),
 ];
 
 #[test]
@@ -266,12 +302,7 @@ fn aws_cfn_templates() {
         Counts {
             files: 87,
             templates: 87,
-            by_code: codes(&[
-                ("IAM002", 1),
-                ("IAM004", 149),
-                ("IAM007", 3),
-                ("IAM015", 1),
-            ]),
+            by_code: codes(&[("IAM002", 1), ("IAM004", 149), ("IAM007", 3), ("IAM015", 1)]),
             roles: 87,
             users: 2,
             groups: 2,

@@ -46,7 +46,9 @@ fn built_in_aws_managed_policies_are_exact_and_named_at_the_attachment() {
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0].0, "IAM005");
     assert!(
-        diags[0].1.contains("arn:aws:iam::aws:policy/NoSuchPolicyYet")
+        diags[0]
+            .1
+            .contains("arn:aws:iam::aws:policy/NoSuchPolicyYet")
             && diags[0].1.contains("not in the built-in table"),
         "{diags:?}"
     );
@@ -54,13 +56,20 @@ fn built_in_aws_managed_policies_are_exact_and_named_at_the_attachment() {
 
     // SARIF: the primary location is the line of the template that attaches the policy, not
     // the built-in table.
-    let o = run(&["audit", "-f", "sarif", "--fail-on", "none", TEMPLATE], None);
+    let o = run(
+        &["audit", "-f", "sarif", "--fail-on", "none", TEMPLATE],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF");
     let results = s["runs"][0]["results"].as_array().expect("results");
     let dev = results
         .iter()
-        .find(|r| r["properties"]["principal"].as_str().is_some_and(|p| p.ends_with(":user/dev")))
+        .find(|r| {
+            r["properties"]["principal"]
+                .as_str()
+                .is_some_and(|p| p.ends_with(":user/dev"))
+        })
         .expect("dev's finding");
     let loc = &dev["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], TEMPLATE);
