@@ -232,7 +232,8 @@ fn aws_cfn_templates() {
     // The AdministratorAccess role passes itself (EC2) and the Lambda@Edge role (it trusts
     // both edgelambda and lambda), definitely. The Lambda@Edge role passes nothing: it holds
     // `lambda:PublishVersion`, AWSLambdaBasicExecutionRole (built in, logs only) and
-    // AWSXrayWriteOnlyAccess, which by AWS's document grants no PassRole (the built-in table holds it).
+    // AWSXrayWriteOnlyAccess, which by AWS's document grants no PassRole (the built-in table
+    // holds it).
     let edge = "example-iam-lambda-edge-role-dev";
     let admin = "AdministratorAccess-example";
     check(
@@ -582,7 +583,8 @@ fn cfn_nag_lambda() {
         check(&format!("{dir}/{file}"), &[], None, &[]);
     }
     // RoleWithOtherManagedPolicy's AmazonChimeReadOnly grants no PassRole (shared/data lists
-    // every AWS managed policy that does, and not this one; the built-in table holds its document), and
+    // every AWS managed policy that does, and not this one; the built-in table holds its
+    // document), and
     // RoleWithLogsManagedPolicy's policies grant none either: no finding.
     for file in [
         "json/lambda_function/lambda_with_other_managed_policies.json",
