@@ -525,19 +525,12 @@ impl<'a> Index<'a> {
                 }
             };
             let several = targets.len() > 1;
-            let at = match &a.policy {
-                AttachedPolicy::Managed(r) | AttachedPolicy::Boundary(r) => &r.origin,
-                AttachedPolicy::Inline(_) => &a.origin,
-            };
-            for (t, _) in &targets {
-                match (t, &a.policy) {
-                    (Target::Principal(p), AttachedPolicy::Managed(_)) => {
-                        note_at(&mut attached_at[*p], &held, at);
+            if let AttachedPolicy::Managed(r) = &a.policy {
+                for (t, _) in &targets {
+                    match t {
+                        Target::Principal(p) => note_at(&mut attached_at[*p], &held, &r.origin),
+                        Target::Group(g) => note_at(&mut group_attached_at[*g], &held, &r.origin),
                     }
-                    (Target::Group(g), AttachedPolicy::Managed(_)) => {
-                        note_at(&mut group_attached_at[*g], &held, at);
-                    }
-                    _ => {}
                 }
             }
             for (t, tri) in targets {
@@ -583,10 +576,9 @@ impl<'a> Index<'a> {
         }
         for pi in 0..n_users {
             for &(g, _) in &memberships[pi] {
-                let held = group_attached_at[g].clone();
-                for (p, o) in held {
-                    if attached_at[pi].iter().all(|(q, _)| *q != p) {
-                        attached_at[pi].push((p, o));
+                for (p, o) in &group_attached_at[g] {
+                    if attached_at[pi].iter().all(|(q, _)| q != p) {
+                        attached_at[pi].push((*p, o.clone()));
                     }
                 }
             }
