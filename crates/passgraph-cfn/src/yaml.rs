@@ -58,6 +58,8 @@ pub(crate) struct LoadError {
     pub(crate) message: String,
     /// `Syntax` or `Limit`.
     pub(crate) code: Code,
+    /// The parser stopped inside a flow collection (`[...]`, `{...}`).
+    pub(crate) in_flow: bool,
 }
 
 /// What a load gives: the first document (none for an empty stream) and what was noticed.
@@ -67,8 +69,199 @@ pub(crate) struct Loaded {
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
+/// Most repairs tried on one text (see [`repair`]).
+const MAX_REPAIRS: usize = 32;
+
 /// Loads the first document of a YAML stream.
+///
+/// YAML that yaml-rust2 refuses and that CloudFormation (SnakeYAML, like PyYAML) accepts is
+/// repaired where the parser stops, and loaded again: see [`repair`]. Repairs keep every byte
+/// offset, so positions stay those of the text as written; the first error is reported when no
+/// repair applies.
 pub(crate) fn load(file: FileId, text: &str) -> Result<Loaded, LoadError> {
+    let mut first: Option<LoadError> = None;
+    let mut repaired: Option<String> = None;
+    for _ in 0..=MAX_REPAIRS {
+        let current = repaired.as_deref().unwrap_or(text);
+        match load_once(file, current) {
+            Ok(l) => return Ok(l),
+            Err(e) => {
+                let next = repair(current, &e);
+                let first = first.get_or_insert(e);
+                match next {
+                    Some(t) => repaired = Some(t),
+                    None => return Err(first.clone()),
+                }
+            }
+        }
+    }
+    Err(first.unwrap_or_else(|| LoadError {
+        offset: 0,
+        message: "invalid YAML".to_owned(),
+        code: Code::Syntax,
+        in_flow: false,
+    }))
+}
+
+/// A same-length rewrite of `text` that gets past `error`, for the shapes PyYAML and
+/// SnakeYAML (hence CloudFormation and cfn-lint) accept and yaml-rust2 refuses:
+///
+/// - a flow collection whose closing `]` or `}` starts a line left of where yaml-rust2 wants it
+///   (`B: {` ... `}` at the indentation of the mapping that holds `B`): the line breaks before
+///   the bracket become spaces, so the bracket closes on the line of the content before it (a
+///   comment on that line is blanked first, it would swallow the bracket);
+/// - likewise an entry of a flow collection on a line indented less than yaml-rust2 wants,
+///   when the line before ends between tokens (`,`, `[`, `{`): in a flow collection a line
+///   break there is only a separator;
+/// - a comment with no space before `#` after a quoted scalar or a flow collection
+///   (`'text'#comment`): PyYAML starts a comment there; the comment is blanked.
+///
+/// Only whitespace and comments change, byte for byte, so offsets are those of `text`.
+fn repair(text: &str, error: &LoadError) -> Option<String> {
+    if error.code != Code::Syntax {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let at = error.offset.min(bytes.len());
+    let here = line_start(bytes, at);
+    // The error's line, then the one before it (a comment is reported where the next token is).
+    let before = here.checked_sub(1).map(|i| line_start(bytes, i));
+    for start in std::iter::once(here).chain(before) {
+        let end = line_end(bytes, start);
+        let first = (start..end).find(|&i| !matches!(bytes.get(i), Some(b' ' | b'\t')));
+        if start == here
+            && error.message.contains("indentation")
+            && let Some(b) = first
+        {
+            let bracket = matches!(bytes.get(b), Some(b']' | b'}'));
+            if bracket || error.in_flow {
+                return join_to_previous(bytes, b, !bracket);
+            }
+        }
+        if let Some(c) = glued_comment(bytes.get(start..end).unwrap_or_default()) {
+            let mut out = bytes.to_vec();
+            out.get_mut(start + c..end)?.fill(b' ');
+            return String::from_utf8(out).ok();
+        }
+    }
+    None
+}
+
+fn line_start(bytes: &[u8], i: usize) -> usize {
+    bytes
+        .get(..i)
+        .and_then(|b| b.iter().rposition(|&c| c == b'\n'))
+        .map_or(0, |p| p + 1)
+}
+
+fn line_end(bytes: &[u8], i: usize) -> usize {
+    bytes
+        .get(i..)
+        .and_then(|b| b.iter().position(|&c| c == b'\n' || c == b'\r'))
+        .map_or(bytes.len(), |p| i + p)
+}
+
+/// `bytes` with the line breaks before `b` turned into spaces (and comments on the way
+/// blanked), so that the token at `b` continues the line of the content before it. With
+/// `between_tokens`, only when that content ends with `,`, `[` or `{`.
+fn join_to_previous(bytes: &[u8], b: usize, between_tokens: bool) -> Option<String> {
+    let mut out = bytes.to_vec();
+    let mut p = b;
+    loop {
+        while p > 0 && matches!(out.get(p - 1), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            p -= 1;
+        }
+        if p == 0 {
+            return None;
+        }
+        let ls = line_start(&out, p - 1);
+        match comment_start(out.get(ls..p)?) {
+            Some(c) => {
+                out.get_mut(ls + c..p)?.fill(b' ');
+                p = ls + c;
+            }
+            None => break,
+        }
+    }
+    if between_tokens && !matches!(out.get(p - 1), Some(b',' | b'[' | b'{')) {
+        return None;
+    }
+    let gap = out.get_mut(p..b)?;
+    if !gap.contains(&b'\n') {
+        return None;
+    }
+    for x in gap {
+        if matches!(*x, b'\n' | b'\r') {
+            *x = b' ';
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Where the quoted scalars of one line close: a quote opens one only where a token starts.
+fn scan_line(line: &[u8], mut on: impl FnMut(usize, bool) -> bool) {
+    let mut i = 0;
+    let mut prev = b' ';
+    while i < line.len() {
+        let c = line[i];
+        let token_start = matches!(prev, b' ' | b'\t' | b'[' | b'{' | b',');
+        if (c == b'\'' || c == b'"') && token_start {
+            // Skip the quoted scalar (to the end of the line when it goes on).
+            let q = c;
+            i += 1;
+            while i < line.len() {
+                match line[i] {
+                    b'\\' if q == b'"' => i += 2,
+                    x if x == q && q == b'\'' && line.get(i + 1) == Some(&b'\'') => i += 2,
+                    x if x == q => break,
+                    _ => i += 1,
+                }
+            }
+            prev = q;
+            i += 1;
+            continue;
+        }
+        if c == b'#' && on(i, matches!(prev, b' ' | b'\t')) {
+            return;
+        }
+        prev = c;
+        i += 1;
+    }
+}
+
+/// Where a comment starts on a line (`#` after a space, at the start, or glued to a closing
+/// quote or bracket), outside quoted scalars.
+fn comment_start(line: &[u8]) -> Option<usize> {
+    let mut found = None;
+    scan_line(line, |i, spaced| {
+        let glued = i > 0 && matches!(line[i - 1], b'\'' | b'"' | b']' | b'}');
+        if spaced || i == 0 || glued {
+            found = Some(i);
+            return true;
+        }
+        false
+    });
+    found
+}
+
+/// Where a comment glued to a closing quote or bracket starts (`'text'#comment`).
+fn glued_comment(line: &[u8]) -> Option<usize> {
+    let mut found = None;
+    scan_line(line, |i, spaced| {
+        if spaced || i == 0 {
+            // A real comment: nothing after it matters.
+            return true;
+        }
+        if matches!(line[i - 1], b'\'' | b'"' | b']' | b'}') {
+            found = Some(i);
+            return true;
+        }
+        false
+    });
+    found
+}
+
+fn load_once(file: FileId, text: &str) -> Result<Loaded, LoadError> {
     let (body, base) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, '\u{feff}'.len_utf8()),
         None => (text, 0),
@@ -205,6 +398,7 @@ impl<'a> Builder<'a> {
             offset: at + self.base,
             message,
             code,
+            in_flow: self.stack.last().is_some_and(|f| f.flow),
         }
     }
 

@@ -4,9 +4,22 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `0.1.0 (AWS managed policies of 2026-03-07)`: the version and the date of the built-in
+/// AWS managed policy documents.
+fn version_line() -> &'static str {
+    static LINE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "{} (AWS managed policies of {})",
+            env!("CARGO_PKG_VERSION"),
+            passgraph_eval::managed::data_date()
+        )
+    });
+    &LINE
+}
+
 /// Who can pass which IAM role to which AWS service, and why.
 #[derive(Parser, Debug)]
-#[command(name = "passgraph", version, about, long_about = None, disable_help_subcommand = true)]
+#[command(name = "passgraph", version = version_line(), about, long_about = None, disable_help_subcommand = true)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,

@@ -511,3 +511,7 @@ pub fn evaluate<'a>(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "../gen/managed_policies.rs"]
+mod gen_managed;

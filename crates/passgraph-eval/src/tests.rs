@@ -340,7 +340,7 @@ fn builtin_managed_policies_match_the_published_passrole_statements() {
         assert!(managed::lookup(r).is_some(), "{r} is built in");
     }
     let mut checked = 0;
-    for b in managed::BUILTIN {
+    for b in managed::builtin() {
         let c = doc(&managed::document_text(b));
         let mut ours: Vec<Norm> = c
             .statements
@@ -369,9 +369,10 @@ fn builtin_managed_policies_match_the_published_passrole_statements() {
         assert_eq!(ours, theirs, "PassRole statements of {}", b.name);
         checked += 1;
     }
-    assert_eq!(checked, managed::BUILTIN.len());
+    assert_eq!(checked, managed::builtin().len());
+    assert_eq!(checked, 1523);
     // The table is sorted by name, and every name is unique.
-    let names: Vec<&str> = managed::BUILTIN.iter().map(|b| b.name).collect();
+    let names: Vec<&str> = managed::builtin().iter().map(|b| b.name).collect();
     let mut sorted = names.clone();
     sorted.sort_unstable();
     sorted.dedup();
@@ -396,88 +397,229 @@ fn lookup_by_arn_or_name() {
     );
 }
 
-#[test]
-fn policies_listed_without_passrole_grant_none() {
+fn shared_managed_policies() -> serde_json::Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/aws-managed-policies-passrole.json"
+        "/../../../shared/data/aws-managed-policies.json"
     );
-    let data: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("shared/data")).expect("json");
-    let granting: Vec<&str> = data["policies"]
-        .as_array()
-        .expect("policies")
-        .iter()
-        .filter_map(|p| p["PolicyName"].as_str())
-        .collect();
-    for name in managed::NO_PASSROLE {
-        assert!(!granting.contains(name), "{name} grants iam:PassRole");
-        assert!(
-            managed::lookup(name).is_none(),
-            "{name} is built in already"
-        );
-    }
-    let mut sorted = managed::NO_PASSROLE.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    assert_eq!(sorted, managed::NO_PASSROLE);
+    let text = std::fs::read_to_string(path).expect("shared/data is beside the repository");
+    serde_json::from_str(&text).expect("valid JSON")
 }
 
 #[test]
-fn approximations_of_aws_managed_policies() {
-    let o = passgraph_model::Origin::new(FileId(0), passgraph_model::TextRange::default());
-    let label = || PolicyLabel {
-        kind: PolicyKind::Managed,
-        name: "x".into(),
-    };
-    let role = Str::lit(ROLE);
-    let ctx = pass_ctx("ec2.amazonaws.com");
-    let decide = |arn: &str, action: &str| {
-        let (doc, _) = managed::approximate(arn, &o).expect("AWS managed");
-        let c = CompiledPolicy::compile(&doc, label()).0;
-        let set = PolicySet {
-            identity: vec![(&c).into()],
-            ..PolicySet::default()
+fn the_table_is_what_the_generator_makes_of_shared_data() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/aws-managed-policies.json"
+    );
+    let text = std::fs::read_to_string(path).expect("shared/data is beside the repository");
+    let table = crate::gen_managed::generate(&text, &managed::asked_actions()).expect("generates");
+    // Compared as text so that a difference shows as one; regenerate with
+    // `cargo run -p passgraph-eval --example gen-managed-policies -- ../shared/data/aws-managed-policies.json`.
+    assert!(
+        table == managed::TABLE,
+        "the built-in table is stale: regenerate it (see crates/passgraph-eval/examples/gen-managed-policies.rs)"
+    );
+    assert_eq!(managed::builtin().len(), 1523);
+    assert_eq!(managed::data_date(), "2026-03-07");
+    assert!(managed::data_source().contains("MAMIP"));
+}
+
+/// Per asked action, the statements that may concern it: effect, Sid (or `#<index>` in AWS's
+/// document), how surely the action matches, resources and conditions.
+fn concerning(c: &CompiledPolicy, action: &str) -> Vec<(String, String, Tri, Norm)> {
+    let mut v: Vec<(String, String, Tri, Norm)> = c
+        .statements
+        .iter()
+        .filter_map(|s| {
+            let t = s.action_match(action);
+            (t != Tri::No).then(|| {
+                (
+                    format!("{:?}", s.effect),
+                    s.sid.to_string(),
+                    t,
+                    norm_ours(s),
+                )
+            })
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// What the severity rule sees of a policy: whether it allows anything on every resource.
+fn allows_broadly(c: &CompiledPolicy) -> bool {
+    c.statements.iter().any(|s| {
+        s.effect == passgraph_model::Effect::Allow
+            && s.fixed_resource_globs()
+                .is_none_or(|g| g.iter().any(passgraph_model::Glob::is_match_all))
+    })
+}
+
+#[test]
+fn the_reduced_documents_answer_every_asked_action_as_the_full_ones() {
+    let data = shared_managed_policies();
+    let asked = managed::asked_actions();
+    assert!(asked.len() > 40, "launch actions are asked too");
+    let mut compared = 0;
+    for p in data["Policies"].as_array().expect("Policies") {
+        let name = p["PolicyName"].as_str().expect("name");
+        let full_text = serde_json::to_string(&p["Document"]).expect("serialises");
+        let full = doc(&full_text);
+        let b = managed::lookup(name).expect("every policy is built in");
+        assert_eq!(Some(b.arn().as_str()), p["Arn"].as_str(), "{name}");
+        let reduced = doc_of(b);
+        for a in &asked {
+            assert_eq!(
+                concerning(&full, a),
+                concerning(&reduced, a),
+                "{name} on {a}"
+            );
+        }
+        assert_eq!(allows_broadly(&full), allows_broadly(&reduced), "{name}");
+        // Every Deny is kept, whatever it denies.
+        let denies = |c: &CompiledPolicy| {
+            c.statements
+                .iter()
+                .filter(|s| s.effect != passgraph_model::Effect::Allow)
+                .count()
         };
-        evaluate(&set, action, &role, &ctx).allowed
-    };
-    assert_eq!(
-        decide(
-            "arn:aws:iam::aws:policy/service-role/AWSLambdaExecute",
-            "iam:PassRole"
-        ),
-        Tri::No
-    );
-    assert_eq!(
-        decide(
-            "arn:aws:iam::aws:policy/service-role/AWSLambdaExecute",
-            "s3:GetObject"
-        ),
-        Tri::Maybe
-    );
-    assert_eq!(
-        decide("arn:aws:iam::aws:policy/SomethingNew", "iam:PassRole"),
-        Tri::Maybe
-    );
-    // An approximation denies nothing: with AdministratorAccess the answer stays definite.
-    let (doc, _) =
-        managed::approximate("arn:aws:iam::aws:policy/SomethingNew", &o).expect("AWS managed");
-    let unknown = CompiledPolicy::compile(&doc, label()).0;
-    let admin = doc_of(managed::lookup("AdministratorAccess").expect("built in"));
+        assert_eq!(denies(&full), denies(&reduced), "{name}");
+        compared += 1;
+    }
+    assert_eq!(compared, 1523);
+}
+
+fn decide_managed(names: &[&str], action: &str, role: &str, service: Option<&str>) -> Tri {
+    let pols: Vec<CompiledPolicy> = names
+        .iter()
+        .map(|n| doc_of(managed::lookup(n).expect("built in")))
+        .collect();
     let set = PolicySet {
-        identity: vec![(&unknown).into(), (&admin).into()],
+        identity: pols.iter().map(Member::from).collect(),
         ..PolicySet::default()
     };
+    let mut ctx = Context::new();
+    if let Some(s) = service {
+        ctx.set_str("iam:PassedToService", s);
+    }
+    evaluate(&set, action, &Str::lit(role), &ctx).allowed
+}
+
+#[test]
+fn administrator_access_grants_everything() {
+    for (action, service) in [
+        ("iam:PassRole", Some("ec2.amazonaws.com")),
+        ("iam:PassRole", Some("lambda.amazonaws.com")),
+        ("sts:AssumeRole", None),
+        ("ec2:RunInstances", None),
+        ("iam:AttachRolePolicy", None),
+    ] {
+        assert_eq!(
+            decide_managed(&["AdministratorAccess"], action, ROLE, service),
+            Tri::Yes,
+            "{action}"
+        );
+    }
+}
+
+#[test]
+fn power_user_access_not_action_excludes_iam_only() {
+    let p = |a: &str, s: Option<&str>| decide_managed(&["PowerUserAccess"], a, ROLE, s);
+    // NotAction ["iam:*", "organizations:*", "account:*"]: no PassRole, no IAM writes ...
+    assert_eq!(p("iam:PassRole", Some("ec2.amazonaws.com")), Tri::No);
+    assert_eq!(p("iam:AttachRolePolicy", None), Tri::No);
+    assert_eq!(p("iam:CreateInstanceProfile", None), Tri::No);
+    // ... and every other service's actions.
+    assert_eq!(p("ec2:RunInstances", None), Tri::Yes);
+    assert_eq!(p("lambda:CreateFunction", None), Tri::Yes);
+    assert_eq!(p("sts:AssumeRole", None), Tri::Yes);
+}
+
+#[test]
+fn lambda_full_access_passes_only_to_lambda() {
+    let p = |s: &str| decide_managed(&["AWSLambda_FullAccess"], "iam:PassRole", ROLE, Some(s));
+    assert_eq!(p("lambda.amazonaws.com"), Tri::Yes);
+    assert_eq!(p("ec2.amazonaws.com"), Tri::No);
+    assert_eq!(p("states.amazonaws.com"), Tri::No);
+    // Without a value for iam:PassedToService the condition cannot be decided.
     assert_eq!(
-        evaluate(&set, "iam:PassRole", &role, &ctx).allowed,
+        decide_managed(&["AWSLambda_FullAccess"], "iam:PassRole", ROLE, None),
+        Tri::Maybe
+    );
+    assert_eq!(
+        decide_managed(
+            &["AWSLambda_FullAccess"],
+            "lambda:CreateFunction",
+            ROLE,
+            None
+        ),
         Tri::Yes
     );
-    let (q, kind) =
-        managed::approximate("arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2", &o)
-            .expect("AWS managed");
+}
+
+#[test]
+fn cloudwatch_full_access_grants_no_passrole() {
+    for s in [
+        "ec2.amazonaws.com",
+        "lambda.amazonaws.com",
+        "events.amazonaws.com",
+    ] {
+        assert_eq!(
+            decide_managed(&["CloudWatchFullAccess"], "iam:PassRole", ROLE, Some(s)),
+            Tri::No
+        );
+    }
+    assert_eq!(
+        decide_managed(&["CloudWatchFullAccess"], "sts:AssumeRole", ROLE, None),
+        Tri::No
+    );
+    // Its `cloudwatch:*` on `*` still counts as a broad allow for the severity rule.
+    assert!(allows_broadly(&doc_of(
+        managed::lookup("CloudWatchFullAccess").expect("built in")
+    )));
+}
+
+#[test]
+fn deny_all_overrides_administrator_access() {
+    for (action, service) in [
+        ("iam:PassRole", Some("ec2.amazonaws.com")),
+        ("sts:AssumeRole", None),
+        ("ec2:RunInstances", None),
+    ] {
+        assert_eq!(
+            decide_managed(
+                &["AWSDenyAll", "AdministratorAccess"],
+                action,
+                ROLE,
+                service
+            ),
+            Tri::No,
+            "{action}"
+        );
+    }
+}
+
+#[test]
+fn an_aws_managed_policy_outside_the_table_is_unknown() {
+    let o = passgraph_model::Origin::new(FileId(0), passgraph_model::TextRange::default());
+    // AWSCodePipelineFullAccess was empty in the mirror: not in the table, so unknown.
+    assert!(managed::lookup("AWSCodePipelineFullAccess").is_none());
+    let (d, kind) = managed::approximate("arn:aws:iam::aws:policy/AWSCodePipelineFullAccess", &o)
+        .expect("AWS managed");
     assert_eq!(kind, managed::Approximation::Unknown);
-    assert!(q.unknown.is_some());
+    let reason = d.unknown.expect("unknown document");
+    assert!(reason.contains("AWSCodePipelineFullAccess"), "{reason}");
+    assert!(reason.contains("2026-03-07"), "{reason}");
     assert!(managed::approximate("arn:aws:iam::123456789012:policy/mine", &o).is_none());
+}
+
+#[test]
+fn asked_actions_are_answered() {
+    assert!(managed::answers_for("iam:PassRole"));
+    assert!(managed::answers_for("IAM:passrole"));
+    assert!(managed::answers_for("ec2:RunInstances"));
+    assert!(!managed::answers_for("s3:GetObject"));
 }
 
 fn doc_of(b: &managed::BuiltinPolicy) -> CompiledPolicy {

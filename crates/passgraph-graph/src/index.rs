@@ -187,6 +187,10 @@ pub(crate) struct Index<'a> {
     pub(crate) uses: Vec<Vec<(usize, String)>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) account_id: Option<String>,
+    /// Per principal: where each built-in AWS managed policy it holds is attached in the
+    /// inputs (policy index, origin of the reference), so that proofs point at the user's code
+    /// rather than at the built-in table.
+    pub(crate) attached_at: Vec<Vec<(usize, Origin)>>,
 }
 
 fn compile(
@@ -267,6 +271,19 @@ impl<'a> Index<'a> {
                 &mut diagnostics,
             ));
         }
+        // Built-in AWS managed documents (`passgraph_eval::managed::add_builtins`).
+        let builtin_ids: std::collections::BTreeSet<usize> = account
+            .policies
+            .iter()
+            .zip(&managed_ids)
+            .filter(|(p, _)| {
+                p.origin
+                    .address
+                    .as_deref()
+                    .is_some_and(|a| a.starts_with("aws-managed:"))
+            })
+            .map(|(_, id)| *id)
+            .collect();
         let managed = Resolver::new(
             account
                 .policies
@@ -284,17 +301,12 @@ impl<'a> Index<'a> {
                 let key = r.arn.to_string();
                 let id = *missing.entry(key.clone()).or_insert_with(|| {
                     let (doc, message, level) = match passgraph_eval::managed::approximate(&key, &r.origin) {
-                        Some((doc, passgraph_eval::managed::Approximation::NoPassRole)) => (
+                        Some((doc, _)) => (
                             doc,
-                            format!("AWS managed policy {key} is not built in; it grants no iam:PassRole, and what else it grants is possible (load it with --aws-managed-policies)"),
-                            passgraph_model::Level::Note,
-                        ),
-                        Some((doc, passgraph_eval::managed::Approximation::MayAllow)) => (
-                            doc,
-                            format!("AWS managed policy {key} is not built in; what it grants is possible, and it is taken to deny nothing (load it with --aws-managed-policies)"),
+                            format!("AWS managed policy {key} is not in the built-in table (AWS managed policies of {}); what it grants or denies is possible (load it with --aws-managed-policies)", passgraph_eval::managed::data_date()),
                             passgraph_model::Level::Warning,
                         ),
-                        _ => (
+                        None => (
                             passgraph_model::PolicyDocument::unknown(format!("managed policy {key}"), r.origin.clone()),
                             format!("the document of managed policy {key} is not available; what it grants or denies is possible (load it with --aws-managed-policies or include it in the inputs)"),
                             passgraph_model::Level::Warning,
@@ -328,6 +340,15 @@ impl<'a> Index<'a> {
                 .map(|(i, g)| (i, &g.name, &g.arn)),
         );
         let mut group_held: Vec<Vec<Held>> = vec![Vec::new(); account.groups.len()];
+        let mut group_attached_at: Vec<Vec<(usize, Origin)>> =
+            vec![Vec::new(); account.groups.len()];
+        let note_at = |list: &mut Vec<(usize, Origin)>, held: &[Held], origin: &Origin| {
+            for h in held {
+                if builtin_ids.contains(&h.policy) && list.iter().all(|(p, _)| *p != h.policy) {
+                    list.push((h.policy, origin.clone()));
+                }
+            }
+        };
         for (gi, g) in account.groups.iter().enumerate() {
             for p in &g.inline {
                 let id = compile(
@@ -346,6 +367,7 @@ impl<'a> Index<'a> {
             }
             for r in &g.attached {
                 let h = managed_ref(r, &mut diagnostics, &mut policies);
+                note_at(&mut group_attached_at[gi], &h, &r.origin);
                 group_held[gi].extend(h);
             }
         }
@@ -364,6 +386,7 @@ impl<'a> Index<'a> {
         );
 
         let mut holdings: Vec<Holding> = vec![Holding::default(); principals.len()];
+        let mut attached_at: Vec<Vec<(usize, Origin)>> = vec![Vec::new(); principals.len()];
         let mut memberships: Vec<Vec<(usize, bool)>> = vec![Vec::new(); principals.len()];
         let mut missing_groups: Vec<(usize, Str, Origin)> = Vec::new();
         let unresolved = |what: &str, key: &Str, origin: &Origin, diags: &mut Vec<Diagnostic>| {
@@ -426,6 +449,7 @@ impl<'a> Index<'a> {
             }
             for r in att {
                 let h = managed_ref(r, &mut diagnostics, &mut policies);
+                note_at(&mut attached_at[pi], &h, &r.origin);
                 holdings[pi].identity.extend(h);
             }
             if let Some(b) = bnd {
@@ -501,6 +525,14 @@ impl<'a> Index<'a> {
                 }
             };
             let several = targets.len() > 1;
+            if let AttachedPolicy::Managed(r) = &a.policy {
+                for (t, _) in &targets {
+                    match t {
+                        Target::Principal(p) => note_at(&mut attached_at[*p], &held, &r.origin),
+                        Target::Group(g) => note_at(&mut group_attached_at[*g], &held, &r.origin),
+                    }
+                }
+            }
             for (t, tri) in targets {
                 let unc = a.uncertain || tri != Tri::Yes || several;
                 for h in &held {
@@ -543,6 +575,13 @@ impl<'a> Index<'a> {
             });
         }
         for pi in 0..n_users {
+            for &(g, _) in &memberships[pi] {
+                for (p, o) in &group_attached_at[g] {
+                    if attached_at[pi].iter().all(|(q, _)| q != p) {
+                        attached_at[pi].push((*p, o.clone()));
+                    }
+                }
+            }
             for &(g, unc) in &memberships[pi] {
                 let gu = account.groups[g].uncertain;
                 for h in &group_held[g] {
@@ -672,6 +711,7 @@ impl<'a> Index<'a> {
             uses: Vec::new(),
             diagnostics,
             account_id,
+            attached_at,
         };
         idx.build_trust();
         idx.build_profiles_and_uses(&role_res);

@@ -20,6 +20,7 @@
 
 mod graph;
 mod index;
+mod origins;
 mod pass;
 mod reach;
 
@@ -206,13 +207,16 @@ pub struct Analysis {
 pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let idx = index::Index::build(account, options);
     let direct = pass::run(&idx);
-    let (assume_edges, open) = pass::assume_edges(&idx);
-    let findings = reach::close(&idx, &direct, &assume_edges, &open);
+    let (mut assume_edges, open) = pass::assume_edges(&idx);
+    let mut findings = reach::close(&idx, &direct, &assume_edges, &open);
+    origins::findings(&idx, &mut findings);
+    origins::assume_edges(&idx, &mut assume_edges);
     let graph = graph::build(&idx, &findings, &assume_edges, &open);
     let mut diagnostics = idx.diagnostics.clone();
     diagnostics.sort();
     diagnostics.dedup();
-    let (held, passrole_statements) = idx.explain_tables();
+    let (held, mut passrole_statements) = idx.explain_tables();
+    origins::statements(&idx, &mut passrole_statements);
     let trusted_services = idx
         .trusted_services
         .iter()

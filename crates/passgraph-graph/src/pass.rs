@@ -26,8 +26,8 @@ pub(crate) struct Direct {
     pub(crate) launch_actions: Arc<[String]>,
 }
 
-const PASS: &str = "iam:PassRole";
-const ASSUME: &str = "sts:AssumeRole";
+pub(crate) const PASS: &str = "iam:PassRole";
+pub(crate) const ASSUME: &str = "sts:AssumeRole";
 
 /// Actions that let a role rewrite its own or others' permissions: holding any of them on every
 /// resource is admin-equivalent.

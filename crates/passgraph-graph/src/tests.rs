@@ -439,3 +439,84 @@ fn conditional_attachment_is_a_reason() {
 }
 
 mod props;
+
+#[test]
+fn every_action_the_graph_asks_is_answered_by_the_builtin_table() {
+    // The built-in AWS managed policies keep only what can answer these; an action asked
+    // here and not kept there would be answered wrongly.
+    let mut asked: Vec<&str> = vec![
+        pass::PASS,
+        pass::ASSUME,
+        "iam:CreateInstanceProfile",
+        "iam:AddRoleToInstanceProfile",
+    ];
+    asked.extend_from_slice(pass::ADMIN_ACTIONS);
+    for s in passgraph_model::service::CATALOGUE {
+        asked.extend_from_slice(s.launch_actions);
+    }
+    for a in asked {
+        assert!(passgraph_eval::managed::answers_for(a), "{a}");
+    }
+}
+
+#[test]
+fn grants_of_builtin_aws_managed_policies_point_at_the_attachment() {
+    // alice holds AdministratorAccess directly, bob through a group; neither document is in
+    // the snapshot, so both come from the built-in table.
+    let text = r#"{"UserDetailList": [
+ {"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice",
+  "AttachedManagedPolicies": [
+   {"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]},
+ {"UserName": "bob", "Arn": "arn:aws:iam::123456789012:user/bob", "GroupList": ["ops"]}],
+"GroupDetailList": [{"GroupName": "ops", "Arn": "arn:aws:iam::123456789012:group/ops",
+  "AttachedManagedPolicies": [
+   {"PolicyName": "AWSLambda_FullAccess", "PolicyArn": "arn:aws:iam::aws:policy/AWSLambda_FullAccess"}]}],
+"RoleDetailList": [
+ {"RoleName": "fn", "Arn": "arn:aws:iam::123456789012:role/fn",
+  "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}]}"#;
+    let (a, sm) = analyze_text(text);
+    assert_eq!(
+        summary(&a),
+        [
+            "user/alice -> fn -> lambda.amazonaws.com definite exploitable=yes low",
+            "user/bob -> fn -> lambda.amazonaws.com definite exploitable=yes low",
+        ]
+    );
+    let at = |i: usize| {
+        let g = &a.findings[i].proof.grants[0];
+        let l = sm.locate(&g.origin);
+        (
+            g.policy.to_string(),
+            g.statement.to_string(),
+            l.file,
+            l.line,
+        )
+    };
+    assert_eq!(
+        at(0),
+        (
+            "arn:aws:iam::aws:policy/AdministratorAccess".to_owned(),
+            "#0".to_owned(),
+            "snapshot.json".to_owned(),
+            4
+        )
+    );
+    // AWSLambda_FullAccess's PassRole statement is its second (`#1` in AWS's document).
+    assert_eq!(
+        at(1),
+        (
+            "arn:aws:iam::aws:policy/AWSLambda_FullAccess".to_owned(),
+            "#1".to_owned(),
+            "snapshot.json".to_owned(),
+            8
+        )
+    );
+    // explain lists the same place.
+    let alice = a
+        .principals
+        .iter()
+        .position(|p| p.name.to_string() == "alice")
+        .expect("alice");
+    let (_, p) = &a.passrole_statements[alice][0];
+    assert_eq!(sm.locate(&p.origin).line, 4);
+}

@@ -43,15 +43,15 @@ type Triple<'a> = (&'a str, &'a str, &'a str);
 struct Found {
     row: (String, String, String, String),
     via: Vec<String>,
-    /// (file, line) of each statement that grants the PassRole.
-    grants: Vec<(String, u32)>,
+    /// (file, line, policy) of each statement that grants the PassRole.
+    grants: Vec<(String, u32, String)>,
 }
 
-/// Where one grant is written: a line of the template, or a line of a built-in AWS managed
-/// policy document.
+/// Where one grant is written: a line of the template, or, for a built-in AWS managed policy
+/// (named), the line of the template that attaches it.
 enum At {
     Line(u32),
-    Builtin(&'static str, u32),
+    Attached(&'static str, u32),
 }
 
 /// Reads one corpus template as the CLI does and returns its findings (sorted) and the codes
@@ -91,7 +91,7 @@ fn audit(rel: &str) -> (Vec<Found>, Vec<&'static str>) {
                 .iter()
                 .map(|g| {
                     let l = sm.locate(&g.origin);
-                    (l.file, l.line)
+                    (l.file, l.line, g.policy.to_string())
                 })
                 .collect(),
         })
@@ -142,13 +142,15 @@ fn check(rel: &str, expected: &[Row<'_>], grant: Option<(usize, At)>, fixme: &[T
             .iter()
             .find(|f| f.row.0 == p && f.row.1 == r && f.row.2 == s)
             .unwrap_or_else(|| panic!("{rel}: no finding ({p}, {r}, {s})"));
-        let want = match at {
-            At::Line(l) => (rel.to_owned(), l),
-            At::Builtin(n, l) => (format!("builtin:aws-managed-policies/{n}.json"), l),
+        let (want, policy) = match at {
+            At::Line(l) => (l, None),
+            At::Attached(n, l) => (l, Some(format!("arn:aws:iam::aws:policy/{n}"))),
         };
         assert!(
-            f.grants.contains(&want),
-            "{rel}: ({p}, {r}, {s}) is granted by {:?}, not {want:?}",
+            f.grants.iter().any(|(file, line, p)| file == rel
+                && *line == want
+                && policy.as_ref().is_none_or(|n| n == p)),
+            "{rel}: ({p}, {r}, {s}) is granted by {:?}, not at line {want} ({policy:?})",
             f.grants
         );
     }
@@ -207,7 +209,7 @@ fn aws_cfn_templates() {
     // although ProjectId has no default (the same unknown is on both sides). The Lambda role
     // passes nothing: besides `logs:*` actions it holds AWSLambdaBasicExecutionRole (built in,
     // logs only) and AWSConfigRulesExecutionRole, which by AWS's document grants no PassRole
-    // (managed::NO_PASSROLE); the CodeBuild role holds only logs, S3 and KMS actions.
+    // (the built-in table holds it); the CodeBuild role holds only logs, S3 and KMS actions.
     check(
         "aws-cfn-templates/community/codestar/python-webservice-lambda/template.yml",
         &[
@@ -230,7 +232,8 @@ fn aws_cfn_templates() {
     // The AdministratorAccess role passes itself (EC2) and the Lambda@Edge role (it trusts
     // both edgelambda and lambda), definitely. The Lambda@Edge role passes nothing: it holds
     // `lambda:PublishVersion`, AWSLambdaBasicExecutionRole (built in, logs only) and
-    // AWSXrayWriteOnlyAccess, which by AWS's document grants no PassRole (managed::NO_PASSROLE).
+    // AWSXrayWriteOnlyAccess, which by AWS's document grants no PassRole (the built-in table
+    // holds it).
     let edge = "example-iam-lambda-edge-role-dev";
     let admin = "AdministratorAccess-example";
     check(
@@ -240,25 +243,34 @@ fn aws_cfn_templates() {
             (admin, edge, "edgelambda.amazonaws.com", "yes"),
             (admin, edge, LAMBDA, "yes"),
         ],
-        Some((0, At::Builtin("AdministratorAccess", 1))),
+        Some((0, At::Attached("AdministratorAccess", 338))),
         &[],
     );
     // AmazonElasticMapReduceRole (attached at l. 193 / l. 195; built in) grants `iam:PassRole`
     // on `*` without a condition (AWS's document; shared/data), so the service role passes
     // itself (elasticmapreduce) and the instance-profile role (EC2) definitely. The
     // instance-profile role's AmazonElasticMapReduceforEC2Role grants no PassRole by AWS's
-    // document (managed::NO_PASSROLE): it passes nothing.
+    // document (the built-in table holds it): it passes nothing.
     let svc = "${cfn#0:EMRClusterServiceRole.RoleName}";
     let inst = "${cfn#0:EMRClusterinstanceProfileRole.RoleName}";
     let emr = "elasticmapreduce.amazonaws.com";
-    for rel in [
-        "aws-cfn-templates/aws/services/EMR/EMRCLusterGangliaWithSparkOrS3backedHbase.json",
-        "aws-cfn-templates/aws/services/EMR/EMRClusterWithAdditioanalSecurityGroups.json",
+    for (rel, line) in [
+        (
+            "aws-cfn-templates/aws/services/EMR/EMRCLusterGangliaWithSparkOrS3backedHbase.json",
+            193,
+        ),
+        (
+            "aws-cfn-templates/aws/services/EMR/EMRClusterWithAdditioanalSecurityGroups.json",
+            195,
+        ),
     ] {
         check(
             rel,
             &[(svc, svc, emr, "yes"), (svc, inst, EC2, "yes")],
-            Some((0, At::Builtin("AmazonElasticMapReduceRole", 2))),
+            Some((
+                0,
+                At::Attached("service-role/AmazonElasticMapReduceRole", line),
+            )),
             &[],
         );
     }
@@ -276,7 +288,7 @@ fn aws_cfn_templates() {
     // No finding, rightly: the roles' PassRole could come only from AWS managed policies that
     // by AWS's documents grant none (AWSLambdaExecute, AmazonKinesisFullAccess; the EKS
     // cluster/worker/CNI/ECR policies; AmazonDMSCloudWatchLogsRole, AmazonDMSVPCManagementRole;
-    // AWS_ConfigRole; AmazonEC2RoleforSSM: all in managed::NO_PASSROLE) or built-in ones that
+    // AWS_ConfigRole; AmazonEC2RoleforSSM: all in the built-in table) or built-in ones that
     // grant none to these services (AmazonS3FullAccess, AmazonSSMManagedInstanceCore;
     // AmazonDynamoDBFullAccess passes only to application-autoscaling and DAX).
     for rel in [
@@ -403,7 +415,7 @@ fn cfn_lint() {
     );
     // No finding, rightly: the roles' PassRole could come only from AWS managed policies that
     // by AWS's documents grant none (AmazonECSTaskExecutionRolePolicy;
-    // CloudWatchLambdaInsightsExecutionRolePolicy: in managed::NO_PASSROLE) or from the
+    // CloudWatchLambdaInsightsExecutionRolePolicy: in the built-in table) or from the
     // built-in AWSLambdaBasicExecutionRole (logs only).
     for rel in [
         "cfn-lint/test/fixtures/templates/integration/getatt-types.yaml",
@@ -416,7 +428,7 @@ fn cfn_lint() {
     // policies AmazonEC2ReadOnlyAccess, AWSCloudTrailReadOnlyAccess (l. 90), IAMReadOnlyAccess,
     // AWSConfigRulesExecutionRole and AWSLambdaBasicExecutionRole, none of which grants
     // PassRole (shared/data lists every AWS managed policy that does, and none of these; the
-    // ones not built in are on `NO_PASSROLE`): no finding.
+    // all built in): no finding.
     check(
         "cfn-lint/test/fixtures/templates/quickstart/cis_benchmark.yaml",
         &[],
@@ -458,7 +470,7 @@ fn cfn_lint_v0() {
             (iam, iam, "*", "maybe"),
             (iam, example, LAMBDA, "yes"),
         ],
-        Some((0, At::Builtin("AdministratorAccess", 1))),
+        Some((0, At::Attached("AdministratorAccess", 216))),
         &[],
     );
 }
@@ -498,12 +510,12 @@ fn cfn_nag_iam_roles() {
         (
             "cfn_nag/spec/test_templates/json/iam_role/iam_role_with_administratoraccess_policy.json",
             "${cfn#0:RoleWithAdministratorAccessPolicy.RoleName}",
-            At::Builtin("AdministratorAccess", 1),
+            At::Attached("AdministratorAccess", 18),
         ),
         (
             "cfn_nag/spec/test_templates/json/iam_role/iam_role_with_iamfullaccess_policy.json",
             "${cfn#0:RoleWithIAMFullAccessPolicy.RoleName}",
-            At::Builtin("IAMFullAccess", 1),
+            At::Attached("IAMFullAccess", 18),
         ),
         (
             "cfn_nag/spec/test_templates/json/ec2_instance/cfn_insensitive_authentication.json",
@@ -557,8 +569,8 @@ fn cfn_nag_lambda() {
     // Each role trusts Lambda and holds only `specific:ObscureAction` and one AWS managed
     // policy. No finding, rightly, where that policy is one that by AWS's document grants no
     // PassRole (CloudWatchLogsFullAccess, AWSLambdaDynamoDBExecutionRole,
-    // AWSLambdaKinesisExecutionRole, AWSLambdaSQSQueueExecutionRole, AWSLambdaExecute: in
-    // managed::NO_PASSROLE).
+    // AWSLambdaKinesisExecutionRole, AWSLambdaSQSQueueExecutionRole, AWSLambdaExecute: all
+    // in the built-in table).
     let dir = "cfn_nag/spec/test_templates";
     for file in [
         "json/lambda_function/lambda_with_cloudwatch_logs_managed_policy.json",
@@ -571,7 +583,8 @@ fn cfn_nag_lambda() {
         check(&format!("{dir}/{file}"), &[], None, &[]);
     }
     // RoleWithOtherManagedPolicy's AmazonChimeReadOnly grants no PassRole (shared/data lists
-    // every AWS managed policy that does, and not this one; it is on `NO_PASSROLE`), and
+    // every AWS managed policy that does, and not this one; the built-in table holds its
+    // document), and
     // RoleWithLogsManagedPolicy's policies grant none either: no finding.
     for file in [
         "json/lambda_function/lambda_with_other_managed_policies.json",
@@ -745,16 +758,16 @@ fn checkov() {
     );
     // AmazonSageMakerFullAccess, statement AllowPassRoleToSageMaker: `arn:aws:iam::*:role/*`
     // with `iam:PassedToService` = sagemaker.amazonaws.com; the role trusts SageMaker.
-    for file in [
-        "SagemakerNotebookInstanceAllowsIMDSv2-PASSED.yaml",
-        "SagemakerNotebookInstanceAllowsIMDSv2-FAILED.yaml",
+    for (file, line) in [
+        ("SagemakerNotebookInstanceAllowsIMDSv2-PASSED.yaml", 26),
+        ("SagemakerNotebookInstanceAllowsIMDSv2-FAILED.yaml", 31),
     ] {
         check(
             &format!(
                 "{dir}/checks/resource/aws/example_SagemakerNotebookInstanceAllowsIMDSv2/{file}"
             ),
             &[(exec, exec, "sagemaker.amazonaws.com", "yes")],
-            Some((0, At::Builtin("AmazonSageMakerFullAccess", 4))),
+            Some((0, At::Attached("AmazonSageMakerFullAccess", line))),
             &[],
         );
     }
@@ -776,7 +789,7 @@ fn roles_that_trust_everyone() {
         (
             "cfripper/tests/test_templates/rules/IAMRolesOverprivilegedRule/invalid_role_managed_policy.json",
             "${cfn#0:RootRole.RoleName}",
-            At::Builtin("AdministratorAccess", 1),
+            At::Attached("AdministratorAccess", 21),
         ),
     ] {
         check(rel, &[(role, role, "*", "yes")], Some((0, at)), &[]);

@@ -147,20 +147,12 @@ fn cloudsplaining_overrides() {
 #[test]
 fn cloudsplaining_managed_policy_mismatch() {
     // No users and no RoleDetailList; group anton-test attaches AWSLambdaReadOnlyAccess while the
-    // file carries AWSLambda_ReadOnlyAccess (another ARN): one IAM005 at that attachment, and no
-    // finding (no principal, no role).
+    // file carries AWSLambda_ReadOnlyAccess (another ARN). AWSLambdaReadOnlyAccess is a
+    // deprecated AWS managed policy, in the built-in table: its document is known, so nothing
+    // to say; and no finding (no principal, no role).
     let v = corpus("cloudsplaining/test/files/managed_policy_mismatch.json");
     assert!(triples(&v).is_empty());
-    assert_eq!(codes(&v), ["IAM005"]);
-    let d = &v["diagnostics"][0];
-    assert!(
-        d["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("arn:aws:iam::aws:policy/AWSLambdaReadOnlyAccess"),
-        "{d}"
-    );
-    assert_eq!(d["location"]["line"], 12);
+    assert!(codes(&v).is_empty(), "{:?}", codes(&v));
 }
 
 #[test]

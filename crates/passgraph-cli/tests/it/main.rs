@@ -3,6 +3,7 @@
 
 mod corpus;
 mod formats;
+mod managed;
 mod robustness;
 
 use std::path::{Path, PathBuf};

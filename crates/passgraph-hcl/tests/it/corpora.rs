@@ -153,3 +153,53 @@ fn every_terraform_folder_loads() {
     };
     assert_eq!(t, expected);
 }
+
+/// Every Terraform folder analysed as the CLI does (built-in AWS managed policies added): no
+/// finding is possible only because an AWS managed policy is missing from the built-in table.
+/// The names the table lacks are pinned, each one a name AWS does not have (checked against
+/// every AWS managed policy of shared/data).
+#[test]
+fn every_aws_managed_policy_the_terraform_corpora_attach_is_built_in() {
+    let data = std::fs::read_to_string(corpora().join("../data/aws-managed-policies.json"))
+        .expect("shared/data");
+    let listed = |name: &str| data.contains(&format!("\"PolicyName\":\"{name}\""));
+    assert!(listed("AdministratorAccess"));
+    let mut unknown: Vec<String> = Vec::new();
+    let (mut definite, mut possible) = (0usize, 0usize);
+    for d in folders() {
+        let mut src = FsSource::new(&corpora());
+        let (p, _) =
+            passgraph_hcl::load_with_stats(&d, &mut src, &passgraph_hcl::Options::default());
+        let mut account = p.account;
+        passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| src.map.add(p, t));
+        let a = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
+        for f in &a.findings {
+            if f.certainty == passgraph_model::Tri::Yes {
+                definite += 1;
+            } else {
+                possible += 1;
+            }
+        }
+        let rel = d
+            .strip_prefix(corpora())
+            .unwrap_or(&d)
+            .display()
+            .to_string();
+        for dg in &a.diagnostics {
+            if dg.code == passgraph_model::Code::UnknownPolicy
+                && let Some(rest) = dg.message.strip_prefix("AWS managed policy ")
+            {
+                let arn = rest.split(' ').next().unwrap_or(rest);
+                let name = arn.rsplit('/').next().unwrap_or(arn);
+                assert!(!listed(name), "{rel}: {name} is an AWS managed policy");
+                unknown.push(format!("{rel}: {name}"));
+            }
+        }
+    }
+    if std::env::var_os("HCL_CORPUS_VERBOSE").is_some() {
+        eprintln!("findings: {definite} definite, {possible} possible");
+    }
+    unknown.sort();
+    unknown.dedup();
+    assert_eq!(unknown, Vec::<String>::new());
+}

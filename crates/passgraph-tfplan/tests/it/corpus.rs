@@ -241,3 +241,50 @@ fn corpora_load_without_panic_and_counts_are_pinned() {
         ])
     );
 }
+
+/// Every plan of the corpora analysed as the CLI does (built-in AWS managed policies added): no
+/// finding is possible only because an AWS managed policy is missing from the built-in table.
+#[test]
+fn every_aws_managed_policy_the_plan_corpora_attach_is_built_in() {
+    let mut unknown: Vec<String> = Vec::new();
+    let (mut definite, mut possible) = (0usize, 0usize);
+    for folder in FOLDERS {
+        let mut files = Vec::new();
+        json_files(&Path::new(CORPORA).join(folder), &mut files);
+        for path in files {
+            let bytes = std::fs::read(&path).unwrap();
+            let Some(text) = passgraph_json::decode(&bytes) else {
+                continue;
+            };
+            if !looks_like_plan(&text) {
+                continue;
+            }
+            let name = path.strip_prefix(CORPORA).unwrap().display().to_string();
+            let mut l = load_text(&name, &text, &Options::default());
+            let mut account = l.parsed.account.clone();
+            passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| l.sm.add(p, t));
+            let a = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
+            for f in &a.findings {
+                if f.certainty == passgraph_model::Tri::Yes {
+                    definite += 1;
+                } else {
+                    possible += 1;
+                }
+            }
+            for d in &a.diagnostics {
+                if d.code == passgraph_model::Code::UnknownPolicy
+                    && let Some(rest) = d.message.strip_prefix("AWS managed policy ")
+                {
+                    unknown.push(format!(
+                        "{name}: {}",
+                        rest.split(' ').next().unwrap_or(rest)
+                    ));
+                }
+            }
+        }
+    }
+    if std::env::var_os("TFPLAN_CORPUS_VERBOSE").is_some() {
+        eprintln!("findings: {definite} definite, {possible} possible");
+    }
+    assert_eq!(unknown, Vec::<String>::new());
+}

@@ -1,0 +1,83 @@
+//! Proofs that rest on a built-in AWS managed policy point at where the inputs attach it.
+//!
+//! A built-in document is no file of the user's: its statements' positions are in the
+//! built-in table. The statement is still named (policy ARN and `Sid`), but its origin becomes
+//! the attachment of the policy to the principal whose policies grant (the holder), which is
+//! where the user can act.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use passgraph_model::Origin;
+
+use crate::index::Index;
+use crate::{AssumeEdge, Finding, PassProof, Proof};
+
+/// The attachment origin of `proof`'s policy for `holder`, when the policy is a built-in one.
+fn attached<'i>(idx: &'i Index<'_>, holder: usize, proof: &Proof) -> Option<&'i Origin> {
+    idx.attached_at
+        .get(holder)?
+        .iter()
+        .find(|(p, _)| idx.policies[*p].label.name == proof.policy)
+        .map(|(_, o)| o)
+}
+
+fn repoint(idx: &Index<'_>, holder: usize, proofs: &mut [Proof]) -> bool {
+    let mut changed = false;
+    for g in proofs.iter_mut() {
+        if let Some(o) = attached(idx, holder, g) {
+            g.origin = o.clone();
+            changed = true;
+        }
+    }
+    if changed {
+        proofs.sort();
+    }
+    changed
+}
+
+/// Rewrites the origins of grants (and conditional denies) in built-in AWS managed policies.
+pub(crate) fn findings(idx: &Index<'_>, findings: &mut [Finding]) {
+    if idx.attached_at.iter().all(Vec::is_empty) {
+        return;
+    }
+    // Findings of one holder share their proofs; so do the rewritten ones.
+    let mut done: HashMap<(usize, *const PassProof), Arc<PassProof>> = HashMap::new();
+    for f in findings {
+        if idx.attached_at[f.holder].is_empty() {
+            continue;
+        }
+        let key = (f.holder, Arc::as_ptr(&f.proof));
+        if let Some(p) = done.get(&key) {
+            f.proof = p.clone();
+            continue;
+        }
+        let mut p = (*f.proof).clone();
+        let a = repoint(idx, f.holder, &mut p.grants);
+        let b = repoint(idx, f.holder, &mut p.denies);
+        let new = if a || b { Arc::new(p) } else { f.proof.clone() };
+        done.insert(key, new.clone());
+        f.proof = new;
+    }
+}
+
+/// The same for identity grants of `sts:AssumeRole`.
+pub(crate) fn assume_edges(idx: &Index<'_>, edges: &mut [AssumeEdge]) {
+    for e in edges {
+        repoint(idx, e.from, &mut e.grants);
+    }
+}
+
+/// The same for the PassRole statements `explain` lists per principal.
+pub(crate) fn statements(
+    idx: &Index<'_>,
+    per_principal: &mut [Vec<(passgraph_model::Effect, Proof)>],
+) {
+    for (p, list) in per_principal.iter_mut().enumerate() {
+        for (_, proof) in list {
+            if let Some(o) = attached(idx, p, proof) {
+                proof.origin = o.clone();
+            }
+        }
+    }
+}
