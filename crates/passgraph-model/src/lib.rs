@@ -10,6 +10,7 @@ pub mod arn;
 pub mod diag;
 pub mod pattern;
 pub mod policy;
+pub mod roleuse;
 pub mod service;
 pub mod span;
 pub mod tree;
@@ -27,6 +28,7 @@ pub use pattern::Glob;
 pub use policy::{
     ActionSpec, Condition, Effect, PolicyDocument, PrincipalSpec, ResourceSpec, Statement,
 };
+pub use roleuse::{RoleTargetKind, RoleUseSpec};
 pub use span::{FileId, Origin, SourceMap, TextRange};
 pub use tree::{Node, NodeKind};
 pub use tri::Tri;

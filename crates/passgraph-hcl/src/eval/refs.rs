@@ -730,16 +730,20 @@ impl Evaluator<'_> {
             }
             ("aws_caller_identity", _) => Some(hole(name)),
             ("aws_partition", "partition" | "id") => Some(Value::string(part, o.clone())),
-            ("aws_partition", "dns_suffix") => Some(match part.as_known() {
-                Some("aws-cn") => Value::lit("amazonaws.com.cn", o.clone()),
-                Some("aws" | "aws-us-gov") => Value::lit("amazonaws.com", o.clone()),
-                _ => hole(name),
-            }),
+            ("aws_partition", "dns_suffix") => Some(
+                match part.as_known().and_then(passgraph_terraform::partition::dns_suffix) {
+                    Some(suffix) => Value::lit(suffix, o.clone()),
+                    None => hole(name),
+                },
+            ),
             ("aws_partition", _) => Some(hole(name)),
             ("aws_region", "name" | "region" | "id") => {
                 Some(Value::string(self.region.clone(), o.clone()))
             }
             ("aws_region", _) => Some(hole(name)),
+            ("aws_service_principal", "name" | "suffix" | "id") => {
+                Some(self.service_principal(sc, body, name, o, addr)?)
+            }
             ("aws_iam_policy_document", "json" | "minified_json") => {
                 Some(self.policy_document_value(key, sc, body, o)?)
             }
@@ -771,6 +775,63 @@ impl Evaluator<'_> {
             ) => Some(self.res_attr(key, "name", o)?),
             _ if body.attr(name).is_none() && body.blocks(name).is_empty() => Some(hole(name)),
             _ => None,
+        })
+    }
+
+    /// `data "aws_service_principal"`: `name` is `<service_name>.<suffix>`, the suffix
+    /// `amazonaws.com` except for the few services that take the partition's DNS suffix in
+    /// some partitions (provider `servicePrincipalNameForPartition`); the partition is the
+    /// one of the data source's `region`, else the provider's.
+    fn service_principal(
+        &mut self,
+        sc: &Scope,
+        body: BodyRef<'_>,
+        name: &str,
+        o: &Origin,
+        addr: &str,
+    ) -> R {
+        let hole = |what: &str| Value::unknown(format!("{addr}.{what}"), o.clone());
+        let service = match body.attr("service_name") {
+            Some((e, _)) => {
+                let v = self.eval(sc, e)?;
+                self.known_text(&v)
+            }
+            None => None,
+        };
+        let Some(service) = service else {
+            return Ok(hole(name));
+        };
+        let region = match body.attr("region") {
+            Some((e, _)) => {
+                let v = self.eval(sc, e)?;
+                if v.is_null() {
+                    self.region.clone()
+                } else {
+                    self.string_of(sc, &v)?
+                }
+            }
+            None => self.region.clone(),
+        };
+        let partition = match region.as_known() {
+            Some(r) => Some(Str::lit(passgraph_terraform::partition::partition_of_region(r))),
+            None => self.partition.is_known().then(|| self.partition.clone()),
+        };
+        let suffix = passgraph_terraform::partition::service_principal_suffix(
+            &service,
+            partition.as_ref().and_then(Str::as_known),
+        );
+        let Some(suffix) = suffix else {
+            return Ok(hole(name));
+        };
+        Ok(match name {
+            "suffix" => Value::lit(suffix, o.clone()),
+            "name" => Value::lit(&format!("{service}.{suffix}"), o.clone()),
+            _ => {
+                let mut s = Str::lit(format!("{service}."));
+                s.append(&region);
+                s.push_str(&format!(".{suffix}"));
+                Value::string(s, o.clone())
+            }
         })
     }
 
