@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use passgraph_model::{Account, Code, Diagnostic, InlinePolicy, Origin, PolicyDocument, Str, Tag};
-use passgraph_terraform::{Item, ResourceView, Want};
+use passgraph_terraform::{Arity, Item, ResourceView, Want};
 
 use crate::Stats;
 use crate::config::{BodyRef, Mode};
@@ -116,7 +116,7 @@ impl ResourceView for HclView<'_, '_, '_> {
         res_str(self.ev, self.c, "arn")
     }
 
-    fn strings(&mut self, attr: &str, _want: Want) -> Vec<Item> {
+    fn strings(&mut self, attr: &str, _want: Want, _arity: Arity) -> Vec<Item> {
         strings_at(self.ev, self.c, attr)
             .into_iter()
             .map(|(value, uncertain, origin)| Item {

@@ -35,6 +35,15 @@ pub enum Want {
     Arn,
 }
 
+/// How many strings an argument holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arity {
+    /// One string (`policy_arn`, `role`).
+    One,
+    /// A list or set of strings (`users`, `policy_arns`).
+    Many,
+}
+
 /// One resource instance as a front end reads it. Attributes are Terraform argument names;
 /// `path` arguments go through nested blocks, separated by dots (`target.role_arn`).
 pub trait ResourceView {
@@ -53,7 +62,9 @@ pub trait ResourceView {
     /// The ARN of the IAM entity: known or synthesised.
     fn arn(&mut self) -> Str;
     /// The strings of a string or list-of-strings argument; none when it is not set or null.
-    fn strings(&mut self, attr: &str, want: Want) -> Vec<Item>;
+    /// A string may stand for several when it depends on something not known offline (each
+    /// alternative is then uncertain).
+    fn strings(&mut self, attr: &str, want: Want, arity: Arity) -> Vec<Item>;
     /// The strings at a path through nested blocks, each with the position of the argument.
     /// An optional argument that AWS computes and the configuration does not set gives none.
     fn at_path(&mut self, path: &str, want: Want) -> Vec<Item>;
@@ -143,7 +154,7 @@ pub fn adapt(r: &mut dyn ResourceView, acc: &mut Account) {
             acc.policies.push(policy);
         }
         "aws_iam_instance_profile" => {
-            let roles = names(r, "role", "role")
+            let roles = names(r, "role", "role", Arity::One)
                 .into_iter()
                 .map(|i| i.value)
                 .collect();
@@ -161,7 +172,7 @@ pub fn adapt(r: &mut dyn ResourceView, acc: &mut Account) {
             let owner = rtype
                 .trim_start_matches("aws_iam_")
                 .trim_end_matches("_policy");
-            let owners = names(r, owner, owner);
+            let owners = names(r, owner, owner, Arity::One);
             if owners.is_empty() {
                 return;
             }
@@ -202,13 +213,13 @@ pub fn adapt(r: &mut dyn ResourceView, acc: &mut Account) {
             }
         }
         "aws_iam_group_membership" => {
-            let groups = names(r, "group", "group");
-            let users = names(r, "users", "user");
+            let groups = names(r, "group", "group", Arity::One);
+            let users = names(r, "users", "user", Arity::Many);
             membership(r, acc, &users, &groups);
         }
         "aws_iam_user_group_membership" => {
-            let users = names(r, "user", "user");
-            let groups = names(r, "groups", "group");
+            let users = names(r, "user", "user", Arity::One);
+            let groups = names(r, "groups", "group", Arity::Many);
             membership(r, acc, &users, &groups);
         }
         _ => {}
@@ -228,7 +239,7 @@ fn role(r: &mut dyn ResourceView, acc: &mut Account) {
         Vec::new()
     };
     let attached = if r.is_set("managed_policy_arns") {
-        r.strings("managed_policy_arns", Want::Arn)
+        r.strings("managed_policy_arns", Want::Arn, Arity::Many)
             .into_iter()
             .filter(|i| !i.value.is_empty())
             .map(|i| PolicyRef {
@@ -273,7 +284,7 @@ fn document(r: &mut dyn ResourceView, attr: &str) -> PolicyDocument {
 /// provider's `Optional` string; an empty string means none).
 fn boundary(r: &mut dyn ResourceView) -> Option<PolicyRef> {
     let arn = r
-        .strings("permissions_boundary", Want::Arn)
+        .strings("permissions_boundary", Want::Arn, Arity::One)
         .into_iter()
         .map(|i| i.value)
         .find(|s| !s.is_empty())?;
@@ -285,8 +296,8 @@ fn boundary(r: &mut dyn ResourceView) -> Option<PolicyRef> {
 
 /// Users, groups or roles named by an argument where AWS expects names; an ARN given instead is
 /// reduced to its last path segment, with a diagnostic. Empty strings name nobody.
-fn names(r: &mut dyn ResourceView, attr: &str, kind: &str) -> Vec<Item> {
-    let items = r.strings(attr, Want::Name);
+fn names(r: &mut dyn ResourceView, attr: &str, kind: &str, arity: Arity) -> Vec<Item> {
+    let items = r.strings(attr, Want::Name, arity);
     let mut out = Vec::with_capacity(items.len());
     for mut i in items {
         if i.value.is_empty() {
@@ -296,7 +307,7 @@ fn names(r: &mut dyn ResourceView, attr: &str, kind: &str) -> Vec<Item> {
             r.diag(Diagnostic::warning(
                 Code::Shape,
                 format!(
-                    "{}: {attr} is an ARN where IAM expects a {kind} name; its last path segment is used",
+                    "{}: {attr} is an ARN where IAM expects a name; its last path segment is used",
                     r.address()
                 ),
                 Some(i.origin.clone()),
@@ -306,6 +317,14 @@ fn names(r: &mut dyn ResourceView, attr: &str, kind: &str) -> Vec<Item> {
         out.push(i);
     }
     out
+}
+
+/// The list-valued arguments among those [`attach`] reads.
+fn arity_of(attr: &str) -> Arity {
+    match attr {
+        "users" | "roles" | "groups" | "policy_arns" => Arity::Many,
+        _ => Arity::One,
+    }
 }
 
 fn principal(kind: &str, name: Str) -> PrincipalTarget {
@@ -323,12 +342,12 @@ fn attach(
     owner_attr: &str,
     policy_attr: &str,
 ) {
-    let owners = names(r, owner_attr, owner);
+    let owners = names(r, owner_attr, owner, arity_of(owner_attr));
     if owners.is_empty() {
         return;
     }
     let arns: Vec<Item> = r
-        .strings(policy_attr, Want::Arn)
+        .strings(policy_attr, Want::Arn, arity_of(policy_attr))
         .into_iter()
         .filter(|i| !i.value.is_empty())
         .collect();

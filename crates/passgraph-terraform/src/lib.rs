@@ -20,5 +20,5 @@ pub mod partition;
 pub mod policydoc;
 mod roleuse;
 
-pub use adapt::{Item, ResourceView, Want, adapt, is_mapped};
+pub use adapt::{Arity, Item, ResourceView, Want, adapt, is_mapped};
 pub use roleuse::{ROLE_USES, role_uses_of};

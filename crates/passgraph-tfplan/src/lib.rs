@@ -299,7 +299,7 @@ fn settle_account(
             single(
                 regions
                     .iter()
-                    .map(|r| partition_of_region(r).to_owned())
+                    .map(|r| passgraph_terraform::partition::partition_of_region(r).to_owned())
                     .collect(),
             )
         })
@@ -345,25 +345,6 @@ fn provider_regions(reader: &Reader<'_>, configuration: Option<json::Val<'_>>) -
         }
     }
     out
-}
-
-/// The partition of a region name.
-fn partition_of_region(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("eu-isoe-") {
-        "aws-iso-e"
-    } else if region.starts_with("us-isof-") {
-        "aws-iso-f"
-    } else {
-        "aws"
-    }
 }
 
 #[cfg(test)]
