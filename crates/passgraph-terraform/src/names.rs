@@ -41,7 +41,10 @@ mod tests {
         assert!(n.holes().any(|h| h == "aws_iam_role.r.name"));
         let d = generated_name(None, "aws_iam_role.r.name");
         assert_eq!(d.known_prefix(), "terraform-");
-        assert_eq!(arn_kind("aws_iam_instance_profile"), Some("instance-profile"));
+        assert_eq!(
+            arn_kind("aws_iam_instance_profile"),
+            Some("instance-profile")
+        );
         assert_eq!(arn_kind("aws_lambda_function"), None);
     }
 }

@@ -268,7 +268,10 @@ fn principals(blocks: Vec<PrincipalInput>, substitute: bool) -> Option<(Origin, 
     if everyone {
         // `"*"` beside other principals: everyone, written the way IAM reads it in a map.
         let star = Node::new(NodeKind::String(Str::lit("*")), first.clone());
-        match groups.iter_mut().find(|(k, _, _)| k.as_known() == Some("AWS")) {
+        match groups
+            .iter_mut()
+            .find(|(k, _, _)| k.as_known() == Some("AWS"))
+        {
             Some((_, _, v)) => v.push(star),
             None => groups.push((Str::lit("AWS"), first.clone(), vec![star])),
         }

@@ -275,7 +275,8 @@ mod tests {
     #[test]
     fn emr_hands_its_service_role_to_emr() {
         let emr: Vec<_> = role_uses_of("aws_emr_cluster").collect();
-        assert!(emr.iter().any(|s| s.attribute == "service_role"
-            && s.service == "elasticmapreduce.amazonaws.com"));
+        assert!(emr.iter().any(
+            |s| s.attribute == "service_role" && s.service == "elasticmapreduce.amazonaws.com"
+        ));
     }
 }

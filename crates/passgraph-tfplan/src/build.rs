@@ -157,9 +157,7 @@ impl<'a> Reader<'a> {
 
 /// True for the resource types this module maps.
 fn mapped(rtype: &str) -> bool {
-    entity_kind(rtype).is_some()
-        || is_relation(rtype)
-        || passgraph_terraform::is_mapped(rtype)
+    entity_kind(rtype).is_some() || is_relation(rtype) || passgraph_terraform::is_mapped(rtype)
 }
 
 /// One planned resource instance, as the provider's adapters read it.
@@ -280,7 +278,9 @@ impl<'a> ResourceView for PlanView<'_, 'a> {
     }
 
     fn document(&mut self, attr: &str) -> Option<PolicyDocument> {
-        let node = self.reader.document(&self.f.field(attr), &self.scope, attr)?;
+        let node = self
+            .reader
+            .document(&self.f.field(attr), &self.scope, attr)?;
         Some(self.reader.read_doc(&node))
     }
 
@@ -291,7 +291,10 @@ impl<'a> ResourceView for PlanView<'_, 'a> {
             // Configured inline policies, all known only after apply: one unknown policy
             // stands for them.
             let o = self.reader.origin(field.range, &self.inst.address);
-            let why = format!("{}.inline_policy is known only after apply", self.inst.address);
+            let why = format!(
+                "{}.inline_policy is known only after apply",
+                self.inst.address
+            );
             let document = self
                 .reader
                 .read_doc(&Node::new(NodeKind::Unknown(why.into()), o.clone()));

@@ -802,6 +802,16 @@ impl<'a> Reader<'a> {
                 ("aws_caller_identity", "account_id" | "id") => Resolved::Later(self.account_str()),
                 ("aws_partition", "partition" | "id") => Resolved::Later(self.partition_str()),
                 ("aws_iam_policy_document", "json" | "minified_json") => Resolved::DataDoc(idx),
+                ("aws_service_principal", "name" | "suffix") => {
+                    match self.service_principal(inst, attr) {
+                        Some(s) => Resolved::Later(s),
+                        None => Resolved::Later(Str::hole(format!(
+                            "{}.{}",
+                            inst.address,
+                            path_text(path)
+                        ))),
+                    }
+                }
                 _ => Resolved::Later(Str::hole(format!("{}.{}", inst.address, path_text(path)))),
             };
         }
@@ -811,6 +821,37 @@ impl<'a> Reader<'a> {
             (Some(_), "name" | "id") => Resolved::Later(self.name_of(inst, depth)),
             _ => Resolved::Later(Str::hole(format!("{}.{}", inst.address, path_text(path)))),
         }
+    }
+
+    /// `data "aws_service_principal"` read during apply: `name` is `<service_name>.<suffix>`,
+    /// the suffix `amazonaws.com` except for the few services that take the partition's DNS
+    /// suffix in some partitions (`passgraph_terraform::partition`); the partition is the one
+    /// of the data source's `region`, else the plan's.
+    fn service_principal(&self, inst: &Instance<'a>, attr: &str) -> Option<Str> {
+        let top = Cursor::of(inst);
+        let State::Known(v) = top.field("service_name").state() else {
+            return None;
+        };
+        let service = v.as_str()?.into_owned();
+        let region_partition = match top.field("region").state() {
+            State::Known(r) => r
+                .as_str()
+                .map(|r| passgraph_terraform::partition::partition_of_region(&r).to_owned()),
+            _ => None,
+        };
+        let partition = region_partition.or_else(|| {
+            self.partition
+                .as_ref()
+                .and_then(|p| p.as_known().map(str::to_owned))
+        });
+        let suffix = passgraph_terraform::partition::service_principal_suffix(
+            &service,
+            partition.as_deref(),
+        )?;
+        Some(Str::lit(match attr {
+            "suffix" => suffix.to_owned(),
+            _ => format!("{service}.{suffix}"),
+        }))
     }
 
     /// The account id as a value: known, or the canonical hole.

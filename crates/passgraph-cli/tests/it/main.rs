@@ -4,6 +4,7 @@
 mod corpus;
 mod formats;
 mod robustness;
+mod terraform;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

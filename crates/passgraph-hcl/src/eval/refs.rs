@@ -731,7 +731,10 @@ impl Evaluator<'_> {
             ("aws_caller_identity", _) => Some(hole(name)),
             ("aws_partition", "partition" | "id") => Some(Value::string(part, o.clone())),
             ("aws_partition", "dns_suffix") => Some(
-                match part.as_known().and_then(passgraph_terraform::partition::dns_suffix) {
+                match part
+                    .as_known()
+                    .and_then(passgraph_terraform::partition::dns_suffix)
+                {
                     Some(suffix) => Value::lit(suffix, o.clone()),
                     None => hole(name),
                 },
@@ -813,7 +816,9 @@ impl Evaluator<'_> {
             None => self.region.clone(),
         };
         let partition = match region.as_known() {
-            Some(r) => Some(Str::lit(passgraph_terraform::partition::partition_of_region(r))),
+            Some(r) => Some(Str::lit(
+                passgraph_terraform::partition::partition_of_region(r),
+            )),
             None => self.partition.is_known().then(|| self.partition.clone()),
         };
         let suffix = passgraph_terraform::partition::service_principal_suffix(
