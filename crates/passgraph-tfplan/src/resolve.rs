@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use passgraph_model::arn::iam_arn;
 use passgraph_model::value::ACCOUNT_HOLE;
-use passgraph_model::{Code, Diagnostic, Part, Str, TextRange};
+use passgraph_model::{Code, Diagnostic, Str, TextRange};
 
 use crate::address::{InstKey, Step, join, module_path, steps};
 use crate::json::{Kind, Val};
@@ -356,17 +356,7 @@ fn path_text(path: &[Step]) -> String {
     s
 }
 
-/// The IAM resource kind in ARNs, for the types whose ARN is synthesised.
-pub(crate) fn arn_kind(rtype: &str) -> Option<&'static str> {
-    Some(match rtype {
-        "aws_iam_role" => "role",
-        "aws_iam_user" => "user",
-        "aws_iam_group" => "group",
-        "aws_iam_instance_profile" => "instance-profile",
-        "aws_iam_policy" => "policy",
-        _ => return None,
-    })
-}
+pub(crate) use passgraph_terraform::names::arn_kind;
 
 impl<'a> Reader<'a> {
     /// Records why a hole exists, once per hole.
@@ -892,7 +882,10 @@ impl<'a> Reader<'a> {
                 p.range(),
                 &inst.address,
             );
-            return Str::from_parts([Part::Lit(prefix.into_owned()), Part::Hole(suffix.into())]);
+            return passgraph_terraform::names::generated_name(
+                Some(Str::lit(prefix.into_owned())),
+                suffix,
+            );
         }
         if let Some(s) = self.reconstruct(inst, "name", Want::Name, depth) {
             return s;

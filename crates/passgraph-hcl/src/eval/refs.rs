@@ -25,18 +25,6 @@ pub(crate) struct BlockInst<'a> {
     order: u32,
 }
 
-/// The kind segment of the ARN of an IAM resource type.
-pub(crate) fn iam_kind(rtype: &str) -> Option<&'static str> {
-    Some(match rtype {
-        "aws_iam_role" => "role",
-        "aws_iam_user" => "user",
-        "aws_iam_group" => "group",
-        "aws_iam_policy" => "policy",
-        "aws_iam_instance_profile" => "instance-profile",
-        _ => return None,
-    })
-}
-
 impl Evaluator<'_> {
     pub(super) fn variable(&mut self, sc: &Scope, name: &str, o: Origin) -> R {
         if let Some(v) = sc.lookup(name) {
@@ -626,16 +614,19 @@ impl Evaluator<'_> {
             }
         }
         let o = self.origin(sc, None);
-        let mut s = Str::default();
-        if let Some((e, _)) = body.attr("name_prefix") {
-            let v = self.eval(sc, e)?;
-            if !v.is_null() {
-                s = self.string_of(sc, &v)?;
+        let prefix = match body.attr("name_prefix") {
+            Some((e, _)) => {
+                let v = self.eval(sc, e)?;
+                // `name_prefix = null` is not set: the provider's default prefix.
+                if v.is_null() {
+                    None
+                } else {
+                    Some(self.string_of(sc, &v)?)
+                }
             }
-        } else {
-            s.push_str("terraform-");
-        }
-        s.push(passgraph_model::Part::Hole(format!("{addr}.name").into()));
+            None => None,
+        };
+        let s = passgraph_terraform::names::generated_name(prefix, format!("{addr}.name"));
         Ok(Value::string(s, o))
     }
 
@@ -669,7 +660,7 @@ impl Evaluator<'_> {
     ) -> Result<Option<Value>, Fail> {
         let hole = |what: &str| Value::unknown(format!("{addr}.{what}"), o.clone());
         if mode == Mode::Managed {
-            if let Some(kind) = iam_kind(rtype) {
+            if let Some(kind) = passgraph_terraform::names::arn_kind(rtype) {
                 return Ok(Some(match name {
                     "name" => self.res_attr_name(key, sc, body, addr)?,
                     "path" => Value::string(self.str_attr(sc, body, "path", "/")?, o.clone()),
