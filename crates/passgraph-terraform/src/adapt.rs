@@ -281,13 +281,22 @@ fn document(r: &mut dyn ResourceView, attr: &str) -> PolicyDocument {
 }
 
 /// `permissions_boundary`: an ARN, or no boundary when it is not set, null or `""` (the
-/// provider's `Optional` string; an empty string means none).
+/// provider's `Optional` string; an empty string means none). When it is one of several values
+/// not known offline (a conditional that may give `""`), the boundary is unknown: a hole, so
+/// that findings it may block are possible, never definite.
 fn boundary(r: &mut dyn ResourceView) -> Option<PolicyRef> {
-    let arn = r
-        .strings("permissions_boundary", Want::Arn, Arity::One)
-        .into_iter()
-        .map(|i| i.value)
-        .find(|s| !s.is_empty())?;
+    let items = r.strings("permissions_boundary", Want::Arn, Arity::One);
+    let mut arns: Vec<Str> = items
+        .iter()
+        .filter(|i| !i.value.is_empty())
+        .map(|i| i.value.clone())
+        .collect();
+    arns.dedup();
+    let arn = match arns.as_slice() {
+        [] => return None,
+        [one] if items.iter().all(|i| !i.value.is_empty()) => one.clone(),
+        _ => Str::hole(format!("{}.permissions_boundary", r.address())),
+    };
     Some(PolicyRef {
         arn,
         origin: r.attr_origin("permissions_boundary"),

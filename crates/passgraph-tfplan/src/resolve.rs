@@ -791,6 +791,15 @@ impl<'a> Reader<'a> {
             return match (t, attr) {
                 ("aws_caller_identity", "account_id" | "id") => Resolved::Later(self.account_str()),
                 ("aws_partition", "partition" | "id") => Resolved::Later(self.partition_str()),
+                ("aws_partition", "dns_suffix") => match self
+                    .partition
+                    .as_ref()
+                    .and_then(Str::as_known)
+                    .and_then(passgraph_terraform::partition::dns_suffix)
+                {
+                    Some(suffix) => Resolved::Later(Str::lit(suffix)),
+                    None => Resolved::Later(Str::hole(format!("{}.dns_suffix", inst.address))),
+                },
                 ("aws_iam_policy_document", "json" | "minified_json") => Resolved::DataDoc(idx),
                 ("aws_service_principal", "name" | "suffix") => {
                     match self.service_principal(inst, attr) {

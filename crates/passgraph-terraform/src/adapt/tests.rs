@@ -181,6 +181,22 @@ fn a_role_reads_its_trust_boundary_and_configured_policies() {
 }
 
 #[test]
+fn a_boundary_that_may_be_empty_is_unknown() {
+    // `permissions_boundary = var.strict ? local.boundary : ""` with `var.strict` unknown: a
+    // boundary or none, so whatever it blocks is only possibly blocked.
+    let f = fake(
+        "aws_iam_user",
+        &[
+            ("name", &["u"]),
+            ("permissions_boundary", &["arn:aws:iam::1:policy/b", ""]),
+        ],
+    );
+    let (acc, _) = run(f);
+    let b = acc.users[0].boundary.as_ref().map(|b| b.arn.clone());
+    assert_eq!(b, Some(Str::hole("aws_iam_user.x.permissions_boundary")));
+}
+
+#[test]
 fn attachments_name_principals_by_name() {
     // Provider docs, `aws_iam_role_policy_attachment`: `role` is "the name of the IAM role";
     // an ARN given instead is reduced to its last path segment, with a diagnostic.
