@@ -50,7 +50,8 @@ pub struct Options {
     /// The account id of the plan, when the user knows it (`--account-id`). Wins over what
     /// the plan implies.
     pub account_id: Option<String>,
-    /// The partition (`aws`, `aws-cn`, `aws-us-gov`), when known.
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, ...), when known; otherwise
+    /// what the plan implies (see `passgraph_terraform::partition`).
     pub partition: Option<String>,
 }
 
