@@ -900,6 +900,25 @@ impl<'a> Reader<'a> {
             return s;
         }
         let range = inst.addr_range;
+        // The configuration sets neither `name` nor `name_prefix`: the provider generates the
+        // name with its default prefix.
+        let unnamed = self
+            .config_of(inst)
+            .and_then(|c| c.get("expressions"))
+            .is_some_and(|e| e.get("name").is_none() && e.get("name_prefix").is_none());
+        if unnamed && arn_kind(&inst.rtype).is_some() {
+            let suffix = format!("{}.name_suffix", inst.address);
+            self.explain(
+                &suffix,
+                format!(
+                    "{}: the name is generated at apply (no name or name_prefix is set)",
+                    inst.address
+                ),
+                range,
+                &inst.address,
+            );
+            return passgraph_terraform::names::generated_name(None, suffix);
+        }
         self.hole(
             key,
             " (the name is generated or computed at apply)",

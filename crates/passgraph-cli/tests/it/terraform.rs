@@ -608,3 +608,48 @@ fn every_role_use_table_names_catalogued_services() {
         }
     }
 }
+
+/// Provider docs, `aws_iam_role`: "`name` - (Optional, Forces new resource) Friendly name of
+/// the role. If omitted, Terraform will assign a random, unique name"; `name_prefix` "Creates a
+/// unique friendly name beginning with the specified prefix". The random name starts with
+/// `terraform-`; both readers keep what is known of the name.
+#[test]
+fn generated_names_keep_their_known_prefix_from_tf_and_from_a_plan() {
+    for (attr, prefix) in [("", "terraform-"), ("name_prefix = \"app-\"", "app-")] {
+        let main = format!(
+            "resource \"aws_iam_role\" \"r\" {{\n  {attr}\n  assume_role_policy = \"{EC2_TRUST}\"\n}}\n"
+        );
+        let expressions = if attr.is_empty() {
+            r#"{"assume_role_policy": {"constant_value": "{}"}}"#.to_owned()
+        } else {
+            r#"{"assume_role_policy": {"constant_value": "{}"}, "name_prefix": {"constant_value": "app-"}}"#
+                .to_owned()
+        };
+        let after = if attr.is_empty() {
+            format!(r#"{{"path": "/", "assume_role_policy": "{EC2_TRUST}"}}"#)
+        } else {
+            format!(
+                r#"{{"path": "/", "name_prefix": "app-", "assume_role_policy": "{EC2_TRUST}"}}"#
+            )
+        };
+        let text = plan_json(
+            &[(
+                "aws_iam_role.r",
+                "aws_iam_role",
+                &after,
+                r#"{"arn": true, "id": true, "name": true, "unique_id": true}"#,
+                &expressions,
+            )],
+            "",
+        );
+        for p in [tf(&main), plan(&text)] {
+            let name = &p.account.roles[0].name;
+            assert_eq!(name.known_prefix(), prefix, "{name}");
+            assert!(!name.is_known(), "{name}");
+            assert_eq!(
+                p.account.roles[0].arn.known_prefix(),
+                format!("arn:aws:iam::{ACCOUNT}:role/{prefix}")
+            );
+        }
+    }
+}
