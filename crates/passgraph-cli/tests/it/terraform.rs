@@ -653,3 +653,31 @@ fn generated_names_keep_their_known_prefix_from_tf_and_from_a_plan() {
         }
     }
 }
+
+/// Provider docs, `aws_db_instance`: `monitoring_role_arn` is the role "that permits RDS to
+/// send enhanced monitoring metrics", used when `monitoring_interval` is not 0 (the default).
+#[test]
+fn rds_monitoring_roles_are_handed_over_only_when_monitoring_is_on() {
+    for (interval, uses) in [("0", 0), ("60", 1)] {
+        let main = format!(
+            "resource \"aws_db_instance\" \"db\" {{\n  monitoring_interval = {interval}\n  monitoring_role_arn = \"arn:aws:iam::123456789012:role/rds-monitoring\"\n}}\n"
+        );
+        let text = plan_json(
+            &[(
+                "aws_db_instance.db",
+                "aws_db_instance",
+                &format!(
+                    r#"{{"monitoring_interval": {interval}, "monitoring_role_arn": "arn:aws:iam::123456789012:role/rds-monitoring"}}"#
+                ),
+                r#"{"arn": true, "id": true}"#,
+                &format!(
+                    r#"{{"monitoring_interval": {{"constant_value": {interval}}}, "monitoring_role_arn": {{"constant_value": "arn:aws:iam::123456789012:role/rds-monitoring"}}}}"#
+                ),
+            )],
+            "",
+        );
+        for p in [tf(&main), plan(&text)] {
+            assert_eq!(p.account.role_uses.len(), uses, "interval {interval}");
+        }
+    }
+}
