@@ -52,6 +52,7 @@ use passgraph_model::{
 
 use crate::exists::{Conditions, Formula};
 use crate::resolve::Ctx;
+pub use crate::roleuse::ROLE_USES;
 use crate::template::{Resource, Template};
 
 /// What the caller knows about the stacks the templates describe.

@@ -4,55 +4,24 @@
 //! Sources: shared/spec/semantics.md §5.2 (CloudFormation properties) and §3 (services and the
 //! principals their roles trust).
 
-use passgraph_model::{Account, Node, NodeKind, Origin, RoleTarget, RoleUse, Str};
+use passgraph_model::{Account, Node, NodeKind, Origin, RoleUse, RoleUseSpec, Str};
 
 use crate::resolve::Ctx;
 use crate::template::Resource;
 
-/// How the property names the role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Via {
-    /// A role name or ARN.
-    Role,
-    /// An instance profile name or ARN.
-    InstanceProfile,
+const fn role(ty: &'static str, path: &'static str, service: &'static str) -> RoleUseSpec {
+    RoleUseSpec::role(ty, path, service)
 }
 
-/// One property of one resource type that hands a role to a service.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Spec {
-    /// Resource type.
-    pub(crate) ty: &'static str,
-    /// Where the role is, from `Properties`: `.`-separated keys; `Key[]` walks every item of a
-    /// list, `Key[Field=value,...]` only the items whose fields have these values, `*` every
-    /// key of a mapping.
-    pub(crate) path: &'static str,
-    /// What the value names.
-    pub(crate) via: Via,
-    /// The service principal that assumes the role.
-    pub(crate) service: &'static str,
+const fn profile(ty: &'static str, path: &'static str) -> RoleUseSpec {
+    RoleUseSpec::instance_profile(ty, path)
 }
 
-const fn role(ty: &'static str, path: &'static str, service: &'static str) -> Spec {
-    Spec {
-        ty,
-        path,
-        via: Via::Role,
-        service,
-    }
-}
-
-const fn profile(ty: &'static str, path: &'static str) -> Spec {
-    Spec {
-        ty,
-        path,
-        via: Via::InstanceProfile,
-        service: "ec2.amazonaws.com",
-    }
-}
-
-/// Every resource property that hands a role to a service, sorted by type.
-pub(crate) const ROLE_USES: &[Spec] = &[
+/// Every resource property that hands a role to a service, sorted by type. The `attribute`
+/// is a path from `Properties`: `.`-separated keys; `Key[]` walks every item of a list,
+/// `Key[Field=value,...]` only the items whose fields have these values, `*` every key of a
+/// mapping.
+pub const ROLE_USES: &[RoleUseSpec] = &[
     role(
         "AWS::Amplify::App",
         "IAMServiceRole",
@@ -546,7 +515,7 @@ pub(crate) const ROLE_USES: &[Spec] = &[
     role("AWS::Transfer::User", "Role", "transfer.amazonaws.com"),
 ];
 
-/// One step of a [`Spec::path`].
+/// One step of a [`RoleUseSpec::attribute`] path.
 #[derive(Debug, PartialEq, Eq)]
 enum Step<'p> {
     Key(&'p str),
@@ -646,8 +615,8 @@ fn walk(
 /// Adds the role uses of one resource (resolving only the properties the table names).
 pub(crate) fn role_uses(ctx: &mut Ctx<'_>, acc: &mut Account, r: &Resource, uncertain: bool) {
     let Some(props) = &r.props else { return };
-    for spec in ROLE_USES.iter().filter(|s| s.ty == r.ty) {
-        let steps = steps(spec.path);
+    for spec in ROLE_USES.iter().filter(|s| s.resource_type == r.ty) {
+        let steps = steps(spec.attribute);
         // Resolve only the top-level property the path starts with.
         let top = match steps.first() {
             Some(Step::Key(k) | Step::Items(k, _)) => *k,
@@ -682,16 +651,13 @@ pub(crate) fn role_uses(ctx: &mut Ctx<'_>, acc: &mut Account, r: &Resource, unce
     }
 }
 
-fn use_of(r: &Resource, spec: &Spec, s: Str, uncertain: bool, origin: Origin) -> RoleUse {
+fn use_of(r: &Resource, spec: &RoleUseSpec, s: Str, uncertain: bool, origin: Origin) -> RoleUse {
     RoleUse {
         resource: r.id.clone(),
         resource_type: r.ty.clone(),
-        attribute: spec.path.to_owned(),
+        attribute: spec.attribute.to_owned(),
         service: spec.service.to_owned(),
-        target: match spec.via {
-            Via::Role => RoleTarget::Role(s),
-            Via::InstanceProfile => RoleTarget::InstanceProfile(s),
-        },
+        target: spec.target_of(s),
         uncertain,
         origin,
     }

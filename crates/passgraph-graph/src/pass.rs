@@ -343,7 +343,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                     .entry(ts.service.clone())
                     .or_insert_with(|| launch(&set, &base, svc))
                     .clone();
-                if svc.info.is_some_and(|i| i.via_instance_profile) {
+                if svc.info.is_some_and(|i| i.via_instance_profile()) {
                     let create = *profile_create.get_or_insert_with(|| {
                         let a = evaluate(&set, "iam:CreateInstanceProfile", &any_resource(), &base)
                             .allowed;

@@ -4,17 +4,14 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use passgraph_model::{
-    Account, AttachedPolicy, Attachment, Code, Diagnostic, Group, InlinePolicy, InstanceProfile,
-    ManagedPolicy, Membership, Origin, PolicyDocument, PolicyRef, PrincipalTarget, Role, Str, Tag,
-    User,
-};
+use passgraph_model::{Account, Code, Diagnostic, InlinePolicy, Origin, PolicyDocument, Str, Tag};
+use passgraph_terraform::{Arity, Item, ResourceView, Want};
 
 use crate::Stats;
 use crate::config::{BodyRef, Mode};
 use crate::eval::{Evaluator, Scope};
 use crate::jsontext::policy_node;
-use crate::roleuse::{ROLE_USES, RoleUseSpec, role_use};
+use crate::roleuse::role_use_values;
 use crate::value::{ResKey, V, Value, set_address};
 
 /// One resource instance being read.
@@ -80,199 +77,101 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
 }
 
 fn resource(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
-    match c.rtype {
-        "aws_iam_user" => {
-            let (name, path, arn) = identity(ev, c);
-            acc.users.push(User {
-                name,
-                path,
-                arn,
-                inline: Vec::new(),
-                attached: Vec::new(),
-                groups: Vec::new(),
-                boundary: policy_ref(ev, c, "permissions_boundary"),
-                tags: tags(ev, c),
-                uncertain: c.uncertain,
-                origin: c.origin.clone(),
-            });
-        }
-        "aws_iam_group" => {
-            let (name, path, arn) = identity(ev, c);
-            acc.groups.push(Group {
-                name,
-                path,
-                arn,
-                inline: Vec::new(),
-                attached: Vec::new(),
-                uncertain: c.uncertain,
-                origin: c.origin.clone(),
-            });
-        }
-        "aws_iam_role" => role(ev, c, acc),
-        "aws_iam_policy" => {
-            let (name, path, arn) = identity(ev, c);
-            let document = document(ev, c, "policy");
-            acc.policies.push(ManagedPolicy {
-                name,
-                path,
-                arn,
-                document,
-                uncertain: c.uncertain,
-                origin: c.origin.clone(),
-            });
-        }
-        "aws_iam_instance_profile" => {
-            let (name, path, arn) = identity(ev, c);
-            let roles = strings(ev, c, "role")
-                .into_iter()
-                .map(|(s, _)| principal_name(ev, c, s, "role"))
-                .collect();
-            acc.instance_profiles.push(InstanceProfile {
-                name,
-                path,
-                arn,
-                roles,
-                uncertain: c.uncertain,
-                origin: c.origin.clone(),
-            });
-        }
-        "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
-            let owner = match c.rtype {
-                "aws_iam_role_policy" => "role",
-                "aws_iam_user_policy" => "user",
-                _ => "group",
-            };
-            let name = res_str(ev, c, "name");
-            let document = document(ev, c, "policy");
-            for (p, unc) in strings(ev, c, owner) {
-                let p = principal_name(ev, c, p, owner);
-                acc.attachments.push(Attachment {
-                    target: target(owner, p),
-                    policy: AttachedPolicy::Inline(InlinePolicy {
-                        name: name.clone(),
-                        document: document.clone(),
-                        origin: c.origin.clone(),
-                    }),
-                    uncertain: c.uncertain || unc,
-                    origin: c.origin.clone(),
-                });
-            }
-        }
-        "aws_iam_role_policy_attachment"
-        | "aws_iam_user_policy_attachment"
-        | "aws_iam_group_policy_attachment" => {
-            let owner = c
-                .rtype
-                .trim_start_matches("aws_iam_")
-                .trim_end_matches("_policy_attachment");
-            attach(ev, c, acc, owner, owner, "policy_arn");
-        }
-        "aws_iam_role_policy_attachments_exclusive"
-        | "aws_iam_user_policy_attachments_exclusive"
-        | "aws_iam_group_policy_attachments_exclusive" => {
-            let owner = c
-                .rtype
-                .trim_start_matches("aws_iam_")
-                .trim_end_matches("_policy_attachments_exclusive");
-            attach(ev, c, acc, owner, &format!("{owner}_name"), "policy_arns");
-        }
-        "aws_iam_policy_attachment" => {
-            for (owner, attr) in [("user", "users"), ("role", "roles"), ("group", "groups")] {
-                attach(ev, c, acc, owner, attr, "policy_arn");
-            }
-        }
-        "aws_iam_group_membership" => {
-            let groups = strings(ev, c, "group");
-            let users = strings(ev, c, "users");
-            membership(ev, c, acc, &users, &groups);
-        }
-        "aws_iam_user_group_membership" => {
-            let users = strings(ev, c, "user");
-            let groups = strings(ev, c, "groups");
-            membership(ev, c, acc, &users, &groups);
-        }
-        _ => {}
+    let mut view = HclView { ev, c };
+    passgraph_terraform::adapt(&mut view, acc);
+}
+
+/// One evaluated resource instance, as the provider's adapters read it.
+struct HclView<'v, 'e, 'c> {
+    ev: &'v mut Evaluator<'e>,
+    c: &'v Ctx<'c>,
+}
+
+impl ResourceView for HclView<'_, '_, '_> {
+    fn resource_type(&self) -> &str {
+        self.c.rtype
     }
-    let specs: Vec<&RoleUseSpec> = ROLE_USES
-        .iter()
-        .filter(|s| s.resource_type == c.rtype)
-        .collect();
-    for spec in specs {
-        role_use(ev, c, acc, spec);
+
+    fn address(&self) -> Arc<str> {
+        self.c.addr.clone()
+    }
+
+    fn origin(&self) -> Origin {
+        self.c.origin.clone()
+    }
+
+    fn uncertain(&self) -> bool {
+        self.c.uncertain
+    }
+
+    fn name(&mut self) -> Str {
+        res_str(self.ev, self.c, "name")
+    }
+
+    fn path(&mut self) -> Str {
+        res_str(self.ev, self.c, "path")
+    }
+
+    fn arn(&mut self) -> Str {
+        res_str(self.ev, self.c, "arn")
+    }
+
+    fn strings(&mut self, attr: &str, _want: Want, _arity: Arity) -> Vec<Item> {
+        strings_at(self.ev, self.c, attr)
+            .into_iter()
+            .map(|(value, uncertain, origin)| Item {
+                value,
+                uncertain,
+                origin,
+            })
+            .collect()
+    }
+
+    fn at_path(&mut self, path: &str, _want: Want) -> Vec<Item> {
+        role_use_values(self.ev, self.c, path)
+    }
+
+    fn attr_origin(&self, attr: &str) -> Origin {
+        attr_origin(self.c, attr)
+    }
+
+    fn is_set(&self, _attr: &str) -> bool {
+        // A configuration is all there is: what it does not set reads as nothing.
+        true
+    }
+
+    fn number(&mut self, attr: &str) -> Option<f64> {
+        let v = attr_value(self.ev, self.c, attr)?;
+        self.ev.known_text(&v)?.parse::<f64>().ok()
+    }
+
+    fn document(&mut self, attr: &str) -> Option<PolicyDocument> {
+        let (e, _) = self.c.body.attr(attr)?;
+        let o = attr_origin(self.c, attr);
+        let v = self
+            .ev
+            .eval_or_unknown(&self.c.sc, e, &format!("{}.{attr}", self.c.addr));
+        let v = self.ev.force_deep(v, 0);
+        if v.is_null() {
+            return None;
+        }
+        Some(doc_from_value(self.ev, self.c, &v, &o))
+    }
+
+    fn inline_policies(&mut self) -> Vec<InlinePolicy> {
+        inline_policies(self.ev, self.c)
+    }
+
+    fn tags(&mut self) -> Vec<Tag> {
+        tags(self.ev, self.c)
+    }
+
+    fn diag(&mut self, d: Diagnostic) {
+        self.ev.diag(d);
     }
 }
 
-fn target(owner: &str, name: Str) -> PrincipalTarget {
-    match owner {
-        "user" => PrincipalTarget::User(name),
-        "group" => PrincipalTarget::Group(name),
-        _ => PrincipalTarget::Role(name),
-    }
-}
-
-fn membership(
-    ev: &mut Evaluator<'_>,
-    c: &Ctx<'_>,
-    acc: &mut Account,
-    users: &[(Str, bool)],
-    groups: &[(Str, bool)],
-) {
-    for (g, gu) in groups {
-        let g = principal_name(ev, c, g.clone(), "group");
-        for (u, uu) in users {
-            let u = principal_name(ev, c, u.clone(), "user");
-            acc.memberships.push(Membership {
-                user: u,
-                group: g.clone(),
-                uncertain: c.uncertain || *gu || *uu,
-                origin: c.origin.clone(),
-            });
-        }
-    }
-}
-
-fn attach(
-    ev: &mut Evaluator<'_>,
-    c: &Ctx<'_>,
-    acc: &mut Account,
-    owner: &str,
-    owner_attr: &str,
-    policy_attr: &str,
-) {
-    let Some((_, _)) = c.body.attr(owner_attr) else {
-        return;
-    };
-    let owners = strings(ev, c, owner_attr);
-    let arns = strings(ev, c, policy_attr);
-    let po = attr_origin(c, policy_attr);
-    for (p, pu) in &owners {
-        let p = principal_name(ev, c, p.clone(), owner);
-        for (a, au) in &arns {
-            acc.attachments.push(Attachment {
-                target: target(owner, p.clone()),
-                policy: AttachedPolicy::Managed(PolicyRef {
-                    arn: a.clone(),
-                    origin: po.clone(),
-                }),
-                uncertain: c.uncertain || *pu || *au,
-                origin: c.origin.clone(),
-            });
-        }
-    }
-}
-
-fn role(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
-    let (name, path, arn) = identity(ev, c);
-    let trust = if c.body.attr("assume_role_policy").is_some() {
-        document(ev, c, "assume_role_policy")
-    } else {
-        ev.diag(Diagnostic::warning(
-            Code::Shape,
-            format!("{} has no assume_role_policy", c.addr),
-            Some(c.origin.clone()),
-        ));
-        PolicyDocument::unknown("no assume_role_policy", c.origin.clone())
-    };
+fn inline_policies(ev: &mut Evaluator<'_>, c: &Ctx<'_>) -> Vec<InlinePolicy> {
     let mut inline = Vec::new();
     for b in ev.block_insts(&c.sc, c.body, "inline_policy") {
         let Some((pe, _)) = b.body.attr("policy") else {
@@ -297,31 +196,7 @@ fn role(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {
             origin: bo,
         });
     }
-    let attached = strings_at(ev, c, "managed_policy_arns")
-        .into_iter()
-        .map(|(arn, _, origin)| PolicyRef { arn, origin })
-        .collect();
-    acc.roles.push(Role {
-        name,
-        path,
-        arn,
-        trust,
-        inline,
-        attached,
-        boundary: policy_ref(ev, c, "permissions_boundary"),
-        tags: tags(ev, c),
-        uncertain: c.uncertain,
-        origin: c.origin.clone(),
-    });
-}
-
-/// Name, path and ARN of an IAM entity as Terraform computes them.
-fn identity(ev: &mut Evaluator<'_>, c: &Ctx<'_>) -> (Str, Str, Str) {
-    (
-        res_str(ev, c, "name"),
-        res_str(ev, c, "path"),
-        res_str(ev, c, "arn"),
-    )
+    inline
 }
 
 /// A computed or configured attribute of the resource as a string.
@@ -359,15 +234,8 @@ fn attr_value(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Option<Value> 
     (!v.is_null()).then_some(v)
 }
 
-/// The strings of a string or list attribute, each marked when it exists only possibly.
-fn strings(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Vec<(Str, bool)> {
-    strings_at(ev, c, attr)
-        .into_iter()
-        .map(|(s, u, _)| (s, u))
-        .collect()
-}
-
-/// Like [`strings`], with where each string is written (for policy references).
+/// The strings of a string or list attribute, each marked when it exists only possibly, with
+/// where each string is written.
 fn strings_at(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Vec<(Str, bool, Origin)> {
     let Some(v) = attr_value(ev, c, attr) else {
         return Vec::new();
@@ -415,30 +283,6 @@ pub(crate) fn collect_strings(
     }
 }
 
-/// A principal named by ARN where a name is expected: the name is the last path segment.
-fn principal_name(ev: &mut Evaluator<'_>, c: &Ctx<'_>, s: Str, kind: &str) -> Str {
-    if s.starts_with("arn:") && s.known_prefix().contains(&format!(":{kind}/")) {
-        ev.diag(Diagnostic::note(
-            Code::Shape,
-            format!(
-                "{} names a {kind} by ARN where AWS expects a name; the last path segment is used",
-                c.addr
-            ),
-            Some(c.origin.clone()),
-        ));
-        return s.last_segment("/");
-    }
-    s
-}
-
-fn policy_ref(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> Option<PolicyRef> {
-    let (arn, _) = strings(ev, c, attr).into_iter().next()?;
-    Some(PolicyRef {
-        arn,
-        origin: attr_origin(c, attr),
-    })
-}
-
 fn tags(ev: &mut Evaluator<'_>, c: &Ctx<'_>) -> Vec<Tag> {
     let Some(v) = attr_value(ev, c, "tags") else {
         return Vec::new();
@@ -456,26 +300,6 @@ fn tags(ev: &mut Evaluator<'_>, c: &Ctx<'_>) -> Vec<Tag> {
             })
         })
         .collect()
-}
-
-/// The policy document held by an attribute.
-fn document(ev: &mut Evaluator<'_>, c: &Ctx<'_>, attr: &str) -> PolicyDocument {
-    let o = attr_origin(c, attr);
-    match c.body.attr(attr) {
-        Some((e, _)) => {
-            let v = ev.eval_or_unknown(&c.sc, e, &format!("{}.{attr}", c.addr));
-            let v = ev.force_deep(v, 0);
-            doc_from_value(ev, c, &v, &o)
-        }
-        None => {
-            ev.diag(Diagnostic::warning(
-                Code::Shape,
-                format!("{} has no {attr}", c.addr),
-                Some(c.origin.clone()),
-            ));
-            PolicyDocument::unknown(format!("{} has no {attr}", c.addr), o)
-        }
-    }
 }
 
 fn doc_from_value(ev: &mut Evaluator<'_>, c: &Ctx<'_>, v: &Value, o: &Origin) -> PolicyDocument {
@@ -503,17 +327,17 @@ fn doc_from_value(ev: &mut Evaluator<'_>, c: &Ctx<'_>, v: &Value, o: &Origin) ->
                     o.clone(),
                 );
             }
+            // AWS refuses a policy that is not JSON, so what the resource will hold is not
+            // known: an unknown document (never an empty one, which would grant nothing).
             ev.diag(Diagnostic::warning(
-                Code::PolicyGrammar,
+                Code::UnknownPolicy,
                 format!("the policy of {} is not JSON: {msg}", c.addr),
                 Some(o.clone()),
             ));
-            PolicyDocument {
-                version: None,
-                statements: Vec::new(),
-                unknown: None,
-                origin: o.clone(),
-            }
+            PolicyDocument::unknown(
+                format!("{}: the policy is not JSON ({msg})", c.addr),
+                o.clone(),
+            )
         }
     }
 }

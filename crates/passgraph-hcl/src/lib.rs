@@ -30,7 +30,8 @@ use std::sync::Arc;
 
 use passgraph_model::{FileId, Parsed};
 
-pub use roleuse::{ROLE_USES, RoleUseSpec};
+pub use passgraph_model::RoleUseSpec;
+pub use passgraph_terraform::ROLE_USES;
 
 /// Where the crate reads files from. The CLI implements it over the file system and registers
 /// every file it reads in its `SourceMap`.

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod pattern;
 pub mod policy;
 pub mod relation;
+pub mod roleuse;
 pub mod service;
 pub mod span;
 pub mod tree;
@@ -29,6 +30,7 @@ pub use policy::{
     ActionSpec, Condition, Effect, PolicyDocument, PrincipalSpec, ResourceSpec, Statement,
 };
 pub use relation::{Relation, RelationRemoval, RelationScope};
+pub use roleuse::{RoleTargetKind, RoleUseSpec};
 pub use span::{FileId, Origin, SourceMap, TextRange};
 pub use tree::{Node, NodeKind};
 pub use tri::Tri;

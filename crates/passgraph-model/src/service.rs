@@ -16,8 +16,19 @@ pub struct ServiceInfo {
     pub value_uncertain: bool,
     /// Actions that hand the service a role (any one of them makes the exposure exploitable).
     pub launch_actions: &'static [&'static str],
-    /// The role reaches the service through an instance profile (EC2).
-    pub via_instance_profile: bool,
+}
+
+/// The service an instance profile hands its role to: a role reaches EC2 through an instance
+/// profile, and only EC2 takes one. Every reader and the graph ask here.
+pub const INSTANCE_PROFILE_SERVICE: &str = "ec2.amazonaws.com";
+
+impl ServiceInfo {
+    /// True when the role reaches the service through an instance profile
+    /// ([`INSTANCE_PROFILE_SERVICE`]).
+    #[must_use]
+    pub fn via_instance_profile(&self) -> bool {
+        self.principal == INSTANCE_PROFILE_SERVICE
+    }
 }
 
 const fn svc(
@@ -32,12 +43,23 @@ const fn svc(
         passed_to_service,
         value_uncertain: false,
         launch_actions,
-        via_instance_profile: false,
     }
 }
 
 /// The catalogue, sorted by principal.
 pub const CATALOGUE: &[ServiceInfo] = &[
+    svc(
+        "airflow-env.amazonaws.com",
+        "Managed Workflows for Apache Airflow",
+        &["airflow.amazonaws.com"],
+        &["airflow:CreateEnvironment", "airflow:UpdateEnvironment"],
+    ),
+    svc(
+        "amplify.amazonaws.com",
+        "Amplify",
+        &["amplify.amazonaws.com"],
+        &["amplify:CreateApp", "amplify:UpdateApp"],
+    ),
     svc(
         "apigateway.amazonaws.com",
         "API Gateway",
@@ -49,6 +71,16 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         "Application Auto Scaling",
         &["application-autoscaling.amazonaws.com"],
         &["application-autoscaling:RegisterScalableTarget"],
+    ),
+    svc(
+        "appstream.amazonaws.com",
+        "AppStream 2.0",
+        &["appstream.amazonaws.com"],
+        &[
+            "appstream:CreateFleet",
+            "appstream:UpdateFleet",
+            "appstream:CreateImageBuilder",
+        ],
     ),
     svc(
         "appsync.amazonaws.com",
@@ -144,6 +176,12 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["codepipeline:CreatePipeline", "codepipeline:UpdatePipeline"],
     ),
     svc(
+        "cognito-idp.amazonaws.com",
+        "Cognito user pools",
+        &["cognito-idp.amazonaws.com"],
+        &["cognito-idp:CreateUserPool", "cognito-idp:UpdateUserPool"],
+    ),
+    svc(
         "config.amazonaws.com",
         "AWS Config",
         &["config.amazonaws.com"],
@@ -157,6 +195,17 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         "IoT role alias",
         &["credentials.iot.amazonaws.com"],
         &["iot:CreateRoleAlias", "iot:UpdateRoleAlias"],
+    ),
+    svc(
+        "databrew.amazonaws.com",
+        "Glue DataBrew",
+        &["databrew.amazonaws.com"],
+        &[
+            "databrew:CreateProfileJob",
+            "databrew:CreateRecipeJob",
+            "databrew:UpdateProfileJob",
+            "databrew:UpdateRecipeJob",
+        ],
     ),
     svc(
         "datapipeline.amazonaws.com",
@@ -181,6 +230,12 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["dax:CreateCluster"],
     ),
     svc(
+        "dlm.amazonaws.com",
+        "Data Lifecycle Manager",
+        &["dlm.amazonaws.com"],
+        &["dlm:CreateLifecyclePolicy", "dlm:UpdateLifecyclePolicy"],
+    ),
+    svc(
         "dms.amazonaws.com",
         "Database Migration Service",
         &["dms.amazonaws.com"],
@@ -201,7 +256,6 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "ec2:ReplaceIamInstanceProfileAssociation",
             "ec2:RequestSpotInstances",
         ],
-        via_instance_profile: true,
     },
     svc(
         "ecs-tasks.amazonaws.com",
@@ -262,6 +316,17 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["emr-serverless:StartJobRun"],
     ),
     svc(
+        "es.amazonaws.com",
+        "OpenSearch Service",
+        &["es.amazonaws.com"],
+        &[
+            "es:CreateDomain",
+            "es:UpdateDomainConfig",
+            "es:CreateElasticsearchDomain",
+            "es:UpdateElasticsearchDomainConfig",
+        ],
+    ),
+    svc(
         "events.amazonaws.com",
         "EventBridge",
         &["events.amazonaws.com"],
@@ -274,6 +339,29 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &[
             "firehose:CreateDeliveryStream",
             "firehose:UpdateDestination",
+        ],
+    ),
+    svc(
+        "fis.amazonaws.com",
+        "Fault Injection Service",
+        &["fis.amazonaws.com"],
+        &[
+            "fis:CreateExperimentTemplate",
+            "fis:UpdateExperimentTemplate",
+        ],
+    ),
+    svc(
+        "gamelift.amazonaws.com",
+        "GameLift",
+        &["gamelift.amazonaws.com"],
+        &[
+            "gamelift:CreateBuild",
+            "gamelift:CreateContainerFleet",
+            "gamelift:CreateFleet",
+            "gamelift:CreateGameServerGroup",
+            "gamelift:CreateScript",
+            "gamelift:UpdateGameServerGroup",
+            "gamelift:UpdateScript",
         ],
     ),
     svc(
@@ -296,10 +384,30 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["iot:CreateTopicRule", "iot:ReplaceTopicRule"],
     ),
     svc(
+        "kendra.amazonaws.com",
+        "Kendra",
+        &["kendra.amazonaws.com"],
+        &[
+            "kendra:CreateIndex",
+            "kendra:UpdateIndex",
+            "kendra:CreateDataSource",
+            "kendra:UpdateDataSource",
+        ],
+    ),
+    svc(
         "kinesisanalytics.amazonaws.com",
         "Kinesis Data Analytics",
         &["kinesisanalytics.amazonaws.com"],
         &["kinesisanalytics:CreateApplication"],
+    ),
+    svc(
+        "lakeformation.amazonaws.com",
+        "Lake Formation",
+        &["lakeformation.amazonaws.com"],
+        &[
+            "lakeformation:RegisterResource",
+            "lakeformation:UpdateResource",
+        ],
     ),
     svc(
         "lambda.amazonaws.com",
@@ -327,8 +435,17 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "rds:CreateDBCluster",
             "rds:ModifyDBCluster",
         ],
-        via_instance_profile: false,
     },
+    svc(
+        "opsworks.amazonaws.com",
+        "OpsWorks",
+        &["opsworks.amazonaws.com"],
+        &[
+            "opsworks:CreateStack",
+            "opsworks:UpdateStack",
+            "opsworks:CloneStack",
+        ],
+    ),
     svc(
         "pipes.amazonaws.com",
         "EventBridge Pipes",
@@ -356,6 +473,12 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         ],
     ),
     svc(
+        "redshift.amazonaws.com",
+        "Redshift",
+        &["redshift.amazonaws.com"],
+        &["redshift:CreateCluster", "redshift:ModifyClusterIamRoles"],
+    ),
+    svc(
         "sagemaker.amazonaws.com",
         "SageMaker",
         &["sagemaker.amazonaws.com"],
@@ -373,6 +496,15 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         "EventBridge Scheduler",
         &["scheduler.amazonaws.com"],
         &["scheduler:CreateSchedule", "scheduler:UpdateSchedule"],
+    ),
+    svc(
+        "servicecatalog.amazonaws.com",
+        "Service Catalog",
+        &["servicecatalog.amazonaws.com"],
+        &[
+            "servicecatalog:CreateConstraint",
+            "servicecatalog:UpdateConstraint",
+        ],
     ),
     svc(
         "sns.amazonaws.com",
@@ -405,6 +537,12 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         "Step Functions",
         &["states.amazonaws.com"],
         &["states:CreateStateMachine", "states:UpdateStateMachine"],
+    ),
+    svc(
+        "streams.metrics.cloudwatch.amazonaws.com",
+        "CloudWatch metric streams",
+        &["streams.metrics.cloudwatch.amazonaws.com"],
+        &["cloudwatch:PutMetricStream"],
     ),
     svc(
         "tasks.apprunner.amazonaws.com",

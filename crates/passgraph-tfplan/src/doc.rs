@@ -1,5 +1,6 @@
 //! Policy documents: JSON strings in the plan, and `aws_iam_policy_document` data sources whose
-//! `json` is known only after apply (rendered from their `statement` blocks).
+//! `json` is known only after apply (their arguments read here, rendered by
+//! `passgraph_terraform::policydoc::render`, the renderer the `.tf` reader uses too).
 //!
 //! Every node of a document carries the address of the resource it belongs to; its range is
 //! the attribute value in the plan file (embedded JSON strings are escaped, so offsets inside
@@ -7,81 +8,18 @@
 
 use std::sync::Arc;
 
-use passgraph_model::{Code, Diagnostic, Node, NodeKind, Origin, Str, TextRange};
+use passgraph_model::{Code, Diagnostic, Node, NodeKind, Origin};
+use passgraph_terraform::policydoc::{
+    ConditionInput, DocumentInput, PrincipalInput, SetArg, StatementInput, render,
+};
 
 use crate::address::parse_address;
 use crate::json::{Kind, Val};
 use crate::plan::Reader;
 use crate::resolve::{Cursor, Field, Resolved, Scope, State, Want};
 
-/// An object entry of a node tree.
-type Entry = (Str, Origin, Node);
-
 /// Deepest chain of documents built from documents (`source_policy_documents`).
 const MAX_DOC_DEPTH: usize = 8;
-
-fn obj(entries: Vec<(&str, Node)>, origin: &Origin) -> Node {
-    Node::new(
-        NodeKind::Object(
-            entries
-                .into_iter()
-                .map(|(k, v)| (Str::lit(k), origin.clone(), v))
-                .collect(),
-        ),
-        origin.clone(),
-    )
-}
-
-fn strs(items: Vec<Str>, origin: &Origin) -> Node {
-    Node::new(
-        NodeKind::Array(
-            items
-                .into_iter()
-                .map(|s| Node::new(NodeKind::String(s), origin.clone()))
-                .collect(),
-        ),
-        origin.clone(),
-    )
-}
-
-fn sid_of(statement: &Node) -> Option<String> {
-    statement
-        .get("Sid")
-        .and_then(Node::as_known_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
-/// Adds statements with the provider's merge rule: a statement with a non-empty `Sid` replaces
-/// an earlier one with the same `Sid`; others are appended.
-fn merge(into: &mut Vec<Node>, statements: Vec<Node>) {
-    for s in statements {
-        let sid = sid_of(&s);
-        match sid.and_then(|sid| {
-            into.iter()
-                .position(|o| sid_of(o).as_deref() == Some(sid.as_str()))
-        }) {
-            Some(i) => {
-                if let Some(slot) = into.get_mut(i) {
-                    *slot = s;
-                }
-            }
-            None => into.push(s),
-        }
-    }
-}
-
-/// The statements of a parsed document (`Statement` may be one object or a list).
-fn statements_of(doc: &Node) -> Vec<Node> {
-    match doc.get("Statement") {
-        Some(Node {
-            kind: NodeKind::Array(items),
-            ..
-        }) => items.clone(),
-        Some(n) => vec![n.clone()],
-        None => Vec::new(),
-    }
-}
 
 impl<'a> Reader<'a> {
     /// Parses a JSON string value of the plan as a policy document. A value that is not a
@@ -187,8 +125,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Renders the document of an `aws_iam_policy_document` data source read during apply,
-    /// from its `statement` blocks (provider rules: source documents, then the statements,
-    /// then override documents, a later statement replacing an earlier one with its `Sid`).
+    /// from its arguments (`passgraph_terraform::policydoc::render`, the provider's rules).
     pub(crate) fn render_data_doc(&mut self, idx: usize, depth: usize) -> Option<Node> {
         let inst = self.insts.get(idx)?.clone();
         let origin = self.origin(inst.addr_range, &inst.address);
@@ -210,52 +147,40 @@ impl<'a> Reader<'a> {
             expr: expressions,
             range: inst.addr_range,
         };
-
-        let mut statements: Vec<Node> = Vec::new();
+        let mut sources = Vec::new();
         for name in ["source_policy_documents", "source_json"] {
-            let docs = self.doc_list(&root.field(name), &scope, name, depth);
-            for d in docs {
-                match &d.kind {
-                    NodeKind::Unknown(_) => statements.push(d),
-                    _ => merge(&mut statements, statements_of(&d)),
-                }
-            }
+            sources.extend(self.doc_list(&root.field(name), &scope, name, depth));
         }
-        let own: Vec<Node> = root
+        let statements = root
             .field("statement")
             .items()
             .iter()
-            .map(|s| self.render_statement(s, &scope))
+            .map(|s| self.statement_input(s, &scope))
             .collect();
-        merge(&mut statements, own);
+        let mut overrides = Vec::new();
         for name in ["override_policy_documents", "override_json"] {
-            let docs = self.doc_list(&root.field(name), &scope, name, depth);
-            for d in docs {
-                match &d.kind {
-                    NodeKind::Unknown(_) => statements.push(d),
-                    _ => merge(&mut statements, statements_of(&d)),
-                }
-            }
+            overrides.extend(self.doc_list(&root.field(name), &scope, name, depth));
         }
         let version = self
             .string(&root.field("version"), &scope, Want::Any, "version")
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| Str::lit("2012-10-17"));
-        let mut entries = vec![(
-            "Version",
-            Node::new(NodeKind::String(version), origin.clone()),
-        )];
-        if let Some(id) = self
+            .filter(|v| v.is_known());
+        let policy_id = self
             .string(&root.field("policy_id"), &scope, Want::Any, "policy_id")
             .filter(|s| !s.is_empty())
-        {
-            entries.push(("Id", Node::new(NodeKind::String(id), origin.clone())));
-        }
-        entries.push((
-            "Statement",
-            Node::new(NodeKind::Array(statements), origin.clone()),
-        ));
-        Some(obj(entries, &origin))
+            .map(|id| {
+                (
+                    origin.clone(),
+                    Node::new(NodeKind::String(id), origin.clone()),
+                )
+            });
+        Some(render(DocumentInput {
+            origin,
+            version,
+            policy_id,
+            sources,
+            statements,
+            overrides,
+        }))
     }
 
     /// Documents given as a list of JSON strings (or one string), each parsed or rebuilt.
@@ -327,132 +252,114 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// One `statement` block as a policy statement node.
-    fn render_statement(&mut self, s: &Field<'a>, scope: &Scope) -> Node {
+    /// The values of a list argument of a statement as nodes.
+    fn nodes(&mut self, f: &Field<'a>, scope: &Scope, want: Want, what: &str) -> Vec<Node> {
+        let o = self.origin(f.range, &scope.owner);
+        self.strings(f, scope, want, what)
+            .into_iter()
+            .map(|s| Node::new(NodeKind::String(s), o.clone()))
+            .collect()
+    }
+
+    /// One `statement` block, read for the renderer.
+    fn statement_input(&mut self, s: &Field<'a>, scope: &Scope) -> StatementInput {
         let origin = self.origin(s.range, &scope.owner);
-        let node = |v: Str, r: TextRange, me: &Self| {
-            Node::new(NodeKind::String(v), me.origin(r, &scope.owner))
+        let mut st = StatementInput {
+            origin,
+            uncertain: false,
+            sid: None,
+            effect: None,
+            sets: Vec::new(),
+            principals: Vec::new(),
+            not_principals: Vec::new(),
+            conditions: Vec::new(),
         };
-        let mut entries: Vec<(&str, Node)> = Vec::new();
-        let sid = s.field("sid");
-        if let Some(v) = self
-            .string(&sid, scope, Want::Any, "statement.sid")
-            .filter(|v| !v.is_empty())
-        {
-            entries.push(("Sid", node(v, sid.range, self)));
+        for (attr, slot) in [("sid", 0), ("effect", 1)] {
+            let f = s.field(attr);
+            if let Some(v) = self
+                .string(&f, scope, Want::Any, &format!("statement.{attr}"))
+                .filter(|v| !v.is_empty())
+            {
+                let o = self.origin(f.range, &scope.owner);
+                let n = Some((o.clone(), Node::new(NodeKind::String(v), o)));
+                if slot == 0 {
+                    st.sid = n;
+                } else {
+                    st.effect = n;
+                }
+            }
         }
-        let effect = s.field("effect");
-        let e = self
-            .string(&effect, scope, Want::Any, "statement.effect")
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| Str::lit("Allow"));
-        entries.push(("Effect", node(e, effect.range, self)));
-        for (attr, key, want) in [
-            ("actions", "Action", Want::Any),
-            ("not_actions", "NotAction", Want::Any),
-            ("resources", "Resource", Want::Arn),
-            ("not_resources", "NotResource", Want::Arn),
-        ] {
+        for (arg, attr) in SetArg::ALL {
             let f = s.field(attr);
             if matches!(f.cur.state(), State::Null) {
                 continue;
             }
-            let values = self.strings(&f, scope, want, &format!("statement.{attr}"));
-            if !values.is_empty() {
-                let o = self.origin(f.range, &scope.owner);
-                entries.push((key, strs(values, &o)));
-            }
-        }
-        for (attr, key) in [
-            ("principals", "Principal"),
-            ("not_principals", "NotPrincipal"),
-        ] {
-            let f = s.field(attr);
-            let blocks = f.items();
-            if blocks.is_empty() {
-                continue;
-            }
+            let want = match arg {
+                SetArg::Resources | SetArg::NotResources => Want::Arn,
+                _ => Want::Any,
+            };
+            let items = self.nodes(&f, scope, want, &format!("statement.{attr}"));
             let o = self.origin(f.range, &scope.owner);
-            let mut everyone = false;
-            let mut by_type: Vec<(String, Vec<Str>)> = Vec::new();
-            for b in &blocks {
-                let ty = self.string(
-                    &b.field("type"),
-                    scope,
-                    Want::Any,
-                    &format!("statement.{attr}.type"),
-                );
-                let ids = self.strings(
+            st.sets.push((arg, o, items));
+        }
+        for (attr, not) in [("principals", false), ("not_principals", true)] {
+            for b in s.field(attr).items() {
+                let kind = self
+                    .string(
+                        &b.field("type"),
+                        scope,
+                        Want::Any,
+                        &format!("statement.{attr}.type"),
+                    )
+                    .unwrap_or_default();
+                let identifiers = self.nodes(
                     &b.field("identifiers"),
                     scope,
                     Want::Arn,
                     &format!("statement.{attr}.identifiers"),
                 );
-                let ty = ty.map(|t| t.to_string()).unwrap_or_default();
-                if ty == "*" {
-                    everyone = true;
-                    continue;
-                }
-                match by_type.iter_mut().find(|(t, _)| *t == ty) {
-                    Some((_, v)) => v.extend(ids),
-                    None => by_type.push((ty, ids)),
+                let p = PrincipalInput {
+                    origin: self.origin(b.range, &scope.owner),
+                    kind,
+                    identifiers,
+                };
+                if not {
+                    st.not_principals.push(p);
+                } else {
+                    st.principals.push(p);
                 }
             }
-            let value = if everyone && by_type.is_empty() {
-                Node::new(NodeKind::String(Str::lit("*")), o.clone())
-            } else {
-                let mut es: Vec<(Str, Origin, Node)> = by_type
-                    .into_iter()
-                    .map(|(t, ids)| (Str::lit(t), o.clone(), strs(ids, &o)))
-                    .collect();
-                if everyone {
-                    es.push((Str::lit("AWS"), o.clone(), strs(vec![Str::lit("*")], &o)));
-                }
-                Node::new(NodeKind::Object(es), o.clone())
-            };
-            entries.push((key, value));
         }
-        let cond = s.field("condition");
-        let blocks = cond.items();
-        if !blocks.is_empty() {
-            let o = self.origin(cond.range, &scope.owner);
-            let mut tests: Vec<(Str, Vec<Entry>)> = Vec::new();
-            for b in &blocks {
-                let test = self
-                    .string(
-                        &b.field("test"),
-                        scope,
-                        Want::Any,
-                        "statement.condition.test",
-                    )
-                    .unwrap_or_default();
-                let var = self
-                    .string(
-                        &b.field("variable"),
-                        scope,
-                        Want::Any,
-                        "statement.condition.variable",
-                    )
-                    .unwrap_or_default();
-                let values = self.strings(
-                    &b.field("values"),
+        for b in s.field("condition").items() {
+            let test = self
+                .string(
+                    &b.field("test"),
                     scope,
                     Want::Any,
-                    "statement.condition.values",
-                );
-                let bo = self.origin(b.range, &scope.owner);
-                let entry = (var, bo.clone(), strs(values, &bo));
-                match tests.iter_mut().find(|(t, _)| *t == test) {
-                    Some((_, v)) => v.push(entry),
-                    None => tests.push((test, vec![entry])),
-                }
-            }
-            let es = tests
-                .into_iter()
-                .map(|(t, vars)| (t, o.clone(), Node::new(NodeKind::Object(vars), o.clone())))
-                .collect();
-            entries.push(("Condition", Node::new(NodeKind::Object(es), o)));
+                    "statement.condition.test",
+                )
+                .unwrap_or_default();
+            let variable = self
+                .string(
+                    &b.field("variable"),
+                    scope,
+                    Want::Any,
+                    "statement.condition.variable",
+                )
+                .unwrap_or_default();
+            let values = self.nodes(
+                &b.field("values"),
+                scope,
+                Want::Any,
+                "statement.condition.values",
+            );
+            st.conditions.push(ConditionInput {
+                origin: self.origin(b.range, &scope.owner),
+                test,
+                variable,
+                values,
+            });
         }
-        obj(entries, &origin)
+        st
     }
 }

@@ -53,7 +53,8 @@ pub struct Options {
     /// The account id of the plan, when the user knows it (`--account-id`). Wins over what
     /// the plan implies.
     pub account_id: Option<String>,
-    /// The partition (`aws`, `aws-cn`, `aws-us-gov`), when known.
+    /// The partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, ...), when known; otherwise
+    /// what the plan implies (see `passgraph_terraform::partition`).
     pub partition: Option<String>,
 }
 
@@ -302,7 +303,7 @@ fn settle_account(
             single(
                 regions
                     .iter()
-                    .map(|r| partition_of_region(r).to_owned())
+                    .map(|r| passgraph_terraform::partition::partition_of_region(r).to_owned())
                     .collect(),
             )
         })
@@ -348,25 +349,6 @@ fn provider_regions(reader: &Reader<'_>, configuration: Option<json::Val<'_>>) -
         }
     }
     out
-}
-
-/// The partition of a region name.
-fn partition_of_region(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("eu-isoe-") {
-        "aws-iso-e"
-    } else if region.starts_with("us-isof-") {
-        "aws-iso-f"
-    } else {
-        "aws"
-    }
 }
 
 #[cfg(test)]

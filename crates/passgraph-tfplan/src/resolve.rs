@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use passgraph_model::arn::iam_arn;
 use passgraph_model::value::ACCOUNT_HOLE;
-use passgraph_model::{Code, Diagnostic, Part, Str, TextRange};
+use passgraph_model::{Code, Diagnostic, Str, TextRange};
 
 use crate::address::{InstKey, Step, join, module_path, steps};
 use crate::json::{Kind, Val};
@@ -356,17 +356,7 @@ fn path_text(path: &[Step]) -> String {
     s
 }
 
-/// The IAM resource kind in ARNs, for the types whose ARN is synthesised.
-pub(crate) fn arn_kind(rtype: &str) -> Option<&'static str> {
-    Some(match rtype {
-        "aws_iam_role" => "role",
-        "aws_iam_user" => "user",
-        "aws_iam_group" => "group",
-        "aws_iam_instance_profile" => "instance-profile",
-        "aws_iam_policy" => "policy",
-        _ => return None,
-    })
-}
+pub(crate) use passgraph_terraform::names::arn_kind;
 
 impl<'a> Reader<'a> {
     /// Records why a hole exists, once per hole.
@@ -801,7 +791,26 @@ impl<'a> Reader<'a> {
             return match (t, attr) {
                 ("aws_caller_identity", "account_id" | "id") => Resolved::Later(self.account_str()),
                 ("aws_partition", "partition" | "id") => Resolved::Later(self.partition_str()),
+                ("aws_partition", "dns_suffix") => match self
+                    .partition
+                    .as_ref()
+                    .and_then(Str::as_known)
+                    .and_then(passgraph_terraform::partition::dns_suffix)
+                {
+                    Some(suffix) => Resolved::Later(Str::lit(suffix)),
+                    None => Resolved::Later(Str::hole(format!("{}.dns_suffix", inst.address))),
+                },
                 ("aws_iam_policy_document", "json" | "minified_json") => Resolved::DataDoc(idx),
+                ("aws_service_principal", "name" | "suffix") => {
+                    match self.service_principal(inst, attr) {
+                        Some(s) => Resolved::Later(s),
+                        None => Resolved::Later(Str::hole(format!(
+                            "{}.{}",
+                            inst.address,
+                            path_text(path)
+                        ))),
+                    }
+                }
                 _ => Resolved::Later(Str::hole(format!("{}.{}", inst.address, path_text(path)))),
             };
         }
@@ -811,6 +820,37 @@ impl<'a> Reader<'a> {
             (Some(_), "name" | "id") => Resolved::Later(self.name_of(inst, depth)),
             _ => Resolved::Later(Str::hole(format!("{}.{}", inst.address, path_text(path)))),
         }
+    }
+
+    /// `data "aws_service_principal"` read during apply: `name` is `<service_name>.<suffix>`,
+    /// the suffix `amazonaws.com` except for the few services that take the partition's DNS
+    /// suffix in some partitions (`passgraph_terraform::partition`); the partition is the one
+    /// of the data source's `region`, else the plan's.
+    fn service_principal(&self, inst: &Instance<'a>, attr: &str) -> Option<Str> {
+        let top = Cursor::of(inst);
+        let State::Known(v) = top.field("service_name").state() else {
+            return None;
+        };
+        let service = v.as_str()?.into_owned();
+        let region_partition = match top.field("region").state() {
+            State::Known(r) => r
+                .as_str()
+                .map(|r| passgraph_terraform::partition::partition_of_region(&r).to_owned()),
+            _ => None,
+        };
+        let partition = region_partition.or_else(|| {
+            self.partition
+                .as_ref()
+                .and_then(|p| p.as_known().map(str::to_owned))
+        });
+        let suffix = passgraph_terraform::partition::service_principal_suffix(
+            &service,
+            partition.as_deref(),
+        )?;
+        Some(Str::lit(match attr {
+            "suffix" => suffix.to_owned(),
+            _ => format!("{service}.{suffix}"),
+        }))
     }
 
     /// The account id as a value: known, or the canonical hole.
@@ -851,12 +891,34 @@ impl<'a> Reader<'a> {
                 p.range(),
                 &inst.address,
             );
-            return Str::from_parts([Part::Lit(prefix.into_owned()), Part::Hole(suffix.into())]);
+            return passgraph_terraform::names::generated_name(
+                Some(Str::lit(prefix.into_owned())),
+                suffix,
+            );
         }
         if let Some(s) = self.reconstruct(inst, "name", Want::Name, depth) {
             return s;
         }
         let range = inst.addr_range;
+        // The configuration sets neither `name` nor `name_prefix`: the provider generates the
+        // name with its default prefix.
+        let unnamed = self
+            .config_of(inst)
+            .and_then(|c| c.get("expressions"))
+            .is_some_and(|e| e.get("name").is_none() && e.get("name_prefix").is_none());
+        if unnamed && arn_kind(&inst.rtype).is_some() {
+            let suffix = format!("{}.name_suffix", inst.address);
+            self.explain(
+                &suffix,
+                format!(
+                    "{}: the name is generated at apply (no name or name_prefix is set)",
+                    inst.address
+                ),
+                range,
+                &inst.address,
+            );
+            return passgraph_terraform::names::generated_name(None, suffix);
+        }
         self.hole(
             key,
             " (the name is generated or computed at apply)",

@@ -1,20 +1,5 @@
 use super::*;
 
-#[test]
-fn partitions_of_regions() {
-    for (region, partition) in [
-        ("eu-west-1", "aws"),
-        ("cn-north-1", "aws-cn"),
-        ("us-gov-west-1", "aws-us-gov"),
-        ("us-iso-east-1", "aws-iso"),
-        ("us-isob-east-1", "aws-iso-b"),
-        ("eu-isoe-west-1", "aws-iso-e"),
-        ("us-isof-south-1", "aws-iso-f"),
-    ] {
-        assert_eq!(partition_of_region(region), partition, "{region}");
-    }
-}
-
 fn user_arn(provider: &str, variables: &str) -> String {
     let text = format!(
         r#"{{"format_version": "1.2", "variables": {{{variables}}},

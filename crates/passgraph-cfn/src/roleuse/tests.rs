@@ -1,6 +1,8 @@
 use passgraph_model::{FileId, RoleTarget};
 
-use super::{ROLE_USES, Step, Via, steps};
+use passgraph_model::RoleTargetKind;
+
+use super::{ROLE_USES, Step, steps};
 use crate::{Options, parse};
 
 /// (resource, attribute, service, target, uncertain) of every role use of a template.
@@ -44,7 +46,10 @@ fn one(
 
 #[test]
 fn the_table_is_sorted_unique_and_names_service_principals() {
-    let keys: Vec<(&str, &str)> = ROLE_USES.iter().map(|s| (s.ty, s.path)).collect();
+    let keys: Vec<(&str, &str)> = ROLE_USES
+        .iter()
+        .map(|s| (s.resource_type, s.attribute))
+        .collect();
     let mut sorted = keys.clone();
     sorted.sort_by_key(|(ty, _)| *ty);
     assert_eq!(
@@ -57,10 +62,10 @@ fn the_table_is_sorted_unique_and_names_service_principals() {
     dedup.dedup();
     assert_eq!(dedup.len(), keys.len(), "no (type, path) twice");
     for s in ROLE_USES {
-        assert!(s.ty.starts_with("AWS::"), "{}", s.ty);
+        assert!(s.resource_type.starts_with("AWS::"), "{}", s.resource_type);
         assert!(s.service.ends_with(".amazonaws.com"), "{}", s.service);
-        assert!(!steps(s.path).is_empty());
-        if s.via == Via::InstanceProfile {
+        assert!(!steps(s.attribute).is_empty());
+        if s.target == RoleTargetKind::InstanceProfile {
             assert_eq!(s.service, "ec2.amazonaws.com");
         }
     }
@@ -91,7 +96,7 @@ fn the_table_is_sorted_unique_and_names_service_principals() {
         "AWS::ApiGateway::Account",
         "AWS::Serverless::Function",
     ] {
-        assert!(ROLE_USES.iter().any(|s| s.ty == ty), "{ty}");
+        assert!(ROLE_USES.iter().any(|s| s.resource_type == ty), "{ty}");
     }
 }
 

@@ -5,6 +5,7 @@ mod corpus;
 mod formats;
 mod managed;
 mod robustness;
+mod terraform;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -153,21 +153,6 @@ pub(crate) struct Evaluator<'s> {
     pub(crate) extra_files: HashMap<PathBuf, Option<(FileId, Arc<str>)>>,
 }
 
-/// Partition of a region name.
-fn partition_of(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else {
-        "aws"
-    }
-}
-
 /// Loads and evaluates the configuration in `root`.
 pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -> Output {
     let mut ev = evaluator(root, source, options);
@@ -220,7 +205,7 @@ pub(crate) fn evaluator<'s>(
     if let Some(p) = &options.partition {
         ev.partition = Str::lit(p.clone());
     } else if let Some(r) = &region {
-        ev.partition = Str::lit(partition_of(r));
+        ev.partition = Str::lit(passgraph_terraform::partition::partition_of_region(r));
     }
     if let Some(a) = &options.account_id {
         ev.account = Str::lit(a.clone());

@@ -25,18 +25,6 @@ pub(crate) struct BlockInst<'a> {
     order: u32,
 }
 
-/// The kind segment of the ARN of an IAM resource type.
-pub(crate) fn iam_kind(rtype: &str) -> Option<&'static str> {
-    Some(match rtype {
-        "aws_iam_role" => "role",
-        "aws_iam_user" => "user",
-        "aws_iam_group" => "group",
-        "aws_iam_policy" => "policy",
-        "aws_iam_instance_profile" => "instance-profile",
-        _ => return None,
-    })
-}
-
 impl Evaluator<'_> {
     pub(super) fn variable(&mut self, sc: &Scope, name: &str, o: Origin) -> R {
         if let Some(v) = sc.lookup(name) {
@@ -626,16 +614,19 @@ impl Evaluator<'_> {
             }
         }
         let o = self.origin(sc, None);
-        let mut s = Str::default();
-        if let Some((e, _)) = body.attr("name_prefix") {
-            let v = self.eval(sc, e)?;
-            if !v.is_null() {
-                s = self.string_of(sc, &v)?;
+        let prefix = match body.attr("name_prefix") {
+            Some((e, _)) => {
+                let v = self.eval(sc, e)?;
+                // `name_prefix = null` is not set: the provider's default prefix.
+                if v.is_null() {
+                    None
+                } else {
+                    Some(self.string_of(sc, &v)?)
+                }
             }
-        } else {
-            s.push_str("terraform-");
-        }
-        s.push(passgraph_model::Part::Hole(format!("{addr}.name").into()));
+            None => None,
+        };
+        let s = passgraph_terraform::names::generated_name(prefix, format!("{addr}.name"));
         Ok(Value::string(s, o))
     }
 
@@ -669,7 +660,7 @@ impl Evaluator<'_> {
     ) -> Result<Option<Value>, Fail> {
         let hole = |what: &str| Value::unknown(format!("{addr}.{what}"), o.clone());
         if mode == Mode::Managed {
-            if let Some(kind) = iam_kind(rtype) {
+            if let Some(kind) = passgraph_terraform::names::arn_kind(rtype) {
                 return Ok(Some(match name {
                     "name" => self.res_attr_name(key, sc, body, addr)?,
                     "path" => Value::string(self.str_attr(sc, body, "path", "/")?, o.clone()),
@@ -730,16 +721,23 @@ impl Evaluator<'_> {
             }
             ("aws_caller_identity", _) => Some(hole(name)),
             ("aws_partition", "partition" | "id") => Some(Value::string(part, o.clone())),
-            ("aws_partition", "dns_suffix") => Some(match part.as_known() {
-                Some("aws-cn") => Value::lit("amazonaws.com.cn", o.clone()),
-                Some("aws" | "aws-us-gov") => Value::lit("amazonaws.com", o.clone()),
-                _ => hole(name),
-            }),
+            ("aws_partition", "dns_suffix") => Some(
+                match part
+                    .as_known()
+                    .and_then(passgraph_terraform::partition::dns_suffix)
+                {
+                    Some(suffix) => Value::lit(suffix, o.clone()),
+                    None => hole(name),
+                },
+            ),
             ("aws_partition", _) => Some(hole(name)),
             ("aws_region", "name" | "region" | "id") => {
                 Some(Value::string(self.region.clone(), o.clone()))
             }
             ("aws_region", _) => Some(hole(name)),
+            ("aws_service_principal", "name" | "suffix" | "id") => {
+                Some(self.service_principal(sc, body, name, o, addr)?)
+            }
             ("aws_iam_policy_document", "json" | "minified_json") => {
                 Some(self.policy_document_value(key, sc, body, o)?)
             }
@@ -771,6 +769,65 @@ impl Evaluator<'_> {
             ) => Some(self.res_attr(key, "name", o)?),
             _ if body.attr(name).is_none() && body.blocks(name).is_empty() => Some(hole(name)),
             _ => None,
+        })
+    }
+
+    /// `data "aws_service_principal"`: `name` is `<service_name>.<suffix>`, the suffix
+    /// `amazonaws.com` except for the few services that take the partition's DNS suffix in
+    /// some partitions (provider `servicePrincipalNameForPartition`); the partition is the
+    /// one of the data source's `region`, else the provider's.
+    fn service_principal(
+        &mut self,
+        sc: &Scope,
+        body: BodyRef<'_>,
+        name: &str,
+        o: &Origin,
+        addr: &str,
+    ) -> R {
+        let hole = |what: &str| Value::unknown(format!("{addr}.{what}"), o.clone());
+        let service = match body.attr("service_name") {
+            Some((e, _)) => {
+                let v = self.eval(sc, e)?;
+                self.known_text(&v)
+            }
+            None => None,
+        };
+        let Some(service) = service else {
+            return Ok(hole(name));
+        };
+        let region = match body.attr("region") {
+            Some((e, _)) => {
+                let v = self.eval(sc, e)?;
+                if v.is_null() {
+                    self.region.clone()
+                } else {
+                    self.string_of(sc, &v)?
+                }
+            }
+            None => self.region.clone(),
+        };
+        let partition = match region.as_known() {
+            Some(r) => Some(Str::lit(
+                passgraph_terraform::partition::partition_of_region(r),
+            )),
+            None => self.partition.is_known().then(|| self.partition.clone()),
+        };
+        let suffix = passgraph_terraform::partition::service_principal_suffix(
+            &service,
+            partition.as_ref().and_then(Str::as_known),
+        );
+        let Some(suffix) = suffix else {
+            return Ok(hole(name));
+        };
+        Ok(match name {
+            "suffix" => Value::lit(suffix, o.clone()),
+            "name" => Value::lit(&format!("{service}.{suffix}"), o.clone()),
+            _ => {
+                let mut s = Str::lit(format!("{service}."));
+                s.append(&region);
+                s.push_str(&format!(".{suffix}"));
+                Value::string(s, o.clone())
+            }
         })
     }
 

@@ -234,6 +234,9 @@ fn corpora_load_without_panic_and_counts_are_pinned() {
             ("aws_codebuild_project.service_role", 2),
             ("aws_eks_cluster.role_arn", 16),
             ("aws_eks_node_group.node_role_arn", 1),
+            // regula flow_log_infra.json: `iam_role_arn = aws_iam_role.example.arn`, a role
+            // handed to VPC Flow Logs that the plan reader's old table did not know.
+            ("aws_flow_log.iam_role_arn", 1),
             ("aws_instance.iam_instance_profile", 7),
             ("aws_lambda_function.role", 27),
             ("aws_launch_configuration.iam_instance_profile", 1),

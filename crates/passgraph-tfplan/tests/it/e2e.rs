@@ -149,13 +149,14 @@ fn corpus_findings() {
             &[],
         ),
         // User `example` (aws_iam_user_policy.fail_3: iam:* on *) passes the Lambda role whose
-        // name is generated at apply.
+        // name is generated at apply: the configuration sets neither `name` nor `name_prefix`,
+        // so the provider names it `terraform-` and a suffix.
         (
             "checkov/tests/terraform/runner/resources/plan_with_iam_policies/tfplan.json",
             &[
-                "user/example -> ${aws_iam_role.example.name} -> lambda.amazonaws.com definite",
+                "user/example -> terraform-${aws_iam_role.example.name_suffix} -> lambda.amazonaws.com definite",
                 // aws_iam_role_policy.fail_1 (iam:* on *) is the role's own: it passes itself.
-                "role/${aws_iam_role.example.name} -> ${aws_iam_role.example.name} -> lambda.amazonaws.com definite",
+                "role/terraform-${aws_iam_role.example.name_suffix} -> terraform-${aws_iam_role.example.name_suffix} -> lambda.amazonaws.com definite",
             ],
         ),
         // An admin user policy and an EC2 role.
