@@ -64,6 +64,35 @@ pub(crate) enum Command {
         #[arg(long, required = true, num_args = 1.., value_name = "INPUT")]
         head: Vec<PathBuf>,
     },
+    /// A shell completion script, generated from these definitions, on standard output.
+    ///
+    /// bash: `source <(passgraph completions bash)`; zsh: `passgraph completions zsh >
+    /// "${fpath[1]}/_passgraph"`; fish: `passgraph completions fish >
+    /// ~/.config/fish/completions/passgraph.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// The manual page (roff), generated from these definitions, on standard output.
+    ///
+    /// `passgraph man > passgraph.1 && man ./passgraph.1`.
+    Man,
+}
+
+/// Shells that `completions` writes for.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shell {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
 }
 
 /// How inputs are read.

@@ -10,13 +10,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use passgraph_graph::{Analysis, Finding, Severity};
 use passgraph_model::Tri;
 use passgraph_report::Report;
 
-use crate::args::{CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, OutputArgs};
+use crate::args::{
+    CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, OutputArgs, Shell,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -62,7 +64,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
             base,
             head,
         } => with_pool(&output, || diff(&base, &head, &input, &output)),
+        Command::Completions { shell } => {
+            completions(shell, &mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Writes the completion script of `shell`, generated from the clap definitions.
+fn completions(shell: Shell, w: &mut dyn Write) -> Result<()> {
+    use clap_complete::Shell as S;
+    let shell = match shell {
+        Shell::Bash => S::Bash,
+        Shell::Zsh => S::Zsh,
+        Shell::Fish => S::Fish,
+        Shell::Powershell => S::PowerShell,
+        Shell::Elvish => S::Elvish,
+    };
+    clap_complete::generate(shell, &mut Cli::command(), "passgraph", w);
+    w.flush()?;
+    Ok(())
 }
 
 fn with_pool(output: &OutputArgs, f: impl FnOnce() -> Result<ExitCode> + Send) -> Result<ExitCode> {

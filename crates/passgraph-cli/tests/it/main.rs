@@ -4,6 +4,7 @@
 mod corpus;
 mod formats;
 mod robustness;
+mod shell;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
