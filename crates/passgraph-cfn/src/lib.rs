@@ -40,6 +40,7 @@
 mod doc;
 mod exists;
 mod iam;
+mod ignore;
 mod resolve;
 mod roleuse;
 mod sam;
@@ -133,6 +134,7 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
         let before = counts(&account);
         iam::resource(&mut ctx, &mut account, i, r, uncertain);
         record(&mut ctx, &account, i, r, before, &mut conds);
+        ignore::collect(&mut account, r, before, &mut diagnostics);
         roleuse::role_uses(&mut ctx, &mut account, r, uncertain);
         sam::ignored_policies(&mut ctx, r);
         if r.ty == "AWS::CloudFormation::Stack" {

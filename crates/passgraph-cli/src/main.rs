@@ -2,6 +2,7 @@
 //! crates. It holds no analysis logic.
 
 mod args;
+mod gitrev;
 mod inputs;
 
 use std::fs::File;
@@ -63,6 +64,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             base,
             head,
+            base_ref: Some(rev),
+            inputs,
+        } => {
+            debug_assert!(base.is_empty() && head.is_empty());
+            let head = if inputs.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                inputs
+            };
+            let at = gitrev::extract(&head, &rev)?;
+            with_pool(&output, || {
+                diff_runs(
+                    at_revision(&at, &rev, &input)?,
+                    analyze(&head, &input)?,
+                    &output,
+                )
+            })
+        }
+        Command::Diff {
+            input,
+            output,
+            base,
+            head,
+            ..
         } => with_pool(&output, || diff(&base, &head, &input, &output)),
         Command::Completions { shell } => {
             completions(shell, &mut io::stdout().lock())?;
@@ -310,14 +335,34 @@ fn identity(a: &Analysis, f: &Finding) -> (String, String, String, String) {
     )
 }
 
+/// The base of `diff --base-ref`: the extracted inputs, shown as `REV:path`; nothing when
+/// none of the inputs existed at the revision.
+fn at_revision(at: &gitrev::AtRevision, rev: &str, input: &InputArgs) -> Result<Run> {
+    let mut run = if at.paths.is_empty() {
+        let loaded = inputs::Loaded::empty();
+        let analysis =
+            passgraph_graph::analyze(&loaded.account, &passgraph_graph::Options::default());
+        Run { loaded, analysis }
+    } else {
+        analyze(&at.paths, input)?
+    };
+    let prefix = format!("{}/", at.dir.path().display());
+    run.loaded
+        .sources
+        .rename_prefix(&prefix, &format!("{rev}:"));
+    Ok(run)
+}
+
 fn diff(
     base: &[PathBuf],
     head: &[PathBuf],
     input: &InputArgs,
     output: &OutputArgs,
 ) -> Result<ExitCode> {
-    let b = analyze(base, input)?;
-    let h = analyze(head, input)?;
+    diff_runs(analyze(base, input)?, analyze(head, input)?, output)
+}
+
+fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
     let bf = selected(&b.analysis, output);
     let hf = selected(&h.analysis, output);
     let bset: std::collections::BTreeSet<_> = bf.iter().map(|f| identity(&b.analysis, f)).collect();

@@ -3,6 +3,7 @@
 
 mod corpus;
 mod formats;
+mod pr;
 mod robustness;
 mod shell;
 
