@@ -4,6 +4,7 @@
 mod args;
 mod gitrev;
 mod inputs;
+mod progress;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -135,11 +136,14 @@ struct Run {
 }
 
 fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
+    let mut progress = progress::Progress::start(true);
     let loaded = inputs::load(paths, input)?;
     let options = passgraph_graph::Options {
         scps: loaded.scps.clone(),
     };
+    progress.stage("analysing");
     let analysis = passgraph_graph::analyze(&loaded.account, &options);
+    progress.finish();
     Ok(Run { loaded, analysis })
 }
 
