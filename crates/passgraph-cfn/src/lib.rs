@@ -40,6 +40,7 @@
 mod doc;
 mod exists;
 mod iam;
+mod ignore;
 mod resolve;
 mod roleuse;
 mod sam;
@@ -134,6 +135,7 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
         let before = counts(&account);
         iam::resource(&mut ctx, &mut account, i, r, uncertain);
         record(&mut ctx, &account, i, r, before, &mut conds);
+        ignore::collect(&mut account, r, before, &mut diagnostics);
         roleuse::role_uses(&mut ctx, &mut account, r, uncertain);
         sam::ignored_policies(&mut ctx, r);
         if r.ty == "AWS::CloudFormation::Stack" {
@@ -263,6 +265,18 @@ fn has_template_marker(text: &str) -> bool {
 }
 
 /// JSON or YAML text → the document tree (`None` for an empty document).
+/// Reads a JSON or YAML document into the position-keeping tree the way templates are read
+/// (short-form tags, YAML 1.1 scalars, the same limits), for the project's other YAML files
+/// (`.passgraph.yaml`). `Ok((None, _))` for an empty document; the error has a position.
+pub fn load_document(
+    file: FileId,
+    text: &str,
+) -> Result<(Option<Node>, Vec<Diagnostic>), Diagnostic> {
+    let mut diags = Vec::new();
+    let root = load(file, text, &mut diags)?;
+    Ok((root, diags))
+}
+
 fn load(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<Node>, Diagnostic> {
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if body.starts_with('{') || body.starts_with('[') {

@@ -23,6 +23,8 @@ pub(crate) struct Resource {
     pub(crate) origin: Origin,
     /// For a role that SAM generates, the index of the resource it is generated for.
     pub(crate) generated_for: Option<usize>,
+    /// `Metadata`, when given.
+    pub(crate) metadata: Option<Node>,
 }
 
 /// A template, split into the sections resolution needs.
@@ -161,6 +163,7 @@ impl Template {
                 condition,
                 origin,
                 generated_for: None,
+                metadata: v.get("Metadata").cloned(),
             };
             // A logical id written twice (reported by `check_duplicates`): the last one wins.
             if let Some(slot) = t.index.get(&id).and_then(|&i| t.resources.get_mut(i)) {
@@ -218,6 +221,7 @@ impl Template {
                 condition: r.condition.clone(),
                 origin: r.origin.clone(),
                 generated_for: Some(i),
+                metadata: None,
             };
             self.index.insert(id, self.resources.len());
             self.resources.push(generated);

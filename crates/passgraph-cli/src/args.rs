@@ -64,19 +64,56 @@ pub(crate) enum Command {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
-    /// What a change adds and removes.
+    /// What a change adds and removes: `--base ... --head ...`, or `--base-ref REV [INPUT...]`
+    /// (the inputs in the working tree against the same paths at a git revision).
     Diff {
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
         output: OutputArgs,
         /// The inputs before the change.
-        #[arg(long, required = true, num_args = 1.., value_name = "INPUT")]
+        #[arg(long, num_args = 1.., value_name = "INPUT", required_unless_present = "base_ref", conflicts_with = "base_ref")]
         base: Vec<PathBuf>,
         /// The inputs after the change.
-        #[arg(long, required = true, num_args = 1.., value_name = "INPUT")]
+        #[arg(long, num_args = 1.., value_name = "INPUT", required_unless_present = "base_ref", conflicts_with = "base_ref")]
         head: Vec<PathBuf>,
+        /// Compare the inputs as they are in the working tree with the same paths at this git
+        /// revision (a branch, tag or commit), read through git.
+        #[arg(long, value_name = "REV")]
+        base_ref: Option<String>,
+        /// With --base-ref: the inputs (default: the current folder).
+        #[arg(value_name = "INPUT", requires = "base_ref")]
+        inputs: Vec<PathBuf>,
     },
+    /// A shell completion script, generated from these definitions, on standard output.
+    ///
+    /// bash: `source <(passgraph completions bash)`; zsh: `passgraph completions zsh >
+    /// "${fpath[1]}/_passgraph"`; fish: `passgraph completions fish >
+    /// ~/.config/fish/completions/passgraph.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// The manual page (roff), generated from these definitions, on standard output.
+    ///
+    /// `passgraph man > passgraph.1 && man ./passgraph.1`.
+    Man,
+}
+
+/// Shells that `completions` writes for.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shell {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
 }
 
 /// How inputs are read.

@@ -26,6 +26,18 @@ pub(crate) struct Loaded {
     pub(crate) scps: Vec<PolicyDocument>,
 }
 
+impl Loaded {
+    /// No input at all (the base of a diff whose inputs did not exist yet).
+    pub(crate) fn empty() -> Loaded {
+        Loaded {
+            sources: SourceMap::default(),
+            account: Account::default(),
+            diagnostics: Vec::new(),
+            scps: Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
     Snapshot,

@@ -2,7 +2,9 @@
 //! crates. It holds no analysis logic.
 
 mod args;
+mod gitrev;
 mod inputs;
+mod progress;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -10,13 +12,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use passgraph_graph::{Analysis, Finding, Severity};
 use passgraph_model::Tri;
 use passgraph_report::Report;
 
-use crate::args::{CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, OutputArgs};
+use crate::args::{
+    CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, OutputArgs, Shell,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -61,8 +65,57 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             base,
             head,
+            base_ref: Some(rev),
+            inputs,
+        } => {
+            debug_assert!(base.is_empty() && head.is_empty());
+            let head = if inputs.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                inputs
+            };
+            let at = gitrev::extract(&head, &rev)?;
+            with_pool(&output, || {
+                diff_runs(
+                    at_revision(&at, &rev, &input)?,
+                    analyze(&head, &input)?,
+                    &output,
+                )
+            })
+        }
+        Command::Diff {
+            input,
+            output,
+            base,
+            head,
+            ..
         } => with_pool(&output, || diff(&base, &head, &input, &output)),
+        Command::Completions { shell } => {
+            completions(shell, &mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Writes the completion script of `shell`, generated from the clap definitions.
+fn completions(shell: Shell, w: &mut dyn Write) -> Result<()> {
+    use clap_complete::Shell as S;
+    let shell = match shell {
+        Shell::Bash => S::Bash,
+        Shell::Zsh => S::Zsh,
+        Shell::Fish => S::Fish,
+        Shell::Powershell => S::PowerShell,
+        Shell::Elvish => S::Elvish,
+    };
+    clap_complete::generate(shell, &mut Cli::command(), "passgraph", w);
+    w.flush()?;
+    Ok(())
 }
 
 fn with_pool(output: &OutputArgs, f: impl FnOnce() -> Result<ExitCode> + Send) -> Result<ExitCode> {
@@ -83,11 +136,14 @@ struct Run {
 }
 
 fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
+    let mut progress = progress::Progress::start(true);
     let loaded = inputs::load(paths, input)?;
     let options = passgraph_graph::Options {
         scps: loaded.scps.clone(),
     };
+    progress.stage("analysing");
     let analysis = passgraph_graph::analyze(&loaded.account, &options);
+    progress.finish();
     Ok(Run { loaded, analysis })
 }
 
@@ -283,14 +339,34 @@ fn identity(a: &Analysis, f: &Finding) -> (String, String, String, String) {
     )
 }
 
+/// The base of `diff --base-ref`: the extracted inputs, shown as `REV:path`; nothing when
+/// none of the inputs existed at the revision.
+fn at_revision(at: &gitrev::AtRevision, rev: &str, input: &InputArgs) -> Result<Run> {
+    let mut run = if at.paths.is_empty() {
+        let loaded = inputs::Loaded::empty();
+        let analysis =
+            passgraph_graph::analyze(&loaded.account, &passgraph_graph::Options::default());
+        Run { loaded, analysis }
+    } else {
+        analyze(&at.paths, input)?
+    };
+    let prefix = format!("{}/", at.dir.path().display());
+    run.loaded
+        .sources
+        .rename_prefix(&prefix, &format!("{rev}:"));
+    Ok(run)
+}
+
 fn diff(
     base: &[PathBuf],
     head: &[PathBuf],
     input: &InputArgs,
     output: &OutputArgs,
 ) -> Result<ExitCode> {
-    let b = analyze(base, input)?;
-    let h = analyze(head, input)?;
+    diff_runs(analyze(base, input)?, analyze(head, input)?, output)
+}
+
+fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
     let bf = selected(&b.analysis, output);
     let hf = selected(&h.analysis, output);
     let bset: std::collections::BTreeSet<_> = bf.iter().map(|f| identity(&b.analysis, f)).collect();

@@ -18,6 +18,7 @@ mod config;
 mod eval;
 mod extract;
 mod funcs;
+mod ignore;
 mod jsontext;
 mod limits;
 mod policydoc;

@@ -225,6 +225,26 @@ pub struct RoleUse {
     pub origin: Origin,
 }
 
+/// An exposure accepted where a principal or role is defined: CloudFormation
+/// `Metadata: {passgraph: {ignore: [...]}}`, a Terraform `# passgraph:ignore ...` comment.
+/// Written on a principal it names roles (`role`); written on a role, the principals that may
+/// pass it (`principal`). One without a reason suppresses nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ignore {
+    /// The entity it is written on.
+    pub on: PrincipalTarget,
+    /// Which principals (on a role): a name, `kind/name` or ARN, `*` and `?` allowed.
+    pub principal: Option<String>,
+    /// Which roles (on a principal): a name or ARN, `*` and `?` allowed.
+    pub role: Option<String>,
+    /// Which service: the principal, with or without `.amazonaws.com`, or its last label.
+    pub service: Option<String>,
+    /// Why the exposure is accepted.
+    pub reason: Option<String>,
+    /// Where it is written.
+    pub origin: Origin,
+}
+
 /// The kind of an entity, for overlays and removals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EntityKind {
@@ -277,6 +297,8 @@ pub struct Account {
     /// Relations that this input takes away from what came before (a plan's deleted or
     /// changed attachments, inline policies and memberships; what it manages exclusively).
     pub relation_removals: Vec<RelationRemoval>,
+    /// Exposures accepted where a principal or role is defined.
+    pub ignores: Vec<Ignore>,
 }
 
 fn same(a: &Str, b: &Str) -> bool {
@@ -311,6 +333,7 @@ impl Account {
             role_uses,
             removals,
             relation_removals,
+            ignores,
         } = top;
         if self.account_id.is_none() {
             self.account_id = account_id;
@@ -443,6 +466,7 @@ impl Account {
         self.role_uses.extend(role_uses);
         self.removals.extend(removals);
         self.relation_removals.extend(relation_removals);
+        self.ignores.extend(ignores);
         diagnostics
     }
 

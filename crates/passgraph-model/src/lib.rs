@@ -19,7 +19,7 @@ pub mod tri;
 pub mod value;
 
 pub use account::{
-    Account, AttachedPolicy, Attachment, EntityKind, Group, InlinePolicy, InstanceProfile,
+    Account, AttachedPolicy, Attachment, EntityKind, Group, Ignore, InlinePolicy, InstanceProfile,
     ManagedPolicy, Membership, PolicyRef, PrincipalTarget, Removal, Role, RoleTarget, RoleUse, Tag,
     User,
 };

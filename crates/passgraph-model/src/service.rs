@@ -623,9 +623,39 @@ impl Service {
     }
 }
 
+/// Whether `filter` names the service principal `service`, as users write it on the command
+/// line and in configuration: the principal itself (`ec2.amazonaws.com`), without its suffix
+/// (`ec2`, `monitoring.rds`), or its last label before the suffix (`rds` for
+/// `monitoring.rds.amazonaws.com`). `*` in a finding's service (a role trusting everyone) is
+/// named only by `*`.
+#[must_use]
+pub fn names_service(filter: &str, service: &str) -> bool {
+    if filter == service {
+        return true;
+    }
+    let short = service
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| service.strip_suffix(".amazonaws.com.cn"));
+    short.is_some_and(|s| s == filter || s.ends_with(&format!(".{filter}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn services_are_named_as_users_write_them() {
+        let rds = "monitoring.rds.amazonaws.com";
+        for f in [rds, "monitoring.rds", "rds"] {
+            assert!(names_service(f, rds), "{f}");
+        }
+        for f in ["monitoring", "ds", "ec2", "amazonaws.com", ""] {
+            assert!(!names_service(f, rds), "{f}");
+        }
+        assert!(names_service("ec2", "ec2.amazonaws.com.cn"));
+        assert!(names_service("*", "*"));
+        assert!(!names_service("ec2", "*"));
+    }
 
     #[test]
     fn catalogue_is_sorted_unique_and_large_enough() {

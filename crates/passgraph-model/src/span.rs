@@ -154,6 +154,16 @@ impl SourceMap {
         }
     }
 
+    /// Shows the files whose display path starts with `from` under `to` instead (the files of
+    /// a git revision extracted to a temporary folder become `REV:path`).
+    pub fn rename_prefix(&mut self, from: &str, to: &str) {
+        for f in &mut self.files {
+            if let Some(rest) = f.path.strip_prefix(from) {
+                f.path = format!("{to}{rest}");
+            }
+        }
+    }
+
     /// Number of files.
     #[must_use]
     pub fn len(&self) -> usize {

@@ -4,7 +4,9 @@
 mod corpus;
 mod formats;
 mod managed;
+mod pr;
 mod robustness;
+mod shell;
 mod terraform;
 
 use std::path::{Path, PathBuf};

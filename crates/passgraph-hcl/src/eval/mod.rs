@@ -158,6 +158,7 @@ pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -
     let mut ev = evaluator(root, source, options);
     let mut parsed = Parsed::default();
     let stats = crate::extract::extract(&mut ev, &mut parsed.account);
+    crate::ignore::collect(&ev.texts, &mut parsed.account, &mut ev.diags);
     if let Some(a) = &options.account_id {
         parsed.account.account_id = Some(a.clone());
     }
