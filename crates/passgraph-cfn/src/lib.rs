@@ -40,6 +40,8 @@
 mod doc;
 mod exists;
 mod iam;
+pub mod links;
+mod paramfile;
 mod resolve;
 mod roleuse;
 mod sam;
@@ -49,6 +51,8 @@ mod yaml;
 use passgraph_model::{
     Account, Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Parsed, Str, TextRange, Tri,
 };
+
+pub use crate::paramfile::{ParamFileError, parameters_file};
 
 use crate::exists::{Conditions, Formula};
 use crate::resolve::Ctx;

@@ -12,6 +12,7 @@ pub mod pattern;
 pub mod policy;
 pub mod service;
 pub mod span;
+pub mod stack;
 pub mod tree;
 pub mod tri;
 pub mod value;
