@@ -73,7 +73,15 @@ pub fn refs(file: FileId, text: &str, parameters: &[(String, String)]) -> Option
         }
     }
     if let Some(res) = root.get("Resources") {
-        for (_, _, r) in res.entries() {
+        for (_, ko, r) in res.entries() {
+            // The resource's origin as the template reader gives it: key to end of value.
+            let at = Origin::new(
+                ko.file,
+                passgraph_model::TextRange {
+                    start: ko.range.start,
+                    end: r.origin.range.end.max(ko.range.end),
+                },
+            );
             let ty = r.get("Type").and_then(Node::as_known_str).unwrap_or("");
             let props = r.get("Properties");
             let url = match ty {
@@ -84,7 +92,7 @@ pub fn refs(file: FileId, text: &str, parameters: &[(String, String)]) -> Option
             if let Some(u) = url
                 && matches!(u.kind, NodeKind::String(_) | NodeKind::Object(_))
             {
-                out.nested.push((pattern(u, &params, 0), r.origin.clone()));
+                out.nested.push((pattern(u, &params, 0), at));
             }
         }
         imports(res, &params, &mut out.imports, 0);

@@ -2,6 +2,7 @@
 //! crates. It holds no analysis logic.
 
 mod args;
+mod discover;
 mod inputs;
 
 use std::fs::File;
