@@ -405,6 +405,43 @@ pub fn emit_diff(
     writeln!(w)
 }
 
+/// Writes a `diff` over stacks: `{ "version": 1, "added": [...], "removed": [...] }`, each
+/// finding naming its stack. `added` holds, per head stack, its report and the findings it adds;
+/// `removed` the same for base stacks.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_diff_stacks(
+    w: &mut dyn Write,
+    added: &[(&crate::Part<'_>, Vec<&Finding>)],
+    removed: &[(&crate::Part<'_>, Vec<&Finding>)],
+) -> crate::Result {
+    #[derive(Serialize)]
+    struct Diff {
+        version: u32,
+        added: Vec<FindingOut>,
+        removed: Vec<FindingOut>,
+    }
+    let list = |v: &[(&crate::Part<'_>, Vec<&Finding>)]| -> Vec<FindingOut> {
+        v.iter()
+            .flat_map(|(p, fs)| {
+                fs.iter().map(|f| {
+                    let mut out = finding(&p.report, f);
+                    out.stack.clone_from(&p.stack);
+                    out
+                })
+            })
+            .collect()
+    };
+    let out = Diff {
+        version: 1,
+        added: list(added),
+        removed: list(removed),
+    };
+    serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
 /// Writes the graph of the analysis as JSON: `{ "version": 1, "nodes": [...], "edges": [...] }`.
 ///
 /// # Errors
