@@ -116,6 +116,11 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
     let mut ctx = Ctx::new(file, &tpl, options);
     let mut conds = Conditions::default();
     for (i, r) in tpl.resources.iter().enumerate() {
+        // A resource that is neither IAM nor hands a role to a service is not read at all: its
+        // condition, parameters and properties can change no finding, and must not be noise.
+        if !concerns_iam(&r.ty) {
+            continue;
+        }
         let uncertain = match &r.condition {
             None => false,
             Some((name, origin)) => match ctx.condition(name, origin) {
@@ -156,6 +161,15 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
         account,
         diagnostics,
     }
+}
+
+/// Whether a resource type can change a finding: IAM, SAM, a nested stack, or a type of the
+/// role-use table.
+fn concerns_iam(ty: &str) -> bool {
+    ty.starts_with("AWS::IAM::")
+        || ty.starts_with("AWS::Serverless::")
+        || ty == "AWS::CloudFormation::Stack"
+        || roleuse::ROLE_USES.iter().any(|s| s.ty == ty)
 }
 
 /// How many users, groups, roles, managed policies and instance profiles an account holds.

@@ -296,37 +296,87 @@ fn normalize(p: &str) -> String {
     parts.join("/")
 }
 
+/// An import that several templates may export: it links none of them (each could be the one
+/// deployed beside it), and a note says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ambiguous {
+    /// The importing template.
+    pub from: usize,
+    /// The import, as a pattern.
+    pub import: String,
+    /// The templates whose exports may match it, ascending.
+    pub candidates: Vec<usize>,
+    /// Where, in `from`.
+    pub origin: Origin,
+}
+
+/// The literal text after the last wildcard.
+fn tail(p: &str) -> &str {
+    p.rsplit('*').next().unwrap_or(p)
+}
+
+/// Whether an import and an export name the same value: some text matches both, each holds
+/// [`MIN_LITERAL`] known characters, and their known endings agree over at least that many
+/// characters (`*-CodeCommitArn` and `LambdaARN-*` both match `LambdaARN-CodeCommitArn`, but
+/// nothing says they are meant for each other).
+fn names_match(import: &str, export: &str) -> bool {
+    let (ti, te) = (tail(import), tail(export));
+    let (short, long) = if ti.len() <= te.len() { (ti, te) } else { (te, ti) };
+    literal_len(import) >= MIN_LITERAL
+        && literal_len(export) >= MIN_LITERAL
+        && short.chars().count() >= MIN_LITERAL
+        && long.ends_with(short)
+        && may_match(import, export)
+}
+
 /// The links between templates: `templates[i]` is a template's path (relative to the folder
-/// searched, with `/`) and its references. Sorted by `(from, to)`; one link per pair and kind.
+/// searched, with `/`) and its references. Sorted by `(from, to)`; one link per pair.
 #[must_use]
 pub fn link(templates: &[(String, StackRefs)]) -> Vec<Link> {
+    link_all(templates).0
+}
+
+/// [`link`], and the imports that several templates may export (which link nothing).
+#[must_use]
+pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>) {
     let mut out: Vec<Link> = Vec::new();
+    let mut ambiguous = Vec::new();
     for (from, (from_path, r)) in templates.iter().enumerate() {
         for (import, origin) in &r.imports {
-            for (to, (to_path, t)) in templates.iter().enumerate() {
-                if to == from {
-                    continue;
+            let candidates: Vec<(usize, &String)> = templates
+                .iter()
+                .enumerate()
+                .filter(|(to, _)| *to != from)
+                .filter_map(|(to, (_, t))| {
+                    t.exports
+                        .iter()
+                        .find(|(e, _)| names_match(import, e))
+                        .map(|(e, _)| (to, e))
+                })
+                .collect();
+            match candidates.as_slice() {
+                [] => {}
+                [(to, export)] => {
+                    if out.iter().any(|l| l.from == from && l.to == *to) {
+                        continue;
+                    }
+                    out.push(Link {
+                        from,
+                        to: *to,
+                        why: format!(
+                            "{from_path} imports {import:?}, exported by {} as {export:?}",
+                            templates[*to].0
+                        ),
+                        origin: origin.clone(),
+                        possible: import.contains('*') || export.contains('*'),
+                    });
                 }
-                let Some((export, _)) = t.exports.iter().find(|(e, _)| {
-                    literal_len(e) >= MIN_LITERAL
-                        && literal_len(import) >= MIN_LITERAL
-                        && may_match(import, e)
-                }) else {
-                    continue;
-                };
-                let possible = import.contains('*') || export.contains('*');
-                if out.iter().any(|l| l.from == from && l.to == to) {
-                    continue;
-                }
-                out.push(Link {
+                many => ambiguous.push(Ambiguous {
                     from,
-                    to,
-                    why: format!(
-                        "{from_path} imports {import:?}, exported by {to_path} as {export:?}"
-                    ),
+                    import: import.clone(),
+                    candidates: many.iter().map(|(to, _)| *to).collect(),
                     origin: origin.clone(),
-                    possible,
-                });
+                }),
             }
         }
         for (url, origin) in &r.nested {
@@ -347,7 +397,7 @@ pub fn link(templates: &[(String, StackRefs)]) -> Vec<Link> {
         }
     }
     out.sort_by(|a, b| (a.from, a.to).cmp(&(b.from, b.to)));
-    out
+    (out, ambiguous)
 }
 
 #[cfg(test)]
@@ -417,5 +467,34 @@ mod tests {
         let pairs: Vec<(usize, usize, bool)> = l.iter().map(|l| (l.from, l.to, l.possible)).collect();
         assert_eq!(pairs, [(1, 0, true), (1, 2, false), (3, 0, true)]);
         assert!(l[0].why.contains("app/app.yaml imports \"network-VpcId\""), "{}", l[0].why);
+    }
+
+    #[test]
+    fn names_must_agree_on_their_known_ending() {
+        assert!(names_match("production:ClusterName", "*:ClusterName"));
+        assert!(!names_match("*-CodeCommitArn", "LambdaARN-*"));
+        assert!(!names_match("x*", "*"));
+        assert!(names_match("shared-roles-WorkerRoleArn", "*-WorkerRoleArn"));
+    }
+
+    #[test]
+    fn an_import_several_templates_may_export_links_none() {
+        let export = |e: &str| StackRefs {
+            exports: vec![(e.into(), o())],
+            ..StackRefs::default()
+        };
+        let t = vec![
+            ("clusters/public.yml".to_owned(), export("*:ClusterName")),
+            ("clusters/private.yml".to_owned(), export("*:ClusterName")),
+            ("services/web.yml".to_owned(), StackRefs {
+                imports: vec![("production:ClusterName".into(), o())],
+                ..StackRefs::default()
+            }),
+        ];
+        let (links, ambiguous) = link_all(&t);
+        assert!(links.is_empty());
+        assert_eq!(ambiguous.len(), 1);
+        assert_eq!(ambiguous[0].from, 2);
+        assert_eq!(ambiguous[0].candidates, [0, 1]);
     }
 }

@@ -714,7 +714,33 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
             })
             .collect();
         let mut pairs = Vec::new();
-        for l in passgraph_cfn::links::link(&list) {
+        let (links, ambiguous) = passgraph_cfn::links::link_all(&list);
+        // One note per importing template: its ambiguous imports and every template that may
+        // export one of them.
+        let mut by_from: BTreeMap<usize, (Vec<String>, Vec<usize>, Origin)> = BTreeMap::new();
+        for a in ambiguous {
+            let e = by_from
+                .entry(a.from)
+                .or_insert_with(|| (Vec::new(), Vec::new(), a.origin.clone()));
+            e.0.push(format!("{:?}", a.import));
+            e.1.extend(a.candidates);
+        }
+        for (from, (imports, mut candidates, origin)) in by_from {
+            candidates.sort_unstable();
+            candidates.dedup();
+            let names: Vec<&str> = candidates.iter().map(|&c| list[c].0.as_str()).collect();
+            found[templates[from]].input.parsed.diagnostics.push(Diagnostic::note(
+                Code::StacksLinked,
+                format!(
+                    "{} imports {}, which more than one template may export ({}); it is analysed apart from them (name it with the one deployed beside it, or use --one-account)",
+                    list[from].0,
+                    imports.join(", "),
+                    names.join(", ")
+                ),
+                Some(origin),
+            ));
+        }
+        for l in links {
             let (from, to) = (templates[l.from], templates[l.to]);
             pairs.push((from, to));
             // The nested stack's template is read after all: the note that it is not goes.

@@ -17,7 +17,8 @@ pub struct Unit {
 /// A group of units analysed as one account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stack {
-    /// The stack's name: its unit's name, or the names of its units joined with ` + `.
+    /// The stack's name: its unit's name, or the names of its units joined with ` + `; `.` (the
+    /// whole folder) with `one_account`.
     pub name: String,
     /// Indices of its units, ascending.
     pub members: Vec<usize>,
@@ -65,7 +66,7 @@ pub fn split(units: &[Unit], links: &[(usize, usize)], one_account: bool) -> Vec
             let mut names: Vec<&str> = members.iter().map(|&i| units[i].name.as_str()).collect();
             names.sort_unstable();
             let name = if one_account && n > 1 {
-                "(one account)".to_owned()
+                ".".to_owned()
             } else {
                 names.join(" + ")
             };
