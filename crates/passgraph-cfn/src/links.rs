@@ -321,7 +321,11 @@ fn tail(p: &str) -> &str {
 /// nothing says they are meant for each other).
 fn names_match(import: &str, export: &str) -> bool {
     let (ti, te) = (tail(import), tail(export));
-    let (short, long) = if ti.len() <= te.len() { (ti, te) } else { (te, ti) };
+    let (short, long) = if ti.len() <= te.len() {
+        (ti, te)
+    } else {
+        (te, ti)
+    };
     literal_len(import) >= MIN_LITERAL
         && literal_len(export) >= MIN_LITERAL
         && short.chars().count() >= MIN_LITERAL
@@ -414,11 +418,17 @@ mod tests {
 
     #[test]
     fn export_and_import_names_are_read_with_parameter_defaults() {
-        let net = r("Resources:\n  V:\n    Type: AWS::EC2::VPC\nOutputs:\n  Id:\n    Value: !Ref V\n    Export:\n      Name: !Sub \"${AWS::StackName}-VpcId\"\n");
+        let net = r(
+            "Resources:\n  V:\n    Type: AWS::EC2::VPC\nOutputs:\n  Id:\n    Value: !Ref V\n    Export:\n      Name: !Sub \"${AWS::StackName}-VpcId\"\n",
+        );
         assert_eq!(net.exports[0].0, "*-VpcId");
-        let app = r("Parameters:\n  Net:\n    Type: String\n    Default: network\nResources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      VpcConfig:\n        SubnetIds:\n          - !ImportValue\n            Fn::Sub: \"${Net}-VpcId\"\n");
+        let app = r(
+            "Parameters:\n  Net:\n    Type: String\n    Default: network\nResources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      VpcConfig:\n        SubnetIds:\n          - !ImportValue\n            Fn::Sub: \"${Net}-VpcId\"\n",
+        );
         assert_eq!(app.imports[0].0, "network-VpcId");
-        let joined = r("{\"Resources\": {\"F\": {\"Type\": \"AWS::SNS::Topic\", \"Properties\": {\"X\": {\"Fn::ImportValue\": {\"Fn::Join\": [\"-\", [\"shared\", \"TopicArn\"]]}}}}}}");
+        let joined = r(
+            "{\"Resources\": {\"F\": {\"Type\": \"AWS::SNS::Topic\", \"Properties\": {\"X\": {\"Fn::ImportValue\": {\"Fn::Join\": [\"-\", [\"shared\", \"TopicArn\"]]}}}}}}",
+        );
         assert_eq!(joined.imports[0].0, "shared-TopicArn");
         let given = refs(
             FileId(0),
@@ -443,30 +453,49 @@ mod tests {
     #[test]
     fn link_pairs_importers_with_exporters_and_nested_stacks_with_their_file() {
         let t = vec![
-            ("net/vpc.yaml".to_owned(), StackRefs {
-                exports: vec![("*-VpcId".into(), o())],
-                ..StackRefs::default()
-            }),
-            ("app/app.yaml".to_owned(), StackRefs {
-                imports: vec![("network-VpcId".into(), o()), ("*".into(), o())],
-                nested: vec![("./db.yaml".into(), o())],
-                ..StackRefs::default()
-            }),
+            (
+                "net/vpc.yaml".to_owned(),
+                StackRefs {
+                    exports: vec![("*-VpcId".into(), o())],
+                    ..StackRefs::default()
+                },
+            ),
+            (
+                "app/app.yaml".to_owned(),
+                StackRefs {
+                    imports: vec![("network-VpcId".into(), o()), ("*".into(), o())],
+                    nested: vec![("./db.yaml".into(), o())],
+                    ..StackRefs::default()
+                },
+            ),
             ("app/db.yaml".to_owned(), StackRefs::default()),
-            ("qs/main.yaml".to_owned(), StackRefs {
-                nested: vec![("https://*.s3.amazonaws.com/*/net/vpc.yaml".into(), o()),
-                             ("https://*.s3.amazonaws.com/*db.yaml".into(), o())],
-                ..StackRefs::default()
-            }),
-            ("other/unrelated.yaml".to_owned(), StackRefs {
-                imports: vec![("*".into(), o()), ("x*".into(), o())],
-                ..StackRefs::default()
-            }),
+            (
+                "qs/main.yaml".to_owned(),
+                StackRefs {
+                    nested: vec![
+                        ("https://*.s3.amazonaws.com/*/net/vpc.yaml".into(), o()),
+                        ("https://*.s3.amazonaws.com/*db.yaml".into(), o()),
+                    ],
+                    ..StackRefs::default()
+                },
+            ),
+            (
+                "other/unrelated.yaml".to_owned(),
+                StackRefs {
+                    imports: vec![("*".into(), o()), ("x*".into(), o())],
+                    ..StackRefs::default()
+                },
+            ),
         ];
         let l = link(&t);
-        let pairs: Vec<(usize, usize, bool)> = l.iter().map(|l| (l.from, l.to, l.possible)).collect();
+        let pairs: Vec<(usize, usize, bool)> =
+            l.iter().map(|l| (l.from, l.to, l.possible)).collect();
         assert_eq!(pairs, [(1, 0, true), (1, 2, false), (3, 0, true)]);
-        assert!(l[0].why.contains("app/app.yaml imports \"network-VpcId\""), "{}", l[0].why);
+        assert!(
+            l[0].why.contains("app/app.yaml imports \"network-VpcId\""),
+            "{}",
+            l[0].why
+        );
     }
 
     #[test]
@@ -486,10 +515,13 @@ mod tests {
         let t = vec![
             ("clusters/public.yml".to_owned(), export("*:ClusterName")),
             ("clusters/private.yml".to_owned(), export("*:ClusterName")),
-            ("services/web.yml".to_owned(), StackRefs {
-                imports: vec![("production:ClusterName".into(), o())],
-                ..StackRefs::default()
-            }),
+            (
+                "services/web.yml".to_owned(),
+                StackRefs {
+                    imports: vec![("production:ClusterName".into(), o())],
+                    ..StackRefs::default()
+                },
+            ),
         ];
         let (links, ambiguous) = link_all(&t);
         assert!(links.is_empty());

@@ -71,10 +71,7 @@ pub fn parameters_file(root: &Node) -> Result<Vec<(String, String)>, ParamFileEr
                         .get("UsePreviousValue")
                         .is_some_and(|u| matches!(u.kind, NodeKind::Bool(true))) => {}
                     None => {
-                        return Err(err(
-                            format!("parameter {key} has no ParameterValue"),
-                            item,
-                        ));
+                        return Err(err(format!("parameter {key} has no ParameterValue"), item));
                     }
                 }
             }
@@ -88,7 +85,10 @@ pub fn parameters_file(root: &Node) -> Result<Vec<(String, String)>, ParamFileEr
                 ));
             };
             if !matches!(params.kind, NodeKind::Object(_)) {
-                return Err(err("Parameters must be an object of names and values", params));
+                return Err(err(
+                    "Parameters must be an object of names and values",
+                    params,
+                ));
             }
             params
                 .entries()
@@ -116,28 +116,35 @@ mod tests {
     }
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        v.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn aws_cli_shape() {
         // The shape of `aws cloudformation create-stack --parameters file://...`.
-        let got = read(r#"[{"ParameterKey": "Env", "ParameterValue": "prod"},
+        let got = read(
+            r#"[{"ParameterKey": "Env", "ParameterValue": "prod"},
             {"ParameterKey": "Size", "ParameterValue": 3},
-            {"ParameterKey": "Old", "UsePreviousValue": true}]"#);
+            {"ParameterKey": "Old", "UsePreviousValue": true}]"#,
+        );
         assert_eq!(got, Ok(pairs(&[("Env", "prod"), ("Size", "3")])));
     }
 
     #[test]
     fn codepipeline_template_configuration_shape() {
-        let got = read(r#"{"Parameters": {"Env": "prod", "Subnets": ["a", "b"]}, "Tags": {"t": "v"}}"#);
+        let got =
+            read(r#"{"Parameters": {"Env": "prod", "Subnets": ["a", "b"]}, "Tags": {"t": "v"}}"#);
         assert_eq!(got, Ok(pairs(&[("Env", "prod"), ("Subnets", "a,b")])));
     }
 
     #[test]
     fn errors_say_where() {
-        let e = read("[{\"ParameterKey\": \"A\", \"ParameterValue\": \"x\"},\n {\"ParameterValue\": \"y\"}]")
-            .expect_err("no key");
+        let e = read(
+            "[{\"ParameterKey\": \"A\", \"ParameterValue\": \"x\"},\n {\"ParameterValue\": \"y\"}]",
+        )
+        .expect_err("no key");
         assert_eq!(e.message, "this entry has no ParameterKey");
         assert_eq!(e.origin.range.start, 48);
         let e = read(r#"{"Parameters": {"A": {"x": 1}}}"#).expect_err("object value");

@@ -96,9 +96,7 @@ pub(crate) fn excluded(patterns: &[String], rel: &str, shown: &str) -> bool {
         if p.is_empty() {
             return false;
         }
-        let whole = |x: &str| {
-            glob(p, x) || p.strip_suffix("/**").is_some_and(|d| glob(d, x))
-        };
+        let whole = |x: &str| glob(p, x) || p.strip_suffix("/**").is_some_and(|d| glob(d, x));
         if p.contains('/') {
             whole(rel) || whole(shown)
         } else {

@@ -194,7 +194,9 @@ fn parse_text(
                 Ok(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
                     kind: Kind::Template,
                     parsed: passgraph_cfn::parse(file, &text, cfn),
-                    refs: (!explicit).then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters)).flatten(),
+                    refs: (!explicit)
+                        .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
+                        .flatten(),
                 }),
                 Ok(_) => None,
                 // CloudFormation's YAML reader accepts JSON-like text that strict JSON does not
@@ -202,7 +204,9 @@ fn parse_text(
                 Err(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
                     kind: Kind::Template,
                     parsed: passgraph_cfn::parse(file, &text, cfn),
-                    refs: (!explicit).then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters)).flatten(),
+                    refs: (!explicit)
+                        .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
+                        .flatten(),
                 }),
                 Err(e) => {
                     let l = sources.locate(&Origin::new(file, TextRange::new(e.offset, e.offset)));
@@ -228,7 +232,9 @@ fn parse_text(
         Some(Input {
             kind: Kind::Template,
             parsed: passgraph_cfn::parse(file, &text, cfn),
-                    refs: (!explicit).then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters)).flatten(),
+            refs: (!explicit)
+                .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
+                .flatten(),
         })
     } else {
         None
@@ -437,9 +443,10 @@ fn plans_beside_their_configuration(found: &mut Vec<Found>, diagnostics: &mut Ve
         if found[i].input.kind != Kind::Plan || found[i].dir.is_some() {
             continue;
         }
-        let Some(c) = found.iter().position(|f| {
-            f.dir.is_some() && f.dir.as_deref() == found[i].path.parent()
-        }) else {
+        let Some(c) = found
+            .iter()
+            .position(|f| f.dir.is_some() && f.dir.as_deref() == found[i].path.parent())
+        else {
             continue;
         };
         let config = found[c].input.parsed.account.clone();
@@ -744,9 +751,11 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
             let (from, to) = (templates[l.from], templates[l.to]);
             pairs.push((from, to));
             // The nested stack's template is read after all: the note that it is not goes.
-            found[from].input.parsed.diagnostics.retain(|d| {
-                !(d.code == Code::Unsupported && d.origin.as_ref() == Some(&l.origin))
-            });
+            found[from]
+                .input
+                .parsed
+                .diagnostics
+                .retain(|d| !(d.code == Code::Unsupported && d.origin.as_ref() == Some(&l.origin)));
             let maybe = if l.possible {
                 " (the names are computed; they may differ once deployed)"
             } else {
@@ -768,7 +777,12 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
         let mut slots: Vec<Option<Found>> = found.into_iter().map(Some).collect();
         for g in groups {
             let mut inputs: Vec<Input> = named.clone();
-            inputs.extend(g.members.iter().filter_map(|&m| slots[m].take()).map(|f| f.input));
+            inputs.extend(
+                g.members
+                    .iter()
+                    .filter_map(|&m| slots[m].take())
+                    .map(|f| f.input),
+            );
             let (account, d) = assemble(&mut sources, &mut builtins, inputs, args)?;
             stacks.push(StackAccount {
                 name: Some(g.name),

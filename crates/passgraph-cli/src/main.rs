@@ -125,6 +125,7 @@ fn parts<'a>(run: &'a Run, output: &OutputArgs) -> (Vec<Part<'a>>, Vec<Diagnosti
         }
         let mut report = Report::new(a, &s.account, &l.sources, diags);
         report.findings = selected(a, output);
+        passgraph_report::stacks::dedup_by_place(&mut report.diagnostics);
         let before = report.diagnostics.len();
         report.diagnostics.retain(|d| shown(output, d));
         hidden += before - report.diagnostics.len();
@@ -147,6 +148,7 @@ fn parts<'a>(run: &'a Run, output: &OutputArgs) -> (Vec<Part<'a>>, Vec<Diagnosti
         )
     });
     extra.dedup();
+    passgraph_report::stacks::dedup_by_place(&mut extra);
     let before = extra.len();
     extra.retain(|d| shown(output, d));
     hidden += before - extra.len();
@@ -315,7 +317,9 @@ fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
         (Format::Dot | Format::Text, [one]) => {
             passgraph_report::dot::emit(&mut *w, &one.report, false)?;
         }
-        (Format::Dot | Format::Text, _) => passgraph_report::stacks::emit_dot(&mut *w, &parts, false)?,
+        (Format::Dot | Format::Text, _) => {
+            passgraph_report::stacks::emit_dot(&mut *w, &parts, false)?
+        }
         (other, _) => bail!("graph writes dot or json, not {other:?}"),
     }
     w.flush()?;
@@ -367,7 +371,9 @@ fn explain(
     }
     if chosen.is_empty() {
         match role {
-            Some(r) => bail!("no principal named {principal:?} with a role named {r:?} in the inputs"),
+            Some(r) => {
+                bail!("no principal named {principal:?} with a role named {r:?} in the inputs")
+            }
             None => bail!("no principal named {principal:?} in the inputs"),
         }
     }
@@ -379,11 +385,7 @@ fn explain(
                     if i > 0 {
                         writeln!(w)?;
                     }
-                    writeln!(
-                        w,
-                        "stack {}",
-                        part.stack.as_deref().unwrap_or("(inputs)")
-                    )?;
+                    writeln!(w, "stack {}", part.stack.as_deref().unwrap_or("(inputs)"))?;
                 }
                 passgraph_report::explain::emit(
                     &mut *w,
@@ -438,7 +440,10 @@ fn diff(
     let (hp, _, _) = parts(&h, output);
     // Findings are compared within the stack of the same name (one account when nothing was
     // searched): principal, role and service by ARN.
-    let ids = |parts: &[Part<'_>]| -> std::collections::BTreeSet<(Option<String>, (String, String, String, String))> {
+    let ids = |parts: &[Part<'_>]| -> std::collections::BTreeSet<(
+        Option<String>,
+        (String, String, String, String),
+    )> {
         parts
             .iter()
             .flat_map(|p| {
@@ -492,7 +497,10 @@ fn diff(
             let opts = passgraph_report::text::TextOptions {
                 color: color(output),
             };
-            for (title, list) in [("added by the change", &added), ("removed by the change", &removed)] {
+            for (title, list) in [
+                ("added by the change", &added),
+                ("removed by the change", &removed),
+            ] {
                 for (p, fs) in list.iter().filter(|(_, fs)| !fs.is_empty()) {
                     let mut r = Report::new(
                         p.report.analysis,

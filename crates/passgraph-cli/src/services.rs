@@ -74,7 +74,11 @@ pub(crate) fn check(run: &Run, output: &OutputArgs) -> Result<()> {
     known.sort();
     known.dedup();
     for f in &output.services {
-        if f == "*" || known.iter().any(|k| service_matches(std::slice::from_ref(f), k)) {
+        if f == "*"
+            || known
+                .iter()
+                .any(|k| service_matches(std::slice::from_ref(f), k))
+        {
             continue;
         }
         let close = close_to(f, &known);
@@ -106,7 +110,10 @@ mod tests {
     #[test]
     fn close_names_come_from_the_catalogue() {
         let known: Vec<String> = CATALOGUE.iter().map(|s| s.principal.to_owned()).collect();
-        assert_eq!(close_to("ec3", &known).first().map(String::as_str), Some("ec2"));
+        assert_eq!(
+            close_to("ec3", &known).first().map(String::as_str),
+            Some("ec2")
+        );
         assert!(close_to("lamdba", &known).contains(&"lambda".to_owned()));
         assert!(close_to("zzzzzzzzzzzz", &known).is_empty());
     }

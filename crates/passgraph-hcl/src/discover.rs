@@ -93,8 +93,14 @@ mod tests {
         let f = vec![
             (PathBuf::from("repo"), vec!["./modules/iam".to_owned()]),
             (PathBuf::from("repo/modules/iam"), vec![]),
-            (PathBuf::from("repo/examples/complete"), vec!["../..".to_owned()]),
-            (PathBuf::from("repo/examples/bare"), vec!["../../modules/iam".to_owned()]),
+            (
+                PathBuf::from("repo/examples/complete"),
+                vec!["../..".to_owned()],
+            ),
+            (
+                PathBuf::from("repo/examples/bare"),
+                vec!["../../modules/iam".to_owned()],
+            ),
             (PathBuf::from("repo/tools/bootstrap"), vec![]),
             // A module calling itself is still a root.
             (PathBuf::from("repo/odd"), vec![".".to_owned()]),

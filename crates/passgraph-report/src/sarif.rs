@@ -374,7 +374,12 @@ pub fn emit_stacks(
             out.properties.stack.clone_from(&p.stack);
             results.push(out);
         }
-        notes.extend(p.report.diagnostics.iter().map(|d| notification(&p.report, d)));
+        notes.extend(
+            p.report
+                .diagnostics
+                .iter()
+                .map(|d| notification(&p.report, d)),
+        );
     }
     serde_json::to_writer_pretty(&mut *w, &log(results, notes)).map_err(std::io::Error::other)?;
     writeln!(w)

@@ -173,12 +173,93 @@ pub fn emit_markdown(
 /// When writing fails.
 pub fn emit_dot(w: &mut dyn Write, parts: &[Part<'_>], findings_only: bool) -> crate::Result {
     for p in parts {
-        writeln!(
-            w,
-            "// stack {}",
-            p.stack.as_deref().unwrap_or("(inputs)")
-        )?;
+        writeln!(w, "// stack {}", p.stack.as_deref().unwrap_or("(inputs)"))?;
         crate::dot::emit(w, &p.report, findings_only)?;
     }
     Ok(())
+}
+
+/// One diagnostic per cause and place: of the diagnostics with the same code at the same
+/// position (a module called twice says the same thing once per instance, with the instance's
+/// address in the message), the first in `list`'s order is kept, at the highest level among
+/// them, and says how many it stands for. Diagnostics without a position are kept as they are.
+/// The order of what is kept does not change.
+pub fn dedup_by_place(list: &mut Vec<Diagnostic>) {
+    use std::collections::HashMap;
+    let mut first: HashMap<(passgraph_model::Code, passgraph_model::Origin), usize> =
+        HashMap::new();
+    let mut merged: Vec<usize> = vec![0; list.len()];
+    let mut keep = vec![true; list.len()];
+    for i in 0..list.len() {
+        let Some(o) = list[i].origin.clone() else {
+            continue;
+        };
+        // Positions compare without the resource address, which names the instance.
+        let place = passgraph_model::Origin::new(o.file, o.range);
+        match first.get(&(list[i].code, place.clone())) {
+            Some(&j) => {
+                keep[i] = false;
+                merged[j] += 1;
+                if list[i].level > list[j].level {
+                    list[j].level = list[i].level;
+                }
+            }
+            None => {
+                first.insert((list[i].code, place), i);
+            }
+        }
+    }
+    for (i, d) in list.iter_mut().enumerate() {
+        if merged[i] > 0 {
+            d.message
+                .push_str(&format!(" (and {} more like it here)", merged[i]));
+        }
+    }
+    let mut i = 0;
+    list.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use passgraph_model::{Code, FileId, Level, Origin, TextRange};
+
+    #[test]
+    fn one_diagnostic_per_cause_and_place() {
+        let at = |s: usize| Some(Origin::new(FileId(0), TextRange::new(s, s + 1)));
+        let mut v = vec![
+            Diagnostic::note(
+                Code::UnknownValue,
+                "count of module.a.x is not known",
+                at(5),
+            ),
+            Diagnostic::warning(
+                Code::UnknownValue,
+                "count of module.b.x is not known",
+                at(5),
+            ),
+            Diagnostic::note(Code::UnresolvedReference, "other cause, same place", at(5)),
+            Diagnostic::note(Code::UnknownValue, "same cause, other place", at(9)),
+            Diagnostic::note(Code::UnknownValue, "no place", None),
+            Diagnostic::note(Code::UnknownValue, "no place", None),
+        ];
+        dedup_by_place(&mut v);
+        let got: Vec<(Level, &str)> = v.iter().map(|d| (d.level, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Level::Warning,
+                    "count of module.a.x is not known (and 1 more like it here)"
+                ),
+                (Level::Note, "other cause, same place"),
+                (Level::Note, "same cause, other place"),
+                (Level::Note, "no place"),
+                (Level::Note, "no place"),
+            ]
+        );
+    }
 }
