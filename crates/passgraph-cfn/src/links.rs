@@ -268,6 +268,11 @@ fn names_file(url: &str, from: &str, path: &str) -> bool {
         let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
         return normalize(&format!("{dir}/{url}")) == path;
     }
+    if !url.contains('*') {
+        // A known URL (`https://s3.amazonaws.com/bucket/infrastructure/vpc.yaml`) names the
+        // file its path ends with.
+        return url.ends_with(&format!("/{path}"));
+    }
     let tail = url.rsplit('*').next().unwrap_or(url);
     let Some(slash) = tail.find('/') else {
         return false;
@@ -384,8 +389,17 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
             }
         }
         for (url, origin) in &r.nested {
+            // The longest path the URL names: `.../infrastructure/vpc.yaml` is
+            // `infrastructure/vpc.yaml`, not a `vpc.yaml` at the top of the tree.
+            let longest = templates
+                .iter()
+                .enumerate()
+                .filter(|(to, (p, _))| *to != from && names_file(url, from_path, p))
+                .map(|(_, (p, _))| p.len())
+                .max();
             for (to, (to_path, _)) in templates.iter().enumerate() {
                 if to != from
+                    && Some(to_path.len()) == longest
                     && names_file(url, from_path, to_path)
                     && !out.iter().any(|l| l.from == from && l.to == to)
                 {
@@ -400,7 +414,7 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
             }
         }
     }
-    out.sort_by(|a, b| (a.from, a.to).cmp(&(b.from, b.to)));
+    out.sort_by_key(|l| (l.from, l.to));
     (out, ambiguous)
 }
 
@@ -469,6 +483,10 @@ mod tests {
                 },
             ),
             ("app/db.yaml".to_owned(), StackRefs::default()),
+            ("db.yaml".to_owned(), StackRefs {
+                nested: vec![("https://s3.amazonaws.com/bucket/app/db.yaml".into(), o())],
+                ..StackRefs::default()
+            }),
             (
                 "qs/main.yaml".to_owned(),
                 StackRefs {
@@ -490,7 +508,7 @@ mod tests {
         let l = link(&t);
         let pairs: Vec<(usize, usize, bool)> =
             l.iter().map(|l| (l.from, l.to, l.possible)).collect();
-        assert_eq!(pairs, [(1, 0, true), (1, 2, false), (3, 0, true)]);
+        assert_eq!(pairs, [(1, 0, true), (1, 2, false), (3, 2, false), (4, 0, true)]);
         assert!(
             l[0].why.contains("app/app.yaml imports \"network-VpcId\""),
             "{}",

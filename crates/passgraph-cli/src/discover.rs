@@ -209,7 +209,7 @@ impl Walker<'_> {
                 continue;
             }
             if !is_tf(&name) && !is_candidate(&name) {
-                self.skip("not a .tf, .json, .yaml, .yml or .template file");
+                self.skip("of other types (not .tf, .json, .yaml, .yml, .template)");
                 continue;
             }
             if meta.len() > MAX_FILE_BYTES {

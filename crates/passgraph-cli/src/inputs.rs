@@ -91,11 +91,16 @@ fn read_text(path: &Path) -> Result<String> {
         .with_context(|| format!("{}: not UTF-8 or UTF-16 text", path.display()))
 }
 
+/// A path as shown: `<stdin>` for `-`, without a leading `./` (`passgraph audit .` shows
+/// `main.tf`, as `git` and the compilers do).
 fn display(path: &Path) -> String {
     if path == Path::new("-") {
-        "<stdin>".to_owned()
-    } else {
-        path.display().to_string()
+        return "<stdin>".to_owned();
+    }
+    let s = path.display().to_string();
+    match s.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => s,
     }
 }
 
@@ -121,7 +126,7 @@ impl passgraph_hcl::FileSource for FsSource<'_> {
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)> {
         let bytes = fs::read(path).ok()?;
         let text: Arc<str> = passgraph_json::decode(&bytes)?.into();
-        let id = self.sources.add(path.display().to_string(), text.clone());
+        let id = self.sources.add(display(path), text.clone());
         Some((id, text))
     }
 }
@@ -427,7 +432,7 @@ fn search(
             None => {
                 *discovery
                     .skipped
-                    .entry("not a template, plan or snapshot".to_owned())
+                    .entry("JSON or YAML but no template, plan or snapshot".to_owned())
                     .or_default() += 1;
             }
         }

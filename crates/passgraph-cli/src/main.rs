@@ -134,6 +134,61 @@ fn parts<'a>(run: &'a Run, output: &OutputArgs) -> (Vec<Part<'a>>, Vec<Diagnosti
             report,
         });
     }
+    // The same file read by several stacks (a module called by every example) says the same
+    // thing once: in the first stack, which counts the others.
+    let mut seen: std::collections::HashMap<_, (usize, usize)> = std::collections::HashMap::new();
+    // Stacks read a shared file each under its own id: places compare by file name.
+    let key = |d: &Diagnostic| {
+        d.origin.as_ref().map(|o| {
+            let at = l.sources.locate(o);
+            (
+                d.code,
+                at.file,
+                o.range.start,
+                o.range.end,
+                passgraph_report::stacks::cause(&d.message),
+            )
+        })
+    };
+    for p in 0..parts.len() {
+        let mut keep = Vec::new();
+        for d in &parts[p].report.diagnostics {
+            match key(d) {
+                Some(k) => match seen.get_mut(&k) {
+                    Some(e) => {
+                        e.1 += 1;
+                        keep.push(false);
+                    }
+                    None => {
+                        seen.insert(k, (p, 0));
+                        keep.push(true);
+                    }
+                },
+                None => keep.push(true),
+            }
+        }
+        let mut k = keep.into_iter();
+        parts[p]
+            .report
+            .diagnostics
+            .retain(|_| k.next().unwrap_or(true));
+    }
+    for (k, (p, n)) in seen {
+        if n == 0 {
+            continue;
+        }
+        let d = parts[p]
+            .report
+            .diagnostics
+            .iter_mut()
+            .find(|d| key(d).as_ref() == Some(&k));
+        if let Some(d) = d {
+            d.message.push_str(&format!(
+                " (and in {n} more stack{})",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
     let mut extra: Vec<Diagnostic> = if searched {
         l.diagnostics.clone()
     } else {

@@ -17,12 +17,17 @@ pub struct Unit {
 /// A group of units analysed as one account.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stack {
-    /// The stack's name: its unit's name, or the names of its units joined with ` + `; `.` (the
-    /// whole folder) with `one_account`.
+    /// The stack's name: its unit's name; the names of its units joined with ` + ` when they
+    /// are [`JOIN_UP_TO`] or fewer; else the first unit that refers to others and that none
+    /// refers to (the parent of nested stacks) and how many more (`master.yaml + 7 more`);
+    /// `.` (the whole folder) with `one_account`.
     pub name: String,
     /// Indices of its units, ascending.
     pub members: Vec<usize>,
 }
+
+/// Up to this many units, a stack's name lists them all.
+pub const JOIN_UP_TO: usize = 3;
 
 /// Groups `units` into stacks: units connected by `links` (pairs of indices, in any order and
 /// with repeats) are one stack; with `one_account`, all units are one stack. Stacks are sorted
@@ -67,8 +72,20 @@ pub fn split(units: &[Unit], links: &[(usize, usize)], one_account: bool) -> Vec
             names.sort_unstable();
             let name = if one_account && n > 1 {
                 ".".to_owned()
-            } else {
+            } else if names.len() <= JOIN_UP_TO {
                 names.join(" + ")
+            } else {
+                // The parent: refers to others, referred to by none of the group.
+                let head = members
+                    .iter()
+                    .filter(|&&m| {
+                        links.iter().any(|&(a, _)| a == m)
+                            && !links.iter().any(|&(a, b)| b == m && a != m)
+                    })
+                    .map(|&m| units[m].name.as_str())
+                    .min()
+                    .unwrap_or(names[0]);
+                format!("{head} + {} more", names.len() - 1)
             };
             Stack { name, members }
         })
@@ -116,6 +133,13 @@ mod tests {
         assert_eq!(s[0].name, "app.yaml + db.yaml + net.yaml");
         assert_eq!(s[0].members, [0, 1, 2]);
         assert_eq!(s[1].members, [3]);
+        let s = split(&u, &[], true);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].members, [0, 1, 2, 3]);
+        // A parent with many nested stacks names the group.
+        let nested = units(&["a.yaml", "b.yaml", "master.yaml", "c.yaml", "z.yaml"]);
+        let s = split(&nested, &[(2, 0), (2, 1), (2, 3), (2, 4)], false);
+        assert_eq!(s[0].name, "master.yaml + 4 more");
         let s = split(&u, &[], true);
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].members, [0, 1, 2, 3]);

@@ -179,24 +179,52 @@ pub fn emit_dot(w: &mut dyn Write, parts: &[Part<'_>], findings_only: bool) -> c
     Ok(())
 }
 
-/// One diagnostic per cause and place: of the diagnostics with the same code at the same
-/// position (a module called twice says the same thing once per instance, with the instance's
-/// address in the message), the first in `list`'s order is kept, at the highest level among
-/// them, and says how many it stands for. Diagnostics without a position are kept as they are.
-/// The order of what is kept does not change.
+/// A diagnostic's cause: its message with Terraform instance addresses (`module.a.module.b`,
+/// `aws_iam_role.x["k"]`) reduced to `…`, so that one module called twice says one thing.
+#[must_use]
+pub fn cause(message: &str) -> String {
+    message
+        .split(' ')
+        .map(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_' && c != '.');
+            if bare.starts_with("module.") || (w.contains('[') && w.contains('.')) {
+                "…"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The key under which diagnostics are the same: code, position without the resource address,
+/// cause. `None` without a position.
+#[must_use]
+pub fn place_key(d: &Diagnostic) -> Option<(passgraph_model::Code, passgraph_model::Origin, String)> {
+    let o = d.origin.as_ref()?;
+    Some((
+        d.code,
+        passgraph_model::Origin::new(o.file, o.range),
+        cause(&d.message),
+    ))
+}
+
+/// One diagnostic per cause and place: of the diagnostics with the same code and [`cause`] at
+/// the same position (a module called twice says the same thing once per instance, with the
+/// instance's address in the message), the first in `list`'s order is kept, at the highest level
+/// among them, and says how many it stands for. Diagnostics without a position are kept as they
+/// are. The order of what is kept does not change.
 pub fn dedup_by_place(list: &mut Vec<Diagnostic>) {
     use std::collections::HashMap;
-    let mut first: HashMap<(passgraph_model::Code, passgraph_model::Origin), usize> =
+    let mut first: HashMap<(passgraph_model::Code, passgraph_model::Origin, String), usize> =
         HashMap::new();
     let mut merged: Vec<usize> = vec![0; list.len()];
     let mut keep = vec![true; list.len()];
     for i in 0..list.len() {
-        let Some(o) = list[i].origin.clone() else {
+        let Some(key) = place_key(&list[i]) else {
             continue;
         };
-        // Positions compare without the resource address, which names the instance.
-        let place = passgraph_model::Origin::new(o.file, o.range);
-        match first.get(&(list[i].code, place.clone())) {
+        match first.get(&key) {
             Some(&j) => {
                 keep[i] = false;
                 merged[j] += 1;
@@ -205,7 +233,7 @@ pub fn dedup_by_place(list: &mut Vec<Diagnostic>) {
                 }
             }
             None => {
-                first.insert((list[i].code, place), i);
+                first.insert(key, i);
             }
         }
     }
@@ -228,6 +256,15 @@ mod tests {
     use passgraph_model::{Code, FileId, Level, Origin, TextRange};
 
     #[test]
+    fn causes_leave_out_instance_addresses() {
+        assert_eq!(
+            cause("module module.eks.module.kms has remote source \"x/kms/aws\"; it is not fetched"),
+            "module … has remote source \"x/kms/aws\"; it is not fetched"
+        );
+        assert_eq!(cause("role web has no name"), "role web has no name");
+    }
+
+    #[test]
     fn one_diagnostic_per_cause_and_place() {
         let at = |s: usize| Some(Origin::new(FileId(0), TextRange::new(s, s + 1)));
         let mut v = vec![
@@ -241,6 +278,21 @@ mod tests {
                 "count of module.b.x is not known",
                 at(5),
             ),
+            Diagnostic::note(
+                Code::UnknownValue,
+                "count of aws_iam_role.y[\"k\"] is not known",
+                at(5),
+            ),
+            Diagnostic::note(
+                Code::UnknownValue,
+                "policy arn:aws:iam::aws:policy/B is not built in",
+                at(7),
+            ),
+            Diagnostic::note(
+                Code::UnknownValue,
+                "policy arn:aws:iam::aws:policy/C is not built in",
+                at(7),
+            ),
             Diagnostic::note(Code::UnresolvedReference, "other cause, same place", at(5)),
             Diagnostic::note(Code::UnknownValue, "same cause, other place", at(9)),
             Diagnostic::note(Code::UnknownValue, "no place", None),
@@ -253,8 +305,10 @@ mod tests {
             [
                 (
                     Level::Warning,
-                    "count of module.a.x is not known (and 1 more like it here)"
+                    "count of module.a.x is not known (and 2 more like it here)"
                 ),
+                (Level::Note, "policy arn:aws:iam::aws:policy/B is not built in"),
+                (Level::Note, "policy arn:aws:iam::aws:policy/C is not built in"),
                 (Level::Note, "other cause, same place"),
                 (Level::Note, "same cause, other place"),
                 (Level::Note, "no place"),
