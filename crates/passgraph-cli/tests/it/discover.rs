@@ -169,7 +169,7 @@ fn mixed_tree_summary_nested_stacks_and_exclude() {
     let o = run(&["audit", &format!("{T}/mixed")], None);
     assert_eq!(o.status.code(), Some(1));
     let t = stdout(&o);
-    assert!(t.starts_with("passgraph: 3 findings (3 definite, 0 possible) in 3 of 3 stacks\nsearched: 4 files read, 3 stacks, 2 files skipped (1 of other types (not .tf, .json, .yaml, .yml, .template); 1 JSON or YAML but no template, plan or snapshot)\n"), "{t}");
+    assert!(t.starts_with("passgraph: 3 findings (3 definite, 0 possible) in 3 of 3 stacks\nsearched: 4 files read, 3 stacks, 2 files skipped (1 JSON or YAML but no template, plan or snapshot; 1 of other types (not .tf, .json, .yaml, .yml, .template))\n"), "{t}");
     assert!(
         t.contains("\nstack infra: 1 finding (1 definite, 0 possible) for 1 principal\n"),
         "{t}"
