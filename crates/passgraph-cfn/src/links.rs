@@ -483,10 +483,13 @@ mod tests {
                 },
             ),
             ("app/db.yaml".to_owned(), StackRefs::default()),
-            ("db.yaml".to_owned(), StackRefs {
-                nested: vec![("https://s3.amazonaws.com/bucket/app/db.yaml".into(), o())],
-                ..StackRefs::default()
-            }),
+            (
+                "db.yaml".to_owned(),
+                StackRefs {
+                    nested: vec![("https://s3.amazonaws.com/bucket/app/db.yaml".into(), o())],
+                    ..StackRefs::default()
+                },
+            ),
             (
                 "qs/main.yaml".to_owned(),
                 StackRefs {
@@ -508,7 +511,10 @@ mod tests {
         let l = link(&t);
         let pairs: Vec<(usize, usize, bool)> =
             l.iter().map(|l| (l.from, l.to, l.possible)).collect();
-        assert_eq!(pairs, [(1, 0, true), (1, 2, false), (3, 2, false), (4, 0, true)]);
+        assert_eq!(
+            pairs,
+            [(1, 0, true), (1, 2, false), (3, 2, false), (4, 0, true)]
+        );
         assert!(
             l[0].why.contains("app/app.yaml imports \"network-VpcId\""),
             "{}",

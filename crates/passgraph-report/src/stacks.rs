@@ -200,7 +200,9 @@ pub fn cause(message: &str) -> String {
 /// The key under which diagnostics are the same: code, position without the resource address,
 /// cause. `None` without a position.
 #[must_use]
-pub fn place_key(d: &Diagnostic) -> Option<(passgraph_model::Code, passgraph_model::Origin, String)> {
+pub fn place_key(
+    d: &Diagnostic,
+) -> Option<(passgraph_model::Code, passgraph_model::Origin, String)> {
     let o = d.origin.as_ref()?;
     Some((
         d.code,
@@ -258,7 +260,9 @@ mod tests {
     #[test]
     fn causes_leave_out_instance_addresses() {
         assert_eq!(
-            cause("module module.eks.module.kms has remote source \"x/kms/aws\"; it is not fetched"),
+            cause(
+                "module module.eks.module.kms has remote source \"x/kms/aws\"; it is not fetched"
+            ),
             "module … has remote source \"x/kms/aws\"; it is not fetched"
         );
         assert_eq!(cause("role web has no name"), "role web has no name");
@@ -307,8 +311,14 @@ mod tests {
                     Level::Warning,
                     "count of module.a.x is not known (and 2 more like it here)"
                 ),
-                (Level::Note, "policy arn:aws:iam::aws:policy/B is not built in"),
-                (Level::Note, "policy arn:aws:iam::aws:policy/C is not built in"),
+                (
+                    Level::Note,
+                    "policy arn:aws:iam::aws:policy/B is not built in"
+                ),
+                (
+                    Level::Note,
+                    "policy arn:aws:iam::aws:policy/C is not built in"
+                ),
                 (Level::Note, "other cause, same place"),
                 (Level::Note, "same cause, other place"),
                 (Level::Note, "no place"),
