@@ -309,7 +309,7 @@ pub struct Ambiguous {
     pub from: usize,
     /// The import, as a pattern.
     pub import: String,
-    /// The templates whose exports may match it, ascending.
+    /// The templates whose exports may match it, ascending (the first [`AMBIGUOUS_NAMED`]).
     pub candidates: Vec<usize>,
     /// Where, in `from`.
     pub origin: Origin,
@@ -348,25 +348,52 @@ pub fn link(templates: &[(String, StackRefs)]) -> Vec<Link> {
 /// [`link`], and the imports that several templates may export (which link nothing).
 #[must_use]
 pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>) {
+    use std::collections::{HashMap, HashSet};
+    // Exports by the last characters of their known ending (two names that match agree on at
+    // least MIN_LITERAL of them), and templates by file name: a tree of many templates is
+    // linked in time near its size, not its square.
+    let ending = |p: &str| -> Option<String> {
+        let t: Vec<char> = tail(p).chars().collect();
+        (t.len() >= MIN_LITERAL).then(|| t[t.len() - MIN_LITERAL..].iter().collect())
+    };
+    let mut exports: HashMap<String, Vec<(usize, &String)>> = HashMap::new();
+    for (to, (_, t)) in templates.iter().enumerate() {
+        for (e, _) in &t.exports {
+            if let Some(k) = ending(e) {
+                exports.entry(k).or_default().push((to, e));
+            }
+        }
+    }
+    let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (p, _)) in templates.iter().enumerate() {
+        by_name.entry(file_name(p)).or_default().push(i);
+    }
     let mut out: Vec<Link> = Vec::new();
+    let mut linked: HashSet<(usize, usize)> = HashSet::new();
     let mut ambiguous = Vec::new();
     for (from, (from_path, r)) in templates.iter().enumerate() {
         for (import, origin) in &r.imports {
-            let candidates: Vec<(usize, &String)> = templates
-                .iter()
-                .enumerate()
-                .filter(|(to, _)| *to != from)
-                .filter_map(|(to, (_, t))| {
-                    t.exports
-                        .iter()
-                        .find(|(e, _)| names_match(import, e))
-                        .map(|(e, _)| (to, e))
-                })
-                .collect();
+            let mut candidates: Vec<(usize, &String)> = Vec::new();
+            for &(to, e) in ending(import)
+                .and_then(|k| exports.get(&k))
+                .map_or(&[][..], Vec::as_slice)
+            {
+                if to != from
+                    && candidates.last().is_none_or(|(t, _)| *t != to)
+                    && names_match(import, e)
+                {
+                    candidates.push((to, e));
+                    // Enough to know it is ambiguous, and to name some.
+                    if candidates.len() >= AMBIGUOUS_NAMED {
+                        break;
+                    }
+                }
+            }
             match candidates.as_slice() {
                 [] => {}
                 [(to, export)] => {
-                    if out.iter().any(|l| l.from == from && l.to == *to) {
+                    if !linked.insert((from, *to)) {
                         continue;
                     }
                     out.push(Link {
@@ -389,24 +416,25 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
             }
         }
         for (url, origin) in &r.nested {
+            let name = file_name(url);
+            let pool: Vec<usize> = if name.contains('*') {
+                (0..templates.len()).collect()
+            } else {
+                by_name.get(&name).cloned().unwrap_or_default()
+            };
+            let named: Vec<usize> = pool
+                .into_iter()
+                .filter(|&to| to != from && names_file(url, from_path, &templates[to].0))
+                .collect();
             // The longest path the URL names: `.../infrastructure/vpc.yaml` is
             // `infrastructure/vpc.yaml`, not a `vpc.yaml` at the top of the tree.
-            let longest = templates
-                .iter()
-                .enumerate()
-                .filter(|(to, (p, _))| *to != from && names_file(url, from_path, p))
-                .map(|(_, (p, _))| p.len())
-                .max();
-            for (to, (to_path, _)) in templates.iter().enumerate() {
-                if to != from
-                    && Some(to_path.len()) == longest
-                    && names_file(url, from_path, to_path)
-                    && !out.iter().any(|l| l.from == from && l.to == to)
-                {
+            let longest = named.iter().map(|&to| templates[to].0.len()).max();
+            for to in named {
+                if Some(templates[to].0.len()) == longest && linked.insert((from, to)) {
                     out.push(Link {
                         from,
                         to,
-                        why: format!("{from_path} nests {to_path} as a stack ({url})"),
+                        why: format!("{from_path} nests {} as a stack ({url})", templates[to].0),
                         origin: origin.clone(),
                         possible: url.contains('*'),
                     });
@@ -417,6 +445,9 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
     out.sort_by_key(|l| (l.from, l.to));
     (out, ambiguous)
 }
+
+/// How many templates an ambiguous import's note names at most.
+pub const AMBIGUOUS_NAMED: usize = 8;
 
 #[cfg(test)]
 mod tests {

@@ -443,15 +443,17 @@ fn search(
 /// A plan found in a root module's folder is that module's plan: the module is read through it
 /// (values known, deletions applied) and the plan's findings point at the module's `.tf` lines.
 fn plans_beside_their_configuration(found: &mut Vec<Found>, diagnostics: &mut Vec<Diagnostic>) {
+    let roots: HashMap<PathBuf, usize> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.dir.clone().map(|d| (d, i)))
+        .collect();
     let mut drop = Vec::new();
     for i in 0..found.len() {
         if found[i].input.kind != Kind::Plan || found[i].dir.is_some() {
             continue;
         }
-        let Some(c) = found
-            .iter()
-            .position(|f| f.dir.is_some() && f.dir.as_deref() == found[i].path.parent())
-        else {
+        let Some(&c) = found[i].path.parent().and_then(|p| roots.get(p)) else {
             continue;
         };
         let config = found[c].input.parsed.account.clone();

@@ -60,6 +60,13 @@ pub fn split(units: &[Unit], links: &[(usize, usize)], one_account: bool) -> Vec
             union(0, i, &mut parent);
         }
     }
+    // Units that refer to others, and units referred to by another.
+    let refers: std::collections::HashSet<usize> = links.iter().map(|&(a, _)| a).collect();
+    let referred: std::collections::HashSet<usize> = links
+        .iter()
+        .filter(|&&(a, b)| a != b)
+        .map(|&(_, b)| b)
+        .collect();
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
     for i in 0..n {
         let r = find(&mut parent, i);
@@ -78,10 +85,7 @@ pub fn split(units: &[Unit], links: &[(usize, usize)], one_account: bool) -> Vec
                 // The parent: refers to others, referred to by none of the group.
                 let head = members
                     .iter()
-                    .filter(|&&m| {
-                        links.iter().any(|&(a, _)| a == m)
-                            && !links.iter().any(|&(a, b)| b == m && a != m)
-                    })
+                    .filter(|&&m| refers.contains(&m) && !referred.contains(&m))
                     .map(|&m| units[m].name.as_str())
                     .min()
                     .unwrap_or(names[0]);
