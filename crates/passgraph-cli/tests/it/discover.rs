@@ -377,3 +377,85 @@ fn symlink_loops_end() {
     assert_eq!(stacks(&v), ["a/pipeline.yaml"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn explain_diff_and_graph_over_stacks() {
+    let dir = format!("{T}/cfn-two-accounts");
+    // explain finds the principal in its stack, and says which.
+    let o = run(&["explain", &dir, "--principal", "developer"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("stack dev/sandbox.json\nuser developer\n"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("prod-function"));
+    let o = run(&["explain", &dir, "--principal", "nobody"], None);
+    assert_eq!(o.status.code(), Some(2));
+    // diff compares stacks of the same name: the same tree adds and removes nothing.
+    let o = run(&["diff", "--base", &dir, "--head", &dir], None);
+    assert_eq!(stdout(&o), "passgraph diff: 0 added, 0 removed\n");
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "json",
+            "--base",
+            &format!("{T}/cfn-linked"),
+            "--head",
+            &dir,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["added"][0]["stack"], "dev/sandbox.json");
+    assert_eq!(v["removed"][0]["stack"], "app.yaml + roles.yaml");
+    // graph: dot draws one digraph per stack; json asks for one account.
+    let o = run(&["graph", "--fail-on", "none", &dir], None);
+    assert_eq!(stdout(&o).matches("digraph passgraph {").count(), 2);
+    let o = run(&["graph", "-f", "json", &dir], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--one-account"), "{}", stderr(&o));
+    let o = run(
+        &[
+            "graph",
+            "-f",
+            "json",
+            "--one-account",
+            "--fail-on",
+            "none",
+            &dir,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn sarif_over_stacks_is_valid_and_names_each_stack() {
+    let o = run(&["audit", "-f", "sarif", &format!("{T}/mixed")], None);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::shared().join("data/sarif-schema-2.1.0.json"))
+            .expect("schema"),
+    )
+    .expect("json");
+    let validator = jsonschema::draft4::new(&schema).expect("valid schema");
+    assert!(validator.is_valid(&log));
+    let stacks: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r["properties"]["stack"].as_str())
+        .collect();
+    assert_eq!(
+        stacks,
+        [
+            "cfn/nested/role.yaml + cfn/parent.yaml",
+            "infra",
+            "snapshots/account.json"
+        ]
+    );
+}
