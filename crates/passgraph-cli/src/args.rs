@@ -202,9 +202,10 @@ pub(crate) struct OutputArgs {
     /// Show no diagnostics (findings and the summary only).
     #[arg(short, long)]
     pub(crate) quiet: bool,
-    /// Show diagnostics at or above this level.
-    #[arg(long, value_enum, default_value_t = MinLevel::Note)]
-    pub(crate) min_level: MinLevel,
+    /// Show diagnostics at or above this level [default: warning for text, note for the
+    /// other formats].
+    #[arg(long, value_enum)]
+    pub(crate) min_level: Option<MinLevel>,
     /// Worker threads (default: one per core). Output does not depend on it.
     #[arg(long, value_name = "N")]
     pub(crate) threads: Option<usize>,

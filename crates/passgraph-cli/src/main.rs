@@ -100,14 +100,21 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     Ok(Run { loaded, analyses })
 }
 
+/// The least serious diagnostic shown: `--min-level`, else warnings for people (text) and
+/// everything for programs (JSON, SARIF, ...).
+fn min_level(output: &OutputArgs) -> Level {
+    match output.min_level {
+        Some(MinLevel::Note) => Level::Note,
+        Some(MinLevel::Warning) => Level::Warning,
+        Some(MinLevel::Error) => Level::Error,
+        None if output.format == Format::Text => Level::Warning,
+        None => Level::Note,
+    }
+}
+
 /// Whether a diagnostic is shown: `--quiet` shows none, `--min-level` those at or above it.
 fn shown(output: &OutputArgs, d: &Diagnostic) -> bool {
-    let min = match output.min_level {
-        MinLevel::Note => Level::Note,
-        MinLevel::Warning => Level::Warning,
-        MinLevel::Error => Level::Error,
-    };
-    !output.quiet && d.level >= min
+    !output.quiet && d.level >= min_level(output)
 }
 
 /// The reports of a run, one per stack, with the selected findings and the diagnostics shown.
@@ -313,14 +320,14 @@ fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
     let mut w = writer(output)?;
     emit_parts(&mut *w, &parts, &extra, found.as_ref(), output, true)?;
     if output.format == Format::Text && hidden > 0 && !output.quiet {
+        let what = match min_level(output) {
+            Level::Warning => "note",
+            _ => "diagnostic",
+        };
         writeln!(
             w,
-            "\n({} below --min-level not shown)",
-            if hidden == 1 {
-                "1 diagnostic".to_owned()
-            } else {
-                format!("{hidden} diagnostics")
-            }
+            "\n({hidden} {what}{} not shown; --min-level note shows them)",
+            if hidden == 1 { "" } else { "s" }
         )?;
     }
     w.flush()?;

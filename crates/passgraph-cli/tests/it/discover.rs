@@ -205,16 +205,24 @@ fn quiet_and_min_level_steer_diagnostics() {
         diagnostics(&v)
     );
     assert_eq!(by_stack(&v), by_stack(&all));
-    let o = run(&["audit", "--min-level", "warning", &dir], None);
-    let t = stdout(&o);
-    assert!(!t.contains("note["), "{t}");
+    // Text shows warnings and errors unless told otherwise, and says how many notes it hid.
     let hidden = diagnostics(&all).len();
-    assert!(
-        t.ends_with(&format!(
-            "\n({hidden} diagnostics below --min-level not shown)\n"
-        )),
-        "{t}"
-    );
+    for args in [
+        vec!["audit", &dir],
+        vec!["audit", "--min-level", "warning", &dir],
+    ] {
+        let t = stdout(&run(&args, None));
+        assert!(!t.contains("note["), "{t}");
+        assert!(
+            t.ends_with(&format!(
+                "\n({hidden} notes not shown; --min-level note shows them)\n"
+            )),
+            "{t}"
+        );
+    }
+    let t = stdout(&run(&["audit", "--min-level", "note", &dir], None));
+    assert_eq!(t.matches("note[").count(), hidden, "{t}");
+    assert!(!t.contains("not shown"), "{t}");
     let v = json(&["audit", "-q", &dir]);
     assert_eq!(v["diagnostics"], serde_json::json!([]));
     assert_eq!(by_stack(&v), by_stack(&all));
