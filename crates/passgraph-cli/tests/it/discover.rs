@@ -467,3 +467,25 @@ fn sarif_over_stacks_is_valid_and_names_each_stack() {
         ]
     );
 }
+
+#[test]
+fn a_file_named_beside_a_folder_lies_under_every_stack() {
+    // The snapshot's account under each template: its wide PassRole reaches each stack's roles,
+    // and the two templates are still never paired.
+    let v = json(&[
+        "audit",
+        &format!("{T}/mixed/snapshots/account.json"),
+        &format!("{T}/cfn-two-accounts"),
+    ]);
+    let got = by_stack(&v);
+    for want in [
+        "dev/sandbox.json: user/legacy-admin -> dev-sandbox -> ec2.amazonaws.com definite",
+        "prod/pipeline.yaml: user/legacy-admin -> prod-function -> lambda.amazonaws.com definite",
+    ] {
+        assert!(got.contains(&want.to_owned()), "{got:?}");
+    }
+    assert!(
+        !got.iter().any(|f| f.contains("developer -> prod-function")),
+        "{got:?}"
+    );
+}
