@@ -3,6 +3,7 @@
 
 use anyhow::{Result, bail};
 
+use passgraph_model::policy::PrincipalKind;
 use passgraph_model::service::CATALOGUE;
 
 use crate::args::OutputArgs;
@@ -70,6 +71,20 @@ pub(crate) fn check(run: &Run, output: &OutputArgs) -> Result<()> {
     let mut known: Vec<String> = CATALOGUE.iter().map(|s| s.principal.to_owned()).collect();
     for a in &run.analyses {
         known.extend(a.findings.iter().map(|f| f.service.to_string()));
+    }
+    // Services that the inputs' trust policies name, passable or not.
+    for s in &run.loaded.stacks {
+        for r in &s.account.roles {
+            for st in &r.trust.statements {
+                let Some(p) = &st.principals else { continue };
+                known.extend(
+                    p.entries
+                        .iter()
+                        .filter(|(k, _)| *k == PrincipalKind::Service)
+                        .filter_map(|(_, v)| v.as_known().map(str::to_owned)),
+                );
+            }
+        }
     }
     known.sort();
     known.dedup();

@@ -275,6 +275,24 @@ fn service_names_that_are_no_service_are_refused_with_the_close_ones() {
         None,
     );
     assert!(stderr(&o).contains("did you mean lambda"), "{}", stderr(&o));
+    // A service no catalogue entry has, but a trust policy of the inputs names, is known.
+    let f = std::env::temp_dir().join(format!("passgraph-it-svc-{}.yaml", std::process::id()));
+    std::fs::write(&f, "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: r\n      AssumeRolePolicyDocument:\n        Statement:\n          - {Effect: Allow, Principal: {Service: newsvc.amazonaws.com}, Action: sts:AssumeRole}\n").expect("write");
+    let o = run(
+        &["audit", "--service", "newsvc", &f.to_string_lossy()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(
+        &["audit", "--service", "newsvcc", &f.to_string_lossy()],
+        None,
+    );
+    assert!(
+        stderr(&o).contains("did you mean newsvc?"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_file(&f);
     // Known names pass, with or without findings.
     for ok in ["ec2", "monitoring.rds", "rds", "states.amazonaws.com"] {
         let o = run(
