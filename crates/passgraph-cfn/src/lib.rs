@@ -41,6 +41,8 @@ mod doc;
 mod exists;
 mod iam;
 mod ignore;
+pub mod links;
+mod paramfile;
 mod resolve;
 mod roleuse;
 mod sam;
@@ -50,6 +52,8 @@ mod yaml;
 use passgraph_model::{
     Account, Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Parsed, Str, TextRange, Tri,
 };
+
+pub use crate::paramfile::{ParamFileError, parameters_file};
 
 use crate::exists::{Conditions, Formula};
 use crate::resolve::Ctx;
@@ -114,6 +118,11 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
     let mut ctx = Ctx::new(file, &tpl, options);
     let mut conds = Conditions::default();
     for (i, r) in tpl.resources.iter().enumerate() {
+        // A resource that is neither IAM nor hands a role to a service is not read at all: its
+        // condition, parameters and properties can change no finding, and must not be noise.
+        if !concerns_iam(&r.ty) {
+            continue;
+        }
         let uncertain = match &r.condition {
             None => false,
             Some((name, origin)) => match ctx.condition(name, origin) {
@@ -155,6 +164,15 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
         account,
         diagnostics,
     }
+}
+
+/// Whether a resource type can change a finding: IAM, SAM, a nested stack, or a type of the
+/// role-use table.
+fn concerns_iam(ty: &str) -> bool {
+    ty.starts_with("AWS::IAM::")
+        || ty.starts_with("AWS::Serverless::")
+        || ty == "AWS::CloudFormation::Stack"
+        || roleuse::ROLE_USES.iter().any(|s| s.resource_type == ty)
 }
 
 /// How many users, groups, roles, managed policies and instance profiles an account holds.

@@ -1394,3 +1394,30 @@ fn merging_is_bounded_and_reads_conditions_symbolically() {
     assert!(names[..41].iter().all(|(n, u)| n == "x" && *u));
     assert_eq!(names[41], ("y".to_owned(), false));
 }
+
+#[test]
+fn resources_unrelated_to_iam_say_nothing() {
+    // A subnet and a network ACL under a condition on a parameter without a value: neither can
+    // change a finding, so neither the parameter nor the condition is spoken of. The role under
+    // the same condition is.
+    let text = "Parameters:\n  Cidr:\n    Type: String\nConditions:\n  WithSubnet: !Not [!Equals [!Ref Cidr, \"\"]]\nResources:\n  Subnet:\n    Type: AWS::EC2::Subnet\n    Condition: WithSubnet\n    Properties:\n      CidrBlock: !Ref Cidr\n  Acl:\n    Type: AWS::EC2::NetworkAcl\n    Condition: WithSubnet\n    Properties:\n      VpcId: !Ref Cidr\n";
+    let (_, p) = parse_text(text);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let with_role = format!(
+        "{text}  Role:\n    Type: AWS::IAM::Role\n    Condition: WithSubnet\n    Properties:\n      RoleName: r\n      AssumeRolePolicyDocument: {{Statement: [{{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: sts:AssumeRole}}]}}\n"
+    );
+    let (_, p) = parse_text(&with_role);
+    let messages: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("parameter Cidr has no default")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("condition WithSubnet cannot be decided")),
+        "{messages:?}"
+    );
+}

@@ -135,9 +135,22 @@ pub(crate) struct InputArgs {
     /// after the policy, `{"PolicyVersion": {"Document": ...}}`, or a snapshot's `Policies`).
     #[arg(long, value_name = "DIR|FILE")]
     pub(crate) aws_managed_policies: Vec<PathBuf>,
-    /// A CloudFormation parameter value (repeatable).
+    /// A CloudFormation parameter value (repeatable; wins over --parameters-file).
     #[arg(long = "parameter", value_name = "KEY=VALUE")]
     pub(crate) parameters: Vec<String>,
+    /// CloudFormation parameter values from a file (repeatable): the AWS CLI's
+    /// `[{"ParameterKey": ..., "ParameterValue": ...}]` or a CodePipeline template configuration
+    /// `{"Parameters": {...}}`.
+    #[arg(long = "parameters-file", value_name = "FILE")]
+    pub(crate) parameters_files: Vec<PathBuf>,
+    /// When searching a folder, skip the files and folders this glob names (repeatable;
+    /// `examples`, `**/test/**`, `*.json`; relative to the folder searched).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub(crate) excludes: Vec<String>,
+    /// Analyse every stack found in a folder as one account (by default each Terraform root
+    /// module and each CloudFormation template is its own account, unless they are linked).
+    #[arg(long)]
+    pub(crate) one_account: bool,
     /// A Terraform variable value (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub(crate) vars: Vec<String>,
@@ -191,6 +204,18 @@ pub(crate) enum CertaintyFilter {
     Definite,
 }
 
+/// The least serious diagnostic shown.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub(crate) enum MinLevel {
+    /// Everything.
+    #[default]
+    Note,
+    /// Warnings and errors.
+    Warning,
+    /// Errors only.
+    Error,
+}
+
 /// When to colour text.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Color {
@@ -224,6 +249,13 @@ pub(crate) struct OutputArgs {
     /// Colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub(crate) color: Color,
+    /// Show no diagnostics (findings and the summary only).
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    /// Show diagnostics at or above this level [default: warning for text, note for the
+    /// other formats].
+    #[arg(long, value_enum)]
+    pub(crate) min_level: Option<MinLevel>,
     /// Worker threads (default: one per core). Output does not depend on it.
     #[arg(long, value_name = "N")]
     pub(crate) threads: Option<usize>,

@@ -2,6 +2,7 @@
 //! from its content; snapshots come first, then templates, configurations and plans are laid
 //! over them, as one account.
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,22 +19,54 @@ use passgraph_model::{
 
 use crate::args::InputArgs;
 
-/// The account the inputs describe, with everything needed to show it.
+/// One account to analyse: everything named on the command line, or one stack found by
+/// searching a folder (laid over what was named).
+pub(crate) struct StackAccount {
+    /// The stack's name (root module folder or template path relative to the folder searched);
+    /// `None` when nothing was searched.
+    pub(crate) name: Option<String>,
+    pub(crate) account: Account,
+    /// The diagnostics of this stack's inputs.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// What searching folders found, for the summary.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Discovery {
+    /// Files read as inputs (templates, plans, snapshots, `.tf` files).
+    pub(crate) files_read: usize,
+    /// Stacks analysed (after linking and `--one-account`).
+    pub(crate) stacks: usize,
+    /// Files not read, by reason.
+    pub(crate) skipped: BTreeMap<String, usize>,
+}
+
+/// The accounts the inputs describe, with everything needed to show them.
 pub(crate) struct Loaded {
     pub(crate) sources: SourceMap,
-    pub(crate) account: Account,
+    /// One account, or one per stack found by searching folders.
+    pub(crate) stacks: Vec<StackAccount>,
+    /// Diagnostics of no stack in particular (of inputs named on the command line, of the
+    /// search itself).
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) scps: Vec<PolicyDocument>,
+    /// Set when a folder was searched.
+    pub(crate) discovery: Option<Discovery>,
 }
 
 impl Loaded {
-    /// No input at all (the base of a diff whose inputs did not exist yet).
+    /// No input at all (the base of a diff whose inputs did not exist yet): one empty account.
     pub(crate) fn empty() -> Loaded {
         Loaded {
             sources: SourceMap::default(),
-            account: Account::default(),
+            stacks: vec![StackAccount {
+                name: None,
+                account: Account::default(),
+                diagnostics: Vec::new(),
+            }],
             diagnostics: Vec::new(),
             scps: Vec::new(),
+            discovery: None,
         }
     }
 }
@@ -46,9 +79,12 @@ enum Kind {
     Config,
 }
 
+#[derive(Clone)]
 struct Input {
     kind: Kind,
     parsed: Parsed,
+    /// A template's cross-stack references.
+    refs: Option<passgraph_cfn::links::StackRefs>,
 }
 
 fn key_value(s: &str, what: &str) -> Result<(String, String)> {
@@ -72,11 +108,16 @@ fn read_text(path: &Path) -> Result<String> {
         .with_context(|| format!("{}: not UTF-8 or UTF-16 text", path.display()))
 }
 
+/// A path as shown: `<stdin>` for `-`, without a leading `./` (`passgraph audit .` shows
+/// `main.tf`, as `git` and the compilers do).
 fn display(path: &Path) -> String {
     if path == Path::new("-") {
-        "<stdin>".to_owned()
-    } else {
-        path.display().to_string()
+        return "<stdin>".to_owned();
+    }
+    let s = path.display().to_string();
+    match s.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_owned(),
+        _ => s,
     }
 }
 
@@ -102,43 +143,8 @@ impl passgraph_hcl::FileSource for FsSource<'_> {
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)> {
         let bytes = fs::read(path).ok()?;
         let text: Arc<str> = passgraph_json::decode(&bytes)?.into();
-        let id = self.sources.add(path.display().to_string(), text.clone());
+        let id = self.sources.add(display(path), text.clone());
         Some((id, text))
-    }
-}
-
-fn is_tf_dir(dir: &Path) -> bool {
-    let files: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
-    passgraph_hcl::is_root_module(&files)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(rd) = fs::read_dir(dir) else { return };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "node_modules" || name == "target" {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out, depth + 1);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("json" | "yaml" | "yml" | "template")
-        ) {
-            out.push(p);
-        }
     }
 }
 
@@ -183,6 +189,7 @@ fn parse_text(
     name: String,
     text: String,
     args: &InputArgs,
+    cfn: &passgraph_cfn::Options,
     explicit: bool,
 ) -> Result<Option<Input>> {
     let text: Arc<str> = text.into();
@@ -197,23 +204,31 @@ fn parse_text(
             Some(Input {
                 kind: Kind::Plan,
                 parsed: passgraph_tfplan::parse(file, &text, &opts),
+                refs: None,
             })
         } else {
             match passgraph_json::parse(file, &text) {
                 Ok(node) if passgraph_snapshot::looks_like_snapshot(&node) => Some(Input {
                     kind: Kind::Snapshot,
                     parsed: passgraph_snapshot::from_node(&node),
+                    refs: None,
                 }),
                 Ok(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
                     kind: Kind::Template,
-                    parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+                    parsed: passgraph_cfn::parse(file, &text, cfn),
+                    refs: (!explicit)
+                        .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
+                        .flatten(),
                 }),
                 Ok(_) => None,
                 // CloudFormation's YAML reader accepts JSON-like text that strict JSON does not
                 // (a trailing comma): let it say where a template breaks.
                 Err(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
                     kind: Kind::Template,
-                    parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+                    parsed: passgraph_cfn::parse(file, &text, cfn),
+                    refs: (!explicit)
+                        .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
+                        .flatten(),
                 }),
                 Err(e) => {
                     let l = sources.locate(&Origin::new(file, TextRange::new(e.offset, e.offset)));
@@ -230,6 +245,7 @@ fn parse_text(
                                 Some(Origin::new(file, TextRange::new(e.offset, e.offset))),
                             )],
                         },
+                        refs: None,
                     }));
                 }
             }
@@ -237,7 +253,10 @@ fn parse_text(
     } else if passgraph_cfn::looks_like_template(&text) {
         Some(Input {
             kind: Kind::Template,
-            parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+            parsed: passgraph_cfn::parse(file, &text, cfn),
+            refs: (!explicit)
+                .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
+                .flatten(),
         })
     } else {
         None
@@ -269,56 +288,44 @@ fn parse_text(
     Ok(Some(input))
 }
 
-fn cfn_options(args: &InputArgs) -> Result<passgraph_cfn::Options> {
+/// The CloudFormation options: `--parameters-file` values first, then `--parameter` (later wins).
+fn cfn_options(sources: &mut SourceMap, args: &InputArgs) -> Result<passgraph_cfn::Options> {
+    let mut parameters = Vec::new();
+    for f in &args.parameters_files {
+        let (node, _) = parse_document(sources, f)?;
+        match passgraph_cfn::parameters_file(&node) {
+            Ok(pairs) => parameters.extend(pairs),
+            Err(e) => {
+                let l = sources.locate(&e.origin);
+                bail!("{}:{}:{}: {}", l.file, l.line, l.column, e.message);
+            }
+        }
+    }
+    for p in &args.parameters {
+        parameters.push(key_value(p, "--parameter")?);
+    }
     Ok(passgraph_cfn::Options {
         account_id: args.account_id.clone(),
         partition: Some(args.partition.clone()),
         region: args.region.clone(),
-        parameters: args
-            .parameters
-            .iter()
-            .map(|p| key_value(p, "--parameter"))
-            .collect::<Result<_>>()?,
+        parameters,
     })
 }
 
-fn load_one(
+/// A Terraform configuration: the folder of a `.tf` file named on the command line.
+fn is_tf_file(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("tf"))
+        || path.to_string_lossy().ends_with(".tf.json")
+}
+
+/// Reads one input named on the command line (not a folder).
+fn load_named(
     sources: &mut SourceMap,
     path: &Path,
     args: &InputArgs,
-    out: &mut Vec<Input>,
-) -> Result<()> {
-    if path != Path::new("-") && path.is_dir() {
-        if is_tf_dir(path) {
-            let opts = args.hcl_options()?;
-            let parsed = passgraph_hcl::load(path, &mut FsSource { sources }, &opts);
-            fail_on_syntax(sources, &parsed)?;
-            out.push(Input {
-                kind: Kind::Config,
-                parsed,
-            });
-            return Ok(());
-        }
-        let mut files = Vec::new();
-        walk(path, &mut files, 0);
-        let before = out.len();
-        for f in files {
-            let Ok(text) = read_text(&f) else { continue };
-            if let Some(i) = parse_text(sources, display(&f), text, args, false)? {
-                out.push(i);
-            }
-        }
-        if out.len() == before {
-            bail!(
-                "{}: no Terraform configuration, plan, CloudFormation template or snapshot found",
-                path.display()
-            );
-        }
-        return Ok(());
-    }
-    if matches!(path.extension().and_then(|e| e.to_str()), Some("tf"))
-        || path.to_string_lossy().ends_with(".tf.json")
-    {
+    cfn: &passgraph_cfn::Options,
+) -> Result<Option<Input>> {
+    if is_tf_file(path) {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -326,17 +333,163 @@ fn load_one(
         let opts = args.hcl_options()?;
         let parsed = passgraph_hcl::load(dir, &mut FsSource { sources }, &opts);
         fail_on_syntax(sources, &parsed)?;
-        out.push(Input {
+        return Ok(Some(Input {
             kind: Kind::Config,
             parsed,
-        });
-        return Ok(());
+            refs: None,
+        }));
     }
     let text = read_text(path)?;
-    if let Some(i) = parse_text(sources, display(path), text, args, true)? {
-        out.push(i);
+    parse_text(sources, display(path), text, args, cfn, true)
+}
+
+/// One input found by searching a folder.
+struct Found {
+    name: String,
+    input: Input,
+    /// For a Terraform root module, its folder.
+    dir: Option<PathBuf>,
+    /// The file or folder.
+    path: PathBuf,
+}
+
+/// `a/b` relative to `root`, with `/`; `.` for `root` itself.
+fn rel_name(root: &Path, p: &Path) -> String {
+    let r = p.strip_prefix(root).unwrap_or(p);
+    let parts: Vec<String> = r
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
     }
-    Ok(())
+}
+
+/// Searches a folder: every Terraform root module, template, plan and snapshot in it.
+fn search(
+    sources: &mut SourceMap,
+    root: &Path,
+    prefix: Option<&str>,
+    args: &InputArgs,
+    cfn: &passgraph_cfn::Options,
+    discovery: &mut Discovery,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Found>> {
+    let tree = crate::discover::walk(root, &args.excludes);
+    for (why, n) in &tree.skipped {
+        *discovery.skipped.entry((*why).to_owned()).or_default() += n;
+    }
+    if let Some(why) = &tree.stopped {
+        diagnostics.push(Diagnostic::warning(
+            Code::Limit,
+            format!("{}: {why}", root.display()),
+            None,
+        ));
+    }
+    let name = |p: &Path| match prefix {
+        Some(pre) => format!("{pre}/{}", rel_name(root, p)),
+        None => rel_name(root, p),
+    };
+    let mut found = Vec::new();
+    // Terraform: the root modules among the folders with `.tf` files.
+    let mut folders = Vec::new();
+    for (dir, files) in &tree.tf_dirs {
+        let mut calls = Vec::new();
+        for f in files {
+            if let Ok(text) = read_text(f) {
+                let json = f.to_string_lossy().ends_with(".tf.json");
+                calls.extend(passgraph_hcl::discover::local_module_sources(&text, json));
+            }
+        }
+        discovery.files_read += files.len();
+        folders.push((dir.clone(), calls));
+    }
+    let roots = passgraph_hcl::discover::root_modules(&folders);
+    let opts = args.hcl_options()?;
+    for i in roots {
+        let dir = &folders[i].0;
+        let parsed = passgraph_hcl::load(dir, &mut FsSource { sources }, &opts);
+        if dir == root {
+            // The folder named is itself a root module: it fails the run as a named
+            // configuration does.
+            fail_on_syntax(sources, &parsed)?;
+        }
+        found.push(Found {
+            name: name(dir),
+            input: Input {
+                kind: Kind::Config,
+                parsed,
+                refs: None,
+            },
+            dir: Some(dir.clone()),
+            path: dir.clone(),
+        });
+    }
+    for f in &tree.files {
+        let Ok(text) = read_text(f) else {
+            *discovery
+                .skipped
+                .entry("not UTF-8 or UTF-16 text".to_owned())
+                .or_default() += 1;
+            continue;
+        };
+        match parse_text(sources, display(f), text, args, cfn, false)? {
+            Some(input) => {
+                discovery.files_read += 1;
+                found.push(Found {
+                    name: name(f),
+                    input,
+                    dir: None,
+                    path: f.clone(),
+                });
+            }
+            None => {
+                *discovery
+                    .skipped
+                    .entry("JSON or YAML but no template, plan or snapshot".to_owned())
+                    .or_default() += 1;
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A plan found in a root module's folder is that module's plan: the module is read through it
+/// (values known, deletions applied) and the plan's findings point at the module's `.tf` lines.
+fn plans_beside_their_configuration(found: &mut Vec<Found>, diagnostics: &mut Vec<Diagnostic>) {
+    let roots: HashMap<PathBuf, usize> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.dir.clone().map(|d| (d, i)))
+        .collect();
+    let mut drop = Vec::new();
+    for i in 0..found.len() {
+        if found[i].input.kind != Kind::Plan || found[i].dir.is_some() {
+            continue;
+        }
+        let Some(&c) = found[i].path.parent().and_then(|p| roots.get(p)) else {
+            continue;
+        };
+        let config = found[c].input.parsed.account.clone();
+        map_to_config(&mut found[i].input.parsed.account, &config);
+        diagnostics.push(Diagnostic::note(
+            Code::StacksLinked,
+            format!(
+                "{} is read as the plan of the root module {}; the module is not analysed apart",
+                found[i].name, found[c].name
+            ),
+            None,
+        ));
+        drop.push(c);
+    }
+    drop.sort_unstable();
+    drop.dedup();
+    for c in drop.into_iter().rev() {
+        found.remove(c);
+    }
 }
 
 fn parse_document(sources: &mut SourceMap, path: &Path) -> Result<(Node, FileId)> {
@@ -481,22 +634,14 @@ fn load_managed(
     Ok(out)
 }
 
-/// Reads every input and builds the account.
-pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
-    let mut sources = SourceMap::default();
-    let mut inputs = Vec::new();
-    if paths
-        .iter()
-        .filter(|p| p.as_path() == Path::new("-"))
-        .count()
-        > 1
-    {
-        bail!("standard input (-) can be given only once");
-    }
-    for p in paths {
-        load_one(&mut sources, p, args, &mut inputs)?;
-    }
-    // Snapshots first, then the rest in the order given.
+/// Builds one account out of inputs: snapshots first, then the rest in the order given, then
+/// `--aws-managed-policies` and the built-in AWS managed policies it attaches.
+fn assemble(
+    sources: &mut SourceMap,
+    builtins: &mut HashMap<String, FileId>,
+    mut inputs: Vec<Input>,
+    args: &InputArgs,
+) -> Result<(Account, Vec<Diagnostic>)> {
     inputs.sort_by_key(|i| i.kind != Kind::Snapshot);
     let mut account = Account::default();
     let mut diagnostics = Vec::new();
@@ -513,13 +658,165 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
         account.bind(ACCOUNT_HOLE, &id);
     }
     for m in &args.aws_managed_policies {
-        let extra = load_managed(&mut sources, m, &account, &mut diagnostics)?;
+        let extra = load_managed(sources, m, &account, &mut diagnostics)?;
         for p in extra {
             account.policies.retain(|o| o.arn != p.arn);
             account.policies.push(p);
         }
     }
-    passgraph_eval::managed::add_builtins(&mut account, &mut |path, text| sources.add(path, text));
+    // A built-in document is registered as a source once, whatever the number of stacks.
+    passgraph_eval::managed::add_builtins(&mut account, &mut |path, text| {
+        *builtins
+            .entry(path.to_owned())
+            .or_insert_with(|| sources.add(path, text))
+    });
+    Ok((account, diagnostics))
+}
+
+/// Reads every input and builds the accounts: one of everything named on the command line, or,
+/// when folders are searched, one per stack found (each laid over what was named).
+pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
+    let mut sources = SourceMap::default();
+    if paths
+        .iter()
+        .filter(|p| p.as_path() == Path::new("-"))
+        .count()
+        > 1
+    {
+        bail!("standard input (-) can be given only once");
+    }
+    let cfn = cfn_options(&mut sources, args)?;
+    let is_folder = |p: &Path| p != Path::new("-") && p.is_dir();
+    let folders = paths.iter().filter(|p| is_folder(p)).count();
+    let mut named = Vec::new();
+    let mut found = Vec::new();
+    let mut discovery = Discovery::default();
+    let mut diagnostics = Vec::new();
+    for p in paths {
+        if is_folder(p) {
+            let shown = display(p);
+            let prefix = (folders > 1).then(|| shown.trim_end_matches('/').to_owned());
+            let here = search(
+                &mut sources,
+                p,
+                prefix.as_deref(),
+                args,
+                &cfn,
+                &mut discovery,
+                &mut diagnostics,
+            )?;
+            if here.is_empty() {
+                bail!(
+                    "{}: no Terraform configuration, plan, CloudFormation template or snapshot found",
+                    p.display()
+                );
+            }
+            found.extend(here);
+        } else if let Some(i) = load_named(&mut sources, p, args, &cfn)? {
+            named.push(i);
+        }
+    }
+    let mut builtins = HashMap::new();
+    let mut stacks = Vec::new();
+    let discovery = if folders == 0 {
+        let (account, d) = assemble(&mut sources, &mut builtins, named, args)?;
+        stacks.push(StackAccount {
+            name: None,
+            account,
+            diagnostics: d,
+        });
+        None
+    } else {
+        plans_beside_their_configuration(&mut found, &mut diagnostics);
+        // What was named lies under every stack; its diagnostics are said once.
+        for n in &mut named {
+            diagnostics.append(&mut n.parsed.diagnostics);
+        }
+        let templates: Vec<usize> = (0..found.len())
+            .filter(|&i| found[i].input.refs.is_some())
+            .collect();
+        let list: Vec<(String, passgraph_cfn::links::StackRefs)> = templates
+            .iter()
+            .map(|&i| {
+                (
+                    found[i].name.clone(),
+                    found[i].input.refs.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let mut pairs = Vec::new();
+        let (links, ambiguous) = passgraph_cfn::links::link_all(&list);
+        // One note per importing template: its ambiguous imports and every template that may
+        // export one of them.
+        let mut by_from: BTreeMap<usize, (Vec<String>, Vec<usize>, Origin)> = BTreeMap::new();
+        for a in ambiguous {
+            let e = by_from
+                .entry(a.from)
+                .or_insert_with(|| (Vec::new(), Vec::new(), a.origin.clone()));
+            e.0.push(format!("{:?}", a.import));
+            e.1.extend(a.candidates);
+        }
+        for (from, (imports, mut candidates, origin)) in by_from {
+            candidates.sort_unstable();
+            candidates.dedup();
+            let names: Vec<&str> = candidates.iter().map(|&c| list[c].0.as_str()).collect();
+            found[templates[from]].input.parsed.diagnostics.push(Diagnostic::note(
+                Code::StacksLinked,
+                format!(
+                    "{} imports {}, which more than one template may export ({}); it is analysed apart from them (name it with the one deployed beside it, or use --one-account)",
+                    list[from].0,
+                    imports.join(", "),
+                    names.join(", ")
+                ),
+                Some(origin),
+            ));
+        }
+        for l in links {
+            let (from, to) = (templates[l.from], templates[l.to]);
+            pairs.push((from, to));
+            // The nested stack's template is read after all: the note that it is not goes.
+            found[from]
+                .input
+                .parsed
+                .diagnostics
+                .retain(|d| !(d.code == Code::Unsupported && d.origin.as_ref() == Some(&l.origin)));
+            let maybe = if l.possible {
+                " (the names are computed; they may differ once deployed)"
+            } else {
+                ""
+            };
+            found[from].input.parsed.diagnostics.push(Diagnostic::note(
+                Code::StacksLinked,
+                format!("{}: the two are analysed as one account{maybe}", l.why),
+                Some(l.origin),
+            ));
+        }
+        let units: Vec<passgraph_model::stack::Unit> = found
+            .iter()
+            .map(|f| passgraph_model::stack::Unit {
+                name: f.name.clone(),
+            })
+            .collect();
+        let groups = passgraph_model::stack::split(&units, &pairs, args.one_account);
+        let mut slots: Vec<Option<Found>> = found.into_iter().map(Some).collect();
+        for g in groups {
+            let mut inputs: Vec<Input> = named.clone();
+            inputs.extend(
+                g.members
+                    .iter()
+                    .filter_map(|&m| slots[m].take())
+                    .map(|f| f.input),
+            );
+            let (account, d) = assemble(&mut sources, &mut builtins, inputs, args)?;
+            stacks.push(StackAccount {
+                name: Some(g.name),
+                account,
+                diagnostics: d,
+            });
+        }
+        discovery.stacks = stacks.len();
+        Some(discovery)
+    };
     let mut scps = Vec::new();
     for s in &args.scps {
         let (node, _) = parse_document(&mut sources, s)?;
@@ -537,13 +834,16 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
             },
             &opts,
         );
-        map_to_config(&mut account, &parsed.account);
+        for s in &mut stacks {
+            map_to_config(&mut s.account, &parsed.account);
+        }
     }
     Ok(Loaded {
         sources,
-        account,
+        stacks,
         diagnostics,
         scps,
+        discovery,
     })
 }
 

@@ -2,9 +2,11 @@
 //! crates. It holds no analysis logic.
 
 mod args;
+mod discover;
 mod gitrev;
 mod inputs;
 mod progress;
+mod services;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -15,11 +17,11 @@ use anyhow::{Context, Result, bail};
 use clap::{CommandFactory, Parser};
 
 use passgraph_graph::{Analysis, Finding, Severity};
-use passgraph_model::Tri;
-use passgraph_report::Report;
+use passgraph_model::{Diagnostic, Level, Tri};
+use passgraph_report::{Part, Report};
 
 use crate::args::{
-    CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, OutputArgs, Shell,
+    CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, MinLevel, OutputArgs, Shell,
 };
 
 fn main() -> ExitCode {
@@ -130,9 +132,10 @@ fn with_pool(output: &OutputArgs, f: impl FnOnce() -> Result<ExitCode> + Send) -
     }
 }
 
-struct Run {
+pub(crate) struct Run {
     loaded: inputs::Loaded,
-    analysis: Analysis,
+    /// One analysis per account of `loaded.stacks`, in the same order.
+    pub(crate) analyses: Vec<Analysis>,
 }
 
 fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
@@ -142,14 +145,146 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
         scps: loaded.scps.clone(),
     };
     progress.stage("analysing");
-    let analysis = passgraph_graph::analyze(&loaded.account, &options);
+    let analyses = loaded
+        .stacks
+        .iter()
+        .map(|s| passgraph_graph::analyze(&s.account, &options))
+        .collect();
     progress.finish();
-    Ok(Run { loaded, analysis })
+    Ok(Run { loaded, analyses })
+}
+
+/// The least serious diagnostic shown: `--min-level`, else warnings for people (text) and
+/// everything for programs (JSON, SARIF, ...).
+fn min_level(output: &OutputArgs) -> Level {
+    match output.min_level {
+        Some(MinLevel::Note) => Level::Note,
+        Some(MinLevel::Warning) => Level::Warning,
+        Some(MinLevel::Error) => Level::Error,
+        None if output.format == Format::Text => Level::Warning,
+        None => Level::Note,
+    }
+}
+
+/// Whether a diagnostic is shown: `--quiet` shows none, `--min-level` those at or above it.
+fn shown(output: &OutputArgs, d: &Diagnostic) -> bool {
+    !output.quiet && d.level >= min_level(output)
+}
+
+/// The reports of a run, one per stack, with the selected findings and the diagnostics shown.
+/// With no folder searched, the one report also carries the diagnostics of no stack. The second
+/// value is the number of diagnostics hidden by `--min-level` (and `--quiet`).
+fn parts<'a>(run: &'a Run, output: &OutputArgs) -> (Vec<Part<'a>>, Vec<Diagnostic>, usize) {
+    let l = &run.loaded;
+    let searched = l.discovery.is_some();
+    let mut hidden = 0;
+    let mut parts = Vec::new();
+    for (s, a) in l.stacks.iter().zip(&run.analyses) {
+        let mut diags = s.diagnostics.clone();
+        if !searched {
+            diags.extend(l.diagnostics.iter().cloned());
+        }
+        let mut report = Report::new(a, &s.account, &l.sources, diags);
+        report.findings = selected(a, output);
+        passgraph_report::stacks::dedup_by_place(&mut report.diagnostics);
+        let before = report.diagnostics.len();
+        report.diagnostics.retain(|d| shown(output, d));
+        hidden += before - report.diagnostics.len();
+        parts.push(Part {
+            stack: s.name.clone(),
+            report,
+        });
+    }
+    // The same file read by several stacks (a module called by every example) says the same
+    // thing once: in the first stack, which counts the others.
+    let mut seen: std::collections::HashMap<_, (usize, usize)> = std::collections::HashMap::new();
+    // Stacks read a shared file each under its own id: places compare by file name.
+    let key = |d: &Diagnostic| {
+        d.origin.as_ref().map(|o| {
+            let at = l.sources.locate(o);
+            (
+                d.code,
+                at.file,
+                o.range.start,
+                o.range.end,
+                passgraph_report::stacks::cause(&d.message),
+            )
+        })
+    };
+    for p in 0..parts.len() {
+        let mut keep = Vec::new();
+        for d in &parts[p].report.diagnostics {
+            match key(d) {
+                Some(k) => match seen.get_mut(&k) {
+                    Some(e) => {
+                        e.1 += 1;
+                        keep.push(false);
+                    }
+                    None => {
+                        seen.insert(k, (p, 0));
+                        keep.push(true);
+                    }
+                },
+                None => keep.push(true),
+            }
+        }
+        let mut k = keep.into_iter();
+        parts[p]
+            .report
+            .diagnostics
+            .retain(|_| k.next().unwrap_or(true));
+    }
+    for (k, (p, n)) in seen {
+        if n == 0 {
+            continue;
+        }
+        let d = parts[p]
+            .report
+            .diagnostics
+            .iter_mut()
+            .find(|d| key(d).as_ref() == Some(&k));
+        if let Some(d) = d {
+            d.message.push_str(&format!(
+                " (and in {n} more stack{})",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    let mut extra: Vec<Diagnostic> = if searched {
+        l.diagnostics.clone()
+    } else {
+        Vec::new()
+    };
+    extra.sort_by_cached_key(|d| {
+        (
+            d.origin.as_ref().map(|o| l.sources.locate(o)),
+            d.code,
+            d.message.clone(),
+            d.level,
+        )
+    });
+    extra.dedup();
+    passgraph_report::stacks::dedup_by_place(&mut extra);
+    let before = extra.len();
+    extra.retain(|d| shown(output, d));
+    hidden += before - extra.len();
+    (parts, extra, hidden)
+}
+
+fn discovery(run: &Run) -> Option<passgraph_report::Discovery> {
+    run.loaded
+        .discovery
+        .as_ref()
+        .map(|d| passgraph_report::Discovery {
+            files_read: d.files_read,
+            stacks: d.stacks,
+            skipped: d.skipped.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        })
 }
 
 /// `--service`: the service principal, or its name without `.amazonaws.com` (`ec2`), or its
 /// last label before it (`rds` for `monitoring.rds.amazonaws.com`).
-fn service_matches(filters: &[String], service: &str) -> bool {
+pub(crate) fn service_matches(filters: &[String], service: &str) -> bool {
     let short = service
         .strip_suffix(".amazonaws.com")
         .or_else(|| service.strip_suffix(".amazonaws.com.cn"));
@@ -233,39 +368,82 @@ fn emit(
 
 fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
     let run = analyze(paths, input)?;
-    let mut report = Report::new(
-        &run.analysis,
-        &run.loaded.account,
-        &run.loaded.sources,
-        run.loaded.diagnostics.clone(),
-    );
-    report.findings = selected(&run.analysis, output);
+    services::check(&run, output)?;
+    let (parts, extra, hidden) = parts(&run, output);
+    let found = discovery(&run);
     let mut w = writer(output)?;
-    emit(&mut *w, &report, output, true)?;
-    Ok(if fails(&report.findings, output.fail_on) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    emit_parts(&mut *w, &parts, &extra, found.as_ref(), output, true)?;
+    if output.format == Format::Text && hidden > 0 && !output.quiet {
+        let what = match min_level(output) {
+            Level::Warning => "note",
+            _ => "diagnostic",
+        };
+        writeln!(
+            w,
+            "\n({hidden} {what}{} not shown; --min-level note shows them)",
+            if hidden == 1 { "" } else { "s" }
+        )?;
+    }
+    w.flush()?;
+    let all: Vec<&Finding> = parts
+        .iter()
+        .flat_map(|p| p.report.findings.iter().copied())
+        .collect();
+    Ok(exit_code(&all, output.fail_on))
+}
+
+/// Writes a run: as before for the one account of inputs named one by one, grouped per stack
+/// when folders were searched.
+fn emit_parts(
+    w: &mut dyn Write,
+    parts: &[Part<'_>],
+    extra: &[Diagnostic],
+    found: Option<&passgraph_report::Discovery>,
+    output: &OutputArgs,
+    dot_findings_only: bool,
+) -> Result<()> {
+    if let ([one], None) = (parts, found) {
+        return emit(w, &one.report, output, dot_findings_only);
+    }
+    let text = passgraph_report::text::TextOptions {
+        color: color(output),
+    };
+    match output.format {
+        Format::Text => passgraph_report::stacks::emit_text(w, parts, extra, found, text)?,
+        Format::Json => passgraph_report::json::emit_stacks(w, parts, extra, found)?,
+        Format::Sarif => passgraph_report::sarif::emit_stacks(w, parts, extra)?,
+        Format::Markdown => passgraph_report::stacks::emit_markdown(w, parts, found)?,
+        Format::Dot => passgraph_report::stacks::emit_dot(w, parts, dot_findings_only)?,
+    }
+    w.flush()?;
+    Ok(())
 }
 
 fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
     let run = analyze(paths, input)?;
-    let mut report = Report::new(
-        &run.analysis,
-        &run.loaded.account,
-        &run.loaded.sources,
-        run.loaded.diagnostics.clone(),
-    );
-    report.findings = selected(&run.analysis, output);
+    services::check(&run, output)?;
+    let (parts, _, _) = parts(&run, output);
     let mut w = writer(output)?;
-    match output.format {
-        Format::Json => passgraph_report::json::emit_graph(&mut *w, &report)?,
-        Format::Dot | Format::Text => passgraph_report::dot::emit(&mut *w, &report, false)?,
-        other => bail!("graph writes dot or json, not {other:?}"),
+    match (output.format, parts.as_slice()) {
+        (Format::Json, [one]) => passgraph_report::json::emit_graph(&mut *w, &one.report)?,
+        (Format::Json, _) => bail!(
+            "graph -f json draws one account, and the search found {} stacks: name one stack's folder or template, or add --one-account",
+            parts.len()
+        ),
+        (Format::Dot | Format::Text, [one]) => {
+            passgraph_report::dot::emit(&mut *w, &one.report, false)?;
+        }
+        (Format::Dot | Format::Text, _) => {
+            passgraph_report::stacks::emit_dot(&mut *w, &parts, false)?
+        }
+        (other, _) => bail!("graph writes dot or json, not {other:?}"),
     }
     w.flush()?;
-    Ok(exit_code(&report.findings, output.fail_on))
+    let all: Vec<&Finding> = parts
+        .iter()
+        .flat_map(|p| p.report.findings.iter().copied())
+        .collect();
+    Ok(exit_code(&all, output.fail_on))
 }
 
 fn names_principal(analysis: &Analysis, i: usize, key: &str) -> bool {
@@ -284,48 +462,74 @@ fn explain(
     role: Option<&str>,
 ) -> Result<ExitCode> {
     let run = analyze(paths, input)?;
-    let a = &run.analysis;
-    let matches: Vec<usize> = (0..a.principals.len())
-        .filter(|&i| names_principal(a, i, principal))
-        .collect();
-    if matches.is_empty() {
-        bail!("no principal named {principal:?} in the inputs");
-    }
-    let roles: Option<Vec<usize>> = role.map(|r| {
-        (0..a.principals.len())
-            .filter(|&i| names_principal(a, i, r))
-            .collect()
-    });
-    if let Some(rs) = &roles
-        && rs.is_empty()
-    {
-        bail!("no role named {:?} in the inputs", role.unwrap_or_default());
-    }
-    let mut report = Report::new(
-        a,
-        &run.loaded.account,
-        &run.loaded.sources,
-        run.loaded.diagnostics.clone(),
-    );
-    report.findings = selected(a, output)
-        .into_iter()
-        .filter(|f| {
+    services::check(&run, output)?;
+    let (all_parts, extra, _) = parts(&run, output);
+    let searched = run.loaded.discovery.is_some();
+    // The stacks that hold the principal (and the role, when one is named).
+    let mut chosen = Vec::new();
+    for mut part in all_parts {
+        let a = part.report.analysis;
+        let matches: Vec<usize> = (0..a.principals.len())
+            .filter(|&i| names_principal(a, i, principal))
+            .collect();
+        let roles: Option<Vec<usize>> = role.map(|r| {
+            (0..a.principals.len())
+                .filter(|&i| names_principal(a, i, r))
+                .collect()
+        });
+        if matches.is_empty() || roles.as_ref().is_some_and(Vec::is_empty) {
+            continue;
+        }
+        part.report.findings.retain(|f| {
             matches.contains(&f.principal) && roles.as_ref().is_none_or(|rs| rs.contains(&f.role))
-        })
-        .collect();
+        });
+        chosen.push((part, matches, roles));
+    }
+    if chosen.is_empty() {
+        match role {
+            Some(r) => {
+                bail!("no principal named {principal:?} with a role named {r:?} in the inputs")
+            }
+            None => bail!("no principal named {principal:?} in the inputs"),
+        }
+    }
     let mut w = writer(output)?;
     match output.format {
-        Format::Text => passgraph_report::explain::emit(
-            &mut *w,
-            &report,
-            &matches,
-            roles.as_deref(),
-            color(output),
-        )?,
-        _ => emit(&mut *w, &report, output, true)?,
+        Format::Text => {
+            for (i, (part, matches, roles)) in chosen.iter().enumerate() {
+                if searched {
+                    if i > 0 {
+                        writeln!(w)?;
+                    }
+                    writeln!(w, "stack {}", part.stack.as_deref().unwrap_or("(inputs)"))?;
+                }
+                passgraph_report::explain::emit(
+                    &mut *w,
+                    &part.report,
+                    matches,
+                    roles.as_deref(),
+                    color(output),
+                )?;
+            }
+        }
+        _ => {
+            let parts: Vec<Part<'_>> = chosen.into_iter().map(|(p, _, _)| p).collect();
+            let found = discovery(&run);
+            emit_parts(&mut *w, &parts, &extra, found.as_ref(), output, true)?;
+            let all: Vec<&Finding> = parts
+                .iter()
+                .flat_map(|p| p.report.findings.iter().copied())
+                .collect();
+            w.flush()?;
+            return Ok(exit_code(&all, output.fail_on));
+        }
     }
     w.flush()?;
-    Ok(exit_code(&report.findings, output.fail_on))
+    let all: Vec<&Finding> = chosen
+        .iter()
+        .flat_map(|(p, _, _)| p.report.findings.iter().copied())
+        .collect();
+    Ok(exit_code(&all, output.fail_on))
 }
 
 /// The identity of a finding across two analyses: principal, role and service by ARN.
@@ -344,9 +548,12 @@ fn identity(a: &Analysis, f: &Finding) -> (String, String, String, String) {
 fn at_revision(at: &gitrev::AtRevision, rev: &str, input: &InputArgs) -> Result<Run> {
     let mut run = if at.paths.is_empty() {
         let loaded = inputs::Loaded::empty();
-        let analysis =
-            passgraph_graph::analyze(&loaded.account, &passgraph_graph::Options::default());
-        Run { loaded, analysis }
+        let analyses = loaded
+            .stacks
+            .iter()
+            .map(|s| passgraph_graph::analyze(&s.account, &passgraph_graph::Options::default()))
+            .collect();
+        Run { loaded, analyses }
     } else {
         analyze(&at.paths, input)?
     };
@@ -367,71 +574,92 @@ fn diff(
 }
 
 fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
-    let bf = selected(&b.analysis, output);
-    let hf = selected(&h.analysis, output);
-    let bset: std::collections::BTreeSet<_> = bf.iter().map(|f| identity(&b.analysis, f)).collect();
-    let hset: std::collections::BTreeSet<_> = hf.iter().map(|f| identity(&h.analysis, f)).collect();
-    let added: Vec<&Finding> = hf
+    services::check(&h, output)?;
+    let (bp, _, _) = parts(&b, output);
+    let (hp, _, _) = parts(&h, output);
+    // Findings are compared within the stack of the same name (one account when nothing was
+    // searched): principal, role and service by ARN.
+    let ids = |parts: &[Part<'_>]| -> std::collections::BTreeSet<(
+        Option<String>,
+        (String, String, String, String),
+    )> {
+        parts
+            .iter()
+            .flat_map(|p| {
+                p.report
+                    .findings
+                    .iter()
+                    .map(|f| (p.stack.clone(), identity(p.report.analysis, f)))
+            })
+            .collect()
+    };
+    let (bset, hset) = (ids(&bp), ids(&hp));
+    let added: Vec<(&Part<'_>, Vec<&Finding>)> = hp
         .iter()
-        .copied()
-        .filter(|f| !bset.contains(&identity(&h.analysis, f)))
+        .map(|p| {
+            let fs = p
+                .report
+                .findings
+                .iter()
+                .copied()
+                .filter(|f| !bset.contains(&(p.stack.clone(), identity(p.report.analysis, f))))
+                .collect();
+            (p, fs)
+        })
         .collect();
-    let removed: Vec<&Finding> = bf
+    let removed: Vec<(&Part<'_>, Vec<&Finding>)> = bp
         .iter()
-        .copied()
-        .filter(|f| !hset.contains(&identity(&b.analysis, f)))
+        .map(|p| {
+            let fs = p
+                .report
+                .findings
+                .iter()
+                .copied()
+                .filter(|f| !hset.contains(&(p.stack.clone(), identity(p.report.analysis, f))))
+                .collect();
+            (p, fs)
+        })
         .collect();
-    let mut hr = Report::new(
-        &h.analysis,
-        &h.loaded.account,
-        &h.loaded.sources,
-        h.loaded.diagnostics.clone(),
-    );
-    let mut br = Report::new(
-        &b.analysis,
-        &b.loaded.account,
-        &b.loaded.sources,
-        b.loaded.diagnostics.clone(),
-    );
+    let n_added: usize = added.iter().map(|(_, f)| f.len()).sum();
+    let n_removed: usize = removed.iter().map(|(_, f)| f.len()).sum();
     let mut w = writer(output)?;
+    let searched = h.loaded.discovery.is_some() || b.loaded.discovery.is_some();
     match output.format {
-        Format::Json => passgraph_report::json::emit_diff(&mut *w, &hr, &added, &br, &removed)?,
+        Format::Json if !searched => {
+            let (hr, ha) = (&added[0].0.report, &added[0].1);
+            let (br, bra) = (&removed[0].0.report, &removed[0].1);
+            passgraph_report::json::emit_diff(&mut *w, hr, ha, br, bra)?;
+        }
+        Format::Json => passgraph_report::json::emit_diff_stacks(&mut *w, &added, &removed)?,
         Format::Text | Format::Markdown => {
-            writeln!(
-                w,
-                "passgraph diff: {} added, {} removed",
-                added.len(),
-                removed.len()
-            )?;
-            hr.findings.clone_from(&added);
-            br.findings.clone_from(&removed);
-            if !added.is_empty() {
-                writeln!(w, "\nadded by the change:")?;
-                passgraph_report::text::emit(
-                    &mut *w,
-                    &hr,
-                    passgraph_report::text::TextOptions {
-                        color: color(output),
-                    },
-                )?;
-            }
-            if !removed.is_empty() {
-                writeln!(w, "\nremoved by the change:")?;
-                passgraph_report::text::emit(
-                    &mut *w,
-                    &br,
-                    passgraph_report::text::TextOptions {
-                        color: color(output),
-                    },
-                )?;
+            writeln!(w, "passgraph diff: {n_added} added, {n_removed} removed")?;
+            let opts = passgraph_report::text::TextOptions {
+                color: color(output),
+            };
+            for (title, list) in [
+                ("added by the change", &added),
+                ("removed by the change", &removed),
+            ] {
+                for (p, fs) in list.iter().filter(|(_, fs)| !fs.is_empty()) {
+                    let mut r = Report::new(
+                        p.report.analysis,
+                        p.report.account,
+                        p.report.sources,
+                        Vec::new(),
+                    );
+                    r.diagnostics.clone_from(&p.report.diagnostics);
+                    r.findings.clone_from(fs);
+                    match &p.stack {
+                        Some(s) => writeln!(w, "\n{title} in stack {s}:")?,
+                        None => writeln!(w, "\n{title}:")?,
+                    }
+                    passgraph_report::text::emit(&mut *w, &r, opts)?;
+                }
             }
         }
         other => bail!("diff writes text, markdown or json, not {other:?}"),
     }
     w.flush()?;
-    Ok(if fails(&added, output.fail_on) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let all: Vec<&Finding> = added.iter().flat_map(|(_, f)| f.iter().copied()).collect();
+    Ok(exit_code(&all, output.fail_on))
 }

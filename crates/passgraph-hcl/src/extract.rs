@@ -39,7 +39,10 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
         let def = ev.insts[i].def.clone();
         let inst_uncertain = ev.insts[i].uncertain;
         for (r, d) in def.resources.iter().enumerate() {
-            if d.mode != Mode::Managed {
+            // A resource that is neither IAM nor hands a role to a service is not expanded: its
+            // `count`, `for_each` and variables can change no finding, and must not be noise.
+            // (One that an IAM resource refers to is evaluated when referred to.)
+            if d.mode != Mode::Managed || !concerns_iam(&d.rtype) {
                 continue;
             }
             let Some(exp) = ev.res_expansion(i, r) else {
@@ -74,6 +77,14 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
     stats.files = ev.files_read;
     stats.resources = by_type.into_iter().collect();
     stats
+}
+
+/// Whether a resource type can change a finding: `aws_iam_*`, or a type of the role-use table.
+pub(crate) fn concerns_iam(rtype: &str) -> bool {
+    rtype.starts_with("aws_iam_")
+        || passgraph_terraform::ROLE_USES
+            .iter()
+            .any(|s| s.resource_type == rtype)
 }
 
 fn resource(ev: &mut Evaluator<'_>, c: &Ctx<'_>, acc: &mut Account) {

@@ -15,6 +15,7 @@
 //! fetched (diagnostic `RemoteModule`).
 
 mod config;
+pub mod discover;
 mod eval;
 mod extract;
 mod funcs;

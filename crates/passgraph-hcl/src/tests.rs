@@ -602,3 +602,38 @@ fn collections_of_big_values_are_bounded() {
         "error: format: width or precision too large",
     );
 }
+
+#[test]
+fn resources_unrelated_to_iam_say_nothing() {
+    // A subnet per unknown key and a network ACL per unknown count: nothing IAM refers to them,
+    // so neither their expansion nor their variables are spoken of. The role, counted the same
+    // way, is.
+    let main = "variable \"subnets\" {}\nvariable \"n\" {}\nresource \"aws_subnet\" \"s\" {\n  for_each = var.subnets\n  cidr_block = each.value\n}\nresource \"aws_network_acl\" \"a\" {\n  count = var.n\n  vpc_id = \"v\"\n}\n";
+    let p = crate::load(
+        Path::new("/m"),
+        &mut Mem::new(&[("main.tf", main)]),
+        &crate::Options::default(),
+    );
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    let with_role = format!(
+        "{main}resource \"aws_iam_role\" \"r\" {{\n  count = var.n\n  name = \"r\"\n  assume_role_policy = \"{{}}\"\n}}\n"
+    );
+    let p = crate::load(
+        Path::new("/m"),
+        &mut Mem::new(&[("main.tf", &with_role)]),
+        &crate::Options::default(),
+    );
+    let messages: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("count of aws_iam_role.r is not known")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.contains("subnet") || m.contains("network_acl")),
+        "{messages:?}"
+    );
+}

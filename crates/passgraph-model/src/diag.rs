@@ -70,6 +70,7 @@ codes! {
     EveryoneTrust = "IAM016", "role-trusts-everyone", "A role's trust policy allows any principal to assume it.";
     ReferenceCycle = "IAM017", "reference-cycle", "Values or modules refer to each other in a cycle; the values in the cycle are unknown.";
     Suppression = "IAM018", "suppression", "An accepted exposure or inline suppression expired, has no reason, or matches nothing.";
+    StacksLinked = "IAM020", "stacks-linked", "Stacks found apart are analysed as one account because one refers to the other (an imported export, a nested stack, a plan beside its configuration).";
 }
 
 /// A problem in an input, with the place it comes from.

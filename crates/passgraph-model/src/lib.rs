@@ -14,6 +14,7 @@ pub mod relation;
 pub mod roleuse;
 pub mod service;
 pub mod span;
+pub mod stack;
 pub mod tree;
 pub mod tri;
 pub mod value;

@@ -74,6 +74,9 @@ struct UseOut {
 #[derive(Serialize)]
 pub(crate) struct FindingOut {
     rule: &'static str,
+    /// The stack the finding belongs to, when folders were searched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) stack: Option<String>,
     principal: Entity,
     role: Entity,
     service: String,
@@ -98,6 +101,8 @@ pub(crate) struct FindingOut {
 
 #[derive(Serialize)]
 struct DiagOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stack: Option<String>,
     level: String,
     code: &'static str,
     name: &'static str,
@@ -131,6 +136,7 @@ fn proofs(r: &Report<'_>, v: &[Proof]) -> Vec<ProofOut> {
 pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
     FindingOut {
         rule: rule_of(f).id,
+        stack: None,
         principal: entity(r, f.principal, true),
         role: entity(r, f.role, false),
         service: f.service.to_string(),
@@ -190,6 +196,7 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
         .diagnostics
         .iter()
         .map(|d| DiagOut {
+            stack: None,
             level: d.level.to_string(),
             code: d.code.id(),
             name: d.code.slug(),
@@ -220,6 +227,125 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
         write_indented(w, &finding(r, f), 4)?;
     }
     if r.findings.is_empty() {
+        writeln!(w, "],")?;
+    } else {
+        writeln!(w, "\n  ],")?;
+    }
+    write!(w, "  \"diagnostics\": ")?;
+    write_indented_inline(w, &diagnostics, 2)?;
+    writeln!(w, ",")?;
+    write!(w, "  \"summary\": ")?;
+    write_indented_inline(w, &summary, 2)?;
+    writeln!(w)?;
+    writeln!(w, "}}")
+}
+
+/// Writes the reports of several stacks as one JSON object: the contract's `findings` and
+/// `diagnostics`, each naming its `stack`, and a summary with totals, the search's figures and
+/// the counts per stack. `extra` are diagnostics of no stack.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_stacks(
+    w: &mut dyn Write,
+    parts: &[crate::Part<'_>],
+    extra: &[passgraph_model::Diagnostic],
+    discovery: Option<&crate::Discovery>,
+) -> crate::Result {
+    #[derive(Serialize)]
+    struct StackCount {
+        stack: String,
+        findings: usize,
+        definite: usize,
+        possible: usize,
+    }
+    #[derive(Serialize)]
+    struct StacksSummary<'a> {
+        findings: usize,
+        definite: usize,
+        possible: usize,
+        principals: usize,
+        roles: usize,
+        tool: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        files_read: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        stacks: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<std::collections::BTreeMap<String, usize>>,
+        by_stack: Vec<StackCount>,
+    }
+    let diag = |r: &Report<'_>, stack: Option<&String>, d: &passgraph_model::Diagnostic| DiagOut {
+        stack: stack.cloned(),
+        level: d.level.to_string(),
+        code: d.code.id(),
+        name: d.code.slug(),
+        message: d.message.clone(),
+        location: d.origin.as_ref().map(|o| r.locate(o).into()),
+    };
+    let mut diagnostics: Vec<DiagOut> = Vec::new();
+    if let Some(first) = parts.first() {
+        diagnostics.extend(extra.iter().map(|d| diag(&first.report, None, d)));
+    }
+    for p in parts {
+        diagnostics.extend(
+            p.report
+                .diagnostics
+                .iter()
+                .map(|d| diag(&p.report, p.stack.as_ref(), d)),
+        );
+    }
+    let mut by_stack = Vec::new();
+    let (mut n, mut definite, mut principals, mut roles) = (0, 0, 0, 0);
+    for p in parts {
+        let r = &p.report;
+        let d = r
+            .findings
+            .iter()
+            .filter(|f| f.certainty == passgraph_model::Tri::Yes)
+            .count();
+        n += r.findings.len();
+        definite += d;
+        principals += r.analysis.principals.len();
+        roles += r
+            .analysis
+            .principals
+            .iter()
+            .filter(|p| p.kind == passgraph_graph::PrincipalKind::Role)
+            .count();
+        by_stack.push(StackCount {
+            stack: p.stack.clone().unwrap_or_default(),
+            findings: r.findings.len(),
+            definite: d,
+            possible: r.findings.len() - d,
+        });
+    }
+    let summary = StacksSummary {
+        findings: n,
+        definite,
+        possible: n - definite,
+        principals,
+        roles,
+        tool: concat!("passgraph ", env!("CARGO_PKG_VERSION")),
+        files_read: discovery.map(|d| d.files_read),
+        stacks: discovery.map(|d| d.stacks),
+        skipped: discovery.map(|d| d.skipped.iter().cloned().collect()),
+        by_stack,
+    };
+    writeln!(w, "{{")?;
+    writeln!(w, "  \"version\": 1,")?;
+    write!(w, "  \"findings\": [")?;
+    let mut first = true;
+    for p in parts {
+        for f in &p.report.findings {
+            w.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            let mut out = finding(&p.report, f);
+            out.stack.clone_from(&p.stack);
+            write_indented(w, &out, 4)?;
+        }
+    }
+    if first {
         writeln!(w, "],")?;
     } else {
         writeln!(w, "\n  ],")?;
@@ -274,6 +400,43 @@ pub fn emit_diff(
         version: 1,
         added: added.iter().map(|f| finding(head, f)).collect(),
         removed: removed.iter().map(|f| finding(base, f)).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
+/// Writes a `diff` over stacks: `{ "version": 1, "added": [...], "removed": [...] }`, each
+/// finding naming its stack. `added` holds, per head stack, its report and the findings it adds;
+/// `removed` the same for base stacks.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_diff_stacks(
+    w: &mut dyn Write,
+    added: &[(&crate::Part<'_>, Vec<&Finding>)],
+    removed: &[(&crate::Part<'_>, Vec<&Finding>)],
+) -> crate::Result {
+    #[derive(Serialize)]
+    struct Diff {
+        version: u32,
+        added: Vec<FindingOut>,
+        removed: Vec<FindingOut>,
+    }
+    let list = |v: &[(&crate::Part<'_>, Vec<&Finding>)]| -> Vec<FindingOut> {
+        v.iter()
+            .flat_map(|(p, fs)| {
+                fs.iter().map(|f| {
+                    let mut out = finding(&p.report, f);
+                    out.stack.clone_from(&p.stack);
+                    out
+                })
+            })
+            .collect()
+    };
+    let out = Diff {
+        version: 1,
+        added: list(added),
+        removed: list(removed),
     };
     serde_json::to_writer_pretty(&mut *w, &out).map_err(std::io::Error::other)?;
     writeln!(w)

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod stacks;
 pub mod text;
 
 use std::io;
@@ -111,6 +112,26 @@ impl<'a> Report<'a> {
         let x = &self.analysis.principals[p];
         format!("{} {}", x.kind.as_str(), x.name)
     }
+}
+
+/// One stack of a run that searched folders: its name (the root module's folder or the
+/// template's path, relative to the folder searched) and its report.
+pub struct Part<'a> {
+    /// The stack's name; `None` for the one account of inputs named one by one.
+    pub stack: Option<String>,
+    /// Its report.
+    pub report: Report<'a>,
+}
+
+/// What searching folders found, for the summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    /// Files read as inputs.
+    pub files_read: usize,
+    /// Stacks analysed.
+    pub stacks: usize,
+    /// Files not read, by reason, sorted by reason.
+    pub skipped: Vec<(String, usize)>,
 }
 
 /// `definite` or `possible`.

@@ -88,6 +88,8 @@ struct Props {
     severity: &'static str,
     exploitable: &'static str,
     via: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stack: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -278,16 +280,32 @@ fn result(r: &Report<'_>, f: &Finding) -> ResultOut {
             severity: f.severity.as_str(),
             exploitable: tri(f.exploitable),
             via,
+            stack: None,
         },
     }
 }
 
-/// Writes the report as a SARIF 2.1.0 log.
-///
-/// # Errors
-/// When writing fails.
-pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
-    let log = Log {
+fn notification(r: &Report<'_>, d: &passgraph_model::Diagnostic) -> Notification {
+    Notification {
+        level: match d.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        },
+        message: Text {
+            text: d.message.clone(),
+        },
+        descriptor: Descriptor { id: d.code.id() },
+        locations: d
+            .origin
+            .iter()
+            .map(|o| location(r, o, None, None))
+            .collect(),
+    }
+}
+
+fn log(results: Vec<ResultOut>, notifications: Vec<Notification>) -> Log {
+    Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: vec![Run {
@@ -313,32 +331,56 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
                 },
             },
             column_kind: "unicodeCodePoints",
-            results: r.findings.iter().map(|f| result(r, f)).collect(),
+            results,
             invocations: vec![Invocation {
                 execution_successful: true,
-                tool_execution_notifications: r
-                    .diagnostics
-                    .iter()
-                    .map(|d| Notification {
-                        level: match d.level {
-                            Level::Error => "error",
-                            Level::Warning => "warning",
-                            Level::Note => "note",
-                        },
-                        message: Text {
-                            text: d.message.clone(),
-                        },
-                        descriptor: Descriptor { id: d.code.id() },
-                        locations: d
-                            .origin
-                            .iter()
-                            .map(|o| location(r, o, None, None))
-                            .collect(),
-                    })
-                    .collect(),
+                tool_execution_notifications: notifications,
             }],
         }],
-    };
+    }
+}
+
+/// Writes the report as a SARIF 2.1.0 log.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
+    let log = log(
+        r.findings.iter().map(|f| result(r, f)).collect(),
+        r.diagnostics.iter().map(|d| notification(r, d)).collect(),
+    );
     serde_json::to_writer_pretty(&mut *w, &log).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
+/// Writes the reports of several stacks as one SARIF run; each result names its stack in
+/// `properties.stack`. `extra` are diagnostics of no stack.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_stacks(
+    w: &mut dyn Write,
+    parts: &[crate::Part<'_>],
+    extra: &[passgraph_model::Diagnostic],
+) -> crate::Result {
+    let mut results = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(first) = parts.first() {
+        notes.extend(extra.iter().map(|d| notification(&first.report, d)));
+    }
+    for p in parts {
+        for f in &p.report.findings {
+            let mut out = result(&p.report, f);
+            out.properties.stack.clone_from(&p.stack);
+            results.push(out);
+        }
+        notes.extend(
+            p.report
+                .diagnostics
+                .iter()
+                .map(|d| notification(&p.report, d)),
+        );
+    }
+    serde_json::to_writer_pretty(&mut *w, &log(results, notes)).map_err(std::io::Error::other)?;
     writeln!(w)
 }

@@ -183,6 +183,21 @@ pub fn emit_findings(
     opts: TextOptions,
     summarise: bool,
 ) -> crate::Result {
+    emit_titled(w, r, opts, summarise, "passgraph")
+}
+
+/// [`emit_findings`] with the first line starting with `title` instead of `passgraph` (a
+/// stack's name).
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_titled(
+    w: &mut dyn Write,
+    r: &Report<'_>,
+    opts: TextOptions,
+    summarise: bool,
+    title: &str,
+) -> crate::Result {
     let s = Style { on: opts.color };
     let definite = r
         .findings
@@ -196,7 +211,7 @@ pub fn emit_findings(
         w,
         "{}",
         s.bold(&format!(
-            "passgraph: {n} finding{} ({definite} definite, {} possible) for {} principal{}",
+            "{title}: {n} finding{} ({definite} definite, {} possible) for {} principal{}",
             if n == 1 { "" } else { "s" },
             n - definite,
             principals.len(),
@@ -262,7 +277,32 @@ pub fn emit_findings(
     }
     if !r.diagnostics.is_empty() {
         writeln!(w)?;
-        for d in &r.diagnostics {
+        diagnostics(w, r, &s, &r.diagnostics)?;
+    }
+    Ok(())
+}
+
+/// Writes diagnostics, one with its position per line pair.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_diagnostics(
+    w: &mut dyn Write,
+    r: &Report<'_>,
+    opts: TextOptions,
+    list: &[passgraph_model::Diagnostic],
+) -> crate::Result {
+    diagnostics(w, r, &Style { on: opts.color }, list)
+}
+
+fn diagnostics(
+    w: &mut dyn Write,
+    r: &Report<'_>,
+    s: &Style,
+    list: &[passgraph_model::Diagnostic],
+) -> crate::Result {
+    {
+        for d in list {
             let head = format!("{}[{}]", d.level, d.code.id());
             let head = match d.level {
                 passgraph_model::Level::Error => s.paint("1;31", &head),

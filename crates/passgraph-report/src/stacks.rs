@@ -1,0 +1,329 @@
+//! Output for runs that searched folders: several stacks, each its own account. Findings and
+//! diagnostics are grouped per stack; the summary adds what the search read and skipped. JSON
+//! and SARIF have their own `emit_stacks` (`json`, `sarif`).
+
+use std::io::Write;
+
+use passgraph_model::{Diagnostic, Tri};
+
+use crate::text::TextOptions;
+use crate::{Discovery, Part};
+
+/// How many stack names the text lists for "no finding in ...".
+const QUIET_NAMES: usize = 8;
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `12 files read, 3 stacks, 40 files skipped (38 not a template, plan or snapshot; 2 excluded)`.
+#[must_use]
+pub fn discovery_line(d: &Discovery) -> String {
+    let skipped: usize = d.skipped.iter().map(|(_, n)| n).sum();
+    let mut line = format!(
+        "{} read, {}",
+        plural(d.files_read, "file", "files"),
+        plural(d.stacks, "stack", "stacks")
+    );
+    if skipped > 0 {
+        let why: Vec<String> = d.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        line.push_str(&format!(
+            ", {} skipped ({})",
+            plural(skipped, "file", "files"),
+            why.join("; ")
+        ));
+    }
+    line
+}
+
+/// Writes several stacks as text: a total, what the search read, then each stack with
+/// findings or diagnostics under its name, then the diagnostics of no stack.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_text(
+    w: &mut dyn Write,
+    parts: &[Part<'_>],
+    extra: &[Diagnostic],
+    discovery: Option<&Discovery>,
+    opts: TextOptions,
+) -> crate::Result {
+    let n: usize = parts.iter().map(|p| p.report.findings.len()).sum();
+    let definite: usize = parts
+        .iter()
+        .map(|p| {
+            p.report
+                .findings
+                .iter()
+                .filter(|f| f.certainty == Tri::Yes)
+                .count()
+        })
+        .sum();
+    let with = parts
+        .iter()
+        .filter(|p| !p.report.findings.is_empty())
+        .count();
+    let bold = |s: &str| {
+        if opts.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
+    writeln!(
+        w,
+        "{}",
+        bold(&format!(
+            "passgraph: {} ({definite} definite, {} possible) in {} of {}",
+            plural(n, "finding", "findings"),
+            n - definite,
+            with,
+            plural(parts.len(), "stack", "stacks")
+        ))
+    )?;
+    if let Some(d) = discovery {
+        writeln!(w, "searched: {}", discovery_line(d))?;
+    }
+    let mut quiet = Vec::new();
+    for p in parts {
+        let name = p.stack.as_deref().unwrap_or("(inputs)");
+        if p.report.findings.is_empty() && p.report.diagnostics.is_empty() {
+            quiet.push(name);
+            continue;
+        }
+        writeln!(w)?;
+        crate::text::emit_titled(w, &p.report, opts, true, &format!("stack {name}"))?;
+    }
+    if !quiet.is_empty() {
+        writeln!(w)?;
+        let shown: Vec<&str> = quiet.iter().take(QUIET_NAMES).copied().collect();
+        let more = quiet.len().saturating_sub(QUIET_NAMES);
+        writeln!(
+            w,
+            "no finding and nothing to say in {}: {}{}",
+            plural(quiet.len(), "stack", "stacks"),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    if let (false, Some(first)) = (extra.is_empty(), parts.first()) {
+        writeln!(w)?;
+        crate::text::emit_diagnostics(w, &first.report, opts, extra)?;
+    }
+    Ok(())
+}
+
+/// Writes several stacks as Markdown: one table per stack with findings.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_markdown(
+    w: &mut dyn Write,
+    parts: &[Part<'_>],
+    discovery: Option<&Discovery>,
+) -> crate::Result {
+    let n: usize = parts.iter().map(|p| p.report.findings.len()).sum();
+    writeln!(w, "## passgraph: who can pass which role to which service")?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{} in {} of {}.",
+        plural(n, "finding", "findings"),
+        parts
+            .iter()
+            .filter(|p| !p.report.findings.is_empty())
+            .count(),
+        plural(parts.len(), "stack", "stacks")
+    )?;
+    if let Some(d) = discovery {
+        writeln!(w)?;
+        writeln!(w, "Searched: {}.", discovery_line(d))?;
+    }
+    for p in parts {
+        if p.report.findings.is_empty() && p.report.diagnostics.is_empty() {
+            continue;
+        }
+        writeln!(w)?;
+        writeln!(
+            w,
+            "### Stack `{}`",
+            p.stack.as_deref().unwrap_or("(inputs)")
+        )?;
+        writeln!(w)?;
+        let mut buf = Vec::new();
+        crate::markdown::emit(&mut buf, &p.report)?;
+        // The per-stack body without its own level-2 title.
+        let text = String::from_utf8_lossy(&buf);
+        let body = text
+            .strip_prefix("## passgraph: who can pass which role to which service\n\n")
+            .unwrap_or(&text);
+        w.write_all(body.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Writes several stacks as Graphviz: one `digraph` per stack, each preceded by a comment with
+/// its name (`dot` renders every graph of a file).
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_dot(w: &mut dyn Write, parts: &[Part<'_>], findings_only: bool) -> crate::Result {
+    for p in parts {
+        writeln!(w, "// stack {}", p.stack.as_deref().unwrap_or("(inputs)"))?;
+        crate::dot::emit(w, &p.report, findings_only)?;
+    }
+    Ok(())
+}
+
+/// A diagnostic's cause: its message with Terraform instance addresses (`module.a.module.b`,
+/// `aws_iam_role.x["k"]`) reduced to `…`, so that one module called twice says one thing.
+#[must_use]
+pub fn cause(message: &str) -> String {
+    message
+        .split(' ')
+        .map(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_' && c != '.');
+            if bare.starts_with("module.") || (w.contains('[') && w.contains('.')) {
+                "…"
+            } else {
+                w
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The key under which diagnostics are the same: code, position without the resource address,
+/// cause. `None` without a position.
+#[must_use]
+pub fn place_key(
+    d: &Diagnostic,
+) -> Option<(passgraph_model::Code, passgraph_model::Origin, String)> {
+    let o = d.origin.as_ref()?;
+    Some((
+        d.code,
+        passgraph_model::Origin::new(o.file, o.range),
+        cause(&d.message),
+    ))
+}
+
+/// One diagnostic per cause and place: of the diagnostics with the same code and [`cause`] at
+/// the same position (a module called twice says the same thing once per instance, with the
+/// instance's address in the message), the first in `list`'s order is kept, at the highest level
+/// among them, and says how many it stands for. Diagnostics without a position are kept as they
+/// are. The order of what is kept does not change.
+pub fn dedup_by_place(list: &mut Vec<Diagnostic>) {
+    use std::collections::HashMap;
+    let mut first: HashMap<(passgraph_model::Code, passgraph_model::Origin, String), usize> =
+        HashMap::new();
+    let mut merged: Vec<usize> = vec![0; list.len()];
+    let mut keep = vec![true; list.len()];
+    for i in 0..list.len() {
+        let Some(key) = place_key(&list[i]) else {
+            continue;
+        };
+        match first.get(&key) {
+            Some(&j) => {
+                keep[i] = false;
+                merged[j] += 1;
+                if list[i].level > list[j].level {
+                    list[j].level = list[i].level;
+                }
+            }
+            None => {
+                first.insert(key, i);
+            }
+        }
+    }
+    for (i, d) in list.iter_mut().enumerate() {
+        if merged[i] > 0 {
+            d.message
+                .push_str(&format!(" (and {} more like it here)", merged[i]));
+        }
+    }
+    let mut i = 0;
+    list.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use passgraph_model::{Code, FileId, Level, Origin, TextRange};
+
+    #[test]
+    fn causes_leave_out_instance_addresses() {
+        assert_eq!(
+            cause(
+                "module module.eks.module.kms has remote source \"x/kms/aws\"; it is not fetched"
+            ),
+            "module … has remote source \"x/kms/aws\"; it is not fetched"
+        );
+        assert_eq!(cause("role web has no name"), "role web has no name");
+    }
+
+    #[test]
+    fn one_diagnostic_per_cause_and_place() {
+        let at = |s: usize| Some(Origin::new(FileId(0), TextRange::new(s, s + 1)));
+        let mut v = vec![
+            Diagnostic::note(
+                Code::UnknownValue,
+                "count of module.a.x is not known",
+                at(5),
+            ),
+            Diagnostic::warning(
+                Code::UnknownValue,
+                "count of module.b.x is not known",
+                at(5),
+            ),
+            Diagnostic::note(
+                Code::UnknownValue,
+                "count of aws_iam_role.y[\"k\"] is not known",
+                at(5),
+            ),
+            Diagnostic::note(
+                Code::UnknownValue,
+                "policy arn:aws:iam::aws:policy/B is not built in",
+                at(7),
+            ),
+            Diagnostic::note(
+                Code::UnknownValue,
+                "policy arn:aws:iam::aws:policy/C is not built in",
+                at(7),
+            ),
+            Diagnostic::note(Code::UnresolvedReference, "other cause, same place", at(5)),
+            Diagnostic::note(Code::UnknownValue, "same cause, other place", at(9)),
+            Diagnostic::note(Code::UnknownValue, "no place", None),
+            Diagnostic::note(Code::UnknownValue, "no place", None),
+        ];
+        dedup_by_place(&mut v);
+        let got: Vec<(Level, &str)> = v.iter().map(|d| (d.level, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Level::Warning,
+                    "count of module.a.x is not known (and 2 more like it here)"
+                ),
+                (
+                    Level::Note,
+                    "policy arn:aws:iam::aws:policy/B is not built in"
+                ),
+                (
+                    Level::Note,
+                    "policy arn:aws:iam::aws:policy/C is not built in"
+                ),
+                (Level::Note, "other cause, same place"),
+                (Level::Note, "same cause, other place"),
+                (Level::Note, "no place"),
+                (Level::Note, "no place"),
+            ]
+        );
+    }
+}
