@@ -194,14 +194,14 @@ fn parse_text(
                 }),
                 Ok(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
                     kind: Kind::Template,
-                    parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+                    parsed: passgraph_cfn::parse_named(file, &name, &text, &cfn_options(args)?),
                 }),
                 Ok(_) => None,
                 // CloudFormation's YAML reader accepts JSON-like text that strict JSON does not
                 // (a trailing comma): let it say where a template breaks.
                 Err(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
                     kind: Kind::Template,
-                    parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+                    parsed: passgraph_cfn::parse_named(file, &name, &text, &cfn_options(args)?),
                 }),
                 Err(e) => {
                     let l = sources.locate(&Origin::new(file, TextRange::new(e.offset, e.offset)));
@@ -225,7 +225,7 @@ fn parse_text(
     } else if passgraph_cfn::looks_like_template(&text) {
         Some(Input {
             kind: Kind::Template,
-            parsed: passgraph_cfn::parse(file, &text, &cfn_options(args)?),
+            parsed: passgraph_cfn::parse_named(file, &name, &text, &cfn_options(args)?),
         })
     } else {
         None

@@ -623,12 +623,11 @@ pub fn approximate(
         origin: origin.clone(),
     };
     Some((
-        PolicyDocument {
-            version: Some("2012-10-17".to_owned()),
-            statements: vec![statement],
-            unknown: None,
-            origin: origin.clone(),
-        },
+        PolicyDocument::with_statements(
+            Some("2012-10-17".to_owned()),
+            vec![statement],
+            origin.clone(),
+        ),
         kind,
     ))
 }

@@ -508,12 +508,7 @@ fn doc_from_value(ev: &mut Evaluator<'_>, c: &Ctx<'_>, v: &Value, o: &Origin) ->
                 format!("the policy of {} is not JSON: {msg}", c.addr),
                 Some(o.clone()),
             ));
-            PolicyDocument {
-                version: None,
-                statements: Vec::new(),
-                unknown: None,
-                origin: o.clone(),
-            }
+            PolicyDocument::unknown(format!("{}: policy text that is not JSON", c.addr), o.clone())
         }
     }
 }

@@ -140,7 +140,8 @@ impl HoleClass {
 /// `template.yaml:MyRole.RoleName`) and its class. Holes with the same key are the same value;
 /// equality, order and hashing look at the key only. The canonical keys ([`ACCOUNT_HOLE`],
 /// [`PARTITION_HOLE`], [`REGION_HOLE`]) always carry their class, however they are made.
-#[derive(Clone, Debug)]
+/// `Debug` shows the key only, as equality sees it.
+#[derive(Clone)]
 pub struct Hole {
     key: Arc<str>,
     class: HoleClass,
@@ -212,6 +213,12 @@ impl Ord for Hole {
 impl Hash for Hole {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.key.hash(state);
+    }
+}
+
+impl fmt::Debug for Hole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.key, f)
     }
 }
 
