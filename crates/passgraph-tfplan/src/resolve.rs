@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use passgraph_model::arn::iam_arn;
-use passgraph_model::value::ACCOUNT_HOLE;
+use passgraph_model::value::{ACCOUNT_HOLE, Charset, Hole, HoleClass};
 use passgraph_model::{Code, Diagnostic, Part, Str, TextRange};
 
 use crate::address::{InstKey, Step, join, module_path, steps};
@@ -851,18 +851,38 @@ impl<'a> Reader<'a> {
                 p.range(),
                 &inst.address,
             );
-            return Str::from_parts([Part::Lit(prefix.into_owned()), Part::Hole(suffix.into())]);
+            // The provider's generated suffix: 26 characters of timestamp digits and a hex
+            // counter.
+            let class = HoleClass::Name {
+                charset: Charset::LowerId,
+                max_len: 26,
+            };
+            return Str::from_parts([
+                Part::Lit(prefix.into_owned()),
+                Part::Hole(Hole::new(suffix, class)),
+            ]);
         }
         if let Some(s) = self.reconstruct(inst, "name", Want::Name, depth) {
             return s;
         }
         let range = inst.addr_range;
         self.hole(
-            key,
+            key.clone(),
             " (the name is generated or computed at apply)",
             range,
             &inst.address,
-        )
+        );
+        // An IAM name: `[\w+=,.@-]`, at most 64 (roles, users) or 128 characters.
+        let max_len = if matches!(inst.rtype.as_str(), "aws_iam_role" | "aws_iam_user") {
+            64
+        } else {
+            128
+        };
+        let class = HoleClass::Name {
+            charset: Charset::IamName,
+            max_len,
+        };
+        Str::hole_of(key, class)
     }
 
     /// The path of an IAM entity: known, `/` by default, or a hole.

@@ -635,7 +635,14 @@ impl Evaluator<'_> {
         } else {
             s.push_str("terraform-");
         }
-        s.push(passgraph_model::Part::Hole(format!("{addr}.name").into()));
+        // The provider's generated suffix: 26 characters of timestamp digits and a hex counter.
+        s.push(passgraph_model::Part::Hole(passgraph_model::value::Hole::new(
+            format!("{addr}.name"),
+            passgraph_model::value::HoleClass::Name {
+                charset: passgraph_model::value::Charset::LowerId,
+                max_len: 26,
+            },
+        )));
         Ok(Value::string(s, o))
     }
 
