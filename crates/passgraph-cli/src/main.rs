@@ -87,8 +87,41 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     let options = passgraph_graph::Options {
         scps: loaded.scps.clone(),
     };
-    let analysis = passgraph_graph::analyze(&loaded.account, &options);
+    let mut analysis = passgraph_graph::analyze(&loaded.account, &options);
+    if let Some(note) = passgraph_graph::unknown_account(&loaded.account, &options, &analysis) {
+        analysis.diagnostics.push(unknown_account_note(&note, &analysis));
+    }
     Ok(Run { loaded, analysis })
+}
+
+/// One note for the findings that are possible only because the account id is unknown.
+fn unknown_account_note(
+    note: &passgraph_graph::UnknownAccount,
+    analysis: &Analysis,
+) -> passgraph_model::Diagnostic {
+    let possible = analysis
+        .findings
+        .iter()
+        .filter(|f| f.certainty != Tri::Yes)
+        .count();
+    let (word, list) = match note.accounts.as_slice() {
+        [one] => ("account", one.clone()),
+        many => ("accounts", many.join(", ")),
+    };
+    let tried = if note.tried.len() < note.accounts.len() {
+        format!(" (tried: {})", note.tried.join(", "))
+    } else {
+        String::new()
+    };
+    passgraph_model::Diagnostic::note(
+        passgraph_model::Code::UnknownValue,
+        format!(
+            "{} of {possible} possible findings are possible only because the account id is unknown: the inputs' own ARNs hold it while their policies name {word} {list}{tried}; --account-id decides them (e.g. --account-id {})",
+            note.findings,
+            note.tried.first().map_or("", String::as_str),
+        ),
+        None,
+    )
 }
 
 /// `--service`: the service principal, or its name without `.amazonaws.com` (`ec2`), or its
