@@ -188,3 +188,74 @@ resource "aws_iam_role" "web" {
     let g = passgraph_model::Glob::new(&passgraph_model::Str::lit("web-2*"), false);
     assert_eq!(g.matches(&role.name), Tri::Maybe);
 }
+
+#[test]
+fn findings_possible_only_because_of_the_account_are_counted_once() {
+    // Three users: one names this configuration's account through the caller identity
+    // (definite), one a literal account (possible: it may be this one), one another literal
+    // account on one role only.
+    let mut tf = String::from("data \"aws_caller_identity\" \"current\" {}\n");
+    for r in ["app-1", "app-2"] {
+        tf.push_str(&format!(
+            r#"
+resource "aws_iam_role" "{r}" {{
+  name = "{r}"
+  assume_role_policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}]
+  }})
+}}
+"#
+        ));
+    }
+    let mfa = r#", Condition = { Bool = { "aws:MultiFactorAuthPresent" = "true" } }"#;
+    for (u, resource, condition) in [
+        (
+            "own",
+            "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/*",
+            "",
+        ),
+        ("literal", "arn:aws:iam::111122223333:role/*", ""),
+        ("other", "arn:aws:iam::444455556666:role/app-1", ""),
+        // Possible for another reason too: the condition is not known offline.
+        ("mfa", "arn:aws:iam::111122223333:role/app-2", mfa),
+    ] {
+        tf.push_str(&format!(
+            r#"
+resource "aws_iam_user" "{u}" {{
+  name = "{u}"
+}}
+resource "aws_iam_user_policy" "{u}" {{
+  user   = aws_iam_user.{u}.name
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "iam:PassRole", Resource = "{resource}"{condition} }}]
+  }})
+}}
+"#
+        ));
+    }
+    let (p, _) = load_mem(&[("main.tf", &tf)]);
+    let mut account = p.account.clone();
+    account.bind(passgraph_model::value::PARTITION_HOLE, "aws");
+    let options = passgraph_graph::Options::default();
+    let a = passgraph_graph::analyze(&account, &options);
+    assert_eq!(
+        findings(&p),
+        [
+            "literal -> app-1 ec2.amazonaws.com possible",
+            "literal -> app-2 ec2.amazonaws.com possible",
+            "mfa -> app-2 ec2.amazonaws.com possible",
+            "other -> app-1 ec2.amazonaws.com possible",
+            "own -> app-1 ec2.amazonaws.com definite",
+            "own -> app-2 ec2.amazonaws.com definite",
+        ]
+    );
+    let note = passgraph_graph::unknown_account(&account, &options, &a).expect("a note");
+    assert_eq!(note.findings, 3);
+    assert_eq!(note.accounts, ["111122223333", "444455556666"]);
+    // With the account known there is nothing to say.
+    account.bind(passgraph_model::value::ACCOUNT_HOLE, "111122223333");
+    let a = passgraph_graph::analyze(&account, &options);
+    assert_eq!(passgraph_graph::unknown_account(&account, &options, &a), None);
+}
