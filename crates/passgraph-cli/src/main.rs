@@ -108,17 +108,14 @@ fn unknown_account_note(
         [one] => ("account", one.clone()),
         many => ("accounts", many.join(", ")),
     };
-    let tried = if note.tried.len() < note.accounts.len() {
-        format!(" (tried: {})", note.tried.join(", "))
-    } else {
-        String::new()
-    };
+    let first = note.tried.first().map_or("", String::as_str);
     passgraph_model::Diagnostic::note(
         passgraph_model::Code::UnknownValue,
         format!(
-            "{} of {possible} possible findings are possible only because the account id is unknown: the inputs' own ARNs hold it while their policies name {word} {list}{tried}; --account-id decides them (e.g. --account-id {})",
+            "{possible} {} possible, at least {} of them only because the account id is unknown: the inputs' own ARNs hold it while their policies name {word} {list}; --account-id decides them (with --account-id {first}, {} definite)",
+            if possible == 1 { "finding is" } else { "findings are" },
             note.findings,
-            note.tried.first().map_or("", String::as_str),
+            if note.findings == 1 { "1 is".to_owned() } else { format!("{} are", note.findings) },
         ),
         None,
     )

@@ -13,8 +13,8 @@ use passgraph_model::{Account, Str, Tri};
 
 use crate::{Analysis, Options, analyze};
 
-/// At most this many named accounts are tried (the most named first).
-const MAX_TRIED: usize = 3;
+/// How many named accounts are tried (the most named first): each costs one more analysis.
+const MAX_TRIED: usize = 1;
 
 /// Findings possible only because the account id is unknown.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,13 +23,14 @@ pub struct UnknownAccount {
     pub findings: usize,
     /// Every literal account id the inputs name, sorted.
     pub accounts: Vec<String>,
-    /// The ids that were tried (the most named, at most three).
+    /// The ids that were tried (the most named one).
     pub tried: Vec<String>,
 }
 
 /// When `account`'s id is unknown and its inputs name literal account ids: the findings of
 /// `analysis` that are possible, and definite once the account id is bound to one of those ids.
-/// `None` when there are none. Costs one more analysis per id tried.
+/// `None` when there are none. Costs one more analysis: only the most named id is tried, so
+/// findings that name another account are not counted.
 #[must_use]
 pub fn unknown_account(
     account: &Account,
