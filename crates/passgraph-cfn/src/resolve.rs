@@ -395,9 +395,7 @@ impl<'t> Ctx<'t> {
                 return string(self.account().unwrap_or_else(Str::account));
             }
             "AWS::Partition" => {
-                return string(
-                    self.partition().unwrap_or_else(Str::partition),
-                );
+                return string(self.partition().unwrap_or_else(Str::partition));
             }
             "AWS::Region" => {
                 return string(

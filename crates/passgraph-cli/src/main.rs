@@ -89,7 +89,9 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     };
     let mut analysis = passgraph_graph::analyze(&loaded.account, &options);
     if let Some(note) = passgraph_graph::unknown_account(&loaded.account, &options, &analysis) {
-        analysis.diagnostics.push(unknown_account_note(&note, &analysis));
+        analysis
+            .diagnostics
+            .push(unknown_account_note(&note, &analysis));
     }
     Ok(Run { loaded, analysis })
 }
@@ -113,9 +115,17 @@ fn unknown_account_note(
         passgraph_model::Code::UnknownValue,
         format!(
             "{possible} {} possible, at least {} of them only because the account id is unknown: the inputs' own ARNs hold it while their policies name {word} {list}; --account-id decides them (with --account-id {first}, {} definite)",
-            if possible == 1 { "finding is" } else { "findings are" },
+            if possible == 1 {
+                "finding is"
+            } else {
+                "findings are"
+            },
             note.findings,
-            if note.findings == 1 { "1 is".to_owned() } else { format!("{} are", note.findings) },
+            if note.findings == 1 {
+                "1 is".to_owned()
+            } else {
+                format!("{} are", note.findings)
+            },
         ),
         None,
     )

@@ -508,7 +508,10 @@ fn doc_from_value(ev: &mut Evaluator<'_>, c: &Ctx<'_>, v: &Value, o: &Origin) ->
                 format!("the policy of {} is not JSON: {msg}", c.addr),
                 Some(o.clone()),
             ));
-            PolicyDocument::unknown(format!("{}: policy text that is not JSON", c.addr), o.clone())
+            PolicyDocument::unknown(
+                format!("{}: policy text that is not JSON", c.addr),
+                o.clone(),
+            )
         }
     }
 }

@@ -117,7 +117,10 @@ fn an_empty_account_field_names_no_role_even_when_the_account_is_unknown() {
         ["db-admin -> RDS-Monitoring-Role -> monitoring.rds.amazonaws.com yes"]
     );
     let r = run(
-        &RDS.replace("RESOURCE", "arn:aws:iam::111122223333:role/RDS-Monitoring-Role"),
+        &RDS.replace(
+            "RESOURCE",
+            "arn:aws:iam::111122223333:role/RDS-Monitoring-Role",
+        ),
         &unknown_account(),
     );
     assert_eq!(
@@ -259,7 +262,11 @@ fn a_parameters_type_constrains_its_value() {
     // "Number: an integer or float" (CloudFormation Parameters, Type): no role ARN.
     // `AWS::EC2::VPC::Id` values (`vpc-0abc`) hold no `:` and no upper case: neither the
     // role's ARN nor its name.
-    for ty in ["Number", "AWS::EC2::VPC::Id", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>"] {
+    for ty in [
+        "Number",
+        "AWS::EC2::VPC::Id",
+        "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+    ] {
         let r = run(&FUNCTION.replace("TYPE", ty), &unknown_account());
         assert_eq!(r.rows.len(), 1, "{ty}");
         assert_eq!(r.rows[0].5, 0, "{ty}: a {ty} is no role ARN");

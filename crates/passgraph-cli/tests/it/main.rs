@@ -518,12 +518,23 @@ fn a_template_naming_a_literal_account_gets_one_note() {
         .filter(|m| m.contains("account id is unknown"))
         .collect();
     assert_eq!(notes.len(), 1, "{v}");
-    assert!(notes[0].starts_with("1 finding is possible, at least 1 of them"), "{}", notes[0]);
-    assert!(notes[0].contains("name account 111122223333"), "{}", notes[0]);
+    assert!(
+        notes[0].starts_with("1 finding is possible, at least 1 of them"),
+        "{}",
+        notes[0]
+    );
+    assert!(
+        notes[0].contains("name account 111122223333"),
+        "{}",
+        notes[0]
+    );
     // The generated role name is shown after the file and logical id, not an input number.
     let found = triples(&v);
     assert_eq!(found.len(), 1);
-    assert!(found[0].contains(&format!("${{{path}:App.RoleName}}")), "{found:?}");
+    assert!(
+        found[0].contains(&format!("${{{path}:App.RoleName}}")),
+        "{found:?}"
+    );
     // --account-id decides it: definite, and nothing more to say.
     let v = json(&["audit", "--account-id", "111122223333", &path]);
     assert!(triples(&v)[0].ends_with("definite"), "{v}");

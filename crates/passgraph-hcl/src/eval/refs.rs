@@ -636,13 +636,15 @@ impl Evaluator<'_> {
             s.push_str("terraform-");
         }
         // The provider's generated suffix: 26 characters of timestamp digits and a hex counter.
-        s.push(passgraph_model::Part::Hole(passgraph_model::value::Hole::new(
-            format!("{addr}.name"),
-            passgraph_model::value::HoleClass::Name {
-                charset: passgraph_model::value::Charset::LowerId,
-                max_len: 26,
-            },
-        )));
+        s.push(passgraph_model::Part::Hole(
+            passgraph_model::value::Hole::new(
+                format!("{addr}.name"),
+                passgraph_model::value::HoleClass::Name {
+                    charset: passgraph_model::value::Charset::LowerId,
+                    max_len: 26,
+                },
+            ),
+        ));
         Ok(Value::string(s, o))
     }
 

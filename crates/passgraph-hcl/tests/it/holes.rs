@@ -144,7 +144,10 @@ resource "aws_iam_user_policy" "pass" {
     assert_eq!(findings(&p), Vec::<String>::new());
     let (p, _) = load_mem(&[(
         "main.tf",
-        &tf.replace("RESOURCE", "arn:aws:iam::111122223333:role/RDS-Monitoring-Role"),
+        &tf.replace(
+            "RESOURCE",
+            "arn:aws:iam::111122223333:role/RDS-Monitoring-Role",
+        ),
     )]);
     assert_eq!(
         findings(&p),
@@ -260,5 +263,8 @@ resource "aws_iam_user_policy" "{u}" {{
     // With the account known there is nothing to say.
     account.bind(passgraph_model::value::ACCOUNT_HOLE, "111122223333");
     let a = passgraph_graph::analyze(&account, &options);
-    assert_eq!(passgraph_graph::unknown_account(&account, &options, &a), None);
+    assert_eq!(
+        passgraph_graph::unknown_account(&account, &options, &a),
+        None
+    );
 }

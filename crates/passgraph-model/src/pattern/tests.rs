@@ -361,9 +361,18 @@ fn a_free_hole_is_anything_but_a_classed_one_is_not() {
         Part::Hole(Hole::new("p", HoleClass::Partition)),
         Part::Lit(":iam::1:role/x".into()),
     ]);
-    assert_eq!(Glob::exact(&Str::lit("arn::iam::1:role/x"), false).matches(&p), Tri::No);
-    assert_eq!(Glob::exact(&Str::lit("arn:aws-cn:iam::1:role/x"), false).matches(&p), Tri::Maybe);
-    assert_eq!(Glob::exact(&Str::lit("arn:aws1:iam::1:role/x"), false).matches(&p), Tri::No);
+    assert_eq!(
+        Glob::exact(&Str::lit("arn::iam::1:role/x"), false).matches(&p),
+        Tri::No
+    );
+    assert_eq!(
+        Glob::exact(&Str::lit("arn:aws-cn:iam::1:role/x"), false).matches(&p),
+        Tri::Maybe
+    );
+    assert_eq!(
+        Glob::exact(&Str::lit("arn:aws1:iam::1:role/x"), false).matches(&p),
+        Tri::No
+    );
 }
 
 #[test]
@@ -396,7 +405,10 @@ fn iam_names_hold_only_iam_characters() {
         Tri::No
     );
     let classes: Vec<_> = role.holes_with_class().collect();
-    assert_eq!(classes, [("aws_iam_role.web.name", HoleClass::IAM_ROLE_NAME)]);
+    assert_eq!(
+        classes,
+        [("aws_iam_role.web.name", HoleClass::IAM_ROLE_NAME)]
+    );
 }
 
 #[test]
@@ -404,7 +416,9 @@ fn canonical_keys_keep_their_class() {
     assert_eq!(Hole::free(ACCOUNT_HOLE).class(), HoleClass::Account);
     assert_eq!(Str::hole(ACCOUNT_HOLE), Str::account());
     assert_eq!(
-        Str::hole(crate::value::REGION_HOLE).holes_with_class().next(),
+        Str::hole(crate::value::REGION_HOLE)
+            .holes_with_class()
+            .next(),
         Some((crate::value::REGION_HOLE, HoleClass::Region))
     );
 }

@@ -177,8 +177,14 @@ fn unknown_arns_resolve_through_configuration() {
         )]
     );
     let glob = |p: &str| passgraph_model::Glob::new(&passgraph_model::Str::lit(p), false);
-    assert_eq!(glob("app-worker-_*").matches(worker), passgraph_model::Tri::No);
-    assert_eq!(glob("app-worker-2*").matches(worker), passgraph_model::Tri::Maybe);
+    assert_eq!(
+        glob("app-worker-_*").matches(worker),
+        passgraph_model::Tri::No
+    );
+    assert_eq!(
+        glob("app-worker-2*").matches(worker),
+        passgraph_model::Tri::Maybe
+    );
     // The profile's role is `aws_iam_role.worker.name`, generated from name_prefix.
     assert_eq!(a.instance_profiles.len(), 1);
     assert_eq!(
