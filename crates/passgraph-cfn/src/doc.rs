@@ -35,9 +35,7 @@ fn to_tree(ctx: &mut Ctx<'_>, node: &Node) -> Node {
                         Some(node.origin.clone()),
                     ));
                     Node::new(
-                        NodeKind::Unknown(
-                            ctx.key(&format!("document@{}", node.origin.range.start)),
-                        ),
+                        NodeKind::Unknown(ctx.key_at("document", node.origin.range.start)),
                         node.origin.clone(),
                     )
                 }
@@ -80,7 +78,7 @@ fn with_holes(ctx: &mut Ctx<'_>, s: &Str, origin: &Origin) -> Node {
                 Some(origin.clone()),
             ));
             Node::new(
-                NodeKind::Unknown(ctx.key(&format!("document@{}", origin.range.start))),
+                NodeKind::Unknown(ctx.key_at("document", origin.range.start)),
                 origin.clone(),
             )
         }

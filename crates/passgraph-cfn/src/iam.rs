@@ -209,7 +209,7 @@ fn inline_policy(ctx: &mut Ctx<'_>, item: &Node, owner: &str) -> Option<InlinePo
                 format!("a policy of {owner} has no PolicyName"),
                 &item.origin,
             );
-            Str::hole(ctx.key(&format!("{owner}.PolicyName@{}", item.origin.range.start)))
+            Str::hole(ctx.key_at(&format!("{owner}.PolicyName"), item.origin.range.start))
         });
     let document = match item.get("PolicyDocument") {
         Some(d) => policy_document(ctx, d),

@@ -120,6 +120,7 @@ pub fn parse_named(file: FileId, name: &str, text: &str, options: &Options) -> P
     };
     let mut ctx = Ctx::new(file, &tpl, options);
     ctx.label = name.into();
+    ctx.set_text(text);
     let mut conds = Conditions::default();
     for (i, r) in tpl.resources.iter().enumerate() {
         let uncertain = match &r.condition {

@@ -58,6 +58,9 @@ pub(crate) struct Ctx<'t> {
     /// What hole keys start with: the file's name as the user gave it (`cfn#<file>` when the
     /// caller gave none).
     pub(crate) label: Arc<str>,
+    /// The template's text and its line starts (empty when not given).
+    text: &'t str,
+    line_starts: Vec<u32>,
 }
 
 /// The class of the value of a parameter of type `ty`, following the CloudFormation parameter
@@ -167,6 +170,8 @@ impl<'t> Ctx<'t> {
             formula_busy: HashSet::new(),
             quiet: false,
             label: format!("cfn#{}", file.0).into(),
+            text: "",
+            line_starts: Vec::new(),
         }
     }
 
@@ -175,6 +180,41 @@ impl<'t> Ctx<'t> {
     /// stack: two templates' `MyRole` are two roles.
     pub(crate) fn key(&self, name: &str) -> Arc<str> {
         format!("{}:{name}", self.label).into()
+    }
+
+    /// The hole key of a value computed at byte `offset` of this template:
+    /// `template.yaml:Fn::Sub@12:7` (line and column) when the text is known, else the offset.
+    pub(crate) fn key_at(&self, name: &str, offset: u32) -> Arc<str> {
+        let off = usize::try_from(offset).unwrap_or(usize::MAX);
+        let at = match self.line_starts.binary_search(&offset) {
+            _ if self.text.is_empty() => offset.to_string(),
+            Ok(i) => format!("{}:1", i + 1),
+            Err(i) => {
+                let start = self
+                    .line_starts
+                    .get(i.wrapping_sub(1))
+                    .copied()
+                    .unwrap_or(0);
+                let start = usize::try_from(start).unwrap_or(0);
+                let col = self
+                    .text
+                    .get(start..off.min(self.text.len()))
+                    .map_or(off.saturating_sub(start), |t| t.chars().count());
+                format!("{i}:{}", col + 1)
+            }
+        };
+        self.key(&format!("{name}@{at}"))
+    }
+
+    /// Sets the template's text, so that keys of computed values name line and column.
+    pub(crate) fn set_text(&mut self, text: &'t str) {
+        self.text = text;
+        self.line_starts = std::iter::once(0)
+            .chain(
+                text.match_indices('\n')
+                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            )
+            .collect();
     }
 
     /// A diagnostic, at most once per `key`.
@@ -305,7 +345,7 @@ impl<'t> Ctx<'t> {
             "Fn::ImportValue" => Some(self.import_value(arg, o)),
             "Fn::Base64" => Some(self.base64(arg, o)),
             "Fn::GetAZs" => {
-                let key = self.key(&format!("Fn::GetAZs@{}", o.range.start));
+                let key = self.key_at("Fn::GetAZs", o.range.start);
                 self.once(
                     &key,
                     Level::Note,
@@ -316,7 +356,7 @@ impl<'t> Ctx<'t> {
                 Some(Node::new(NodeKind::Unknown(key), o.clone()))
             }
             "Fn::Cidr" => {
-                let key = self.key(&format!("Fn::Cidr@{}", o.range.start));
+                let key = self.key_at("Fn::Cidr", o.range.start);
                 self.once(
                     &key,
                     Level::Note,
@@ -334,7 +374,7 @@ impl<'t> Ctx<'t> {
                         o.clone(),
                     )),
                     _ => Some(Node::new(
-                        NodeKind::Unknown(self.key(&format!("Fn::Length@{}", o.range.start))),
+                        NodeKind::Unknown(self.key_at("Fn::Length", o.range.start)),
                         o.clone(),
                     )),
                 }
@@ -363,7 +403,7 @@ impl<'t> Ctx<'t> {
                 }
             }
             _ => {
-                let key = self.key(&format!("{name}@{}", o.range.start));
+                let key = self.key_at(&format!("{name}"), o.range.start);
                 self.warn(
                     Code::Unsupported,
                     format!("{name} is not supported; its value is kept as unknown"),
@@ -379,7 +419,7 @@ impl<'t> Ctx<'t> {
     fn reference(&mut self, arg: &Node, o: &Origin) -> Option<Node> {
         let Some(name) = self.literal(arg, "Ref") else {
             return Some(Node::new(
-                NodeKind::Unknown(self.key(&format!("Ref@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Ref", o.range.start)),
                 o.clone(),
             ));
         };
@@ -868,7 +908,7 @@ impl<'t> Ctx<'t> {
                 &arg.origin,
             );
             return Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::GetAtt@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::GetAtt", o.range.start)),
                 o.clone(),
             );
         };

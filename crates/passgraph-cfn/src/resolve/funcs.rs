@@ -32,9 +32,7 @@ impl Ctx<'_> {
                     format!("expected a string, found {}", node.kind_name()),
                     &node.origin,
                 );
-                vec![Str::hole(
-                    self.key(&format!("value@{}", node.origin.range.start)),
-                )]
+                vec![Str::hole(self.key_at("value", node.origin.range.start))]
             }
         }
     }
@@ -69,7 +67,7 @@ impl Ctx<'_> {
     /// All concatenations of one alternative from each piece; too many give a hole.
     pub(super) fn product(&mut self, acc: Vec<Str>, next: &[Str], o: &Origin) -> Vec<Str> {
         if acc.len().saturating_mul(next.len()) > MAX_ALTS {
-            let key = self.key(&format!("choices@{}", o.range.start));
+            let key = self.key_at("choices", o.range.start);
             self.once(
                 &key,
                 Level::Warning,
@@ -105,9 +103,7 @@ impl Ctx<'_> {
                         &arg.origin,
                     );
                     return Node::new(
-                        NodeKind::String(Str::hole(
-                            self.key(&format!("Fn::Sub@{}", o.range.start)),
-                        )),
+                        NodeKind::String(Str::hole(self.key_at("Fn::Sub", o.range.start))),
                         o.clone(),
                     );
                 }
@@ -119,7 +115,7 @@ impl Ctx<'_> {
                     &arg.origin,
                 );
                 return Node::new(
-                    NodeKind::String(Str::hole(self.key(&format!("Fn::Sub@{}", o.range.start)))),
+                    NodeKind::String(Str::hole(self.key_at("Fn::Sub", o.range.start))),
                     o.clone(),
                 );
             }
@@ -131,7 +127,7 @@ impl Ctx<'_> {
                 &text_node.origin,
             );
             return Node::new(
-                NodeKind::String(Str::hole(self.key(&format!("Fn::Sub@{}", o.range.start)))),
+                NodeKind::String(Str::hole(self.key_at("Fn::Sub", o.range.start))),
                 o.clone(),
             );
         };
@@ -198,7 +194,7 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Node::new(
-                NodeKind::String(Str::hole(self.key(&format!("Fn::Join@{}", o.range.start)))),
+                NodeKind::String(Str::hole(self.key_at("Fn::Join", o.range.start))),
                 o.clone(),
             );
         };
@@ -240,7 +236,7 @@ impl Ctx<'_> {
                         format!("Fn::Join needs a list, found {}", l.kind_name()),
                         &l.origin,
                     );
-                    vec![Str::hole(self.key(&format!("Fn::Join@{}", o.range.start)))]
+                    vec![Str::hole(self.key_at("Fn::Join", o.range.start))]
                 }
             };
             for s in joined {
@@ -260,7 +256,7 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Some(Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::Select@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::Select", o.range.start)),
                 o.clone(),
             ));
         };
@@ -271,7 +267,7 @@ impl Ctx<'_> {
         let list = self.resolve(list)?;
         let Some(index) = index else {
             return Some(Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::Select@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::Select", o.range.start)),
                 o.clone(),
             ));
         };
@@ -292,9 +288,7 @@ impl Ctx<'_> {
                         None => {
                             self.warn(Code::Shape, format!("Fn::Select index {index} is out of range (the list has {} items)", items.len()), o);
                             picked.push(Some(Node::new(
-                                NodeKind::Unknown(
-                                    self.key(&format!("Fn::Select@{}", o.range.start)),
-                                ),
+                                NodeKind::Unknown(self.key_at("Fn::Select", o.range.start)),
                                 o.clone(),
                             )));
                         }
@@ -320,7 +314,7 @@ impl Ctx<'_> {
                         &l.origin,
                     );
                     picked.push(Some(Node::new(
-                        NodeKind::Unknown(self.key(&format!("Fn::Select@{}", o.range.start))),
+                        NodeKind::Unknown(self.key_at("Fn::Select", o.range.start)),
                         o.clone(),
                     )));
                 }
@@ -337,7 +331,7 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::Split@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::Split", o.range.start)),
                 o.clone(),
             );
         };
@@ -348,7 +342,7 @@ impl Ctx<'_> {
             // A delimiter known only at deploy: the pieces are unknown (the cause has its own
             // diagnostic).
             return Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::Split@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::Split", o.range.start)),
                 o.clone(),
             );
         };
@@ -400,14 +394,14 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Some(Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::FindInMap@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::FindInMap", o.range.start)),
                 o.clone(),
             ));
         };
         let default = items.get(3).and_then(|d| d.get("DefaultValue")).cloned();
         let unknown = |ctx: &mut Ctx<'_>| {
             Some(Node::new(
-                NodeKind::Unknown(ctx.key(&format!("Fn::FindInMap@{}", o.range.start))),
+                NodeKind::Unknown(ctx.key_at("Fn::FindInMap", o.range.start)),
                 o.clone(),
             ))
         };
@@ -520,7 +514,7 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Err(Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::If@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::If", o.range.start)),
                 o.clone(),
             ));
         };
@@ -585,7 +579,7 @@ impl Ctx<'_> {
             .into_iter()
             .map(|v| match v.as_known() {
                 Some(t) => Str::lit(base64(t.as_bytes())),
-                None => Str::hole(self.key(&format!("Fn::Base64@{}", o.range.start))),
+                None => Str::hole(self.key_at("Fn::Base64", o.range.start)),
             })
             .collect();
         self.string_of_alts(encoded, o)

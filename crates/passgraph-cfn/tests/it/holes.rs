@@ -398,3 +398,25 @@ Resources:
     );
     assert!(r.diagnostics.iter().all(|d| !d.message.contains("cfn#")));
 }
+
+#[test]
+fn computed_values_are_named_by_line_and_column() {
+    let tpl = "Parameters:\n  Names: {Type: CommaDelimitedList}\nResources:\n  Ops:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: !Select [0, !Ref Names]\n  Dev:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: !Select [1, !GetAZs '']\n";
+    let mut sm = SourceMap::default();
+    let id = sm.add("stacks/ops.yaml", tpl);
+    let parsed = parse_named(id, "stacks/ops.yaml", tpl, &unknown_account());
+    let names: Vec<String> = parsed
+        .account
+        .users
+        .iter()
+        .map(|u| u.name.to_string())
+        .collect();
+    // An item of a list parameter is named by it; `!GetAZs` is at line 11, column 29.
+    assert_eq!(
+        names,
+        [
+            "${stacks/ops.yaml:Names[0]}",
+            "${stacks/ops.yaml:Fn::GetAZs@11:29[1]}"
+        ]
+    );
+}
