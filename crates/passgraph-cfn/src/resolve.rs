@@ -58,6 +58,8 @@ pub(crate) struct Ctx<'t> {
     /// What hole keys start with: the file's name as the user gave it (`cfn#<file>` when the
     /// caller gave none).
     pub(crate) label: Arc<str>,
+    /// The class of the items of unknown lists (`List<Number>` parameters), by list key.
+    pub(crate) item_classes: HashMap<Arc<str>, HoleClass>,
     /// The template's text and its line starts (empty when not given).
     text: &'t str,
     line_starts: Vec<u32>,
@@ -170,6 +172,7 @@ impl<'t> Ctx<'t> {
             formula_busy: HashSet::new(),
             quiet: false,
             label: format!("cfn#{}", file.0).into(),
+            item_classes: HashMap::new(),
             text: "",
             line_starts: Vec::new(),
         }
@@ -519,7 +522,7 @@ impl<'t> Ctx<'t> {
                 o,
             );
             return if is_list || ty.contains("List<") || ty.contains("CommaDelimitedList") {
-                Node::new(NodeKind::Unknown(key), o.clone())
+                self.unknown_list(key, class, o)
             } else {
                 Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
             };
@@ -547,7 +550,7 @@ impl<'t> Ctx<'t> {
                     o,
                 );
                 return if is_list {
-                    Node::new(NodeKind::Unknown(key), o.clone())
+                    self.unknown_list(key, class, o)
                 } else {
                     Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
                 };
@@ -584,6 +587,27 @@ impl<'t> Ctx<'t> {
                 };
                 Node::new(NodeKind::Array(items), o.clone())
             }
+        }
+    }
+
+    /// An unknown list whose items are of `class`.
+    fn unknown_list(&mut self, key: Arc<str>, class: HoleClass, o: &Origin) -> Node {
+        if class != HoleClass::Free {
+            self.item_classes.insert(key.clone(), class);
+        }
+        Node::new(NodeKind::Unknown(key), o.clone())
+    }
+
+    /// A hole for an unknown value named `key`: of the item class of the unknown list it comes
+    /// from (`Names` or `Names[0]`), else free text.
+    pub(crate) fn unknown_str(&self, key: &str) -> Str {
+        let class = self.item_classes.get(key).or_else(|| {
+            key.rsplit_once('[')
+                .and_then(|(list, _)| self.item_classes.get(list))
+        });
+        match class {
+            Some(class) => Str::hole_of(key, *class),
+            None => Str::hole(key),
         }
     }
 

@@ -14,7 +14,7 @@ impl Ctx<'_> {
             NodeKind::String(s) => vec![s.clone()],
             NodeKind::Number(_) | NodeKind::Bool(_) => node.scalar_text().into_iter().collect(),
             NodeKind::Null => vec![Str::default()],
-            NodeKind::Unknown(reason) => vec![Str::hole(reason.clone())],
+            NodeKind::Unknown(reason) => vec![self.unknown_str(reason)],
             NodeKind::Choice(alts) => {
                 let mut out = Vec::new();
                 for a in alts {
@@ -295,10 +295,13 @@ impl Ctx<'_> {
                     }
                 }
                 NodeKind::Unknown(reason) => {
-                    picked.push(Some(Node::new(
-                        NodeKind::Unknown(format!("{reason}[{index}]").into()),
-                        o.clone(),
-                    )));
+                    let key: std::sync::Arc<str> = format!("{reason}[{index}]").into();
+                    let kind = if self.item_classes.contains_key(reason) {
+                        NodeKind::String(self.unknown_str(&key))
+                    } else {
+                        NodeKind::Unknown(key)
+                    };
+                    picked.push(Some(Node::new(kind, o.clone())));
                 }
                 // An attribute known only after deploy may be a list.
                 NodeKind::String(s) if !s.is_known() => {

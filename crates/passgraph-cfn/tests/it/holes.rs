@@ -420,3 +420,17 @@ fn computed_values_are_named_by_line_and_column() {
         ]
     );
 }
+
+#[test]
+fn items_of_an_unknown_list_parameter_keep_its_type() {
+    // `List<Number>`: each item is a number, so no role ARN; `CommaDelimitedList` items are
+    // free text and may be.
+    for (ty, uses) in [("List<Number>", 0), ("CommaDelimitedList", 1)] {
+        let tpl = FUNCTION
+            .replace("Type: TYPE", &format!("Type: {ty}"))
+            .replace("Role: !Ref RoleParam", "Role: !Select [0, !Ref RoleParam]");
+        let r = run(&tpl, &unknown_account());
+        assert_eq!(r.rows.len(), 1, "{ty}");
+        assert_eq!(r.rows[0].5, uses, "{ty}");
+    }
+}
