@@ -198,10 +198,11 @@ impl Ctx<'_> {
                 o.clone(),
             );
         };
+        // A delimiter that is not a string is unknown, never "".
         let delim = self
             .resolve(delim)
             .and_then(|d| d.scalar_text())
-            .unwrap_or_default();
+            .unwrap_or_else(|| Str::hole(self.key_at("Fn::Join.delimiter", o.range.start)));
         let Some(list) = self.resolve(list) else {
             return Node::new(NodeKind::String(Str::default()), o.clone());
         };
