@@ -406,7 +406,7 @@ impl<'t> Ctx<'t> {
                 }
             }
             _ => {
-                let key = self.key_at(&format!("{name}"), o.range.start);
+                let key = self.key_at(name, o.range.start);
                 self.warn(
                     Code::Unsupported,
                     format!("{name} is not supported; its value is kept as unknown"),
