@@ -6,6 +6,7 @@
 //! is parsed, and the placeholders inside string values are turned back into holes: the
 //! document keeps its structure and its unknowns.
 
+use passgraph_model::value::Hole;
 use passgraph_model::{Code, Diagnostic, Node, NodeKind, Origin, Part, PolicyDocument, Str};
 
 use crate::resolve::Ctx;
@@ -34,9 +35,7 @@ fn to_tree(ctx: &mut Ctx<'_>, node: &Node) -> Node {
                         Some(node.origin.clone()),
                     ));
                     Node::new(
-                        NodeKind::Unknown(
-                            ctx.key(&format!("document@{}", node.origin.range.start)),
-                        ),
+                        NodeKind::Unknown(ctx.key_at("document", node.origin.range.start)),
                         node.origin.clone(),
                     )
                 }
@@ -54,7 +53,7 @@ fn to_tree(ctx: &mut Ctx<'_>, node: &Node) -> Node {
 /// Parses JSON text with holes, keeping the holes inside its strings.
 fn with_holes(ctx: &mut Ctx<'_>, s: &Str, origin: &Origin) -> Node {
     let mut text = String::new();
-    let mut holes: Vec<&str> = Vec::new();
+    let mut holes: Vec<&Hole> = Vec::new();
     for p in s.parts() {
         match p {
             Part::Lit(t) => text.push_str(t),
@@ -72,21 +71,21 @@ fn with_holes(ctx: &mut Ctx<'_>, s: &Str, origin: &Origin) -> Node {
             tree
         }
         Err(_) => {
-            let shown: Vec<&str> = holes.clone();
+            let shown: Vec<&str> = holes.iter().map(|h| h.key()).collect();
             ctx.diags.push(Diagnostic::warning(
                 Code::UnknownPolicy,
                 format!("the policy document is JSON text with values known only at deploy ({}) where JSON needs them; it is kept as unknown", shown.join(", ")),
                 Some(origin.clone()),
             ));
             Node::new(
-                NodeKind::Unknown(ctx.key(&format!("document@{}", origin.range.start))),
+                NodeKind::Unknown(ctx.key_at("document", origin.range.start)),
                 origin.clone(),
             )
         }
     }
 }
 
-fn restore(node: &mut Node, holes: &[&str]) {
+fn restore(node: &mut Node, holes: &[&Hole]) {
     match &mut node.kind {
         NodeKind::String(s) => *s = unplace(s, holes),
         NodeKind::Array(items) | NodeKind::Choice(items) => {
@@ -103,7 +102,7 @@ fn restore(node: &mut Node, holes: &[&str]) {
 }
 
 /// Turns placeholders back into holes.
-fn unplace(s: &Str, holes: &[&str]) -> Str {
+fn unplace(s: &Str, holes: &[&Hole]) -> Str {
     let Some(text) = s.as_known() else {
         return s.clone();
     };
@@ -125,7 +124,7 @@ fn unplace(s: &Str, holes: &[&str]) -> Str {
             .and_then(|n| n.parse::<usize>().ok())
             .and_then(|n| holes.get(n))
         {
-            Some(k) => out.push(Part::Hole((*k).into())),
+            Some(k) => out.push(Part::Hole((*k).clone())),
             None => out.push_str(after.get(..j).unwrap_or("")),
         }
         rest = after.get(j + CLOSE.len_utf8()..).unwrap_or("");

@@ -209,22 +209,20 @@ fn inline_policy(ctx: &mut Ctx<'_>, item: &Node, owner: &str) -> Option<InlinePo
                 format!("a policy of {owner} has no PolicyName"),
                 &item.origin,
             );
-            Str::hole(ctx.key(&format!("{owner}.PolicyName@{}", item.origin.range.start)))
+            Str::hole(ctx.key_at(&format!("{owner}.PolicyName"), item.origin.range.start))
         });
     let document = match item.get("PolicyDocument") {
         Some(d) => policy_document(ctx, d),
         None => {
             ctx.warn(
                 Code::Shape,
-                format!("policy {name} of {owner} has no PolicyDocument"),
+                format!("policy {name} of {owner} has no PolicyDocument (CloudFormation requires one); what it grants is not known"),
                 &item.origin,
             );
-            PolicyDocument {
-                version: None,
-                statements: Vec::new(),
-                unknown: None,
-                origin: item.origin.clone(),
-            }
+            PolicyDocument::missing(
+                &format!("the PolicyDocument of policy {name} of {owner}"),
+                item.origin.clone(),
+            )
         }
     };
     Some(InlinePolicy {
@@ -263,17 +261,15 @@ fn role(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, uncertain:
             ctx.warn(
                 Code::Shape,
                 format!(
-                    "role {} has no AssumeRolePolicyDocument; no one can assume it",
+                    "role {} has no AssumeRolePolicyDocument (CloudFormation requires one); whom it trusts is not known",
                     r.id
                 ),
                 &r.origin,
             );
-            PolicyDocument {
-                version: None,
-                statements: Vec::new(),
-                unknown: None,
-                origin: r.origin.clone(),
-            }
+            PolicyDocument::missing(
+                &format!("the AssumeRolePolicyDocument of role {}", r.id),
+                r.origin.clone(),
+            )
         }
     };
     let targets: Vec<PrincipalTarget> = idents
@@ -390,15 +386,13 @@ fn managed_policy(ctx: &mut Ctx<'_>, acc: &mut Account, i: usize, r: &Resource, 
         None => {
             ctx.warn(
                 Code::Shape,
-                format!("managed policy {} has no PolicyDocument", r.id),
+                format!("managed policy {} has no PolicyDocument (CloudFormation requires one); what it grants is not known", r.id),
                 &r.origin,
             );
-            PolicyDocument {
-                version: None,
-                statements: Vec::new(),
-                unknown: None,
-                origin: r.origin.clone(),
-            }
+            PolicyDocument::missing(
+                &format!("the PolicyDocument of managed policy {}", r.id),
+                r.origin.clone(),
+            )
         }
     };
     let targets = targets(ctx, r);
@@ -443,15 +437,13 @@ fn named_document(ctx: &mut Ctx<'_>, r: &Resource) -> InlinePolicy {
         None => {
             ctx.warn(
                 Code::Shape,
-                format!("policy {} has no PolicyDocument", r.id),
+                format!("policy {} has no PolicyDocument (CloudFormation requires one); what it grants is not known", r.id),
                 &r.origin,
             );
-            PolicyDocument {
-                version: None,
-                statements: Vec::new(),
-                unknown: None,
-                origin: r.origin.clone(),
-            }
+            PolicyDocument::missing(
+                &format!("the PolicyDocument of policy {}", r.id),
+                r.origin.clone(),
+            )
         }
     };
     InlinePolicy {

@@ -20,7 +20,7 @@
 //!    `Fn::GetAtt` gives ARNs; `Fn::Sub`, `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`,
 //!    parameters (defaults, or the values given in [`Options::parameters`]), conditions and
 //!    pseudo parameters are evaluated. What is not known offline stays symbolic, as a hole in the
-//!    value (`${aws:account}`, `${cfn#0:MyRole.RoleName}`), never as `""` or `*`, with a
+//!    value (`${aws:account}`, `${template.yaml:MyRole.RoleName}`), never as `""` or `*`, with a
 //!    diagnostic. A condition that cannot be decided keeps both branches
 //!    ([`passgraph_model::NodeKind::Choice`]); what depends on it is `uncertain`. An IAM entity
 //!    whose name depends on one (`RoleName: !If [C, app, !Ref AWS::NoValue]`: `app`, or a name
@@ -73,9 +73,18 @@ pub struct Options {
     pub parameters: Vec<(String, String)>,
 }
 
-/// Reads one template. Never fails: problems are diagnostics of the result.
+/// Reads one template. Never fails: problems are diagnostics of the result. Values unknown
+/// offline are named `cfn#<file>:...`; [`parse_named`] names them after the file.
 #[must_use]
 pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
+    parse_named(file, &format!("cfn#{}", file.0), text, options)
+}
+
+/// [`parse`], with the file's name as the user gave it (`stacks/app.yaml`): values unknown
+/// offline are named after it (`${stacks/app.yaml:MyRole.RoleName}`), so that every output says
+/// where they come from.
+#[must_use]
+pub fn parse_named(file: FileId, name: &str, text: &str, options: &Options) -> Parsed {
     let mut diagnostics = Vec::new();
     let root = match load(file, text, &mut diagnostics) {
         Ok(Some(root)) => root,
@@ -116,6 +125,8 @@ pub fn parse(file: FileId, text: &str, options: &Options) -> Parsed {
         ..Account::default()
     };
     let mut ctx = Ctx::new(file, &tpl, options);
+    ctx.label = name.into();
+    ctx.set_text(text);
     let mut conds = Conditions::default();
     for (i, r) in tpl.resources.iter().enumerate() {
         // A resource that is neither IAM nor hands a role to a service is not read at all: its

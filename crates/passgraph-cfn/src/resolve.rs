@@ -2,7 +2,7 @@
 //! values the way CloudFormation resolves them at deploy time, as far as that is possible offline.
 //!
 //! A resolved value is a [`Node`]. What cannot be known offline stays symbolic: a string with a
-//! hole named after its origin (`cfn#0:MyRole.RoleName`, `cfn#0:BucketName`), a
+//! hole named after its origin (`template.yaml:MyRole.RoleName`, `template.yaml:BucketName`), a
 //! [`NodeKind::Unknown`] for whole lists, a [`NodeKind::Choice`] for a value picked by a condition
 //! that cannot be decided. Each gives one diagnostic (per hole key and file) at its first use.
 //! A value produced by a function carries the origin of the function call, where it is used.
@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use passgraph_model::arn::iam_arn;
-use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE, REGION_HOLE};
+use passgraph_model::value::{Charset, HoleClass};
 use passgraph_model::{Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Str, Tri};
 
 use crate::Options;
@@ -39,7 +39,6 @@ pub(crate) struct Ident {
 
 /// The resolution context of one template.
 pub(crate) struct Ctx<'t> {
-    pub(crate) file: FileId,
     pub(crate) tpl: &'t Template,
     pub(crate) opts: &'t Options,
     pub(crate) diags: Vec<Diagnostic>,
@@ -56,6 +55,93 @@ pub(crate) struct Ctx<'t> {
     formula_busy: HashSet<String>,
     /// Set while a condition is re-read as a formula: diagnostics are not repeated.
     quiet: bool,
+    /// What hole keys start with: the file's name as the user gave it (`cfn#<file>` when the
+    /// caller gave none).
+    pub(crate) label: Arc<str>,
+    /// The class of the items of unknown lists (`List<Number>` parameters), by list key.
+    pub(crate) item_classes: HashMap<Arc<str>, HoleClass>,
+    /// The template's text and its line starts (empty when not given).
+    text: &'t str,
+    line_starts: Vec<u32>,
+}
+
+/// The class of the value of a parameter of type `ty`, following the CloudFormation parameter
+/// types: `Number` is a number; the AWS-specific EC2 id types are lower-case ids
+/// (`vpc-0abc`, `us-east-1a`), a hosted zone id upper-case letters and digits; a `String` whose
+/// `AllowedPattern` is twelve digits is an account id; `AWS::SSM::Parameter::Value<T>` is a `T`.
+/// Everything else (`String`, key pair and security group names, SSM parameter names) is free
+/// text. Lists are lists of such values.
+pub(crate) fn parameter_class(ty: &str, decl: &Node) -> HoleClass {
+    let ty = ty.trim();
+    if let Some(inner) = ty
+        .strip_prefix("AWS::SSM::Parameter::Value<")
+        .and_then(|t| t.strip_suffix('>'))
+    {
+        return parameter_class(inner, decl);
+    }
+    if let Some(inner) = ty.strip_prefix("List<").and_then(|t| t.strip_suffix('>')) {
+        return parameter_class(inner, decl);
+    }
+    let lower_id = HoleClass::Name {
+        charset: Charset::LowerId,
+        max_len: 64,
+    };
+    match ty {
+        "Number" => HoleClass::Number,
+        "AWS::EC2::AvailabilityZone::Name"
+        | "AWS::EC2::Image::Id"
+        | "AWS::EC2::Instance::Id"
+        | "AWS::EC2::SecurityGroup::Id"
+        | "AWS::EC2::Subnet::Id"
+        | "AWS::EC2::Volume::Id"
+        | "AWS::EC2::VPC::Id" => lower_id,
+        "AWS::Route53::HostedZone::Id" => HoleClass::Name {
+            charset: Charset::AlphanumericDash,
+            max_len: 32,
+        },
+        "String" => {
+            let pattern = decl.get("AllowedPattern").and_then(Node::as_known_str);
+            match pattern.map(|p| p.trim_start_matches('^').trim_end_matches('$')) {
+                Some(r"\d{12}" | "[0-9]{12}" | r"[\d]{12}") => HoleClass::Account,
+                _ => HoleClass::Free,
+            }
+        }
+        _ => HoleClass::Free,
+    }
+}
+
+/// The class of a name CloudFormation generates for a resource of type `ty` (the name property
+/// absent): `<stack>-<LogicalId>-<suffix>`, of `[A-Za-z0-9-]` only, cut to what IAM allows (64
+/// for roles and users, 128 for groups, managed policies and instance profiles). Other types'
+/// physical ids are free text.
+pub(crate) fn generated_name(ty: &str) -> HoleClass {
+    match name_length(ty) {
+        Some(max_len) => HoleClass::Name {
+            charset: Charset::AlphanumericDash,
+            max_len,
+        },
+        None => HoleClass::Free,
+    }
+}
+
+/// The class of a name given to an IAM resource of type `ty` but not known offline:
+/// `[\w+=,.@-]`, as IAM allows.
+pub(crate) fn given_name(ty: &str) -> HoleClass {
+    match name_length(ty) {
+        Some(max_len) => HoleClass::Name {
+            charset: Charset::IamName,
+            max_len,
+        },
+        None => HoleClass::Free,
+    }
+}
+
+fn name_length(ty: &str) -> Option<u16> {
+    match ty {
+        "AWS::IAM::Role" | "AWS::IAM::User" => Some(64),
+        "AWS::IAM::Group" | "AWS::IAM::InstanceProfile" | "AWS::IAM::ManagedPolicy" => Some(128),
+        _ => None,
+    }
 }
 
 /// An intrinsic function call: a mapping with one key, `Ref` or `Fn::*`.
@@ -72,7 +158,6 @@ pub(crate) fn intrinsic(node: &Node) -> Option<(&str, &Origin, &Node)> {
 impl<'t> Ctx<'t> {
     pub(crate) fn new(file: FileId, tpl: &'t Template, opts: &'t Options) -> Ctx<'t> {
         Ctx {
-            file,
             tpl,
             opts,
             diags: Vec::new(),
@@ -86,13 +171,53 @@ impl<'t> Ctx<'t> {
             formulas: HashMap::new(),
             formula_busy: HashSet::new(),
             quiet: false,
+            label: format!("cfn#{}", file.0).into(),
+            item_classes: HashMap::new(),
+            text: "",
+            line_starts: Vec::new(),
         }
     }
 
-    /// The hole key of a value of this template: `cfn#<file>:<name>`. Keys are per file
-    /// because every template is its own stack: two templates' `MyRole` are two roles.
+    /// The hole key of a value of this template: `<file name>:<name>`
+    /// (`template.yaml:MyRole.RoleName`). Keys are per file because every template is its own
+    /// stack: two templates' `MyRole` are two roles.
     pub(crate) fn key(&self, name: &str) -> Arc<str> {
-        format!("cfn#{}:{name}", self.file.0).into()
+        format!("{}:{name}", self.label).into()
+    }
+
+    /// The hole key of a value computed at byte `offset` of this template:
+    /// `template.yaml:Fn::Sub@12:7` (line and column) when the text is known, else the offset.
+    pub(crate) fn key_at(&self, name: &str, offset: u32) -> Arc<str> {
+        let off = usize::try_from(offset).unwrap_or(usize::MAX);
+        let at = match self.line_starts.binary_search(&offset) {
+            _ if self.text.is_empty() => offset.to_string(),
+            Ok(i) => format!("{}:1", i + 1),
+            Err(i) => {
+                let start = self
+                    .line_starts
+                    .get(i.wrapping_sub(1))
+                    .copied()
+                    .unwrap_or(0);
+                let start = usize::try_from(start).unwrap_or(0);
+                let col = self
+                    .text
+                    .get(start..off.min(self.text.len()))
+                    .map_or(off.saturating_sub(start), |t| t.chars().count());
+                format!("{i}:{}", col + 1)
+            }
+        };
+        self.key(&format!("{name}@{at}"))
+    }
+
+    /// Sets the template's text, so that keys of computed values name line and column.
+    pub(crate) fn set_text(&mut self, text: &'t str) {
+        self.text = text;
+        self.line_starts = std::iter::once(0)
+            .chain(
+                text.match_indices('\n')
+                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            )
+            .collect();
     }
 
     /// A diagnostic, at most once per `key`.
@@ -148,7 +273,7 @@ impl<'t> Ctx<'t> {
         let mut s = Str::lit("arn:");
         match self.partition() {
             Some(p) => s.append(&p),
-            None => s.push(passgraph_model::Part::Hole(PARTITION_HOLE.into())),
+            None => s.append(&Str::partition()),
         }
         s.push_str(":iam::aws:policy/");
         s.push_str(path_and_name);
@@ -223,7 +348,7 @@ impl<'t> Ctx<'t> {
             "Fn::ImportValue" => Some(self.import_value(arg, o)),
             "Fn::Base64" => Some(self.base64(arg, o)),
             "Fn::GetAZs" => {
-                let key = self.key(&format!("Fn::GetAZs@{}", o.range.start));
+                let key = self.key_at("Fn::GetAZs", o.range.start);
                 self.once(
                     &key,
                     Level::Note,
@@ -234,7 +359,7 @@ impl<'t> Ctx<'t> {
                 Some(Node::new(NodeKind::Unknown(key), o.clone()))
             }
             "Fn::Cidr" => {
-                let key = self.key(&format!("Fn::Cidr@{}", o.range.start));
+                let key = self.key_at("Fn::Cidr", o.range.start);
                 self.once(
                     &key,
                     Level::Note,
@@ -252,7 +377,7 @@ impl<'t> Ctx<'t> {
                         o.clone(),
                     )),
                     _ => Some(Node::new(
-                        NodeKind::Unknown(self.key(&format!("Fn::Length@{}", o.range.start))),
+                        NodeKind::Unknown(self.key_at("Fn::Length", o.range.start)),
                         o.clone(),
                     )),
                 }
@@ -281,7 +406,7 @@ impl<'t> Ctx<'t> {
                 }
             }
             _ => {
-                let key = self.key(&format!("{name}@{}", o.range.start));
+                let key = self.key_at(name, o.range.start);
                 self.warn(
                     Code::Unsupported,
                     format!("{name} is not supported; its value is kept as unknown"),
@@ -297,7 +422,7 @@ impl<'t> Ctx<'t> {
     fn reference(&mut self, arg: &Node, o: &Origin) -> Option<Node> {
         let Some(name) = self.literal(arg, "Ref") else {
             return Some(Node::new(
-                NodeKind::Unknown(self.key(&format!("Ref@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Ref", o.range.start)),
                 o.clone(),
             ));
         };
@@ -310,20 +435,17 @@ impl<'t> Ctx<'t> {
         match name {
             "AWS::NoValue" => return None,
             "AWS::AccountId" => {
-                return string(self.account().unwrap_or_else(|| Str::hole(ACCOUNT_HOLE)));
+                return string(self.account().unwrap_or_else(Str::account));
             }
             "AWS::Partition" => {
-                return string(
-                    self.partition()
-                        .unwrap_or_else(|| Str::hole(PARTITION_HOLE)),
-                );
+                return string(self.partition().unwrap_or_else(Str::partition));
             }
             "AWS::Region" => {
                 return string(
                     self.opts
                         .region
                         .as_deref()
-                        .map_or_else(|| Str::hole(REGION_HOLE), Str::lit),
+                        .map_or_else(Str::region, Str::lit),
                 );
             }
             "AWS::URLSuffix" => {
@@ -381,7 +503,8 @@ impl<'t> Ctx<'t> {
         string(Str::hole(key))
     }
 
-    /// A parameter's value: the `--parameter` given for it, else its default, else a hole.
+    /// A parameter's value: the `--parameter` given for it, else its default, else a hole of the
+    /// class its `Type` allows (a `Number` is no ARN; an `AWS::EC2::VPC::Id` holds no `:`).
     fn parameter(&mut self, name: &str, decl: &Node, o: &Origin) -> Node {
         let ty = decl
             .get("Type")
@@ -389,6 +512,7 @@ impl<'t> Ctx<'t> {
             .unwrap_or("String");
         let is_list = ty == "CommaDelimitedList" || ty.starts_with("List<");
         let key = self.key(name);
+        let class = parameter_class(ty, decl);
         if ty.starts_with("AWS::SSM::Parameter::Value<") {
             self.once(
                 &key,
@@ -397,10 +521,10 @@ impl<'t> Ctx<'t> {
                 format!("parameter {name} is read from SSM Parameter Store at deploy; its value stays unknown"),
                 o,
             );
-            return if is_list || ty.contains("List<") {
-                Node::new(NodeKind::Unknown(key), o.clone())
+            return if is_list || ty.contains("List<") || ty.contains("CommaDelimitedList") {
+                self.unknown_list(key, class, o)
             } else {
-                Node::new(NodeKind::String(Str::hole(key)), o.clone())
+                Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
             };
         }
         let given = self
@@ -426,13 +550,26 @@ impl<'t> Ctx<'t> {
                     o,
                 );
                 return if is_list {
-                    Node::new(NodeKind::Unknown(key), o.clone())
+                    self.unknown_list(key, class, o)
                 } else {
-                    Node::new(NodeKind::String(Str::hole(key)), o.clone())
+                    Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
                 };
             }
         };
         if !is_list {
+            // A value its type refuses fails the deployment: only the values it allows exist.
+            if let Some(text) = value.scalar_text().as_ref().and_then(Str::as_known)
+                && !class.admits_str(text)
+            {
+                self.once(
+                    &key,
+                    Level::Warning,
+                    Code::Shape,
+                    format!("parameter {name} is of type {ty}, which does not allow the value {text:?}; CloudFormation refuses it, so it stays an unknown {}", class.describe()),
+                    o,
+                );
+                return Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone());
+            }
             return value;
         }
         // List parameters take a comma-separated string (a YAML list default is accepted too).
@@ -450,6 +587,27 @@ impl<'t> Ctx<'t> {
                 };
                 Node::new(NodeKind::Array(items), o.clone())
             }
+        }
+    }
+
+    /// An unknown list whose items are of `class`.
+    fn unknown_list(&mut self, key: Arc<str>, class: HoleClass, o: &Origin) -> Node {
+        if class != HoleClass::Free {
+            self.item_classes.insert(key.clone(), class);
+        }
+        Node::new(NodeKind::Unknown(key), o.clone())
+    }
+
+    /// A hole for an unknown value named `key`: of the item class of the unknown list it comes
+    /// from (`Names` or `Names[0]`), else free text.
+    pub(crate) fn unknown_str(&self, key: &str) -> Str {
+        let class = self.item_classes.get(key).or_else(|| {
+            key.rsplit_once('[')
+                .and_then(|(list, _)| self.item_classes.get(list))
+        });
+        match class {
+            Some(class) => Str::hole_of(key, *class),
+            None => Str::hole(key),
         }
     }
 
@@ -518,7 +676,7 @@ impl<'t> Ctx<'t> {
                 &r.origin,
             );
             return vec![Ident {
-                name: Str::hole(key),
+                name: Str::hole_of(key, generated_name(&r.ty)),
                 path,
                 guard: Formula::TRUE,
             }];
@@ -539,7 +697,7 @@ impl<'t> Ctx<'t> {
                 Some(v) => self.alts(&v),
                 None => {
                     absent = true;
-                    vec![Str::hole(key.clone())]
+                    vec![Str::hole_of(key.clone(), generated_name(&r.ty))]
                 }
             };
             let several = values.len() > 1;
@@ -569,7 +727,7 @@ impl<'t> Ctx<'t> {
                 ),
                 at,
             );
-            names = vec![(Str::hole(key.clone()), Formula::TRUE)];
+            names = vec![(Str::hole_of(key.clone(), given_name(&r.ty)), Formula::TRUE)];
         } else if names.len() > 1 {
             let message = if absent {
                 format!(
@@ -774,7 +932,7 @@ impl<'t> Ctx<'t> {
                 &arg.origin,
             );
             return Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::GetAtt@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::GetAtt", o.range.start)),
                 o.clone(),
             );
         };

@@ -215,7 +215,7 @@ fn parse_text(
                 }),
                 Ok(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
                     kind: Kind::Template,
-                    parsed: passgraph_cfn::parse(file, &text, cfn),
+                    parsed: passgraph_cfn::parse_named(file, &name, &text, cfn),
                     refs: (!explicit)
                         .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
                         .flatten(),
@@ -225,7 +225,7 @@ fn parse_text(
                 // (a trailing comma): let it say where a template breaks.
                 Err(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
                     kind: Kind::Template,
-                    parsed: passgraph_cfn::parse(file, &text, cfn),
+                    parsed: passgraph_cfn::parse_named(file, &name, &text, cfn),
                     refs: (!explicit)
                         .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
                         .flatten(),
@@ -253,7 +253,7 @@ fn parse_text(
     } else if passgraph_cfn::looks_like_template(&text) {
         Some(Input {
             kind: Kind::Template,
-            parsed: passgraph_cfn::parse(file, &text, cfn),
+            parsed: passgraph_cfn::parse_named(file, &name, &text, cfn),
             refs: (!explicit)
                 .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
                 .flatten(),

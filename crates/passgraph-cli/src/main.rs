@@ -148,7 +148,14 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     let analyses = loaded
         .stacks
         .iter()
-        .map(|s| passgraph_graph::analyze(&s.account, &options))
+        .map(|s| {
+            let mut analysis = passgraph_graph::analyze(&s.account, &options);
+            if let Some(note) = passgraph_graph::unknown_account(&s.account, &options, &analysis) {
+                let d = unknown_account_note(&note, &analysis);
+                analysis.diagnostics.push(d);
+            }
+            analysis
+        })
         .collect();
     progress.finish();
     Ok(Run { loaded, analyses })
@@ -280,6 +287,41 @@ fn discovery(run: &Run) -> Option<passgraph_report::Discovery> {
             stacks: d.stacks,
             skipped: d.skipped.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         })
+}
+
+/// One note for the findings that are possible only because the account id is unknown.
+fn unknown_account_note(
+    note: &passgraph_graph::UnknownAccount,
+    analysis: &Analysis,
+) -> passgraph_model::Diagnostic {
+    let possible = analysis
+        .findings
+        .iter()
+        .filter(|f| f.certainty != Tri::Yes)
+        .count();
+    let (word, list) = match note.accounts.as_slice() {
+        [one] => ("account", one.clone()),
+        many => ("accounts", many.join(", ")),
+    };
+    let first = note.tried.first().map_or("", String::as_str);
+    passgraph_model::Diagnostic::note(
+        passgraph_model::Code::UnknownValue,
+        format!(
+            "{possible} {} possible, at least {} of them only because the account id is unknown: the inputs' own ARNs hold it while their policies name {word} {list}; --account-id decides them (with --account-id {first}, {} definite)",
+            if possible == 1 {
+                "finding is"
+            } else {
+                "findings are"
+            },
+            note.findings,
+            if note.findings == 1 {
+                "1 is".to_owned()
+            } else {
+                format!("{} are", note.findings)
+            },
+        ),
+        None,
+    )
 }
 
 /// `--service`: the service principal, or its name without `.amazonaws.com` (`ec2`), or its

@@ -10,6 +10,7 @@ use passgraph_eval::{
 use passgraph_model::account::{AttachedPolicy, PrincipalTarget, RoleTarget};
 use passgraph_model::diag::Code;
 use passgraph_model::policy::PrincipalKind as PKind;
+use passgraph_model::value::HoleClass;
 use passgraph_model::{
     Account, Diagnostic, Effect, Glob, InlinePolicy, Origin, PolicyRef, Str, Tri,
 };
@@ -1188,10 +1189,15 @@ impl<'a> Index<'a> {
 
 /// The account part of an AWS principal naming an account: a 12-digit id or a root ARN.
 fn account_part(value: &Str) -> Option<Str> {
-    if value
-        .as_known()
-        .is_some_and(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()))
-    {
+    // A bare account id is that account's root: a literal `123456789012`, or a value known to be
+    // an account id (`!Ref AWS::AccountId`, `data.aws_caller_identity.current.account_id`).
+    let bare_account = match value.as_known() {
+        Some(v) => HoleClass::Account.admits_str(v),
+        None => value
+            .sole_hole()
+            .is_some_and(|h| h.class() == HoleClass::Account),
+    };
+    if bare_account {
         return Some(value.clone());
     }
     let text = value.to_string();

@@ -23,12 +23,14 @@ mod index;
 mod origins;
 mod pass;
 mod reach;
+mod unknown_account;
 
 use std::sync::Arc;
 
 use passgraph_model::{Account, Diagnostic, Origin, PolicyDocument, Str, Tri};
 
 pub use graph::{Edge, IamGraph, Node, NodeId};
+pub use unknown_account::{UnknownAccount, unknown_account};
 
 /// Analysis options.
 #[derive(Clone, Debug, Default)]

@@ -62,12 +62,7 @@ static ALLOW_ALL: LazyLock<CompiledPolicy> = LazyLock::new(|| {
         index: 0,
         origin: origin.clone(),
     };
-    let doc = PolicyDocument {
-        version: Some("2012-10-17".into()),
-        statements: vec![stmt],
-        unknown: None,
-        origin,
-    };
+    let doc = PolicyDocument::with_statements(Some("2012-10-17".into()), vec![stmt], origin);
     CompiledPolicy::compile(
         &doc,
         PolicyLabel {

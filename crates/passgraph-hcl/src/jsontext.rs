@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use passgraph_model::value::Hole;
 use passgraph_model::{Node, NodeKind, Origin, Part, Str, TextRange};
 
 use crate::limits::MAX_HOLES;
@@ -38,7 +39,7 @@ pub(crate) fn str_to_node(
 ) -> Result<Node, String> {
     let mut text = String::new();
     let mut segs: Vec<Seg> = Vec::new();
-    let mut keys: Vec<(Arc<str>, bool)> = Vec::new();
+    let mut keys: Vec<(Hole, bool)> = Vec::new();
     let mut flat: u32 = 0;
     let (mut in_str, mut esc) = (false, false);
     for p in s.parts() {
@@ -154,7 +155,7 @@ impl Mapper<'_> {
     }
 }
 
-fn restore_str(t: &str, keys: &[(Arc<str>, bool)]) -> Result<Str, Arc<str>> {
+fn restore_str(t: &str, keys: &[(Hole, bool)]) -> Result<Str, Hole> {
     let mut chars = t.chars();
     if let (Some(c), None) = (chars.next(), chars.next())
         && let Some(i) = is_placeholder(c)
@@ -178,7 +179,7 @@ fn restore_str(t: &str, keys: &[(Arc<str>, bool)]) -> Result<Str, Arc<str>> {
     Ok(out)
 }
 
-fn restore(node: &mut Node, m: &Mapper<'_>, keys: &[(Arc<str>, bool)], depth: usize) {
+fn restore(node: &mut Node, m: &Mapper<'_>, keys: &[(Hole, bool)], depth: usize) {
     node.origin = m.origin(node.origin.range);
     if depth > crate::limits::MAX_EVAL_DEPTH {
         return;
@@ -190,7 +191,7 @@ fn restore(node: &mut Node, m: &Mapper<'_>, keys: &[(Arc<str>, bool)], depth: us
             {
                 match restore_str(t, keys) {
                     Ok(v) => *s = v,
-                    Err(k) => node.kind = NodeKind::Unknown(k),
+                    Err(k) => node.kind = NodeKind::Unknown(k.key_arc().clone()),
                 }
             }
         }
@@ -205,7 +206,7 @@ fn restore(node: &mut Node, m: &Mapper<'_>, keys: &[(Arc<str>, bool)], depth: us
                 if let Some(t) = k.as_known()
                     && t.chars().any(|c| is_placeholder(c).is_some())
                 {
-                    *k = restore_str(t, keys).unwrap_or_else(Str::hole);
+                    *k = restore_str(t, keys).unwrap_or_else(|h| Str::from_parts([Part::Hole(h)]));
                 }
                 restore(v, m, keys, depth + 1);
             }

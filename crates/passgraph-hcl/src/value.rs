@@ -412,10 +412,10 @@ pub(crate) fn render_json(node: &Node, out: &mut Str, depth: usize) {
             }
             out.push_str("}");
         }
-        NodeKind::Unknown(key) => out.push(Part::Hole(key.clone())),
+        NodeKind::Unknown(key) => out.push(Part::Hole(key.into())),
         NodeKind::Choice(alts) => match alts.first() {
             Some(first) if alts.len() == 1 => render_json(first, out, depth + 1),
-            _ => out.push(Part::Hole(Arc::from("conditional json value"))),
+            _ => out.push(Part::Hole("conditional json value".into())),
         },
     }
 }

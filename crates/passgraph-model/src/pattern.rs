@@ -12,10 +12,8 @@
 //!
 //! Policy variables (`${aws:username}`) are resolved while compiling, through [`VarValue`].
 
-use std::sync::Arc;
-
 use crate::tri::Tri;
-use crate::value::{Part, Str};
+use crate::value::{Charset, Hole, HoleClass, Part, Str};
 
 /// A token of a compiled pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,14 +21,14 @@ enum Tok {
     Char(char),
     Star,
     Quest,
-    Hole(Arc<str>),
+    Hole(Hole),
 }
 
 /// A token of a subject.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Sub {
     Char(char),
-    Hole(Arc<str>),
+    Hole(Hole),
 }
 
 /// What a policy variable resolves to for the principal being evaluated.
@@ -199,7 +197,7 @@ impl Glob {
             }
             (VarValue::Unknown, _) => {
                 self.has_holes = true;
-                self.toks.push(Tok::Hole(format!("var:{key}").into()));
+                self.toks.push(Tok::Hole(Hole::free(format!("var:{key}"))));
             }
             (VarValue::Absent, Some(d)) => {
                 for c in d.chars() {
@@ -333,36 +331,6 @@ fn tok_eq(p: &Tok, s: &Sub) -> bool {
     }
 }
 
-/// True for the canonical holes that stand for one ARN segment (account, partition, region),
-/// which hold no `:` or `/`.
-fn is_segment_hole(k: &str) -> bool {
-    matches!(
-        k,
-        crate::value::ACCOUNT_HOLE | crate::value::PARTITION_HOLE | crate::value::REGION_HOLE
-    )
-}
-
-/// True for the holes the CloudFormation reader names for generated names
-/// (`cfn#<file>:<LogicalId>.RoleName`): CloudFormation builds them as
-/// `<stack>-<LogicalId>-<suffix>`, of `[A-Za-z0-9-]` only.
-fn is_cfn_generated_name(k: &str) -> bool {
-    let Some(rest) = k.strip_prefix("cfn#") else {
-        return false;
-    };
-    let Some((_, id_prop)) = rest.split_once(':') else {
-        return false;
-    };
-    let Some((id, prop)) = id_prop.split_once('.') else {
-        return false;
-    };
-    !id.is_empty()
-        && id.bytes().all(|b| b.is_ascii_alphanumeric())
-        && matches!(
-            prop,
-            "RoleName" | "UserName" | "GroupName" | "InstanceProfileName" | "ManagedPolicyName"
-        )
-}
-
 /// The classic linear-time wildcard match with one backtrack point: a definite match treats
 /// every subject hole as one opaque token that only `*` or the same hole can cover.
 fn definite(p: &[Tok], s: &[Sub]) -> bool {
@@ -390,10 +358,12 @@ fn definite(p: &[Tok], s: &[Sub]) -> bool {
 ///
 /// First with every hole that occurs on both sides read as one value (an opaque symbol that
 /// only itself or a `*` can cover); when that finds no match, again with such holes free,
-/// because the same value may line up at different places. Free holes read as `*`, except the
-/// canonical segment holes and, in an ARN subject, a hole that ends the subject after its last
-/// `/` (the generated part of an IAM name, which holds no `:` or `/`): those read as a `*` that
-/// spans no `:` or `/`.
+/// because the same value may line up at different places. A free hole reads as what its class
+/// allows (see [`HoleClass`]): free text as `*`; an account id as twelve digits; a partition,
+/// region, number or name as at least its least length of its characters. In an ARN subject, a
+/// free-text hole that ends the subject after its last `/` (the generated part of an IAM name)
+/// holds no `:` or `/`. Greatest lengths other than a fixed one are not used (sound: only more
+/// `Maybe`).
 fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
     let shared = p.iter().any(
         |t| matches!(t, Tok::Hole(k) if s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k))),
@@ -404,18 +374,54 @@ fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
     }
 }
 
-fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
-    #[derive(Clone, Copy, PartialEq)]
-    enum G {
-        C(char),
-        Opaque(usize),
-        Any,
-        Star,
-        Seg,
-        Gen,
+/// A token of the intersection automaton.
+#[derive(Clone, Copy, PartialEq)]
+enum G {
+    C(char),
+    Opaque(usize),
+    Any,
+    Star,
+    /// Exactly one character of a class.
+    One(HoleClass),
+    /// Any number of characters of a class.
+    Run(HoleClass),
+}
+
+/// The class a free-text hole has where it ends an IAM name in an ARN.
+const NAME_TAIL: HoleClass = HoleClass::Name {
+    charset: Charset::Segment,
+    max_len: u16::MAX,
+};
+
+/// Pushes what a free hole of `class` reads as.
+fn expand(out: &mut Vec<G>, class: HoleClass) {
+    if class == HoleClass::Free {
+        out.push(G::Star);
+        return;
     }
-    let free = |k: &Arc<str>| if is_segment_hole(k) { G::Seg } else { G::Star };
-    let shared: Vec<&Arc<str>> = p
+    let (min, max) = class.length();
+    out.extend(std::iter::repeat_n(G::One(class), min));
+    if max != Some(min) {
+        out.push(G::Run(class));
+    }
+}
+
+/// True when some character belongs to both classes.
+fn overlap(a: HoleClass, b: HoleClass) -> bool {
+    a == b || (' '..='~').chain(['é']).any(|c| a.admits(c) && b.admits(c))
+}
+
+/// True when one character of `class` can stand where `g` stands.
+fn admits(class: HoleClass, g: G) -> bool {
+    match g {
+        G::C(c) => class.admits(c),
+        G::Any | G::Opaque(_) | G::Star => true,
+        G::One(k) | G::Run(k) => overlap(class, k),
+    }
+}
+
+fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
+    let shared: Vec<&Hole> = p
         .iter()
         .filter_map(|t| match t {
             Tok::Hole(k) if align && s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k)) => {
@@ -435,31 +441,30 @@ fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
         .eq("arn:".chars().map(Some));
     let last_slash = s.iter().rposition(|t| *t == Sub::Char('/'));
     let name_hole = |i: usize| is_arn && i + 1 == s.len() && last_slash.is_some_and(|l| l < i);
-    let opaque = |k: &Arc<str>| shared.iter().position(|x| *x == k);
-    let a: Vec<G> = p
-        .iter()
-        .map(|t| match t {
-            Tok::Char(c) => G::C(*c),
-            Tok::Quest => G::Any,
-            Tok::Star => G::Star,
-            Tok::Hole(k) => opaque(k).map_or_else(|| free(k), G::Opaque),
-        })
-        .collect();
-    let b: Vec<G> = s
-        .iter()
-        .enumerate()
-        .map(|(i, t)| match t {
-            Sub::Char(c) => G::C(*c),
-            Sub::Hole(k) => opaque(k).map_or_else(
-                || match (name_hole(i), is_cfn_generated_name(k)) {
-                    (true, true) => G::Gen,
-                    (true, false) => G::Seg,
-                    _ => free(k),
-                },
-                G::Opaque,
-            ),
-        })
-        .collect();
+    let opaque = |k: &Hole| shared.iter().position(|x| *x == k);
+    let mut a: Vec<G> = Vec::with_capacity(p.len());
+    for t in p {
+        match t {
+            Tok::Char(c) => a.push(G::C(*c)),
+            Tok::Quest => a.push(G::Any),
+            Tok::Star => a.push(G::Star),
+            Tok::Hole(k) => match opaque(k) {
+                Some(o) => a.push(G::Opaque(o)),
+                None => expand(&mut a, k.class()),
+            },
+        }
+    }
+    let mut b: Vec<G> = Vec::with_capacity(s.len());
+    for (i, t) in s.iter().enumerate() {
+        match t {
+            Sub::Char(c) => b.push(G::C(*c)),
+            Sub::Hole(k) => match opaque(k) {
+                Some(o) => b.push(G::Opaque(o)),
+                None if k.class() == HoleClass::Free && name_hole(i) => b.push(G::Run(NAME_TAIL)),
+                None => expand(&mut b, k.class()),
+            },
+        }
+    }
     let (n, m) = (a.len(), b.len());
     if (n + 1).saturating_mul(m + 1) > MAX_CELLS {
         return Tri::Maybe;
@@ -473,46 +478,48 @@ fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
                 continue;
             }
             let (pa, pb) = (a.get(i).copied(), b.get(j).copied());
-            if pa == Some(G::Star) {
-                reach[(i + 1) * w + j] = true;
-                if pb.is_some() {
-                    reach[i * w + j + 1] = true;
-                }
-            }
-            if pb == Some(G::Star) {
-                reach[i * w + j + 1] = true;
-                if pa.is_some() {
+            // `*` and runs may be empty, or take the other side's next token.
+            match pa {
+                Some(G::Star) => {
                     reach[(i + 1) * w + j] = true;
-                }
-            }
-            // What one character of a restricted hole may be: a segment holds no `:` or `/`;
-            // a CloudFormation-generated name only `[A-Za-z0-9-]`.
-            let eats = |hole: G, g: Option<G>| match (hole, g) {
-                (_, Some(G::Any | G::Opaque(_))) => true,
-                (G::Seg, Some(G::C(c))) => c != ':' && c != '/',
-                (G::Gen, Some(G::C(c))) => c.is_ascii_alphanumeric() || c == '-',
-                _ => false,
-            };
-            for hole in [G::Seg, G::Gen] {
-                if pa == Some(hole) {
-                    reach[(i + 1) * w + j] = true;
-                    if eats(hole, pb) {
+                    if pb.is_some() {
                         reach[i * w + j + 1] = true;
                     }
                 }
-                if pb == Some(hole) {
+                Some(G::Run(k)) => {
+                    reach[(i + 1) * w + j] = true;
+                    if pb.is_some_and(|g| admits(k, g)) {
+                        reach[i * w + j + 1] = true;
+                    }
+                }
+                _ => {}
+            }
+            match pb {
+                Some(G::Star) => {
                     reach[i * w + j + 1] = true;
-                    if eats(hole, pa) {
+                    if pa.is_some() {
                         reach[(i + 1) * w + j] = true;
                     }
                 }
+                Some(G::Run(k)) => {
+                    reach[i * w + j + 1] = true;
+                    if pa.is_some_and(|g| admits(k, g)) {
+                        reach[(i + 1) * w + j] = true;
+                    }
+                }
+                _ => {}
             }
             if let (Some(x), Some(y)) = (pa, pb) {
                 let ok = match (x, y) {
                     (G::C(c), G::C(d)) => c == d,
                     (G::Opaque(c), G::Opaque(d)) => c == d,
-                    (G::Any, G::C(_) | G::Any | G::Opaque(_))
-                    | (G::C(_) | G::Opaque(_), G::Any) => true,
+                    (G::Any, G::C(_) | G::Any | G::Opaque(_) | G::One(_))
+                    | (G::C(_) | G::Opaque(_) | G::One(_), G::Any)
+                    | (G::Opaque(_), G::One(_))
+                    | (G::One(_), G::Opaque(_)) => true,
+                    (G::One(k), g) | (g, G::One(k)) => {
+                        matches!(g, G::C(_) | G::One(_)) && admits(k, g)
+                    }
                     _ => false,
                 };
                 if ok {

@@ -107,7 +107,13 @@ pub struct Statement {
 }
 
 /// A policy document.
+///
+/// Built only through its constructors (the type is `non_exhaustive`): [`PolicyDocument::from_node`]
+/// for what a reader found, [`PolicyDocument::unknown`] or [`PolicyDocument::missing`] for what it
+/// could not read or did not find, [`PolicyDocument::with_statements`] for a document made of
+/// statements the caller built. No constructor turns "could not read" into "allows nothing".
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyDocument {
     /// `Version`, when given and known.
     pub version: Option<String>,
@@ -128,6 +134,29 @@ impl PolicyDocument {
             version: None,
             statements: Vec::new(),
             unknown: Some(reason.into()),
+            origin,
+        }
+    }
+
+    /// A document the input should have and does not (a required property left out): unknown,
+    /// with `what` (`the PolicyDocument of policy P`) as the reason. The service would refuse
+    /// such an input; what it grants once fixed is not known.
+    #[must_use]
+    pub fn missing(what: &str, origin: Origin) -> PolicyDocument {
+        PolicyDocument::unknown(format!("{what} is missing"), origin)
+    }
+
+    /// A known document made of `statements` (built by the caller, not read from an input).
+    #[must_use]
+    pub fn with_statements(
+        version: Option<String>,
+        statements: Vec<Statement>,
+        origin: Origin,
+    ) -> PolicyDocument {
+        PolicyDocument {
+            version,
+            statements,
+            unknown: None,
             origin,
         }
     }

@@ -5,8 +5,15 @@
 //! by a key that names their origin (`aws:account`, `aws_iam_role.web.unique_id`): two holes with
 //! the same key are the same value, so `arn:aws:iam::<account>:role/RDS-*` definitely matches
 //! `arn:aws:iam::<account>:role/RDS-Monitoring-Role`.
+//!
+//! Every hole also has a [`HoleClass`]: what kind of value it stands for (an account id is twelve
+//! digits, a partition `aws`, `aws-cn`, ..., a generated role name only the characters its service
+//! allows). The reader that makes a hole gives it its class; matching uses it, so
+//! `arn:aws:iam:::role/x` (an empty account field) matches no ARN whose account is a hole.
 
 use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
 use std::sync::Arc;
 
 /// The key of the hole that stands for the account id of the input.
@@ -16,13 +23,249 @@ pub const PARTITION_HOLE: &str = "aws:partition";
 /// The key of the hole that stands for the region of the input.
 pub const REGION_HOLE: &str = "aws:region";
 
+/// The characters a hole of class [`HoleClass::Name`] may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Charset {
+    /// `[A-Za-z0-9+=,.@_-]`: what IAM allows in user, group, role, policy and instance profile
+    /// names (Terraform's generated names, `terraform-<digits>`, are a subset).
+    IamName,
+    /// `[A-Za-z0-9-]`: names CloudFormation generates (`<stack>-<LogicalId>-<suffix>`).
+    AlphanumericDash,
+    /// `[a-z0-9-]`: lower-case identifiers (`ami-0abc`, `sg-12`, availability zones).
+    LowerId,
+    /// Anything but `:` and `/`: one segment of an ARN or a path.
+    Segment,
+}
+
+impl Charset {
+    /// True when `c` may occur in a value of this set.
+    #[must_use]
+    pub fn admits(self, c: char) -> bool {
+        match self {
+            Charset::IamName => c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
+            Charset::AlphanumericDash => c.is_ascii_alphanumeric() || c == '-',
+            Charset::LowerId => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+            Charset::Segment => c != ':' && c != '/',
+        }
+    }
+}
+
+/// What a hole stands for. The reader that makes a hole knows; matching relies on it, never on
+/// the key's spelling.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HoleClass {
+    /// Any text, possibly empty, possibly with `*`, `:` or `/` (a parameter, an attribute known
+    /// after apply, a whole ARN).
+    #[default]
+    Free,
+    /// A 12-digit AWS account id: never empty, never `aws`.
+    Account,
+    /// A partition (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, ...): `[a-z-]`, at least 3.
+    Partition,
+    /// A region (`us-east-1`, `cn-north-1`): `[a-z0-9-]`, never empty.
+    Region,
+    /// A name a service generates or a user gives: at least one character of `charset`, at most
+    /// `max_len` characters.
+    Name {
+        /// The characters it may hold.
+        charset: Charset,
+        /// Its greatest length.
+        max_len: u16,
+    },
+    /// A number (a CloudFormation `Number` parameter): `[0-9.eE+-]`, never empty.
+    Number,
+}
+
+impl HoleClass {
+    /// An IAM role or user name: `[\w+=,.@-]`, 1 to 64 characters.
+    pub const IAM_ROLE_NAME: HoleClass = HoleClass::Name {
+        charset: Charset::IamName,
+        max_len: 64,
+    };
+    /// An IAM group, managed policy or instance profile name: 1 to 128 characters.
+    pub const IAM_NAME_128: HoleClass = HoleClass::Name {
+        charset: Charset::IamName,
+        max_len: 128,
+    };
+
+    /// True when `c` may occur in a value of this class.
+    #[must_use]
+    pub fn admits(self, c: char) -> bool {
+        match self {
+            HoleClass::Free => true,
+            HoleClass::Account => c.is_ascii_digit(),
+            HoleClass::Partition => c.is_ascii_lowercase() || c == '-',
+            HoleClass::Region => c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-',
+            HoleClass::Name { charset, .. } => charset.admits(c),
+            HoleClass::Number => c.is_ascii_digit() || "+-.eE".contains(c),
+        }
+    }
+
+    /// The least and, when bounded, the greatest number of characters.
+    #[must_use]
+    pub fn length(self) -> (usize, Option<usize>) {
+        match self {
+            HoleClass::Free => (0, None),
+            HoleClass::Account => (12, Some(12)),
+            HoleClass::Partition => (3, Some(16)),
+            HoleClass::Region => (1, Some(32)),
+            HoleClass::Name { max_len, .. } => (1, Some(usize::from(max_len))),
+            HoleClass::Number => (1, None),
+        }
+    }
+
+    /// True when a known text could be a value of this class.
+    #[must_use]
+    pub fn admits_str(self, text: &str) -> bool {
+        let n = text.chars().count();
+        let (min, max) = self.length();
+        n >= min && max.is_none_or(|m| n <= m) && text.chars().all(|c| self.admits(c))
+    }
+
+    /// A short word for messages: `account id`, `partition`, `generated name`, ...
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            HoleClass::Free => "value",
+            HoleClass::Account => "account id",
+            HoleClass::Partition => "partition",
+            HoleClass::Region => "region",
+            HoleClass::Name { .. } => "name",
+            HoleClass::Number => "number",
+        }
+    }
+}
+
+/// A value unknown offline: its key (which names its origin: `aws_iam_role.web.name`,
+/// `template.yaml:MyRole.RoleName`) and its class. Holes with the same key are the same value;
+/// equality, order and hashing look at the key only. The canonical keys ([`ACCOUNT_HOLE`],
+/// [`PARTITION_HOLE`], [`REGION_HOLE`]) always carry their class, however they are made.
+/// `Debug` shows the key only, as equality sees it.
+#[derive(Clone)]
+pub struct Hole {
+    key: Arc<str>,
+    class: HoleClass,
+}
+
+impl Hole {
+    /// A hole of a given class.
+    #[must_use]
+    pub fn new(key: impl Into<Arc<str>>, class: HoleClass) -> Hole {
+        let key = key.into();
+        let class = canonical_class(&key).unwrap_or(class);
+        Hole { key, class }
+    }
+
+    /// A hole of free text (or of its canonical class for the canonical keys).
+    #[must_use]
+    pub fn free(key: impl Into<Arc<str>>) -> Hole {
+        Hole::new(key, HoleClass::Free)
+    }
+
+    /// The key.
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The key, shared.
+    #[must_use]
+    pub fn key_arc(&self) -> &Arc<str> {
+        &self.key
+    }
+
+    /// The class.
+    #[must_use]
+    pub fn class(&self) -> HoleClass {
+        self.class
+    }
+}
+
+fn canonical_class(key: &str) -> Option<HoleClass> {
+    match key {
+        ACCOUNT_HOLE => Some(HoleClass::Account),
+        PARTITION_HOLE => Some(HoleClass::Partition),
+        REGION_HOLE => Some(HoleClass::Region),
+        _ => None,
+    }
+}
+
+impl PartialEq for Hole {
+    fn eq(&self, other: &Hole) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Hole {}
+
+impl PartialOrd for Hole {
+    fn partial_cmp(&self, other: &Hole) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Hole {
+    fn cmp(&self, other: &Hole) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl Hash for Hole {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+    }
+}
+
+impl fmt::Debug for Hole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.key, f)
+    }
+}
+
+impl Deref for Hole {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.key
+    }
+}
+
+impl fmt::Display for Hole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key)
+    }
+}
+
+impl From<&str> for Hole {
+    fn from(k: &str) -> Hole {
+        Hole::free(k)
+    }
+}
+
+impl From<String> for Hole {
+    fn from(k: String) -> Hole {
+        Hole::free(k)
+    }
+}
+
+impl From<Arc<str>> for Hole {
+    fn from(k: Arc<str>) -> Hole {
+        Hole::free(k)
+    }
+}
+
+impl From<&Arc<str>> for Hole {
+    fn from(k: &Arc<str>) -> Hole {
+        Hole::free(k.clone())
+    }
+}
+
 /// One piece of a [`Str`].
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Part {
     /// Known text.
     Lit(String),
-    /// A value unknown offline, named by its origin.
-    Hole(Arc<str>),
+    /// A value unknown offline, named by its origin, with its class.
+    Hole(Hole),
 }
 
 /// A string value that may contain unknown parts. Adjacent literals are always merged, and no
@@ -46,12 +289,37 @@ impl Str {
         }
     }
 
-    /// A wholly unknown value named by `key`.
+    /// A wholly unknown value named by `key`, of free text (the canonical keys keep their
+    /// class).
     #[must_use]
     pub fn hole(key: impl Into<Arc<str>>) -> Str {
+        Str::hole_of(key, HoleClass::Free)
+    }
+
+    /// A wholly unknown value named by `key`, of class `class`.
+    #[must_use]
+    pub fn hole_of(key: impl Into<Arc<str>>, class: HoleClass) -> Str {
         Str {
-            parts: vec![Part::Hole(key.into())],
+            parts: vec![Part::Hole(Hole::new(key, class))],
         }
+    }
+
+    /// The account id of the input, unknown.
+    #[must_use]
+    pub fn account() -> Str {
+        Str::hole_of(ACCOUNT_HOLE, HoleClass::Account)
+    }
+
+    /// The partition of the input, unknown.
+    #[must_use]
+    pub fn partition() -> Str {
+        Str::hole_of(PARTITION_HOLE, HoleClass::Partition)
+    }
+
+    /// The region of the input, unknown.
+    #[must_use]
+    pub fn region() -> Str {
+        Str::hole_of(REGION_HOLE, HoleClass::Region)
     }
 
     /// Builds a value from parts, normalising adjacent literals.
@@ -131,6 +399,23 @@ impl Str {
         })
     }
 
+    /// The keys of the holes with their classes, in order.
+    pub fn holes_with_class(&self) -> impl Iterator<Item = (&str, HoleClass)> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Hole(h) => Some((h.key(), h.class())),
+            Part::Lit(_) => None,
+        })
+    }
+
+    /// The hole when the value is one hole and nothing else.
+    #[must_use]
+    pub fn sole_hole(&self) -> Option<&Hole> {
+        match self.parts.as_slice() {
+            [Part::Hole(h)] => Some(h),
+            _ => None,
+        }
+    }
+
     /// True when the value is the empty known string.
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -152,7 +437,7 @@ impl Str {
         let mut out = Str::default();
         for p in &self.parts {
             match p {
-                Part::Hole(k) if &**k == key => out.append(value),
+                Part::Hole(k) if k.key() == key => out.append(value),
                 other => out.push(other.clone()),
             }
         }

@@ -22,11 +22,18 @@ pub fn arn_kind(resource_type: &str) -> Option<&'static str> {
 pub const DEFAULT_NAME_PREFIX: &str = "terraform-";
 
 /// A name the provider generates at apply: `name_prefix` (or [`DEFAULT_NAME_PREFIX`]) and a
-/// suffix unknown until apply, the hole `suffix_key`.
+/// suffix unknown until apply, the hole `suffix_key`: 26 characters of timestamp digits and a
+/// hex counter (`id.PrefixedUniqueId`), so of the lower-case id class.
 #[must_use]
 pub fn generated_name(prefix: Option<Str>, suffix_key: impl Into<std::sync::Arc<str>>) -> Str {
     let mut s = prefix.unwrap_or_else(|| Str::lit(DEFAULT_NAME_PREFIX));
-    s.push(Part::Hole(suffix_key.into()));
+    s.push(Part::Hole(passgraph_model::value::Hole::new(
+        suffix_key,
+        passgraph_model::value::HoleClass::Name {
+            charset: passgraph_model::value::Charset::LowerId,
+            max_len: 26,
+        },
+    )));
     s
 }
 

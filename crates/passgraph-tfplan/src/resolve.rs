@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use passgraph_model::arn::iam_arn;
-use passgraph_model::value::ACCOUNT_HOLE;
+use passgraph_model::value::{ACCOUNT_HOLE, Charset, HoleClass};
 use passgraph_model::{Code, Diagnostic, Str, TextRange};
 
 use crate::address::{InstKey, Step, join, module_path, steps};
@@ -920,11 +920,22 @@ impl<'a> Reader<'a> {
             return passgraph_terraform::names::generated_name(None, suffix);
         }
         self.hole(
-            key,
+            key.clone(),
             " (the name is generated or computed at apply)",
             range,
             &inst.address,
-        )
+        );
+        // An IAM name: `[\w+=,.@-]`, at most 64 (roles, users) or 128 characters.
+        let max_len = if matches!(inst.rtype.as_str(), "aws_iam_role" | "aws_iam_user") {
+            64
+        } else {
+            128
+        };
+        let class = HoleClass::Name {
+            charset: Charset::IamName,
+            max_len,
+        };
+        Str::hole_of(key, class)
     }
 
     /// The path of an IAM entity: known, `/` by default, or a hole.

@@ -14,7 +14,7 @@ impl Ctx<'_> {
             NodeKind::String(s) => vec![s.clone()],
             NodeKind::Number(_) | NodeKind::Bool(_) => node.scalar_text().into_iter().collect(),
             NodeKind::Null => vec![Str::default()],
-            NodeKind::Unknown(reason) => vec![Str::hole(reason.clone())],
+            NodeKind::Unknown(reason) => vec![self.unknown_str(reason)],
             NodeKind::Choice(alts) => {
                 let mut out = Vec::new();
                 for a in alts {
@@ -32,9 +32,7 @@ impl Ctx<'_> {
                     format!("expected a string, found {}", node.kind_name()),
                     &node.origin,
                 );
-                vec![Str::hole(
-                    self.key(&format!("value@{}", node.origin.range.start)),
-                )]
+                vec![Str::hole(self.key_at("value", node.origin.range.start))]
             }
         }
     }
@@ -69,7 +67,7 @@ impl Ctx<'_> {
     /// All concatenations of one alternative from each piece; too many give a hole.
     pub(super) fn product(&mut self, acc: Vec<Str>, next: &[Str], o: &Origin) -> Vec<Str> {
         if acc.len().saturating_mul(next.len()) > MAX_ALTS {
-            let key = self.key(&format!("choices@{}", o.range.start));
+            let key = self.key_at("choices", o.range.start);
             self.once(
                 &key,
                 Level::Warning,
@@ -105,9 +103,7 @@ impl Ctx<'_> {
                         &arg.origin,
                     );
                     return Node::new(
-                        NodeKind::String(Str::hole(
-                            self.key(&format!("Fn::Sub@{}", o.range.start)),
-                        )),
+                        NodeKind::String(Str::hole(self.key_at("Fn::Sub", o.range.start))),
                         o.clone(),
                     );
                 }
@@ -119,7 +115,7 @@ impl Ctx<'_> {
                     &arg.origin,
                 );
                 return Node::new(
-                    NodeKind::String(Str::hole(self.key(&format!("Fn::Sub@{}", o.range.start)))),
+                    NodeKind::String(Str::hole(self.key_at("Fn::Sub", o.range.start))),
                     o.clone(),
                 );
             }
@@ -131,7 +127,7 @@ impl Ctx<'_> {
                 &text_node.origin,
             );
             return Node::new(
-                NodeKind::String(Str::hole(self.key(&format!("Fn::Sub@{}", o.range.start)))),
+                NodeKind::String(Str::hole(self.key_at("Fn::Sub", o.range.start))),
                 o.clone(),
             );
         };
@@ -198,14 +194,15 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Node::new(
-                NodeKind::String(Str::hole(self.key(&format!("Fn::Join@{}", o.range.start)))),
+                NodeKind::String(Str::hole(self.key_at("Fn::Join", o.range.start))),
                 o.clone(),
             );
         };
+        // A delimiter that is not a string is unknown, never "".
         let delim = self
             .resolve(delim)
             .and_then(|d| d.scalar_text())
-            .unwrap_or_default();
+            .unwrap_or_else(|| Str::hole(self.key_at("Fn::Join.delimiter", o.range.start)));
         let Some(list) = self.resolve(list) else {
             return Node::new(NodeKind::String(Str::default()), o.clone());
         };
@@ -240,7 +237,7 @@ impl Ctx<'_> {
                         format!("Fn::Join needs a list, found {}", l.kind_name()),
                         &l.origin,
                     );
-                    vec![Str::hole(self.key(&format!("Fn::Join@{}", o.range.start)))]
+                    vec![Str::hole(self.key_at("Fn::Join", o.range.start))]
                 }
             };
             for s in joined {
@@ -260,7 +257,7 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Some(Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::Select@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::Select", o.range.start)),
                 o.clone(),
             ));
         };
@@ -271,7 +268,7 @@ impl Ctx<'_> {
         let list = self.resolve(list)?;
         let Some(index) = index else {
             return Some(Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::Select@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::Select", o.range.start)),
                 o.clone(),
             ));
         };
@@ -292,19 +289,20 @@ impl Ctx<'_> {
                         None => {
                             self.warn(Code::Shape, format!("Fn::Select index {index} is out of range (the list has {} items)", items.len()), o);
                             picked.push(Some(Node::new(
-                                NodeKind::Unknown(
-                                    self.key(&format!("Fn::Select@{}", o.range.start)),
-                                ),
+                                NodeKind::Unknown(self.key_at("Fn::Select", o.range.start)),
                                 o.clone(),
                             )));
                         }
                     }
                 }
                 NodeKind::Unknown(reason) => {
-                    picked.push(Some(Node::new(
-                        NodeKind::Unknown(format!("{reason}[{index}]").into()),
-                        o.clone(),
-                    )));
+                    let key: std::sync::Arc<str> = format!("{reason}[{index}]").into();
+                    let kind = if self.item_classes.contains_key(reason) {
+                        NodeKind::String(self.unknown_str(&key))
+                    } else {
+                        NodeKind::Unknown(key)
+                    };
+                    picked.push(Some(Node::new(kind, o.clone())));
                 }
                 // An attribute known only after deploy may be a list.
                 NodeKind::String(s) if !s.is_known() => {
@@ -320,7 +318,7 @@ impl Ctx<'_> {
                         &l.origin,
                     );
                     picked.push(Some(Node::new(
-                        NodeKind::Unknown(self.key(&format!("Fn::Select@{}", o.range.start))),
+                        NodeKind::Unknown(self.key_at("Fn::Select", o.range.start)),
                         o.clone(),
                     )));
                 }
@@ -337,7 +335,7 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::Split@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::Split", o.range.start)),
                 o.clone(),
             );
         };
@@ -348,7 +346,7 @@ impl Ctx<'_> {
             // A delimiter known only at deploy: the pieces are unknown (the cause has its own
             // diagnostic).
             return Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::Split@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::Split", o.range.start)),
                 o.clone(),
             );
         };
@@ -400,14 +398,14 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Some(Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::FindInMap@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::FindInMap", o.range.start)),
                 o.clone(),
             ));
         };
         let default = items.get(3).and_then(|d| d.get("DefaultValue")).cloned();
         let unknown = |ctx: &mut Ctx<'_>| {
             Some(Node::new(
-                NodeKind::Unknown(ctx.key(&format!("Fn::FindInMap@{}", o.range.start))),
+                NodeKind::Unknown(ctx.key_at("Fn::FindInMap", o.range.start)),
                 o.clone(),
             ))
         };
@@ -520,7 +518,7 @@ impl Ctx<'_> {
                 &arg.origin,
             );
             return Err(Node::new(
-                NodeKind::Unknown(self.key(&format!("Fn::If@{}", o.range.start))),
+                NodeKind::Unknown(self.key_at("Fn::If", o.range.start)),
                 o.clone(),
             ));
         };
@@ -585,7 +583,7 @@ impl Ctx<'_> {
             .into_iter()
             .map(|v| match v.as_known() {
                 Some(t) => Str::lit(base64(t.as_bytes())),
-                None => Str::hole(self.key(&format!("Fn::Base64@{}", o.range.start))),
+                None => Str::hole(self.key_at("Fn::Base64", o.range.start)),
             })
             .collect();
         self.string_of_alts(encoded, o)

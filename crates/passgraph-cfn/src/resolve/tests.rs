@@ -488,6 +488,11 @@ fn import_value_base64_cidr_azs_and_unknown_functions() {
     );
     assert_eq!(eval("!GetAZs ''"), "unknown(cfn#0:Fn::GetAZs@0)");
     assert_eq!(eval("!Length [a, b]"), "2");
+    // A delimiter that is not a string is unknown, not "" (CloudFormation refuses it).
+    assert_eq!(
+        eval("!Join [[x], [a, b]]"),
+        r#""a${cfn#0:Fn::Join.delimiter@0}b""#
+    );
     assert_eq!(eval("{Fn::ToJsonString: {a: !Ref Env}}"), r#"{a: "dev"}"#);
     let (v, d) = eval_with("{Fn::Magic: x}", &Options::default());
     assert_eq!(v, "unknown(cfn#0:Fn::Magic@0)");

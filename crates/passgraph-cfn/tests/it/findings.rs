@@ -309,10 +309,15 @@ fn cfn_lint() {
     let root = "${cfn#0:RootRole.RoleName}";
     check(
         "cfn-lint/test/fixtures/templates/bad/generic.yaml",
-        // myIamProfile3's `AssumeRolePolicyDocument: {}` has no Statement: an unknown trust
-        // policy, so RootRole may hand it to any service, possibly.
+        // myIamProfile3's `AssumeRolePolicyDocument: {}` has no Statement, and myIamProfile
+        // and myIamProfile2 (l. 25-29) have no AssumeRolePolicyDocument at all: unknown trust
+        // policies, so RootRole may hand them to any service, possibly. RootRole's inline
+        // policy (l. 83) spells `PolicyDocument1`: its document is missing, so unknown, and
+        // may deny what RolePolicies allows: the EC2 finding is only possible.
         &[
-            (root, root, EC2, "yes"),
+            (root, root, EC2, "maybe"),
+            (root, "${cfn#0:myIamProfile.RoleName}", "*", "maybe"),
+            (root, "${cfn#0:myIamProfile2.RoleName}", "*", "maybe"),
             (root, "${cfn#0:myIamProfile3.RoleName}", "*", "maybe"),
         ],
         Some((0, At::Line(97))),

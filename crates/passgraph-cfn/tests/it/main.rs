@@ -5,4 +5,5 @@ mod aws_doc;
 mod corpus;
 mod e2e;
 mod findings;
+mod holes;
 mod support;

@@ -518,3 +518,64 @@ fn service_filter_takes_short_names() {
     );
     assert_eq!(triples(&v).len(), 2);
 }
+
+#[test]
+fn a_template_naming_a_literal_account_gets_one_note() {
+    // The template's own role ARNs hold the account hole; its policy names 111122223333.
+    let dir = std::env::temp_dir().join(format!("passgraph-it-acct-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tpl = dir.join("template.yaml");
+    std::fs::write(
+        &tpl,
+        r#"Resources:
+  Dev:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: dev
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - {Effect: Allow, Action: iam:PassRole, Resource: "arn:aws:iam::111122223333:role/*"}
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}
+"#,
+    )
+    .expect("write");
+    let path = tpl.to_string_lossy().into_owned();
+    let v = json(&["audit", &path]);
+    let notes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .filter(|m| m.contains("account id is unknown"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{v}");
+    assert!(
+        notes[0].starts_with("1 finding is possible, at least 1 of them"),
+        "{}",
+        notes[0]
+    );
+    assert!(
+        notes[0].contains("name account 111122223333"),
+        "{}",
+        notes[0]
+    );
+    // The generated role name is shown after the file and logical id, not an input number.
+    let found = triples(&v);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].contains(&format!("${{{path}:App.RoleName}}")),
+        "{found:?}"
+    );
+    // --account-id decides it: definite, and nothing more to say.
+    let v = json(&["audit", "--account-id", "111122223333", &path]);
+    assert!(triples(&v)[0].ends_with("definite"), "{v}");
+    assert!(!v.to_string().contains("account id is unknown"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,6 +3,7 @@
 
 mod corpora;
 mod graph;
+mod holes;
 mod iam_vulnerable;
 mod modules;
 mod policydoc;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::value::ACCOUNT_HOLE;
+use crate::value::{ACCOUNT_HOLE, Charset, Hole, HoleClass};
 
 fn check(pattern: &str, subject: &str, ci: bool, expect: Tri) {
     assert_eq!(
@@ -269,7 +269,13 @@ fn shared_holes_at_different_places_are_possible() {
 fn cloudformation_generated_names_are_alphanumeric_and_dashes() {
     let role = Str::from_parts([
         Part::Lit("arn:aws:iam::1:role/".into()),
-        Part::Hole("cfn#0:ServiceRole.RoleName".into()),
+        Part::Hole(Hole::new(
+            "template.yaml:ServiceRole.RoleName",
+            HoleClass::Name {
+                charset: Charset::AlphanumericDash,
+                max_len: 64,
+            },
+        )),
     ]);
     // `<stack>-<LogicalId>-<suffix>` never holds `_`.
     assert_eq!(
@@ -284,7 +290,7 @@ fn cloudformation_generated_names_are_alphanumeric_and_dashes() {
         Glob::new(&Str::lit("arn:aws:iam::1:role/*"), false).matches(&role),
         Tri::Yes
     );
-    // A parameter (no `.RoleName` after a logical id) may hold anything a name may.
+    // A parameter (free text) may hold anything a name may.
     let param = Str::from_parts([
         Part::Lit("arn:aws:iam::1:role/".into()),
         Part::Hole("cfn#0:RoleNameParam".into()),
@@ -293,4 +299,139 @@ fn cloudformation_generated_names_are_alphanumeric_and_dashes() {
         Glob::new(&Str::lit("arn:aws:iam::1:role/greengrass_cfn_*"), false).matches(&param),
         Tri::Maybe
     );
+}
+
+fn role_arn(account: Str, name: &str) -> Str {
+    let mut s = Str::lit("arn:");
+    s.append(&Str::partition());
+    s.push_str(":iam::");
+    s.append(&account);
+    s.push_str(":role/");
+    s.push_str(name);
+    s
+}
+
+#[test]
+fn an_account_hole_is_twelve_digits() {
+    // The RDS documentation's `arn:aws:iam:::role/RDS-Monitoring-Role` has an empty account
+    // field: no role of any account has that ARN, whatever the account turns out to be.
+    let role = role_arn(Str::account(), "RDS-Monitoring-Role");
+    let literal = Str::lit("arn:aws:iam:::role/RDS-Monitoring-Role");
+    assert_eq!(Glob::exact(&literal, false).matches(&role), Tri::No);
+    assert_eq!(Glob::exact(&role, false).matches(&literal), Tri::No);
+    // `aws` (the account field of AWS managed policies) is no account id.
+    let managed = Str::lit("arn:aws:iam::aws:role/RDS-Monitoring-Role");
+    assert_eq!(Glob::exact(&managed, false).matches(&role), Tri::No);
+    // Twelve digits may be it; eleven or thirteen may not.
+    for (account, expect) in [
+        ("111122223333", Tri::Maybe),
+        ("11112222333", Tri::No),
+        ("1111222233334", Tri::No),
+        ("11112222333x", Tri::No),
+    ] {
+        let lit = Str::lit(format!("arn:aws:iam::{account}:role/RDS-Monitoring-Role"));
+        assert_eq!(Glob::exact(&lit, false).matches(&role), expect, "{account}");
+    }
+    // A pattern's wildcards still cover it.
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::*:role/RDS-*"), false).matches(&role),
+        Tri::Maybe
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::????????????:role/RDS-*"), false).matches(&role),
+        Tri::Maybe
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::???:role/RDS-*"), false).matches(&role),
+        Tri::No
+    );
+}
+
+#[test]
+fn a_free_hole_is_anything_but_a_classed_one_is_not() {
+    // The same text as a free parameter may be empty.
+    let free = role_arn(Str::hole("template.yaml:AccountParam"), "x");
+    assert_eq!(
+        Glob::exact(&Str::lit("arn:aws:iam:::role/x"), false).matches(&free),
+        Tri::Maybe
+    );
+    // A partition is `aws`, `aws-cn`, ...: never empty, no digits.
+    let p = Str::from_parts([
+        Part::Lit("arn:".into()),
+        Part::Hole(Hole::new("p", HoleClass::Partition)),
+        Part::Lit(":iam::1:role/x".into()),
+    ]);
+    assert_eq!(
+        Glob::exact(&Str::lit("arn::iam::1:role/x"), false).matches(&p),
+        Tri::No
+    );
+    assert_eq!(
+        Glob::exact(&Str::lit("arn:aws-cn:iam::1:role/x"), false).matches(&p),
+        Tri::Maybe
+    );
+    assert_eq!(
+        Glob::exact(&Str::lit("arn:aws1:iam::1:role/x"), false).matches(&p),
+        Tri::No
+    );
+}
+
+#[test]
+fn a_number_is_no_role_arn() {
+    let n = Str::hole_of("template.yaml:Timeout", HoleClass::Number);
+    assert_eq!(
+        Glob::exact(&Str::lit("arn:aws:iam::111122223333:role/app"), false).matches(&n),
+        Tri::No
+    );
+    assert_eq!(Glob::exact(&Str::lit("30"), false).matches(&n), Tri::Maybe);
+    assert_eq!(Glob::exact(&Str::lit(""), false).matches(&n), Tri::No);
+}
+
+#[test]
+fn iam_names_hold_only_iam_characters() {
+    let role = Str::from_parts([
+        Part::Lit("arn:aws:iam::1:role/".into()),
+        Part::Hole(Hole::new("aws_iam_role.web.name", HoleClass::IAM_ROLE_NAME)),
+    ]);
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/web_*"), false).matches(&role),
+        Tri::Maybe
+    );
+    assert_eq!(
+        Glob::new(&Str::lit("arn:aws:iam::1:role/web#*"), false).matches(&role),
+        Tri::No
+    );
+    assert_eq!(
+        Glob::exact(&Str::lit("arn:aws:iam::1:role/"), false).matches(&role),
+        Tri::No
+    );
+    let classes: Vec<_> = role.holes_with_class().collect();
+    assert_eq!(
+        classes,
+        [("aws_iam_role.web.name", HoleClass::IAM_ROLE_NAME)]
+    );
+}
+
+#[test]
+fn canonical_keys_keep_their_class() {
+    assert_eq!(Hole::free(ACCOUNT_HOLE).class(), HoleClass::Account);
+    assert_eq!(Str::hole(ACCOUNT_HOLE), Str::account());
+    assert_eq!(
+        Str::hole(crate::value::REGION_HOLE)
+            .holes_with_class()
+            .next(),
+        Some((crate::value::REGION_HOLE, HoleClass::Region))
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn classed_holes_are_sound(p in "[a1*?:]{0,6}", pre in "[a1:]{0,2}", post in "[a1:]{0,2}", fill in "[a1]{1,3}") {
+        // A region hole filled with a region-like text: `No` must stay no, `Yes` yes.
+        let subject = Str::from_parts([Part::Lit(pre.clone()), Part::Hole(Hole::new("r", HoleClass::Region)), Part::Lit(post.clone())]);
+        let got = Glob::new(&Str::lit(p.clone()), false).matches(&subject);
+        let concrete = format!("{pre}{fill}{post}");
+        let truth = oracle(&p.chars().collect::<Vec<_>>(), &concrete.chars().collect::<Vec<_>>());
+        if got == Tri::No { proptest::prop_assert!(!truth); }
+        if got == Tri::Yes { proptest::prop_assert!(truth); }
+    }
 }

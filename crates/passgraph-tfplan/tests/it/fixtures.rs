@@ -163,6 +163,28 @@ fn unknown_arns_resolve_through_configuration() {
             ),
         ]
     );
+    // The generated part is the provider's suffix: 26 characters of `[a-z0-9-]` at most, so
+    // `app-worker-_*` (an underscore) cannot match it, and `app-worker-2*` may.
+    let worker = &a.roles[1].name;
+    assert_eq!(
+        worker.holes_with_class().collect::<Vec<_>>(),
+        [(
+            "aws_iam_role.worker.name_suffix",
+            passgraph_model::value::HoleClass::Name {
+                charset: passgraph_model::value::Charset::LowerId,
+                max_len: 26
+            }
+        )]
+    );
+    let glob = |p: &str| passgraph_model::Glob::new(&passgraph_model::Str::lit(p), false);
+    assert_eq!(
+        glob("app-worker-_*").matches(worker),
+        passgraph_model::Tri::No
+    );
+    assert_eq!(
+        glob("app-worker-2*").matches(worker),
+        passgraph_model::Tri::Maybe
+    );
     // The profile's role is `aws_iam_role.worker.name`, generated from name_prefix.
     assert_eq!(a.instance_profiles.len(), 1);
     assert_eq!(
