@@ -1,0 +1,728 @@
+//! The account as Terraform: one list of resources, written as a `.tf` folder and as the plan
+//! JSON `terraform show -json` prints for it on an empty state (format 1.2).
+//!
+//! Relations use references (`aws_iam_user.user_0.name`, `aws_iam_policy.policy_3.arn`): names
+//! are known at plan time, ARNs of resources to be created are not (`after_unknown`), and the
+//! plan's `configuration` keeps the references. ARNs in documents interpolate
+//! `data.aws_caller_identity.current.account_id` (some name the account literally); in the plan
+//! the caller identity was read during planning, so documents are known and name the id.
+//! Documents are written three ways: `jsonencode`, a heredoc, a `data "aws_iam_policy_document"`.
+//! Attachments use the per-principal resources, `aws_iam_policy_attachment` (exclusive for its
+//! policy) or the role's `managed_policy_arns`; inline policies the `aws_iam_*_policy` resources
+//! or the role's `inline_policy` blocks; memberships `aws_iam_user_group_membership` or
+//! `aws_iam_group_membership` (exclusive for its group).
+
+use std::fmt::Write;
+
+use serde_json::{Map, Value, json};
+
+use super::model::{ACCOUNT, Account, PolicyRef};
+
+const CALLER: &str = "data.aws_caller_identity.current.account_id";
+const PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
+
+/// How a policy document is written in the configuration.
+#[derive(Clone, Debug)]
+enum Style {
+    JsonEncode,
+    Heredoc,
+    /// `data "aws_iam_policy_document" "<name>"`.
+    Data(String),
+}
+
+/// An argument value.
+#[derive(Clone, Debug)]
+enum Tv {
+    Lit(String),
+    Num(i64),
+    Bool(bool),
+    /// Another resource's attribute; its value when known at plan time.
+    Ref {
+        expr: String,
+        known: Option<String>,
+    },
+    List(Vec<Tv>),
+    Doc {
+        doc: Value,
+        style: Style,
+        /// The account written literally instead of through the caller identity.
+        literal: bool,
+    },
+}
+
+#[derive(Clone, Debug)]
+struct Block {
+    name: &'static str,
+    attrs: Vec<(&'static str, Tv)>,
+}
+
+#[derive(Clone, Debug)]
+struct Res {
+    ty: &'static str,
+    name: String,
+    attrs: Vec<(&'static str, Tv)>,
+    blocks: Vec<Block>,
+    /// Computed attributes unknown until apply.
+    unknown: Vec<&'static str>,
+    /// Optional attributes not set (null in the plan).
+    nulls: Vec<&'static str>,
+    /// The file it is written to.
+    file: &'static str,
+}
+
+impl Res {
+    fn new(ty: &'static str, name: String, file: &'static str) -> Res {
+        Res {
+            ty,
+            name,
+            attrs: Vec::new(),
+            blocks: Vec::new(),
+            unknown: vec!["id"],
+            nulls: Vec::new(),
+            file,
+        }
+    }
+    fn address(&self) -> String {
+        format!("{}.{}", self.ty, self.name)
+    }
+}
+
+fn tf_name(kind: &str, i: usize) -> String {
+    format!("{kind}_{i}")
+}
+
+fn name_ref(ty: &str, local: &str, name: &str) -> Tv {
+    Tv::Ref {
+        expr: format!("{ty}.{local}.name"),
+        known: Some(name.to_owned()),
+    }
+}
+
+fn arn_ref(ty: &str, local: &str) -> Tv {
+    Tv::Ref {
+        expr: format!("{ty}.{local}.arn"),
+        known: None,
+    }
+}
+
+fn policy_tv(a: &Account, r: &PolicyRef) -> Tv {
+    match r {
+        PolicyRef::Customer(p) => arn_ref("aws_iam_policy", &tf_name("policy", *p)),
+        PolicyRef::Aws(_) => Tv::Lit(a.policy_arn(r)),
+    }
+}
+
+fn style(kind: &str, i: usize, k: usize) -> Style {
+    match (i + k) % 3 {
+        0 => Style::JsonEncode,
+        1 => Style::Heredoc,
+        _ => Style::Data(format!("{kind}_{i}_{k}")),
+    }
+}
+
+fn doc_tv(doc: &Value, kind: &str, i: usize, k: usize) -> Tv {
+    Tv::Doc {
+        doc: doc.clone(),
+        style: style(kind, i, k),
+        literal: (i + k) % 4 == 3,
+    }
+}
+
+/// Customer policies attached through one exclusive `aws_iam_policy_attachment`.
+fn exclusive(p: usize) -> bool {
+    p % 3 == 0
+}
+
+/// The resources of the account, in a fixed order.
+fn resources(a: &Account) -> Vec<Res> {
+    let mut out = Vec::new();
+    let attach = |out: &mut Vec<Res>, ty: &'static str, key: &'static str, owner: Tv, local: &str, refs: &[PolicyRef], file| {
+        for (k, r) in refs.iter().enumerate() {
+            if matches!(r, PolicyRef::Customer(p) if exclusive(*p)) {
+                continue;
+            }
+            let mut x = Res::new(ty, format!("{local}_{k}"), file);
+            x.attrs.push((key, owner.clone()));
+            x.attrs.push(("policy_arn", policy_tv(a, r)));
+            out.push(x);
+        }
+    };
+    for (i, u) in a.users.iter().enumerate() {
+        let local = tf_name("user", i);
+        let mut x = Res::new("aws_iam_user", local.clone(), "users.tf");
+        x.attrs.push(("name", Tv::Lit(u.name.clone())));
+        x.attrs.push(("path", Tv::Lit(u.path.clone())));
+        x.attrs.push(("force_destroy", Tv::Bool(false)));
+        match &u.boundary {
+            Some(b) => x.attrs.push(("permissions_boundary", policy_tv(a, b))),
+            None => x.nulls.push("permissions_boundary"),
+        }
+        x.nulls.push("tags");
+        x.unknown.extend(["arn", "unique_id", "tags_all"]);
+        out.push(x);
+        let me = name_ref("aws_iam_user", &local, &u.name);
+        if i % 2 == 0 && !u.groups.is_empty() {
+            let mut m = Res::new("aws_iam_user_group_membership", local.clone(), "users.tf");
+            m.attrs.push(("user", me.clone()));
+            let gs = u
+                .groups
+                .iter()
+                .map(|&g| name_ref("aws_iam_group", &tf_name("group", g), &a.groups[g].name))
+                .collect();
+            m.attrs.push(("groups", Tv::List(gs)));
+            out.push(m);
+        }
+        attach(&mut out, "aws_iam_user_policy_attachment", "user", me.clone(), &local, &u.attached, "users.tf");
+        for (k, p) in u.inline.iter().enumerate() {
+            let mut x = Res::new("aws_iam_user_policy", format!("{local}_{k}"), "users.tf");
+            x.attrs.push(("name", Tv::Lit(p.name.clone())));
+            x.attrs.push(("user", me.clone()));
+            x.attrs.push(("policy", doc_tv(&p.doc, "user", i, k)));
+            x.nulls.push("name_prefix");
+            out.push(x);
+        }
+    }
+    for (g, grp) in a.groups.iter().enumerate() {
+        let local = tf_name("group", g);
+        let mut x = Res::new("aws_iam_group", local.clone(), "groups.tf");
+        x.attrs.push(("name", Tv::Lit(grp.name.clone())));
+        x.attrs.push(("path", Tv::Lit(grp.path.clone())));
+        x.unknown.extend(["arn", "unique_id"]);
+        out.push(x);
+        let me = name_ref("aws_iam_group", &local, &grp.name);
+        let members: Vec<Tv> = a
+            .users
+            .iter()
+            .enumerate()
+            .filter(|(i, u)| i % 2 == 1 && u.groups.contains(&g))
+            .map(|(i, u)| name_ref("aws_iam_user", &tf_name("user", i), &u.name))
+            .collect();
+        if !members.is_empty() {
+            let mut m = Res::new("aws_iam_group_membership", local.clone(), "groups.tf");
+            m.attrs.push(("name", Tv::Lit(format!("{}-members", grp.name))));
+            m.attrs.push(("group", me.clone()));
+            m.attrs.push(("users", Tv::List(members)));
+            out.push(m);
+        }
+        attach(&mut out, "aws_iam_group_policy_attachment", "group", me.clone(), &local, &grp.attached, "groups.tf");
+        for (k, p) in grp.inline.iter().enumerate() {
+            let mut x = Res::new("aws_iam_group_policy", format!("{local}_{k}"), "groups.tf");
+            x.attrs.push(("name", Tv::Lit(p.name.clone())));
+            x.attrs.push(("group", me.clone()));
+            x.attrs.push(("policy", doc_tv(&p.doc, "group", g, k)));
+            x.nulls.push("name_prefix");
+            out.push(x);
+        }
+    }
+    for (r, role) in a.roles.iter().enumerate() {
+        let local = tf_name("role", r);
+        let mut x = Res::new("aws_iam_role", local.clone(), "roles.tf");
+        x.attrs.push(("name", Tv::Lit(role.name.clone())));
+        x.attrs.push(("path", Tv::Lit(role.path.clone())));
+        x.attrs.push(("assume_role_policy", doc_tv(&a.trust_doc(r), "trust", r, 0)));
+        x.attrs.push(("max_session_duration", Tv::Num(3600)));
+        x.attrs.push(("force_detach_policies", Tv::Bool(false)));
+        match &role.boundary {
+            Some(b) => x.attrs.push(("permissions_boundary", policy_tv(a, b))),
+            None => x.nulls.push("permissions_boundary"),
+        }
+        x.nulls.extend(["description", "name_prefix", "tags"]);
+        x.unknown.extend(["arn", "create_date", "unique_id", "tags_all"]);
+        let arns_list = r % 4 == 2
+            && !role
+                .attached
+                .iter()
+                .any(|p| matches!(p, PolicyRef::Customer(p) if exclusive(*p)));
+        if arns_list {
+            let l = role.attached.iter().map(|p| policy_tv(a, p)).collect();
+            x.attrs.push(("managed_policy_arns", Tv::List(l)));
+        } else {
+            x.unknown.push("managed_policy_arns");
+        }
+        let blocks = r % 2 == 0 && !role.inline.is_empty();
+        if blocks {
+            for (k, p) in role.inline.iter().enumerate() {
+                x.blocks.push(Block {
+                    name: "inline_policy",
+                    attrs: vec![
+                        ("name", Tv::Lit(p.name.clone())),
+                        ("policy", doc_tv(&p.doc, "role", r, k + 1)),
+                    ],
+                });
+            }
+        } else {
+            x.unknown.push("inline_policy");
+        }
+        out.push(x);
+        let me = name_ref("aws_iam_role", &local, &role.name);
+        if !arns_list {
+            attach(&mut out, "aws_iam_role_policy_attachment", "role", me.clone(), &local, &role.attached, "roles.tf");
+        }
+        if !blocks {
+            for (k, p) in role.inline.iter().enumerate() {
+                let mut x = Res::new("aws_iam_role_policy", format!("{local}_{k}"), "roles.tf");
+                x.attrs.push(("name", Tv::Lit(p.name.clone())));
+                x.attrs.push(("role", me.clone()));
+                x.attrs.push(("policy", doc_tv(&p.doc, "role", r, k + 1)));
+                x.nulls.push("name_prefix");
+                out.push(x);
+            }
+        }
+        if role.instance_profile {
+            let mut x = Res::new("aws_iam_instance_profile", local.clone(), "roles.tf");
+            x.attrs.push(("name", Tv::Lit(role.name.clone())));
+            x.attrs.push(("path", Tv::Lit(role.path.clone())));
+            x.attrs.push(("role", me.clone()));
+            x.nulls.extend(["name_prefix", "tags"]);
+            x.unknown.extend(["arn", "create_date", "unique_id", "tags_all"]);
+            out.push(x);
+        }
+        if role.rds_monitoring {
+            let mut x = Res::new("aws_db_instance", local.clone(), "roles.tf");
+            x.attrs.push(("identifier", Tv::Lit(format!("db-{r}"))));
+            x.attrs.push(("engine", Tv::Lit("postgres".to_owned())));
+            x.attrs.push(("instance_class", Tv::Lit("db.t3.micro".to_owned())));
+            x.attrs.push(("allocated_storage", Tv::Num(20)));
+            x.attrs.push(("username", Tv::Lit("dbadmin".to_owned())));
+            x.attrs.push(("manage_master_user_password", Tv::Bool(true)));
+            x.attrs.push(("skip_final_snapshot", Tv::Bool(true)));
+            x.attrs.push(("monitoring_interval", Tv::Num(60)));
+            x.attrs.push(("monitoring_role_arn", arn_ref("aws_iam_role", &local)));
+            x.unknown.extend(["arn", "address", "endpoint", "resource_id"]);
+            out.push(x);
+        }
+    }
+    for (i, p) in a.policies.iter().enumerate() {
+        let local = tf_name("policy", i);
+        let mut x = Res::new("aws_iam_policy", local.clone(), "policies.tf");
+        x.attrs.push(("name", Tv::Lit(p.name.clone())));
+        x.attrs.push(("path", Tv::Lit(p.path.clone())));
+        x.attrs.push(("policy", doc_tv(&p.doc, "policy", i, 0)));
+        x.nulls.extend(["description", "name_prefix", "tags"]);
+        x.unknown.extend(["arn", "attachment_count", "policy_id", "tags_all"]);
+        out.push(x);
+        if exclusive(i) {
+            let (us, gs, rs) = a.attached_to(i);
+            if us.is_empty() && gs.is_empty() && rs.is_empty() {
+                continue;
+            }
+            let mut x = Res::new("aws_iam_policy_attachment", local.clone(), "policies.tf");
+            x.attrs.push(("name", Tv::Lit(format!("{}-attachment", p.name))));
+            x.attrs.push(("policy_arn", arn_ref("aws_iam_policy", &local)));
+            let list = |v: Vec<Tv>| Tv::List(v);
+            x.attrs.push((
+                "users",
+                list(us.iter().map(|&u| name_ref("aws_iam_user", &tf_name("user", u), &a.users[u].name)).collect()),
+            ));
+            x.attrs.push((
+                "groups",
+                list(gs.iter().map(|&g| name_ref("aws_iam_group", &tf_name("group", g), &a.groups[g].name)).collect()),
+            ));
+            x.attrs.push((
+                "roles",
+                list(rs.iter().map(|&r| name_ref("aws_iam_role", &tf_name("role", r), &a.roles[r].name)).collect()),
+            ));
+            out.push(x);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// HCL
+
+fn hcl_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.replace("${", "$${").replace("%{", "%%{")
+}
+
+/// A quoted HCL string; [`ACCOUNT`] becomes the caller identity (or the literal id).
+fn hcl_string(s: &str, id: &str, literal: bool) -> String {
+    let parts: Vec<String> = s.split(ACCOUNT).map(hcl_escape).collect();
+    let joint = if literal {
+        id.to_owned()
+    } else {
+        format!("${{{CALLER}}}")
+    };
+    format!("\"{}\"", parts.join(&joint))
+}
+
+fn is_ident(k: &str) -> bool {
+    k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A JSON value as an HCL expression (for `jsonencode`).
+fn hcl_json(v: &Value, id: &str, literal: bool, indent: usize, out: &mut String) {
+    match v {
+        Value::String(s) => out.push_str(&hcl_string(s, id, literal)),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                hcl_json(x, id, literal, indent, out);
+            }
+            out.push(']');
+        }
+        Value::Object(o) => {
+            out.push_str("{\n");
+            for (k, x) in o {
+                let key = if is_ident(k) {
+                    k.clone()
+                } else {
+                    hcl_string(k, id, true)
+                };
+                let _ = write!(out, "{:w$}{key} = ", "", w = indent + 2);
+                hcl_json(x, id, literal, indent + 2, out);
+                out.push('\n');
+            }
+            let _ = write!(out, "{:indent$}}}", "");
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// `jsonencode`'s argument order is free; a `data "aws_iam_policy_document"` block.
+fn policy_document_block(name: &str, doc: &Value, id: &str, literal: bool) -> String {
+    let mut out = format!("data \"aws_iam_policy_document\" \"{name}\" {{\n");
+    let list = |v: &Value| -> String {
+        let items: Vec<String> = match v {
+            Value::Array(a) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| hcl_string(s, id, literal))
+                .collect(),
+            Value::String(s) => vec![hcl_string(s, id, literal)],
+            _ => Vec::new(),
+        };
+        format!("[{}]", items.join(", "))
+    };
+    for st in doc["Statement"].as_array().into_iter().flatten() {
+        out.push_str("  statement {\n");
+        if let Some(s) = st["Sid"].as_str() {
+            let _ = writeln!(out, "    sid       = {}", hcl_string(s, id, literal));
+        }
+        let _ = writeln!(out, "    effect    = {}", hcl_string(st["Effect"].as_str().unwrap_or("Allow"), id, literal));
+        for (json_key, tf_key) in [
+            ("Action", "actions"),
+            ("NotAction", "not_actions"),
+            ("Resource", "resources"),
+            ("NotResource", "not_resources"),
+        ] {
+            if let Some(v) = st.get(json_key) {
+                let _ = writeln!(out, "    {tf_key} = {}", list(v));
+            }
+        }
+        if let Some(Value::Object(p)) = st.get("Principal") {
+            for (ty, ids) in p {
+                let _ = writeln!(
+                    out,
+                    "    principals {{\n      type        = {}\n      identifiers = {}\n    }}",
+                    hcl_string(ty, id, literal),
+                    list(ids)
+                );
+            }
+        }
+        if let Some(Value::Object(c)) = st.get("Condition") {
+            for (test, kv) in c {
+                for (var, values) in kv.as_object().into_iter().flatten() {
+                    let _ = writeln!(
+                        out,
+                        "    condition {{\n      test     = {}\n      variable = {}\n      values   = {}\n    }}",
+                        hcl_string(test, id, literal),
+                        hcl_string(var, id, literal),
+                        list(values)
+                    );
+                }
+            }
+        }
+        out.push_str("  }\n");
+    }
+    out.push_str("}\n\n");
+    out
+}
+
+fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
+    match v {
+        Tv::Lit(s) => hcl_string(s, id, true),
+        Tv::Num(n) => n.to_string(),
+        Tv::Bool(b) => b.to_string(),
+        Tv::Ref { expr, .. } => expr.clone(),
+        Tv::List(items) => {
+            let v: Vec<String> = items.iter().map(|x| hcl_value(x, id, data)).collect();
+            format!("[{}]", v.join(", "))
+        }
+        Tv::Doc {
+            doc,
+            style,
+            literal,
+        } => match style {
+            Style::JsonEncode => {
+                let mut out = "jsonencode(".to_owned();
+                hcl_json(doc, id, *literal, 2, &mut out);
+                out.push(')');
+                out
+            }
+            Style::Heredoc => {
+                let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+                let joint = if *literal {
+                    id.to_owned()
+                } else {
+                    format!("${{{CALLER}}}")
+                };
+                let body: Vec<String> = text
+                    .split(ACCOUNT)
+                    .map(|p| p.replace("${", "$${").replace("%{", "%%{"))
+                    .collect();
+                format!("<<-EOT\n{}\n  EOT", body.join(&joint))
+            }
+            Style::Data(name) => {
+                data.push_str(&policy_document_block(name, doc, id, *literal));
+                format!("data.aws_iam_policy_document.{name}.json")
+            }
+        },
+    }
+}
+
+/// The configuration as `.tf` files: (file name, text), sorted by name.
+#[must_use]
+pub fn render_tf(a: &Account) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = vec![(
+        "main.tf".to_owned(),
+        "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n\ndata \"aws_caller_identity\" \"current\" {}\n".to_owned(),
+    )];
+    for r in resources(a) {
+        let mut data = String::new();
+        let mut text = format!("resource \"{}\" \"{}\" {{\n", r.ty, r.name);
+        for (k, v) in &r.attrs {
+            let _ = writeln!(text, "  {k} = {}", hcl_value(v, &a.id, &mut data));
+        }
+        for b in &r.blocks {
+            let _ = writeln!(text, "  {} {{", b.name);
+            for (k, v) in &b.attrs {
+                let _ = writeln!(text, "    {k} = {}", hcl_value(v, &a.id, &mut data));
+            }
+            text.push_str("  }\n");
+        }
+        text.push_str("}\n\n");
+        let file = match files.iter_mut().find(|(n, _)| n == r.file) {
+            Some(f) => f,
+            None => {
+                files.push((r.file.to_owned(), String::new()));
+                let last = files.len() - 1;
+                &mut files[last]
+            }
+        };
+        file.1.push_str(&data);
+        file.1.push_str(&text);
+    }
+    files.sort();
+    files
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan JSON
+
+/// The value in the plan's `after`, `None` when unknown until apply.
+fn plan_value(v: &Tv, id: &str) -> Option<Value> {
+    match v {
+        Tv::Lit(s) => Some(json!(s)),
+        Tv::Num(n) => Some(json!(n)),
+        Tv::Bool(b) => Some(json!(b)),
+        Tv::Ref { known, .. } => known.as_ref().map(|s| json!(s)),
+        Tv::List(items) => Some(Value::Array(
+            items
+                .iter()
+                .map(|x| plan_value(x, id).unwrap_or(Value::Null))
+                .collect(),
+        )),
+        Tv::Doc { doc, .. } => Some(json!(
+            super::with_account(doc, id).to_string()
+        )),
+    }
+}
+
+/// The `after_unknown` entry of a value, when it has one.
+fn plan_unknown(v: &Tv) -> Option<Value> {
+    match v {
+        Tv::Ref { known: None, .. } => Some(json!(true)),
+        Tv::List(items) if items.iter().any(|x| plan_unknown(x).is_some()) => Some(Value::Array(
+            items
+                .iter()
+                .map(|x| plan_unknown(x).unwrap_or(json!(false)))
+                .collect(),
+        )),
+        _ => None,
+    }
+}
+
+fn references(v: &Tv, out: &mut Vec<String>) {
+    let mut push = |expr: &str| {
+        let mut e = expr.to_owned();
+        out.push(e.clone());
+        // `a.b.c` → `a.b`; `data.a.b.c` → `data.a.b`.
+        let keep = if e.starts_with("data.") { 3 } else { 2 };
+        if e.split('.').count() > keep {
+            e = e.split('.').take(keep).collect::<Vec<_>>().join(".");
+            out.push(e);
+        }
+    };
+    match v {
+        Tv::Ref { expr, .. } => push(expr),
+        Tv::List(items) => items.iter().for_each(|x| references(x, out)),
+        Tv::Doc {
+            style: Style::Data(name),
+            ..
+        } => push(&format!("data.aws_iam_policy_document.{name}.json")),
+        Tv::Doc {
+            doc, literal: false, ..
+        } if doc.to_string().contains(ACCOUNT) => push(CALLER),
+        _ => {}
+    }
+}
+
+/// The configuration representation of an expression.
+fn expression(v: &Tv, id: &str) -> Value {
+    let mut refs = Vec::new();
+    references(v, &mut refs);
+    if !refs.is_empty() {
+        refs.dedup();
+        return json!({ "references": refs });
+    }
+    match v {
+        // `jsonencode(...)` is a function call: Terraform cannot evaluate it without context
+        // and writes neither key.
+        Tv::Doc {
+            style: Style::JsonEncode,
+            ..
+        } => json!({}),
+        Tv::Doc { doc, .. } => {
+            json!({"constant_value": serde_json::to_string_pretty(&super::with_account(doc, id)).unwrap_or_default()})
+        }
+        other => json!({ "constant_value": plan_value(other, id) }),
+    }
+}
+
+fn data_documents(v: &Tv, id: &str, out: &mut Vec<Value>) {
+    match v {
+        Tv::Doc {
+            doc,
+            style: Style::Data(name),
+            ..
+        } => {
+            let text = super::with_account(doc, id).to_string();
+            out.push(json!({
+                "address": format!("data.aws_iam_policy_document.{name}"),
+                "mode": "data", "type": "aws_iam_policy_document", "name": name,
+                "provider_name": PROVIDER, "schema_version": 0,
+                "values": {"id": format!("{}", text.len()), "json": text, "minified_json": text,
+                    "override_policy_documents": null, "policy_id": null,
+                    "source_policy_documents": null, "version": "2012-10-17"},
+                "sensitive_values": {}
+            }));
+        }
+        Tv::List(items) => items.iter().for_each(|x| data_documents(x, id, out)),
+        _ => {}
+    }
+}
+
+/// The plan `terraform show -json` prints for this configuration on an empty state.
+#[must_use]
+pub fn render_plan(a: &Account) -> String {
+    let id = &a.id;
+    let mut planned = Vec::new();
+    let mut changes = Vec::new();
+    let mut config = Vec::new();
+    let mut data = vec![json!({
+        "address": "data.aws_caller_identity.current", "mode": "data",
+        "type": "aws_caller_identity", "name": "current", "provider_name": PROVIDER,
+        "schema_version": 0,
+        "values": {"account_id": id, "arn": format!("arn:aws:iam::{id}:user/terraform"),
+            "id": id, "user_id": "AIDAEXAMPLEEXAMPLE"},
+        "sensitive_values": {}
+    })];
+    config.push(json!({"address": "data.aws_caller_identity.current", "mode": "data",
+        "type": "aws_caller_identity", "name": "current", "provider_config_key": "aws",
+        "schema_version": 0}));
+    for r in resources(a) {
+        let mut after = Map::new();
+        let mut unknown = Map::new();
+        let mut exprs = Map::new();
+        for (k, v) in &r.attrs {
+            if let Some(x) = plan_value(v, id) {
+                after.insert((*k).to_owned(), x);
+            }
+            if let Some(u) = plan_unknown(v) {
+                unknown.insert((*k).to_owned(), u);
+            }
+            exprs.insert((*k).to_owned(), expression(v, id));
+            data_documents(v, id, &mut data);
+        }
+        let mut block_names: Vec<&str> = r.blocks.iter().map(|b| b.name).collect();
+        block_names.dedup();
+        for name in block_names {
+            let (mut values, mut cfg) = (Vec::new(), Vec::new());
+            for b in r.blocks.iter().filter(|b| b.name == name) {
+                let mut bv = Map::new();
+                let mut bc = Map::new();
+                for (k, v) in &b.attrs {
+                    bv.insert(
+                        (*k).to_owned(),
+                        plan_value(v, id).unwrap_or(Value::Null),
+                    );
+                    bc.insert((*k).to_owned(), expression(v, id));
+                    data_documents(v, id, &mut data);
+                }
+                values.push(Value::Object(bv));
+                cfg.push(Value::Object(bc));
+            }
+            after.insert(name.to_owned(), Value::Array(values));
+            exprs.insert(name.to_owned(), Value::Array(cfg));
+        }
+        for n in &r.nulls {
+            after.insert((*n).to_owned(), Value::Null);
+        }
+        for u in &r.unknown {
+            unknown.insert((*u).to_owned(), json!(true));
+        }
+        let address = r.address();
+        planned.push(json!({"address": address, "mode": "managed", "type": r.ty,
+            "name": r.name, "provider_name": PROVIDER, "schema_version": 0,
+            "values": after, "sensitive_values": {}}));
+        changes.push(json!({"address": address, "mode": "managed", "type": r.ty,
+            "name": r.name, "provider_name": PROVIDER,
+            "change": {"actions": ["create"], "before": null, "after": after,
+                "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {}}}));
+        config.push(json!({"address": address, "mode": "managed", "type": r.ty,
+            "name": r.name, "provider_config_key": "aws", "expressions": exprs,
+            "schema_version": 0}));
+    }
+    let plan = json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.5",
+        "planned_values": {"root_module": {"resources": planned}},
+        "resource_changes": changes,
+        "prior_state": {"format_version": "1.0", "terraform_version": "1.9.5",
+            "values": {"root_module": {"resources": data}}},
+        "configuration": {
+            "provider_config": {"aws": {"name": "aws", "full_name": PROVIDER,
+                "version_constraint": "~> 5.0",
+                "expressions": {"region": {"constant_value": "us-east-1"}}}},
+            "root_module": {"resources": config}},
+        "timestamp": "2026-01-01T00:00:00Z",
+        "applyable": true,
+        "complete": true,
+        "errored": false
+    });
+    serde_json::to_string_pretty(&plan).unwrap_or_default()
+}
