@@ -25,7 +25,8 @@ const PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
 #[derive(Clone, Debug)]
 enum Style {
     JsonEncode,
-    Heredoc,
+    /// `<<-EOT`, the text indented or flush.
+    Heredoc { indented: bool },
     /// `data "aws_iam_policy_document" "<name>"`.
     Data(String),
 }
@@ -113,9 +114,10 @@ fn policy_tv(a: &Account, r: &PolicyRef) -> Tv {
 }
 
 fn style(kind: &str, i: usize, k: usize) -> Style {
-    match (i + k) % 3 {
+    match (i + k) % 4 {
         0 => Style::JsonEncode,
-        1 => Style::Heredoc,
+        1 => Style::Heredoc { indented: false },
+        2 => Style::Heredoc { indented: true },
         _ => Style::Data(format!("{kind}_{i}_{k}")),
     }
 }
@@ -124,13 +126,19 @@ fn doc_tv(doc: &Value, kind: &str, i: usize, k: usize) -> Tv {
     Tv::Doc {
         doc: doc.clone(),
         style: style(kind, i, k),
-        literal: (i + k) % 4 == 3,
+        literal: (i + k) % 5 == 3,
     }
 }
 
 /// Customer policies attached through one exclusive `aws_iam_policy_attachment`.
 fn exclusive(p: usize) -> bool {
     p % 3 == 0
+}
+
+/// Groups whose members are all listed by one `aws_iam_group_membership` (exclusive for its
+/// group: no other resource may add members to it).
+fn exclusive_members(g: usize) -> bool {
+    g % 2 == 1
 }
 
 /// The resources of the account, in a fixed order.
@@ -161,14 +169,15 @@ fn resources(a: &Account) -> Vec<Res> {
         x.unknown.extend(["arn", "unique_id", "tags_all"]);
         out.push(x);
         let me = name_ref("aws_iam_user", &local, &u.name);
-        if i % 2 == 0 && !u.groups.is_empty() {
+        let gs: Vec<Tv> = u
+            .groups
+            .iter()
+            .filter(|&&g| !exclusive_members(g))
+            .map(|&g| name_ref("aws_iam_group", &tf_name("group", g), &a.groups[g].name))
+            .collect();
+        if !gs.is_empty() {
             let mut m = Res::new("aws_iam_user_group_membership", local.clone(), "users.tf");
             m.attrs.push(("user", me.clone()));
-            let gs = u
-                .groups
-                .iter()
-                .map(|&g| name_ref("aws_iam_group", &tf_name("group", g), &a.groups[g].name))
-                .collect();
             m.attrs.push(("groups", Tv::List(gs)));
             out.push(m);
         }
@@ -194,10 +203,10 @@ fn resources(a: &Account) -> Vec<Res> {
             .users
             .iter()
             .enumerate()
-            .filter(|(i, u)| i % 2 == 1 && u.groups.contains(&g))
+            .filter(|(_, u)| u.groups.contains(&g))
             .map(|(i, u)| name_ref("aws_iam_user", &tf_name("user", i), &u.name))
             .collect();
-        if !members.is_empty() {
+        if exclusive_members(g) && !members.is_empty() {
             let mut m = Res::new("aws_iam_group_membership", local.clone(), "groups.tf");
             m.attrs.push(("name", Tv::Lit(format!("{}-members", grp.name))));
             m.attrs.push(("group", me.clone()));
@@ -473,7 +482,7 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
                 out.push(')');
                 out
             }
-            Style::Heredoc => {
+            Style::Heredoc { indented } => {
                 let text = serde_json::to_string_pretty(doc).unwrap_or_default();
                 let joint = if *literal {
                     id.to_owned()
@@ -484,7 +493,14 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
                     .split(ACCOUNT)
                     .map(|p| p.replace("${", "$${").replace("%{", "%%{"))
                     .collect();
-                format!("<<-EOT\n{}\n  EOT", body.join(&joint))
+                let body = body.join(&joint);
+                if *indented {
+                    let ind: Vec<String> = body.lines().map(|l| format!("    {l}")).collect();
+                    format!("<<-EOT\n{}\n  EOT", ind.join("\n"))
+                } else {
+                    // Flush text in an indented heredoc: Terraform strips nothing.
+                    format!("<<-EOT\n{body}\n  EOT")
+                }
             }
             Style::Data(name) => {
                 data.push_str(&policy_document_block(name, doc, id, *literal));
