@@ -83,6 +83,7 @@ fn trust(a: &Account, r: usize) -> Value {
             let principal = match t {
                 Trustee::Service(s) => json!({ "Service": s }),
                 Trustee::User(u) => json!({ "AWS": arn_of(&user_id(*u)) }),
+                Trustee::AccountId => json!({"AWS": reference("AWS::AccountId")}),
                 Trustee::Root => {
                     json!({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}})
                 }
@@ -284,9 +285,23 @@ pub fn render_yaml(a: &Account) -> String {
     out
 }
 
-/// A YAML scalar: quoted unless plainly safe.
+/// Whether a string can be written as a plain YAML scalar and still read back as the same
+/// string (as hand-written templates do: `Version: 2012-10-17`, `Action: iam:PassRole`).
+fn plain(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./:*@+-".contains(c))
+        && !s.contains(": ")
+        && !s.ends_with(':')
+        && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(&lower.as_str())
+}
+
+/// A YAML scalar: plain when that reads back the same, quoted otherwise.
 fn scalar(v: &Value) -> String {
     match v {
+        Value::String(s) if plain(s) => s.clone(),
+        Value::String(s) if s.starts_with("2012-10-17") => s.clone(),
         Value::String(s) => serde_json::to_string(s).unwrap_or_default(),
         Value::Null => "null".to_owned(),
         other => other.to_string(),

@@ -116,6 +116,8 @@ pub enum Trustee {
     User(usize),
     /// The account itself (`arn:aws:iam::ID:root`): any principal its policies allow.
     Root,
+    /// The account by its bare id (`"AWS": "123456789012"`), which IAM stores as the root ARN.
+    AccountId,
 }
 
 /// A role.
@@ -181,9 +183,20 @@ impl Account {
         format!("arn:aws:iam::{ACCOUNT}:user{}{}", user.path, user.name)
     }
 
-    /// The trust policy of a role, with [`ACCOUNT`].
+    /// The trust policy of a role as IAM stores it (a bare account id becomes the root ARN),
+    /// with [`ACCOUNT`].
+    #[must_use]
+    pub fn stored_trust_doc(&self, r: usize) -> Value {
+        self.trust_doc_as(r, true)
+    }
+
+    /// The trust policy of a role as written, with [`ACCOUNT`].
     #[must_use]
     pub fn trust_doc(&self, r: usize) -> Value {
+        self.trust_doc_as(r, false)
+    }
+
+    fn trust_doc_as(&self, r: usize, stored: bool) -> Value {
         let statements: Vec<Value> = self.roles[r]
             .trust
             .iter()
@@ -192,6 +205,10 @@ impl Account {
                     Trustee::Service(s) => json!({ "Service": s }),
                     Trustee::User(u) => json!({ "AWS": self.user_arn(*u) }),
                     Trustee::Root => json!({ "AWS": format!("arn:aws:iam::{ACCOUNT}:root") }),
+                    Trustee::AccountId if stored => {
+                        json!({ "AWS": format!("arn:aws:iam::{ACCOUNT}:root") })
+                    }
+                    Trustee::AccountId => json!({ "AWS": ACCOUNT }),
                 };
                 json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
             })
@@ -445,10 +462,10 @@ pub fn generate(size: Size, seed: u64) -> Account {
     // Role policies, trust of the operator roles (chains), boundaries.
     for (r, role) in roles.iter_mut().enumerate() {
         if role.trust.is_empty() {
-            role.trust = if r % 2 == 0 {
-                vec![Trustee::User(rng.below(users_n))]
-            } else {
-                vec![Trustee::Root]
+            role.trust = match r % 4 {
+                0 | 2 => vec![Trustee::User(rng.below(users_n))],
+                1 => vec![Trustee::Root],
+                _ => vec![Trustee::AccountId],
             };
             // An operator role passes roles: chains end in its findings.
             let kind = [0, 1, 4, 7][rng.below(4)];
@@ -460,7 +477,11 @@ pub fn generate(size: Size, seed: u64) -> Account {
                 role.boundary = Some(PolicyRef::Customer(boundaries[r % 2]));
             }
         } else if rng.chance(4) {
-            role.trust.push(Trustee::Root);
+            role.trust.push(if r % 2 == 0 {
+                Trustee::Root
+            } else {
+                Trustee::AccountId
+            });
         }
         if role.rds_monitoring {
             role.attached.push(PolicyRef::Aws(

@@ -84,7 +84,7 @@ pub fn render(a: &Account) -> String {
                     "CreateDate": "2024-01-01T00:00:00Z",
                     "Roles": [{"Path": r.path, "RoleName": r.name, "RoleId": id, "Arn": arn,
                         "CreateDate": "2024-01-01T00:00:00Z",
-                        "AssumeRolePolicyDocument": a.trust_doc(i)}]})]
+                        "AssumeRolePolicyDocument": a.stored_trust_doc(i)}]})]
             } else {
                 Vec::new()
             };
@@ -94,7 +94,7 @@ pub fn render(a: &Account) -> String {
             e.insert("RoleId".into(), json!(id));
             e.insert("Arn".into(), json!(arn));
             e.insert("CreateDate".into(), json!("2024-01-01T00:00:00Z"));
-            e.insert("AssumeRolePolicyDocument".into(), a.trust_doc(i));
+            e.insert("AssumeRolePolicyDocument".into(), a.stored_trust_doc(i));
             e.insert("InstanceProfileList".into(), json!(profiles));
             e.insert("RolePolicyList".into(), inline(&r.inline));
             e.insert("AttachedManagedPolicies".into(), attached(a, &r.attached));
@@ -109,13 +109,26 @@ pub fn render(a: &Account) -> String {
         .iter()
         .enumerate()
         .map(|(i, p)| {
+            // Some policies have an older, broader version that is not the default: only the
+            // default version counts.
+            let (default, versions) = if i % 4 == 2 {
+                let old = json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+                ("v2", json!([
+                    {"Document": p.doc, "VersionId": "v2", "IsDefaultVersion": true,
+                        "CreateDate": "2024-02-01T00:00:00Z"},
+                    {"Document": old, "VersionId": "v1", "IsDefaultVersion": false,
+                        "CreateDate": "2024-01-01T00:00:00Z"}]))
+            } else {
+                ("v1", json!([{"Document": p.doc, "VersionId": "v1",
+                    "IsDefaultVersion": true, "CreateDate": "2024-01-01T00:00:00Z"}]))
+            };
             json!({"PolicyName": p.name, "PolicyId": format!("ANPA{i:017}"),
                 "Arn": a.policy_arn(&PolicyRef::Customer(i)), "Path": p.path,
-                "DefaultVersionId": "v1", "AttachmentCount": 1, "PermissionsBoundaryUsageCount": 0,
-                "IsAttachable": true, "CreateDate": "2024-01-01T00:00:00Z",
-                "UpdateDate": "2024-01-01T00:00:00Z",
-                "PolicyVersionList": [{"Document": p.doc, "VersionId": "v1",
-                    "IsDefaultVersion": true, "CreateDate": "2024-01-01T00:00:00Z"}]})
+                "DefaultVersionId": default, "AttachmentCount": 1,
+                "PermissionsBoundaryUsageCount": 0, "IsAttachable": true,
+                "CreateDate": "2024-01-01T00:00:00Z", "UpdateDate": "2024-02-01T00:00:00Z",
+                "PolicyVersionList": versions})
         })
         .collect();
     let root = json!({"UserDetailList": users, "GroupDetailList": groups,
