@@ -1,7 +1,9 @@
 //! Runs the conformance suite at a given size and prints, per format, the findings, the time to
 //! read the input and the time of the analysis, then the disagreements:
 //! `cargo run --release -p passgraph-testkit --example conform -- [USERS ROLES POLICIES GROUPS TEAMS] [--seed N] [--write DIR]`.
-//! Without sizes it runs the medium size. `--write DIR` also writes the five inputs there.
+//! Without sizes it runs the medium size. `--write DIR` also writes the five inputs there;
+//! `--empty-boundary` and `--service-principal-data` turn on the constructs of
+//! `conform::Constructs`.
 
 use std::time::Instant;
 
@@ -12,12 +14,15 @@ fn main() {
     let mut size = Size::medium();
     let mut seed = 42;
     let mut write = None;
+    let mut extra = conform::Constructs::default();
     let mut nums = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--seed" => seed = it.next().and_then(|s| s.parse().ok()).unwrap_or(seed),
             "--write" => write = it.next().cloned(),
+            "--empty-boundary" => extra.empty_boundary = true,
+            "--service-principal-data" => extra.service_principal_data = true,
             n => nums.extend(n.parse::<usize>().ok()),
         }
     }
@@ -32,7 +37,7 @@ fn main() {
     }
     let account = conform::generate(size, seed);
     let start = Instant::now();
-    let inputs = conform::render(&account);
+    let inputs = conform::render_with(&account, &extra);
     println!("size {size:?}, seed {seed}: rendered in {:.1?}", start.elapsed());
     if let Some(dir) = write {
         let dir = std::path::Path::new(&dir);

@@ -88,8 +88,18 @@ fn trust(a: &Account, r: usize) -> Value {
                     json!({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}})
                 }
             };
-            json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+            let mut st = json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"});
+            if a.roles[r].trust_condition {
+                st["Condition"] = match t {
+                    Trustee::Service(_) => json!({"StringEquals": {"aws:SourceAccount": reference("AWS::AccountId")}}),
+                    _ => json!({"StringEquals": {"sts:ExternalId": format!("ext-{r}")}}),
+                };
+            }
+            st
         })
+        .chain(a.roles[r].trust_deny.map(|u| {
+            json!({"Effect": "Deny", "Principal": {"AWS": arn_of(&user_id(u))}, "Action": "sts:AssumeRole"})
+        }))
         .collect();
     json!({"Version": "2012-10-17", "Statement": statements})
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE};
 use passgraph_model::{FileId, Level, Parsed, SourceMap};
 
-use super::{Account, Inputs, render};
+use super::{Account, Constructs, Inputs, render_with};
 
 /// One input format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -279,7 +279,13 @@ impl Comparison {
 /// Writes `account` in every format, reads each back and analyses it.
 #[must_use]
 pub fn compare(account: &Account) -> Comparison {
-    compare_inputs(&render(account), &account.id)
+    compare_with(account, &Constructs::default())
+}
+
+/// [`compare`] with the constructs of `extra`.
+#[must_use]
+pub fn compare_with(account: &Account, extra: &Constructs) -> Comparison {
+    compare_inputs(&render_with(account, extra), &account.id)
 }
 
 /// [`compare`] over renderings already made.

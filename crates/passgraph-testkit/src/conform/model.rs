@@ -129,6 +129,11 @@ pub struct Role {
     pub path: String,
     /// The trust policy's principals, one `sts:AssumeRole` statement each.
     pub trust: Vec<Trustee>,
+    /// Trust statements carry a condition: `aws:SourceAccount` for services, `sts:ExternalId`
+    /// for AWS principals.
+    pub trust_condition: bool,
+    /// A user the trust policy denies (`Effect: Deny`), whatever the allows say.
+    pub trust_deny: Option<usize>,
     /// Attached managed policies.
     pub attached: Vec<PolicyRef>,
     /// Inline policies.
@@ -210,8 +215,20 @@ impl Account {
                     }
                     Trustee::AccountId => json!({ "AWS": ACCOUNT }),
                 };
-                json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+                let mut st = json!({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"});
+                if self.roles[r].trust_condition {
+                    st["Condition"] = match t {
+                        Trustee::Service(_) => {
+                            json!({"StringEquals": {"aws:SourceAccount": ACCOUNT}})
+                        }
+                        _ => json!({"StringEquals": {"sts:ExternalId": format!("ext-{r}")}}),
+                    };
+                }
+                st
             })
+            .chain(self.roles[r].trust_deny.map(|u| {
+                json!({"Effect": "Deny", "Principal": {"AWS": self.user_arn(u)}, "Action": "sts:AssumeRole"})
+            }))
             .collect();
         json!({"Version": "2012-10-17", "Statement": statements})
     }
@@ -360,6 +377,8 @@ pub fn generate(size: Size, seed: u64) -> Account {
                 name: format!("team-{team}-{short}-{r}"),
                 path: if r % 4 == 1 { "/app/" } else { "/" }.to_owned(),
                 trust,
+                trust_condition: r % 5 == 4,
+                trust_deny: None,
                 attached: Vec::new(),
                 inline: Vec::new(),
                 boundary: None,
@@ -464,7 +483,10 @@ pub fn generate(size: Size, seed: u64) -> Account {
         if role.trust.is_empty() {
             role.trust = match r % 4 {
                 0 | 2 => vec![Trustee::User(rng.below(users_n))],
-                1 => vec![Trustee::Root],
+                1 => {
+                    role.trust_deny = Some(rng.below(users_n));
+                    vec![Trustee::Root]
+                }
                 _ => vec![Trustee::AccountId],
             };
             // An operator role passes roles: chains end in its findings.

@@ -16,6 +16,7 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value, json};
 
+use super::Constructs;
 use super::model::{ACCOUNT, Account, PolicyRef};
 
 const CALLER: &str = "data.aws_caller_identity.current.account_id";
@@ -48,6 +49,8 @@ enum Tv {
         style: Style,
         /// The account written literally instead of through the caller identity.
         literal: bool,
+        /// Service principals written as `data.aws_service_principal.<x>.name`.
+        services: bool,
     },
 }
 
@@ -127,7 +130,59 @@ fn doc_tv(doc: &Value, kind: &str, i: usize, k: usize) -> Tv {
         doc: doc.clone(),
         style: style(kind, i, k),
         literal: (i + k) % 5 == 3,
+        services: false,
     }
+}
+
+/// The `aws_service_principal` data source's local name and `service_name` for a service
+/// principal (`monitoring.rds.amazonaws.com` → `monitoring_rds`, `monitoring.rds`).
+fn service_data(principal: &str) -> Option<(String, String)> {
+    let name = principal.strip_suffix(".amazonaws.com")?;
+    Some((name.replace(['.', '-'], "_"), name.to_owned()))
+}
+
+const SVC: &str = "{{SVC:";
+
+/// Service principals of a trust policy replaced by markers that [`hcl_string`] writes as
+/// references to the `aws_service_principal` data source.
+fn mark_services(doc: &Value) -> Value {
+    let mut d = doc.clone();
+    for st in d["Statement"].as_array_mut().into_iter().flatten() {
+        if let Some(Value::String(s)) = st.pointer_mut("/Principal/Service")
+            && let Some((local, _)) = service_data(s)
+        {
+            *s = format!("{SVC}{local}}}}}");
+        }
+    }
+    d
+}
+
+fn services_of(doc: &Value) -> Vec<String> {
+    doc["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|st| st.pointer("/Principal/Service")?.as_str())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Writes markers of [`mark_services`] as interpolations.
+fn unmark(s: String) -> String {
+    if !s.contains(SVC) {
+        return s;
+    }
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find(SVC) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + SVC.len()..];
+        let Some(j) = after.find("}}") else { break };
+        let _ = write!(out, "${{data.aws_service_principal.{}.name}}", &after[..j]);
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Customer policies attached through one exclusive `aws_iam_policy_attachment`.
@@ -142,7 +197,7 @@ fn exclusive_members(g: usize) -> bool {
 }
 
 /// The resources of the account, in a fixed order.
-fn resources(a: &Account) -> Vec<Res> {
+fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
     let mut out = Vec::new();
     let attach = |out: &mut Vec<Res>, ty: &'static str, key: &'static str, owner: Tv, local: &str, refs: &[PolicyRef], file| {
         for (k, r) in refs.iter().enumerate() {
@@ -163,6 +218,9 @@ fn resources(a: &Account) -> Vec<Res> {
         x.attrs.push(("force_destroy", Tv::Bool(false)));
         match &u.boundary {
             Some(b) => x.attrs.push(("permissions_boundary", policy_tv(a, b))),
+            None if extra.empty_boundary && i % 3 == 0 => {
+                x.attrs.push(("permissions_boundary", Tv::Lit(String::new())));
+            }
             None => x.nulls.push("permissions_boundary"),
         }
         x.nulls.push("tags");
@@ -228,11 +286,18 @@ fn resources(a: &Account) -> Vec<Res> {
         let mut x = Res::new("aws_iam_role", local.clone(), "roles.tf");
         x.attrs.push(("name", Tv::Lit(role.name.clone())));
         x.attrs.push(("path", Tv::Lit(role.path.clone())));
-        x.attrs.push(("assume_role_policy", doc_tv(&a.trust_doc(r), "trust", r, 0)));
+        let mut trust = doc_tv(&a.trust_doc(r), "trust", r, 0);
+        if let Tv::Doc { services, .. } = &mut trust {
+            *services = extra.service_principal_data;
+        }
+        x.attrs.push(("assume_role_policy", trust));
         x.attrs.push(("max_session_duration", Tv::Num(3600)));
         x.attrs.push(("force_detach_policies", Tv::Bool(false)));
         match &role.boundary {
             Some(b) => x.attrs.push(("permissions_boundary", policy_tv(a, b))),
+            None if extra.empty_boundary && r % 3 == 0 => {
+                x.attrs.push(("permissions_boundary", Tv::Lit(String::new())));
+            }
             None => x.nulls.push("permissions_boundary"),
         }
         x.nulls.extend(["description", "name_prefix", "tags"]);
@@ -361,7 +426,7 @@ fn hcl_string(s: &str, id: &str, literal: bool) -> String {
     } else {
         format!("${{{CALLER}}}")
     };
-    format!("\"{}\"", parts.join(&joint))
+    unmark(format!("\"{}\"", parts.join(&joint)))
 }
 
 fn is_ident(k: &str) -> bool {
@@ -475,7 +540,16 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
             doc,
             style,
             literal,
-        } => match style {
+            services,
+        } => {
+            let marked;
+            let doc = if *services {
+                marked = mark_services(doc);
+                &marked
+            } else {
+                doc
+            };
+            match style {
             Style::JsonEncode => {
                 let mut out = "jsonencode(".to_owned();
                 hcl_json(doc, id, *literal, 2, &mut out);
@@ -493,7 +567,7 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
                     .split(ACCOUNT)
                     .map(|p| p.replace("${", "$${").replace("%{", "%%{"))
                     .collect();
-                let body = body.join(&joint);
+                let body = unmark(body.join(&joint));
                 if *indented {
                     let ind: Vec<String> = body.lines().map(|l| format!("    {l}")).collect();
                     format!("<<-EOT\n{}\n  EOT", ind.join("\n"))
@@ -506,18 +580,45 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
                 data.push_str(&policy_document_block(name, doc, id, *literal));
                 format!("data.aws_iam_policy_document.{name}.json")
             }
-        },
+        }
+        }
     }
 }
 
 /// The configuration as `.tf` files: (file name, text), sorted by name.
 #[must_use]
 pub fn render_tf(a: &Account) -> Vec<(String, String)> {
+    render_tf_with(a, &Constructs::default())
+}
+
+/// The service principals the account's roles trust, each once.
+fn trusted_services(a: &Account) -> Vec<String> {
+    let mut v: Vec<String> = (0..a.roles.len())
+        .flat_map(|r| services_of(&a.trust_doc(r)))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// [`render_tf`] with the constructs of `extra`.
+#[must_use]
+pub fn render_tf_with(a: &Account, extra: &Constructs) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = vec![(
         "main.tf".to_owned(),
         "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n\ndata \"aws_caller_identity\" \"current\" {}\n".to_owned(),
     )];
-    for r in resources(a) {
+    if extra.service_principal_data {
+        for s in trusted_services(a) {
+            if let Some((local, name)) = service_data(&s) {
+                let _ = write!(
+                    files[0].1,
+                    "\ndata \"aws_service_principal\" \"{local}\" {{\n  service_name = \"{name}\"\n}}\n"
+                );
+            }
+        }
+    }
+    for r in resources(a, extra) {
         let mut data = String::new();
         let mut text = format!("resource \"{}\" \"{}\" {{\n", r.ty, r.name);
         for (k, v) in &r.attrs {
@@ -582,28 +683,41 @@ fn plan_unknown(v: &Tv) -> Option<Value> {
     }
 }
 
+/// `a.b.c` gives `a.b.c` and `a.b`; `data.a.b.c` gives `data.a.b.c` and `data.a.b`.
+fn push_ref(out: &mut Vec<String>, expr: &str) {
+    out.push(expr.to_owned());
+    let keep = if expr.starts_with("data.") { 3 } else { 2 };
+    if expr.split('.').count() > keep {
+        out.push(expr.split('.').take(keep).collect::<Vec<_>>().join("."));
+    }
+}
+
 fn references(v: &Tv, out: &mut Vec<String>) {
-    let mut push = |expr: &str| {
-        let mut e = expr.to_owned();
-        out.push(e.clone());
-        // `a.b.c` → `a.b`; `data.a.b.c` → `data.a.b`.
-        let keep = if e.starts_with("data.") { 3 } else { 2 };
-        if e.split('.').count() > keep {
-            e = e.split('.').take(keep).collect::<Vec<_>>().join(".");
-            out.push(e);
-        }
-    };
+    let push = |out: &mut Vec<String>, e: &str| push_ref(out, e);
     match v {
-        Tv::Ref { expr, .. } => push(expr),
+        Tv::Ref { expr, .. } => push(out, expr),
         Tv::List(items) => items.iter().for_each(|x| references(x, out)),
         Tv::Doc {
             style: Style::Data(name),
             ..
-        } => push(&format!("data.aws_iam_policy_document.{name}.json")),
+        } => push(out, &format!("data.aws_iam_policy_document.{name}.json")),
         Tv::Doc {
             doc, literal: false, ..
-        } if doc.to_string().contains(ACCOUNT) => push(CALLER),
+        } if doc.to_string().contains(ACCOUNT) => push(out, CALLER),
         _ => {}
+    }
+    if let Tv::Doc {
+        doc,
+        services: true,
+        style: Style::JsonEncode | Style::Heredoc { .. },
+        ..
+    } = v
+    {
+        for s in services_of(doc) {
+            if let Some((local, _)) = service_data(&s) {
+                push(out, &format!("data.aws_service_principal.{local}.name"));
+            }
+        }
     }
 }
 
@@ -655,6 +769,12 @@ fn data_documents(v: &Tv, id: &str, out: &mut Vec<Value>) {
 /// The plan `terraform show -json` prints for this configuration on an empty state.
 #[must_use]
 pub fn render_plan(a: &Account) -> String {
+    render_plan_with(a, &Constructs::default())
+}
+
+/// [`render_plan`] with the constructs of `extra`.
+#[must_use]
+pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
     let id = &a.id;
     let mut planned = Vec::new();
     let mut changes = Vec::new();
@@ -670,7 +790,21 @@ pub fn render_plan(a: &Account) -> String {
     config.push(json!({"address": "data.aws_caller_identity.current", "mode": "data",
         "type": "aws_caller_identity", "name": "current", "provider_config_key": "aws",
         "schema_version": 0}));
-    for r in resources(a) {
+    if extra.service_principal_data {
+        for s in trusted_services(a) {
+            let Some((local, name)) = service_data(&s) else { continue };
+            let address = format!("data.aws_service_principal.{local}");
+            data.push(json!({"address": address, "mode": "data", "type": "aws_service_principal",
+                "name": local, "provider_name": PROVIDER, "schema_version": 0,
+                "values": {"id": s, "name": s, "region": "us-east-1", "service_name": name,
+                    "suffix": "amazonaws.com"},
+                "sensitive_values": {}}));
+            config.push(json!({"address": address, "mode": "data", "type": "aws_service_principal",
+                "name": local, "provider_config_key": "aws",
+                "expressions": {"service_name": {"constant_value": name}}, "schema_version": 0}));
+        }
+    }
+    for r in resources(a, extra) {
         let mut after = Map::new();
         let mut unknown = Map::new();
         let mut exprs = Map::new();
