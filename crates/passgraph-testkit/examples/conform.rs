@@ -38,7 +38,10 @@ fn main() {
     let account = conform::generate(size, seed);
     let start = Instant::now();
     let inputs = conform::render_with(&account, &extra);
-    println!("size {size:?}, seed {seed}: rendered in {:.1?}", start.elapsed());
+    println!(
+        "size {size:?}, seed {seed}: rendered in {:.1?}",
+        start.elapsed()
+    );
     if let Some(dir) = write {
         let dir = std::path::Path::new(&dir);
         let tf = dir.join("tf");
@@ -52,7 +55,10 @@ fn main() {
         }
     }
     let comparison = check::compare_inputs(&inputs, &account.id);
-    println!("{:<10} {:>9} {:>10} {:>10} {:>9}", "format", "findings", "read", "analyze", "bytes");
+    println!(
+        "{:<10} {:>9} {:>10} {:>10} {:>9}",
+        "format", "findings", "read", "analyze", "bytes"
+    );
     for o in &comparison.outcomes {
         let bytes = match o.format {
             check::Format::Snapshot => inputs.snapshot.len(),

@@ -25,7 +25,9 @@ pub use model::{Account, Size, generate};
 #[must_use]
 pub fn with_account(v: &Value, id: &str) -> Value {
     match v {
-        Value::String(s) if s.contains(model::ACCOUNT) => Value::String(s.replace(model::ACCOUNT, id)),
+        Value::String(s) if s.contains(model::ACCOUNT) => {
+            Value::String(s.replace(model::ACCOUNT, id))
+        }
         Value::Array(a) => Value::Array(a.iter().map(|x| with_account(x, id)).collect()),
         Value::Object(o) => Value::Object(
             o.iter()

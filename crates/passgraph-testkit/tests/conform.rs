@@ -19,7 +19,12 @@ fn five_formats_give_the_same_findings() {
             c.explain(20)
         );
         for o in &c.outcomes {
-            assert!(o.errors.is_empty(), "seed {seed} {}: {:?}", o.format, o.errors);
+            assert!(
+                o.errors.is_empty(),
+                "seed {seed} {}: {:?}",
+                o.format,
+                o.errors
+            );
         }
     }
 }
@@ -55,7 +60,10 @@ fn the_findings_cover_what_the_generator_writes() {
     ] {
         assert!(services.contains(s), "{s}: {services:?}");
     }
-    assert!(certainties.contains("yes") && certainties.contains("maybe"), "{certainties:?}");
+    assert!(
+        certainties.contains("yes") && certainties.contains("maybe"),
+        "{certainties:?}"
+    );
     assert!(role_holders > 0 && ec2_exploitable > 0);
 }
 
@@ -76,7 +84,10 @@ fn the_same_seed_gives_the_same_inputs() {
     let a = conform::render(&conform::generate(Size::small(), 9));
     let b = conform::render(&conform::generate(Size::small(), 9));
     let c = conform::render(&conform::generate(Size::small(), 10));
-    assert_eq!((&a.snapshot, &a.cfn_yaml, &a.tf, &a.plan), (&b.snapshot, &b.cfn_yaml, &b.tf, &b.plan));
+    assert_eq!(
+        (&a.snapshot, &a.cfn_yaml, &a.tf, &a.plan),
+        (&b.snapshot, &b.cfn_yaml, &b.tf, &b.plan)
+    );
     assert_ne!(a.snapshot, c.snapshot);
 }
 

@@ -34,20 +34,62 @@ fn policy_id(p: usize) -> String {
     format!("Policy{p}")
 }
 
-/// Strings holding the account become `Fn::Sub` (or the literal id when `literal`).
-fn subst(v: &Value, id: &str, literal: bool) -> Value {
-    match v {
-        Value::String(s) if s.contains(ACCOUNT) => {
-            if literal {
-                Value::String(s.replace(ACCOUNT, id))
-            } else {
-                json!({"Fn::Sub": s.replace(ACCOUNT, "${AWS::AccountId}").replace("arn:aws:", "arn:${AWS::Partition}:")})
-            }
+/// How a document names the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// `Fn::Sub` with `${AWS::Partition}` and `${AWS::AccountId}`; a role's exact ARN is
+    /// `Fn::GetAtt Role.Arn`.
+    Sub,
+    /// `Fn::Join` of literal parts and `Ref AWS::Partition`/`Ref AWS::AccountId`.
+    Join,
+    /// The account id written literally, as hand-written templates do.
+    Literal,
+}
+
+fn form(i: usize) -> Form {
+    match i % 3 {
+        0 => Form::Sub,
+        1 => Form::Literal,
+        _ => Form::Join,
+    }
+}
+
+fn join(s: &str) -> Value {
+    let mut parts: Vec<Value> = Vec::new();
+    let rest = s.strip_prefix("arn:aws:").map_or(s, |r| {
+        parts.push(json!("arn:"));
+        parts.push(reference("AWS::Partition"));
+        parts.push(json!(":"));
+        r
+    });
+    for (i, p) in rest.split(ACCOUNT).enumerate() {
+        if i > 0 {
+            parts.push(reference("AWS::AccountId"));
         }
-        Value::Array(a) => Value::Array(a.iter().map(|x| subst(x, id, literal)).collect()),
+        if !p.is_empty() {
+            parts.push(json!(p));
+        }
+    }
+    json!({"Fn::Join": ["", parts]})
+}
+
+/// Strings holding the account written in `form`.
+fn subst(a: &Account, v: &Value, form: Form) -> Value {
+    match v {
+        Value::String(s) if s.contains(ACCOUNT) => match form {
+            Form::Literal => Value::String(s.replace(ACCOUNT, &a.id)),
+            Form::Join => join(s),
+            Form::Sub => match (0..a.roles.len()).find(|&r| a.role_arn(r) == *s) {
+                Some(r) => arn_of(&role_id(r)),
+                None => {
+                    json!({"Fn::Sub": s.replace(ACCOUNT, "${AWS::AccountId}").replace("arn:aws:", "arn:${AWS::Partition}:")})
+                }
+            },
+        },
+        Value::Array(x) => Value::Array(x.iter().map(|x| subst(a, x, form)).collect()),
         Value::Object(o) => Value::Object(
             o.iter()
-                .map(|(k, x)| (k.clone(), subst(x, id, literal)))
+                .map(|(k, x)| (k.clone(), subst(a, x, form)))
                 .collect(),
         ),
         other => other.clone(),
@@ -56,14 +98,16 @@ fn subst(v: &Value, id: &str, literal: bool) -> Value {
 
 fn policy_value(a: &Account, r: &PolicyRef) -> Value {
     match r {
-        PolicyRef::Customer(p) => reference(&policy_id(*p)),
+        // `Ref` of a managed policy is its ARN, and so is its `PolicyArn` attribute.
+        PolicyRef::Customer(p) if p % 2 == 0 => reference(&policy_id(*p)),
+        PolicyRef::Customer(p) => json!({"Fn::GetAtt": [policy_id(*p), "PolicyArn"]}),
         PolicyRef::Aws(_) => json!(a.policy_arn(r)),
     }
 }
 
 /// Customer policies attached from the policy's side (`Users`/`Groups`/`Roles`).
 fn from_policy_side(p: usize) -> bool {
-    p % 3 == 0
+    p.is_multiple_of(3)
 }
 
 fn principal_attached(a: &Account, refs: &[PolicyRef]) -> Option<Value> {
@@ -106,14 +150,14 @@ fn trust(a: &Account, r: usize) -> Value {
 
 /// Inline policies written in the principal's `Policies` (the others become resources).
 fn in_principal(i: usize) -> bool {
-    i % 2 == 0
+    i.is_multiple_of(2)
 }
 
 fn inline_list(a: &Account, owner: usize, list: &[Inline]) -> Option<Value> {
     let v: Vec<Value> = list
         .iter()
         .filter(|_| in_principal(owner))
-        .map(|p| json!({"PolicyName": p.name, "PolicyDocument": subst(&p.doc, &a.id, owner % 3 == 1)}))
+        .map(|p| json!({"PolicyName": p.name, "PolicyDocument": subst(a, &p.doc, form(owner))}))
         .collect();
     (!v.is_empty()).then_some(Value::Array(v))
 }
@@ -136,7 +180,11 @@ pub fn template(a: &Account) -> Value {
             let gs: Vec<Value> = u.groups.iter().map(|&g| reference(&group_id(g))).collect();
             p.insert("Groups".into(), Value::Array(gs));
         }
-        put(&mut p, "ManagedPolicyArns", principal_attached(a, &u.attached));
+        put(
+            &mut p,
+            "ManagedPolicyArns",
+            principal_attached(a, &u.attached),
+        );
         put(&mut p, "Policies", inline_list(a, i, &u.inline));
         put(
             &mut p,
@@ -153,7 +201,7 @@ pub fn template(a: &Account) -> Value {
                     format!("User{i}Inline{k}"),
                     json!({"Type": "AWS::IAM::UserPolicy", "Properties": {
                         "UserName": reference(&user_id(i)), "PolicyName": pol.name,
-                        "PolicyDocument": subst(&pol.doc, &a.id, false)}}),
+                        "PolicyDocument": subst(a, &pol.doc, form(i + k))}}),
                 );
             }
         }
@@ -178,7 +226,7 @@ pub fn template(a: &Account) -> Value {
                     format!("Group{g}Inline{k}"),
                     json!({"Type": "AWS::IAM::GroupPolicy", "Properties": {
                         "GroupName": reference(&group_id(g)), "PolicyName": pol.name,
-                        "PolicyDocument": subst(&pol.doc, &a.id, false)}}),
+                        "PolicyDocument": subst(a, &pol.doc, form(g + k))}}),
                 );
             }
         }
@@ -223,11 +271,11 @@ pub fn template(a: &Account) -> Value {
                 let body = if r % 4 == 1 {
                     json!({"Type": "AWS::IAM::Policy", "Properties": {
                         "Roles": [reference(&role_id(r))], "PolicyName": pol.name,
-                        "PolicyDocument": subst(&pol.doc, &a.id, false)}})
+                        "PolicyDocument": subst(a, &pol.doc, form(r + k))}})
                 } else {
                     json!({"Type": "AWS::IAM::RolePolicy", "Properties": {
                         "RoleName": reference(&role_id(r)), "PolicyName": pol.name,
-                        "PolicyDocument": subst(&pol.doc, &a.id, false)}})
+                        "PolicyDocument": subst(a, &pol.doc, form(r + k))}})
                 };
                 res.insert(format!("Role{r}Inline{k}"), body);
             }
@@ -255,10 +303,7 @@ pub fn template(a: &Account) -> Value {
         let mut p = Map::new();
         p.insert("ManagedPolicyName".into(), json!(pol.name));
         p.insert("Path".into(), json!(pol.path));
-        p.insert(
-            "PolicyDocument".into(),
-            subst(&pol.doc, &a.id, i % 3 == 1),
-        );
+        p.insert("PolicyDocument".into(), subst(a, &pol.doc, form(i)));
         if from_policy_side(i) {
             let (us, gs, rs) = a.attached_to(i);
             let refs = |ids: Vec<String>| -> Option<Value> {
@@ -327,12 +372,12 @@ fn tag(v: &Value) -> Option<String> {
     let (k, x) = o.iter().next()?;
     match (k.as_str(), x) {
         ("Ref", Value::String(s)) => Some(format!("!Ref {s}")),
-        ("Fn::Sub", Value::String(s)) => Some(format!("!Sub {}", scalar(&Value::String(s.clone())))),
-        ("Fn::GetAtt", Value::Array(p)) if p.len() == 2 => Some(format!(
-            "!GetAtt {}.{}",
-            p[0].as_str()?,
-            p[1].as_str()?
-        )),
+        ("Fn::Sub", Value::String(s)) => {
+            Some(format!("!Sub {}", scalar(&Value::String(s.clone()))))
+        }
+        ("Fn::GetAtt", Value::Array(p)) if p.len() == 2 => {
+            Some(format!("!GetAtt {}.{}", p[0].as_str()?, p[1].as_str()?))
+        }
         _ => None,
     }
 }
@@ -388,10 +433,21 @@ fn yaml_seq_body(v: &Value, indent: usize, out: &mut String) {
             let mut first = true;
             for (k, y) in o {
                 if first {
-                    let _ = write!(out, "{:indent$}- {}:", "", scalar(&Value::String(k.clone())));
+                    let _ = write!(
+                        out,
+                        "{:indent$}- {}:",
+                        "",
+                        scalar(&Value::String(k.clone()))
+                    );
                     first = false;
                 } else {
-                    let _ = write!(out, "{:w$}{}:", "", scalar(&Value::String(k.clone())), w = indent + 2);
+                    let _ = write!(
+                        out,
+                        "{:w$}{}:",
+                        "",
+                        scalar(&Value::String(k.clone())),
+                        w = indent + 2
+                    );
                 }
                 yaml_value_after_key(y, indent + 2, out);
             }

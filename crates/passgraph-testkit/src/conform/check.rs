@@ -110,10 +110,7 @@ impl passgraph_hcl::FileSource for MemSource<'_> {
     }
 
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)> {
-        let (_, text) = self
-            .files
-            .iter()
-            .find(|(n, _)| self.root.join(n) == path)?;
+        let (_, text) = self.files.iter().find(|(n, _)| self.root.join(n) == path)?;
         let text: Arc<str> = Arc::from(text.as_str());
         let id = self.sources.add(path.display().to_string(), text.clone());
         Some((id, text))

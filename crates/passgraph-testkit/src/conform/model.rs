@@ -331,11 +331,15 @@ fn policy_doc(rng: &mut Rng, kind: usize, size: &Size, roles: &[String]) -> Valu
         5 => doc(vec![json!({"Effect": "Allow", "Action": "sts:AssumeRole",
             "Resource": [role_pattern(team, false), role_pattern(team, true)]})]),
         // A condition not known offline: possible findings.
-        6 => doc(vec![json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": role_pattern(team, false),
-            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}})]),
+        6 => doc(vec![
+            json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": role_pattern(team, false),
+            "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}),
+        ]),
         // Action wildcards and StringLike on the service.
-        7 => doc(vec![json!({"Effect": "Allow", "Action": "iam:Pass*", "Resource": format!("arn:aws:iam::{ACCOUNT}:role/*"),
-            "Condition": {"StringLike": {"iam:PassedToService": ["lambda.*", "ecs-tasks.*"]}}})]),
+        7 => doc(vec![
+            json!({"Effect": "Allow", "Action": "iam:Pass*", "Resource": format!("arn:aws:iam::{ACCOUNT}:role/*"),
+            "Condition": {"StringLike": {"iam:PassedToService": ["lambda.*", "ecs-tasks.*"]}}}),
+        ]),
         // A deny unless the service is EC2, beside a broad allow.
         8 => doc(vec![
             json!({"Effect": "Allow", "Action": ["iam:PassRole", "sts:AssumeRole"], "Resource": "*"}),
@@ -343,8 +347,10 @@ fn policy_doc(rng: &mut Rng, kind: usize, size: &Size, roles: &[String]) -> Valu
                 "Condition": {"StringNotEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}),
         ]),
         // Nothing about roles.
-        _ => doc(vec![json!({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"],
-            "Resource": [format!("arn:aws:s3:::team-{team}-data"), format!("arn:aws:s3:::team-{team}-data/*")]})]),
+        _ => doc(vec![
+            json!({"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"],
+            "Resource": [format!("arn:aws:s3:::team-{team}-data"), format!("arn:aws:s3:::team-{team}-data/*")]}),
+        ]),
     }
 }
 

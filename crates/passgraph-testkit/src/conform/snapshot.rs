@@ -20,9 +20,30 @@ fn attached(a: &Account, refs: &[PolicyRef]) -> Value {
         .collect()
 }
 
-fn inline(list: &[Inline]) -> Value {
+/// A document as the IAM API returns it: URL-encoded JSON text (RFC 3986). The AWS CLI prints
+/// it decoded; tools that keep the raw API answer keep it encoded.
+fn url_encoded(doc: &Value, id: &str) -> Value {
+    let text = with_account(doc, id).to_string();
+    let mut out = String::with_capacity(text.len() * 2);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Value::String(out)
+}
+
+fn inline(list: &[Inline], encoded: Option<&str>) -> Value {
     list.iter()
-        .map(|p| json!({"PolicyName": p.name, "PolicyDocument": p.doc}))
+        .map(|p| {
+            let doc = match encoded {
+                Some(id) => url_encoded(&p.doc, id),
+                None => p.doc.clone(),
+            };
+            json!({"PolicyName": p.name, "PolicyDocument": doc})
+        })
         .collect()
 }
 
@@ -49,8 +70,12 @@ pub fn render(a: &Account) -> String {
             e.insert("UserId".into(), json!(format!("AIDA{i:017}")));
             e.insert("Arn".into(), json!(a.user_arn(i)));
             e.insert("CreateDate".into(), json!("2024-01-01T00:00:00Z"));
-            e.insert("UserPolicyList".into(), inline(&u.inline));
-            let groups: Vec<&str> = u.groups.iter().map(|&g| a.groups[g].name.as_str()).collect();
+            e.insert("UserPolicyList".into(), inline(&u.inline, None));
+            let groups: Vec<&str> = u
+                .groups
+                .iter()
+                .map(|&g| a.groups[g].name.as_str())
+                .collect();
             e.insert("GroupList".into(), json!(groups));
             e.insert("AttachedManagedPolicies".into(), attached(a, &u.attached));
             boundary(a, u.boundary.as_ref(), &mut e);
@@ -66,7 +91,7 @@ pub fn render(a: &Account) -> String {
             json!({"Path": g.path, "GroupName": g.name, "GroupId": format!("AGPA{i:017}"),
                 "Arn": format!("arn:aws:iam::{ACCOUNT}:group{}{}", g.path, g.name),
                 "CreateDate": "2024-01-01T00:00:00Z",
-                "GroupPolicyList": inline(&g.inline),
+                "GroupPolicyList": inline(&g.inline, None),
                 "AttachedManagedPolicies": attached(a, &g.attached)})
         })
         .collect();
@@ -96,7 +121,10 @@ pub fn render(a: &Account) -> String {
             e.insert("CreateDate".into(), json!("2024-01-01T00:00:00Z"));
             e.insert("AssumeRolePolicyDocument".into(), a.stored_trust_doc(i));
             e.insert("InstanceProfileList".into(), json!(profiles));
-            e.insert("RolePolicyList".into(), inline(&r.inline));
+            e.insert(
+                "RolePolicyList".into(),
+                inline(&r.inline, (i % 4 == 3).then_some(a.id.as_str())),
+            );
             e.insert("AttachedManagedPolicies".into(), attached(a, &r.attached));
             boundary(a, r.boundary.as_ref(), &mut e);
             e.insert("Tags".into(), json!([]));
@@ -114,14 +142,26 @@ pub fn render(a: &Account) -> String {
             let (default, versions) = if i % 4 == 2 {
                 let old = json!({"Version": "2012-10-17", "Statement": [
                     {"Effect": "Allow", "Action": "*", "Resource": "*"}]});
-                ("v2", json!([
+                (
+                    "v2",
+                    json!([
                     {"Document": p.doc, "VersionId": "v2", "IsDefaultVersion": true,
                         "CreateDate": "2024-02-01T00:00:00Z"},
                     {"Document": old, "VersionId": "v1", "IsDefaultVersion": false,
-                        "CreateDate": "2024-01-01T00:00:00Z"}]))
+                        "CreateDate": "2024-01-01T00:00:00Z"}]),
+                )
+            } else if i % 5 == 1 {
+                (
+                    "v1",
+                    json!([{"Document": url_encoded(&p.doc, &a.id), "VersionId": "v1",
+                    "IsDefaultVersion": true, "CreateDate": "2024-01-01T00:00:00Z"}]),
+                )
             } else {
-                ("v1", json!([{"Document": p.doc, "VersionId": "v1",
-                    "IsDefaultVersion": true, "CreateDate": "2024-01-01T00:00:00Z"}]))
+                (
+                    "v1",
+                    json!([{"Document": p.doc, "VersionId": "v1",
+                    "IsDefaultVersion": true, "CreateDate": "2024-01-01T00:00:00Z"}]),
+                )
             };
             json!({"PolicyName": p.name, "PolicyId": format!("ANPA{i:017}"),
                 "Arn": a.policy_arn(&PolicyRef::Customer(i)), "Path": p.path,

@@ -27,7 +27,9 @@ const PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
 enum Style {
     JsonEncode,
     /// `<<-EOT`, the text indented or flush.
-    Heredoc { indented: bool },
+    Heredoc {
+        indented: bool,
+    },
     /// `data "aws_iam_policy_document" "<name>"`.
     Data(String),
 }
@@ -187,7 +189,7 @@ fn unmark(s: String) -> String {
 
 /// Customer policies attached through one exclusive `aws_iam_policy_attachment`.
 fn exclusive(p: usize) -> bool {
-    p % 3 == 0
+    p.is_multiple_of(3)
 }
 
 /// Groups whose members are all listed by one `aws_iam_group_membership` (exclusive for its
@@ -199,7 +201,13 @@ fn exclusive_members(g: usize) -> bool {
 /// The resources of the account, in a fixed order.
 fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
     let mut out = Vec::new();
-    let attach = |out: &mut Vec<Res>, ty: &'static str, key: &'static str, owner: Tv, local: &str, refs: &[PolicyRef], file| {
+    let attach = |out: &mut Vec<Res>,
+                  ty: &'static str,
+                  key: &'static str,
+                  owner: Tv,
+                  local: &str,
+                  refs: &[PolicyRef],
+                  file| {
         for (k, r) in refs.iter().enumerate() {
             if matches!(r, PolicyRef::Customer(p) if exclusive(*p)) {
                 continue;
@@ -219,7 +227,8 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
         match &u.boundary {
             Some(b) => x.attrs.push(("permissions_boundary", policy_tv(a, b))),
             None if extra.empty_boundary && i % 3 == 0 => {
-                x.attrs.push(("permissions_boundary", Tv::Lit(String::new())));
+                x.attrs
+                    .push(("permissions_boundary", Tv::Lit(String::new())));
             }
             None => x.nulls.push("permissions_boundary"),
         }
@@ -239,7 +248,15 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
             m.attrs.push(("groups", Tv::List(gs)));
             out.push(m);
         }
-        attach(&mut out, "aws_iam_user_policy_attachment", "user", me.clone(), &local, &u.attached, "users.tf");
+        attach(
+            &mut out,
+            "aws_iam_user_policy_attachment",
+            "user",
+            me.clone(),
+            &local,
+            &u.attached,
+            "users.tf",
+        );
         for (k, p) in u.inline.iter().enumerate() {
             let mut x = Res::new("aws_iam_user_policy", format!("{local}_{k}"), "users.tf");
             x.attrs.push(("name", Tv::Lit(p.name.clone())));
@@ -266,12 +283,21 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
             .collect();
         if exclusive_members(g) && !members.is_empty() {
             let mut m = Res::new("aws_iam_group_membership", local.clone(), "groups.tf");
-            m.attrs.push(("name", Tv::Lit(format!("{}-members", grp.name))));
+            m.attrs
+                .push(("name", Tv::Lit(format!("{}-members", grp.name))));
             m.attrs.push(("group", me.clone()));
             m.attrs.push(("users", Tv::List(members)));
             out.push(m);
         }
-        attach(&mut out, "aws_iam_group_policy_attachment", "group", me.clone(), &local, &grp.attached, "groups.tf");
+        attach(
+            &mut out,
+            "aws_iam_group_policy_attachment",
+            "group",
+            me.clone(),
+            &local,
+            &grp.attached,
+            "groups.tf",
+        );
         for (k, p) in grp.inline.iter().enumerate() {
             let mut x = Res::new("aws_iam_group_policy", format!("{local}_{k}"), "groups.tf");
             x.attrs.push(("name", Tv::Lit(p.name.clone())));
@@ -296,12 +322,14 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
         match &role.boundary {
             Some(b) => x.attrs.push(("permissions_boundary", policy_tv(a, b))),
             None if extra.empty_boundary && r % 3 == 0 => {
-                x.attrs.push(("permissions_boundary", Tv::Lit(String::new())));
+                x.attrs
+                    .push(("permissions_boundary", Tv::Lit(String::new())));
             }
             None => x.nulls.push("permissions_boundary"),
         }
         x.nulls.extend(["description", "name_prefix", "tags"]);
-        x.unknown.extend(["arn", "create_date", "unique_id", "tags_all"]);
+        x.unknown
+            .extend(["arn", "create_date", "unique_id", "tags_all"]);
         let arns_list = r % 4 == 2
             && !role
                 .attached
@@ -330,7 +358,15 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
         out.push(x);
         let me = name_ref("aws_iam_role", &local, &role.name);
         if !arns_list {
-            attach(&mut out, "aws_iam_role_policy_attachment", "role", me.clone(), &local, &role.attached, "roles.tf");
+            attach(
+                &mut out,
+                "aws_iam_role_policy_attachment",
+                "role",
+                me.clone(),
+                &local,
+                &role.attached,
+                "roles.tf",
+            );
         }
         if !blocks {
             for (k, p) in role.inline.iter().enumerate() {
@@ -348,21 +384,26 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
             x.attrs.push(("path", Tv::Lit(role.path.clone())));
             x.attrs.push(("role", me.clone()));
             x.nulls.extend(["name_prefix", "tags"]);
-            x.unknown.extend(["arn", "create_date", "unique_id", "tags_all"]);
+            x.unknown
+                .extend(["arn", "create_date", "unique_id", "tags_all"]);
             out.push(x);
         }
         if role.rds_monitoring {
             let mut x = Res::new("aws_db_instance", local.clone(), "roles.tf");
             x.attrs.push(("identifier", Tv::Lit(format!("db-{r}"))));
             x.attrs.push(("engine", Tv::Lit("postgres".to_owned())));
-            x.attrs.push(("instance_class", Tv::Lit("db.t3.micro".to_owned())));
+            x.attrs
+                .push(("instance_class", Tv::Lit("db.t3.micro".to_owned())));
             x.attrs.push(("allocated_storage", Tv::Num(20)));
             x.attrs.push(("username", Tv::Lit("dbadmin".to_owned())));
-            x.attrs.push(("manage_master_user_password", Tv::Bool(true)));
+            x.attrs
+                .push(("manage_master_user_password", Tv::Bool(true)));
             x.attrs.push(("skip_final_snapshot", Tv::Bool(true)));
             x.attrs.push(("monitoring_interval", Tv::Num(60)));
-            x.attrs.push(("monitoring_role_arn", arn_ref("aws_iam_role", &local)));
-            x.unknown.extend(["arn", "address", "endpoint", "resource_id"]);
+            x.attrs
+                .push(("monitoring_role_arn", arn_ref("aws_iam_role", &local)));
+            x.unknown
+                .extend(["arn", "address", "endpoint", "resource_id"]);
             out.push(x);
         }
     }
@@ -373,7 +414,8 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
         x.attrs.push(("path", Tv::Lit(p.path.clone())));
         x.attrs.push(("policy", doc_tv(&p.doc, "policy", i, 0)));
         x.nulls.extend(["description", "name_prefix", "tags"]);
-        x.unknown.extend(["arn", "attachment_count", "policy_id", "tags_all"]);
+        x.unknown
+            .extend(["arn", "attachment_count", "policy_id", "tags_all"]);
         out.push(x);
         if exclusive(i) {
             let (us, gs, rs) = a.attached_to(i);
@@ -381,20 +423,36 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
                 continue;
             }
             let mut x = Res::new("aws_iam_policy_attachment", local.clone(), "policies.tf");
-            x.attrs.push(("name", Tv::Lit(format!("{}-attachment", p.name))));
-            x.attrs.push(("policy_arn", arn_ref("aws_iam_policy", &local)));
+            x.attrs
+                .push(("name", Tv::Lit(format!("{}-attachment", p.name))));
+            x.attrs
+                .push(("policy_arn", arn_ref("aws_iam_policy", &local)));
             let list = |v: Vec<Tv>| Tv::List(v);
             x.attrs.push((
                 "users",
-                list(us.iter().map(|&u| name_ref("aws_iam_user", &tf_name("user", u), &a.users[u].name)).collect()),
+                list(
+                    us.iter()
+                        .map(|&u| name_ref("aws_iam_user", &tf_name("user", u), &a.users[u].name))
+                        .collect(),
+                ),
             ));
             x.attrs.push((
                 "groups",
-                list(gs.iter().map(|&g| name_ref("aws_iam_group", &tf_name("group", g), &a.groups[g].name)).collect()),
+                list(
+                    gs.iter()
+                        .map(|&g| {
+                            name_ref("aws_iam_group", &tf_name("group", g), &a.groups[g].name)
+                        })
+                        .collect(),
+                ),
             ));
             x.attrs.push((
                 "roles",
-                list(rs.iter().map(|&r| name_ref("aws_iam_role", &tf_name("role", r), &a.roles[r].name)).collect()),
+                list(
+                    rs.iter()
+                        .map(|&r| name_ref("aws_iam_role", &tf_name("role", r), &a.roles[r].name))
+                        .collect(),
+                ),
             ));
             out.push(x);
         }
@@ -431,7 +489,8 @@ fn hcl_string(s: &str, id: &str, literal: bool) -> String {
 
 fn is_ident(k: &str) -> bool {
     k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// A JSON value as an HCL expression (for `jsonencode`).
@@ -486,7 +545,11 @@ fn policy_document_block(name: &str, doc: &Value, id: &str, literal: bool) -> St
         if let Some(s) = st["Sid"].as_str() {
             let _ = writeln!(out, "    sid       = {}", hcl_string(s, id, literal));
         }
-        let _ = writeln!(out, "    effect    = {}", hcl_string(st["Effect"].as_str().unwrap_or("Allow"), id, literal));
+        let _ = writeln!(
+            out,
+            "    effect    = {}",
+            hcl_string(st["Effect"].as_str().unwrap_or("Allow"), id, literal)
+        );
         for (json_key, tf_key) in [
             ("Action", "actions"),
             ("NotAction", "not_actions"),
@@ -550,37 +613,37 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
                 doc
             };
             match style {
-            Style::JsonEncode => {
-                let mut out = "jsonencode(".to_owned();
-                hcl_json(doc, id, *literal, 2, &mut out);
-                out.push(')');
-                out
-            }
-            Style::Heredoc { indented } => {
-                let text = serde_json::to_string_pretty(doc).unwrap_or_default();
-                let joint = if *literal {
-                    id.to_owned()
-                } else {
-                    format!("${{{CALLER}}}")
-                };
-                let body: Vec<String> = text
-                    .split(ACCOUNT)
-                    .map(|p| p.replace("${", "$${").replace("%{", "%%{"))
-                    .collect();
-                let body = unmark(body.join(&joint));
-                if *indented {
-                    let ind: Vec<String> = body.lines().map(|l| format!("    {l}")).collect();
-                    format!("<<-EOT\n{}\n  EOT", ind.join("\n"))
-                } else {
-                    // Flush text in an indented heredoc: Terraform strips nothing.
-                    format!("<<-EOT\n{body}\n  EOT")
+                Style::JsonEncode => {
+                    let mut out = "jsonencode(".to_owned();
+                    hcl_json(doc, id, *literal, 2, &mut out);
+                    out.push(')');
+                    out
+                }
+                Style::Heredoc { indented } => {
+                    let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+                    let joint = if *literal {
+                        id.to_owned()
+                    } else {
+                        format!("${{{CALLER}}}")
+                    };
+                    let body: Vec<String> = text
+                        .split(ACCOUNT)
+                        .map(|p| p.replace("${", "$${").replace("%{", "%%{"))
+                        .collect();
+                    let body = unmark(body.join(&joint));
+                    if *indented {
+                        let ind: Vec<String> = body.lines().map(|l| format!("    {l}")).collect();
+                        format!("<<-EOT\n{}\n  EOT", ind.join("\n"))
+                    } else {
+                        // Flush text in an indented heredoc: Terraform strips nothing.
+                        format!("<<-EOT\n{body}\n  EOT")
+                    }
+                }
+                Style::Data(name) => {
+                    data.push_str(&policy_document_block(name, doc, id, *literal));
+                    format!("data.aws_iam_policy_document.{name}.json")
                 }
             }
-            Style::Data(name) => {
-                data.push_str(&policy_document_block(name, doc, id, *literal));
-                format!("data.aws_iam_policy_document.{name}.json")
-            }
-        }
         }
     }
 }
@@ -663,9 +726,7 @@ fn plan_value(v: &Tv, id: &str) -> Option<Value> {
                 .map(|x| plan_value(x, id).unwrap_or(Value::Null))
                 .collect(),
         )),
-        Tv::Doc { doc, .. } => Some(json!(
-            super::with_account(doc, id).to_string()
-        )),
+        Tv::Doc { doc, .. } => Some(json!(super::with_account(doc, id).to_string())),
     }
 }
 
@@ -702,7 +763,9 @@ fn references(v: &Tv, out: &mut Vec<String>) {
             ..
         } => push(out, &format!("data.aws_iam_policy_document.{name}.json")),
         Tv::Doc {
-            doc, literal: false, ..
+            doc,
+            literal: false,
+            ..
         } if doc.to_string().contains(ACCOUNT) => push(out, CALLER),
         _ => {}
     }
@@ -787,21 +850,29 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
             "id": id, "user_id": "AIDAEXAMPLEEXAMPLE"},
         "sensitive_values": {}
     })];
-    config.push(json!({"address": "data.aws_caller_identity.current", "mode": "data",
+    config.push(
+        json!({"address": "data.aws_caller_identity.current", "mode": "data",
         "type": "aws_caller_identity", "name": "current", "provider_config_key": "aws",
-        "schema_version": 0}));
+        "schema_version": 0}),
+    );
     if extra.service_principal_data {
         for s in trusted_services(a) {
-            let Some((local, name)) = service_data(&s) else { continue };
+            let Some((local, name)) = service_data(&s) else {
+                continue;
+            };
             let address = format!("data.aws_service_principal.{local}");
-            data.push(json!({"address": address, "mode": "data", "type": "aws_service_principal",
+            data.push(
+                json!({"address": address, "mode": "data", "type": "aws_service_principal",
                 "name": local, "provider_name": PROVIDER, "schema_version": 0,
                 "values": {"id": s, "name": s, "region": "us-east-1", "service_name": name,
                     "suffix": "amazonaws.com"},
-                "sensitive_values": {}}));
-            config.push(json!({"address": address, "mode": "data", "type": "aws_service_principal",
+                "sensitive_values": {}}),
+            );
+            config.push(
+                json!({"address": address, "mode": "data", "type": "aws_service_principal",
                 "name": local, "provider_config_key": "aws",
-                "expressions": {"service_name": {"constant_value": name}}, "schema_version": 0}));
+                "expressions": {"service_name": {"constant_value": name}}, "schema_version": 0}),
+            );
         }
     }
     for r in resources(a, extra) {
@@ -826,10 +897,7 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
                 let mut bv = Map::new();
                 let mut bc = Map::new();
                 for (k, v) in &b.attrs {
-                    bv.insert(
-                        (*k).to_owned(),
-                        plan_value(v, id).unwrap_or(Value::Null),
-                    );
+                    bv.insert((*k).to_owned(), plan_value(v, id).unwrap_or(Value::Null));
                     bc.insert((*k).to_owned(), expression(v, id));
                     data_documents(v, id, &mut data);
                 }
