@@ -2,7 +2,7 @@
 //! read the input and the time of the analysis, then the disagreements:
 //! `cargo run --release -p passgraph-testkit --example conform -- [USERS ROLES POLICIES GROUPS TEAMS] [--seed N] [--write DIR]`.
 //! Without sizes it runs the medium size. `--write DIR` also writes the five inputs there;
-//! `--empty-boundary` and `--service-principal-data` turn on the constructs of
+//! `--empty-boundary`, `--service-principal-data` and `--modules` turn on the constructs of
 //! `conform::Constructs`.
 
 use std::time::Instant;
@@ -23,6 +23,7 @@ fn main() {
             "--write" => write = it.next().cloned(),
             "--empty-boundary" => extra.empty_boundary = true,
             "--service-principal-data" => extra.service_principal_data = true,
+            "--no-modules" => extra.modules = false,
             n => nums.extend(n.parse::<usize>().ok()),
         }
     }
@@ -51,7 +52,11 @@ fn main() {
         let _ = std::fs::write(dir.join("template.yaml"), &inputs.cfn_yaml);
         let _ = std::fs::write(dir.join("plan.json"), &inputs.plan);
         for (n, t) in &inputs.tf {
-            let _ = std::fs::write(tf.join(n), t);
+            let path = tf.join(n);
+            if let Some(parent) = path.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = std::fs::write(path, t);
         }
     }
     let comparison = check::compare_inputs(&inputs, &account.id);

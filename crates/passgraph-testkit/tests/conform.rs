@@ -127,3 +127,12 @@ fn service_principals_from_the_data_source() {
         ..conform::Constructs::default()
     });
 }
+
+/// Every role written without the local module: the root module's own forms of roles.
+#[test]
+fn five_formats_agree_without_modules() {
+    agree_with(conform::Constructs {
+        modules: false,
+        ..conform::Constructs::default()
+    });
+}

@@ -103,10 +103,11 @@ struct MemSource<'a> {
 
 impl passgraph_hcl::FileSource for MemSource<'_> {
     fn list_dir(&mut self, dir: &Path) -> Vec<PathBuf> {
-        if dir != self.root {
-            return Vec::new();
-        }
-        self.files.iter().map(|(n, _)| self.root.join(n)).collect()
+        self.files
+            .iter()
+            .map(|(n, _)| self.root.join(n))
+            .filter(|p| p.parent() == Some(dir))
+            .collect()
     }
 
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)> {

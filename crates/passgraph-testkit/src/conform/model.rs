@@ -501,9 +501,11 @@ pub fn generate(size: Size, seed: u64) -> Account {
                 name: "operate".to_owned(),
                 doc: policy_doc(&mut rng, kind, &size, &role_arns),
             });
-            if r % 3 == 0 {
+            if (r / 6) % 2 == 0 {
                 role.boundary = Some(PolicyRef::Customer(boundaries[r % 2]));
             }
+        } else if r % 7 == 2 {
+            role.boundary = Some(PolicyRef::Customer(boundaries[r % 2]));
         } else if rng.chance(4) {
             role.trust.push(if r % 2 == 0 {
                 Trustee::Root

@@ -46,6 +46,10 @@ enum Tv {
         known: Option<String>,
     },
     List(Vec<Tv>),
+    /// A string holding [`ACCOUNT`], written with the caller identity.
+    Acct(String),
+    /// An object (`{ key = value }`).
+    Map(Vec<(String, Tv)>),
     Doc {
         doc: Value,
         style: Style,
@@ -74,6 +78,18 @@ struct Res {
     nulls: Vec<&'static str>,
     /// The file it is written to.
     file: &'static str,
+    /// The module instance it belongs to (`role_4` for `module.role_4`); written by the module's
+    /// own text, not from these attributes.
+    module: Option<String>,
+    /// Its instance key (`for_each` key or `count` index).
+    index: Option<Value>,
+}
+
+/// A call of the local module `modules/service_role`.
+#[derive(Clone, Debug)]
+struct ModuleCall {
+    name: String,
+    args: Vec<(&'static str, Tv)>,
 }
 
 impl Res {
@@ -86,10 +102,20 @@ impl Res {
             unknown: vec!["id"],
             nulls: Vec::new(),
             file,
+            module: None,
+            index: None,
         }
     }
     fn address(&self) -> String {
-        format!("{}.{}", self.ty, self.name)
+        let index = match &self.index {
+            Some(Value::String(k)) => format!("[{}]", Value::String(k.clone())),
+            Some(i) => format!("[{i}]"),
+            None => String::new(),
+        };
+        match &self.module {
+            Some(m) => format!("module.{m}.{}.{}{index}", self.ty, self.name),
+            None => format!("{}.{}{index}", self.ty, self.name),
+        }
     }
 }
 
@@ -199,8 +225,288 @@ fn exclusive_members(g: usize) -> bool {
 }
 
 /// The resources of the account, in a fixed order.
-fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
+/// Roles written through the local module `modules/service_role`, one call each.
+fn in_module(extra: &Constructs, r: usize) -> bool {
+    extra.modules && (r / 2) % 2 == 1
+}
+
+/// A role's name as other resources refer to it.
+fn role_name_tv(a: &Account, r: usize, extra: &Constructs) -> Tv {
+    if in_module(extra, r) {
+        Tv::Ref {
+            expr: format!("module.{}.name", tf_name("role", r)),
+            known: Some(a.roles[r].name.clone()),
+        }
+    } else {
+        name_ref("aws_iam_role", &tf_name("role", r), &a.roles[r].name)
+    }
+}
+
+/// The module `modules/service_role`: a role, its attachments and inline policies (`for_each`
+/// over maps), its instance profile and database instance (`count`).
+const MODULE_TF: &str = r#"variable "name" {
+  type = string
+}
+
+variable "path" {
+  type = string
+}
+
+variable "assume_role_policy" {
+  type = string
+}
+
+variable "permissions_boundary" {
+  type    = string
+  default = null
+}
+
+variable "policy_arns" {
+  type    = map(string)
+  default = {}
+}
+
+variable "inline_policies" {
+  type    = map(string)
+  default = {}
+}
+
+variable "instance_profile" {
+  type    = bool
+  default = false
+}
+
+variable "rds_monitoring" {
+  type    = bool
+  default = false
+}
+
+resource "aws_iam_role" "this" {
+  name                 = var.name
+  path                 = var.path
+  assume_role_policy   = var.assume_role_policy
+  permissions_boundary = var.permissions_boundary
+}
+
+resource "aws_iam_role_policy_attachment" "this" {
+  for_each   = var.policy_arns
+  role       = aws_iam_role.this.name
+  policy_arn = each.value
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = var.inline_policies
+  name     = each.key
+  role     = aws_iam_role.this.name
+  policy   = each.value
+}
+
+resource "aws_iam_instance_profile" "this" {
+  count = var.instance_profile ? 1 : 0
+  name  = var.name
+  path  = var.path
+  role  = aws_iam_role.this.name
+}
+
+resource "aws_db_instance" "this" {
+  count                       = var.rds_monitoring ? 1 : 0
+  identifier                  = "db-${var.name}"
+  engine                      = "postgres"
+  instance_class              = "db.t3.micro"
+  allocated_storage           = 20
+  username                    = "dbadmin"
+  manage_master_user_password = true
+  skip_final_snapshot         = true
+  monitoring_interval         = 60
+  monitoring_role_arn         = aws_iam_role.this.arn
+}
+
+output "name" {
+  value = aws_iam_role.this.name
+}
+
+output "arn" {
+  value = aws_iam_role.this.arn
+}
+"#;
+
+/// The module's configuration representation, as the plan's `module_calls` hold it.
+fn module_config() -> Value {
+    let r = |refs: &[&str]| json!({ "references": refs });
+    let c = |v: Value| json!({ "constant_value": v });
+    let res = |ty: &str, exprs: Value, extra: Option<(&str, Value)>| {
+        let mut o = json!({"address": format!("{ty}.this"), "mode": "managed", "type": ty,
+            "name": "this", "provider_config_key": "aws", "expressions": exprs,
+            "schema_version": 0});
+        if let Some((k, v)) = extra {
+            o[k] = v;
+        }
+        o
+    };
+    let role_name = r(&["aws_iam_role.this.name", "aws_iam_role.this"]);
+    json!({
+        "outputs": {
+            "name": {"expression": role_name},
+            "arn": {"expression": r(&["aws_iam_role.this.arn", "aws_iam_role.this"])}
+        },
+        "resources": [
+            res("aws_iam_role", json!({"name": r(&["var.name"]), "path": r(&["var.path"]),
+                "assume_role_policy": r(&["var.assume_role_policy"]),
+                "permissions_boundary": r(&["var.permissions_boundary"])}), None),
+            res("aws_iam_role_policy_attachment", json!({"role": role_name,
+                "policy_arn": r(&["each.value"])}),
+                Some(("for_each_expression", r(&["var.policy_arns"])))),
+            res("aws_iam_role_policy", json!({"name": r(&["each.key"]), "role": role_name,
+                "policy": r(&["each.value"])}),
+                Some(("for_each_expression", r(&["var.inline_policies"])))),
+            res("aws_iam_instance_profile", json!({"name": r(&["var.name"]),
+                "path": r(&["var.path"]), "role": role_name}),
+                Some(("count_expression", r(&["var.instance_profile"])))),
+            res("aws_db_instance", json!({"identifier": r(&["var.name"]),
+                "engine": c(json!("postgres")), "instance_class": c(json!("db.t3.micro")),
+                "allocated_storage": c(json!(20)), "username": c(json!("dbadmin")),
+                "manage_master_user_password": c(json!(true)),
+                "skip_final_snapshot": c(json!(true)), "monitoring_interval": c(json!(60)),
+                "monitoring_role_arn": r(&["aws_iam_role.this.arn", "aws_iam_role.this"])}),
+                Some(("count_expression", r(&["var.rds_monitoring"])))),
+        ],
+        "variables": {
+            "name": {}, "path": {}, "assume_role_policy": {},
+            "permissions_boundary": {"default": null},
+            "policy_arns": {"default": {}}, "inline_policies": {"default": {}},
+            "instance_profile": {"default": false}, "rds_monitoring": {"default": false}
+        }
+    })
+}
+
+/// A role through the module: the call, and the instances the plan shows.
+fn module_role(
+    a: &Account,
+    r: usize,
+    extra: &Constructs,
+    out: &mut Vec<Res>,
+    calls: &mut Vec<ModuleCall>,
+) {
+    let role = &a.roles[r];
+    let m = tf_name("role", r);
+    let id = &a.id;
+    let new = |ty: &'static str, index: Option<Value>| {
+        let mut x = Res::new(ty, "this".to_owned(), "modules.tf");
+        x.module = Some(m.clone());
+        x.index = index;
+        x
+    };
+    let mut trust = doc_tv(&a.trust_doc(r), "trust", r, 0);
+    if let Tv::Doc { services, .. } = &mut trust {
+        *services = extra.service_principal_data;
+    }
+    let mut args = vec![
+        ("name", Tv::Lit(role.name.clone())),
+        ("path", Tv::Lit(role.path.clone())),
+        ("assume_role_policy", trust.clone()),
+    ];
+    let mut x = new("aws_iam_role", None);
+    x.attrs.push(("name", Tv::Lit(role.name.clone())));
+    x.attrs.push(("path", Tv::Lit(role.path.clone())));
+    x.attrs.push(("assume_role_policy", trust));
+    x.attrs.push(("max_session_duration", Tv::Num(3600)));
+    x.attrs.push(("force_detach_policies", Tv::Bool(false)));
+    match &role.boundary {
+        Some(b) => {
+            args.push(("permissions_boundary", policy_tv(a, b)));
+            x.attrs.push(("permissions_boundary", policy_tv(a, b)));
+        }
+        None => x.nulls.push("permissions_boundary"),
+    }
+    x.nulls.extend(["description", "name_prefix", "tags"]);
+    x.unknown.extend([
+        "arn",
+        "create_date",
+        "unique_id",
+        "tags_all",
+        "managed_policy_arns",
+        "inline_policy",
+    ]);
+    out.push(x);
+    let me = Tv::Ref {
+        expr: "aws_iam_role.this.name".to_owned(),
+        known: Some(role.name.clone()),
+    };
+    // The map's values are ARNs written with the caller identity: known at plan time, as
+    // `for_each` needs its keys to be.
+    let mut arns = Vec::new();
+    for p in &role.attached {
+        if matches!(p, PolicyRef::Customer(i) if exclusive(*i)) {
+            continue;
+        }
+        let arn = a.policy_arn(p);
+        let key = arn.rsplit('/').next().unwrap_or_default().to_owned();
+        arns.push((key.clone(), Tv::Acct(arn.clone())));
+        let mut x = new("aws_iam_role_policy_attachment", Some(json!(key)));
+        x.attrs.push(("role", me.clone()));
+        x.attrs
+            .push(("policy_arn", Tv::Lit(arn.replace(ACCOUNT, id))));
+        out.push(x);
+    }
+    if !arns.is_empty() {
+        args.push(("policy_arns", Tv::Map(arns)));
+    }
+    let mut inline = Vec::new();
+    for (k, p) in role.inline.iter().enumerate() {
+        let doc = doc_tv(&p.doc, "role", r, k + 1);
+        inline.push((p.name.clone(), doc.clone()));
+        let mut x = new("aws_iam_role_policy", Some(json!(p.name)));
+        x.attrs.push(("name", Tv::Lit(p.name.clone())));
+        x.attrs.push(("role", me.clone()));
+        x.attrs.push(("policy", doc));
+        x.nulls.push("name_prefix");
+        out.push(x);
+    }
+    if !inline.is_empty() {
+        args.push(("inline_policies", Tv::Map(inline)));
+    }
+    if role.instance_profile {
+        args.push(("instance_profile", Tv::Bool(true)));
+        let mut x = new("aws_iam_instance_profile", Some(json!(0)));
+        x.attrs.push(("name", Tv::Lit(role.name.clone())));
+        x.attrs.push(("path", Tv::Lit(role.path.clone())));
+        x.attrs.push(("role", me.clone()));
+        x.nulls.extend(["name_prefix", "tags"]);
+        x.unknown
+            .extend(["arn", "create_date", "unique_id", "tags_all"]);
+        out.push(x);
+    }
+    if role.rds_monitoring {
+        args.push(("rds_monitoring", Tv::Bool(true)));
+        let mut x = new("aws_db_instance", Some(json!(0)));
+        x.attrs
+            .push(("identifier", Tv::Lit(format!("db-{}", role.name))));
+        x.attrs.push(("engine", Tv::Lit("postgres".to_owned())));
+        x.attrs
+            .push(("instance_class", Tv::Lit("db.t3.micro".to_owned())));
+        x.attrs.push(("allocated_storage", Tv::Num(20)));
+        x.attrs.push(("username", Tv::Lit("dbadmin".to_owned())));
+        x.attrs
+            .push(("manage_master_user_password", Tv::Bool(true)));
+        x.attrs.push(("skip_final_snapshot", Tv::Bool(true)));
+        x.attrs.push(("monitoring_interval", Tv::Num(60)));
+        x.attrs.push((
+            "monitoring_role_arn",
+            Tv::Ref {
+                expr: "aws_iam_role.this.arn".to_owned(),
+                known: None,
+            },
+        ));
+        x.unknown
+            .extend(["arn", "address", "endpoint", "resource_id"]);
+        out.push(x);
+    }
+    calls.push(ModuleCall { name: m, args });
+}
+
+fn resources(a: &Account, extra: &Constructs) -> (Vec<Res>, Vec<ModuleCall>) {
     let mut out = Vec::new();
+    let mut calls = Vec::new();
     let attach = |out: &mut Vec<Res>,
                   ty: &'static str,
                   key: &'static str,
@@ -308,6 +614,10 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
         }
     }
     for (r, role) in a.roles.iter().enumerate() {
+        if in_module(extra, r) {
+            module_role(a, r, extra, &mut out, &mut calls);
+            continue;
+        }
         let local = tf_name("role", r);
         let mut x = Res::new("aws_iam_role", local.clone(), "roles.tf");
         x.attrs.push(("name", Tv::Lit(role.name.clone())));
@@ -448,16 +758,12 @@ fn resources(a: &Account, extra: &Constructs) -> Vec<Res> {
             ));
             x.attrs.push((
                 "roles",
-                list(
-                    rs.iter()
-                        .map(|&r| name_ref("aws_iam_role", &tf_name("role", r), &a.roles[r].name))
-                        .collect(),
-                ),
+                list(rs.iter().map(|&r| role_name_tv(a, r, extra)).collect()),
             ));
             out.push(x);
         }
     }
-    out
+    (out, calls)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -595,6 +901,20 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
         Tv::Num(n) => n.to_string(),
         Tv::Bool(b) => b.to_string(),
         Tv::Ref { expr, .. } => expr.clone(),
+        Tv::Acct(s) => hcl_string(s, id, false),
+        Tv::Map(entries) => {
+            let v: Vec<String> = entries
+                .iter()
+                .map(|(k, x)| {
+                    format!(
+                        "    {} = {}",
+                        hcl_string(k, id, true),
+                        hcl_value(x, id, data)
+                    )
+                })
+                .collect();
+            format!("{{\n{}\n  }}", v.join("\n"))
+        }
         Tv::List(items) => {
             let v: Vec<String> = items.iter().map(|x| hcl_value(x, id, data)).collect();
             format!("[{}]", v.join(", "))
@@ -681,7 +1001,28 @@ pub fn render_tf_with(a: &Account, extra: &Constructs) -> Vec<(String, String)> 
             }
         }
     }
-    for r in resources(a, extra) {
+    let (res, calls) = resources(a, extra);
+    if !calls.is_empty() {
+        files.push((
+            "modules/service_role/main.tf".to_owned(),
+            MODULE_TF.to_owned(),
+        ));
+        let mut data = String::new();
+        let mut text = String::new();
+        for c in &calls {
+            let _ = writeln!(
+                text,
+                "module \"{}\" {{\n  source = \"./modules/service_role\"",
+                c.name
+            );
+            for (k, v) in &c.args {
+                let _ = writeln!(text, "  {k} = {}", hcl_value(v, &a.id, &mut data));
+            }
+            text.push_str("}\n\n");
+        }
+        files.push(("modules.tf".to_owned(), data + &text));
+    }
+    for r in res.into_iter().filter(|r| r.module.is_none()) {
         let mut data = String::new();
         let mut text = format!("resource \"{}\" \"{}\" {{\n", r.ty, r.name);
         for (k, v) in &r.attrs {
@@ -720,6 +1061,13 @@ fn plan_value(v: &Tv, id: &str) -> Option<Value> {
         Tv::Num(n) => Some(json!(n)),
         Tv::Bool(b) => Some(json!(b)),
         Tv::Ref { known, .. } => known.as_ref().map(|s| json!(s)),
+        Tv::Acct(s) => Some(json!(s.replace(ACCOUNT, id))),
+        Tv::Map(entries) => Some(Value::Object(
+            entries
+                .iter()
+                .map(|(k, x)| (k.clone(), plan_value(x, id).unwrap_or(Value::Null)))
+                .collect(),
+        )),
         Tv::List(items) => Some(Value::Array(
             items
                 .iter()
@@ -758,6 +1106,8 @@ fn references(v: &Tv, out: &mut Vec<String>) {
     match v {
         Tv::Ref { expr, .. } => push(out, expr),
         Tv::List(items) => items.iter().for_each(|x| references(x, out)),
+        Tv::Map(entries) => entries.iter().for_each(|(_, x)| references(x, out)),
+        Tv::Acct(_) => push(out, CALLER),
         Tv::Doc {
             style: Style::Data(name),
             ..
@@ -799,6 +1149,19 @@ fn expression(v: &Tv, id: &str) -> Value {
             style: Style::JsonEncode,
             ..
         } => json!({}),
+        Tv::Map(entries)
+            if entries.iter().any(|(_, x)| {
+                matches!(
+                    x,
+                    Tv::Doc {
+                        style: Style::JsonEncode,
+                        ..
+                    }
+                )
+            }) =>
+        {
+            json!({})
+        }
         Tv::Doc { doc, .. } => {
             json!({"constant_value": serde_json::to_string_pretty(&super::with_account(doc, id)).unwrap_or_default()})
         }
@@ -825,6 +1188,7 @@ fn data_documents(v: &Tv, id: &str, out: &mut Vec<Value>) {
             }));
         }
         Tv::List(items) => items.iter().for_each(|x| data_documents(x, id, out)),
+        Tv::Map(entries) => entries.iter().for_each(|(_, x)| data_documents(x, id, out)),
         _ => {}
     }
 }
@@ -875,7 +1239,9 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
             );
         }
     }
-    for r in resources(a, extra) {
+    let (res, calls) = resources(a, extra);
+    let mut children: Vec<(String, Vec<Value>)> = Vec::new();
+    for r in res {
         let mut after = Map::new();
         let mut unknown = Map::new();
         let mut exprs = Map::new();
@@ -914,21 +1280,66 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
             unknown.insert((*u).to_owned(), json!(true));
         }
         let address = r.address();
-        planned.push(json!({"address": address, "mode": "managed", "type": r.ty,
+        let mut value = json!({"address": address, "mode": "managed", "type": r.ty,
             "name": r.name, "provider_name": PROVIDER, "schema_version": 0,
-            "values": after, "sensitive_values": {}}));
-        changes.push(json!({"address": address, "mode": "managed", "type": r.ty,
+            "values": after, "sensitive_values": {}});
+        let mut change = json!({"address": address, "mode": "managed", "type": r.ty,
             "name": r.name, "provider_name": PROVIDER,
             "change": {"actions": ["create"], "before": null, "after": after,
-                "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {}}}));
-        config.push(json!({"address": address, "mode": "managed", "type": r.ty,
-            "name": r.name, "provider_config_key": "aws", "expressions": exprs,
-            "schema_version": 0}));
+                "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {}}});
+        if let Some(i) = &r.index {
+            value["index"] = i.clone();
+            change["index"] = i.clone();
+        }
+        match &r.module {
+            Some(m) => {
+                let m = format!("module.{m}");
+                change["module_address"] = json!(m);
+                match children.iter_mut().find(|(n, _)| *n == m) {
+                    Some((_, v)) => v.push(value),
+                    None => children.push((m, vec![value])),
+                }
+            }
+            None => {
+                planned.push(value);
+                config.push(json!({"address": address, "mode": "managed", "type": r.ty,
+                    "name": r.name, "provider_config_key": "aws", "expressions": exprs,
+                    "schema_version": 0}));
+            }
+        }
+        changes.push(change);
+    }
+    let child_modules: Vec<Value> = children
+        .into_iter()
+        .map(|(address, resources)| json!({"address": address, "resources": resources}))
+        .collect();
+    let module_calls: Map<String, Value> = calls
+        .iter()
+        .map(|c| {
+            let exprs: Map<String, Value> = c
+                .args
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), expression(v, id)))
+                .collect();
+            (
+                c.name.clone(),
+                json!({"source": "./modules/service_role", "expressions": exprs,
+                    "module": module_config()}),
+            )
+        })
+        .collect();
+    let mut root_values = json!({ "resources": planned });
+    if !child_modules.is_empty() {
+        root_values["child_modules"] = json!(child_modules);
+    }
+    let mut root_config = json!({ "resources": config });
+    if !module_calls.is_empty() {
+        root_config["module_calls"] = Value::Object(module_calls);
     }
     let plan = json!({
         "format_version": "1.2",
         "terraform_version": "1.9.5",
-        "planned_values": {"root_module": {"resources": planned}},
+        "planned_values": {"root_module": root_values},
         "resource_changes": changes,
         "prior_state": {"format_version": "1.0", "terraform_version": "1.9.5",
             "values": {"root_module": {"resources": data}}},
@@ -936,7 +1347,7 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
             "provider_config": {"aws": {"name": "aws", "full_name": PROVIDER,
                 "version_constraint": "~> 5.0",
                 "expressions": {"region": {"constant_value": "us-east-1"}}}},
-            "root_module": {"resources": config}},
+            "root_module": root_config},
         "timestamp": "2026-01-01T00:00:00Z",
         "applyable": true,
         "complete": true,
