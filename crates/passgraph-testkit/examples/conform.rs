@@ -2,8 +2,8 @@
 //! read the input and the time of the analysis, then the disagreements:
 //! `cargo run --release -p passgraph-testkit --example conform -- [USERS ROLES POLICIES GROUPS TEAMS] [--seed N] [--write DIR]`.
 //! Without sizes it runs the medium size. `--write DIR` also writes the five inputs there;
-//! `--empty-boundary`, `--service-principal-data` and `--modules` turn on the constructs of
-//! `conform::Constructs`.
+//! `--empty-boundary` and `--service-principal-data` turn on, `--no-modules` turns off, the
+//! constructs of `conform::Constructs`.
 
 use std::time::Instant;
 
