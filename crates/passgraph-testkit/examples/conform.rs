@@ -2,7 +2,7 @@
 //! read the input and the time of the analysis, then the disagreements:
 //! `cargo run --release -p passgraph-testkit --example conform -- [USERS ROLES POLICIES GROUPS TEAMS] [--seed N] [--write DIR]`.
 //! Without sizes it runs the medium size. `--write DIR` also writes the five inputs there;
-//! `--empty-boundary` and `--service-principal-data` turn on, `--no-modules` turns off, the
+//! `--empty-boundary` and `--service-principal-data` turn on, `--no-modules` and `--no-existing` turn off, the
 //! constructs of `conform::Constructs`.
 
 use std::time::Instant;
@@ -24,6 +24,7 @@ fn main() {
             "--empty-boundary" => extra.empty_boundary = true,
             "--service-principal-data" => extra.service_principal_data = true,
             "--no-modules" => extra.modules = false,
+            "--no-existing" => extra.existing = false,
             n => nums.extend(n.parse::<usize>().ok()),
         }
     }

@@ -56,6 +56,10 @@ pub struct Constructs {
     /// database), and in the plan as its `child_modules`, `module_address`, instance keys and
     /// `module_calls`.
     pub modules: bool,
+    /// About half of the Terraform resources exist already: the plan shows them `no-op`, with
+    /// their computed attributes (`arn`, `id`, ...) known, in `prior_state` too, and references
+    /// to them known in the other resources.
+    pub existing: bool,
 }
 
 impl Default for Constructs {
@@ -64,6 +68,7 @@ impl Default for Constructs {
             empty_boundary: false,
             service_principal_data: false,
             modules: true,
+            existing: true,
         }
     }
 }

@@ -1193,6 +1193,172 @@ fn data_documents(v: &Tv, id: &str, out: &mut Vec<Value>) {
     }
 }
 
+/// Whether a resource already exists (the plan shows it `no-op`): about half of them, by a hash
+/// of the address.
+fn exists(extra: &Constructs, address: &str) -> bool {
+    let h = address.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    extra.existing && h % 2 == 0
+}
+
+fn lit(r: &Res, key: &str) -> String {
+    r.attrs
+        .iter()
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| match v {
+            Tv::Lit(s) => Some(s.clone()),
+            Tv::Ref { known, .. } => known.clone(),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The values an existing resource's computed attributes hold.
+fn computed(a: &Account, r: &Res, attr: &str) -> Value {
+    let id = &a.id;
+    let iam = |kind: &str| {
+        format!(
+            "arn:aws:iam::{id}:{kind}{}{}",
+            lit(r, "path"),
+            lit(r, "name")
+        )
+    };
+    let arn = match r.ty {
+        "aws_iam_role" => iam("role"),
+        "aws_iam_user" => iam("user"),
+        "aws_iam_group" => iam("group"),
+        "aws_iam_policy" => iam("policy"),
+        "aws_iam_instance_profile" => iam("instance-profile"),
+        "aws_db_instance" => format!("arn:aws:rds:us-east-1:{id}:db:{}", lit(r, "identifier")),
+        _ => String::new(),
+    };
+    match attr {
+        "arn" => json!(arn),
+        "id" => match r.ty {
+            "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_instance_profile" => {
+                json!(lit(r, "name"))
+            }
+            "aws_iam_policy" => json!(arn),
+            "aws_db_instance" => json!(lit(r, "identifier")),
+            _ => json!(format!("{}-20240101000000000000000001", r.name)),
+        },
+        "unique_id" => json!(format!("AROA{:016X}", arn.len() * 7919)),
+        "create_date" => json!("2024-01-01T00:00:00Z"),
+        "tags_all" => json!({}),
+        "attachment_count" => json!(1),
+        "policy_id" => json!(format!("ANPA{:016X}", arn.len() * 104_729)),
+        // What AWS holds for the role, whichever resources put it there: both arguments are
+        // computed, and a plan shows them for an existing role even when they are not set.
+        "managed_policy_arns" | "inline_policy" => {
+            let Some(role) = a.roles.iter().find(|x| x.name == lit(r, "name")) else {
+                return json!([]);
+            };
+            if attr == "managed_policy_arns" {
+                let mut arns: Vec<String> = role
+                    .attached
+                    .iter()
+                    .map(|p| a.policy_arn(p).replace(ACCOUNT, id))
+                    .collect();
+                arns.sort();
+                json!(arns)
+            } else {
+                role.inline
+                    .iter()
+                    .map(|p| json!({"name": p.name, "policy": super::with_account(&p.doc, id).to_string()}))
+                    .collect()
+            }
+        }
+        _ => json!(format!("{}.example", r.name)),
+    }
+}
+
+/// The ARN references of a resource that are unknown until apply, as (scope, expression):
+/// `aws_iam_role.this` is the module's own role, the rest are in the root module.
+fn unknown_refs(r: &Res) -> Vec<(Option<String>, String)> {
+    fn walk(v: &Tv, scope: &Option<String>, out: &mut Vec<(Option<String>, String)>) {
+        match v {
+            Tv::Ref { expr, known: None } => {
+                let scope = if expr.starts_with("aws_iam_role.this.") {
+                    scope.clone()
+                } else {
+                    None
+                };
+                out.push((scope, expr.clone()));
+            }
+            Tv::List(items) => items.iter().for_each(|x| walk(x, scope, out)),
+            Tv::Map(entries) => entries.iter().for_each(|(_, x)| walk(x, scope, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    r.attrs
+        .iter()
+        .for_each(|(_, v)| walk(v, &r.module, &mut out));
+    out
+}
+
+fn arn_key(r: &Res) -> (Option<String>, String) {
+    (r.module.clone(), format!("{}.{}.arn", r.ty, r.name))
+}
+
+/// The resources that already exist: those [`exists`] picks whose references all point at
+/// existing resources (a resource that refers to one still to be created would change too).
+fn existing_set(res: &[Res], extra: &Constructs) -> Vec<String> {
+    let mut set: Vec<usize> = (0..res.len())
+        .filter(|&i| exists(extra, &res[i].address()))
+        .collect();
+    loop {
+        let keys: Vec<(Option<String>, String)> = set.iter().map(|&i| arn_key(&res[i])).collect();
+        let before = set.len();
+        set.retain(|&i| unknown_refs(&res[i]).iter().all(|k| keys.contains(k)));
+        if set.len() == before {
+            break;
+        }
+    }
+    set.into_iter().map(|i| res[i].address()).collect()
+}
+
+/// Marks references to existing resources known, with their ARN.
+fn resolve_existing(a: &Account, res: &mut [Res], existing: &[String]) {
+    let known: Vec<((Option<String>, String), String)> = res
+        .iter()
+        .filter(|r| existing.contains(&r.address()))
+        .map(|r| {
+            let arn = computed(a, r, "arn")
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            (arn_key(r), arn)
+        })
+        .collect();
+    fn fix(v: &mut Tv, scope: &Option<String>, known: &[((Option<String>, String), String)]) {
+        match v {
+            Tv::Ref {
+                expr,
+                known: k @ None,
+            } => {
+                let scope = if expr.starts_with("aws_iam_role.this.") {
+                    scope.clone()
+                } else {
+                    None
+                };
+                *k = known
+                    .iter()
+                    .find(|((s, e), _)| *s == scope && e == expr)
+                    .map(|(_, arn)| arn.clone());
+            }
+            Tv::List(items) => items.iter_mut().for_each(|x| fix(x, scope, known)),
+            Tv::Map(entries) => entries.iter_mut().for_each(|(_, x)| fix(x, scope, known)),
+            _ => {}
+        }
+    }
+    for r in res.iter_mut() {
+        let scope = r.module.clone();
+        r.attrs.iter_mut().for_each(|(_, v)| fix(v, &scope, &known));
+    }
+}
+
 /// The plan `terraform show -json` prints for this configuration on an empty state.
 #[must_use]
 pub fn render_plan(a: &Account) -> String {
@@ -1239,8 +1405,11 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
             );
         }
     }
-    let (res, calls) = resources(a, extra);
+    let (mut res, calls) = resources(a, extra);
+    let existing_addresses = existing_set(&res, extra);
+    resolve_existing(a, &mut res, &existing_addresses);
     let mut children: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut prior_children: Vec<(String, Vec<Value>)> = Vec::new();
     for r in res {
         let mut after = Map::new();
         let mut unknown = Map::new();
@@ -1276,20 +1445,44 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
         for n in &r.nulls {
             after.insert((*n).to_owned(), Value::Null);
         }
-        for u in &r.unknown {
-            unknown.insert((*u).to_owned(), json!(true));
-        }
         let address = r.address();
+        let existing = existing_addresses.contains(&address);
+        for u in &r.unknown {
+            if existing {
+                after.insert((*u).to_owned(), computed(a, &r, u));
+            } else {
+                unknown.insert((*u).to_owned(), json!(true));
+            }
+        }
         let mut value = json!({"address": address, "mode": "managed", "type": r.ty,
             "name": r.name, "provider_name": PROVIDER, "schema_version": 0,
             "values": after, "sensitive_values": {}});
-        let mut change = json!({"address": address, "mode": "managed", "type": r.ty,
-            "name": r.name, "provider_name": PROVIDER,
-            "change": {"actions": ["create"], "before": null, "after": after,
-                "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {}}});
+        let mut change = if existing {
+            json!({"address": address, "mode": "managed", "type": r.ty,
+                "name": r.name, "provider_name": PROVIDER,
+                "change": {"actions": ["no-op"], "before": after, "after": after,
+                    "after_unknown": {}, "before_sensitive": {}, "after_sensitive": {}}})
+        } else {
+            json!({"address": address, "mode": "managed", "type": r.ty,
+                "name": r.name, "provider_name": PROVIDER,
+                "change": {"actions": ["create"], "before": null, "after": after,
+                    "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {}}})
+        };
         if let Some(i) = &r.index {
             value["index"] = i.clone();
             change["index"] = i.clone();
+        }
+        if existing {
+            match &r.module {
+                Some(m) => {
+                    let m = format!("module.{m}");
+                    match prior_children.iter_mut().find(|(n, _)| *n == m) {
+                        Some((_, v)) => v.push(value.clone()),
+                        None => prior_children.push((m, vec![value.clone()])),
+                    }
+                }
+                None => data.push(value.clone()),
+            }
         }
         match &r.module {
             Some(m) => {
@@ -1328,6 +1521,13 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
             )
         })
         .collect();
+    let mut prior = json!({ "resources": data });
+    if !prior_children.is_empty() {
+        prior["child_modules"] = prior_children
+            .into_iter()
+            .map(|(address, resources)| json!({"address": address, "resources": resources}))
+            .collect();
+    }
     let mut root_values = json!({ "resources": planned });
     if !child_modules.is_empty() {
         root_values["child_modules"] = json!(child_modules);
@@ -1342,7 +1542,7 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
         "planned_values": {"root_module": root_values},
         "resource_changes": changes,
         "prior_state": {"format_version": "1.0", "terraform_version": "1.9.5",
-            "values": {"root_module": {"resources": data}}},
+            "values": {"root_module": prior}},
         "configuration": {
             "provider_config": {"aws": {"name": "aws", "full_name": PROVIDER,
                 "version_constraint": "~> 5.0",
