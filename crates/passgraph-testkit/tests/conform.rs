@@ -136,3 +136,17 @@ fn five_formats_agree_without_modules() {
         ..conform::Constructs::default()
     });
 }
+
+/// A plan carries its account (the caller identity read during planning, the ARNs of what
+/// exists): it needs no `--account-id` to agree with the snapshot.
+#[test]
+fn a_plan_needs_no_account_id() {
+    for seed in SEEDS {
+        let account = conform::generate(Size::small(), seed);
+        let inputs = conform::render(&account);
+        let reference = conform::check::run(Format::Snapshot, &inputs, &account.id);
+        let plan = conform::check::run_as(Format::Plan, &inputs, None);
+        assert!(!reference.rows.is_empty());
+        assert_eq!(plan.rows, reference.rows, "seed {seed}");
+    }
+}

@@ -118,9 +118,9 @@ impl passgraph_hcl::FileSource for MemSource<'_> {
     }
 }
 
-fn parse(format: Format, inputs: &Inputs, account_id: &str) -> Parsed {
+fn parse(format: Format, inputs: &Inputs, account_id: Option<&str>) -> Parsed {
     let mut sources = SourceMap::default();
-    let acct = Some(account_id.to_owned());
+    let acct = account_id.map(str::to_owned);
     let partition = Some("aws".to_owned());
     match format {
         Format::Snapshot => {
@@ -171,6 +171,12 @@ fn parse(format: Format, inputs: &Inputs, account_id: &str) -> Parsed {
 /// `--account-id` would give it.
 #[must_use]
 pub fn run(format: Format, inputs: &Inputs, account_id: &str) -> Outcome {
+    run_as(format, inputs, Some(account_id))
+}
+
+/// [`run`], with `--account-id` or without (`None`: only what the input itself says).
+#[must_use]
+pub fn run_as(format: Format, inputs: &Inputs, account_id: Option<&str>) -> Outcome {
     let start = Instant::now();
     let parsed = parse(format, inputs, account_id);
     let mut account = passgraph_model::Account::default();
@@ -179,7 +185,7 @@ pub fn run(format: Format, inputs: &Inputs, account_id: &str) -> Outcome {
     account.bind(PARTITION_HOLE, "aws");
     let bound = match format {
         Format::Snapshot => snapshot_account,
-        _ => Some(account_id.to_owned()),
+        _ => account_id.map(str::to_owned).or(snapshot_account),
     };
     if let Some(id) = bound {
         account.bind(ACCOUNT_HOLE, &id);
