@@ -101,6 +101,9 @@ fn policy_value(a: &Account, r: &PolicyRef) -> Value {
         // `Ref` of a managed policy is its ARN, and so is its `PolicyArn` attribute.
         PolicyRef::Customer(p) if p % 2 == 0 => reference(&policy_id(*p)),
         PolicyRef::Customer(p) => json!({"Fn::GetAtt": [policy_id(*p), "PolicyArn"]}),
+        PolicyRef::Aws(n) if n.len() % 2 == 0 => json!({"Fn::Sub": a
+            .policy_arn(r)
+            .replacen("arn:aws:", "arn:${AWS::Partition}:", 1)}),
         PolicyRef::Aws(_) => json!(a.policy_arn(r)),
     }
 }

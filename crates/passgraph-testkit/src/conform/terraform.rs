@@ -20,6 +20,9 @@ use super::Constructs;
 use super::model::{ACCOUNT, Account, PolicyRef};
 
 const CALLER: &str = "data.aws_caller_identity.current.account_id";
+const PARTITION_REF: &str = "data.aws_partition.current.partition";
+/// Where a Terraform string holds the partition (only in [`Tv::Acct`]).
+const PARTITION: &str = "{{PARTITION}}";
 const PROVIDER: &str = "registry.terraform.io/hashicorp/aws";
 
 /// How a policy document is written in the configuration.
@@ -46,7 +49,8 @@ enum Tv {
         known: Option<String>,
     },
     List(Vec<Tv>),
-    /// A string holding [`ACCOUNT`], written with the caller identity.
+    /// A string holding [`ACCOUNT`] or [`PARTITION`], written with the caller identity and the
+    /// `aws_partition` data source.
     Acct(String),
     /// An object (`{ key = value }`).
     Map(Vec<(String, Tv)>),
@@ -140,6 +144,12 @@ fn arn_ref(ty: &str, local: &str) -> Tv {
 fn policy_tv(a: &Account, r: &PolicyRef) -> Tv {
     match r {
         PolicyRef::Customer(p) => arn_ref("aws_iam_policy", &tf_name("policy", *p)),
+        // Some AWS managed policies are named through the partition data source.
+        PolicyRef::Aws(n) if n.len() % 2 == 0 => Tv::Acct(a.policy_arn(r).replacen(
+            "arn:aws:",
+            &format!("arn:{PARTITION}:"),
+            1,
+        )),
         PolicyRef::Aws(_) => Tv::Lit(a.policy_arn(r)),
     }
 }
@@ -901,7 +911,9 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
         Tv::Num(n) => n.to_string(),
         Tv::Bool(b) => b.to_string(),
         Tv::Ref { expr, .. } => expr.clone(),
-        Tv::Acct(s) => hcl_string(s, id, false),
+        Tv::Acct(s) => {
+            hcl_string(s, id, false).replace(PARTITION, &format!("${{{PARTITION_REF}}}"))
+        }
         Tv::Map(entries) => {
             let v: Vec<String> = entries
                 .iter()
@@ -989,7 +1001,7 @@ fn trusted_services(a: &Account) -> Vec<String> {
 pub fn render_tf_with(a: &Account, extra: &Constructs) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = vec![(
         "main.tf".to_owned(),
-        "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n\ndata \"aws_caller_identity\" \"current\" {}\n".to_owned(),
+        "terraform {\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \"~> 5.0\"\n    }\n  }\n}\n\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n\ndata \"aws_caller_identity\" \"current\" {}\n\ndata \"aws_partition\" \"current\" {}\n".to_owned(),
     )];
     if extra.service_principal_data {
         for s in trusted_services(a) {
@@ -1061,7 +1073,7 @@ fn plan_value(v: &Tv, id: &str) -> Option<Value> {
         Tv::Num(n) => Some(json!(n)),
         Tv::Bool(b) => Some(json!(b)),
         Tv::Ref { known, .. } => known.as_ref().map(|s| json!(s)),
-        Tv::Acct(s) => Some(json!(s.replace(ACCOUNT, id))),
+        Tv::Acct(s) => Some(json!(s.replace(ACCOUNT, id).replace(PARTITION, "aws"))),
         Tv::Map(entries) => Some(Value::Object(
             entries
                 .iter()
@@ -1107,7 +1119,14 @@ fn references(v: &Tv, out: &mut Vec<String>) {
         Tv::Ref { expr, .. } => push(out, expr),
         Tv::List(items) => items.iter().for_each(|x| references(x, out)),
         Tv::Map(entries) => entries.iter().for_each(|(_, x)| references(x, out)),
-        Tv::Acct(_) => push(out, CALLER),
+        Tv::Acct(s) => {
+            if s.contains(ACCOUNT) {
+                push(out, CALLER);
+            }
+            if s.contains(PARTITION) {
+                push(out, PARTITION_REF);
+            }
+        }
         Tv::Doc {
             style: Style::Data(name),
             ..
@@ -1380,6 +1399,18 @@ pub fn render_plan_with(a: &Account, extra: &Constructs) -> String {
             "id": id, "user_id": "AIDAEXAMPLEEXAMPLE"},
         "sensitive_values": {}
     })];
+    data.push(json!({
+        "address": "data.aws_partition.current", "mode": "data", "type": "aws_partition",
+        "name": "current", "provider_name": PROVIDER, "schema_version": 0,
+        "values": {"dns_suffix": "amazonaws.com", "id": "aws", "partition": "aws",
+            "reverse_dns_prefix": "com.amazonaws"},
+        "sensitive_values": {}
+    }));
+    config.push(
+        json!({"address": "data.aws_partition.current", "mode": "data",
+        "type": "aws_partition", "name": "current", "provider_config_key": "aws",
+        "schema_version": 0}),
+    );
     config.push(
         json!({"address": "data.aws_caller_identity.current", "mode": "data",
         "type": "aws_caller_identity", "name": "current", "provider_config_key": "aws",
