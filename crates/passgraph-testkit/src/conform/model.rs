@@ -380,8 +380,19 @@ pub fn generate(size: Size, seed: u64) -> Account {
                 None => (vec![], "ops"),
             };
             Role {
-                name: format!("team-{team}-{short}-{r}"),
-                path: if r % 4 == 1 { "/app/" } else { "/" }.to_owned(),
+                // Names use every character IAM allows (`+=,.@_-`), except for database
+                // monitoring roles, whose database is named after them.
+                name: if r % 5 == 3 && kind != 3 {
+                    format!("team-{team}-{short}-{r}.v2+ops=a,b@x_y")
+                } else {
+                    format!("team-{team}-{short}-{r}")
+                },
+                path: match r % 8 {
+                    1 | 3 => "/app/",
+                    5 => "/app/team-x/",
+                    _ => "/",
+                }
+                .to_owned(),
                 trust,
                 trust_condition: r % 5 == 4,
                 trust_deny: None,
@@ -449,7 +460,11 @@ pub fn generate(size: Size, seed: u64) -> Account {
             };
             let boundary = (u % 7 == 3).then(|| PolicyRef::Customer(boundaries[u % 2]));
             User {
-                name: format!("user-{u}"),
+                name: if u % 6 == 4 {
+                    format!("user-{u}.ops+ci@corp")
+                } else {
+                    format!("user-{u}")
+                },
                 path: if u % 5 == 2 { "/ops/" } else { "/" }.to_owned(),
                 groups: gs,
                 attached,
@@ -478,7 +493,7 @@ pub fn generate(size: Size, seed: u64) -> Account {
             };
             Group {
                 name: format!("group-{g}"),
-                path: "/".to_owned(),
+                path: if g % 3 == 2 { "/eng/" } else { "/" }.to_owned(),
                 attached,
                 inline,
             }
