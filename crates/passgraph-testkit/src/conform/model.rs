@@ -309,7 +309,8 @@ fn policy_doc(rng: &mut Rng, kind: usize, size: &Size, roles: &[String]) -> Valu
         ]),
         // PassRole on a few exact roles, no condition (AWS's Example 2).
         1 => {
-            let rs: Vec<String> = (0..3).map(|_| some_role(rng)).collect();
+            let n = 2 + rng.below(2);
+            let rs: Vec<String> = (0..n).map(|_| some_role(rng)).collect();
             doc(vec![
                 json!({"Effect": "Allow", "Action": "iam:PassRole", "Resource": rs}),
                 json!({"Effect": "Allow", "Action": "rds:CreateDBInstance", "Resource": "*"}),

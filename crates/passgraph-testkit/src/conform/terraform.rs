@@ -813,6 +813,28 @@ fn is_ident(k: &str) -> bool {
 fn hcl_json(v: &Value, id: &str, literal: bool, indent: usize, out: &mut String) {
     match v {
         Value::String(s) => out.push_str(&hcl_string(s, id, literal)),
+        // Lists of role ARNs the way Terraform users write them: a `for` expression over the
+        // role names, or `formatlist`.
+        Value::Array(a) if !literal && a.len() > 1 && role_suffixes(a).is_some() => {
+            let rest: Vec<String> = role_suffixes(a)
+                .unwrap_or_default()
+                .iter()
+                .map(|r| hcl_string(r, id, true))
+                .collect();
+            if a.len() % 2 == 0 {
+                let _ = write!(
+                    out,
+                    "formatlist(\"arn:aws:iam::%s:role%s\", {CALLER}, [{}])",
+                    rest.join(", ")
+                );
+            } else {
+                let _ = write!(
+                    out,
+                    "[for r in [{}] : \"arn:aws:iam::${{{CALLER}}}:role${{r}}\"]",
+                    rest.join(", ")
+                );
+            }
+        }
         Value::Array(a) => {
             out.push('[');
             for (i, x) in a.iter().enumerate() {
@@ -841,7 +863,19 @@ fn hcl_json(v: &Value, id: &str, literal: bool, indent: usize, out: &mut String)
     }
 }
 
-/// `jsonencode`'s argument order is free; a `data "aws_iam_policy_document"` block.
+/// The path and name of every role ARN of a list, when it is a list of role ARNs without
+/// wildcards.
+fn role_suffixes(a: &[Value]) -> Option<Vec<String>> {
+    let prefix = format!("arn:aws:iam::{ACCOUNT}:role");
+    a.iter()
+        .map(|v| {
+            let s = v.as_str()?.strip_prefix(&prefix)?;
+            (!s.contains('*')).then(|| s.to_owned())
+        })
+        .collect()
+}
+
+/// A `data "aws_iam_policy_document"` block.
 fn policy_document_block(name: &str, doc: &Value, id: &str, literal: bool) -> String {
     let mut out = format!("data \"aws_iam_policy_document\" \"{name}\" {{\n");
     let list = |v: &Value| -> String {
