@@ -875,9 +875,38 @@ fn role_suffixes(a: &[Value]) -> Option<Vec<String>> {
         .collect()
 }
 
+/// `data "aws_iam_policy_document"` blocks for a document: one, or (for some documents of two
+/// statements or more) a base holding the first statement that the document names in
+/// `source_policy_documents` and adds the others to.
+fn policy_document_blocks(name: &str, doc: &Value, id: &str, literal: bool) -> String {
+    let statements = doc["Statement"].as_array().cloned().unwrap_or_default();
+    if statements.len() < 2 || name.len() % 2 == 1 {
+        return policy_document_block(name, doc, id, literal, None);
+    }
+    let base_name = format!("{name}_base");
+    let mut base = doc.clone();
+    base["Statement"] = Value::Array(statements[..1].to_vec());
+    let mut rest = doc.clone();
+    rest["Statement"] = Value::Array(statements[1..].to_vec());
+    policy_document_block(&base_name, &base, id, literal, None)
+        + &policy_document_block(name, &rest, id, literal, Some(&base_name))
+}
+
 /// A `data "aws_iam_policy_document"` block.
-fn policy_document_block(name: &str, doc: &Value, id: &str, literal: bool) -> String {
+fn policy_document_block(
+    name: &str,
+    doc: &Value,
+    id: &str,
+    literal: bool,
+    source: Option<&str>,
+) -> String {
     let mut out = format!("data \"aws_iam_policy_document\" \"{name}\" {{\n");
+    if let Some(src) = source {
+        let _ = writeln!(
+            out,
+            "  source_policy_documents = [data.aws_iam_policy_document.{src}.json]"
+        );
+    }
     let list = |v: &Value| -> String {
         let items: Vec<String> = match v {
             Value::Array(a) => a
@@ -1006,7 +1035,7 @@ fn hcl_value(v: &Tv, id: &str, data: &mut String) -> String {
                     }
                 }
                 Style::Data(name) => {
-                    data.push_str(&policy_document_block(name, doc, id, *literal));
+                    data.push_str(&policy_document_blocks(name, doc, id, *literal));
                     format!("data.aws_iam_policy_document.{name}.json")
                 }
             }
