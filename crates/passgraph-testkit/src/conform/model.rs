@@ -233,6 +233,21 @@ impl Account {
         json!({"Version": "2012-10-17", "Statement": statements})
     }
 
+    /// The same account with every bare account id in trust policies written as the root ARN
+    /// (what IAM stores): a reader must give both the same findings.
+    #[must_use]
+    pub fn with_root_arns_for_account_ids(&self) -> Account {
+        let mut a = self.clone();
+        for r in &mut a.roles {
+            for t in &mut r.trust {
+                if *t == Trustee::AccountId {
+                    *t = Trustee::Root;
+                }
+            }
+        }
+        a
+    }
+
     /// Whether some policy of the account is attached anywhere (to users, groups, roles).
     #[must_use]
     pub fn attached_to(&self, p: usize) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
