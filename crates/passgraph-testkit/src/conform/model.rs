@@ -248,6 +248,23 @@ impl Account {
         a
     }
 
+    /// The same account where every customer managed policy also allows `iam:PassRole` on
+    /// `arn:aws:iam:::role/*`: an ARN whose account field is empty (as AWS's RDS monitoring
+    /// example writes it) names no role of any account, so the findings do not change.
+    #[must_use]
+    pub fn with_empty_account_grants(&self) -> Account {
+        let mut a = self.clone();
+        for p in &mut a.policies {
+            if let Some(st) = p.doc["Statement"].as_array_mut() {
+                st.push(
+                    json!({"Sid": "EmptyAccount", "Effect": "Allow", "Action": "iam:PassRole",
+                    "Resource": "arn:aws:iam:::role/*"}),
+                );
+            }
+        }
+        a
+    }
+
     /// Whether some policy of the account is attached anywhere (to users, groups, roles).
     #[must_use]
     pub fn attached_to(&self, p: usize) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
