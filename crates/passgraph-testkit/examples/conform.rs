@@ -1,7 +1,8 @@
 //! Runs the conformance suite at a given size and prints, per format, the findings, the time to
 //! read the input and the time of the analysis, then the disagreements:
 //! `cargo run --release -p passgraph-testkit --example conform -- [USERS ROLES POLICIES GROUPS TEAMS] [--seed N] [--write DIR]`.
-//! Without sizes it runs the medium size. `--write DIR` also writes the five inputs there;
+//! Without sizes it runs the medium size. `--write DIR` also writes the five inputs there
+//! (`--write-only DIR` only writes them);
 //! `--empty-boundary` and `--service-principal-data` turn on, `--no-modules` and `--no-existing` turn off, the
 //! constructs of `conform::Constructs`.
 
@@ -14,6 +15,7 @@ fn main() {
     let mut size = Size::medium();
     let mut seed = 42;
     let mut write = None;
+    let mut write_only = false;
     let mut extra = conform::Constructs::default();
     let mut nums = Vec::new();
     let mut it = args.iter();
@@ -21,6 +23,10 @@ fn main() {
         match a.as_str() {
             "--seed" => seed = it.next().and_then(|s| s.parse().ok()).unwrap_or(seed),
             "--write" => write = it.next().cloned(),
+            "--write-only" => {
+                write = it.next().cloned();
+                write_only = true;
+            }
             "--empty-boundary" => extra.empty_boundary = true,
             "--service-principal-data" => extra.service_principal_data = true,
             "--no-modules" => extra.modules = false,
@@ -59,6 +65,9 @@ fn main() {
             }
             let _ = std::fs::write(path, t);
         }
+    }
+    if write_only {
+        return;
     }
     let comparison = check::compare_inputs(&inputs, &account.id);
     println!(
