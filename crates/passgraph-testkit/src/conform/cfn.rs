@@ -81,8 +81,9 @@ fn subst(a: &Account, v: &Value, form: Form) -> Value {
             Form::Join => join(s),
             Form::Sub => match (0..a.roles.len()).find(|&r| a.role_arn(r) == *s) {
                 Some(r) => arn_of(&role_id(r)),
+                // `${!x}` is how `Fn::Sub` writes a literal `${x}` (a policy variable).
                 None => {
-                    json!({"Fn::Sub": s.replace(ACCOUNT, "${AWS::AccountId}").replace("arn:aws:", "arn:${AWS::Partition}:")})
+                    json!({"Fn::Sub": s.replace("${", "${!").replace(ACCOUNT, "${AWS::AccountId}").replace("arn:aws:", "arn:${AWS::Partition}:")})
                 }
             },
         },

@@ -417,6 +417,9 @@ pub fn generate(size: Size, seed: u64) -> Account {
                 // monitoring roles, whose database is named after them.
                 name: if r % 5 == 3 && kind != 3 {
                     format!("team-{team}-{short}-{r}.v2+ops=a,b@x_y")
+                } else if r % 9 == 7 && kind != 3 {
+                    // A role named after a user, for policies that use `${aws:username}`.
+                    format!("user-{}-{short}-{r}", r % size.users.max(1))
                 } else {
                     format!("team-{team}-{short}-{r}")
                 },
@@ -516,7 +519,7 @@ pub fn generate(size: Size, seed: u64) -> Account {
                     attached.push(p);
                 }
             }
-            let inline = if g % 2 == 1 {
+            let mut inline = if g % 2 == 1 {
                 vec![Inline {
                     name: format!("group-{g}-assume"),
                     doc: policy_doc(&mut rng, 5, &size, &role_arns),
@@ -524,6 +527,14 @@ pub fn generate(size: Size, seed: u64) -> Account {
             } else {
                 Vec::new()
             };
+            if g % 3 == 0 {
+                // Every member may pass the roles named after them (a policy variable).
+                inline.push(Inline {
+                    name: format!("group-{g}-own-roles"),
+                    doc: doc(vec![json!({"Effect": "Allow", "Action": "iam:PassRole",
+                        "Resource": format!("arn:aws:iam::{ACCOUNT}:role/${{aws:username}}-*")})]),
+                });
+            }
             Group {
                 name: format!("group-{g}"),
                 path: if g % 3 == 2 { "/eng/" } else { "/" }.to_owned(),

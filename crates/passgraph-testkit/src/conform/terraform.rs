@@ -907,14 +907,12 @@ fn policy_document_block(
             "  source_policy_documents = [data.aws_iam_policy_document.{src}.json]"
         );
     }
+    // The data source writes policy variables as `&{...}` (it turns them into `${...}`).
+    let item = |s: &str| hcl_string(s, id, literal).replace("$${aws:", "&{aws:");
     let list = |v: &Value| -> String {
         let items: Vec<String> = match v {
-            Value::Array(a) => a
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|s| hcl_string(s, id, literal))
-                .collect(),
-            Value::String(s) => vec![hcl_string(s, id, literal)],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).map(item).collect(),
+            Value::String(s) => vec![item(s)],
             _ => Vec::new(),
         };
         format!("[{}]", items.join(", "))
