@@ -418,8 +418,12 @@ pub fn generate(size: Size, seed: u64) -> Account {
                 name: if r % 5 == 3 && kind != 3 {
                     format!("team-{team}-{short}-{r}.v2+ops=a,b@x_y")
                 } else if r % 9 == 7 && kind != 3 {
-                    // A role named after a user, for policies that use `${aws:username}`.
-                    format!("user-{}-{short}-{r}", r % size.users.max(1))
+                    // A role named after a user of group 0 (which lets its members pass the
+                    // roles named after them, through `${aws:username}`).
+                    format!(
+                        "user-{}-{short}-{r}",
+                        (r / 9) * size.groups.max(1) % size.users.max(1)
+                    )
                 } else {
                     format!("team-{team}-{short}-{r}")
                 },
