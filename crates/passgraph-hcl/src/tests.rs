@@ -637,3 +637,23 @@ fn resources_unrelated_to_iam_say_nothing() {
         "{messages:?}"
     );
 }
+
+/// Terraform strips the least indentation of an indented heredoc's lines: a line at column 0
+/// means nothing is stripped, however many interpolations follow (hcl-edit 0.10 stripped two
+/// characters from every line here, and the JSON policy became unreadable).
+#[test]
+fn indented_heredoc_with_a_flush_line_and_interpolations() {
+    check(
+        "<<-EOT\n[\n  \"a${1}\",\n  \"b${2}\"\n]\n  EOT",
+        "\"[\\n  \\\"a1\\\",\\n  \\\"b2\\\"\\n]\\n\"",
+    );
+    check(
+        "<<-EOT\n{\n  \"R\": [\n    \"x:${\"a\"}:1\",\n    \"x:${\"b\"}:$${aws:username}\"\n  ]\n}\n  EOT",
+        "\"{\\n  \\\"R\\\": [\\n    \\\"x:a:1\\\",\\n    \\\"x:b:${aws:username}\\\"\\n  ]\\n}\\n\"",
+    );
+    // What hcl-edit already did right stays: every line indented, the least stripped.
+    check(
+        "<<-EOT\n    [\n      \"a${1}\",\n      \"b${2}\"\n    ]\n  EOT",
+        "\"[\\n  \\\"a1\\\",\\n  \\\"b2\\\"\\n]\\n\"",
+    );
+}

@@ -550,9 +550,10 @@ impl<'a> Reader<'a> {
         let Some(root) = cfg.get("root_module") else {
             return;
         };
-        // (module path, module object, call object)
-        let mut stack: Vec<(String, Val<'a>, Option<Val<'a>>)> = vec![(String::new(), root, None)];
-        while let Some((path, module, call)) = stack.pop() {
+        // (module path, module object, call object, nesting depth)
+        let mut stack: Vec<(String, Val<'a>, Option<Val<'a>>, usize)> =
+            vec![(String::new(), root, None, 0)];
+        while let Some((path, module, call, depth)) = stack.pop() {
             if module.kind() != crate::json::Kind::Object {
                 continue;
             }
@@ -572,11 +573,12 @@ impl<'a> Reader<'a> {
                 let Some(child) = call.get("module") else {
                     continue;
                 };
-                let child_path = join(&path, &format!("module.{}", name.text()));
-                if stack.len() > crate::json::MAX_DEPTH {
+                // The limit is on nesting, not on how many modules one module calls.
+                if depth >= crate::json::MAX_DEPTH {
                     break;
                 }
-                stack.push((child_path, child, Some(call)));
+                let child_path = join(&path, &format!("module.{}", name.text()));
+                stack.push((child_path, child, Some(call), depth + 1));
             }
             self.modules.insert(path, ModuleCfg { module, call });
         }

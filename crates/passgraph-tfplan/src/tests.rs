@@ -42,3 +42,50 @@ fn partition_from_the_provider_region() {
         "arn:${aws:partition}:iam::${aws:account}:user/u"
     );
 }
+
+/// A root module may call any number of modules: the configuration of the 300th call is read
+/// like the first's. (Sibling calls once counted against the nesting limit: past 256 calls, a
+/// role whose `managed_policy_arns` is computed but not configured held an unknown policy.)
+#[test]
+fn many_module_calls_keep_their_configuration() {
+    let n = 300;
+    let changes: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"address": "module.m{i}.aws_iam_role.this", "module_address": "module.m{i}",
+                "mode": "managed", "type": "aws_iam_role", "name": "this",
+                "change": {{"actions": ["create"], "before": null,
+                  "after": {{"name": "r{i}", "path": "/", "assume_role_policy": "{{\"Version\":\"2012-10-17\",\"Statement\":[]}}"}},
+                  "after_unknown": {{"arn": true, "id": true, "managed_policy_arns": true, "inline_policy": true}}}}}}"#
+            )
+        })
+        .collect();
+    let calls: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#""m{i}": {{"source": "./m", "expressions": {{"name": {{"constant_value": "r{i}"}}}},
+                "module": {{"resources": [{{"address": "aws_iam_role.this", "mode": "managed",
+                  "type": "aws_iam_role", "name": "this", "provider_config_key": "aws",
+                  "expressions": {{"name": {{"references": ["var.name"]}}, "assume_role_policy": {{}}}}}}],
+                  "variables": {{"name": {{}}}}}}}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"format_version": "1.2", "resource_changes": [{}],
+            "configuration": {{"root_module": {{"module_calls": {{{}}}}}}}}}"#,
+        changes.join(","),
+        calls.join(",")
+    );
+    let parsed = parse(FileId(0), &text, &Options::default());
+    assert_eq!(parsed.account.roles.len(), n);
+    let holding: Vec<String> = parsed
+        .account
+        .roles
+        .iter()
+        .filter(|r| !r.attached.is_empty() || !r.inline.is_empty())
+        .map(|r| r.name.to_string())
+        .collect();
+    assert!(holding.is_empty(), "{holding:?}");
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+}

@@ -316,7 +316,9 @@ fn parameters_files_in_both_shapes() {
     let none = json(&["audit", &tpl]);
     assert_eq!(
         by_stack(&none),
-        ["-: user/deployer -> ${testdata/discover/params/template.yaml:WorkerRoleName} -> batch.amazonaws.com possible"]
+        [
+            "-: user/deployer -> ${testdata/discover/params/template.yaml:WorkerRoleName} -> batch.amazonaws.com possible"
+        ]
     );
     // The AWS CLI's shape names the role app-worker: the grant on app-* covers it.
     let v = json(&[

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use hcl::edit::Span;
 use hcl::edit::expr::{BinaryOperator, Expression, ForExpr, ObjectKey, UnaryOperator};
-use hcl::edit::template::{Directive, Element, Strip, Template};
+use hcl::edit::template::{Directive, Element, HeredocTemplate, Strip, Template};
 use passgraph_model::{Code, Node, NodeKind, Origin, Part, Str, TextRange};
 
 use super::{Evaluator, R, Scope};
@@ -89,7 +89,10 @@ impl Evaluator<'_> {
                 Ok(Value::map(entries, o))
             }
             Expression::StringTemplate(t) => self.template(sc, t.iter(), o),
-            Expression::HeredocTemplate(h) => self.template(sc, h.template.iter(), o),
+            Expression::HeredocTemplate(h) => match self.redent(sc, h) {
+                Some(t) => self.template(sc, t.iter(), o),
+                None => self.template(sc, h.template.iter(), o),
+            },
             Expression::Parenthesis(p) => self
                 .eval(sc, ExprRef::Hcl(p.inner()))
                 .map(|v| v.with_origin(o)),
@@ -260,6 +263,69 @@ impl Evaluator<'_> {
             return map.checked(text.len());
         }
         Some(TextMap::anchored(text.len(), &Origin::new(sc.file, span)))
+    }
+
+    /// An indented heredoc (`<<-`) dedented again from its source, when hcl-edit stripped more
+    /// than Terraform does. Terraform removes the least indentation of the heredoc's lines;
+    /// hcl-edit 0.10 skips a literal whose lines include one at column 0 when it looks for that
+    /// least (its `min_leading_whitespace` answers `None` both for "no line" and for "nothing to
+    /// strip"), so a flush `{` line followed by two interpolations on indented lines lost
+    /// characters from every line (and a JSON policy became unreadable). `None` when hcl-edit
+    /// got it right or the source is not at hand.
+    fn redent(&self, sc: &Scope, h: &HeredocTemplate) -> Option<Template> {
+        let stripped = h.indent()?;
+        let src = self.texts.get(&sc.file)?;
+        let mut raws: Vec<&str> = Vec::new();
+        for el in h.template.iter() {
+            if let Element::Literal(l) = el {
+                raws.push(src.get(l.span()?)?);
+            }
+        }
+        let mut least: Option<usize> = None;
+        let mut skip_first = false;
+        let mut k = 0;
+        for el in h.template.iter() {
+            if let Element::Literal(_) = el {
+                let raw = raws.get(k)?;
+                k += 1;
+                for (i, line) in raw.split('\n').enumerate() {
+                    if (i == 0 && skip_first) || line.is_empty() {
+                        continue;
+                    }
+                    let n = line.chars().take_while(|c| c.is_whitespace()).count();
+                    least = Some(least.map_or(n, |l| l.min(n)));
+                }
+                skip_first = !raw.ends_with('\n');
+            } else if !skip_first {
+                least = Some(0);
+            }
+        }
+        let least = least.unwrap_or(0);
+        if least >= stripped {
+            return None;
+        }
+        let mut t = h.template.clone();
+        let (mut k, mut skip_first) = (0, false);
+        for i in 0..t.len() {
+            if let Some(Element::Literal(l)) = t.get_mut(i) {
+                let raw = raws.get(k)?;
+                k += 1;
+                let lines: Vec<String> = raw
+                    .split('\n')
+                    .enumerate()
+                    .map(|(j, line)| {
+                        if j == 0 && skip_first {
+                            line.to_owned()
+                        } else {
+                            line.chars().skip(least).collect()
+                        }
+                    })
+                    .collect();
+                *l.value_mut() = lines.join("\n").replace("$${", "${").replace("%%{", "%{");
+                skip_first = !raw.ends_with('\n');
+            }
+        }
+        Some(t)
     }
 
     /// Evaluates a template.
