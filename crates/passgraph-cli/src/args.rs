@@ -122,9 +122,10 @@ pub(crate) struct InputArgs {
     /// Account id of inputs whose account is not known (templates, configurations, plans).
     #[arg(long, value_name = "ID")]
     pub(crate) account_id: Option<String>,
-    /// Partition of inputs whose partition is not known.
-    #[arg(long, value_name = "NAME", default_value = "aws")]
-    pub(crate) partition: String,
+    /// Partition of inputs whose partition is not known (default: what a Terraform provider's
+    /// region says, else `aws`).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) partition: Option<String>,
     /// Region of inputs whose region is not known.
     #[arg(long, value_name = "NAME")]
     pub(crate) region: Option<String>,

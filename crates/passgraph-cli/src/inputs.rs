@@ -158,7 +158,7 @@ impl InputArgs {
                 .collect::<Result<_>>()?,
             var_files: self.var_files.clone(),
             account_id: self.account_id.clone(),
-            partition: Some(self.partition.clone()),
+            partition: self.partition.clone(),
             region: self.region.clone(),
         })
     }
@@ -199,7 +199,7 @@ fn parse_text(
         if passgraph_tfplan::looks_like_plan(&text) {
             let opts = passgraph_tfplan::Options {
                 account_id: args.account_id.clone(),
-                partition: Some(args.partition.clone()),
+                partition: args.partition.clone(),
             };
             Some(Input {
                 kind: Kind::Plan,
@@ -306,7 +306,7 @@ fn cfn_options(sources: &mut SourceMap, args: &InputArgs) -> Result<passgraph_cf
     }
     Ok(passgraph_cfn::Options {
         account_id: args.account_id.clone(),
-        partition: Some(args.partition.clone()),
+        partition: args.partition.clone(),
         region: args.region.clone(),
         parameters,
     })
@@ -653,7 +653,7 @@ fn assemble(
         diagnostics.extend(i.parsed.diagnostics);
         diagnostics.extend(account.overlay(i.parsed.account));
     }
-    account.bind(PARTITION_HOLE, &args.partition);
+    account.bind(PARTITION_HOLE, args.partition.as_deref().unwrap_or("aws"));
     if let Some(id) = args.account_id.clone().or(snapshot_account) {
         account.bind(ACCOUNT_HOLE, &id);
     }

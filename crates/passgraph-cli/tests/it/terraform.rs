@@ -681,3 +681,32 @@ fn rds_monitoring_roles_are_handed_over_only_when_monitoring_is_on() {
         }
     }
 }
+
+/// Without `--partition`, a provider's literal region decides the partition of a `.tf` folder
+/// (GovCloud here); `--partition` still overrides it.
+#[test]
+fn the_providers_region_decides_the_partition_on_the_command_line() {
+    let v = crate::json(&[
+        "audit",
+        "testdata/hcl/govcloud",
+        "--account-id",
+        "111122223333",
+    ]);
+    assert_eq!(
+        crate::triples(&v),
+        ["user/gov-deployer -> gov-app -> ec2.amazonaws.com definite"]
+    );
+    assert_eq!(
+        v["findings"][0]["role"]["arn"],
+        "arn:aws-us-gov:iam::111122223333:role/gov-app"
+    );
+    let v = crate::json(&[
+        "audit",
+        "testdata/hcl/govcloud",
+        "--account-id",
+        "111122223333",
+        "--partition",
+        "aws",
+    ]);
+    assert!(crate::triples(&v).is_empty(), "{:?}", crate::triples(&v));
+}
