@@ -545,11 +545,20 @@ fn explain(
                     }
                     writeln!(w, "stack {}", part.stack.as_deref().unwrap_or("(inputs)"))?;
                 }
+                let options = passgraph_graph::Options {
+                    scps: run.loaded.scps.clone(),
+                    ..Default::default()
+                };
+                let service = output.services.first().map(String::as_str);
+                let why = |p: usize, r: usize| {
+                    passgraph_graph::why_not(part.report.account, &options, p, r, service)
+                };
                 passgraph_report::explain::emit(
                     &mut *w,
                     &part.report,
                     matches,
                     roles.as_deref(),
+                    &why,
                     color(output),
                 )?;
             }

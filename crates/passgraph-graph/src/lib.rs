@@ -24,6 +24,7 @@ mod origins;
 mod pass;
 mod reach;
 mod unknown_account;
+mod whynot;
 
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ use passgraph_model::{Account, Diagnostic, Origin, PolicyDocument, Str, Tri};
 
 pub use graph::{Edge, IamGraph, Node, NodeId};
 pub use unknown_account::{UnknownAccount, unknown_account};
+pub use whynot::why_not;
 
 /// Analysis options.
 #[derive(Clone, Debug, Default)]

@@ -380,7 +380,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
 }
 
 /// The account segment of an ARN, when it is known.
-fn account_of(arn: &Str) -> Option<&str> {
+pub(crate) fn account_of(arn: &Str) -> Option<&str> {
     let text = arn.known_prefix();
     let mut it = text.splitn(6, ':');
     let account = it.nth(4)?;

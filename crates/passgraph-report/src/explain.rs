@@ -8,7 +8,12 @@ use passgraph_model::{Effect, Tri};
 use crate::Report;
 use crate::text::{TextOptions, emit_findings};
 
-/// Writes the explanation for the principals `who` (and the roles `roles`, when given).
+/// Why a principal cannot pass a role directly: one sentence per reason
+/// (`passgraph_graph::why_not` over the account the report shows).
+pub type WhyNot<'w> = &'w dyn Fn(usize, usize) -> Vec<String>;
+
+/// Writes the explanation for the principals `who` (and the roles `roles`, when given, with
+/// `why_not` naming what stops each principal that cannot pass one).
 ///
 /// # Errors
 /// When writing fails.
@@ -17,6 +22,7 @@ pub fn emit(
     r: &Report<'_>,
     who: &[usize],
     roles: Option<&[usize]>,
+    why_not: WhyNot<'_>,
     color: bool,
 ) -> crate::Result {
     let a = r.analysis;
@@ -103,21 +109,15 @@ pub fn emit(
                     .collect();
                 writeln!(w, "  its trust policy lets in {}", names.join(", "))?;
             }
-            let grants: usize = who
-                .iter()
-                .map(|p| {
-                    a.passrole_statements
-                        .get(*p)
-                        .map_or(0, |v| v.iter().filter(|(e, _)| *e != Effect::Deny).count())
-                })
-                .sum();
-            if grants == 0 {
-                writeln!(w, "  no policy of the principal allows iam:PassRole at all")?;
-            } else {
-                writeln!(
-                    w,
-                    "  the statements that allow iam:PassRole above do not cover this role's ARN for those services, or a deny, boundary or SCP stops them"
-                )?;
+            for &p in who {
+                for line in why_not(p, role) {
+                    writeln!(
+                        w,
+                        "  {} {}: {line}",
+                        a.principals[p].kind.as_str(),
+                        a.principals[p].name
+                    )?;
+                }
             }
             let reached = who.iter().any(|p| {
                 r.analysis

@@ -3,6 +3,7 @@
 
 mod corpus;
 mod discover;
+mod explain;
 mod formats;
 mod managed;
 mod pr;
