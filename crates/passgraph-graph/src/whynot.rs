@@ -116,14 +116,12 @@ fn reasons(
     if !d.allows.is_empty() {
         let mut out = Vec::new();
         if d.boundary == Some(Tri::No) {
-            out.push(format!(
-                "an identity policy allows it, but the permissions boundary does not"
-            ));
+            out.push(
+                "an identity policy allows it, but the permissions boundary does not".to_owned(),
+            );
         }
         if d.scp == Some(Tri::No) {
-            out.push(format!(
-                "an identity policy allows it, but no service control policy does"
-            ));
+            out.push("an identity policy allows it, but no service control policy does".to_owned());
         }
         return out;
     }
