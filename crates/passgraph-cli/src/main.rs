@@ -545,10 +545,8 @@ fn explain(
                     }
                     writeln!(w, "stack {}", part.stack.as_deref().unwrap_or("(inputs)"))?;
                 }
-                let options = passgraph_graph::Options {
-                    scps: run.loaded.scps.clone(),
-                    ..Default::default()
-                };
+                let mut options = passgraph_graph::Options::default();
+                options.scps.clone_from(&run.loaded.scps);
                 let service = output.services.first().map(String::as_str);
                 let why = |p: usize, r: usize| {
                     passgraph_graph::why_not(part.report.account, &options, p, r, service)
