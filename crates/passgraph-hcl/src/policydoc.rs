@@ -122,16 +122,7 @@ impl Evaluator<'_> {
         body: BodyRef<'_>,
         origin: Origin,
     ) -> Result<StatementInput, Fail> {
-        let mut st = StatementInput {
-            origin: origin.clone(),
-            uncertain: false,
-            sid: None,
-            effect: None,
-            sets: Vec::new(),
-            principals: Vec::new(),
-            not_principals: Vec::new(),
-            conditions: Vec::new(),
-        };
+        let mut st = StatementInput::new(origin.clone());
         for (attr, slot) in [("sid", 0), ("effect", 1)] {
             if let Some((e, r)) = body.attr(attr) {
                 let v = self.eval(sc, e)?;

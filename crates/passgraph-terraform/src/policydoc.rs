@@ -89,6 +89,23 @@ pub struct StatementInput {
     pub conditions: Vec<ConditionInput>,
 }
 
+impl StatementInput {
+    /// A `statement` block at `origin` with nothing read yet.
+    #[must_use]
+    pub fn new(origin: Origin) -> StatementInput {
+        StatementInput {
+            origin,
+            uncertain: false,
+            sid: None,
+            effect: None,
+            sets: Vec::new(),
+            principals: Vec::new(),
+            not_principals: Vec::new(),
+            conditions: Vec::new(),
+        }
+    }
+}
+
 /// One `principals` (or `not_principals`) block.
 #[derive(Clone, Debug)]
 pub struct PrincipalInput {

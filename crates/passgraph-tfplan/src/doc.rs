@@ -264,16 +264,7 @@ impl<'a> Reader<'a> {
     /// One `statement` block, read for the renderer.
     fn statement_input(&mut self, s: &Field<'a>, scope: &Scope) -> StatementInput {
         let origin = self.origin(s.range, &scope.owner);
-        let mut st = StatementInput {
-            origin,
-            uncertain: false,
-            sid: None,
-            effect: None,
-            sets: Vec::new(),
-            principals: Vec::new(),
-            not_principals: Vec::new(),
-            conditions: Vec::new(),
-        };
+        let mut st = StatementInput::new(origin);
         for (attr, slot) in [("sid", 0), ("effect", 1)] {
             let f = s.field(attr);
             if let Some(v) = self
