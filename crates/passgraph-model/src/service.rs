@@ -177,6 +177,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "codebuild:StartBuildBatch",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 21).
     svc(
         "codedeploy.amazonaws.com",
         "CodeDeploy",
@@ -233,6 +235,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "databrew:UpdateRecipeJob",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 16).
     svc(
         "datapipeline.amazonaws.com",
         "Data Pipeline",
@@ -263,6 +267,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["dlm.amazonaws.com"],
         &["dlm:CreateLifecyclePolicy", "dlm:UpdateLifecyclePolicy"],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 32).
     svc(
         "dms.amazonaws.com",
         "Database Migration Service",
@@ -325,6 +331,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         value_uncertain: true,
         launch_actions: &["eks:CreateFargateProfile"],
     },
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 37).
     svc(
         "eks.amazonaws.com",
         "EKS",
@@ -445,6 +453,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "kendra:UpdateDataSource",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 33).
     svc(
         "kinesisanalytics.amazonaws.com",
         "Kinesis Data Analytics",
@@ -569,6 +579,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "servicecatalog:UpdateConstraint",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 36).
     svc(
         "sns.amazonaws.com",
         "SNS",
@@ -627,6 +639,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "transfer:UpdateUser",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 2).
     svc(
         "vpc-flow-logs.amazonaws.com",
         "VPC Flow Logs",
