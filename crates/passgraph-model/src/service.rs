@@ -48,12 +48,26 @@ const fn svc(
 
 /// The catalogue, sorted by principal.
 pub const CATALOGUE: &[ServiceInfo] = &[
+    // MWAA: the Service Authorization Reference's operations table (list_mwaa) gives
+    // CreateEnvironment → iam:PassRole with iam:PassedToService `airflow.amazonaws.com`; the
+    // execution role (`ExecutionRoleArn`) is trusted by `airflow.amazonaws.com` and
+    // `airflow-env.amazonaws.com`, so both principals get the documented value.
     svc(
         "airflow-env.amazonaws.com",
         "Managed Workflows for Apache Airflow",
         &["airflow.amazonaws.com"],
         &["airflow:CreateEnvironment", "airflow:UpdateEnvironment"],
     ),
+    svc(
+        "airflow.amazonaws.com",
+        "Managed Workflows for Apache Airflow",
+        &["airflow.amazonaws.com"],
+        &["airflow:CreateEnvironment", "airflow:UpdateEnvironment"],
+    ),
+    // Amplify: the service role and the SSR compute role trust `amplify.amazonaws.com`
+    // (Amplify Hosting user guide); CreateApp/UpdateApp carry `iamServiceRoleArn`. The
+    // PassedToService value is not documented (AdministratorAccess-Amplify passes roles
+    // without a condition): inferred from the trust principal [UNVERIFIED].
     svc(
         "amplify.amazonaws.com",
         "Amplify",
@@ -72,6 +86,9 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["application-autoscaling.amazonaws.com"],
         &["application-autoscaling:RegisterScalableTarget"],
     ),
+    // AppStream 2.0: SAR operations table (list_appstream): CreateFleet → iam:PassedToService
+    // `appstream.amazonaws.com`; fleet machine roles trust `appstream.amazonaws.com` (AppStream
+    // guide, confused-deputy example); CreateImageBuilder/UpdateFleet carry `IamRoleArn`.
     svc(
         "appstream.amazonaws.com",
         "AppStream 2.0",
@@ -160,6 +177,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "codebuild:StartBuildBatch",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 21).
     svc(
         "codedeploy.amazonaws.com",
         "CodeDeploy",
@@ -175,11 +194,19 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["codepipeline.amazonaws.com"],
         &["codepipeline:CreatePipeline", "codepipeline:UpdatePipeline"],
     ),
+    // Cognito user pools: the SMS role (`SmsConfiguration.SnsCallerArn`), a request parameter
+    // of CreateUserPool, UpdateUserPool and SetUserPoolMfaConfig (API reference,
+    // SmsConfigurationType), is trusted by `cognito-idp.amazonaws.com`. No AWS page or managed
+    // policy gives the PassedToService value: inferred [UNVERIFIED].
     svc(
         "cognito-idp.amazonaws.com",
         "Cognito user pools",
         &["cognito-idp.amazonaws.com"],
-        &["cognito-idp:CreateUserPool", "cognito-idp:UpdateUserPool"],
+        &[
+            "cognito-idp:CreateUserPool",
+            "cognito-idp:UpdateUserPool",
+            "cognito-idp:SetUserPoolMfaConfig",
+        ],
     ),
     svc(
         "config.amazonaws.com",
@@ -196,6 +223,7 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["credentials.iot.amazonaws.com"],
         &["iot:CreateRoleAlias", "iot:UpdateRoleAlias"],
     ),
+    // DataBrew: `databrew.amazonaws.com` is AWS's own value (AwsGlueDataBrewFullAccessPolicy).
     svc(
         "databrew.amazonaws.com",
         "Glue DataBrew",
@@ -207,6 +235,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "databrew:UpdateRecipeJob",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 16).
     svc(
         "datapipeline.amazonaws.com",
         "Data Pipeline",
@@ -229,12 +259,16 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["dax.amazonaws.com"],
         &["dax:CreateCluster"],
     ),
+    // DLM: SAR operations table (list_dlm): CreateLifecyclePolicy → iam:PassedToService
+    // `dlm.amazonaws.com`; the default roles trust `dlm.amazonaws.com` (EBS user guide).
     svc(
         "dlm.amazonaws.com",
         "Data Lifecycle Manager",
         &["dlm.amazonaws.com"],
         &["dlm:CreateLifecyclePolicy", "dlm:UpdateLifecyclePolicy"],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 32).
     svc(
         "dms.amazonaws.com",
         "Database Migration Service",
@@ -273,21 +307,32 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "ecs:CreateExpressGatewayService",
         ],
     ),
-    svc(
-        "edgelambda.amazonaws.com",
-        "Lambda@Edge",
-        &["lambda.amazonaws.com", "edgelambda.amazonaws.com"],
-        &[
+    // Lambda@Edge roles are handed over by lambda:CreateFunction, whose value is
+    // `lambda.amazonaws.com` (AWSLambda_FullAccess); whether a role trusted (also) by
+    // `edgelambda.amazonaws.com` is passed with that value or with `edgelambda.amazonaws.com`
+    // is not documented: uncertain, so a grant allowing only one of them is possible.
+    ServiceInfo {
+        principal: "edgelambda.amazonaws.com",
+        name: "Lambda@Edge",
+        passed_to_service: &["lambda.amazonaws.com", "edgelambda.amazonaws.com"],
+        value_uncertain: true,
+        launch_actions: &[
             "lambda:CreateFunction",
             "lambda:UpdateFunctionConfiguration",
         ],
-    ),
-    svc(
-        "eks-fargate-pods.amazonaws.com",
-        "EKS Fargate",
-        &["eks-fargate-pods.amazonaws.com", "eks.amazonaws.com"],
-        &["eks:CreateFargateProfile"],
-    ),
+    },
+    // EKS Fargate pod execution role (`podExecutionRoleArn` of CreateFargateProfile): the
+    // PassedToService value is not documented; candidates are the trust principal and EKS
+    // itself: uncertain (semantics.md §3 row 37).
+    ServiceInfo {
+        principal: "eks-fargate-pods.amazonaws.com",
+        name: "EKS Fargate",
+        passed_to_service: &["eks-fargate-pods.amazonaws.com", "eks.amazonaws.com"],
+        value_uncertain: true,
+        launch_actions: &["eks:CreateFargateProfile"],
+    },
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 37).
     svc(
         "eks.amazonaws.com",
         "EKS",
@@ -315,17 +360,25 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["emr-serverless.amazonaws.com"],
         &["emr-serverless:StartJobRun"],
     ),
-    svc(
-        "es.amazonaws.com",
-        "OpenSearch Service",
-        &["es.amazonaws.com"],
-        &[
+    // OpenSearch Service: the Cognito role (`CognitoOptions.RoleArn` of CreateDomain /
+    // UpdateDomainConfig and their Elasticsearch-era names) is trusted by the service. No AWS
+    // page or managed policy found gives the PassedToService value (the developer guide's
+    // Cognito page; AmazonOpenSearchServiceCognitoAccess is the role's own policy and passes on
+    // to `cognito-identity.amazonaws.com`); the service also goes by
+    // `opensearchservice.amazonaws.com` (its service-linked role's principal): uncertain
+    // between the two.
+    ServiceInfo {
+        principal: "es.amazonaws.com",
+        name: "OpenSearch Service",
+        passed_to_service: &["es.amazonaws.com", "opensearchservice.amazonaws.com"],
+        value_uncertain: true,
+        launch_actions: &[
             "es:CreateDomain",
             "es:UpdateDomainConfig",
             "es:CreateElasticsearchDomain",
             "es:UpdateElasticsearchDomainConfig",
         ],
-    ),
+    },
     svc(
         "events.amazonaws.com",
         "EventBridge",
@@ -341,6 +394,9 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "firehose:UpdateDestination",
         ],
     ),
+    // FIS: experiment roles trust `fis.amazonaws.com` (FIS user guide, experiment role); the
+    // template's `roleArn` is set by Create/UpdateExperimentTemplate. PassedToService value not
+    // documented: inferred [UNVERIFIED].
     svc(
         "fis.amazonaws.com",
         "Fault Injection Service",
@@ -350,6 +406,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "fis:UpdateExperimentTemplate",
         ],
     ),
+    // GameLift: the FleetIQ user policy in AWS's guide passes roles with iam:PassedToService
+    // `gamelift.amazonaws.com`.
     svc(
         "gamelift.amazonaws.com",
         "GameLift",
@@ -383,6 +441,7 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["iot.amazonaws.com"],
         &["iot:CreateTopicRule", "iot:ReplaceTopicRule"],
     ),
+    // Kendra: `kendra.amazonaws.com` is AWS's own value (AmazonKendraFullAccess).
     svc(
         "kendra.amazonaws.com",
         "Kendra",
@@ -394,12 +453,16 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "kendra:UpdateDataSource",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 33).
     svc(
         "kinesisanalytics.amazonaws.com",
         "Kinesis Data Analytics",
         &["kinesisanalytics.amazonaws.com"],
         &["kinesisanalytics:CreateApplication"],
     ),
+    // Lake Formation: RegisterResource/UpdateResource carry `RoleArn`; AWS's own value
+    // `lakeformation.amazonaws.com` (AmazonDataZone* managed policies).
     svc(
         "lakeformation.amazonaws.com",
         "Lake Formation",
@@ -436,6 +499,7 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "rds:ModifyDBCluster",
         ],
     },
+    // OpsWorks Stacks: `opsworks.amazonaws.com` is AWS's own value (AWSOpsWorks_FullAccess).
     svc(
         "opsworks.amazonaws.com",
         "OpsWorks",
@@ -472,11 +536,18 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "rds:StartExportTask",
         ],
     ),
+    // Redshift: `redshift.amazonaws.com` is AWS's own value (AmazonRedshiftAllCommandsFullAccess);
+    // cluster roles are set by CreateCluster, RestoreFromClusterSnapshot (`IamRoles`,
+    // `DefaultIamRoleArn`) and ModifyClusterIamRoles.
     svc(
         "redshift.amazonaws.com",
         "Redshift",
         &["redshift.amazonaws.com"],
-        &["redshift:CreateCluster", "redshift:ModifyClusterIamRoles"],
+        &[
+            "redshift:CreateCluster",
+            "redshift:ModifyClusterIamRoles",
+            "redshift:RestoreFromClusterSnapshot",
+        ],
     ),
     svc(
         "sagemaker.amazonaws.com",
@@ -497,6 +568,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["scheduler.amazonaws.com"],
         &["scheduler:CreateSchedule", "scheduler:UpdateSchedule"],
     ),
+    // Service Catalog launch constraints: `servicecatalog.amazonaws.com` is AWS's own value
+    // (AWSServiceCatalogAdminFullAccess).
     svc(
         "servicecatalog.amazonaws.com",
         "Service Catalog",
@@ -506,6 +579,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "servicecatalog:UpdateConstraint",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 36).
     svc(
         "sns.amazonaws.com",
         "SNS",
@@ -538,6 +613,9 @@ pub const CATALOGUE: &[ServiceInfo] = &[
         &["states.amazonaws.com"],
         &["states:CreateStateMachine", "states:UpdateStateMachine"],
     ),
+    // CloudWatch metric streams: the role must trust `streams.metrics.cloudwatch.amazonaws.com`
+    // (CloudWatch guide, metric streams trust policy) and PutMetricStream needs iam:PassRole
+    // (API reference). PassedToService value not documented: inferred [UNVERIFIED].
     svc(
         "streams.metrics.cloudwatch.amazonaws.com",
         "CloudWatch metric streams",
@@ -561,6 +639,8 @@ pub const CATALOGUE: &[ServiceInfo] = &[
             "transfer:UpdateUser",
         ],
     ),
+    // PassedToService value inferred from the trust principal, not documented by AWS
+    // [UNVERIFIED] (semantics.md §3 row 2).
     svc(
         "vpc-flow-logs.amazonaws.com",
         "VPC Flow Logs",
@@ -670,6 +750,99 @@ mod tests {
                 .iter()
                 .all(|s| !s.passed_to_service.is_empty() && !s.launch_actions.is_empty())
         );
+    }
+
+    /// One row per reviewed entry: the trust principal, the PassedToService candidates, whether
+    /// they are uncertain, and a launch action the entry must hold (sources in the comments on
+    /// the catalogue entries).
+    #[test]
+    fn reviewed_entries_carry_the_documented_values() {
+        let rows: &[(&str, &[&str], bool, &str)] = &[
+            // SAR list_mwaa: CreateEnvironment passes to airflow.amazonaws.com; the execution
+            // role trusts both principals.
+            (
+                "airflow-env.amazonaws.com",
+                &["airflow.amazonaws.com"],
+                false,
+                "airflow:CreateEnvironment",
+            ),
+            (
+                "airflow.amazonaws.com",
+                &["airflow.amazonaws.com"],
+                false,
+                "airflow:UpdateEnvironment",
+            ),
+            // SAR list_appstream: CreateFleet passes to appstream.amazonaws.com.
+            (
+                "appstream.amazonaws.com",
+                &["appstream.amazonaws.com"],
+                false,
+                "appstream:CreateFleet",
+            ),
+            // SmsConfigurationType is a parameter of SetUserPoolMfaConfig too.
+            (
+                "cognito-idp.amazonaws.com",
+                &["cognito-idp.amazonaws.com"],
+                false,
+                "cognito-idp:SetUserPoolMfaConfig",
+            ),
+            // SAR list_dlm.
+            (
+                "dlm.amazonaws.com",
+                &["dlm.amazonaws.com"],
+                false,
+                "dlm:CreateLifecyclePolicy",
+            ),
+            // Undocumented values: every candidate must be allowed for a definite grant.
+            (
+                "edgelambda.amazonaws.com",
+                &["lambda.amazonaws.com", "edgelambda.amazonaws.com"],
+                true,
+                "lambda:CreateFunction",
+            ),
+            (
+                "eks-fargate-pods.amazonaws.com",
+                &["eks-fargate-pods.amazonaws.com", "eks.amazonaws.com"],
+                true,
+                "eks:CreateFargateProfile",
+            ),
+            (
+                "es.amazonaws.com",
+                &["es.amazonaws.com", "opensearchservice.amazonaws.com"],
+                true,
+                "es:CreateDomain",
+            ),
+            // GameLift FleetIQ guide policy.
+            (
+                "gamelift.amazonaws.com",
+                &["gamelift.amazonaws.com"],
+                false,
+                "gamelift:CreateGameServerGroup",
+            ),
+            // AmazonRedshiftAllCommandsFullAccess; a restore sets cluster roles too.
+            (
+                "redshift.amazonaws.com",
+                &["redshift.amazonaws.com"],
+                false,
+                "redshift:RestoreFromClusterSnapshot",
+            ),
+        ];
+        for (principal, values, uncertain, action) in rows {
+            let s = Service::lookup(principal);
+            let info = s
+                .info
+                .unwrap_or_else(|| panic!("{principal} is catalogued"));
+            let want: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+            assert_eq!(s.passed_to_service(), (want, *uncertain), "{principal}");
+            assert!(
+                info.launch_actions.contains(action),
+                "{principal}: {action}"
+            );
+        }
+        // An uncertain entry has more than one candidate (one candidate cannot be uncertain).
+        for s in CATALOGUE.iter().filter(|s| s.value_uncertain) {
+            assert!(s.passed_to_service.len() > 1, "{}", s.principal);
+        }
     }
 
     #[test]
