@@ -49,3 +49,28 @@ fn passed_to_service_is_absent_from_assume_role_requests() {
         ("r0", "ec2.amazonaws.com", Tri::Yes)
     );
 }
+
+/// A role that trusts everyone but denies one user by ARN in the same trust policy: the deny
+/// concerns that user only. Principals that hold the same policies used to share one decision
+/// for roles trusting everyone, so the deny reached all of them or none.
+#[test]
+fn a_trust_deny_naming_one_principal_spares_the_others() {
+    let snapshot = r#"{
+      "UserDetailList": [
+        {"UserName": "u0", "Arn": "arn:aws:iam::123456789012:user/u0"},
+        {"UserName": "u1", "Arn": "arn:aws:iam::123456789012:user/u1"}],
+      "RoleDetailList": [{"RoleName": "open", "Arn": "arn:aws:iam::123456789012:role/open",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+          {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::123456789012:user/u0"}, "Action": "sts:AssumeRole"}]},
+        "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17",
+          "Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}}]}],
+      "GroupDetailList": [], "Policies": []
+    }"#;
+    let users: Vec<(String, Tri)> = findings(snapshot)
+        .into_iter()
+        .filter(|f| f.0.starts_with('u'))
+        .map(|f| (f.0, f.3))
+        .collect();
+    assert_eq!(users, vec![("u1".to_owned(), Tri::Yes)]);
+}
