@@ -3,7 +3,6 @@
 //! over them, as one account.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -48,13 +47,9 @@ fn key_value(s: &str, what: &str) -> Result<(String, String)> {
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = if path == Path::new("-") {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .context("reading standard input")?;
-        b
+        crate::limits::read_stdin().context("reading standard input")?
     } else {
-        fs::read(path).with_context(|| format!("reading {}", path.display()))?
+        crate::limits::read_file(path).with_context(|| format!("reading {}", path.display()))?
     };
     passgraph_json::decode(&bytes)
         .with_context(|| format!("{}: not UTF-8 or UTF-16 text", path.display()))
@@ -71,6 +66,17 @@ fn display(path: &Path) -> String {
 /// The HCL loader's view of the file system.
 struct FsSource<'a> {
     sources: &'a mut SourceMap,
+    /// Modules and `file()` paths are read only inside this folder (canonical).
+    boundary: Option<PathBuf>,
+}
+
+impl<'a> FsSource<'a> {
+    fn confined(sources: &'a mut SourceMap, root: &Path) -> FsSource<'a> {
+        FsSource {
+            sources,
+            boundary: crate::limits::boundary(root),
+        }
+    }
 }
 
 impl passgraph_hcl::FileSource for FsSource<'_> {
@@ -88,10 +94,16 @@ impl passgraph_hcl::FileSource for FsSource<'_> {
     }
 
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)> {
-        let bytes = fs::read(path).ok()?;
+        let bytes = crate::limits::read_file(path).ok()?;
         let text: Arc<str> = passgraph_json::decode(&bytes)?.into();
         let id = self.sources.add(path.display().to_string(), text.clone());
         Some((id, text))
+    }
+
+    fn allows(&mut self, path: &Path) -> bool {
+        self.boundary
+            .as_deref()
+            .is_none_or(|b| crate::limits::inside(b, path))
     }
 }
 
@@ -119,7 +131,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
-        if p.is_dir() {
+        // Symbolic links to folders are not followed: a link to an ancestor would make the
+        // walk exponential.
+        if p.is_dir() && !p.is_symlink() {
             walk(&p, out, depth + 1);
         } else if matches!(
             p.extension().and_then(|e| e.to_str()),
@@ -279,7 +293,7 @@ fn load_one(
     if path != Path::new("-") && path.is_dir() {
         if is_tf_dir(path) {
             let opts = args.hcl_options()?;
-            let parsed = passgraph_hcl::load(path, &mut FsSource { sources }, &opts);
+            let parsed = passgraph_hcl::load(path, &mut FsSource::confined(sources, path), &opts);
             fail_on_syntax(sources, &parsed)?;
             out.push(Input {
                 kind: Kind::Config,
@@ -312,7 +326,7 @@ fn load_one(
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let opts = args.hcl_options()?;
-        let parsed = passgraph_hcl::load(dir, &mut FsSource { sources }, &opts);
+        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir), &opts);
         fail_on_syntax(sources, &parsed)?;
         out.push(Input {
             kind: Kind::Config,
@@ -518,13 +532,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
     }
     if let Some(dir) = &args.config {
         let opts = args.hcl_options()?;
-        let parsed = passgraph_hcl::load(
-            dir,
-            &mut FsSource {
-                sources: &mut sources,
-            },
-            &opts,
-        );
+        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(&mut sources, dir), &opts);
         map_to_config(&mut account, &parsed.account);
     }
     Ok(Loaded {

@@ -3,6 +3,7 @@
 
 mod args;
 mod inputs;
+mod limits;
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
