@@ -3,6 +3,8 @@
 
 mod corpus;
 mod formats;
+mod hostile;
+mod hostile_folders;
 mod robustness;
 
 use std::path::{Path, PathBuf};
