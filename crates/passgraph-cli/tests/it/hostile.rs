@@ -124,7 +124,8 @@ fn a_yaml_alias_bomb_stops_at_the_node_budget() {
     let mut text = String::from("AWSTemplateFormatVersion: \"2010-09-09\"\n");
     text.push_str("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
-        let aliases = vec![format!("*a{}", i - 1); 9].join(", ");
+        let aliases: Vec<String> = (0..9).map(|_| format!("*a{}", i - 1)).collect();
+        let aliases = aliases.join(", ");
         text.push_str(&format!("a{i}: &a{i} [{aliases}]\n"));
     }
     text.push_str("Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n");
