@@ -23,8 +23,9 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 /// Deepest nesting of sequences and mappings accepted (the JSON reader's limit).
 pub(crate) const MAX_DEPTH: usize = passgraph_json::MAX_DEPTH;
 
-/// Most nodes a document may expand to, aliases included (a billion-laughs guard).
-pub(crate) const MAX_NODES: usize = 2_000_000;
+/// Most nodes a document may expand to, aliases included (a billion-laughs guard). A template
+/// is at most 1 MB (the CloudFormation quota), a few hundred thousand nodes without aliases.
+pub(crate) const MAX_NODES: usize = 1_000_000;
 
 /// The functions that have a YAML short form (`!Name`), besides `!Ref` and `!Condition`.
 const SHORT_FORMS: &[&str] = &[
@@ -289,11 +290,15 @@ fn load_once(file: FileId, text: &str) -> Result<Loaded, LoadError> {
             }
             Event::Alias(id) => {
                 let at = b.byte(mark.index());
-                let Some((node, size)) = b.anchors.get(&id) else {
+                let Some(&(_, size)) = b.anchors.get(&id) else {
                     return Err(b.error(at, "alias to an unknown anchor".to_owned(), Code::Syntax));
                 };
-                let (mut node, size) = (node.clone(), *size);
+                // Charged before the copy is made: a billion-laughs alias fails without it.
                 b.charge(size, at)?;
+                let Some((node, _)) = b.anchors.get(&id) else {
+                    return Err(b.error(at, "alias to an unknown anchor".to_owned(), Code::Syntax));
+                };
+                let mut node = node.clone();
                 // An alias is used where it stands: its top node points there.
                 node.origin = b.origin(at, at);
                 b.complete(node, size);

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -96,13 +95,9 @@ fn key_value(s: &str, what: &str) -> Result<(String, String)> {
 
 fn read_text(path: &Path) -> Result<String> {
     let bytes = if path == Path::new("-") {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .context("reading standard input")?;
-        b
+        crate::limits::read_stdin().context("reading standard input")?
     } else {
-        fs::read(path).with_context(|| format!("reading {}", path.display()))?
+        crate::limits::read_file(path).with_context(|| format!("reading {}", path.display()))?
     };
     passgraph_json::decode(&bytes)
         .with_context(|| format!("{}: not UTF-8 or UTF-16 text", path.display()))
@@ -124,6 +119,17 @@ fn display(path: &Path) -> String {
 /// The HCL loader's view of the file system.
 struct FsSource<'a> {
     sources: &'a mut SourceMap,
+    /// Modules and `file()` paths are read only inside this folder (canonical).
+    boundary: Option<PathBuf>,
+}
+
+impl<'a> FsSource<'a> {
+    fn confined(sources: &'a mut SourceMap, root: &Path) -> FsSource<'a> {
+        FsSource {
+            sources,
+            boundary: crate::limits::boundary(root),
+        }
+    }
 }
 
 impl passgraph_hcl::FileSource for FsSource<'_> {
@@ -141,10 +147,16 @@ impl passgraph_hcl::FileSource for FsSource<'_> {
     }
 
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)> {
-        let bytes = fs::read(path).ok()?;
+        let bytes = crate::limits::read_file(path).ok()?;
         let text: Arc<str> = passgraph_json::decode(&bytes)?.into();
         let id = self.sources.add(display(path), text.clone());
         Some((id, text))
+    }
+
+    fn allows(&mut self, path: &Path) -> bool {
+        self.boundary
+            .as_deref()
+            .is_none_or(|b| crate::limits::inside(b, path))
     }
 }
 
@@ -331,7 +343,7 @@ fn load_named(
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let opts = args.hcl_options()?;
-        let parsed = passgraph_hcl::load(dir, &mut FsSource { sources }, &opts);
+        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir), &opts);
         fail_on_syntax(sources, &parsed)?;
         return Ok(Some(Input {
             kind: Kind::Config,
@@ -411,7 +423,7 @@ fn search(
     let opts = args.hcl_options()?;
     for i in roots {
         let dir = &folders[i].0;
-        let parsed = passgraph_hcl::load(dir, &mut FsSource { sources }, &opts);
+        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir), &opts);
         if dir == root {
             // The folder named is itself a root module: it fails the run as a named
             // configuration does.
@@ -827,13 +839,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
     }
     if let Some(dir) = &args.config {
         let opts = args.hcl_options()?;
-        let parsed = passgraph_hcl::load(
-            dir,
-            &mut FsSource {
-                sources: &mut sources,
-            },
-            &opts,
-        );
+        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(&mut sources, dir), &opts);
         for s in &mut stacks {
             map_to_config(&mut s.account, &parsed.account);
         }

@@ -5,6 +5,7 @@ mod args;
 mod discover;
 mod gitrev;
 mod inputs;
+mod limits;
 mod progress;
 mod services;
 

@@ -1183,6 +1183,9 @@ impl<'a> Index<'a> {
         if let Some(a) = &self.account_id {
             c.set_str("aws:PrincipalAccount", a);
         }
+        // `iam:PassedToService` is in a PassRole request only (the pass sets it per service);
+        // any other request, `sts:AssumeRole` included, lacks it.
+        c.set("iam:PassedToService", CtxValue::Absent);
         c
     }
 }

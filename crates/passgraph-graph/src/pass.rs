@@ -454,10 +454,15 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                 applies: Tri::Yes,
                 origin: s.origin.clone(),
             };
+            // A Deny of the trust policy that names principals decides per principal too.
             let sensitive = s
                 .conditions()
                 .iter()
-                .any(passgraph_eval::CompiledCondition::principal_sensitive);
+                .any(passgraph_eval::CompiledCondition::principal_sensitive)
+                || trust
+                    .statements
+                    .iter()
+                    .any(|d| d.effect != Effect::Allow && d.source.principals.is_some());
             for t in &g.targets {
                 match t {
                     TrustTarget::Account(_) => account_trusting[r] = true,

@@ -43,6 +43,14 @@ pub trait FileSource {
     /// The text of a file and the id under which it is registered, or `None` when it cannot be
     /// read (missing, not UTF-8).
     fn read(&mut self, path: &Path) -> Option<(FileId, Arc<str>)>;
+    /// Whether the loader may read under `path`: a module folder a `source` names, or a file
+    /// that `file()` or `templatefile()` names. A source that confines reading to one folder
+    /// (the CLI: the repository) answers `false` outside it, and the loader refuses the module
+    /// or the file with a diagnostic. Every path by default.
+    fn allows(&mut self, path: &Path) -> bool {
+        let _ = path;
+        true
+    }
 }
 
 /// What the user tells the loader.

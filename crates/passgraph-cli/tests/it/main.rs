@@ -5,6 +5,8 @@ mod corpus;
 mod discover;
 mod explain;
 mod formats;
+mod hostile;
+mod hostile_folders;
 mod managed;
 mod pr;
 mod robustness;

@@ -431,6 +431,17 @@ impl Evaluator<'_> {
             ));
             return None;
         };
+        if !self.source.allows(&dir) {
+            self.diag(Diagnostic::warning(
+                Code::Unsupported,
+                format!(
+                    "module {} source {src:?} lies outside the folder passgraph reads; it is not loaded and its outputs are unknown",
+                    c.name
+                ),
+                Some(origin.clone()),
+            ));
+            return None;
+        }
         let depth = self.insts[inst].depth + 1;
         if depth > limits::MAX_MODULE_DEPTH {
             self.diag(Diagnostic::error(

@@ -82,7 +82,9 @@ impl Evaluator<'_> {
         o: &Origin,
     ) -> Result<(passgraph_model::FileId, std::sync::Arc<str>, TextMap), Fail> {
         let root = self.root.clone();
-        let Some(path) = config::normalize_join(&root, p).filter(|path| self.readable(path)) else {
+        let Some(path) = config::normalize_join(&root, p)
+            .filter(|path| self.readable(path) && self.source.allows(path))
+        else {
             return Err(self.fail(
                 Code::Unsupported,
                 format!(

@@ -1,6 +1,7 @@
 //! Integration tests of passgraph-hcl.
 #![allow(clippy::unwrap_used, unreachable_pub, dead_code)]
 
+mod confine;
 mod corpora;
 mod graph;
 mod holes;
