@@ -14,7 +14,7 @@ use clap::Parser;
 
 use passgraph_graph::{Analysis, Finding, Severity};
 use passgraph_model::Tri;
-use passgraph_report::Report;
+use passgraph_report::{Report, Selection};
 
 use crate::args::{CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, OutputArgs};
 
@@ -91,40 +91,42 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     Ok(Run { loaded, analysis })
 }
 
-/// `--service`: the service principal, or its name without `.amazonaws.com` (`ec2`), or its
-/// last label before it (`rds` for `monitoring.rds.amazonaws.com`).
-fn service_matches(filters: &[String], service: &str) -> bool {
-    let short = service
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| service.strip_suffix(".amazonaws.com.cn"));
-    filters.is_empty()
-        || filters
-            .iter()
-            .any(|f| f == service || short.is_some_and(|s| s == f || s.ends_with(&format!(".{f}"))))
+/// The findings `--service` and `--certainty` select.
+fn selection(output: &OutputArgs) -> Selection {
+    Selection {
+        services: output.services.clone(),
+        definite_only: output.certainty != CertaintyFilter::Any,
+        ..Selection::default()
+    }
 }
 
-fn selected<'a>(analysis: &'a Analysis, output: &OutputArgs) -> Vec<&'a Finding> {
+/// The selected findings, materialised (for `diff`, which compares two lists).
+fn selected(analysis: &Analysis, output: &OutputArgs) -> Vec<Finding> {
     analysis
         .findings
-        .iter()
-        .filter(|f| service_matches(&output.services, &f.service))
+        .stream()
+        .filter(|f| passgraph_report::service_matches(&output.services, &f.service))
         .filter(|f| output.certainty == CertaintyFilter::Any || f.certainty == Tri::Yes)
         .collect()
 }
 
-fn fails(findings: &[&Finding], fail_on: FailOn) -> bool {
-    let threshold = match fail_on {
-        FailOn::None => return false,
-        FailOn::Low => Severity::Low,
-        FailOn::Medium => Severity::Medium,
-        FailOn::High => Severity::High,
-        FailOn::Critical => Severity::Critical,
-    };
-    findings.iter().any(|f| f.severity >= threshold)
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::None => None,
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::High => Some(Severity::High),
+        FailOn::Critical => Some(Severity::Critical),
+    }
 }
 
-fn exit_code(findings: &[&Finding], fail_on: FailOn) -> ExitCode {
-    if fails(findings, fail_on) {
+fn fails(findings: &[Finding], fail_on: FailOn) -> bool {
+    threshold(fail_on).is_some_and(|t| findings.iter().any(|f| f.severity >= t))
+}
+
+fn exit_code(report: &Report<'_>, fail_on: FailOn) -> ExitCode {
+    let fail = threshold(fail_on).is_some_and(|t| report.max_severity().is_some_and(|s| s >= t));
+    if fail {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -183,14 +185,10 @@ fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
         &run.loaded.sources,
         run.loaded.diagnostics.clone(),
     );
-    report.findings = selected(&run.analysis, output);
+    report.selection = selection(output);
     let mut w = writer(output)?;
     emit(&mut *w, &report, output, true)?;
-    Ok(if fails(&report.findings, output.fail_on) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_code(&report, output.fail_on))
 }
 
 fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
@@ -201,7 +199,7 @@ fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
         &run.loaded.sources,
         run.loaded.diagnostics.clone(),
     );
-    report.findings = selected(&run.analysis, output);
+    report.selection = selection(output);
     let mut w = writer(output)?;
     match output.format {
         Format::Json => passgraph_report::json::emit_graph(&mut *w, &report)?,
@@ -209,7 +207,7 @@ fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
         other => bail!("graph writes dot or json, not {other:?}"),
     }
     w.flush()?;
-    Ok(exit_code(&report.findings, output.fail_on))
+    Ok(exit_code(&report, output.fail_on))
 }
 
 fn names_principal(analysis: &Analysis, i: usize, key: &str) -> bool {
@@ -251,12 +249,17 @@ fn explain(
         &run.loaded.sources,
         run.loaded.diagnostics.clone(),
     );
-    report.findings = selected(a, output)
-        .into_iter()
-        .filter(|f| {
-            matches.contains(&f.principal) && roles.as_ref().is_none_or(|rs| rs.contains(&f.role))
-        })
-        .collect();
+    // One principal's findings: small enough to list.
+    let mut sel = selection(output);
+    let mut who = matches.clone();
+    who.sort_unstable();
+    sel.list = Some(
+        who.iter()
+            .flat_map(|p| a.findings.principal(*p).iter().collect::<Vec<_>>())
+            .filter(|f| roles.as_ref().is_none_or(|rs| rs.contains(&f.role)))
+            .collect(),
+    );
+    report.selection = sel;
     let mut w = writer(output)?;
     match output.format {
         Format::Text => passgraph_report::explain::emit(
@@ -269,7 +272,7 @@ fn explain(
         _ => emit(&mut *w, &report, output, true)?,
     }
     w.flush()?;
-    Ok(exit_code(&report.findings, output.fail_on))
+    Ok(exit_code(&report, output.fail_on))
 }
 
 /// The identity of a finding across two analyses: principal, role and service by ARN.
@@ -295,14 +298,12 @@ fn diff(
     let hf = selected(&h.analysis, output);
     let bset: std::collections::BTreeSet<_> = bf.iter().map(|f| identity(&b.analysis, f)).collect();
     let hset: std::collections::BTreeSet<_> = hf.iter().map(|f| identity(&h.analysis, f)).collect();
-    let added: Vec<&Finding> = hf
-        .iter()
-        .copied()
+    let added: Vec<Finding> = hf
+        .into_iter()
         .filter(|f| !bset.contains(&identity(&h.analysis, f)))
         .collect();
-    let removed: Vec<&Finding> = bf
-        .iter()
-        .copied()
+    let removed: Vec<Finding> = bf
+        .into_iter()
         .filter(|f| !hset.contains(&identity(&b.analysis, f)))
         .collect();
     let mut hr = Report::new(
@@ -319,7 +320,13 @@ fn diff(
     );
     let mut w = writer(output)?;
     match output.format {
-        Format::Json => passgraph_report::json::emit_diff(&mut *w, &hr, &added, &br, &removed)?,
+        Format::Json => passgraph_report::json::emit_diff(
+            &mut *w,
+            &hr,
+            &added.iter().collect::<Vec<_>>(),
+            &br,
+            &removed.iter().collect::<Vec<_>>(),
+        )?,
         Format::Text | Format::Markdown => {
             writeln!(
                 w,
@@ -327,8 +334,8 @@ fn diff(
                 added.len(),
                 removed.len()
             )?;
-            hr.findings.clone_from(&added);
-            br.findings.clone_from(&removed);
+            hr.selection.list = Some(added.clone());
+            br.selection.list = Some(removed.clone());
             if !added.is_empty() {
                 writeln!(w, "\nadded by the change:")?;
                 passgraph_report::text::emit(

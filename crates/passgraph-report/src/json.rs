@@ -173,7 +173,7 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
 }
 
 pub(crate) fn findings(r: &Report<'_>) -> Vec<FindingOut> {
-    r.findings.iter().map(|f| finding(r, f)).collect()
+    r.findings().map(|f| finding(r, &f)).collect()
 }
 
 /// Writes the report as one JSON object.
@@ -181,11 +181,8 @@ pub(crate) fn findings(r: &Report<'_>) -> Vec<FindingOut> {
 /// # Errors
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
-    let definite = r
-        .findings
-        .iter()
-        .filter(|f| f.certainty == passgraph_model::Tri::Yes)
-        .count();
+    let counts = r.counts();
+    let definite = counts.definite;
     let diagnostics: Vec<DiagOut> = r
         .diagnostics
         .iter()
@@ -198,9 +195,9 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
         })
         .collect();
     let summary = Summary {
-        findings: r.findings.len(),
+        findings: counts.findings,
         definite,
-        possible: r.findings.len() - definite,
+        possible: counts.findings - definite,
         principals: r.analysis.principals.len(),
         roles: r
             .analysis
@@ -215,11 +212,11 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
     writeln!(w, "{{")?;
     writeln!(w, "  \"version\": 1,")?;
     write!(w, "  \"findings\": [")?;
-    for (i, f) in r.findings.iter().enumerate() {
+    for (i, f) in r.findings().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        write_indented(w, &finding(r, f), 4)?;
+        write_indented(w, &finding(r, &f), 4)?;
     }
-    if r.findings.is_empty() {
+    if counts.findings == 0 {
         writeln!(w, "],")?;
     } else {
         writeln!(w, "\n  ],")?;

@@ -313,7 +313,7 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
                 },
             },
             column_kind: "unicodeCodePoints",
-            results: r.findings.iter().map(|f| result(r, f)).collect(),
+            results: r.findings().map(|f| result(r, &f)).collect(),
             invocations: vec![Invocation {
                 execution_successful: true,
                 tool_execution_notifications: r
