@@ -336,5 +336,40 @@ pub fn reference_findings(account: &Account, options: &Options) -> Vec<Finding> 
     reach::close(&idx, &direct, &assume_edges, &open)
 }
 
+/// Compares the findings of `analysis` (made from `account` and `options`) with
+/// [`reference_findings`], field by field and proof by proof; the first difference, when there
+/// is one. The comparison harness of the set engine (`PASSGRAPH_REFERENCE_CHECK` in the CLI).
+#[doc(hidden)]
+#[must_use]
+pub fn reference_difference(
+    account: &Account,
+    options: &Options,
+    analysis: &Analysis,
+) -> Option<String> {
+    let old: Vec<String> = reference_findings(account, options)
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    let new: Vec<String> = analysis.findings.stream().map(|f| format!("{f:?}")).collect();
+    if old.len() != new.len() {
+        return Some(format!(
+            "{} findings, the reference has {}",
+            new.len(),
+            old.len()
+        ));
+    }
+    if analysis.findings.len() != new.len() {
+        return Some(format!(
+            "counted {} findings, listed {}",
+            analysis.findings.len(),
+            new.len()
+        ));
+    }
+    old.iter()
+        .zip(&new)
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| format!("reference:\n{a}\nsets:\n{b}"))
+}
+
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 //! contract, determinism, overlays, and bad input.
 
 mod corpus;
+mod equivalence;
 mod formats;
 mod robustness;
 
