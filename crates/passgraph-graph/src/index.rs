@@ -187,6 +187,9 @@ pub(crate) struct Index<'a> {
     pub(crate) uses: Vec<Vec<(usize, String)>>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) account_id: Option<String>,
+    /// Roles by the parts of their ARN ([`crate::parts`]); `None` scans by literal prefix only
+    /// (the reference).
+    pub(crate) role_parts: Option<crate::parts::RoleParts>,
 }
 
 fn compile(
@@ -641,6 +644,9 @@ impl<'a> Index<'a> {
             }
         }
         roles_known.sort();
+        let role_parts = crate::parts::RoleParts::build(
+            (n_users..principals.len()).map(|pi| (pi, &principals[pi].arn)),
+        );
 
         if accounts.len() > 1 {
             diagnostics.push(Diagnostic::note(
@@ -663,6 +669,7 @@ impl<'a> Index<'a> {
             keys,
             key_of,
             scps,
+            role_parts: Some(role_parts),
             roles_known,
             roles_symbolic,
             trust: Vec::new(),

@@ -99,6 +99,9 @@ fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec
         out.extend(idx.roles_symbolic.iter().copied());
     };
     let mut everything = set.has_unknown_identity();
+    // Which scans ran: by the literal prefix of the whole ARN (symbolic roles are candidates
+    // then), by the prefix of the resource part (roles not split by parts are).
+    let (mut by_arn, mut by_parts) = (false, false);
     'statements: for s in set.allow_statements() {
         if everything {
             break;
@@ -108,11 +111,19 @@ fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec
             break 'statements;
         };
         for g in globs {
+            if let Some(parts) = &idx.role_parts
+                && let Some(rp) = g.literal_after(':', 5).filter(|r| !r.is_empty())
+            {
+                by_parts = true;
+                out.extend(parts.with_prefix(&rp));
+                continue;
+            }
             let prefix = g.literal_prefix();
             if prefix.len() <= "arn:".len() {
                 everything = true;
                 break 'statements;
             }
+            by_arn = true;
             let start = idx
                 .roles_known
                 .partition_point(|(a, _)| a.as_str() < prefix.as_str());
@@ -127,7 +138,12 @@ fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec
     if everything {
         all(&mut out);
     } else {
-        out.extend(idx.roles_symbolic.iter().copied());
+        if by_arn || idx.role_parts.is_none() {
+            out.extend(idx.roles_symbolic.iter().copied());
+        }
+        if by_parts && let Some(parts) = &idx.role_parts {
+            out.extend(parts.unsplit.iter().copied());
+        }
     }
     match mask {
         Some(m) => out.into_iter().filter(|r| m[*r]).collect(),

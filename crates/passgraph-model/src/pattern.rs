@@ -223,6 +223,40 @@ impl Glob {
             .collect()
     }
 
+    /// The literal text right after the `n`th literal `sep` of a case-sensitive pattern, up to
+    /// the first wildcard or hole; `None` when the pattern is case-insensitive or has fewer
+    /// than `n` literal `sep`. For an ARN pattern (`sep` `:`, `n` 5) it is the prefix of the
+    /// resource part that every matching ARN whose five `:` are its only ones starts with:
+    /// a pattern's literal `:` can match only a `:` of the subject, in order.
+    #[must_use]
+    pub fn literal_after(&self, sep: char, n: usize) -> Option<String> {
+        if self.case_insensitive {
+            return None;
+        }
+        let mut seen = 0;
+        let mut it = self.toks.iter();
+        if n > 0 {
+            for t in it.by_ref() {
+                if *t == Tok::Char(sep) {
+                    seen += 1;
+                    if seen == n {
+                        break;
+                    }
+                }
+            }
+            if seen < n {
+                return None;
+            }
+        }
+        Some(
+            it.map_while(|t| match t {
+                Tok::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect(),
+        )
+    }
+
     /// True for a pattern that is a lone `*`.
     #[must_use]
     pub fn is_match_all(&self) -> bool {
