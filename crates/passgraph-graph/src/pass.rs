@@ -282,7 +282,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             let (values, all_required) = (&ts.passed_to_service.0, ts.passed_to_service.1);
             let mut results = Vec::new();
             for v in values {
-                let ctx = ctx_cache.entry(v.clone()).or_insert_with(|| {
+                if !ctx_cache.contains_key(v) {
                     let mut c = base.clone();
                     if v == crate::index::ANY_SERVICE {
                         // Any service: the value is whichever service the caller picks.
@@ -290,10 +290,13 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                     } else {
                         c.set_str("iam:PassedToService", v);
                     }
-                    c
-                });
+                    ctx_cache.insert(v.clone(), c);
+                }
+                let Some(ctx) = ctx_cache.get(v) else {
+                    continue;
+                };
                 let d = prep.evaluate(&role.arn, ctx);
-                results.push((v.clone(), d));
+                results.push((v, d));
             }
             let combined = if all_required {
                 if results.iter().all(|(_, d)| d.allowed == Tri::Yes) {
@@ -319,7 +322,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                 if !d.allowed.possible() {
                     continue;
                 }
-                allowed_values.push(v.clone());
+                allowed_values.push((*v).clone());
                 grants.extend(d.allows.iter().map(proof_of));
                 denies.extend(
                     d.denies
@@ -329,7 +332,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                 );
                 boundary = boundary.or(d.boundary);
                 if d.allowed == Tri::Maybe {
-                    reasons(d, &role.arn, &ctx_cache[v], &mut why);
+                    reasons(d, &role.arn, &ctx_cache[*v], &mut why);
                 }
             }
             if all_required
@@ -355,10 +358,13 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             why.sort();
             why.dedup();
             let (exploitable, launch_actions) = {
+                if !launch_cache.contains_key(&ts.service) {
+                    launch_cache.insert(ts.service.clone(), launch(&set, &base, svc));
+                }
                 let (t, acts) = launch_cache
-                    .entry(ts.service.clone())
-                    .or_insert_with(|| launch(&set, &base, svc))
-                    .clone();
+                    .get(&ts.service)
+                    .cloned()
+                    .unwrap_or((Tri::No, Arc::from(Vec::new())));
                 if svc.info.is_some_and(|i| i.via_instance_profile) {
                     let create = *profile_create.get_or_insert_with(|| {
                         let a = evaluate(&set, "iam:CreateInstanceProfile", &any_resource(), &base)
@@ -375,10 +381,14 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             };
             out.push(Direct {
                 role: r,
-                service: service_names
-                    .entry(ts.service.clone())
-                    .or_insert_with(|| Arc::from(ts.service.as_str()))
-                    .clone(),
+                service: match service_names.get(&ts.service) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n: Arc<str> = Arc::from(ts.service.as_str());
+                        service_names.insert(ts.service.clone(), n.clone());
+                        n
+                    }
+                },
                 proof: Arc::new(PassProof {
                     certainty,
                     grants: grants.into_iter().collect(),
