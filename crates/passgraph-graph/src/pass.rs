@@ -272,7 +272,8 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
     for r in candidates(idx, &prep, None) {
         let role = &idx.principals[r];
         // PassRole passes only roles of the caller's own account.
-        if let (Some(a), Some(b)) = (own_account, account_of(&role.arn))
+        if let Some(a) = own_account
+            && let Some(b) = account_of(&role.arn)
             && a != b
         {
             continue;
