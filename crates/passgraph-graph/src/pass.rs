@@ -267,6 +267,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
     let mut launch_cache: HashMap<String, (Tri, Arc<[String]>)> = HashMap::new();
     let mut service_names: HashMap<String, Arc<str>> = HashMap::new();
     let mut profile_create: Option<Tri> = None;
+    let mut proofs: BTreeMap<ProofKey, Arc<PassProof>> = BTreeMap::new();
     let mut out = Vec::new();
     let own_account = account_of(&idx.principals[rep].arn);
     for r in candidates(idx, &prep, None) {
@@ -390,25 +391,66 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                         n
                     }
                 },
-                proof: Arc::new(PassProof {
-                    certainty,
-                    grants: grants.into_iter().collect(),
-                    denies: denies.into_iter().collect(),
-                    trust: ts.proofs.clone(),
-                    passed_to_service: allowed_values,
-                    boundary,
-                    reasons: if certainty == Tri::Yes {
-                        Vec::new()
-                    } else {
-                        why
-                    },
-                }),
+                // Shared by every role and service of the key with the same grant; the trust
+                // statements are the role's and are added when a finding is built
+                // (`crate::sets`), so they do not make each proof distinct.
+                proof: {
+                    let key = (
+                        certainty,
+                        grants.into_iter().collect::<Vec<_>>(),
+                        denies.into_iter().collect::<Vec<_>>(),
+                        allowed_values,
+                        boundary,
+                        if certainty == Tri::Yes {
+                            Vec::new()
+                        } else {
+                            why
+                        },
+                    );
+                    match proofs.get(&key) {
+                        Some(p) => p.clone(),
+                        None => {
+                            let p = Arc::new(PassProof {
+                                certainty: key.0,
+                                grants: key.1.clone(),
+                                denies: key.2.clone(),
+                                trust: Vec::new(),
+                                passed_to_service: key.3.clone(),
+                                boundary: key.4,
+                                reasons: key.5.clone(),
+                            });
+                            proofs.insert(key, p.clone());
+                            p
+                        }
+                    }
+                },
                 exploitable,
                 launch_actions,
             });
         }
     }
     out
+}
+
+/// What makes two grant proofs of one key the same: certainty, grants, denies, the
+/// `iam:PassedToService` values, the boundary's answer and the reasons.
+type ProofKey = (
+    Tri,
+    Vec<Proof>,
+    Vec<Proof>,
+    Vec<String>,
+    Option<Tri>,
+    Vec<String>,
+);
+
+/// The proof of a direct finding with the trust statements of its role and service.
+pub(crate) fn with_trust(proof: &Arc<PassProof>, trust: &[Proof]) -> Arc<PassProof> {
+    if trust.is_empty() {
+        return proof.clone();
+    }
+    let mut p = (**proof).clone();
+    p.trust = trust.to_vec();
+    Arc::new(p)
 }
 
 /// The account segment of an ARN, when it is known.

@@ -139,6 +139,14 @@ pub(crate) fn inputs(
         admin,
         severity,
         uses: idx.uses.clone(),
+        trust: (0..n)
+            .map(|r| {
+                idx.trusted_services[r]
+                    .iter()
+                    .map(|t| (t.service.clone(), t.proofs.clone()))
+                    .collect()
+            })
+            .collect(),
     }
 }
 
@@ -180,6 +188,12 @@ pub(crate) fn close(
     }
     let no_uses: Arc<[usize]> = Arc::from(Vec::new());
     let direct_via: Arc<[usize]> = Arc::from(Vec::new());
+    let trust_of = |role: usize, service: &str| -> &[crate::Proof] {
+        idx.trusted_services[role]
+            .iter()
+            .find(|t| t.service == service)
+            .map_or(&[], |t| t.proofs.as_slice())
+    };
     let finding = |p: usize, role: usize, certainty: Tri, via: Arc<[usize]>, d: &Direct| Finding {
         principal: p,
         role,
@@ -187,7 +201,7 @@ pub(crate) fn close(
         certainty,
         holder: via.last().copied().unwrap_or(p),
         via,
-        proof: d.proof.clone(),
+        proof: pass::with_trust(&d.proof, trust_of(role, &d.service)),
         exploitable: d.exploitable,
         launch_actions: d.launch_actions.clone(),
         role_admin: admin[role],

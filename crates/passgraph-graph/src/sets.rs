@@ -163,6 +163,8 @@ pub(crate) struct Engine {
     pub(crate) severity: Vec<Severity>,
     /// Per pair: the resources that hand the role to the service.
     uses: Vec<Arc<[usize]>>,
+    /// Per pair: the trust statements that let the service assume the role.
+    trust: Vec<Vec<crate::Proof>>,
 }
 
 /// What [`crate::pass`] and the index hand over.
@@ -177,6 +179,8 @@ pub(crate) struct Inputs {
     pub(crate) severity: Vec<Severity>,
     /// Per role: (use index, service).
     pub(crate) uses: Vec<Vec<(usize, String)>>,
+    /// Per role: (service, the trust statements that let it in).
+    pub(crate) trust: Vec<Vec<(String, Vec<crate::Proof>)>>,
 }
 
 impl Engine {
@@ -245,7 +249,18 @@ impl Engine {
                     .map_or_else(|| no_uses.clone(), Arc::from)
             })
             .collect();
+        let trust = pairs
+            .iter()
+            .map(|(role, service)| {
+                inp.trust
+                    .get(*role)
+                    .and_then(|l| l.iter().find(|(s, _)| s.as_str() == &**service))
+                    .map(|(_, p)| p.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
         let mut e = Engine {
+            trust,
             pairs,
             classes,
             class_of,
@@ -487,7 +502,7 @@ impl Engine {
             } else {
                 None
             },
-            proof: d.proof.clone(),
+            proof: crate::pass::with_trust(&d.proof, &self.trust[pair as usize]),
             exploitable: d.exploitable,
             launch_actions: d.launch_actions.clone(),
             role_admin: self.admin[*role],
