@@ -90,8 +90,7 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     let analysis = passgraph_graph::analyze(&loaded.account, &options);
     // The comparison harness of the set engine: the reference algorithm must agree.
     if std::env::var_os("PASSGRAPH_REFERENCE_CHECK").is_some()
-        && let Some(d) =
-            passgraph_graph::reference_difference(&loaded.account, &options, &analysis)
+        && let Some(d) = passgraph_graph::reference_difference(&loaded.account, &options, &analysis)
     {
         bail!("findings differ from the reference: {d}");
     }

@@ -209,7 +209,12 @@ fn tf(acct: &Value) -> String {
         let id = logical("u", s(u, "UserName"));
         let groups: Vec<String> = list(u, "GroupList")
             .iter()
-            .map(|g| format!("aws_iam_group.{}.name", logical("g", g.as_str().unwrap_or(""))))
+            .map(|g| {
+                format!(
+                    "aws_iam_group.{}.name",
+                    logical("g", g.as_str().unwrap_or(""))
+                )
+            })
             .collect();
         let _ = writeln!(
             out,
@@ -244,47 +249,78 @@ fn tf(acct: &Value) -> String {
 fn plan(acct: &Value) -> String {
     let mut res: Vec<Value> = Vec::new();
     let mut add = |ty: &str, name: String, values: Value| {
-        res.push(json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty,
+        res.push(
+            json!({"address": format!("{ty}.{name}"), "mode": "managed", "type": ty,
             "name": name, "provider_name": "registry.terraform.io/hashicorp/aws",
-            "schema_version": 0, "values": values, "sensitive_values": {}}));
+            "schema_version": 0, "values": values, "sensitive_values": {}}),
+        );
     };
     let doc = |v: &Value| serde_json::to_string(v).unwrap_or_default();
-    let attach = |add: &mut dyn FnMut(&str, String, Value), kind: &str, id: &str, who: &str, x: &Value| {
-        for (i, a) in list(x, "AttachedManagedPolicies").iter().enumerate() {
-            add(
-                &format!("aws_iam_{kind}_policy_attachment"),
-                format!("{id}_{i}"),
-                json!({kind: who, "policy_arn": s(a, "PolicyArn")}),
-            );
-        }
-    };
+    let attach =
+        |add: &mut dyn FnMut(&str, String, Value), kind: &str, id: &str, who: &str, x: &Value| {
+            for (i, a) in list(x, "AttachedManagedPolicies").iter().enumerate() {
+                add(
+                    &format!("aws_iam_{kind}_policy_attachment"),
+                    format!("{id}_{i}"),
+                    json!({kind: who, "policy_arn": s(a, "PolicyArn")}),
+                );
+            }
+        };
     for p in list(acct, "Policies") {
-        add("aws_iam_policy", logical("p", s(p, "PolicyName")), json!({"name": s(p, "PolicyName"),
-            "arn": s(p, "Arn"), "path": "/", "policy": doc(&default_document(p))}));
+        add(
+            "aws_iam_policy",
+            logical("p", s(p, "PolicyName")),
+            json!({"name": s(p, "PolicyName"),
+            "arn": s(p, "Arn"), "path": "/", "policy": doc(&default_document(p))}),
+        );
     }
     for g in list(acct, "GroupDetailList") {
         let id = logical("g", s(g, "GroupName"));
-        add("aws_iam_group", id.clone(), json!({"name": s(g, "GroupName"), "arn": s(g, "Arn"), "path": "/"}));
+        add(
+            "aws_iam_group",
+            id.clone(),
+            json!({"name": s(g, "GroupName"), "arn": s(g, "Arn"), "path": "/"}),
+        );
         attach(&mut add, "group", &id, s(g, "GroupName"), g);
     }
     for u in list(acct, "UserDetailList") {
         let id = logical("u", s(u, "UserName"));
-        add("aws_iam_user", id.clone(), json!({"name": s(u, "UserName"), "arn": s(u, "Arn"), "path": "/"}));
-        add("aws_iam_user_group_membership", id.clone(), json!({"user": s(u, "UserName"), "groups": u["GroupList"].clone()}));
+        add(
+            "aws_iam_user",
+            id.clone(),
+            json!({"name": s(u, "UserName"), "arn": s(u, "Arn"), "path": "/"}),
+        );
+        add(
+            "aws_iam_user_group_membership",
+            id.clone(),
+            json!({"user": s(u, "UserName"), "groups": u["GroupList"].clone()}),
+        );
         attach(&mut add, "user", &id, s(u, "UserName"), u);
         for (i, p) in list(u, "UserPolicyList").iter().enumerate() {
-            add("aws_iam_user_policy", format!("{id}_{i}"), json!({"name": s(p, "PolicyName"),
-                "user": s(u, "UserName"), "policy": doc(&p["PolicyDocument"])}));
+            add(
+                "aws_iam_user_policy",
+                format!("{id}_{i}"),
+                json!({"name": s(p, "PolicyName"),
+                "user": s(u, "UserName"), "policy": doc(&p["PolicyDocument"])}),
+            );
         }
     }
     for r in list(acct, "RoleDetailList") {
         let id = logical("r", s(r, "RoleName"));
-        add("aws_iam_role", id.clone(), json!({"name": s(r, "RoleName"), "arn": s(r, "Arn"), "path": "/",
-            "assume_role_policy": doc(&r["AssumeRolePolicyDocument"])}));
+        add(
+            "aws_iam_role",
+            id.clone(),
+            json!({"name": s(r, "RoleName"), "arn": s(r, "Arn"), "path": "/",
+            "assume_role_policy": doc(&r["AssumeRolePolicyDocument"])}),
+        );
         attach(&mut add, "role", &id, s(r, "RoleName"), r);
         if !list(r, "InstanceProfileList").is_empty() {
-            add("aws_iam_instance_profile", id.clone(), json!({"name": s(r, "RoleName"), "role": s(r, "RoleName"),
-                "arn": s(r, "Arn").replace(":role/", ":instance-profile/")}));
+            add(
+                "aws_iam_instance_profile",
+                id.clone(),
+                json!({"name": s(r, "RoleName"), "role": s(r, "RoleName"),
+                "arn": s(r, "Arn").replace(":role/", ":instance-profile/")}),
+            );
         }
     }
     let changes: Vec<Value> = res
@@ -295,13 +331,18 @@ fn plan(acct: &Value) -> String {
                 let after = o.remove("values").unwrap_or(Value::Null);
                 o.remove("schema_version");
                 o.remove("sensitive_values");
-                o.insert("change".into(), json!({"actions": ["create"], "before": null, "after": after,
-                    "after_unknown": {}, "before_sensitive": false, "after_sensitive": {}}));
+                o.insert(
+                    "change".into(),
+                    json!({"actions": ["create"], "before": null, "after": after,
+                    "after_unknown": {}, "before_sensitive": false, "after_sensitive": {}}),
+                );
             }
             c
         })
         .collect();
-    serde_json::to_string(&json!({"format_version": "1.2", "terraform_version": "1.9.0",
-        "planned_values": {"root_module": {"resources": res}}, "resource_changes": changes}))
+    serde_json::to_string(
+        &json!({"format_version": "1.2", "terraform_version": "1.9.0",
+        "planned_values": {"root_module": {"resources": res}}, "resource_changes": changes}),
+    )
     .unwrap_or_default()
 }

@@ -352,7 +352,11 @@ pub fn reference_difference(
         .iter()
         .map(|f| format!("{f:?}"))
         .collect();
-    let new: Vec<String> = analysis.findings.stream().map(|f| format!("{f:?}")).collect();
+    let new: Vec<String> = analysis
+        .findings
+        .stream()
+        .map(|f| format!("{f:?}"))
+        .collect();
     if old.len() != new.len() {
         return Some(format!(
             "{} findings, the reference has {}",

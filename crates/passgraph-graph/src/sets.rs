@@ -298,7 +298,13 @@ impl Engine {
             g.add_node(());
         }
         let mut virt: HashMap<(usize, bool), NodeIndex> = HashMap::new();
-        let keep = |t: Tri| if definite { t == Tri::Yes } else { t != Tri::No };
+        let keep = |t: Tri| {
+            if definite {
+                t == Tri::Yes
+            } else {
+                t != Tri::No
+            }
+        };
         for u in 0..n {
             for &(v, t) in &self.adj[u] {
                 if keep(t) {

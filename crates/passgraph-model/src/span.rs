@@ -100,14 +100,13 @@ impl SourceFile {
         };
         let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = if start <= end
-            && self.text.is_char_boundary(start)
-            && self.text.is_char_boundary(end)
-        {
-            self.chars_before(end) - self.chars_before(start)
-        } else {
-            end.saturating_sub(start)
-        };
+        let col =
+            if start <= end && self.text.is_char_boundary(start) && self.text.is_char_boundary(end)
+            {
+                self.chars_before(end) - self.chars_before(start)
+            } else {
+                end.saturating_sub(start)
+            };
         (
             u32::try_from(line + 1).unwrap_or(u32::MAX),
             u32::try_from(col + 1).unwrap_or(u32::MAX),

@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-
 use crate::{Report, certainty, tri};
 
 fn cell(s: &str) -> String {

@@ -215,10 +215,7 @@ pub fn emit_findings(
                 .filter(|i| group.keys[*i].1 == svc)
                 .collect();
             if summarise && fs.len() > SUMMARY_THRESHOLD {
-                let d = fs
-                    .iter()
-                    .filter(|i| group.keys[**i].2 == Tri::Yes)
-                    .count();
+                let d = fs.iter().filter(|i| group.keys[**i].2 == Tri::Yes).count();
                 let examples: Vec<String> = fs
                     .iter()
                     .take(3)

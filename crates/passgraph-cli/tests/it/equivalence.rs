@@ -24,9 +24,11 @@ fn inputs(dir: &Path, out: &mut Vec<PathBuf>) {
     for p in entries {
         if p.is_dir() {
             inputs(&p, out);
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            ["json", "yaml", "yml", "template"].contains(&e)
-        }) {
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["json", "yaml", "yml", "template"].contains(&e))
+        {
             out.push(p);
         }
     }
