@@ -83,9 +83,15 @@ struct Run {
 }
 
 fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
+    analyze_with(paths, input, false)
+}
+
+/// `skip_graph`: the output reads no graph (every format of `audit` but DOT).
+fn analyze_with(paths: &[PathBuf], input: &InputArgs, skip_graph: bool) -> Result<Run> {
     let loaded = inputs::load(paths, input)?;
     let options = passgraph_graph::Options {
         scps: loaded.scps.clone(),
+        skip_graph,
     };
     let analysis = passgraph_graph::analyze(&loaded.account, &options);
     // The comparison harness of the set engine: the reference algorithm must agree.
@@ -184,7 +190,7 @@ fn emit(
 }
 
 fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
-    let run = analyze(paths, input)?;
+    let run = analyze_with(paths, input, output.format != Format::Dot)?;
     let mut report = Report::new(
         &run.analysis,
         &run.loaded.account,

@@ -42,6 +42,9 @@ pub struct Options {
     /// Service control policies of the account's organization, as one level: a request needs
     /// an Allow from one of them, and any of their Denies applies. Service-linked roles are exempt.
     pub scps: Vec<PolicyDocument>,
+    /// Leave [`Analysis::graph`] empty: it holds one edge per direct finding of every principal,
+    /// which only `graph`, DOT output and `explain` read.
+    pub skip_graph: bool,
 }
 
 /// A user or a role.
@@ -216,7 +219,11 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let direct = pass::run(&idx);
     let (assume_edges, open) = pass::assume_edges(&idx);
     let engine = sets::Engine::build(reach::inputs(&idx, direct, &assume_edges, &open));
-    let graph = graph::build(&idx, &engine, &assume_edges, &open);
+    let graph = if options.skip_graph {
+        IamGraph::default()
+    } else {
+        graph::build(&idx, &engine, &assume_edges, &open)
+    };
     let findings = Findings {
         engine: Arc::new(engine),
         all: OnceLock::new(),
