@@ -179,7 +179,7 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
 }
 
 pub(crate) fn findings(r: &Report<'_>) -> Vec<FindingOut> {
-    r.findings.iter().map(|f| finding(r, f)).collect()
+    r.findings().map(|f| finding(r, &f)).collect()
 }
 
 /// Writes the report as one JSON object.
@@ -187,11 +187,8 @@ pub(crate) fn findings(r: &Report<'_>) -> Vec<FindingOut> {
 /// # Errors
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
-    let definite = r
-        .findings
-        .iter()
-        .filter(|f| f.certainty == passgraph_model::Tri::Yes)
-        .count();
+    let counts = r.counts();
+    let definite = counts.definite;
     let diagnostics: Vec<DiagOut> = r
         .diagnostics
         .iter()
@@ -205,9 +202,9 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
         })
         .collect();
     let summary = Summary {
-        findings: r.findings.len(),
+        findings: counts.findings,
         definite,
-        possible: r.findings.len() - definite,
+        possible: counts.findings - definite,
         principals: r.analysis.principals.len(),
         roles: r
             .analysis
@@ -222,11 +219,11 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
     writeln!(w, "{{")?;
     writeln!(w, "  \"version\": 1,")?;
     write!(w, "  \"findings\": [")?;
-    for (i, f) in r.findings.iter().enumerate() {
+    for (i, f) in r.findings().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        write_indented(w, &finding(r, f), 4)?;
+        write_indented(w, &finding(r, &f), 4)?;
     }
-    if r.findings.is_empty() {
+    if counts.findings == 0 {
         writeln!(w, "],")?;
     } else {
         writeln!(w, "\n  ],")?;
@@ -299,12 +296,9 @@ pub fn emit_stacks(
     let (mut n, mut definite, mut principals, mut roles) = (0, 0, 0, 0);
     for p in parts {
         let r = &p.report;
-        let d = r
-            .findings
-            .iter()
-            .filter(|f| f.certainty == passgraph_model::Tri::Yes)
-            .count();
-        n += r.findings.len();
+        let c = r.counts();
+        let d = c.definite;
+        n += c.findings;
         definite += d;
         principals += r.analysis.principals.len();
         roles += r
@@ -315,9 +309,9 @@ pub fn emit_stacks(
             .count();
         by_stack.push(StackCount {
             stack: p.stack.clone().unwrap_or_default(),
-            findings: r.findings.len(),
+            findings: c.findings,
             definite: d,
-            possible: r.findings.len() - d,
+            possible: c.findings - d,
         });
     }
     let summary = StacksSummary {
@@ -337,10 +331,10 @@ pub fn emit_stacks(
     write!(w, "  \"findings\": [")?;
     let mut first = true;
     for p in parts {
-        for f in &p.report.findings {
+        for f in p.report.findings() {
             w.write_all(if first { b"\n" } else { b",\n" })?;
             first = false;
-            let mut out = finding(&p.report, f);
+            let mut out = finding(&p.report, &f);
             out.stack.clone_from(&p.stack);
             write_indented(w, &out, 4)?;
         }

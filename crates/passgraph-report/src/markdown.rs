@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use passgraph_model::Tri;
-
 use crate::{Report, certainty, tri};
 
 fn cell(s: &str) -> String {
@@ -15,27 +13,24 @@ fn cell(s: &str) -> String {
 /// # Errors
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
-    let definite = r
-        .findings
-        .iter()
-        .filter(|f| f.certainty == Tri::Yes)
-        .count();
+    let counts = r.counts();
+    let definite = counts.definite;
     writeln!(w, "## passgraph: who can pass which role to which service")?;
     writeln!(w)?;
     writeln!(
         w,
         "{} findings: {definite} definite, {} possible.",
-        r.findings.len(),
-        r.findings.len() - definite
+        counts.findings,
+        counts.findings - definite
     )?;
-    if !r.findings.is_empty() {
+    if counts.findings > 0 {
         writeln!(w)?;
         writeln!(
             w,
             "| Principal | Role | Service | Certainty | Severity | Exploitable | Via | Granted by |"
         )?;
         writeln!(w, "|---|---|---|---|---|---|---|---|")?;
-        for f in &r.findings {
+        for f in r.findings() {
             let via: Vec<String> = f
                 .via
                 .iter()

@@ -346,7 +346,7 @@ fn log(results: Vec<ResultOut>, notifications: Vec<Notification>) -> Log {
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
     let log = log(
-        r.findings.iter().map(|f| result(r, f)).collect(),
+        r.findings().map(|f| result(r, &f)).collect(),
         r.diagnostics.iter().map(|d| notification(r, d)).collect(),
     );
     serde_json::to_writer_pretty(&mut *w, &log).map_err(std::io::Error::other)?;
@@ -369,8 +369,8 @@ pub fn emit_stacks(
         notes.extend(extra.iter().map(|d| notification(&first.report, d)));
     }
     for p in parts {
-        for f in &p.report.findings {
-            let mut out = result(&p.report, f);
+        for f in p.report.findings() {
+            let mut out = result(&p.report, &f);
             out.properties.stack.clone_from(&p.stack);
             results.push(out);
         }

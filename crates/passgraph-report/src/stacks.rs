@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use passgraph_model::{Diagnostic, Tri};
+use passgraph_model::Diagnostic;
 
 use crate::text::TextOptions;
 use crate::{Discovery, Part};
@@ -48,21 +48,10 @@ pub fn emit_text(
     discovery: Option<&Discovery>,
     opts: TextOptions,
 ) -> crate::Result {
-    let n: usize = parts.iter().map(|p| p.report.findings.len()).sum();
-    let definite: usize = parts
-        .iter()
-        .map(|p| {
-            p.report
-                .findings
-                .iter()
-                .filter(|f| f.certainty == Tri::Yes)
-                .count()
-        })
-        .sum();
-    let with = parts
-        .iter()
-        .filter(|p| !p.report.findings.is_empty())
-        .count();
+    let counts: Vec<crate::Counts> = parts.iter().map(|p| p.report.counts()).collect();
+    let n: usize = counts.iter().map(|c| c.findings).sum();
+    let definite: usize = counts.iter().map(|c| c.definite).sum();
+    let with = counts.iter().filter(|c| c.findings > 0).count();
     let bold = |s: &str| {
         if opts.color {
             format!("\x1b[1m{s}\x1b[0m")
@@ -85,9 +74,9 @@ pub fn emit_text(
         writeln!(w, "searched: {}", discovery_line(d))?;
     }
     let mut quiet = Vec::new();
-    for p in parts {
+    for (p, c) in parts.iter().zip(&counts) {
         let name = p.stack.as_deref().unwrap_or("(inputs)");
-        if p.report.findings.is_empty() && p.report.diagnostics.is_empty() {
+        if c.findings == 0 && p.report.diagnostics.is_empty() {
             quiet.push(name);
             continue;
         }
@@ -126,25 +115,23 @@ pub fn emit_markdown(
     parts: &[Part<'_>],
     discovery: Option<&Discovery>,
 ) -> crate::Result {
-    let n: usize = parts.iter().map(|p| p.report.findings.len()).sum();
+    let counts: Vec<crate::Counts> = parts.iter().map(|p| p.report.counts()).collect();
+    let n: usize = counts.iter().map(|c| c.findings).sum();
     writeln!(w, "## passgraph: who can pass which role to which service")?;
     writeln!(w)?;
     writeln!(
         w,
         "{} in {} of {}.",
         plural(n, "finding", "findings"),
-        parts
-            .iter()
-            .filter(|p| !p.report.findings.is_empty())
-            .count(),
+        counts.iter().filter(|c| c.findings > 0).count(),
         plural(parts.len(), "stack", "stacks")
     )?;
     if let Some(d) = discovery {
         writeln!(w)?;
         writeln!(w, "Searched: {}.", discovery_line(d))?;
     }
-    for p in parts {
-        if p.report.findings.is_empty() && p.report.diagnostics.is_empty() {
+    for (p, c) in parts.iter().zip(&counts) {
+        if c.findings == 0 && p.report.diagnostics.is_empty() {
             continue;
         }
         writeln!(w)?;

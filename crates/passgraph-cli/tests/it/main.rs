@@ -3,6 +3,7 @@
 
 mod corpus;
 mod discover;
+mod equivalence;
 mod formats;
 mod managed;
 mod pr;
