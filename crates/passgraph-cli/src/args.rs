@@ -171,6 +171,8 @@ pub(crate) enum Format {
     Text,
     /// The JSON contract.
     Json,
+    /// One JSON object per line, streamed (statements written once, findings refer to them).
+    Jsonl,
     /// SARIF 2.1.0.
     Sarif,
     /// A Markdown table.

@@ -421,6 +421,7 @@ fn emit(
             },
         )?,
         Format::Json => passgraph_report::json::emit(w, report)?,
+        Format::Jsonl => passgraph_report::jsonl::emit(w, report)?,
         Format::Sarif => passgraph_report::sarif::emit(w, report)?,
         Format::Markdown => passgraph_report::markdown::emit(w, report)?,
         Format::Dot => passgraph_report::dot::emit(w, report, dot_findings_only)?,
@@ -470,6 +471,7 @@ fn emit_parts(
     match output.format {
         Format::Text => passgraph_report::stacks::emit_text(w, parts, extra, found, text)?,
         Format::Json => passgraph_report::json::emit_stacks(w, parts, extra, found)?,
+        Format::Jsonl => passgraph_report::jsonl::emit_stacks(w, parts, extra, found)?,
         Format::Sarif => passgraph_report::sarif::emit_stacks(w, parts, extra)?,
         Format::Markdown => passgraph_report::stacks::emit_markdown(w, parts, found)?,
         Format::Dot => passgraph_report::stacks::emit_dot(w, parts, dot_findings_only)?,

@@ -45,7 +45,7 @@ impl From<Location> for LocationOut {
 }
 
 #[derive(Serialize)]
-struct Entity {
+pub(crate) struct Entity {
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<&'static str>,
     name: String,
@@ -64,7 +64,7 @@ struct ProofOut {
 }
 
 #[derive(Serialize)]
-struct UseOut {
+pub(crate) struct UseOut {
     resource: String,
     r#type: String,
     attribute: String,
@@ -100,7 +100,7 @@ pub(crate) struct FindingOut {
 }
 
 #[derive(Serialize)]
-struct DiagOut {
+pub(crate) struct DiagOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     stack: Option<String>,
     level: String,
@@ -111,7 +111,7 @@ struct DiagOut {
     location: Option<LocationOut>,
 }
 
-fn entity(r: &Report<'_>, p: usize, with_kind: bool) -> Entity {
+pub(crate) fn entity(r: &Report<'_>, p: usize, with_kind: bool) -> Entity {
     let x = &r.analysis.principals[p];
     let arn = known(&x.arn);
     Entity {
@@ -151,30 +151,54 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
         trust: proofs(r, &f.proof.trust),
         denies: proofs(r, &f.proof.denies),
         passed_to_service: f.proof.passed_to_service.clone(),
-        reasons: if f.certainty == passgraph_model::Tri::Yes {
-            Vec::new()
-        } else {
-            let mut v = f.proof.reasons.clone();
-            if f.proof.certainty == passgraph_model::Tri::Yes {
-                v.push("a role on the assume-role chain can be assumed only possibly".to_owned());
-            }
-            v
-        },
+        reasons: reasons(f),
         exploitable: tri(f.exploitable),
         launch_actions: f.launch_actions.to_vec(),
         role_admin: tri(f.role_admin),
-        in_use_by: f
-            .in_use_by
-            .iter()
-            .filter_map(|u| r.account.role_uses.get(*u))
-            .map(|u| UseOut {
-                resource: u.resource.clone(),
-                r#type: u.resource_type.clone(),
-                attribute: u.attribute.clone(),
-                location: r.locate(&u.origin).into(),
-            })
-            .collect(),
+        in_use_by: uses(r, f),
         fingerprint: fingerprint(r, f),
+    }
+}
+
+/// The resources that hand the role to the service.
+pub(crate) fn uses(r: &Report<'_>, f: &Finding) -> Vec<UseOut> {
+    f.in_use_by
+        .iter()
+        .filter_map(|u| r.account.role_uses.get(*u))
+        .map(|u| UseOut {
+            resource: u.resource.clone(),
+            r#type: u.resource_type.clone(),
+            attribute: u.attribute.clone(),
+            location: r.locate(&u.origin).into(),
+        })
+        .collect()
+}
+
+/// Why a finding is only possible (empty when definite).
+pub(crate) fn reasons(f: &Finding) -> Vec<String> {
+    if f.certainty == passgraph_model::Tri::Yes {
+        return Vec::new();
+    }
+    let mut v = f.proof.reasons.clone();
+    if f.proof.certainty == passgraph_model::Tri::Yes {
+        v.push("a role on the assume-role chain can be assumed only possibly".to_owned());
+    }
+    v
+}
+
+/// A diagnostic as JSON, naming its stack when there is one.
+pub(crate) fn diagnostic(
+    r: &Report<'_>,
+    stack: Option<&String>,
+    d: &passgraph_model::Diagnostic,
+) -> DiagOut {
+    DiagOut {
+        stack: stack.cloned(),
+        level: d.level.to_string(),
+        code: d.code.id(),
+        name: d.code.slug(),
+        message: d.message.clone(),
+        location: d.origin.as_ref().map(|o| r.locate(o).into()),
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod dot;
 pub mod explain;
 pub mod json;
+pub mod jsonl;
 pub mod markdown;
 pub mod sarif;
 pub mod stacks;

@@ -6,6 +6,7 @@ mod discover;
 mod equivalence;
 mod formats;
 mod managed;
+mod outputs;
 mod pr;
 mod robustness;
 mod shell;
