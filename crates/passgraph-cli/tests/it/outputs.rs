@@ -99,3 +99,112 @@ fn jsonl_names_the_stack_when_folders_are_searched() {
     assert_eq!(last["type"], "summary");
     assert!(last["stacks"].as_u64().is_some_and(|n| n > 1), "{last}");
 }
+
+fn sarif(path: &str) -> serde_json::Value {
+    let o = run(&["audit", "-f", "sarif", path], None);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("SARIF is JSON")
+}
+
+/// One result per granting statement and rule, its exposures summarised and listed as related
+/// locations; sorted by severity; the run says how many exposures it covers.
+#[test]
+fn sarif_groups_exposures_by_granting_statement() {
+    let path = shared().join(CHAINS);
+    let log = sarif(&path.to_string_lossy());
+    let json = crate::json(&["audit", &path.to_string_lossy()]);
+    let n = json["findings"].as_array().expect("findings").len();
+    let run0 = &log["runs"][0];
+    let results = run0["results"].as_array().expect("results");
+    assert!(
+        results.len() < n,
+        "{} results for {n} findings",
+        results.len()
+    );
+    let total: u64 = results
+        .iter()
+        .map(|r| r["properties"]["exposures"].as_u64().expect("exposures"))
+        .sum();
+    assert_eq!(total, n as u64);
+    assert_eq!(run0["properties"]["exposures"].as_u64(), Some(n as u64));
+    assert_eq!(run0["properties"]["resultsOmitted"], 0);
+    // Distinct (rule, statement) per result.
+    let mut keys: Vec<(String, String)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap_or("").to_owned(),
+                r["partialFingerprints"]["passgraph/v2"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), results.len());
+    // A result with several exposures lists each as a related location and names them.
+    let many = results
+        .iter()
+        .find(|r| r["properties"]["exposures"].as_u64().is_some_and(|e| e > 1))
+        .expect("a statement opening several exposures");
+    assert_eq!(
+        many["relatedLocations"].as_array().map(Vec::len),
+        many["properties"]["exposures"].as_u64().map(|e| e as usize)
+    );
+    assert!(
+        many["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("exposures") && t.contains("For example")),
+        "{many}"
+    );
+    let rank = |s: &serde_json::Value| match s.as_str() {
+        Some("critical") => 3,
+        Some("high") => 2,
+        Some("medium") => 1,
+        _ => 0,
+    };
+    let sev: Vec<i32> = results
+        .iter()
+        .map(|r| rank(&r["properties"]["severity"]))
+        .collect();
+    assert!(sev.windows(2).all(|w| w[0] >= w[1]), "{sev:?}");
+}
+
+/// Fingerprints name statements, not positions: moving every line leaves them as they were.
+#[test]
+fn sarif_fingerprints_stay_when_lines_move() {
+    let demo = crate::root().join("testdata/snapshot/aws-doc-passrole-examples.json");
+    let text = std::fs::read_to_string(&demo).expect("demo");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let moved = dir.path().join("aws-doc-passrole-examples.json");
+    std::fs::write(&moved, format!("\n\n\n   {text}")).expect("write");
+    let fps = |log: &serde_json::Value| -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                (
+                    r["partialFingerprints"]["passgraph/v2"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap_or(0),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let a = fps(&sarif(&demo.to_string_lossy()));
+    let b = fps(&sarif(&moved.to_string_lossy()));
+    assert_eq!(a.len(), b.len());
+    for ((fa, la), (fb, lb)) in a.iter().zip(&b) {
+        assert_eq!(fa, fb);
+        assert_eq!(la + 3, *lb);
+    }
+}
