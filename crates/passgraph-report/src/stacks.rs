@@ -130,25 +130,52 @@ pub fn emit_markdown(
         writeln!(w)?;
         writeln!(w, "Searched: {}.", discovery_line(d))?;
     }
-    for (p, c) in parts.iter().zip(&counts) {
-        if c.findings == 0 && p.report.diagnostics.is_empty() {
+    // Each stack gets a share of what is left of the budget, so the whole stays under
+    // `markdown::MAX_CHARS`.
+    let shown: Vec<(&Part<'_>, &crate::Counts)> = parts
+        .iter()
+        .zip(&counts)
+        .filter(|(p, c)| c.findings > 0 || !p.report.diagnostics.is_empty())
+        .collect();
+    let mut used = 0usize;
+    let mut skipped = Vec::new();
+    let reserve = 1_000;
+    let head_budget = crate::markdown::MAX_CHARS.saturating_sub(reserve + 400);
+    for (k, (p, _)) in shown.iter().enumerate() {
+        let left = head_budget.saturating_sub(used);
+        let share = left / (shown.len() - k);
+        let name = p.stack.as_deref().unwrap_or("(inputs)");
+        if share < 1_500 {
+            skipped.push(name);
             continue;
         }
-        writeln!(w)?;
-        writeln!(
-            w,
-            "### Stack `{}`",
-            p.stack.as_deref().unwrap_or("(inputs)")
-        )?;
-        writeln!(w)?;
         let mut buf = Vec::new();
-        crate::markdown::emit(&mut buf, &p.report)?;
-        // The per-stack body without its own level-2 title.
+        crate::markdown::emit_within(&mut buf, &p.report, share)?;
+        // The per-stack body without its own level-2 title, its headings one level down.
         let text = String::from_utf8_lossy(&buf);
         let body = text
             .strip_prefix("## passgraph: who can pass which role to which service\n\n")
-            .unwrap_or(&text);
+            .unwrap_or(&text)
+            .replace("\n### ", "\n#### ");
+        let head = format!("\n### Stack `{name}`\n\n");
+        used += head.len() + body.len();
+        w.write_all(head.as_bytes())?;
         w.write_all(body.as_bytes())?;
+    }
+    if !skipped.is_empty() {
+        let list: Vec<&str> = skipped.iter().take(QUIET_NAMES).copied().collect();
+        writeln!(
+            w,
+            "\nNot shown, to stay under {} characters: {} ({}{}); `-f jsonl` lists every finding.",
+            crate::markdown::MAX_CHARS,
+            plural(skipped.len(), "stack", "stacks"),
+            list.join(", "),
+            if skipped.len() > QUIET_NAMES {
+                ", ..."
+            } else {
+                ""
+            }
+        )?;
     }
     Ok(())
 }

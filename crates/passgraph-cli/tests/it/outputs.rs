@@ -208,3 +208,67 @@ fn sarif_fingerprints_stay_when_lines_move() {
         assert_eq!(la + 3, *lb);
     }
 }
+
+/// A snapshot with `users` users allowed to pass every role and `roles` roles trusting EC2:
+/// `users × roles` findings and more (roles have no policies of their own).
+pub(crate) fn wide_snapshot(users: usize, roles: usize) -> String {
+    let user = |i: usize| {
+        format!(
+            r#"{{"UserName": "u{i}", "Arn": "arn:aws:iam::123456789012:user/u{i}", "UserPolicyList": [{{"PolicyName": "pass", "PolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Sid": "Pass{i}", "Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}}]}}}}]}}"#
+        )
+    };
+    let role = |i: usize| {
+        format!(
+            r#"{{"RoleName": "r{i}", "Arn": "arn:aws:iam::123456789012:role/r{i}", "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}}}}"#
+        )
+    };
+    format!(
+        "{{\"UserDetailList\": [\n{}\n],\n\"RoleDetailList\": [\n{}\n]}}\n",
+        (0..users).map(user).collect::<Vec<_>>().join(",\n"),
+        (0..roles).map(role).collect::<Vec<_>>().join(",\n")
+    )
+}
+
+/// Markdown stays under 60,000 characters whatever the input, and says what it left out.
+#[test]
+fn markdown_stays_under_sixty_thousand_characters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("wide.json");
+    std::fs::write(&path, wide_snapshot(400, 150)).expect("write");
+    let o = run(&["audit", "-f", "markdown", &path.to_string_lossy()], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let t = crate::stdout(&o);
+    assert!(
+        t.chars().count() <= 60_000,
+        "{} characters",
+        t.chars().count()
+    );
+    assert!(
+        t.contains("60000 findings: 60000 definite"),
+        "{}",
+        &t[..300]
+    );
+    assert!(t.contains("### Summary: principal × service"));
+    assert!(t.contains("### Top findings, worst first"));
+    let last = t.lines().last().expect("a last line");
+    assert!(
+        last.starts_with("Not shown: ") && last.contains("of 60000 findings"),
+        "{last}"
+    );
+    // The top findings carry their proofs.
+    assert!(
+        t.contains("`user/u0/inline/pass` Pass0 ("),
+        "{}",
+        &t[..2000]
+    );
+    // The same folder searched as stacks stays under the limit too.
+    std::fs::write(dir.path().join("other.json"), wide_snapshot(50, 50)).expect("write");
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let o = run(&["audit", "-f", "markdown", &dir_arg], None);
+    let t = crate::stdout(&o);
+    assert!(
+        t.chars().count() <= 60_000,
+        "{} characters",
+        t.chars().count()
+    );
+}
