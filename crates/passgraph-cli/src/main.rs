@@ -6,6 +6,7 @@ mod discover;
 mod gitrev;
 mod inputs;
 mod progress;
+mod render;
 mod services;
 
 use std::fs::File;
@@ -18,6 +19,7 @@ use clap::{CommandFactory, Parser};
 
 use passgraph_graph::{Analysis, Finding, Severity};
 use passgraph_model::{Diagnostic, Level};
+use passgraph_report::condensed::Focus;
 use passgraph_report::{Part, Report, Selection};
 
 use crate::args::{
@@ -51,8 +53,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Graph {
             input,
             output,
+            picture,
             inputs,
-        } => with_pool(&output, || graph(&inputs, &input, &output)),
+        } => with_pool(&output, || graph(&inputs, &input, &output, &picture)),
         Command::Explain {
             input,
             output,
@@ -424,7 +427,15 @@ fn emit(
         Format::Jsonl => passgraph_report::jsonl::emit(w, report)?,
         Format::Sarif => passgraph_report::sarif::emit(w, report)?,
         Format::Markdown => passgraph_report::markdown::emit(w, report)?,
-        Format::Dot => passgraph_report::dot::emit(w, report, dot_findings_only)?,
+        Format::Dot if dot_findings_only => {
+            passgraph_report::condensed::emit(w, report, &Focus::default())?;
+        }
+        Format::Dot => passgraph_report::dot::emit(w, report, false)?,
+        Format::Svg | Format::Png => {
+            let mut dot = Vec::new();
+            passgraph_report::condensed::emit(&mut dot, report, &Focus::default())?;
+            render::draw(&dot, output.format, w)?;
+        }
     }
     w.flush()?;
     Ok(())
@@ -474,16 +485,43 @@ fn emit_parts(
         Format::Jsonl => passgraph_report::jsonl::emit_stacks(w, parts, extra, found)?,
         Format::Sarif => passgraph_report::sarif::emit_stacks(w, parts, extra)?,
         Format::Markdown => passgraph_report::stacks::emit_markdown(w, parts, found)?,
-        Format::Dot => passgraph_report::stacks::emit_dot(w, parts, dot_findings_only)?,
+        Format::Dot if dot_findings_only => {
+            passgraph_report::stacks::emit_condensed(w, parts, &Focus::default())?;
+        }
+        Format::Dot => passgraph_report::stacks::emit_dot(w, parts, false)?,
+        Format::Svg | Format::Png => bail!(
+            "-f {} draws one stack, and the search found {}: name one stack's folder or template, or use -f dot",
+            if output.format == Format::Svg {
+                "svg"
+            } else {
+                "png"
+            },
+            parts.len()
+        ),
     }
     w.flush()?;
     Ok(())
 }
 
-fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
-    let run = analyze(paths, input)?;
+fn graph(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    output: &OutputArgs,
+    picture: &args::PictureArgs,
+) -> Result<ExitCode> {
+    // JSON and --full write the whole model; the condensed picture reads the findings only.
+    let run = analyze_with(
+        paths,
+        input,
+        !picture.full && !matches!(output.format, Format::Json),
+    )?;
     services::check(&run, output)?;
     let (parts, _, _) = parts(&run, output);
+    let focus = Focus {
+        principals: picture.principals.clone(),
+        roles: picture.roles.clone(),
+        max_nodes: picture.max_nodes,
+    };
     let mut w = writer(output)?;
     match (output.format, parts.as_slice()) {
         (Format::Json, [one]) => passgraph_report::json::emit_graph(&mut *w, &one.report)?,
@@ -491,13 +529,32 @@ fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
             "graph -f json draws one account, and the search found {} stacks: name one stack's folder or template, or add --one-account",
             parts.len()
         ),
-        (Format::Dot | Format::Text, [one]) => {
+        (Format::Dot | Format::Text, [one]) if picture.full => {
             passgraph_report::dot::emit(&mut *w, &one.report, false)?;
         }
-        (Format::Dot | Format::Text, _) => {
-            passgraph_report::stacks::emit_dot(&mut *w, &parts, false)?
+        (Format::Dot | Format::Text, _) if picture.full => {
+            passgraph_report::stacks::emit_dot(&mut *w, &parts, false)?;
         }
-        (other, _) => bail!("graph writes dot or json, not {other:?}"),
+        (Format::Dot | Format::Text, [one]) => {
+            passgraph_report::condensed::emit(&mut *w, &one.report, &focus)?;
+        }
+        (Format::Dot | Format::Text, _) => {
+            passgraph_report::stacks::emit_condensed(&mut *w, &parts, &focus)?;
+        }
+        (Format::Svg | Format::Png, [one]) => {
+            let mut dot = Vec::new();
+            if picture.full {
+                passgraph_report::dot::emit(&mut dot, &one.report, false)?;
+            } else {
+                passgraph_report::condensed::emit(&mut dot, &one.report, &focus)?;
+            }
+            render::draw(&dot, output.format, &mut *w)?;
+        }
+        (Format::Svg | Format::Png, _) => bail!(
+            "graph -f svg or png draws one stack, and the search found {}: name one stack's folder or template, or use -f dot",
+            parts.len()
+        ),
+        (other, _) => bail!("graph writes dot, svg, png or json, not {other:?}"),
     }
     w.flush()?;
     Ok(exit_code(parts.iter().map(|p| &p.report), output.fail_on))

@@ -4,6 +4,7 @@
 //! `Serialize`. Every emitter writes the findings in the order the analysis sorted them, so
 //! output is byte-identical from run to run whatever the thread count.
 
+pub mod condensed;
 pub mod dot;
 pub mod explain;
 pub mod json;

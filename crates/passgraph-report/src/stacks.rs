@@ -193,6 +193,23 @@ pub fn emit_dot(w: &mut dyn Write, parts: &[Part<'_>], findings_only: bool) -> c
     Ok(())
 }
 
+/// Writes several stacks as condensed pictures ([`crate::condensed`]): one `digraph` per
+/// stack, each preceded by a comment with its name.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_condensed(
+    w: &mut dyn Write,
+    parts: &[Part<'_>],
+    focus: &crate::condensed::Focus,
+) -> crate::Result {
+    for p in parts {
+        writeln!(w, "// stack {}", p.stack.as_deref().unwrap_or("(inputs)"))?;
+        crate::condensed::emit(w, &p.report, focus)?;
+    }
+    Ok(())
+}
+
 /// A diagnostic's cause: its message with Terraform instance addresses (`module.a.module.b`,
 /// `aws_iam_role.x["k"]`) reduced to `…`, so that one module called twice says one thing.
 #[must_use]

@@ -82,7 +82,7 @@ fn markdown_table() {
 
 #[test]
 fn dot_graph() {
-    let o = run(&["graph", "--fail-on", "none", DEMO], None);
+    let o = run(&["graph", "--full", "--fail-on", "none", DEMO], None);
     assert_eq!(o.status.code(), Some(0));
     let t = stdout(&o);
     assert!(t.starts_with("digraph passgraph {"));
@@ -112,7 +112,7 @@ fn dot_graph() {
 #[test]
 fn roles_trusting_everyone_hang_off_anyone_in_the_graph() {
     let path = shared().join("corpora/cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json");
-    let t = stdout(&run(&["graph", &path.to_string_lossy()], None));
+    let t = stdout(&run(&["graph", "--full", &path.to_string_lossy()], None));
     let anyone = t
         .lines()
         .find(|l| l.contains("[label=\"anyone (\\\"*\\\")\"]"))
