@@ -442,7 +442,8 @@ fn emit(
 }
 
 fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
-    let run = analyze_with(paths, input, output.format != Format::Dot)?;
+    // No format of `audit` reads the petgraph view: its pictures are condensed from findings.
+    let run = analyze_with(paths, input, true)?;
     services::check(&run, output)?;
     let (parts, extra, hidden) = parts(&run, output);
     let found = discovery(&run);
