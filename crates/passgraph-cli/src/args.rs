@@ -37,12 +37,15 @@ pub(crate) enum Command {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
-    /// The whole model as a graph (dot or json).
+    /// The findings as a condensed picture (dot, svg, png), or the whole model (--full; dot or
+    /// json).
     Graph {
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        picture: PictureArgs,
         /// Inputs: files, folders, or - for standard input.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -171,12 +174,18 @@ pub(crate) enum Format {
     Text,
     /// The JSON contract.
     Json,
+    /// One JSON object per line, streamed (statements written once, findings refer to them).
+    Jsonl,
     /// SARIF 2.1.0.
     Sarif,
     /// A Markdown table.
     Markdown,
     /// Graphviz.
     Dot,
+    /// SVG drawn by Graphviz `dot` (must be on PATH).
+    Svg,
+    /// PNG drawn by Graphviz `dot` (must be on PATH).
+    Png,
 }
 
 /// Severity threshold for the exit code.
@@ -227,6 +236,23 @@ pub(crate) enum Color {
     Always,
     /// Never.
     Never,
+}
+
+/// What a picture shows.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct PictureArgs {
+    /// Only these principals (name or ARN; repeatable).
+    #[arg(long = "principal", value_name = "NAME|ARN")]
+    pub(crate) principals: Vec<String>,
+    /// Only these roles (name or ARN; repeatable).
+    #[arg(long = "role", value_name = "NAME|ARN")]
+    pub(crate) roles: Vec<String>,
+    /// At most N principal, role and service nodes (the most severe kept first).
+    #[arg(long, value_name = "N", default_value_t = passgraph_report::condensed::DEFAULT_MAX_NODES)]
+    pub(crate) max_nodes: usize,
+    /// The whole model (users, groups, policies, roles, services, resources), not condensed.
+    #[arg(long)]
+    pub(crate) full: bool,
 }
 
 /// How results are written.

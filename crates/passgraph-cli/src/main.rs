@@ -7,6 +7,7 @@ mod gitrev;
 mod inputs;
 mod limits;
 mod progress;
+mod render;
 mod services;
 
 use std::fs::File;
@@ -18,8 +19,9 @@ use anyhow::{Context, Result, bail};
 use clap::{CommandFactory, Parser};
 
 use passgraph_graph::{Analysis, Finding, Severity};
-use passgraph_model::{Diagnostic, Level, Tri};
-use passgraph_report::{Part, Report};
+use passgraph_model::{Diagnostic, Level};
+use passgraph_report::condensed::Focus;
+use passgraph_report::{Part, Report, Selection};
 
 use crate::args::{
     CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, MinLevel, OutputArgs, Shell,
@@ -52,8 +54,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Graph {
             input,
             output,
+            picture,
             inputs,
-        } => with_pool(&output, || graph(&inputs, &input, &output)),
+        } => with_pool(&output, || graph(&inputs, &input, &output, &picture)),
         Command::Explain {
             input,
             output,
@@ -140,24 +143,38 @@ pub(crate) struct Run {
 }
 
 fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
+    analyze_with(paths, input, false)
+}
+
+/// `skip_graph`: the output reads no graph (every format of `audit` but DOT).
+fn analyze_with(paths: &[PathBuf], input: &InputArgs, skip_graph: bool) -> Result<Run> {
     let mut progress = progress::Progress::start(true);
     let loaded = inputs::load(paths, input)?;
     let options = passgraph_graph::Options {
         scps: loaded.scps.clone(),
+        skip_graph,
     };
+    let reference_check = std::env::var_os("PASSGRAPH_REFERENCE_CHECK").is_some();
     progress.stage("analysing");
     let analyses = loaded
         .stacks
         .iter()
         .map(|s| {
             let mut analysis = passgraph_graph::analyze(&s.account, &options);
+            // The comparison harness of the set engine: the reference algorithm must agree.
+            if reference_check
+                && let Some(d) =
+                    passgraph_graph::reference_difference(&s.account, &options, &analysis)
+            {
+                bail!("findings differ from the reference: {d}");
+            }
             if let Some(note) = passgraph_graph::unknown_account(&s.account, &options, &analysis) {
                 let d = unknown_account_note(&note, &analysis);
                 analysis.diagnostics.push(d);
             }
-            analysis
+            Ok(analysis)
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     progress.finish();
     Ok(Run { loaded, analyses })
 }
@@ -193,7 +210,7 @@ fn parts<'a>(run: &'a Run, output: &OutputArgs) -> (Vec<Part<'a>>, Vec<Diagnosti
             diags.extend(l.diagnostics.iter().cloned());
         }
         let mut report = Report::new(a, &s.account, &l.sources, diags);
-        report.findings = selected(a, output);
+        report.selection = selection(output);
         passgraph_report::stacks::dedup_by_place(&mut report.diagnostics);
         let before = report.diagnostics.len();
         report.diagnostics.retain(|d| shown(output, d));
@@ -295,11 +312,7 @@ fn unknown_account_note(
     note: &passgraph_graph::UnknownAccount,
     analysis: &Analysis,
 ) -> passgraph_model::Diagnostic {
-    let possible = analysis
-        .findings
-        .iter()
-        .filter(|f| f.certainty != Tri::Yes)
-        .count();
+    let possible = analysis.findings.len() - analysis.findings.definite();
     let (word, list) = match note.accounts.as_slice() {
         [one] => ("account", one.clone()),
         many => ("accounts", many.join(", ")),
@@ -328,37 +341,48 @@ fn unknown_account_note(
 /// `--service`: the service principal, or its name without `.amazonaws.com` (`ec2`), or its
 /// last label before it (`rds` for `monitoring.rds.amazonaws.com`).
 pub(crate) fn service_matches(filters: &[String], service: &str) -> bool {
-    let short = service
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| service.strip_suffix(".amazonaws.com.cn"));
-    filters.is_empty()
-        || filters
-            .iter()
-            .any(|f| f == service || short.is_some_and(|s| s == f || s.ends_with(&format!(".{f}"))))
+    passgraph_report::service_matches(filters, service)
 }
 
-fn selected<'a>(analysis: &'a Analysis, output: &OutputArgs) -> Vec<&'a Finding> {
-    analysis
-        .findings
-        .iter()
-        .filter(|f| service_matches(&output.services, &f.service))
-        .filter(|f| output.certainty == CertaintyFilter::Any || f.certainty == Tri::Yes)
-        .collect()
+/// The findings `--service` and `--certainty` select.
+fn selection(output: &OutputArgs) -> Selection {
+    Selection {
+        services: output.services.clone(),
+        definite_only: output.certainty != CertaintyFilter::Any,
+        ..Selection::default()
+    }
 }
 
-fn fails(findings: &[&Finding], fail_on: FailOn) -> bool {
-    let threshold = match fail_on {
-        FailOn::None => return false,
-        FailOn::Low => Severity::Low,
-        FailOn::Medium => Severity::Medium,
-        FailOn::High => Severity::High,
-        FailOn::Critical => Severity::Critical,
-    };
-    findings.iter().any(|f| f.severity >= threshold)
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::None => None,
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::High => Some(Severity::High),
+        FailOn::Critical => Some(Severity::Critical),
+    }
 }
 
-fn exit_code(findings: &[&Finding], fail_on: FailOn) -> ExitCode {
-    if fails(findings, fail_on) {
+/// Exit 1 when a finding of the reports is at or above `--fail-on`.
+fn exit_code<'r, 'a: 'r>(
+    reports: impl IntoIterator<Item = &'r Report<'a>>,
+    fail_on: FailOn,
+) -> ExitCode {
+    let fail = threshold(fail_on).is_some_and(|t| {
+        reports
+            .into_iter()
+            .any(|r| r.max_severity().is_some_and(|s| s >= t))
+    });
+    if fail {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Exit 1 when one of `findings` is at or above `--fail-on`.
+fn exit_code_of(findings: &[&Finding], fail_on: FailOn) -> ExitCode {
+    if threshold(fail_on).is_some_and(|t| findings.iter().any(|f| f.severity >= t)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -401,16 +425,26 @@ fn emit(
             },
         )?,
         Format::Json => passgraph_report::json::emit(w, report)?,
+        Format::Jsonl => passgraph_report::jsonl::emit(w, report)?,
         Format::Sarif => passgraph_report::sarif::emit(w, report)?,
         Format::Markdown => passgraph_report::markdown::emit(w, report)?,
-        Format::Dot => passgraph_report::dot::emit(w, report, dot_findings_only)?,
+        Format::Dot if dot_findings_only => {
+            passgraph_report::condensed::emit(w, report, &Focus::default())?;
+        }
+        Format::Dot => passgraph_report::dot::emit(w, report, false)?,
+        Format::Svg | Format::Png => {
+            let mut dot = Vec::new();
+            passgraph_report::condensed::emit(&mut dot, report, &Focus::default())?;
+            render::draw(&dot, output.format, w)?;
+        }
     }
     w.flush()?;
     Ok(())
 }
 
 fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
-    let run = analyze(paths, input)?;
+    // No format of `audit` reads the petgraph view: its pictures are condensed from findings.
+    let run = analyze_with(paths, input, true)?;
     services::check(&run, output)?;
     let (parts, extra, hidden) = parts(&run, output);
     let found = discovery(&run);
@@ -428,11 +462,7 @@ fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
         )?;
     }
     w.flush()?;
-    let all: Vec<&Finding> = parts
-        .iter()
-        .flat_map(|p| p.report.findings.iter().copied())
-        .collect();
-    Ok(exit_code(&all, output.fail_on))
+    Ok(exit_code(parts.iter().map(|p| &p.report), output.fail_on))
 }
 
 /// Writes a run: as before for the one account of inputs named one by one, grouped per stack
@@ -454,18 +484,46 @@ fn emit_parts(
     match output.format {
         Format::Text => passgraph_report::stacks::emit_text(w, parts, extra, found, text)?,
         Format::Json => passgraph_report::json::emit_stacks(w, parts, extra, found)?,
+        Format::Jsonl => passgraph_report::jsonl::emit_stacks(w, parts, extra, found)?,
         Format::Sarif => passgraph_report::sarif::emit_stacks(w, parts, extra)?,
         Format::Markdown => passgraph_report::stacks::emit_markdown(w, parts, found)?,
-        Format::Dot => passgraph_report::stacks::emit_dot(w, parts, dot_findings_only)?,
+        Format::Dot if dot_findings_only => {
+            passgraph_report::stacks::emit_condensed(w, parts, &Focus::default())?;
+        }
+        Format::Dot => passgraph_report::stacks::emit_dot(w, parts, false)?,
+        Format::Svg | Format::Png => bail!(
+            "-f {} draws one stack, and the search found {}: name one stack's folder or template, or use -f dot",
+            if output.format == Format::Svg {
+                "svg"
+            } else {
+                "png"
+            },
+            parts.len()
+        ),
     }
     w.flush()?;
     Ok(())
 }
 
-fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
-    let run = analyze(paths, input)?;
+fn graph(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    output: &OutputArgs,
+    picture: &args::PictureArgs,
+) -> Result<ExitCode> {
+    // JSON and --full write the whole model; the condensed picture reads the findings only.
+    let run = analyze_with(
+        paths,
+        input,
+        !picture.full && !matches!(output.format, Format::Json),
+    )?;
     services::check(&run, output)?;
     let (parts, _, _) = parts(&run, output);
+    let focus = Focus {
+        principals: picture.principals.clone(),
+        roles: picture.roles.clone(),
+        max_nodes: picture.max_nodes,
+    };
     let mut w = writer(output)?;
     match (output.format, parts.as_slice()) {
         (Format::Json, [one]) => passgraph_report::json::emit_graph(&mut *w, &one.report)?,
@@ -473,20 +531,35 @@ fn graph(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
             "graph -f json draws one account, and the search found {} stacks: name one stack's folder or template, or add --one-account",
             parts.len()
         ),
-        (Format::Dot | Format::Text, [one]) => {
+        (Format::Dot | Format::Text, [one]) if picture.full => {
             passgraph_report::dot::emit(&mut *w, &one.report, false)?;
         }
-        (Format::Dot | Format::Text, _) => {
-            passgraph_report::stacks::emit_dot(&mut *w, &parts, false)?
+        (Format::Dot | Format::Text, _) if picture.full => {
+            passgraph_report::stacks::emit_dot(&mut *w, &parts, false)?;
         }
-        (other, _) => bail!("graph writes dot or json, not {other:?}"),
+        (Format::Dot | Format::Text, [one]) => {
+            passgraph_report::condensed::emit(&mut *w, &one.report, &focus)?;
+        }
+        (Format::Dot | Format::Text, _) => {
+            passgraph_report::stacks::emit_condensed(&mut *w, &parts, &focus)?;
+        }
+        (Format::Svg | Format::Png, [one]) => {
+            let mut dot = Vec::new();
+            if picture.full {
+                passgraph_report::dot::emit(&mut dot, &one.report, false)?;
+            } else {
+                passgraph_report::condensed::emit(&mut dot, &one.report, &focus)?;
+            }
+            render::draw(&dot, output.format, &mut *w)?;
+        }
+        (Format::Svg | Format::Png, _) => bail!(
+            "graph -f svg or png draws one stack, and the search found {}: name one stack's folder or template, or use -f dot",
+            parts.len()
+        ),
+        (other, _) => bail!("graph writes dot, svg, png or json, not {other:?}"),
     }
     w.flush()?;
-    let all: Vec<&Finding> = parts
-        .iter()
-        .flat_map(|p| p.report.findings.iter().copied())
-        .collect();
-    Ok(exit_code(&all, output.fail_on))
+    Ok(exit_code(parts.iter().map(|p| &p.report), output.fail_on))
 }
 
 fn names_principal(analysis: &Analysis, i: usize, key: &str) -> bool {
@@ -523,9 +596,15 @@ fn explain(
         if matches.is_empty() || roles.as_ref().is_some_and(Vec::is_empty) {
             continue;
         }
-        part.report.findings.retain(|f| {
-            matches.contains(&f.principal) && roles.as_ref().is_none_or(|rs| rs.contains(&f.role))
-        });
+        // One principal's findings: small enough to list.
+        let mut who = matches.clone();
+        who.sort_unstable();
+        part.report.selection.list = Some(
+            who.iter()
+                .flat_map(|p| a.findings.principal(*p).iter().collect::<Vec<_>>())
+                .filter(|f| roles.as_ref().is_none_or(|rs| rs.contains(&f.role)))
+                .collect(),
+        );
         chosen.push((part, matches, roles));
     }
     if chosen.is_empty() {
@@ -566,20 +645,15 @@ fn explain(
             let parts: Vec<Part<'_>> = chosen.into_iter().map(|(p, _, _)| p).collect();
             let found = discovery(&run);
             emit_parts(&mut *w, &parts, &extra, found.as_ref(), output, true)?;
-            let all: Vec<&Finding> = parts
-                .iter()
-                .flat_map(|p| p.report.findings.iter().copied())
-                .collect();
             w.flush()?;
-            return Ok(exit_code(&all, output.fail_on));
+            return Ok(exit_code(parts.iter().map(|p| &p.report), output.fail_on));
         }
     }
     w.flush()?;
-    let all: Vec<&Finding> = chosen
-        .iter()
-        .flat_map(|(p, _, _)| p.report.findings.iter().copied())
-        .collect();
-    Ok(exit_code(&all, output.fail_on))
+    Ok(exit_code(
+        chosen.iter().map(|(p, _, _)| &p.report),
+        output.fail_on,
+    ))
 }
 
 /// The identity of a finding across two analyses: principal, role and service by ARN.
@@ -627,31 +701,36 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
     services::check(&h, output)?;
     let (bp, _, _) = parts(&b, output);
     let (hp, _, _) = parts(&h, output);
-    // Findings are compared within the stack of the same name (one account when nothing was
-    // searched): principal, role and service by ARN.
-    let ids = |parts: &[Part<'_>]| -> std::collections::BTreeSet<(
-        Option<String>,
-        (String, String, String, String),
-    )> {
+    // The selected findings of each stack, materialised: a diff compares two lists.
+    let listed = |parts: &[Part<'_>]| -> Vec<Vec<Finding>> {
         parts
             .iter()
-            .flat_map(|p| {
-                p.report
-                    .findings
-                    .iter()
-                    .map(|f| (p.stack.clone(), identity(p.report.analysis, f)))
-            })
+            .map(|p| p.report.findings().collect())
             .collect()
     };
-    let (bset, hset) = (ids(&bp), ids(&hp));
+    let (bl, hl) = (listed(&bp), listed(&hp));
+    // Findings are compared within the stack of the same name (one account when nothing was
+    // searched): principal, role and service by ARN.
+    let ids =
+        |parts: &[Part<'_>],
+         lists: &[Vec<Finding>]|
+         -> std::collections::BTreeSet<(Option<String>, (String, String, String, String))> {
+            parts
+                .iter()
+                .zip(lists)
+                .flat_map(|(p, l)| {
+                    l.iter()
+                        .map(|f| (p.stack.clone(), identity(p.report.analysis, f)))
+                })
+                .collect()
+        };
+    let (bset, hset) = (ids(&bp, &bl), ids(&hp, &hl));
     let added: Vec<(&Part<'_>, Vec<&Finding>)> = hp
         .iter()
-        .map(|p| {
-            let fs = p
-                .report
-                .findings
+        .zip(&hl)
+        .map(|(p, l)| {
+            let fs = l
                 .iter()
-                .copied()
                 .filter(|f| !bset.contains(&(p.stack.clone(), identity(p.report.analysis, f))))
                 .collect();
             (p, fs)
@@ -659,12 +738,10 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
         .collect();
     let removed: Vec<(&Part<'_>, Vec<&Finding>)> = bp
         .iter()
-        .map(|p| {
-            let fs = p
-                .report
-                .findings
+        .zip(&bl)
+        .map(|(p, l)| {
+            let fs = l
                 .iter()
-                .copied()
                 .filter(|f| !hset.contains(&(p.stack.clone(), identity(p.report.analysis, f))))
                 .collect();
             (p, fs)
@@ -698,7 +775,7 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
                         Vec::new(),
                     );
                     r.diagnostics.clone_from(&p.report.diagnostics);
-                    r.findings.clone_from(fs);
+                    r.selection.list = Some(fs.iter().map(|f| (*f).clone()).collect());
                     match &p.stack {
                         Some(s) => writeln!(w, "\n{title} in stack {s}:")?,
                         None => writeln!(w, "\n{title}:")?,
@@ -711,5 +788,5 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
     }
     w.flush()?;
     let all: Vec<&Finding> = added.iter().flat_map(|(_, f)| f.iter().copied()).collect();
-    Ok(exit_code(&all, output.fail_on))
+    Ok(exit_code_of(&all, output.fail_on))
 }

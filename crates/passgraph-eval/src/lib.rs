@@ -137,7 +137,16 @@ fn compile_statement(s: &Statement, vars: bool, diags: &mut Vec<Diagnostic>) -> 
         ActionSpec::NotAction(v) => (v, true),
     };
     let actions = actions.iter().map(|a| Glob::new(a, true)).collect();
-    let has_var = |v: &[Str]| vars && v.iter().any(|p| p.to_string().contains("${"));
+    // A policy variable is literal text (`${aws:username}`); a hole is not one (its display
+    // form `${key}` would make every pattern with an unknown account "variable", compiled per
+    // request and never range-scanned).
+    let has_var = |v: &[Str]| {
+        vars && v.iter().any(|p| {
+            p.parts()
+                .iter()
+                .any(|x| matches!(x, passgraph_model::Part::Lit(t) if t.contains("${")))
+        })
+    };
     let resources = match &s.resources {
         ResourceSpec::Absent => Resources::Absent,
         ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => {

@@ -1,5 +1,7 @@
 //! Benchmarks of the whole pass on synthetic accounts (passgraph-testkit), next to the time
 //! serde_json takes only to parse the same text. Run: `cargo bench -p passgraph-graph`.
+//! `analyze` counts the findings (sets, nothing per triple); `analyze_and_list_every_finding`
+//! also builds each one with its chain and proof.
 
 use divan::Bencher;
 
@@ -48,5 +50,20 @@ fn analyze(b: Bencher, n: usize) {
         passgraph_graph::analyze(&account, &passgraph_graph::Options::default())
             .findings
             .len()
+    });
+}
+
+/// The analysis and every finding built (chain and proof), as `-f json` lists them.
+#[divan::bench(args = SIZES, sample_count = 3)]
+fn analyze_and_list_every_finding(b: Bencher, n: usize) {
+    let text = snapshot(size(n), 42);
+    let mut sm = SourceMap::default();
+    let f = sm.add("bench.json", text.as_str());
+    let account = passgraph_snapshot::parse(f, &text).account;
+    b.bench(|| {
+        passgraph_graph::analyze(&account, &passgraph_graph::Options::default())
+            .findings
+            .stream()
+            .count()
     });
 }

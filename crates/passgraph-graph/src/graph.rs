@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 
 use crate::index::Index;
-use crate::{AssumeEdge, Finding, PrincipalKind};
+use crate::{AssumeEdge, PrincipalKind};
 
 /// A node id, stable for a given input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -110,7 +110,7 @@ impl IamGraph {
 
 pub(crate) fn build(
     idx: &Index<'_>,
-    findings: &[Finding],
+    engine: &crate::sets::Engine,
     assume: &[AssumeEdge],
     open: &crate::pass::OpenEdges,
 ) -> IamGraph {
@@ -196,16 +196,20 @@ pub(crate) fn build(
             },
         );
     }
-    for f in findings.iter().filter(|f| f.via.is_empty()) {
-        let (a, b) = (g.node(pnode(f.principal)), g.node(pnode(f.role)));
-        g.graph.add_edge(
-            a,
-            b,
-            Edge::CanPass {
-                service: f.service.to_string(),
-                definite: f.certainty == passgraph_model::Tri::Yes,
-            },
-        );
+    // A principal's own grants, in finding order; definite when any way makes them so.
+    for p in 0..idx.principals.len() {
+        let (def, _) = engine.sets(p);
+        for (pair, d) in &engine.classes[engine.class_of[p]].directs {
+            let (a, b) = (g.node(pnode(p)), g.node(pnode(d.role)));
+            g.graph.add_edge(
+                a,
+                b,
+                Edge::CanPass {
+                    service: d.service.to_string(),
+                    definite: def.contains(*pair),
+                },
+            );
+        }
     }
     g
 }

@@ -192,6 +192,9 @@ pub(crate) struct Index<'a> {
     /// inputs (policy index, origin of the reference), so that proofs point at the user's code
     /// rather than at the built-in table.
     pub(crate) attached_at: Vec<Vec<(usize, Origin)>>,
+    /// Roles by the parts of their ARN ([`crate::parts`]); `None` scans by literal prefix only
+    /// (the reference).
+    pub(crate) role_parts: Option<crate::parts::RoleParts>,
 }
 
 fn compile(
@@ -681,6 +684,9 @@ impl<'a> Index<'a> {
             }
         }
         roles_known.sort();
+        let role_parts = crate::parts::RoleParts::build(
+            (n_users..principals.len()).map(|pi| (pi, &principals[pi].arn)),
+        );
 
         if accounts.len() > 1 {
             diagnostics.push(Diagnostic::note(
@@ -703,6 +709,7 @@ impl<'a> Index<'a> {
             keys,
             key_of,
             scps,
+            role_parts: Some(role_parts),
             roles_known,
             roles_symbolic,
             trust: Vec::new(),

@@ -11,9 +11,12 @@
 //!    ARNs, and evaluate each candidate once per service its trust policy lets in, with
 //!    `iam:PassedToService` set to that service's value(s). The same machinery finds the roles a
 //!    key may assume (`sts:AssumeRole`), honouring the same-account trust rule.
-//! 3. **Reach** ([`reach`]): iterative breadth-first search over assume-role edges (no recursion,
-//!    terminates on cycles); a principal inherits the findings of every role it reaches, with
-//!    the shortest chain in `via`.
+//! 3. **Reach** ([`sets`]): findings as sets of (role, service) pair ids. The assume-role graph
+//!    is condensed into strongly connected components; each component's reachable pairs are
+//!    computed once in topological order and shared. A principal inherits the findings of every
+//!    role it reaches; the chain shown (`via`, the shortest) and the proof are found only for
+//!    the findings that are asked for ([`Findings::principal`], [`Findings::stream`]), so memory
+//!    does not grow with the number of triples.
 //!
 //! Work is spread over rayon's pool; results are sorted, so output does not depend on the
 //! thread count or the input order. The petgraph view of the result is [`IamGraph`].
@@ -21,16 +24,20 @@
 mod graph;
 mod index;
 mod origins;
+mod parts;
 mod pass;
 mod reach;
+mod sets;
 mod unknown_account;
 mod whynot;
 
-use std::sync::Arc;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
 use passgraph_model::{Account, Diagnostic, Origin, PolicyDocument, Str, Tri};
 
 pub use graph::{Edge, IamGraph, Node, NodeId};
+pub use sets::{FindingKey, PrincipalFindings};
 pub use unknown_account::{UnknownAccount, unknown_account};
 pub use whynot::why_not;
 
@@ -40,6 +47,9 @@ pub struct Options {
     /// Service control policies of the account's organization, as one level: a request needs
     /// an Allow from one of them, and any of their Denies applies. Service-linked roles are exempt.
     pub scps: Vec<PolicyDocument>,
+    /// Leave [`Analysis::graph`] empty: it holds one edge per direct finding of every principal,
+    /// which only `graph`, DOT output and `explain` read.
+    pub skip_graph: bool,
 }
 
 /// A user or a role.
@@ -189,8 +199,9 @@ pub struct AssumeEdge {
 pub struct Analysis {
     /// Users, then roles, each sorted by ARN.
     pub principals: Vec<Principal>,
-    /// Findings, sorted by principal, role, service.
-    pub findings: Vec<Finding>,
+    /// Findings, sorted by principal, role, service: counted and listed without materialising
+    /// them ([`Findings::stream`], [`Findings::principal`]).
+    pub findings: Findings,
     /// Assume-role edges, sorted.
     pub assume_edges: Vec<AssumeEdge>,
     /// Diagnostics raised while resolving the account (unknown policies, unresolved references).
@@ -210,12 +221,20 @@ pub struct Analysis {
 #[must_use]
 pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let idx = index::Index::build(account, options);
-    let direct = pass::run(&idx);
+    let mut direct = pass::run(&idx);
+    origins::directs(&idx, &mut direct);
     let (mut assume_edges, open) = pass::assume_edges(&idx);
-    let mut findings = reach::close(&idx, &direct, &assume_edges, &open);
-    origins::findings(&idx, &mut findings);
     origins::assume_edges(&idx, &mut assume_edges);
-    let graph = graph::build(&idx, &findings, &assume_edges, &open);
+    let engine = sets::Engine::build(reach::inputs(&idx, direct, &assume_edges, &open));
+    let graph = if options.skip_graph {
+        IamGraph::default()
+    } else {
+        graph::build(&idx, &engine, &assume_edges, &open)
+    };
+    let findings = Findings {
+        engine: Arc::new(engine),
+        all: OnceLock::new(),
+    };
     let mut diagnostics = idx.diagnostics.clone();
     diagnostics.sort();
     diagnostics.dedup();
@@ -236,6 +255,143 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
         passrole_statements,
         trusted_services,
     }
+}
+
+/// The findings of an analysis, kept as sets: per principal, the (role, service) pairs it can
+/// pass. Counting costs no allocation per finding; [`Findings::stream`] and
+/// [`Findings::principal`] build each finding (chain and proof) when it is reached.
+///
+/// For callers that want a slice, `Findings` dereferences to `[Finding]`, materialising every
+/// finding once on first use (memory proportional to the number of triples).
+#[derive(Clone, Debug)]
+pub struct Findings {
+    engine: Arc<sets::Engine>,
+    all: OnceLock<Vec<Finding>>,
+}
+
+impl Findings {
+    /// How many findings, without building them.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        (0..self.engine.class_of.len())
+            .map(|p| self.engine.sets(p).1.len())
+            .sum()
+    }
+
+    /// Whether there is none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many are definite.
+    #[must_use]
+    pub fn definite(&self) -> usize {
+        (0..self.engine.class_of.len())
+            .map(|p| self.engine.sets(p).0.len())
+            .sum()
+    }
+
+    /// The findings of one principal (an index into [`Analysis::principals`]).
+    #[must_use]
+    pub fn principal(&self, p: usize) -> PrincipalFindings<'_> {
+        PrincipalFindings::new(&self.engine, p)
+    }
+
+    /// Number of principals (the valid arguments of [`Findings::principal`]).
+    #[must_use]
+    pub fn principal_count(&self) -> usize {
+        self.engine.class_of.len()
+    }
+
+    /// The (role, service) of each pair id, sorted: [`FindingKey::pair`] indexes it.
+    #[must_use]
+    pub fn pairs(&self) -> &[(usize, Arc<str>)] {
+        &self.engine.pairs
+    }
+
+    /// Every finding in order (principal, role, service), built one principal at a time.
+    pub fn stream(&self) -> impl Iterator<Item = Finding> + '_ {
+        (0..self.engine.class_of.len()).flat_map(move |p| {
+            let pf = PrincipalFindings::new(&self.engine, p);
+            pf.iter().collect::<Vec<_>>()
+        })
+    }
+
+    /// Every finding, materialised once (what the `Deref` to a slice gives).
+    #[must_use]
+    pub fn as_slice(&self) -> &[Finding] {
+        self.all.get_or_init(|| self.stream().collect())
+    }
+}
+
+impl Deref for Findings {
+    type Target = [Finding];
+    fn deref(&self) -> &[Finding] {
+        self.as_slice()
+    }
+}
+
+impl<'a> IntoIterator for &'a Findings {
+    type Item = &'a Finding;
+    type IntoIter = std::slice::Iter<'a, Finding>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+/// The findings as the reference algorithm computes them (candidate roles by the literal
+/// prefix of whole ARNs, one breadth-first search per principal, every triple materialised), for comparisons with [`Analysis::findings`]; slow
+/// on large accounts.
+#[doc(hidden)]
+#[must_use]
+pub fn reference_findings(account: &Account, options: &Options) -> Vec<Finding> {
+    let mut idx = index::Index::build(account, options);
+    idx.role_parts = None;
+    let direct = pass::run(&idx);
+    let (assume_edges, open) = pass::assume_edges(&idx);
+    let mut findings = reach::close(&idx, &direct, &assume_edges, &open);
+    origins::findings(&idx, &mut findings);
+    findings
+}
+
+/// Compares the findings of `analysis` (made from `account` and `options`) with
+/// [`reference_findings`], field by field and proof by proof; the first difference, when there
+/// is one. The comparison harness of the set engine (`PASSGRAPH_REFERENCE_CHECK` in the CLI).
+#[doc(hidden)]
+#[must_use]
+pub fn reference_difference(
+    account: &Account,
+    options: &Options,
+    analysis: &Analysis,
+) -> Option<String> {
+    let old: Vec<String> = reference_findings(account, options)
+        .iter()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    let new: Vec<String> = analysis
+        .findings
+        .stream()
+        .map(|f| format!("{f:?}"))
+        .collect();
+    if old.len() != new.len() {
+        return Some(format!(
+            "{} findings, the reference has {}",
+            new.len(),
+            old.len()
+        ));
+    }
+    if analysis.findings.len() != new.len() {
+        return Some(format!(
+            "counted {} findings, listed {}",
+            analysis.findings.len(),
+            new.len()
+        ));
+    }
+    old.iter()
+        .zip(&new)
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| format!("reference:\n{a}\nsets:\n{b}"))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use passgraph_model::Origin;
 
 use crate::index::Index;
+use crate::pass::Direct;
 use crate::{AssumeEdge, Finding, PassProof, Proof};
 
 /// The attachment origin of `proof`'s policy for `holder`, when the policy is a built-in one.
@@ -58,6 +59,49 @@ pub(crate) fn findings(idx: &Index<'_>, findings: &mut [Finding]) {
         let new = if a || b { Arc::new(p) } else { f.proof.clone() };
         done.insert(key, new.clone());
         f.proof = new;
+    }
+}
+
+/// The same for the direct findings of each principal (the holder of its own grants), before
+/// the set engine shares them: a principal whose proofs change gets its own list, principals
+/// with the same list and the same attachments share the rewritten one.
+pub(crate) fn directs(idx: &Index<'_>, direct: &mut [Arc<Vec<Direct>>]) {
+    if idx.attached_at.iter().all(Vec::is_empty) {
+        return;
+    }
+    type Shared = HashMap<(*const Vec<Direct>, Vec<(usize, Origin)>), Arc<Vec<Direct>>>;
+    let mut done: Shared = HashMap::new();
+    for (p, list) in direct.iter_mut().enumerate() {
+        let Some(at) = idx.attached_at.get(p).filter(|a| !a.is_empty()) else {
+            continue;
+        };
+        let key = (Arc::as_ptr(list), at.clone());
+        if let Some(l) = done.get(&key) {
+            *list = l.clone();
+            continue;
+        }
+        let mut changed = false;
+        let new: Vec<Direct> = list
+            .iter()
+            .map(|d| {
+                let mut proof = (*d.proof).clone();
+                let a = repoint(idx, p, &mut proof.grants);
+                let b = repoint(idx, p, &mut proof.denies);
+                if a || b {
+                    changed = true;
+                    Direct {
+                        proof: Arc::new(proof),
+                        ..d.clone()
+                    }
+                } else {
+                    d.clone()
+                }
+            })
+            .collect();
+        if changed {
+            *list = Arc::new(new);
+        }
+        done.insert(key, list.clone());
     }
 }
 

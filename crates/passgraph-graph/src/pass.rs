@@ -94,6 +94,9 @@ fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec
         out.extend(idx.roles_symbolic.iter().copied());
     };
     let mut everything = set.has_unknown_identity();
+    // Which scans ran: by the literal prefix of the whole ARN (symbolic roles are candidates
+    // then), by the prefix of the resource part (roles not split by parts are).
+    let (mut by_arn, mut by_parts) = (false, false);
     'statements: for s in set.allow_statements() {
         if everything {
             break;
@@ -103,11 +106,19 @@ fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec
             break 'statements;
         };
         for g in globs {
+            if let Some(parts) = &idx.role_parts
+                && let Some(rp) = g.literal_after(':', 5).filter(|r| !r.is_empty())
+            {
+                by_parts = true;
+                out.extend(parts.with_prefix(&rp));
+                continue;
+            }
             let prefix = g.literal_prefix();
             if prefix.len() <= "arn:".len() {
                 everything = true;
                 break 'statements;
             }
+            by_arn = true;
             let start = idx
                 .roles_known
                 .partition_point(|(a, _)| a.as_str() < prefix.as_str());
@@ -122,7 +133,12 @@ fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec
     if everything {
         all(&mut out);
     } else {
-        out.extend(idx.roles_symbolic.iter().copied());
+        if by_arn || idx.role_parts.is_none() {
+            out.extend(idx.roles_symbolic.iter().copied());
+        }
+        if by_parts && let Some(parts) = &idx.role_parts {
+            out.extend(parts.unsplit.iter().copied());
+        }
     }
     match mask {
         Some(m) => out.into_iter().filter(|r| m[*r]).collect(),
@@ -246,12 +262,14 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
     let mut launch_cache: HashMap<String, (Tri, Arc<[String]>)> = HashMap::new();
     let mut service_names: HashMap<String, Arc<str>> = HashMap::new();
     let mut profile_create: Option<Tri> = None;
+    let mut proofs: BTreeMap<ProofKey, Arc<PassProof>> = BTreeMap::new();
     let mut out = Vec::new();
     let own_account = account_of(&idx.principals[rep].arn);
     for r in candidates(idx, &prep, None) {
         let role = &idx.principals[r];
         // PassRole passes only roles of the caller's own account.
-        if let (Some(a), Some(b)) = (own_account, account_of(&role.arn))
+        if let Some(a) = own_account
+            && let Some(b) = account_of(&role.arn)
             && a != b
         {
             continue;
@@ -261,7 +279,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             let (values, all_required) = (&ts.passed_to_service.0, ts.passed_to_service.1);
             let mut results = Vec::new();
             for v in values {
-                let ctx = ctx_cache.entry(v.clone()).or_insert_with(|| {
+                if !ctx_cache.contains_key(v) {
                     let mut c = base.clone();
                     if v == crate::index::ANY_SERVICE {
                         // Any service: the value is whichever service the caller picks.
@@ -269,10 +287,13 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                     } else {
                         c.set_str("iam:PassedToService", v);
                     }
-                    c
-                });
+                    ctx_cache.insert(v.clone(), c);
+                }
+                let Some(ctx) = ctx_cache.get(v) else {
+                    continue;
+                };
                 let d = prep.evaluate(&role.arn, ctx);
-                results.push((v.clone(), d));
+                results.push((v, d));
             }
             let combined = if all_required {
                 if results.iter().all(|(_, d)| d.allowed == Tri::Yes) {
@@ -298,7 +319,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                 if !d.allowed.possible() {
                     continue;
                 }
-                allowed_values.push(v.clone());
+                allowed_values.push((*v).clone());
                 grants.extend(d.allows.iter().map(proof_of));
                 denies.extend(
                     d.denies
@@ -308,7 +329,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                 );
                 boundary = boundary.or(d.boundary);
                 if d.allowed == Tri::Maybe {
-                    reasons(d, &role.arn, &ctx_cache[v], &mut why);
+                    reasons(d, &role.arn, &ctx_cache[*v], &mut why);
                 }
             }
             if all_required
@@ -334,10 +355,13 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             why.sort();
             why.dedup();
             let (exploitable, launch_actions) = {
+                if !launch_cache.contains_key(&ts.service) {
+                    launch_cache.insert(ts.service.clone(), launch(&set, &base, svc));
+                }
                 let (t, acts) = launch_cache
-                    .entry(ts.service.clone())
-                    .or_insert_with(|| launch(&set, &base, svc))
-                    .clone();
+                    .get(&ts.service)
+                    .cloned()
+                    .unwrap_or((Tri::No, Arc::from(Vec::new())));
                 if svc.info.is_some_and(|i| i.via_instance_profile()) {
                     let create = *profile_create.get_or_insert_with(|| {
                         let a = evaluate(&set, "iam:CreateInstanceProfile", &any_resource(), &base)
@@ -354,29 +378,74 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
             };
             out.push(Direct {
                 role: r,
-                service: service_names
-                    .entry(ts.service.clone())
-                    .or_insert_with(|| Arc::from(ts.service.as_str()))
-                    .clone(),
-                proof: Arc::new(PassProof {
-                    certainty,
-                    grants: grants.into_iter().collect(),
-                    denies: denies.into_iter().collect(),
-                    trust: ts.proofs.clone(),
-                    passed_to_service: allowed_values,
-                    boundary,
-                    reasons: if certainty == Tri::Yes {
-                        Vec::new()
-                    } else {
-                        why
-                    },
-                }),
+                service: match service_names.get(&ts.service) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n: Arc<str> = Arc::from(ts.service.as_str());
+                        service_names.insert(ts.service.clone(), n.clone());
+                        n
+                    }
+                },
+                // Shared by every role and service of the key with the same grant; the trust
+                // statements are the role's and are added when a finding is built
+                // (`crate::sets`), so they do not make each proof distinct.
+                proof: {
+                    let key = (
+                        certainty,
+                        grants.into_iter().collect::<Vec<_>>(),
+                        denies.into_iter().collect::<Vec<_>>(),
+                        allowed_values,
+                        boundary,
+                        if certainty == Tri::Yes {
+                            Vec::new()
+                        } else {
+                            why
+                        },
+                    );
+                    match proofs.get(&key) {
+                        Some(p) => p.clone(),
+                        None => {
+                            let p = Arc::new(PassProof {
+                                certainty: key.0,
+                                grants: key.1.clone(),
+                                denies: key.2.clone(),
+                                trust: Vec::new(),
+                                passed_to_service: key.3.clone(),
+                                boundary: key.4,
+                                reasons: key.5.clone(),
+                            });
+                            proofs.insert(key, p.clone());
+                            p
+                        }
+                    }
+                },
                 exploitable,
                 launch_actions,
             });
         }
     }
     out
+}
+
+/// What makes two grant proofs of one key the same: certainty, grants, denies, the
+/// `iam:PassedToService` values, the boundary's answer and the reasons.
+type ProofKey = (
+    Tri,
+    Vec<Proof>,
+    Vec<Proof>,
+    Vec<String>,
+    Option<Tri>,
+    Vec<String>,
+);
+
+/// The proof of a direct finding with the trust statements of its role and service.
+pub(crate) fn with_trust(proof: &Arc<PassProof>, trust: &[Proof]) -> Arc<PassProof> {
+    if trust.is_empty() {
+        return proof.clone();
+    }
+    let mut p = (**proof).clone();
+    p.trust = trust.to_vec();
+    Arc::new(p)
 }
 
 /// The account segment of an ARN, when it is known.

@@ -1,6 +1,8 @@
 //! Transitive findings: a principal that can assume a role gets the role's findings.
 //!
-//! Breadth-first search from every principal over the assume-role edges, iterative with a
+//! [`inputs`] prepares what the set engine ([`crate::sets`]) needs. [`close`] is the reference
+//! the engine is compared with (every triple materialised, one search per principal):
+//! breadth-first search from every principal over the assume-role edges, iterative with a
 //! visited set, so role-chaining cycles terminate. Two searches: over definite edges only
 //! (definite reach, shortest definite chain) and over all edges (possible reach).
 
@@ -105,6 +107,49 @@ fn severities(
     (admin, sev)
 }
 
+/// The adjacency, open edges, severities and uses the set engine needs.
+pub(crate) fn inputs(
+    idx: &Index<'_>,
+    direct: Vec<Arc<Vec<Direct>>>,
+    edges: &[AssumeEdge],
+    open: &OpenEdges,
+) -> crate::sets::Inputs {
+    let n = idx.principals.len();
+    let mut adj: Vec<Vec<(usize, Tri)>> = vec![Vec::new(); n];
+    for e in edges {
+        adj[e.from].push((e.to, e.certainty));
+    }
+    for a in &mut adj {
+        a.sort_unstable();
+    }
+    let opens = |p: usize| open.by_key[idx.key_of[p]].iter().any(|(r, _, _)| *r != p);
+    let has_out: Vec<bool> = (0..n).map(|p| !adj[p].is_empty() || opens(p)).collect();
+    let (admin, severity) = severities(idx, &direct, &has_out);
+    crate::sets::Inputs {
+        direct,
+        adj,
+        open: open
+            .by_key
+            .iter()
+            .map(|l| l.iter().map(|(r, t, _)| (*r, *t)).collect())
+            .collect(),
+        key_of: idx.key_of.clone(),
+        uncertain: idx.principals.iter().map(|p| p.uncertain).collect(),
+        has_out,
+        admin,
+        severity,
+        uses: idx.uses.clone(),
+        trust: (0..n)
+            .map(|r| {
+                idx.trusted_services[r]
+                    .iter()
+                    .map(|t| (t.service.clone(), t.proofs.clone()))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
 pub(crate) fn close(
     idx: &Index<'_>,
     direct: &[Arc<Vec<Direct>>],
@@ -143,6 +188,12 @@ pub(crate) fn close(
     }
     let no_uses: Arc<[usize]> = Arc::from(Vec::new());
     let direct_via: Arc<[usize]> = Arc::from(Vec::new());
+    let trust_of = |role: usize, service: &str| -> &[crate::Proof] {
+        idx.trusted_services[role]
+            .iter()
+            .find(|t| t.service == service)
+            .map_or(&[], |t| t.proofs.as_slice())
+    };
     let finding = |p: usize, role: usize, certainty: Tri, via: Arc<[usize]>, d: &Direct| Finding {
         principal: p,
         role,
@@ -150,7 +201,7 @@ pub(crate) fn close(
         certainty,
         holder: via.last().copied().unwrap_or(p),
         via,
-        proof: d.proof.clone(),
+        proof: pass::with_trust(&d.proof, trust_of(role, &d.service)),
         exploitable: d.exploitable,
         launch_actions: d.launch_actions.clone(),
         role_admin: admin[role],

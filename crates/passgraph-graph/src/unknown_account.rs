@@ -7,6 +7,7 @@
 //! that the caller can say once that fixing the account id decides them.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use passgraph_model::value::{ACCOUNT_HOLE, HoleClass};
 use passgraph_model::{Account, Str, Tri};
@@ -41,16 +42,21 @@ pub fn unknown_account(
         return None;
     }
     let has_hole = |s: &Str| s.holes().any(|h| h == ACCOUNT_HOLE);
-    let possible: Vec<usize> = analysis
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            f.certainty == Tri::Maybe
-                && (has_hole(&analysis.principals[f.role].arn)
-                    || has_hole(&analysis.principals[f.principal].arn))
+    // (principal, role, service) of each possible finding that names the hole; keys only, no
+    // proofs are built.
+    let f = &analysis.findings;
+    let possible: Vec<(usize, usize, Arc<str>)> = (0..f.principal_count())
+        .flat_map(|p| {
+            f.principal(p)
+                .keys()
+                .filter(|k| {
+                    k.certainty == Tri::Maybe
+                        && (has_hole(&analysis.principals[k.role].arn)
+                            || has_hole(&analysis.principals[k.principal].arn))
+                })
+                .map(|k| (k.principal, k.role, k.service.clone()))
+                .collect::<Vec<_>>()
         })
-        .map(|(i, _)| i)
         .collect();
     if possible.is_empty() {
         return None;
@@ -72,30 +78,33 @@ pub fn unknown_account(
         bound.bind(ACCOUNT_HOLE, id);
         let after = analyze(&bound, options);
         let value = Str::lit(id.as_str());
-        let definite: HashSet<(&Str, &Str, &str)> = after
-            .findings
-            .iter()
-            .filter(|f| f.certainty == Tri::Yes)
-            .map(|f| {
-                (
-                    &after.principals[f.principal].arn,
-                    &after.principals[f.role].arn,
-                    &*f.service,
-                )
+        let af = &after.findings;
+        let definite: HashSet<(&Str, &Str, Arc<str>)> = (0..af.principal_count())
+            .flat_map(|p| {
+                af.principal(p)
+                    .keys()
+                    .filter(|k| k.certainty == Tri::Yes)
+                    .map(|k| {
+                        (
+                            &after.principals[k.principal].arn,
+                            &after.principals[k.role].arn,
+                            k.service.clone(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
-        for (k, &i) in possible.iter().enumerate() {
+        for (k, (principal, role, service)) in possible.iter().enumerate() {
             if decided[k] {
                 continue;
             }
-            let f = &analysis.findings[i];
-            let p = analysis.principals[f.principal]
+            let p = analysis.principals[*principal]
                 .arn
                 .substitute(ACCOUNT_HOLE, &value);
-            let r = analysis.principals[f.role]
+            let r = analysis.principals[*role]
                 .arn
                 .substitute(ACCOUNT_HOLE, &value);
-            decided[k] = definite.contains(&(&p, &r, &*f.service));
+            decided[k] = definite.contains(&(&p, &r, service.clone()));
         }
     }
     let findings = decided.iter().filter(|d| **d).count();

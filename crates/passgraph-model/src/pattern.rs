@@ -221,6 +221,40 @@ impl Glob {
             .collect()
     }
 
+    /// The literal text right after the `n`th literal `sep` of a case-sensitive pattern, up to
+    /// the first wildcard or hole; `None` when the pattern is case-insensitive or has fewer
+    /// than `n` literal `sep`. For an ARN pattern (`sep` `:`, `n` 5) it is the prefix of the
+    /// resource part that every matching ARN whose five `:` are its only ones starts with:
+    /// a pattern's literal `:` can match only a `:` of the subject, in order.
+    #[must_use]
+    pub fn literal_after(&self, sep: char, n: usize) -> Option<String> {
+        if self.case_insensitive {
+            return None;
+        }
+        let mut seen = 0;
+        let mut it = self.toks.iter();
+        if n > 0 {
+            for t in it.by_ref() {
+                if *t == Tok::Char(sep) {
+                    seen += 1;
+                    if seen == n {
+                        break;
+                    }
+                }
+            }
+            if seen < n {
+                return None;
+            }
+        }
+        Some(
+            it.map_while(|t| match t {
+                Tok::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect(),
+        )
+    }
+
     /// True for a pattern that is a lone `*`.
     #[must_use]
     pub fn is_match_all(&self) -> bool {
@@ -245,6 +279,9 @@ impl Glob {
             return Tri::Yes;
         }
         if !self.has_holes && !subject_has_holes {
+            return Tri::No;
+        }
+        if resource_prefix_excludes(&self.toks, &sub) {
             return Tri::No;
         }
         intersects(&self.toks, &sub)
@@ -329,6 +366,59 @@ fn tok_eq(p: &Tok, s: &Sub) -> bool {
         (Tok::Hole(a), Sub::Hole(b)) => a == b,
         _ => false,
     }
+}
+
+/// True for holes that stand within one ARN segment (an account, partition or region, a
+/// name): their class admits neither `:` nor `/`.
+fn is_segment_hole(k: &Hole) -> bool {
+    !k.class().admits(':') && !k.class().admits('/')
+}
+
+/// True when an ARN pattern cannot match an ARN subject by their resource parts alone: the
+/// subject's only `:` are its five separators (holes before them are segment holes, which hold
+/// no `:`; its resource part is literal), the pattern has five literal `:`, and the literal
+/// text right after the pattern's fifth is not a prefix of the subject's resource part. A
+/// pattern's literal `:` can match only a subject `:`, in order, so the fifth meets the fifth.
+/// This spares the quadratic intersection for the many roles a pattern does not name when the
+/// account is a hole on both sides (templates, Terraform folders).
+fn resource_prefix_excludes(p: &[Tok], s: &[Sub]) -> bool {
+    let mut colons = 0;
+    let mut si = 0;
+    while si < s.len() && colons < 5 {
+        match &s[si] {
+            Sub::Char(':') => colons += 1,
+            Sub::Char(_) => {}
+            Sub::Hole(k) if is_segment_hole(k) => {}
+            Sub::Hole(_) => return false,
+        }
+        si += 1;
+    }
+    let resource = &s[si..];
+    if colons < 5
+        || resource
+            .iter()
+            .any(|t| matches!(t, Sub::Hole(_) | Sub::Char(':')))
+    {
+        return false;
+    }
+    let Some(fifth) = p
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| **t == Tok::Char(':'))
+        .nth(4)
+        .map(|(i, _)| i)
+    else {
+        return false;
+    };
+    let mut rest = resource.iter();
+    for t in &p[fifth + 1..] {
+        let Tok::Char(c) = t else { break };
+        match rest.next() {
+            Some(Sub::Char(x)) if x == c => {}
+            _ => return true,
+        }
+    }
+    false
 }
 
 /// The classic linear-time wildcard match with one backtrack point: a definite match treats
@@ -537,3 +627,54 @@ fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod resource_prefix_tests {
+    use super::*;
+
+    /// The resource-part shortcut answers `No` only where the full intersection does.
+    #[test]
+    fn resource_prefix_shortcut_agrees_with_the_intersection() {
+        let acct = Str::hole(crate::value::ACCOUNT_HOLE);
+        let part = Str::hole(crate::value::PARTITION_HOLE);
+        let arn = |name: &str| {
+            Str::concat([
+                &Str::lit("arn:"),
+                &part,
+                &Str::lit(":iam::"),
+                &acct,
+                &Str::lit(format!(":role/{name}")),
+            ])
+        };
+        let subjects = [
+            arn("team-1-ec2-1"),
+            arn("team-10-x"),
+            arn("path/team-1-y"),
+            Str::lit("arn:aws:iam::123456789012:role/team-1-z"),
+            Str::hole("var.role_arn"),
+        ];
+        let patterns = [
+            "arn:aws:iam::*:role/team-1-*",
+            "arn:*:iam::*:role/team-1*",
+            "arn:aws:iam::123456789012:role/team-10-*",
+            "arn:aws:iam::*:role/path/*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam:*:role/team-1-*",
+            "*:role/team-1-*",
+            "arn:aws:iam::???:role/x",
+        ];
+        let mut excluded = 0;
+        for p in patterns {
+            let g = Glob::new(&Str::lit(p), false);
+            for s in &subjects {
+                let sub = g.subject_tokens(s);
+                if resource_prefix_excludes(&g.toks, &sub) {
+                    excluded += 1;
+                    assert_eq!(intersects(&g.toks, &sub), Tri::No, "{p} against {s}");
+                    assert_eq!(g.matches(s), Tri::No);
+                }
+            }
+        }
+        assert!(excluded >= 6, "the shortcut was taken {excluded} times");
+    }
+}

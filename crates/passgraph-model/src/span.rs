@@ -59,7 +59,12 @@ impl Origin {
     }
 }
 
-/// One source file: its display path, its text and the byte offsets of its line starts.
+/// Bytes per block of the column index.
+const BLOCK: usize = 1024;
+
+/// One source file: its display path, its text, the byte offsets of its line starts and, for
+/// text that is not all ASCII, a column index (the characters before each block of
+/// [`BLOCK`] bytes), so that a position costs `O(log n + BLOCK)` even on a one-line file.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (or `<builtin>/...` for bundled data).
@@ -67,9 +72,25 @@ pub struct SourceFile {
     /// The whole text.
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// Characters before byte `i * BLOCK`; empty when the text is ASCII (characters are bytes).
+    chars_before_block: Vec<u32>,
 }
 
 impl SourceFile {
+    /// Characters in the text before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return offset;
+        }
+        let b = offset / BLOCK;
+        let base = self.chars_before_block.get(b).copied().unwrap_or(0) as usize;
+        let from = (b * BLOCK).min(offset);
+        base + self.text.as_bytes()[from..offset]
+            .iter()
+            .filter(|c| !is_continuation(**c))
+            .count()
+    }
+
     /// 1-based line and column (in Unicode scalar values) of a byte offset.
     #[must_use]
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
@@ -79,15 +100,23 @@ impl SourceFile {
         };
         let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
         let end = (offset as usize).min(self.text.len());
-        let col = self
-            .text
-            .get(start..end)
-            .map_or(end.saturating_sub(start), |s| s.chars().count());
+        let col =
+            if start <= end && self.text.is_char_boundary(start) && self.text.is_char_boundary(end)
+            {
+                self.chars_before(end) - self.chars_before(start)
+            } else {
+                end.saturating_sub(start)
+            };
         (
             u32::try_from(line + 1).unwrap_or(u32::MAX),
             u32::try_from(col + 1).unwrap_or(u32::MAX),
         )
     }
+}
+
+/// A UTF-8 continuation byte (`10xxxxxx`): not the start of a character.
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// All files of a run. Only the CLI adds files (it does the I/O); everyone else reads positions.
@@ -119,11 +148,21 @@ impl SourceMap {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
+        let mut chars_before_block = Vec::new();
+        if !text.is_ascii() {
+            let mut n = 0u32;
+            for block in text.as_bytes().chunks(BLOCK) {
+                chars_before_block.push(n);
+                let here = block.iter().filter(|c| !is_continuation(**c)).count();
+                n = n.saturating_add(u32::try_from(here).unwrap_or(u32::MAX));
+            }
+        }
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile {
             path: path.into(),
             text,
             line_starts,
+            chars_before_block,
         });
         id
     }
@@ -174,5 +213,36 @@ impl SourceMap {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns count characters, on short and long lines, ASCII or not, against a direct count.
+    #[test]
+    fn columns_from_the_block_index_equal_a_direct_count() {
+        let mut text = String::from("ab\n");
+        for i in 0..3000 {
+            text.push_str(if i % 7 == 0 { "é€𝄞" } else { "x" });
+        }
+        text.push_str("\nlast é");
+        let mut sm = SourceMap::default();
+        let id = sm.add("t", text.as_str());
+        let f = sm.get(id).expect("file");
+        for (offset, _) in text.char_indices().step_by(13).chain([(text.len(), ' ')]) {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            assert_eq!(
+                f.line_col(u32::try_from(offset).expect("small")),
+                (
+                    u32::try_from(line).expect("small"),
+                    u32::try_from(col).expect("small")
+                ),
+                "offset {offset}"
+            );
+        }
     }
 }

@@ -80,18 +80,20 @@ pub fn emit(
         }
         writeln!(w)?;
     }
-    let mut sub = Report {
-        analysis: r.analysis,
-        account: r.account,
-        sources: r.sources,
-        findings: r.findings.clone(),
-        diagnostics: Vec::new(),
+    let mut selection = r.selection.clone();
+    let mut only: Vec<usize> = match &selection.principals {
+        Some(v) => v.iter().copied().filter(|p| who.contains(p)).collect(),
+        None => who.to_vec(),
     };
-    sub.findings.retain(|f| who.contains(&f.principal));
+    only.sort_unstable();
+    only.dedup();
+    selection.principals = Some(only);
+    let mut sub = r.with_selection(selection);
+    sub.diagnostics = Vec::new();
     emit_findings(w, &sub, TextOptions { color }, false)?;
     if let Some(roles) = roles {
         for &role in roles {
-            if sub.findings.iter().any(|f| f.role == role) {
+            if sub.groups().any(|g| g.keys.iter().any(|k| k.0 == role)) {
                 continue;
             }
             writeln!(w)?;

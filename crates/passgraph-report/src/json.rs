@@ -45,7 +45,7 @@ impl From<Location> for LocationOut {
 }
 
 #[derive(Serialize)]
-struct Entity {
+pub(crate) struct Entity {
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<&'static str>,
     name: String,
@@ -64,7 +64,7 @@ struct ProofOut {
 }
 
 #[derive(Serialize)]
-struct UseOut {
+pub(crate) struct UseOut {
     resource: String,
     r#type: String,
     attribute: String,
@@ -100,7 +100,7 @@ pub(crate) struct FindingOut {
 }
 
 #[derive(Serialize)]
-struct DiagOut {
+pub(crate) struct DiagOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     stack: Option<String>,
     level: String,
@@ -111,7 +111,7 @@ struct DiagOut {
     location: Option<LocationOut>,
 }
 
-fn entity(r: &Report<'_>, p: usize, with_kind: bool) -> Entity {
+pub(crate) fn entity(r: &Report<'_>, p: usize, with_kind: bool) -> Entity {
     let x = &r.analysis.principals[p];
     let arn = known(&x.arn);
     Entity {
@@ -151,35 +151,59 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
         trust: proofs(r, &f.proof.trust),
         denies: proofs(r, &f.proof.denies),
         passed_to_service: f.proof.passed_to_service.clone(),
-        reasons: if f.certainty == passgraph_model::Tri::Yes {
-            Vec::new()
-        } else {
-            let mut v = f.proof.reasons.clone();
-            if f.proof.certainty == passgraph_model::Tri::Yes {
-                v.push("a role on the assume-role chain can be assumed only possibly".to_owned());
-            }
-            v
-        },
+        reasons: reasons(f),
         exploitable: tri(f.exploitable),
         launch_actions: f.launch_actions.to_vec(),
         role_admin: tri(f.role_admin),
-        in_use_by: f
-            .in_use_by
-            .iter()
-            .filter_map(|u| r.account.role_uses.get(*u))
-            .map(|u| UseOut {
-                resource: u.resource.clone(),
-                r#type: u.resource_type.clone(),
-                attribute: u.attribute.clone(),
-                location: r.locate(&u.origin).into(),
-            })
-            .collect(),
+        in_use_by: uses(r, f),
         fingerprint: fingerprint(r, f),
     }
 }
 
+/// The resources that hand the role to the service.
+pub(crate) fn uses(r: &Report<'_>, f: &Finding) -> Vec<UseOut> {
+    f.in_use_by
+        .iter()
+        .filter_map(|u| r.account.role_uses.get(*u))
+        .map(|u| UseOut {
+            resource: u.resource.clone(),
+            r#type: u.resource_type.clone(),
+            attribute: u.attribute.clone(),
+            location: r.locate(&u.origin).into(),
+        })
+        .collect()
+}
+
+/// Why a finding is only possible (empty when definite).
+pub(crate) fn reasons(f: &Finding) -> Vec<String> {
+    if f.certainty == passgraph_model::Tri::Yes {
+        return Vec::new();
+    }
+    let mut v = f.proof.reasons.clone();
+    if f.proof.certainty == passgraph_model::Tri::Yes {
+        v.push("a role on the assume-role chain can be assumed only possibly".to_owned());
+    }
+    v
+}
+
+/// A diagnostic as JSON, naming its stack when there is one.
+pub(crate) fn diagnostic(
+    r: &Report<'_>,
+    stack: Option<&String>,
+    d: &passgraph_model::Diagnostic,
+) -> DiagOut {
+    DiagOut {
+        stack: stack.cloned(),
+        level: d.level.to_string(),
+        code: d.code.id(),
+        name: d.code.slug(),
+        message: d.message.clone(),
+        location: d.origin.as_ref().map(|o| r.locate(o).into()),
+    }
+}
+
 pub(crate) fn findings(r: &Report<'_>) -> Vec<FindingOut> {
-    r.findings.iter().map(|f| finding(r, f)).collect()
+    r.findings().map(|f| finding(r, &f)).collect()
 }
 
 /// Writes the report as one JSON object.
@@ -187,11 +211,8 @@ pub(crate) fn findings(r: &Report<'_>) -> Vec<FindingOut> {
 /// # Errors
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
-    let definite = r
-        .findings
-        .iter()
-        .filter(|f| f.certainty == passgraph_model::Tri::Yes)
-        .count();
+    let counts = r.counts();
+    let definite = counts.definite;
     let diagnostics: Vec<DiagOut> = r
         .diagnostics
         .iter()
@@ -205,9 +226,9 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
         })
         .collect();
     let summary = Summary {
-        findings: r.findings.len(),
+        findings: counts.findings,
         definite,
-        possible: r.findings.len() - definite,
+        possible: counts.findings - definite,
         principals: r.analysis.principals.len(),
         roles: r
             .analysis
@@ -222,11 +243,11 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
     writeln!(w, "{{")?;
     writeln!(w, "  \"version\": 1,")?;
     write!(w, "  \"findings\": [")?;
-    for (i, f) in r.findings.iter().enumerate() {
+    for (i, f) in r.findings().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        write_indented(w, &finding(r, f), 4)?;
+        write_indented(w, &finding(r, &f), 4)?;
     }
-    if r.findings.is_empty() {
+    if counts.findings == 0 {
         writeln!(w, "],")?;
     } else {
         writeln!(w, "\n  ],")?;
@@ -299,12 +320,9 @@ pub fn emit_stacks(
     let (mut n, mut definite, mut principals, mut roles) = (0, 0, 0, 0);
     for p in parts {
         let r = &p.report;
-        let d = r
-            .findings
-            .iter()
-            .filter(|f| f.certainty == passgraph_model::Tri::Yes)
-            .count();
-        n += r.findings.len();
+        let c = r.counts();
+        let d = c.definite;
+        n += c.findings;
         definite += d;
         principals += r.analysis.principals.len();
         roles += r
@@ -315,9 +333,9 @@ pub fn emit_stacks(
             .count();
         by_stack.push(StackCount {
             stack: p.stack.clone().unwrap_or_default(),
-            findings: r.findings.len(),
+            findings: c.findings,
             definite: d,
-            possible: r.findings.len() - d,
+            possible: c.findings - d,
         });
     }
     let summary = StacksSummary {
@@ -337,10 +355,10 @@ pub fn emit_stacks(
     write!(w, "  \"findings\": [")?;
     let mut first = true;
     for p in parts {
-        for f in &p.report.findings {
+        for f in p.report.findings() {
             w.write_all(if first { b"\n" } else { b",\n" })?;
             first = false;
-            let mut out = finding(&p.report, f);
+            let mut out = finding(&p.report, &f);
             out.stack.clone_from(&p.stack);
             write_indented(w, &out, 4)?;
         }

@@ -4,17 +4,20 @@
 //! `Serialize`. Every emitter writes the findings in the order the analysis sorted them, so
 //! output is byte-identical from run to run whatever the thread count.
 
+pub mod condensed;
 pub mod dot;
 pub mod explain;
 pub mod json;
+pub mod jsonl;
 pub mod markdown;
 pub mod sarif;
 pub mod stacks;
 pub mod text;
 
 use std::io;
+use std::sync::OnceLock;
 
-use passgraph_graph::{Analysis, Finding};
+use passgraph_graph::{Analysis, Finding, FindingKey, PrincipalFindings, Severity};
 use passgraph_model::span::Location;
 use passgraph_model::{Account, Diagnostic, Origin, SourceMap, Str, Tri};
 
@@ -66,10 +69,91 @@ pub struct Report<'a> {
     pub account: &'a Account,
     /// The source files, to turn origins into file, line and column.
     pub sources: &'a SourceMap,
-    /// The findings to show, in order.
-    pub findings: Vec<&'a Finding>,
+    /// Which findings to show.
+    pub selection: Selection,
     /// Input and analysis diagnostics, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Per pair id of the analysis: whether the selection's service filter keeps it.
+    pair_mask: OnceLock<Vec<bool>>,
+}
+
+/// Which findings a report shows: every finding of the analysis narrowed by filters, or an
+/// explicit list (`diff`).
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    /// Only these services (`ec2`, `ec2.amazonaws.com`, or a service's last label); empty: all.
+    pub services: Vec<String>,
+    /// Only definite findings.
+    pub definite_only: bool,
+    /// Only these principals (sorted); `None`: all.
+    pub principals: Option<Vec<usize>>,
+    /// An explicit list, in order, instead of the analysis' findings (the filters still apply).
+    pub list: Option<Vec<Finding>>,
+}
+
+/// Whether a service matches `--service` filters: the service principal, or its name without
+/// `.amazonaws.com` (`ec2`), or its last label before it (`rds` for
+/// `monitoring.rds.amazonaws.com`). No filter matches every service.
+#[must_use]
+pub fn service_matches(filters: &[String], service: &str) -> bool {
+    let short = service
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| service.strip_suffix(".amazonaws.com.cn"));
+    filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| f == service || short.is_some_and(|s| s == f || s.ends_with(&format!(".{f}"))))
+}
+
+/// Counts of the findings a report shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Findings.
+    pub findings: usize,
+    /// Definite ones.
+    pub definite: usize,
+    /// Principals with at least one.
+    pub principals: usize,
+}
+
+/// The findings of one principal that a report shows: keys first (cheap), each finding with
+/// its chain and proof built when asked for.
+pub struct Group<'r> {
+    /// The principal.
+    pub principal: usize,
+    /// (role, service, certainty, severity) of each finding, sorted by role and service.
+    pub keys: Vec<(usize, &'r str, Tri, Severity)>,
+    source: GroupSource<'r>,
+}
+
+enum GroupSource<'r> {
+    Engine(PrincipalFindings<'r>, Vec<u32>),
+    List(Vec<&'r Finding>),
+}
+
+impl Group<'_> {
+    /// The `i`th finding of the group, with its proof.
+    #[must_use]
+    pub fn finding(&self, i: usize) -> Option<Finding> {
+        match &self.source {
+            GroupSource::Engine(pf, pairs) => pf.get(*pairs.get(i)?),
+            GroupSource::List(l) => l.get(i).map(|f| (*f).clone()),
+        }
+    }
+
+    /// Every finding of the group, in order.
+    pub fn findings(&self) -> Box<dyn Iterator<Item = Finding> + '_> {
+        match &self.source {
+            GroupSource::Engine(pf, pairs) => {
+                if pairs.len() == pf.len() {
+                    Box::new(pf.iter())
+                } else {
+                    Box::new(pairs.iter().filter_map(|p| pf.get(*p)))
+                }
+            }
+            GroupSource::List(l) => Box::new(l.iter().map(|f| (*f).clone())),
+        }
+    }
 }
 
 impl<'a> Report<'a> {
@@ -95,9 +179,170 @@ impl<'a> Report<'a> {
             analysis,
             account,
             sources,
-            findings: analysis.findings.iter().collect(),
+            selection: Selection::default(),
             diagnostics,
+            pair_mask: OnceLock::new(),
         }
+    }
+
+    /// The same report with another selection.
+    #[must_use]
+    pub fn with_selection(&self, selection: Selection) -> Report<'a> {
+        Report {
+            analysis: self.analysis,
+            account: self.account,
+            sources: self.sources,
+            selection,
+            diagnostics: self.diagnostics.clone(),
+            pair_mask: OnceLock::new(),
+        }
+    }
+
+    fn keeps_principal(&self, p: usize) -> bool {
+        self.selection
+            .principals
+            .as_ref()
+            .is_none_or(|v| v.binary_search(&p).is_ok())
+    }
+
+    fn keeps_key(&self, k: &FindingKey<'_>) -> bool {
+        let mask = self.pair_mask.get_or_init(|| {
+            self.analysis
+                .findings
+                .pairs()
+                .iter()
+                .map(|(_, s)| service_matches(&self.selection.services, s))
+                .collect()
+        });
+        mask.get(k.pair as usize).copied().unwrap_or(false)
+            && (!self.selection.definite_only || k.certainty == Tri::Yes)
+    }
+
+    fn keeps_finding(&self, f: &Finding) -> bool {
+        self.keeps_principal(f.principal)
+            && service_matches(&self.selection.services, &f.service)
+            && (!self.selection.definite_only || f.certainty == Tri::Yes)
+    }
+
+    /// The principals whose findings can be shown, in order.
+    fn principals(&self) -> Vec<usize> {
+        match &self.selection.principals {
+            Some(v) => v.clone(),
+            None => (0..self.analysis.findings.principal_count()).collect(),
+        }
+    }
+
+    /// The findings shown, grouped per principal, in order; principals with none are left out.
+    pub fn groups(&self) -> Box<dyn Iterator<Item = Group<'_>> + '_> {
+        if let Some(list) = &self.selection.list {
+            let kept: Vec<&Finding> = list.iter().filter(|f| self.keeps_finding(f)).collect();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < kept.len() {
+                let p = kept[i].principal;
+                let mut j = i;
+                while j < kept.len() && kept[j].principal == p {
+                    j += 1;
+                }
+                let fs: Vec<&Finding> = kept[i..j].to_vec();
+                out.push(Group {
+                    principal: p,
+                    keys: fs
+                        .iter()
+                        .map(|f| (f.role, &*f.service, f.certainty, f.severity))
+                        .collect(),
+                    source: GroupSource::List(fs),
+                });
+                i = j;
+            }
+            return Box::new(out.into_iter());
+        }
+        Box::new(self.principals().into_iter().filter_map(move |p| {
+            let pf = self.analysis.findings.principal(p);
+            if pf.is_empty() {
+                return None;
+            }
+            let mut keys = Vec::new();
+            let mut pairs = Vec::new();
+            for k in pf.keys().filter(|k| self.keeps_key(k)) {
+                keys.push((k.role, &**k.service, k.certainty, k.severity));
+                pairs.push(k.pair);
+            }
+            (!keys.is_empty()).then(|| Group {
+                principal: p,
+                keys,
+                source: GroupSource::Engine(pf, pairs),
+            })
+        }))
+    }
+
+    /// Every finding shown, in order, built one principal at a time.
+    pub fn findings(&self) -> impl Iterator<Item = Finding> + '_ {
+        self.groups()
+            .flat_map(|g| g.findings().collect::<Vec<_>>().into_iter())
+    }
+
+    /// How many findings are shown, without building them.
+    #[must_use]
+    pub fn counts(&self) -> Counts {
+        fn add(c: &mut Counts, keys: &mut dyn Iterator<Item = Tri>) {
+            let before = c.findings;
+            for t in keys {
+                c.findings += 1;
+                c.definite += usize::from(t == Tri::Yes);
+            }
+            c.principals += usize::from(c.findings > before);
+        }
+        let mut c = Counts::default();
+        if let Some(list) = &self.selection.list {
+            let kept: Vec<&Finding> = list.iter().filter(|f| self.keeps_finding(f)).collect();
+            let mut i = 0;
+            while i < kept.len() {
+                let p = kept[i].principal;
+                let j = i + kept[i..].iter().take_while(|f| f.principal == p).count();
+                add(&mut c, &mut kept[i..j].iter().map(|f| f.certainty));
+                i = j;
+            }
+            return c;
+        }
+        for p in self.principals() {
+            let pf = self.analysis.findings.principal(p);
+            let unfiltered = self.selection.services.is_empty() && !self.selection.definite_only;
+            if unfiltered {
+                let (n, d) = (pf.len(), pf.definite());
+                c.findings += n;
+                c.definite += d;
+                c.principals += usize::from(n > 0);
+            } else {
+                add(
+                    &mut c,
+                    &mut pf.keys().filter(|k| self.keeps_key(k)).map(|k| k.certainty),
+                );
+            }
+        }
+        c
+    }
+
+    /// The worst severity among the findings shown.
+    #[must_use]
+    pub fn max_severity(&self) -> Option<Severity> {
+        if let Some(list) = &self.selection.list {
+            return list
+                .iter()
+                .filter(|f| self.keeps_finding(f))
+                .map(|f| f.severity)
+                .max();
+        }
+        self.principals()
+            .into_iter()
+            .filter_map(|p| {
+                let pf = self.analysis.findings.principal(p);
+                pf.keys()
+                    .filter(|k| self.keeps_key(k))
+                    .map(|k| k.severity)
+                    .max()
+            })
+            .max()
     }
 
     /// Resolves an origin.

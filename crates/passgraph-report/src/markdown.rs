@@ -1,77 +1,199 @@
-//! `--format markdown`: a table for pull-request comments and audit reports.
+//! `--format markdown`: for pull-request comments and audit reports, at most
+//! [`MAX_CHARS`] characters whatever the input (a pull-request comment holds 65,536).
+//!
+//! A count line; a summary table, one row per principal and service (findings, definite, worst
+//! severity), worst first; the top findings with their proofs (the statements that grant, with
+//! file and line), worst first; the diagnostics; and a line saying what was left out. Only the
+//! findings shown are built: the rest is read from the findings' keys.
 
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fmt::Write as _;
 use std::io::Write;
 
+use passgraph_graph::{Finding, Severity};
 use passgraph_model::Tri;
 
 use crate::{Report, certainty, tri};
+
+/// The most characters a Markdown report holds.
+pub const MAX_CHARS: usize = 60_000;
+/// The most findings shown with their proofs.
+const TOP: usize = 200;
+/// Room kept for the closing line.
+const TRAILER: usize = 600;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// Writes the report as Markdown.
+/// One row of the findings table.
+pub(crate) fn finding_row(r: &Report<'_>, f: &Finding) -> String {
+    let via: Vec<String> = f
+        .via
+        .iter()
+        .map(|v| r.analysis.principals[*v].name.to_string())
+        .collect();
+    let grants: Vec<String> = f
+        .proof
+        .grants
+        .iter()
+        .map(|g| {
+            let l = r.locate(&g.origin);
+            format!("`{}` {} ({}:{})", g.policy, g.statement, l.file, l.line)
+        })
+        .collect();
+    format!(
+        "| {} | {} | `{}` | {} | {} | {} | {} | {} |\n",
+        cell(&r.principal_label(f.principal)),
+        cell(&r.analysis.principals[f.role].name.to_string()),
+        f.service,
+        certainty(f.certainty),
+        f.severity.as_str(),
+        tri(f.exploitable),
+        cell(&via.join(" → ")),
+        cell(&grants.join("<br>")),
+    )
+}
+
+pub(crate) const FINDINGS_HEAD: &str = "| Principal | Role | Service | Certainty | Severity | Exploitable | Via | Granted by |\n|---|---|---|---|---|---|---|---|\n";
+
+/// How important a finding is: worse severity, then definite, then earlier.
+type Rank = (std::cmp::Reverse<Severity>, std::cmp::Reverse<Tri>, usize);
+
+/// Writes the report as Markdown, at most [`MAX_CHARS`] characters.
 ///
 /// # Errors
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
-    let definite = r
-        .findings
-        .iter()
-        .filter(|f| f.certainty == Tri::Yes)
-        .count();
-    writeln!(w, "## passgraph: who can pass which role to which service")?;
-    writeln!(w)?;
-    writeln!(
-        w,
+    emit_within(w, r, MAX_CHARS)
+}
+
+/// Writes the report as Markdown in at most `budget` bytes (so at most as many characters).
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_within(w: &mut dyn Write, r: &Report<'_>, budget: usize) -> crate::Result {
+    let text = render(r, budget);
+    w.write_all(text.as_bytes())
+}
+
+fn render(r: &Report<'_>, budget: usize) -> String {
+    let counts = r.counts();
+    let definite = counts.definite;
+    let mut out = String::new();
+    out.push_str("## passgraph: who can pass which role to which service\n\n");
+    let _ = writeln!(
+        out,
         "{} findings: {definite} definite, {} possible.",
-        r.findings.len(),
-        r.findings.len() - definite
-    )?;
-    if !r.findings.is_empty() {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "| Principal | Role | Service | Certainty | Severity | Exploitable | Via | Granted by |"
-        )?;
-        writeln!(w, "|---|---|---|---|---|---|---|---|")?;
-        for f in &r.findings {
-            let via: Vec<String> = f
-                .via
-                .iter()
-                .map(|v| r.analysis.principals[*v].name.to_string())
-                .collect();
-            let grants: Vec<String> = f
-                .proof
-                .grants
-                .iter()
-                .map(|g| {
-                    let l = r.locate(&g.origin);
-                    format!("`{}` {} ({}:{})", g.policy, g.statement, l.file, l.line)
-                })
-                .collect();
-            writeln!(
-                w,
-                "| {} | {} | `{}` | {} | {} | {} | {} | {} |",
-                cell(&r.principal_label(f.principal)),
-                cell(&r.analysis.principals[f.role].name.to_string()),
-                f.service,
-                certainty(f.certainty),
-                f.severity.as_str(),
-                tri(f.exploitable),
-                cell(&via.join(" → ")),
-                cell(&grants.join("<br>")),
-            )?;
+        counts.findings,
+        counts.findings - definite
+    );
+    let mut left_out: Vec<String> = Vec::new();
+    if counts.findings > 0 {
+        // Per principal and service, from the keys; and the most important findings.
+        let mut rows: Vec<(Severity, usize, usize, usize, String)> = Vec::new();
+        let mut heap: BinaryHeap<(Rank, usize, usize)> = BinaryHeap::new();
+        let mut seq = 0usize;
+        for g in r.groups() {
+            let mut per: BTreeMap<&str, (usize, usize, Severity)> = BTreeMap::new();
+            for (i, (_, service, t, sev)) in g.keys.iter().enumerate() {
+                let e = per.entry(service).or_insert((0, 0, Severity::Low));
+                e.0 += 1;
+                e.1 += usize::from(*t == Tri::Yes);
+                e.2 = e.2.max(*sev);
+                let rank = (std::cmp::Reverse(*sev), std::cmp::Reverse(*t), seq);
+                seq += 1;
+                heap.push((rank, g.principal, i));
+                if heap.len() > TOP {
+                    heap.pop();
+                }
+            }
+            for (s, (n, d, sev)) in per {
+                rows.push((sev, n, d, g.principal, s.to_owned()));
+            }
+        }
+        rows.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+        // The summary takes at most 40% of the budget.
+        let summary_budget = budget * 2 / 5;
+        out.push_str("\n### Summary: principal × service\n\n");
+        out.push_str("| Principal | Service | Findings | Definite | Worst severity |\n|---|---|---|---|---|\n");
+        let mut shown_rows = 0;
+        for (sev, n, d, p, s) in &rows {
+            let row = format!(
+                "| {} | `{}` | {n} | {d} | {} |\n",
+                cell(&r.principal_label(*p)),
+                s,
+                sev.as_str()
+            );
+            if out.len() + row.len() > summary_budget {
+                break;
+            }
+            out.push_str(&row);
+            shown_rows += 1;
+        }
+        if shown_rows < rows.len() {
+            left_out.push(format!(
+                "{} of {} summary rows",
+                rows.len() - shown_rows,
+                rows.len()
+            ));
+        }
+        // The top findings, built now.
+        let mut top: Vec<(Rank, usize, usize)> = heap.into_vec();
+        top.sort();
+        let mut wanted: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (_, p, i) in &top {
+            wanted.entry(*p).or_default().push(*i);
+        }
+        let mut built: BTreeMap<(usize, usize), Finding> = BTreeMap::new();
+        for g in r.groups() {
+            if let Some(is) = wanted.get(&g.principal) {
+                for i in is {
+                    if let Some(f) = g.finding(*i) {
+                        built.insert((g.principal, *i), f);
+                    }
+                }
+            }
+        }
+        let diag_room = if r.diagnostics.is_empty() {
+            0
+        } else {
+            budget / 10
+        };
+        let _ = writeln!(
+            out,
+            "\n### Top findings, worst first ({} of {})\n",
+            top.len().min(counts.findings),
+            counts.findings
+        );
+        out.push_str(FINDINGS_HEAD);
+        let mut shown = 0;
+        for (_, p, i) in &top {
+            let Some(f) = built.get(&(*p, *i)) else {
+                continue;
+            };
+            let row = finding_row(r, f);
+            if out.len() + row.len() + diag_room + TRAILER > budget {
+                break;
+            }
+            out.push_str(&row);
+            shown += 1;
+        }
+        if shown < counts.findings {
+            left_out.push(format!(
+                "{} of {} findings",
+                counts.findings - shown,
+                counts.findings
+            ));
         }
     }
     if !r.diagnostics.is_empty() {
-        writeln!(w)?;
-        writeln!(
-            w,
-            "<details><summary>{} diagnostics</summary>",
+        let _ = writeln!(
+            out,
+            "\n<details><summary>{} diagnostics</summary>\n",
             r.diagnostics.len()
-        )?;
-        writeln!(w)?;
+        );
+        let mut shown = 0;
         for d in &r.diagnostics {
             let at = d
                 .origin
@@ -79,16 +201,33 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
                 .map(|o| r.locate(o))
                 .map(|l| format!(" ({}:{}:{})", l.file, l.line, l.column))
                 .unwrap_or_default();
-            writeln!(
-                w,
-                "- {} `{}`: {}{at}",
+            let line = format!(
+                "- {} `{}`: {}{at}\n",
                 d.level,
                 d.code.id(),
                 cell(&d.message)
-            )?;
+            );
+            if out.len() + line.len() + TRAILER > budget {
+                break;
+            }
+            out.push_str(&line);
+            shown += 1;
         }
-        writeln!(w)?;
-        writeln!(w, "</details>")?;
+        out.push_str("\n</details>\n");
+        if shown < r.diagnostics.len() {
+            left_out.push(format!(
+                "{} of {} diagnostics",
+                r.diagnostics.len() - shown,
+                r.diagnostics.len()
+            ));
+        }
     }
-    Ok(())
+    if !left_out.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot shown: {} (Markdown stays under {MAX_CHARS} characters; `-f jsonl` lists every finding).",
+            left_out.join(", ")
+        );
+    }
+    out
 }

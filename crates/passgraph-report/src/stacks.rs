@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use passgraph_model::{Diagnostic, Tri};
+use passgraph_model::Diagnostic;
 
 use crate::text::TextOptions;
 use crate::{Discovery, Part};
@@ -48,21 +48,10 @@ pub fn emit_text(
     discovery: Option<&Discovery>,
     opts: TextOptions,
 ) -> crate::Result {
-    let n: usize = parts.iter().map(|p| p.report.findings.len()).sum();
-    let definite: usize = parts
-        .iter()
-        .map(|p| {
-            p.report
-                .findings
-                .iter()
-                .filter(|f| f.certainty == Tri::Yes)
-                .count()
-        })
-        .sum();
-    let with = parts
-        .iter()
-        .filter(|p| !p.report.findings.is_empty())
-        .count();
+    let counts: Vec<crate::Counts> = parts.iter().map(|p| p.report.counts()).collect();
+    let n: usize = counts.iter().map(|c| c.findings).sum();
+    let definite: usize = counts.iter().map(|c| c.definite).sum();
+    let with = counts.iter().filter(|c| c.findings > 0).count();
     let bold = |s: &str| {
         if opts.color {
             format!("\x1b[1m{s}\x1b[0m")
@@ -85,9 +74,9 @@ pub fn emit_text(
         writeln!(w, "searched: {}", discovery_line(d))?;
     }
     let mut quiet = Vec::new();
-    for p in parts {
+    for (p, c) in parts.iter().zip(&counts) {
         let name = p.stack.as_deref().unwrap_or("(inputs)");
-        if p.report.findings.is_empty() && p.report.diagnostics.is_empty() {
+        if c.findings == 0 && p.report.diagnostics.is_empty() {
             quiet.push(name);
             continue;
         }
@@ -126,42 +115,67 @@ pub fn emit_markdown(
     parts: &[Part<'_>],
     discovery: Option<&Discovery>,
 ) -> crate::Result {
-    let n: usize = parts.iter().map(|p| p.report.findings.len()).sum();
+    let counts: Vec<crate::Counts> = parts.iter().map(|p| p.report.counts()).collect();
+    let n: usize = counts.iter().map(|c| c.findings).sum();
     writeln!(w, "## passgraph: who can pass which role to which service")?;
     writeln!(w)?;
     writeln!(
         w,
         "{} in {} of {}.",
         plural(n, "finding", "findings"),
-        parts
-            .iter()
-            .filter(|p| !p.report.findings.is_empty())
-            .count(),
+        counts.iter().filter(|c| c.findings > 0).count(),
         plural(parts.len(), "stack", "stacks")
     )?;
     if let Some(d) = discovery {
         writeln!(w)?;
         writeln!(w, "Searched: {}.", discovery_line(d))?;
     }
-    for p in parts {
-        if p.report.findings.is_empty() && p.report.diagnostics.is_empty() {
+    // Each stack gets a share of what is left of the budget, so the whole stays under
+    // `markdown::MAX_CHARS`.
+    let shown: Vec<(&Part<'_>, &crate::Counts)> = parts
+        .iter()
+        .zip(&counts)
+        .filter(|(p, c)| c.findings > 0 || !p.report.diagnostics.is_empty())
+        .collect();
+    let mut used = 0usize;
+    let mut skipped = Vec::new();
+    let reserve = 1_000;
+    let head_budget = crate::markdown::MAX_CHARS.saturating_sub(reserve + 400);
+    for (k, (p, _)) in shown.iter().enumerate() {
+        let left = head_budget.saturating_sub(used);
+        let share = left / (shown.len() - k);
+        let name = p.stack.as_deref().unwrap_or("(inputs)");
+        if share < 1_500 {
+            skipped.push(name);
             continue;
         }
-        writeln!(w)?;
-        writeln!(
-            w,
-            "### Stack `{}`",
-            p.stack.as_deref().unwrap_or("(inputs)")
-        )?;
-        writeln!(w)?;
         let mut buf = Vec::new();
-        crate::markdown::emit(&mut buf, &p.report)?;
-        // The per-stack body without its own level-2 title.
+        crate::markdown::emit_within(&mut buf, &p.report, share)?;
+        // The per-stack body without its own level-2 title, its headings one level down.
         let text = String::from_utf8_lossy(&buf);
         let body = text
             .strip_prefix("## passgraph: who can pass which role to which service\n\n")
-            .unwrap_or(&text);
+            .unwrap_or(&text)
+            .replace("\n### ", "\n#### ");
+        let head = format!("\n### Stack `{name}`\n\n");
+        used += head.len() + body.len();
+        w.write_all(head.as_bytes())?;
         w.write_all(body.as_bytes())?;
+    }
+    if !skipped.is_empty() {
+        let list: Vec<&str> = skipped.iter().take(QUIET_NAMES).copied().collect();
+        writeln!(
+            w,
+            "\nNot shown, to stay under {} characters: {} ({}{}); `-f jsonl` lists every finding.",
+            crate::markdown::MAX_CHARS,
+            plural(skipped.len(), "stack", "stacks"),
+            list.join(", "),
+            if skipped.len() > QUIET_NAMES {
+                ", ..."
+            } else {
+                ""
+            }
+        )?;
     }
     Ok(())
 }
@@ -175,6 +189,23 @@ pub fn emit_dot(w: &mut dyn Write, parts: &[Part<'_>], findings_only: bool) -> c
     for p in parts {
         writeln!(w, "// stack {}", p.stack.as_deref().unwrap_or("(inputs)"))?;
         crate::dot::emit(w, &p.report, findings_only)?;
+    }
+    Ok(())
+}
+
+/// Writes several stacks as condensed pictures ([`crate::condensed`]): one `digraph` per
+/// stack, each preceded by a comment with its name.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_condensed(
+    w: &mut dyn Write,
+    parts: &[Part<'_>],
+    focus: &crate::condensed::Focus,
+) -> crate::Result {
+    for p in parts {
+        writeln!(w, "// stack {}", p.stack.as_deref().unwrap_or("(inputs)"))?;
+        crate::condensed::emit(w, &p.report, focus)?;
     }
     Ok(())
 }

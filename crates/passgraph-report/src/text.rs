@@ -199,14 +199,8 @@ pub fn emit_titled(
     title: &str,
 ) -> crate::Result {
     let s = Style { on: opts.color };
-    let definite = r
-        .findings
-        .iter()
-        .filter(|f| f.certainty == Tri::Yes)
-        .count();
-    let mut principals: Vec<usize> = r.findings.iter().map(|f| f.principal).collect();
-    principals.dedup();
-    let n = r.findings.len();
+    let counts = r.counts();
+    let (n, definite, principals) = (counts.findings, counts.definite, counts.principals);
     writeln!(
         w,
         "{}",
@@ -214,18 +208,12 @@ pub fn emit_titled(
             "{title}: {n} finding{} ({definite} definite, {} possible) for {} principal{}",
             if n == 1 { "" } else { "s" },
             n - definite,
-            principals.len(),
-            if principals.len() == 1 { "" } else { "s" }
+            principals,
+            if principals == 1 { "" } else { "s" }
         ))
     )?;
-    let mut i = 0;
-    while i < r.findings.len() {
-        let p = r.findings[i].principal;
-        let mut j = i;
-        while j < r.findings.len() && r.findings[j].principal == p {
-            j += 1;
-        }
-        let group = &r.findings[i..j];
+    for group in r.groups() {
+        let p = group.principal;
         let x = &r.analysis.principals[p];
         writeln!(w)?;
         writeln!(
@@ -234,17 +222,19 @@ pub fn emit_titled(
             s.bold(&r.principal_label(p)),
             s.dim(&x.arn.to_string())
         )?;
-        let mut services: Vec<&str> = group.iter().map(|f| &*f.service).collect();
+        let mut services: Vec<&str> = group.keys.iter().map(|k| k.1).collect();
         services.sort_unstable();
         services.dedup();
         for svc in services {
-            let fs: Vec<&&Finding> = group.iter().filter(|f| &*f.service == svc).collect();
+            let fs: Vec<usize> = (0..group.keys.len())
+                .filter(|i| group.keys[*i].1 == svc)
+                .collect();
             if summarise && fs.len() > SUMMARY_THRESHOLD {
-                let d = fs.iter().filter(|f| f.certainty == Tri::Yes).count();
+                let d = fs.iter().filter(|i| group.keys[**i].2 == Tri::Yes).count();
                 let examples: Vec<String> = fs
                     .iter()
                     .take(3)
-                    .map(|f| r.analysis.principals[f.role].name.to_string())
+                    .map(|i| r.analysis.principals[group.keys[*i].0].name.to_string())
                     .collect();
                 writeln!(
                     w,
@@ -252,28 +242,32 @@ pub fn emit_titled(
                     fs.len(),
                     examples.join(", ")
                 )?;
-                let f = fs[0];
+                let Some(f) = group.finding(fs[0]) else {
+                    continue;
+                };
                 writeln!(
                     w,
                     "    role {}  {}",
                     r.analysis.principals[f.role].name,
-                    s.sev(f)
+                    s.sev(&f)
                 )?;
-                proof_lines(w, r, &s, f)?;
+                proof_lines(w, r, &s, &f)?;
                 writeln!(w, "    {}", s.dim("(--format json lists every role)"))?;
                 continue;
             }
-            for f in fs {
+            for i in fs {
+                let Some(f) = group.finding(i) else {
+                    continue;
+                };
                 writeln!(
                     w,
                     "  ● can pass role {} to {svc}  {}",
                     s.bold(&r.analysis.principals[f.role].name.to_string()),
-                    s.sev(f)
+                    s.sev(&f)
                 )?;
-                proof_lines(w, r, &s, f)?;
+                proof_lines(w, r, &s, &f)?;
             }
         }
-        i = j;
     }
     if !r.diagnostics.is_empty() {
         writeln!(w)?;

@@ -3,11 +3,13 @@
 
 mod corpus;
 mod discover;
+mod equivalence;
 mod explain;
 mod formats;
 mod hostile;
 mod hostile_folders;
 mod managed;
+mod outputs;
 mod pr;
 mod robustness;
 mod shell;

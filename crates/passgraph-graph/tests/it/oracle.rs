@@ -393,6 +393,7 @@ fn render(d: &Desc) -> (Account, Options) {
     }
     let options = Options {
         scps: d.scps.iter().map(|s| policy(s)).collect(),
+        ..Options::default()
     };
     (a, options)
 }

@@ -1,0 +1,384 @@
+//! Outputs that stay proportional: JSON lines, grouped SARIF, bounded Markdown, condensed graphs.
+
+use std::collections::HashMap;
+
+use crate::{run, shared, stderr};
+
+const CHAINS: &str =
+    "corpora/cloudmapper/account-data/demo/us-east-1/iam-get-account-authorization-details.json";
+
+fn lines(args: &[&str]) -> Vec<serde_json::Value> {
+    let o = run(args, None);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    o.stdout
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).expect("one JSON object per line"))
+        .collect()
+}
+
+/// The JSON lines resolve to the same findings as `-f json`: statements are written before
+/// the findings that name them, and the summary, last, counts the finding lines.
+#[test]
+fn jsonl_has_every_json_finding_with_statements_by_id() {
+    let path = shared().join(CHAINS);
+    let path = path.to_string_lossy();
+    let json = crate::json(&["audit", &path]);
+    let ls = lines(&["audit", "-f", "jsonl", &path]);
+    let mut statements: HashMap<u64, serde_json::Value> = HashMap::new();
+    let mut found = Vec::new();
+    let mut diagnostics = 0;
+    for (i, l) in ls.iter().enumerate() {
+        match l["type"].as_str() {
+            Some("statement") => {
+                let id = l["id"].as_u64().expect("id");
+                assert!(statements.insert(id, l.clone()).is_none(), "id {id} twice");
+            }
+            Some("finding") => {
+                let resolve = |k: &str| -> Vec<serde_json::Value> {
+                    l[k].as_array()
+                        .expect("ids")
+                        .iter()
+                        .map(|id| {
+                            let s = &statements[&id.as_u64().expect("id")];
+                            serde_json::json!({
+                                "policy": s["policy"], "statement": s["statement"],
+                                "certainty": s["certainty"], "location": s["location"]})
+                        })
+                        .collect()
+                };
+                found.push(serde_json::json!({
+                    "principal": l["principal"], "role": l["role"], "service": l["service"],
+                    "certainty": l["certainty"], "via": l["via"], "grants": resolve("grants"),
+                    "trust": resolve("trust"), "fingerprint": l["fingerprint"]}));
+            }
+            Some("diagnostic") => diagnostics += 1,
+            Some("summary") => {
+                assert_eq!(i, ls.len() - 1, "the summary is the last line");
+                assert_eq!(l["findings"].as_u64(), Some(found.len() as u64));
+                assert_eq!(l["diagnostics"].as_u64(), Some(diagnostics));
+            }
+            other => panic!("line of type {other:?}"),
+        }
+    }
+    let want: Vec<serde_json::Value> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "principal": f["principal"], "role": f["role"], "service": f["service"],
+                "certainty": f["certainty"], "via": f["via"], "grants": f["grants"],
+                "trust": f["trust"], "fingerprint": f["fingerprint"]})
+        })
+        .collect();
+    assert!(
+        want.iter()
+            .any(|f| f["via"].as_array().is_some_and(|v| !v.is_empty()))
+    );
+    assert_eq!(found, want);
+    // Statements are shared: fewer statement lines than grants named.
+    let named: usize = ls
+        .iter()
+        .filter(|l| l["type"] == "finding")
+        .map(|l| l["grants"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(statements.len() < named, "{} {named}", statements.len());
+}
+
+#[test]
+fn jsonl_names_the_stack_when_folders_are_searched() {
+    let ls = lines(&["audit", "-f", "jsonl", "testdata/discover"]);
+    let findings: Vec<&serde_json::Value> = ls.iter().filter(|l| l["type"] == "finding").collect();
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["stack"].is_string()),
+        "{findings:?}"
+    );
+    let last = ls.last().expect("summary");
+    assert_eq!(last["type"], "summary");
+    assert!(last["stacks"].as_u64().is_some_and(|n| n > 1), "{last}");
+}
+
+fn sarif(path: &str) -> serde_json::Value {
+    let o = run(&["audit", "-f", "sarif", path], None);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("SARIF is JSON")
+}
+
+/// One result per granting statement and rule, its exposures summarised and listed as related
+/// locations; sorted by severity; the run says how many exposures it covers.
+#[test]
+fn sarif_groups_exposures_by_granting_statement() {
+    let path = shared().join(CHAINS);
+    let log = sarif(&path.to_string_lossy());
+    let json = crate::json(&["audit", &path.to_string_lossy()]);
+    let n = json["findings"].as_array().expect("findings").len();
+    let run0 = &log["runs"][0];
+    let results = run0["results"].as_array().expect("results");
+    assert!(
+        results.len() < n,
+        "{} results for {n} findings",
+        results.len()
+    );
+    let total: u64 = results
+        .iter()
+        .map(|r| r["properties"]["exposures"].as_u64().expect("exposures"))
+        .sum();
+    assert_eq!(total, n as u64);
+    assert_eq!(run0["properties"]["exposures"].as_u64(), Some(n as u64));
+    assert_eq!(run0["properties"]["resultsOmitted"], 0);
+    // Distinct (rule, statement) per result.
+    let mut keys: Vec<(String, String)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap_or("").to_owned(),
+                r["partialFingerprints"]["passgraph/v2"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            )
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), results.len());
+    // A result with several exposures lists each as a related location and names them.
+    let many = results
+        .iter()
+        .find(|r| r["properties"]["exposures"].as_u64().is_some_and(|e| e > 1))
+        .expect("a statement opening several exposures");
+    assert_eq!(
+        many["relatedLocations"].as_array().map(Vec::len),
+        many["properties"]["exposures"].as_u64().map(|e| e as usize)
+    );
+    assert!(
+        many["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("exposures") && t.contains("For example")),
+        "{many}"
+    );
+    let rank = |s: &serde_json::Value| match s.as_str() {
+        Some("critical") => 3,
+        Some("high") => 2,
+        Some("medium") => 1,
+        _ => 0,
+    };
+    let sev: Vec<i32> = results
+        .iter()
+        .map(|r| rank(&r["properties"]["severity"]))
+        .collect();
+    assert!(sev.windows(2).all(|w| w[0] >= w[1]), "{sev:?}");
+}
+
+/// Fingerprints name statements, not positions: moving every line leaves them as they were.
+#[test]
+fn sarif_fingerprints_stay_when_lines_move() {
+    let demo = crate::root().join("testdata/snapshot/aws-doc-passrole-examples.json");
+    let text = std::fs::read_to_string(&demo).expect("demo");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let moved = dir.path().join("aws-doc-passrole-examples.json");
+    std::fs::write(&moved, format!("\n\n\n   {text}")).expect("write");
+    let fps = |log: &serde_json::Value| -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| {
+                (
+                    r["partialFingerprints"]["passgraph/v2"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap_or(0),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let a = fps(&sarif(&demo.to_string_lossy()));
+    let b = fps(&sarif(&moved.to_string_lossy()));
+    assert_eq!(a.len(), b.len());
+    for ((fa, la), (fb, lb)) in a.iter().zip(&b) {
+        assert_eq!(fa, fb);
+        assert_eq!(la + 3, *lb);
+    }
+}
+
+/// A snapshot with `users` users allowed to pass every role and `roles` roles trusting EC2:
+/// `users × roles` findings and more (roles have no policies of their own).
+pub(crate) fn wide_snapshot(users: usize, roles: usize) -> String {
+    let user = |i: usize| {
+        format!(
+            r#"{{"UserName": "u{i}", "Arn": "arn:aws:iam::123456789012:user/u{i}", "UserPolicyList": [{{"PolicyName": "pass", "PolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Sid": "Pass{i}", "Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}}]}}}}]}}"#
+        )
+    };
+    let role = |i: usize| {
+        format!(
+            r#"{{"RoleName": "r{i}", "Arn": "arn:aws:iam::123456789012:role/r{i}", "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}}}}"#
+        )
+    };
+    format!(
+        "{{\"UserDetailList\": [\n{}\n],\n\"RoleDetailList\": [\n{}\n]}}\n",
+        (0..users).map(user).collect::<Vec<_>>().join(",\n"),
+        (0..roles).map(role).collect::<Vec<_>>().join(",\n")
+    )
+}
+
+/// Markdown stays under 60,000 characters whatever the input, and says what it left out.
+#[test]
+fn markdown_stays_under_sixty_thousand_characters() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("wide.json");
+    std::fs::write(&path, wide_snapshot(400, 150)).expect("write");
+    let o = run(&["audit", "-f", "markdown", &path.to_string_lossy()], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let t = crate::stdout(&o);
+    assert!(
+        t.chars().count() <= 60_000,
+        "{} characters",
+        t.chars().count()
+    );
+    assert!(
+        t.contains("60000 findings: 60000 definite"),
+        "{}",
+        &t[..300]
+    );
+    assert!(t.contains("### Summary: principal × service"));
+    assert!(t.contains("### Top findings, worst first"));
+    let last = t.lines().last().expect("a last line");
+    assert!(
+        last.starts_with("Not shown: ") && last.contains("of 60000 findings"),
+        "{last}"
+    );
+    // The top findings carry their proofs.
+    assert!(
+        t.contains("`user/u0/inline/pass` Pass0 ("),
+        "{}",
+        &t[..2000]
+    );
+    // The same folder searched as stacks stays under the limit too.
+    std::fs::write(dir.path().join("other.json"), wide_snapshot(50, 50)).expect("write");
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let o = run(&["audit", "-f", "markdown", &dir_arg], None);
+    let t = crate::stdout(&o);
+    assert!(
+        t.chars().count() <= 60_000,
+        "{} characters",
+        t.chars().count()
+    );
+}
+
+/// The default picture condenses principals with the same reach and roles with the same trust
+/// and holders, marks admin-equivalent roles, has a legend, and `--max-nodes` caps it.
+#[test]
+fn graphs_are_condensed_focused_and_capped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("wide.json");
+    std::fs::write(&path, wide_snapshot(40, 30)).expect("write");
+    let p = path.to_string_lossy().into_owned();
+    let o = run(&["graph", "--fail-on", "none", &p], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = crate::stdout(&o);
+    // 40 users with the same reach: one node; 30 roles with the same trust and holders: one.
+    assert!(t.contains("label=\"40 users:\\nu0, u1, u10, ...\""), "{t}");
+    assert!(t.contains("label=\"30 roles:\\nr0, r1, r10, ...\""), "{t}");
+    assert_eq!(t.matches(" -> r").count(), 1, "{t}");
+    assert!(t.contains("subgraph cluster_legend {"));
+    // Focus on one user: a node of its own.
+    let o = run(
+        &["graph", "--fail-on", "none", "--principal", "u7", &p],
+        None,
+    );
+    let t = crate::stdout(&o);
+    assert!(t.contains("label=\"user\\nu7\""), "{t}");
+    assert!(!t.contains("40 users"), "{t}");
+    // The bundled example: the admin-equivalent role stands out; a cap leaves a note.
+    let demo = "testdata/snapshot/aws-doc-passrole-examples.json";
+    let t = crate::stdout(&run(&["graph", "--fail-on", "none", demo], None));
+    assert!(
+        t.contains("EC2-roles-for-XYZ-web\\n(admin-equivalent)\", style=\"rounded,filled\""),
+        "{t}"
+    );
+    let t = crate::stdout(&run(
+        &["graph", "--fail-on", "none", "--max-nodes", "3", demo],
+        None,
+    ));
+    assert!(t.contains("omitted [shape=note"), "{t}");
+    let nodes = t
+        .lines()
+        .filter(|l| l.starts_with("  p") || l.starts_with("  r") || l.starts_with("  s"))
+        .filter(|l| l.contains("[label=") && !l.contains(" -> "))
+        .count();
+    assert!(nodes <= 3, "{t}");
+}
+
+/// Every DOT output the suite knows renders with the real Graphviz `dot`. Skipped only when
+/// `dot` is missing outside CI; under CI=true it must run.
+#[test]
+fn every_dot_output_renders_with_graphviz() {
+    let has_dot = std::process::Command::new("dot")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_dot {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true and Graphviz `dot` is not on PATH (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: Graphviz `dot` is not on PATH (install graphviz to run this test)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wide = dir.path().join("wide.json");
+    std::fs::write(&wide, wide_snapshot(40, 30)).expect("write");
+    let wide = wide.to_string_lossy().into_owned();
+    let chains = shared().join(CHAINS).to_string_lossy().into_owned();
+    let demo = "testdata/snapshot/aws-doc-passrole-examples.json".to_owned();
+    let mut outputs = Vec::new();
+    for input in [&demo, &chains, &wide, &"testdata/discover".to_owned()] {
+        for args in [
+            vec!["graph", "--fail-on", "none"],
+            vec!["graph", "--full", "--fail-on", "none"],
+            vec!["audit", "-f", "dot", "--fail-on", "none"],
+        ] {
+            let mut a = args.clone();
+            a.push(input);
+            let o = run(&a, None);
+            assert_eq!(o.status.code(), Some(0), "{a:?}: {}", stderr(&o));
+            outputs.push((format!("{a:?}"), o.stdout));
+        }
+    }
+    for (what, text) in outputs {
+        let mut child = std::process::Command::new("dot")
+            .args(["-Tsvg", "-o", "/dev/null"])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("dot runs");
+        {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(&text)
+                .expect("write");
+        }
+        let o = child.wait_with_output().expect("dot finishes");
+        assert!(
+            o.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // -f svg and -f png draw through dot.
+    let o = run(&["graph", "-f", "svg", "--fail-on", "none", &demo], None);
+    assert!(crate::stdout(&o).contains("<svg"), "{}", stderr(&o));
+    let o = run(&["audit", "-f", "png", "--fail-on", "none", &demo], None);
+    assert!(o.stdout.starts_with(b"\x89PNG"), "{}", stderr(&o));
+}
