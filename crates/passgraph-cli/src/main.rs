@@ -1,6 +1,7 @@
 //! The `passgraph` binary: glue between the command line, the file system and the library
 //! crates. It holds no analysis logic.
 
+mod accept;
 mod args;
 mod discover;
 mod gitrev;
@@ -367,11 +368,7 @@ fn exit_code<'r, 'a: 'r>(
     reports: impl IntoIterator<Item = &'r Report<'a>>,
     fail_on: FailOn,
 ) -> ExitCode {
-    let fail = threshold(fail_on).is_some_and(|t| {
-        reports
-            .into_iter()
-            .any(|r| r.max_severity().is_some_and(|s| s >= t))
-    });
+    let fail = threshold(fail_on).is_some_and(|t| reports.into_iter().any(|r| r.fails(t)));
     if fail {
         ExitCode::from(1)
     } else {
@@ -442,10 +439,52 @@ fn emit(
 }
 
 fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
+    let config_file = accept::find(paths, input)?;
+    let input = match &config_file {
+        Some(c) => {
+            let mut scratch = passgraph_model::SourceMap::default();
+            accept::apply(&accept::parse(c, &mut scratch)?, input)
+        }
+        None => input.clone(),
+    };
     // No format of `audit` reads the petgraph view: its pictures are condensed from findings.
-    let run = analyze_with(paths, input, true)?;
+    let mut run = analyze_with(paths, &input, true)?;
+    let config = match &config_file {
+        Some(c) => Some(accept::parse(c, &mut run.loaded.sources)?),
+        None => None,
+    };
+    let baseline = accept::baseline(output)?;
+    let today = accept::today();
+    let accepts: &[passgraph_config::Acceptance] = config.as_ref().map_or(&[], |c| &c.accept);
+    let suppressors: Vec<passgraph_config::Suppressor<'_>> = run
+        .loaded
+        .stacks
+        .iter()
+        .map(|s| {
+            passgraph_config::Suppressor::new(accepts, &s.account.ignores, baseline.as_ref(), today)
+        })
+        .collect();
+    let active = config.is_some()
+        || baseline.is_some()
+        || run
+            .loaded
+            .stacks
+            .iter()
+            .any(|s| !s.account.ignores.is_empty());
+    let hooks: Vec<Box<passgraph_report::Suppress<'_>>> = suppressors
+        .iter()
+        .map(|s| {
+            Box::new(move |r: &Report<'_>, f: &Finding| accept::check(s, r, f))
+                as Box<passgraph_report::Suppress<'_>>
+        })
+        .collect();
     services::check(&run, output)?;
-    let (parts, extra, hidden) = parts(&run, output);
+    let (mut parts, extra, hidden) = parts(&run, output);
+    if active {
+        for (p, h) in parts.iter_mut().zip(&hooks) {
+            p.report.suppress = Some(&**h);
+        }
+    }
     let found = discovery(&run);
     let mut w = writer(output)?;
     emit_parts(&mut *w, &parts, &extra, found.as_ref(), output, true)?;
@@ -461,7 +500,16 @@ fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
         )?;
     }
     w.flush()?;
-    Ok(exit_code(parts.iter().map(|p| &p.report), output.fail_on))
+    if let Some(path) = &output.write_baseline {
+        accept::write_baseline(path, &parts)?;
+    }
+    let code = exit_code(parts.iter().map(|p| &p.report), output.fail_on);
+    if active {
+        for s in &suppressors {
+            accept::report_diagnostics(s, &run.loaded.sources);
+        }
+    }
+    Ok(code)
 }
 
 /// Writes a run: as before for the one account of inputs named one by one, grouped per stack

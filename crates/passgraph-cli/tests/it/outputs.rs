@@ -382,3 +382,88 @@ fn every_dot_output_renders_with_graphviz() {
     let o = run(&["audit", "-f", "png", "--fail-on", "none", &demo], None);
     assert!(o.stdout.starts_with(b"\x89PNG"), "{}", stderr(&o));
 }
+
+/// `.passgraph.yaml` found upward from the input, `--baseline` and `--write-baseline`: accepted
+/// findings are marked, counted, and do not fail the run; an expired acceptance fails again;
+/// a bad configuration exits 2 with file:line:col.
+#[test]
+fn accepted_and_baselined_findings_do_not_fail() {
+    let demo = crate::root().join("testdata/snapshot/aws-doc-passrole-examples.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sub = dir.path().join("account");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let input = sub.join("snapshot.json");
+    std::fs::copy(&demo, &input).expect("copy");
+    let input = input.to_string_lossy().into_owned();
+    let audit = |extra: &[&str]| {
+        let mut a = vec!["audit", "--fail-on", "critical"];
+        a.extend_from_slice(extra);
+        a.push(&input);
+        run(&a, None)
+    };
+    // Two critical findings pass EC2-roles-for-XYZ-web to EC2.
+    assert_eq!(audit(&[]).status.code(), Some(1));
+    let config = dir.path().join(".passgraph.yaml");
+    std::fs::write(
+        &config,
+        "accept:\n  - role: EC2-roles-for-XYZ-web\n    service: ec2\n    reason: the web tier launches its own instances\n",
+    )
+    .expect("write");
+    let o = audit(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = audit(&["-f", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let marked: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["suppressed"].is_object())
+        .collect();
+    assert_eq!(marked.len(), 2, "{v}");
+    assert_eq!(marked[0]["suppressed"]["kind"], "accepted");
+    assert_eq!(
+        marked[0]["suppressed"]["reason"],
+        "the web tier launches its own instances"
+    );
+    assert_eq!(v["summary"]["suppressed"], 2);
+    // Still failing below critical: the other findings are not accepted.
+    let o = run(&["audit", "--fail-on", "low", &input], None);
+    assert_eq!(o.status.code(), Some(1));
+    // Expired: fails again, and says so.
+    std::fs::write(
+        &config,
+        "accept:\n  - role: EC2-roles-for-XYZ-web\n    service: ec2\n    reason: until the migration\n    expires: 2020-01-31\n",
+    )
+    .expect("write");
+    let o = audit(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("expired on 2020-01-31"),
+        "{}",
+        stderr(&o)
+    );
+    // A bad configuration stops the run with its position.
+    std::fs::write(&config, "accept:\n  - role: x\n    colour: red\n").expect("write");
+    let o = audit(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(".passgraph.yaml:3:"), "{}", stderr(&o));
+    std::fs::remove_file(&config).expect("rm");
+    // A baseline of today's findings: nothing fails, each is marked.
+    let base = dir.path().join("baseline.json");
+    let base_arg = base.to_string_lossy().into_owned();
+    let o = audit(&["--write-baseline", &base_arg]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(
+        &["audit", "--fail-on", "low", "--baseline", &base_arg, &input],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ls = lines(&["audit", "-f", "jsonl", "--baseline", &base_arg, &input]);
+    let summary = ls.last().expect("summary");
+    assert_eq!(summary["suppressed"], summary["findings"]);
+    assert!(
+        ls.iter()
+            .filter(|l| l["type"] == "finding")
+            .all(|l| l["suppressed"]["kind"] == "baseline")
+    );
+}
