@@ -290,6 +290,10 @@ pub(crate) struct OutputArgs {
     /// `audit`: findings recorded in this baseline file do not count for --fail-on.
     #[arg(long, value_name = "FILE")]
     pub(crate) baseline: Option<PathBuf>,
+    /// `audit`: text lists accepted, inline-suppressed and baselined findings too (they are
+    /// always counted, and marked in JSON, JSONL and SARIF).
+    #[arg(long)]
+    pub(crate) show_suppressed: bool,
     /// `audit`: record today's findings (by fingerprint) in FILE.
     #[arg(long, value_name = "FILE")]
     pub(crate) write_baseline: Option<PathBuf>,

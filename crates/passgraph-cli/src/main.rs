@@ -349,6 +349,7 @@ fn selection(output: &OutputArgs) -> Selection {
     Selection {
         services: output.services.clone(),
         definite_only: output.certainty != CertaintyFilter::Any,
+        show_suppressed: output.show_suppressed,
         ..Selection::default()
     }
 }

@@ -104,6 +104,8 @@ pub struct Selection {
     pub principals: Option<Vec<usize>>,
     /// An explicit list, in order, instead of the analysis' findings (the filters still apply).
     pub list: Option<Vec<Finding>>,
+    /// Text lists accepted findings too (`--show-suppressed`); they are always counted.
+    pub show_suppressed: bool,
 }
 
 /// Whether a service matches `--service` filters: the service principal, or its name without

@@ -426,6 +426,21 @@ fn accepted_and_baselined_findings_do_not_fail() {
         "the web tier launches its own instances"
     );
     assert_eq!(v["summary"]["suppressed"], 2);
+    // Text counts them and, without --show-suppressed, does not list them.
+    let t = crate::stdout(&audit(&[]));
+    assert!(
+        t.contains("2 of them accepted (configuration, inline or baseline): they do not count for --fail-on; --show-suppressed lists them"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("can pass role EC2-roles-for-XYZ-web to ec2"),
+        "{t}"
+    );
+    let t = crate::stdout(&audit(&["--show-suppressed"]));
+    assert!(
+        t.contains("[accepted: the web tier launches its own instances]"),
+        "{t}"
+    );
     // Still failing below critical: the other findings are not accepted.
     let o = run(&["audit", "--fail-on", "low", &input], None);
     assert_eq!(o.status.code(), Some(1));
@@ -466,4 +481,63 @@ fn accepted_and_baselined_findings_do_not_fail() {
             .filter(|l| l["type"] == "finding")
             .all(|l| l["suppressed"]["kind"] == "baseline")
     );
+}
+
+/// An inline suppression where the principal is defined (CloudFormation `Metadata`) accepts
+/// the exposure it names; one without a reason accepts nothing.
+#[test]
+fn inline_suppressions_accept_with_a_reason_only() {
+    let template = |reason: &str| {
+        format!(
+            r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Deployer:
+    Type: AWS::IAM::User
+    Metadata:
+      passgraph:
+        ignore:
+          - role: app
+            service: lambda{reason}
+    Properties:
+      UserName: deployer
+      Policies:
+        - PolicyName: deploy
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !GetAtt App.Arn
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: lambda.amazonaws.com}}
+            Action: sts:AssumeRole
+"#
+        )
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("template.yaml");
+    let p = path.to_string_lossy().into_owned();
+    std::fs::write(
+        &path,
+        template("\n            reason: the deployer ships the app's functions"),
+    )
+    .expect("write");
+    let o = run(&["audit", "-f", "json", &p], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(v["findings"][0]["suppressed"]["kind"], "inline");
+    assert_eq!(v["summary"]["suppressed"], 1);
+    std::fs::write(&path, template("")).expect("write");
+    let o = run(&["audit", "-f", "json", &p], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(v["findings"][0]["suppressed"].is_null(), "{v}");
 }
