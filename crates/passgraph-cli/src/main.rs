@@ -799,7 +799,8 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
             passgraph_report::json::emit_diff(&mut *w, hr, ha, br, bra)?;
         }
         Format::Json => passgraph_report::json::emit_diff_stacks(&mut *w, &added, &removed)?,
-        Format::Text | Format::Markdown => {
+        Format::Markdown => passgraph_report::markdown::emit_diff(&mut *w, &added, &removed)?,
+        Format::Text => {
             writeln!(w, "passgraph diff: {n_added} added, {n_removed} removed")?;
             let opts = passgraph_report::text::TextOptions {
                 color: color(output),

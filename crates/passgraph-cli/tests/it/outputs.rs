@@ -541,3 +541,69 @@ Resources:
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert!(v["findings"][0]["suppressed"].is_null(), "{v}");
 }
+
+/// The Markdown of a diff is a pull-request comment: a summary line, a table of the added and
+/// removed exposures, each added one's proof with file:line; under 60,000 characters.
+#[test]
+fn markdown_diff_is_a_pull_request_comment() {
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "markdown",
+            "--base",
+            "testdata/pr/base/stack.yaml",
+            "--head",
+            "testdata/pr/head/stack.yaml",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let t = crate::stdout(&o);
+    assert!(
+        t.contains("**2 exposures added, 0 removed** (worst added: critical; 0 exploitable)."),
+        "{t}"
+    );
+    assert!(
+        t.contains(
+            "| ➕ added | user deployer | app-batch | `lambda.amazonaws.com` | critical | no |"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("  - granted by `user/deployer/inline/pass-web` PassWebRole at `testdata/pr/head/stack.yaml:13`"),
+        "{t}"
+    );
+    // A change that adds 60,000 exposures still fits a comment.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = dir.path().join("base.json");
+    let head = dir.path().join("head.json");
+    std::fs::write(&base, wide_snapshot(0, 150)).expect("write");
+    std::fs::write(&head, wide_snapshot(400, 150)).expect("write");
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "markdown",
+            "--base",
+            &base.to_string_lossy(),
+            "--head",
+            &head.to_string_lossy(),
+        ],
+        None,
+    );
+    let t = crate::stdout(&o);
+    assert!(t.chars().count() <= 60_000, "{}", t.chars().count());
+    assert!(
+        t.contains("**60000 exposures added, 0 removed**"),
+        "{}",
+        &t[..300]
+    );
+    assert!(
+        t.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("Not shown: ")),
+        "{}",
+        &t[t.len() - 300..]
+    );
+}
