@@ -120,6 +120,7 @@ pub(crate) fn check(s: &Suppressor<'_>, r: &Report<'_>, f: &Finding) -> Option<S
     let p = &r.analysis.principals[f.principal];
     let role = &r.analysis.principals[f.role];
     let fp = passgraph_report::fingerprint(r, f);
+    let groups = through_group(f);
     s.check(&Exposure {
         principal_kind: p.kind.as_str(),
         principal_name: &p.name,
@@ -127,14 +128,34 @@ pub(crate) fn check(s: &Suppressor<'_>, r: &Report<'_>, f: &Finding) -> Option<S
         role_name: &role.name,
         role_arn: &role.arn,
         service: &f.service,
-        // Acceptances naming a group are not matched yet (sound: they accept less).
-        groups: &[],
+        groups: &groups,
         fingerprint: &fp,
     })
     .map(|s| Suppression {
         kind: s.kind.as_str(),
         reason: s.reason,
     })
+}
+
+/// The group through which every grant of the finding comes, when the grants are all inline
+/// policies of one group (`group/NAME/inline/...`). Grants from managed policies attached to a
+/// group are not traced to it here: such findings are accepted by `group/NAME` only through
+/// another rule (sound: fewer acceptances match).
+fn through_group(f: &Finding) -> Vec<passgraph_model::Str> {
+    let mut names = f.proof.grants.iter().map(|g| {
+        g.policy
+            .strip_prefix("group/")
+            .and_then(|rest| rest.split_once("/inline/"))
+            .map(|(name, _)| name.to_owned())
+    });
+    let Some(Some(first)) = names.next() else {
+        return Vec::new();
+    };
+    if names.all(|n| n.as_deref() == Some(first.as_str())) {
+        vec![passgraph_model::Str::lit(first)]
+    } else {
+        Vec::new()
+    }
 }
 
 /// `--write-baseline FILE`: every finding shown, by fingerprint.

@@ -309,6 +309,8 @@ pub fn emit_stacks(
     }
     #[derive(Serialize)]
     struct StacksSummary<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        suppressed: Option<usize>,
         findings: usize,
         definite: usize,
         possible: usize,
@@ -365,7 +367,8 @@ pub fn emit_stacks(
             possible: c.findings - d,
         });
     }
-    let summary = StacksSummary {
+    let mut summary = StacksSummary {
+        suppressed: None,
         findings: n,
         definite,
         possible: n - definite,
@@ -381,11 +384,13 @@ pub fn emit_stacks(
     writeln!(w, "  \"version\": 1,")?;
     write!(w, "  \"findings\": [")?;
     let mut first = true;
+    let mut n_suppressed = 0;
     for p in parts {
         for f in p.report.findings() {
             w.write_all(if first { b"\n" } else { b",\n" })?;
             first = false;
             let mut out = finding(&p.report, &f);
+            n_suppressed += usize::from(out.suppressed.is_some());
             out.stack.clone_from(&p.stack);
             write_indented(w, &out, 4)?;
         }
@@ -394,6 +399,9 @@ pub fn emit_stacks(
         writeln!(w, "],")?;
     } else {
         writeln!(w, "\n  ],")?;
+    }
+    if parts.iter().any(|p| p.report.suppress.is_some()) {
+        summary.suppressed = Some(n_suppressed);
     }
     write!(w, "  \"diagnostics\": ")?;
     write_indented_inline(w, &diagnostics, 2)?;

@@ -441,6 +441,28 @@ fn accepted_and_baselined_findings_do_not_fail() {
         t.contains("[accepted: the web tier launches its own instances]"),
         "{t}"
     );
+    // A group accepts what its members get through its own policies: xyz-admin's finding
+    // comes through group xyz-operators; the role's own finding does not.
+    std::fs::write(
+        &config,
+        "accept:\n  - principal: group/xyz-operators\n    reason: operators run the web tier\n",
+    )
+    .expect("write");
+    let v: serde_json::Value =
+        serde_json::from_slice(&audit(&["-f", "json"]).stdout).expect("json");
+    let marked: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["suppressed"].is_object())
+        .map(|f| format!("{} {}", f["principal"]["name"], f["role"]["name"]))
+        .collect();
+    assert_eq!(marked, ["\"xyz-admin\" \"EC2-roles-for-XYZ-web\""]);
+    std::fs::write(
+        &config,
+        "accept:\n  - role: EC2-roles-for-XYZ-web\n    service: ec2\n    reason: the web tier launches its own instances\n",
+    )
+    .expect("write");
     // Still failing below critical: the other findings are not accepted.
     let o = run(&["audit", "--fail-on", "low", &input], None);
     assert_eq!(o.status.code(), Some(1));
