@@ -96,6 +96,62 @@ pub(crate) fn apply(cfg: &Config, input: &InputArgs) -> InputArgs {
     out
 }
 
+/// The configuration's `defaults:` for every option the command line did not give.
+pub(crate) fn defaults(
+    cfg: &Config,
+    file: &ConfigFile,
+    given: Option<&clap::ArgMatches>,
+    input: &InputArgs,
+    output: &OutputArgs,
+) -> Result<(InputArgs, OutputArgs)> {
+    use clap::ValueEnum;
+    use clap::parser::ValueSource;
+    let on_line = |id: &str| {
+        given.is_some_and(|m| {
+            m.try_get_raw(id).is_ok() && m.value_source(id) == Some(ValueSource::CommandLine)
+        })
+    };
+    fn pick<T: ValueEnum>(v: &str, key: &str) -> Result<T> {
+        T::from_str(v, true).map_err(|_| anyhow::anyhow!("defaults.{key}: {v:?} is not a value"))
+    }
+    let d = &cfg.defaults;
+    let (mut i, mut o) = (input.clone(), output.clone());
+    if let (false, Some(v)) = (on_line("fail_on"), &d.fail_on) {
+        o.fail_on = pick(v, "fail_on")?;
+    }
+    if let (false, Some(v)) = (on_line("certainty"), &d.certainty) {
+        o.certainty = pick(v, "certainty")?;
+    }
+    if let (false, Some(v)) = (on_line("format"), &d.format) {
+        o.format = pick(v, "format")?;
+    }
+    if let (false, Some(v)) = (on_line("min_level"), &d.min_level) {
+        o.min_level = Some(pick(v, "min_level")?);
+    }
+    if o.services.is_empty() {
+        o.services.clone_from(&d.services);
+    }
+    if !o.show_suppressed {
+        o.show_suppressed = d.show_suppressed.unwrap_or(false);
+    }
+    if o.baseline.is_none()
+        && let Some(b) = &d.baseline
+    {
+        let dir = file.path.parent().unwrap_or(Path::new("."));
+        o.baseline = Some(dir.join(b));
+    }
+    if !i.one_account {
+        i.one_account = d.one_account.unwrap_or(false);
+    }
+    if i.partition.is_none() {
+        i.partition.clone_from(&d.partition);
+    }
+    if i.region.is_none() {
+        i.region.clone_from(&d.region);
+    }
+    Ok((i, o))
+}
+
 /// `--baseline FILE`, read.
 pub(crate) fn baseline(output: &OutputArgs) -> Result<Option<Baseline>> {
     let Some(p) = &output.baseline else {

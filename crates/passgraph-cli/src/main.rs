@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 use passgraph_graph::{Analysis, Finding, Severity};
 use passgraph_model::{Diagnostic, Level};
@@ -27,8 +27,16 @@ use crate::args::{
     CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, MinLevel, OutputArgs, Shell,
 };
 
+/// The parsed command line, for `accept::defaults` (which options were given).
+static MATCHES: std::sync::OnceLock<clap::ArgMatches> = std::sync::OnceLock::new();
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let _ = MATCHES.set(matches);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -441,13 +449,17 @@ fn emit(
 
 fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
     let config_file = accept::find(paths, input)?;
-    let input = match &config_file {
+    let (input, output) = match &config_file {
         Some(c) => {
             let mut scratch = passgraph_model::SourceMap::default();
-            accept::apply(&accept::parse(c, &mut scratch)?, input)
+            let cfg = accept::parse(c, &mut scratch)?;
+            let given = MATCHES.get().and_then(|m| m.subcommand_matches("audit"));
+            let (i, o) = accept::defaults(&cfg, c, given, input, output)?;
+            (accept::apply(&cfg, &i), o)
         }
-        None => input.clone(),
+        None => (input.clone(), output.clone()),
     };
+    let output = &output;
     // No format of `audit` reads the petgraph view: its pictures are condensed from findings.
     let mut run = analyze_with(paths, &input, true)?;
     let config = match &config_file {

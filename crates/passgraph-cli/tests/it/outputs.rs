@@ -479,6 +479,14 @@ fn accepted_and_baselined_findings_do_not_fail() {
         "{}",
         stderr(&o)
     );
+    // `defaults:` stand in for options the command line does not give.
+    std::fs::write(&config, "defaults:\n  fail_on: none\n  format: json\n").expect("write");
+    let o = run(&["audit", &input], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(crate::stdout(&o).starts_with('{'), "{}", crate::stdout(&o));
+    let o = run(&["audit", "--fail-on", "low", "-f", "text", &input], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(crate::stdout(&o).starts_with("passgraph: "));
     // A bad configuration stops the run with its position.
     std::fs::write(&config, "accept:\n  - role: x\n    colour: red\n").expect("write");
     let o = audit(&[]);
