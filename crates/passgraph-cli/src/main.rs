@@ -94,6 +94,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     at_revision(&at, &rev, &input)?,
                     analyze(&head, &input)?,
                     &output,
+                    &head,
+                    &input,
                 )
             })
         }
@@ -747,13 +749,61 @@ fn diff(
     input: &InputArgs,
     output: &OutputArgs,
 ) -> Result<ExitCode> {
-    diff_runs(analyze(base, input)?, analyze(head, input)?, output)
+    diff_runs(
+        analyze(base, input)?,
+        analyze(head, input)?,
+        output,
+        head,
+        input,
+    )
 }
 
-fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
+fn diff_runs(
+    b: Run,
+    mut h: Run,
+    output: &OutputArgs,
+    head_paths: &[PathBuf],
+    input: &InputArgs,
+) -> Result<ExitCode> {
+    // The head's acceptances (.passgraph.yaml, inline, --baseline) mark added exposures; an
+    // accepted one does not fail the run.
+    let config_file = accept::find(head_paths, input)?;
+    let config = match &config_file {
+        Some(c) => Some(accept::parse(c, &mut h.loaded.sources)?),
+        None => None,
+    };
+    let baseline = accept::baseline(output)?;
+    let today = accept::today();
+    let accepts: &[passgraph_config::Acceptance] = config.as_ref().map_or(&[], |c| &c.accept);
+    let suppressors: Vec<passgraph_config::Suppressor<'_>> = h
+        .loaded
+        .stacks
+        .iter()
+        .map(|s| {
+            passgraph_config::Suppressor::new(accepts, &s.account.ignores, baseline.as_ref(), today)
+        })
+        .collect();
+    let active = config.is_some()
+        || baseline.is_some()
+        || h.loaded
+            .stacks
+            .iter()
+            .any(|s| !s.account.ignores.is_empty());
+    let hooks: Vec<Box<passgraph_report::Suppress<'_>>> = suppressors
+        .iter()
+        .map(|s| {
+            Box::new(move |r: &Report<'_>, f: &Finding| accept::check(s, r, f))
+                as Box<passgraph_report::Suppress<'_>>
+        })
+        .collect();
     services::check(&h, output)?;
     let (bp, _, _) = parts(&b, output);
-    let (hp, _, _) = parts(&h, output);
+    let (mut hp, _, _) = parts(&h, output);
+    if active {
+        for (p, hook) in hp.iter_mut().zip(&hooks) {
+            p.report.suppress = Some(&**hook);
+        }
+    }
     // The selected findings of each stack, materialised: a diff compares two lists.
     let listed = |parts: &[Part<'_>]| -> Vec<Vec<Finding>> {
         parts
@@ -813,7 +863,19 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
         Format::Json => passgraph_report::json::emit_diff_stacks(&mut *w, &added, &removed)?,
         Format::Markdown => passgraph_report::markdown::emit_diff(&mut *w, &added, &removed)?,
         Format::Text => {
-            writeln!(w, "passgraph diff: {n_added} added, {n_removed} removed")?;
+            let accepted = added
+                .iter()
+                .flat_map(|(p, fs)| fs.iter().filter(|f| p.report.suppression(f).is_some()))
+                .count();
+            writeln!(
+                w,
+                "passgraph diff: {n_added} added{}, {n_removed} removed",
+                if active {
+                    format!(" ({accepted} accepted: they do not count for --fail-on)")
+                } else {
+                    String::new()
+                }
+            )?;
             let opts = passgraph_report::text::TextOptions {
                 color: color(output),
             };
@@ -830,6 +892,8 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
                     );
                     r.diagnostics.clone_from(&p.report.diagnostics);
                     r.selection.list = Some(fs.iter().map(|f| (*f).clone()).collect());
+                    r.selection.show_suppressed = true;
+                    r.suppress = p.report.suppress;
                     match &p.stack {
                         Some(s) => writeln!(w, "\n{title} in stack {s}:")?,
                         None => writeln!(w, "\n{title}:")?,
@@ -841,6 +905,16 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
         other => bail!("diff writes text, markdown or json, not {other:?}"),
     }
     w.flush()?;
-    let all: Vec<&Finding> = added.iter().flat_map(|(_, f)| f.iter().copied()).collect();
-    Ok(exit_code_of(&all, output.fail_on))
+    let all: Vec<&Finding> = added
+        .iter()
+        .flat_map(|(p, fs)| fs.iter().filter(|f| p.report.suppression(f).is_none()))
+        .copied()
+        .collect();
+    let code = exit_code_of(&all, output.fail_on);
+    if active {
+        for s in &suppressors {
+            accept::report_diagnostics(s, &h.loaded.sources);
+        }
+    }
+    Ok(code)
 }

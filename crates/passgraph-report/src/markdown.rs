@@ -292,6 +292,12 @@ pub fn emit_diff(
                     } else {
                         String::new()
                     };
+                    let sign = match r.suppression(f) {
+                        Some(a) if sign.starts_with('➕') => {
+                            format!("{sign} ({}: {})", a.kind, cell(&a.reason))
+                        }
+                        _ => sign.to_owned(),
+                    };
                     let row = format!(
                         "| {sign} |{stack} {} | {} | `{}` | {} | {} |\n",
                         cell(&r.principal_label(f.principal)),

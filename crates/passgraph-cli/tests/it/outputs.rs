@@ -637,3 +637,46 @@ fn markdown_diff_is_a_pull_request_comment() {
         &t[t.len() - 300..]
     );
 }
+
+/// `diff`: an added exposure accepted in the head's `.passgraph.yaml` or baseline does not fail
+/// the run, and every output marks it.
+#[test]
+fn accepted_additions_do_not_fail_a_diff() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let head = dir.path().join("stack.yaml");
+    std::fs::copy(crate::root().join("testdata/pr/head/stack.yaml"), &head).expect("copy");
+    let head = head.to_string_lossy().into_owned();
+    let diff = |extra: &[&str]| {
+        let mut a = vec![
+            "diff",
+            "--base",
+            "testdata/pr/base/stack.yaml",
+            "--head",
+            &head,
+        ];
+        a.extend_from_slice(extra);
+        run(&a, None)
+    };
+    assert_eq!(diff(&[]).status.code(), Some(1));
+    std::fs::write(
+        dir.path().join(".passgraph.yaml"),
+        "accept:\n  - principal: deployer\n    role: app-batch\n    reason: batch jobs are deployed by the deployer\n",
+    )
+    .expect("write");
+    let o = diff(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        crate::stdout(&o).starts_with(
+            "passgraph diff: 2 added (2 accepted: they do not count for --fail-on), 0 removed"
+        ),
+        "{}",
+        crate::stdout(&o)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&diff(&["-f", "json"]).stdout).expect("json");
+    assert_eq!(v["added"][0]["suppressed"]["kind"], "accepted");
+    let t = crate::stdout(&diff(&["-f", "markdown"]));
+    assert!(
+        t.contains("| ➕ added (accepted: batch jobs are deployed by the deployer) | user deployer | app-batch |"),
+        "{t}"
+    );
+}
