@@ -862,6 +862,24 @@ fn diff_runs(
         }
         Format::Json => passgraph_report::json::emit_diff_stacks(&mut *w, &added, &removed)?,
         Format::Markdown => passgraph_report::markdown::emit_diff(&mut *w, &added, &removed)?,
+        Format::Sarif => {
+            // The added exposures, as code scanning shows new alerts.
+            let shown: Vec<Part<'_>> = added
+                .iter()
+                .map(|(p, fs)| {
+                    let mut r = p.report.with_selection(Selection {
+                        list: Some(fs.iter().map(|f| (*f).clone()).collect()),
+                        ..Selection::default()
+                    });
+                    r.diagnostics.clone_from(&p.report.diagnostics);
+                    Part {
+                        stack: p.stack.clone(),
+                        report: r,
+                    }
+                })
+                .collect();
+            passgraph_report::sarif::emit_stacks(&mut *w, &shown, &[])?;
+        }
         Format::Text => {
             let accepted = added
                 .iter()
@@ -902,7 +920,7 @@ fn diff_runs(
                 }
             }
         }
-        other => bail!("diff writes text, markdown or json, not {other:?}"),
+        other => bail!("diff writes text, markdown, json or sarif, not {other:?}"),
     }
     w.flush()?;
     let all: Vec<&Finding> = added

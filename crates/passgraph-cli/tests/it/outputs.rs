@@ -674,6 +674,22 @@ fn accepted_additions_do_not_fail_a_diff() {
     );
     let v: serde_json::Value = serde_json::from_slice(&diff(&["-f", "json"]).stdout).expect("json");
     assert_eq!(v["added"][0]["suppressed"]["kind"], "accepted");
+    // SARIF of a diff: the added exposures, valid, suppressed with the justification.
+    let log: serde_json::Value =
+        serde_json::from_slice(&diff(&["-f", "sarif"]).stdout).expect("sarif");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(shared().join("data/sarif-schema-2.1.0.json")).expect("schema"),
+    )
+    .expect("json");
+    let validator = jsonschema::draft4::new(&schema).expect("valid schema");
+    assert!(validator.is_valid(&log), "{log}");
+    assert_eq!(log["runs"][0]["properties"]["exposures"], 2);
+    let r = &log["runs"][0]["results"][0];
+    assert_eq!(r["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        r["suppressions"][0]["justification"],
+        "accepted: batch jobs are deployed by the deployer"
+    );
     let t = crate::stdout(&diff(&["-f", "markdown"]));
     assert!(
         t.contains("| ➕ added (accepted: batch jobs are deployed by the deployer) | user deployer | app-batch |"),
