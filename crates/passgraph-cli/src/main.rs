@@ -553,6 +553,11 @@ fn emit_parts(
             passgraph_report::stacks::emit_condensed(w, parts, &Focus::default())?;
         }
         Format::Dot => passgraph_report::stacks::emit_dot(w, parts, false)?,
+        Format::Svg | Format::Png if parts.len() == 1 => {
+            let mut dot = Vec::new();
+            passgraph_report::condensed::emit(&mut dot, &parts[0].report, &Focus::default())?;
+            render::draw(&dot, output.format, w)?;
+        }
         Format::Svg | Format::Png => bail!(
             "-f {} draws one stack, and the search found {}: name one stack's folder or template, or use -f dot",
             if output.format == Format::Svg {

@@ -381,6 +381,32 @@ fn every_dot_output_renders_with_graphviz() {
     assert!(crate::stdout(&o).contains("<svg"), "{}", stderr(&o));
     let o = run(&["audit", "-f", "png", "--fail-on", "none", &demo], None);
     assert!(o.stdout.starts_with(b"\x89PNG"), "{}", stderr(&o));
+    // A folder that holds one stack draws it; several stacks ask for one.
+    let o = run(
+        &[
+            "audit",
+            "-f",
+            "svg",
+            "--fail-on",
+            "none",
+            "testdata/discover/params",
+        ],
+        None,
+    );
+    assert!(crate::stdout(&o).contains("<svg"), "{}", stderr(&o));
+    let o = run(
+        &[
+            "audit",
+            "-f",
+            "svg",
+            "--fail-on",
+            "none",
+            "testdata/discover/mixed",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("draws one stack"), "{}", stderr(&o));
 }
 
 /// `.passgraph.yaml` found upward from the input, `--baseline` and `--write-baseline`: accepted
