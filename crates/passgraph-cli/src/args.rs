@@ -151,6 +151,10 @@ pub(crate) struct InputArgs {
     /// `examples`, `**/test/**`, `*.json`; relative to the folder searched).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub(crate) excludes: Vec<String>,
+    /// The configuration file (default: the first `.passgraph.yaml` upward from the first
+    /// input). `audit` reads it: accepted exposures, excluded paths, parameters, variables.
+    #[arg(long = "config-file", value_name = "FILE")]
+    pub(crate) config_file: Option<PathBuf>,
     /// Analyse every stack found in a folder as one account (by default each Terraform root
     /// module and each CloudFormation template is its own account, unless they are linked).
     #[arg(long)]
@@ -283,6 +287,16 @@ pub(crate) struct OutputArgs {
     /// other formats].
     #[arg(long, value_enum)]
     pub(crate) min_level: Option<MinLevel>,
+    /// `audit`: findings recorded in this baseline file do not count for --fail-on.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// `audit`: text lists accepted, inline-suppressed and baselined findings too (they are
+    /// always counted, and marked in JSON, JSONL and SARIF).
+    #[arg(long)]
+    pub(crate) show_suppressed: bool,
+    /// `audit`: record today's findings (by fingerprint) in FILE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_baseline: Option<PathBuf>,
     /// Worker threads (default: one per core). Output does not depend on it.
     #[arg(long, value_name = "N")]
     pub(crate) threads: Option<usize>,

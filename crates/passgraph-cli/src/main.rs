@@ -1,6 +1,7 @@
 //! The `passgraph` binary: glue between the command line, the file system and the library
 //! crates. It holds no analysis logic.
 
+mod accept;
 mod args;
 mod discover;
 mod gitrev;
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 use passgraph_graph::{Analysis, Finding, Severity};
 use passgraph_model::{Diagnostic, Level};
@@ -27,8 +28,16 @@ use crate::args::{
     CertaintyFilter, Cli, Color, Command, FailOn, Format, InputArgs, MinLevel, OutputArgs, Shell,
 };
 
+/// The parsed command line, for `accept::defaults` (which options were given).
+static MATCHES: std::sync::OnceLock<clap::ArgMatches> = std::sync::OnceLock::new();
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let _ = MATCHES.set(matches);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -86,6 +95,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     at_revision(&at, &rev, &input)?,
                     analyze(&head, &input)?,
                     &output,
+                    &head,
+                    &input,
                 )
             })
         }
@@ -349,6 +360,7 @@ fn selection(output: &OutputArgs) -> Selection {
     Selection {
         services: output.services.clone(),
         definite_only: output.certainty != CertaintyFilter::Any,
+        show_suppressed: output.show_suppressed,
         ..Selection::default()
     }
 }
@@ -368,11 +380,7 @@ fn exit_code<'r, 'a: 'r>(
     reports: impl IntoIterator<Item = &'r Report<'a>>,
     fail_on: FailOn,
 ) -> ExitCode {
-    let fail = threshold(fail_on).is_some_and(|t| {
-        reports
-            .into_iter()
-            .any(|r| r.max_severity().is_some_and(|s| s >= t))
-    });
+    let fail = threshold(fail_on).is_some_and(|t| reports.into_iter().any(|r| r.fails(t)));
     if fail {
         ExitCode::from(1)
     } else {
@@ -443,10 +451,56 @@ fn emit(
 }
 
 fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
+    let config_file = accept::find(paths, input)?;
+    let (input, output) = match &config_file {
+        Some(c) => {
+            let mut scratch = passgraph_model::SourceMap::default();
+            let cfg = accept::parse(c, &mut scratch)?;
+            let given = MATCHES.get().and_then(|m| m.subcommand_matches("audit"));
+            let (i, o) = accept::defaults(&cfg, c, given, input, output)?;
+            (accept::apply(&cfg, &i), o)
+        }
+        None => (input.clone(), output.clone()),
+    };
+    let output = &output;
     // No format of `audit` reads the petgraph view: its pictures are condensed from findings.
-    let run = analyze_with(paths, input, true)?;
+    let mut run = analyze_with(paths, &input, true)?;
+    let config = match &config_file {
+        Some(c) => Some(accept::parse(c, &mut run.loaded.sources)?),
+        None => None,
+    };
+    let baseline = accept::baseline(output)?;
+    let today = accept::today();
+    let accepts: &[passgraph_config::Acceptance] = config.as_ref().map_or(&[], |c| &c.accept);
+    let suppressors: Vec<passgraph_config::Suppressor<'_>> = run
+        .loaded
+        .stacks
+        .iter()
+        .map(|s| {
+            passgraph_config::Suppressor::new(accepts, &s.account.ignores, baseline.as_ref(), today)
+        })
+        .collect();
+    let active = config.is_some()
+        || baseline.is_some()
+        || run
+            .loaded
+            .stacks
+            .iter()
+            .any(|s| !s.account.ignores.is_empty());
+    let hooks: Vec<Box<passgraph_report::Suppress<'_>>> = suppressors
+        .iter()
+        .map(|s| {
+            Box::new(move |r: &Report<'_>, f: &Finding| accept::check(s, r, f))
+                as Box<passgraph_report::Suppress<'_>>
+        })
+        .collect();
     services::check(&run, output)?;
-    let (parts, extra, hidden) = parts(&run, output);
+    let (mut parts, extra, hidden) = parts(&run, output);
+    if active {
+        for (p, h) in parts.iter_mut().zip(&hooks) {
+            p.report.suppress = Some(&**h);
+        }
+    }
     let found = discovery(&run);
     let mut w = writer(output)?;
     emit_parts(&mut *w, &parts, &extra, found.as_ref(), output, true)?;
@@ -462,7 +516,16 @@ fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
         )?;
     }
     w.flush()?;
-    Ok(exit_code(parts.iter().map(|p| &p.report), output.fail_on))
+    if let Some(path) = &output.write_baseline {
+        accept::write_baseline(path, &parts)?;
+    }
+    let code = exit_code(parts.iter().map(|p| &p.report), output.fail_on);
+    if active {
+        for s in &suppressors {
+            accept::report_diagnostics(s, &run.loaded.sources);
+        }
+    }
+    Ok(code)
 }
 
 /// Writes a run: as before for the one account of inputs named one by one, grouped per stack
@@ -491,6 +554,11 @@ fn emit_parts(
             passgraph_report::stacks::emit_condensed(w, parts, &Focus::default())?;
         }
         Format::Dot => passgraph_report::stacks::emit_dot(w, parts, false)?,
+        Format::Svg | Format::Png if parts.len() == 1 => {
+            let mut dot = Vec::new();
+            passgraph_report::condensed::emit(&mut dot, &parts[0].report, &Focus::default())?;
+            render::draw(&dot, output.format, w)?;
+        }
         Format::Svg | Format::Png => bail!(
             "-f {} draws one stack, and the search found {}: name one stack's folder or template, or use -f dot",
             if output.format == Format::Svg {
@@ -694,13 +762,61 @@ fn diff(
     input: &InputArgs,
     output: &OutputArgs,
 ) -> Result<ExitCode> {
-    diff_runs(analyze(base, input)?, analyze(head, input)?, output)
+    diff_runs(
+        analyze(base, input)?,
+        analyze(head, input)?,
+        output,
+        head,
+        input,
+    )
 }
 
-fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
+fn diff_runs(
+    b: Run,
+    mut h: Run,
+    output: &OutputArgs,
+    head_paths: &[PathBuf],
+    input: &InputArgs,
+) -> Result<ExitCode> {
+    // The head's acceptances (.passgraph.yaml, inline, --baseline) mark added exposures; an
+    // accepted one does not fail the run.
+    let config_file = accept::find(head_paths, input)?;
+    let config = match &config_file {
+        Some(c) => Some(accept::parse(c, &mut h.loaded.sources)?),
+        None => None,
+    };
+    let baseline = accept::baseline(output)?;
+    let today = accept::today();
+    let accepts: &[passgraph_config::Acceptance] = config.as_ref().map_or(&[], |c| &c.accept);
+    let suppressors: Vec<passgraph_config::Suppressor<'_>> = h
+        .loaded
+        .stacks
+        .iter()
+        .map(|s| {
+            passgraph_config::Suppressor::new(accepts, &s.account.ignores, baseline.as_ref(), today)
+        })
+        .collect();
+    let active = config.is_some()
+        || baseline.is_some()
+        || h.loaded
+            .stacks
+            .iter()
+            .any(|s| !s.account.ignores.is_empty());
+    let hooks: Vec<Box<passgraph_report::Suppress<'_>>> = suppressors
+        .iter()
+        .map(|s| {
+            Box::new(move |r: &Report<'_>, f: &Finding| accept::check(s, r, f))
+                as Box<passgraph_report::Suppress<'_>>
+        })
+        .collect();
     services::check(&h, output)?;
     let (bp, _, _) = parts(&b, output);
-    let (hp, _, _) = parts(&h, output);
+    let (mut hp, _, _) = parts(&h, output);
+    if active {
+        for (p, hook) in hp.iter_mut().zip(&hooks) {
+            p.report.suppress = Some(&**hook);
+        }
+    }
     // The selected findings of each stack, materialised: a diff compares two lists.
     let listed = |parts: &[Part<'_>]| -> Vec<Vec<Finding>> {
         parts
@@ -758,8 +874,39 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
             passgraph_report::json::emit_diff(&mut *w, hr, ha, br, bra)?;
         }
         Format::Json => passgraph_report::json::emit_diff_stacks(&mut *w, &added, &removed)?,
-        Format::Text | Format::Markdown => {
-            writeln!(w, "passgraph diff: {n_added} added, {n_removed} removed")?;
+        Format::Markdown => passgraph_report::markdown::emit_diff(&mut *w, &added, &removed)?,
+        Format::Sarif => {
+            // The added exposures, as code scanning shows new alerts.
+            let shown: Vec<Part<'_>> = added
+                .iter()
+                .map(|(p, fs)| {
+                    let mut r = p.report.with_selection(Selection {
+                        list: Some(fs.iter().map(|f| (*f).clone()).collect()),
+                        ..Selection::default()
+                    });
+                    r.diagnostics.clone_from(&p.report.diagnostics);
+                    Part {
+                        stack: p.stack.clone(),
+                        report: r,
+                    }
+                })
+                .collect();
+            passgraph_report::sarif::emit_stacks(&mut *w, &shown, &[])?;
+        }
+        Format::Text => {
+            let accepted = added
+                .iter()
+                .flat_map(|(p, fs)| fs.iter().filter(|f| p.report.suppression(f).is_some()))
+                .count();
+            writeln!(
+                w,
+                "passgraph diff: {n_added} added{}, {n_removed} removed",
+                if active {
+                    format!(" ({accepted} accepted: they do not count for --fail-on)")
+                } else {
+                    String::new()
+                }
+            )?;
             let opts = passgraph_report::text::TextOptions {
                 color: color(output),
             };
@@ -776,6 +923,8 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
                     );
                     r.diagnostics.clone_from(&p.report.diagnostics);
                     r.selection.list = Some(fs.iter().map(|f| (*f).clone()).collect());
+                    r.selection.show_suppressed = true;
+                    r.suppress = p.report.suppress;
                     match &p.stack {
                         Some(s) => writeln!(w, "\n{title} in stack {s}:")?,
                         None => writeln!(w, "\n{title}:")?,
@@ -784,9 +933,19 @@ fn diff_runs(b: Run, h: Run, output: &OutputArgs) -> Result<ExitCode> {
                 }
             }
         }
-        other => bail!("diff writes text, markdown or json, not {other:?}"),
+        other => bail!("diff writes text, markdown, json or sarif, not {other:?}"),
     }
     w.flush()?;
-    let all: Vec<&Finding> = added.iter().flat_map(|(_, f)| f.iter().copied()).collect();
-    Ok(exit_code_of(&all, output.fail_on))
+    let all: Vec<&Finding> = added
+        .iter()
+        .flat_map(|(p, fs)| fs.iter().filter(|f| p.report.suppression(f).is_none()))
+        .copied()
+        .collect();
+    let code = exit_code_of(&all, output.fail_on);
+    if active {
+        for s in &suppressors {
+            accept::report_diagnostics(s, &h.loaded.sources);
+        }
+    }
+    Ok(code)
 }

@@ -16,6 +16,9 @@ use crate::{Report, certainty, fingerprint, known, rule_of, tri};
 
 #[derive(Serialize)]
 struct Summary<'a> {
+    /// Findings accepted (configuration, inline, baseline): they do not count for --fail-on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<usize>,
     findings: usize,
     definite: usize,
     possible: usize,
@@ -97,6 +100,22 @@ pub(crate) struct FindingOut {
     role_admin: &'static str,
     in_use_by: Vec<UseOut>,
     fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<SuppressedOut>,
+}
+
+/// `"suppressed": {"kind": "accepted|inline|baseline", "reason": ...}`.
+#[derive(Serialize)]
+pub(crate) struct SuppressedOut {
+    kind: &'static str,
+    reason: String,
+}
+
+pub(crate) fn suppressed(r: &Report<'_>, f: &Finding) -> Option<SuppressedOut> {
+    r.suppression(f).map(|s| SuppressedOut {
+        kind: s.kind,
+        reason: s.reason,
+    })
 }
 
 #[derive(Serialize)]
@@ -157,6 +176,7 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
         role_admin: tri(f.role_admin),
         in_use_by: uses(r, f),
         fingerprint: fingerprint(r, f),
+        suppressed: suppressed(r, f),
     }
 }
 
@@ -225,7 +245,8 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
             location: d.origin.as_ref().map(|o| r.locate(o).into()),
         })
         .collect();
-    let summary = Summary {
+    let mut summary = Summary {
+        suppressed: None,
         findings: counts.findings,
         definite,
         possible: counts.findings - definite,
@@ -243,9 +264,15 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
     writeln!(w, "{{")?;
     writeln!(w, "  \"version\": 1,")?;
     write!(w, "  \"findings\": [")?;
+    let mut n_suppressed = 0;
     for (i, f) in r.findings().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        write_indented(w, &finding(r, &f), 4)?;
+        let out = finding(r, &f);
+        n_suppressed += usize::from(out.suppressed.is_some());
+        write_indented(w, &out, 4)?;
+    }
+    if r.suppress.is_some() {
+        summary.suppressed = Some(n_suppressed);
     }
     if counts.findings == 0 {
         writeln!(w, "],")?;
@@ -282,6 +309,8 @@ pub fn emit_stacks(
     }
     #[derive(Serialize)]
     struct StacksSummary<'a> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        suppressed: Option<usize>,
         findings: usize,
         definite: usize,
         possible: usize,
@@ -338,7 +367,8 @@ pub fn emit_stacks(
             possible: c.findings - d,
         });
     }
-    let summary = StacksSummary {
+    let mut summary = StacksSummary {
+        suppressed: None,
         findings: n,
         definite,
         possible: n - definite,
@@ -354,11 +384,13 @@ pub fn emit_stacks(
     writeln!(w, "  \"version\": 1,")?;
     write!(w, "  \"findings\": [")?;
     let mut first = true;
+    let mut n_suppressed = 0;
     for p in parts {
         for f in p.report.findings() {
             w.write_all(if first { b"\n" } else { b",\n" })?;
             first = false;
             let mut out = finding(&p.report, &f);
+            n_suppressed += usize::from(out.suppressed.is_some());
             out.stack.clone_from(&p.stack);
             write_indented(w, &out, 4)?;
         }
@@ -367,6 +399,9 @@ pub fn emit_stacks(
         writeln!(w, "],")?;
     } else {
         writeln!(w, "\n  ],")?;
+    }
+    if parts.iter().any(|p| p.report.suppress.is_some()) {
+        summary.suppressed = Some(n_suppressed);
     }
     write!(w, "  \"diagnostics\": ")?;
     write_indented_inline(w, &diagnostics, 2)?;

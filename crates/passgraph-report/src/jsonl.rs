@@ -18,7 +18,10 @@ use serde::Serialize;
 use passgraph_graph::{Finding, Proof};
 use passgraph_model::{Origin, Tri};
 
-use crate::json::{DiagOut, Entity, LocationOut, UseOut, diagnostic, entity, reasons, uses};
+use crate::json::{
+    DiagOut, Entity, LocationOut, SuppressedOut, UseOut, diagnostic, entity, reasons, suppressed,
+    uses,
+};
 use crate::{Part, Report, certainty, fingerprint, rule_of, tri};
 
 #[derive(Serialize)]
@@ -56,6 +59,8 @@ struct FindingLine<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     in_use_by: Vec<UseOut>,
     fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<SuppressedOut>,
 }
 
 #[derive(Serialize)]
@@ -76,6 +81,9 @@ struct StackCount<'a> {
 #[derive(Serialize)]
 struct SummaryLine<'a> {
     r#type: &'static str,
+    /// Findings accepted (configuration, inline, baseline): they do not count for --fail-on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<usize>,
     findings: usize,
     definite: usize,
     possible: usize,
@@ -101,6 +109,7 @@ type StatementKey = (Arc<str>, Arc<str>, Tri, Origin);
 struct Lines {
     ids: HashMap<StatementKey, usize>,
     diagnostics: usize,
+    suppressed: usize,
 }
 
 impl Lines {
@@ -153,6 +162,8 @@ impl Lines {
         stack: Option<&str>,
         f: &Finding,
     ) -> crate::Result {
+        let sup = suppressed(r, f);
+        self.suppressed += usize::from(sup.is_some());
         let grants = self.ids(w, r, &f.proof.grants)?;
         let trust = self.ids(w, r, &f.proof.trust)?;
         let denies = self.ids(w, r, &f.proof.denies)?;
@@ -180,6 +191,7 @@ impl Lines {
                 role_admin: tri(f.role_admin),
                 in_use_by: uses(r, f),
                 fingerprint: fingerprint(r, f),
+                suppressed: sup,
             },
         )
     }
@@ -271,6 +283,10 @@ pub fn emit_stacks(
         w,
         &SummaryLine {
             r#type: "summary",
+            suppressed: parts
+                .iter()
+                .any(|p| p.report.suppress.is_some())
+                .then_some(lines.suppressed),
             findings: n,
             definite,
             possible: n - definite,

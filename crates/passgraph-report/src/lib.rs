@@ -73,8 +73,23 @@ pub struct Report<'a> {
     pub selection: Selection,
     /// Input and analysis diagnostics, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether a finding is accepted, and why (the caller's configuration, inline
+    /// suppressions, baseline); `None`: nothing is.
+    pub suppress: Option<&'a Suppress<'a>>,
     /// Per pair id of the analysis: whether the selection's service filter keeps it.
     pair_mask: OnceLock<Vec<bool>>,
+}
+
+/// Decides whether a finding is accepted: `Some` with how and why.
+pub type Suppress<'a> = dyn Fn(&Report<'_>, &Finding) -> Option<Suppression> + Sync + 'a;
+
+/// Why a finding does not count for `--fail-on`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// `accepted`, `inline` or `baseline`.
+    pub kind: &'static str,
+    /// The reason written with it.
+    pub reason: String,
 }
 
 /// Which findings a report shows: every finding of the analysis narrowed by filters, or an
@@ -89,6 +104,8 @@ pub struct Selection {
     pub principals: Option<Vec<usize>>,
     /// An explicit list, in order, instead of the analysis' findings (the filters still apply).
     pub list: Option<Vec<Finding>>,
+    /// Text lists accepted findings too (`--show-suppressed`); they are always counted.
+    pub show_suppressed: bool,
 }
 
 /// Whether a service matches `--service` filters: the service principal, or its name without
@@ -181,6 +198,7 @@ impl<'a> Report<'a> {
             sources,
             selection: Selection::default(),
             diagnostics,
+            suppress: None,
             pair_mask: OnceLock::new(),
         }
     }
@@ -194,6 +212,7 @@ impl<'a> Report<'a> {
             sources: self.sources,
             selection,
             diagnostics: self.diagnostics.clone(),
+            suppress: self.suppress,
             pair_mask: OnceLock::new(),
         }
     }
@@ -343,6 +362,23 @@ impl<'a> Report<'a> {
                     .max()
             })
             .max()
+    }
+
+    /// Whether a finding is accepted, and why.
+    #[must_use]
+    pub fn suppression(&self, f: &Finding) -> Option<Suppression> {
+        self.suppress.and_then(|s| s(self, f))
+    }
+
+    /// Whether a finding shown is at or above `threshold` and not accepted (the `--fail-on`
+    /// rule). Without acceptances, from the keys alone.
+    #[must_use]
+    pub fn fails(&self, threshold: Severity) -> bool {
+        if self.suppress.is_none() {
+            return self.max_severity().is_some_and(|s| s >= threshold);
+        }
+        self.findings()
+            .any(|f| f.severity >= threshold && self.suppression(&f).is_none())
     }
 
     /// Resolves an origin.

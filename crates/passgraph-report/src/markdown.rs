@@ -231,3 +231,152 @@ fn render(r: &Report<'_>, budget: usize) -> String {
     }
     out
 }
+
+/// One side of a diff: each stack's report and its findings.
+pub type DiffSide<'a, 'r> = [(&'r crate::Part<'a>, Vec<&'r Finding>)];
+
+/// Writes a `diff` as a pull-request comment, at most [`MAX_CHARS`] characters: a summary line,
+/// a table of the added and removed exposures (principal, role, service, severity, exploitable),
+/// then each added one's proof with file:line, and a line saying what was left out.
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_diff(
+    w: &mut dyn Write,
+    added: &DiffSide<'_, '_>,
+    removed: &DiffSide<'_, '_>,
+) -> crate::Result {
+    let n_added: usize = added.iter().map(|(_, f)| f.len()).sum();
+    let n_removed: usize = removed.iter().map(|(_, f)| f.len()).sum();
+    let exploitable = added
+        .iter()
+        .flat_map(|(_, fs)| fs.iter())
+        .filter(|f| f.exploitable == Tri::Yes)
+        .count();
+    let worst = added
+        .iter()
+        .flat_map(|(_, fs)| fs.iter())
+        .map(|f| f.severity)
+        .max();
+    let stacks = added
+        .iter()
+        .chain(removed)
+        .any(|(p, fs)| p.stack.is_some() && !fs.is_empty());
+    let mut out = String::new();
+    out.push_str("## passgraph: what this change does to who can pass which role\n\n");
+    let _ = writeln!(
+        out,
+        "**{n_added} exposure{} added, {n_removed} removed**{}.",
+        if n_added == 1 { "" } else { "s" },
+        match worst {
+            Some(s) => format!(" (worst added: {}; {exploitable} exploitable)", s.as_str()),
+            None => String::new(),
+        }
+    );
+    let mut left_out: Vec<String> = Vec::new();
+    if n_added + n_removed > 0 {
+        out.push('\n');
+        out.push_str(if stacks {
+            "| | Stack | Principal | Role | Service | Severity | Exploitable |\n|---|---|---|---|---|---|---|\n"
+        } else {
+            "| | Principal | Role | Service | Severity | Exploitable |\n|---|---|---|---|---|---|\n"
+        });
+        let table_budget = MAX_CHARS / 2;
+        let mut shown = 0;
+        'rows: for (sign, side) in [("➕ added", added), ("➖ removed", removed)] {
+            for (p, fs) in side {
+                for f in fs {
+                    let r = &p.report;
+                    let stack = if stacks {
+                        format!(" {} |", cell(p.stack.as_deref().unwrap_or("")))
+                    } else {
+                        String::new()
+                    };
+                    let sign = match r.suppression(f) {
+                        Some(a) if sign.starts_with('➕') => {
+                            format!("{sign} ({}: {})", a.kind, cell(&a.reason))
+                        }
+                        _ => sign.to_owned(),
+                    };
+                    let row = format!(
+                        "| {sign} |{stack} {} | {} | `{}` | {} | {} |\n",
+                        cell(&r.principal_label(f.principal)),
+                        cell(&r.analysis.principals[f.role].name.to_string()),
+                        f.service,
+                        f.severity.as_str(),
+                        tri(f.exploitable)
+                    );
+                    if out.len() + row.len() > table_budget {
+                        break 'rows;
+                    }
+                    out.push_str(&row);
+                    shown += 1;
+                }
+            }
+        }
+        if shown < n_added + n_removed {
+            left_out.push(format!(
+                "{} of {} table rows",
+                n_added + n_removed - shown,
+                n_added + n_removed
+            ));
+        }
+    }
+    if n_added > 0 {
+        out.push_str("\n### Why each added exposure holds\n\n");
+        let mut shown = 0;
+        'proofs: for (p, fs) in added {
+            let r = &p.report;
+            for f in fs {
+                let mut item = format!(
+                    "- **{} → {} → `{}`** ({}, {}, exploitable: {}){}\n",
+                    cell(&r.principal_label(f.principal)),
+                    cell(&r.analysis.principals[f.role].name.to_string()),
+                    f.service,
+                    certainty(f.certainty),
+                    f.severity.as_str(),
+                    tri(f.exploitable),
+                    if f.via.is_empty() {
+                        String::new()
+                    } else {
+                        let via: Vec<String> = f
+                            .via
+                            .iter()
+                            .map(|v| r.analysis.principals[*v].name.to_string())
+                            .collect();
+                        format!(", after assuming {}", cell(&via.join(" → ")))
+                    }
+                );
+                for (what, list) in [
+                    ("granted by", &f.proof.grants),
+                    ("trusted by", &f.proof.trust),
+                ] {
+                    for g in list.iter() {
+                        let l = r.locate(&g.origin);
+                        let _ = writeln!(
+                            item,
+                            "  - {what} `{}` {} at `{}:{}`",
+                            g.policy, g.statement, l.file, l.line
+                        );
+                    }
+                }
+                if out.len() + item.len() + TRAILER > MAX_CHARS {
+                    break 'proofs;
+                }
+                out.push_str(&item);
+                shown += 1;
+            }
+        }
+        if shown < n_added {
+            left_out.push(format!("{} of {n_added} proofs", n_added - shown));
+        }
+    }
+    if !left_out.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot shown: {} (the comment stays under {MAX_CHARS} characters; `passgraph diff -f json` has everything).",
+            left_out.join(", ")
+        );
+    }
+    w.write_all(out.as_bytes())
+}

@@ -108,7 +108,17 @@ struct ResultOut {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<LocationOut>,
     partial_fingerprints: std::collections::BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SuppressionOut>,
     properties: Props,
+}
+
+/// SARIF's `suppression`: `external` for the configuration's acceptances and the baseline,
+/// `inSource` for a suppression written where the principal or role is defined.
+#[derive(Serialize)]
+struct SuppressionOut {
+    kind: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -127,6 +137,9 @@ struct Props {
     severity: &'static str,
     certainty: &'static str,
     exploitable: &'static str,
+    /// Exposures accepted (configuration, inline, baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<usize>,
     /// With one exposure: its principal, role (ARNs) and chain.
     #[serde(skip_serializing_if = "Option::is_none")]
     principal: Option<String>,
@@ -309,6 +322,9 @@ struct Group {
     listed: Vec<(Origin, String)>,
     /// The first finding, kept whole while it is the only one.
     first: Option<Finding>,
+    /// Exposures accepted, and the first acceptance.
+    suppressed: usize,
+    suppression: Option<crate::Suppression>,
 }
 
 /// Collects findings into groups, in the order they first appear.
@@ -355,11 +371,18 @@ impl Grouper {
                 level: 0,
                 listed: Vec::new(),
                 first: None,
+                suppressed: 0,
+                suppression: None,
             });
             self.groups.len() - 1
         });
+        let sup = r.suppression(&f);
         let g = &mut self.groups[gi];
         g.exposures += 1;
+        if let Some(s) = sup {
+            g.suppressed += 1;
+            g.suppression.get_or_insert(s);
+        }
         g.definite += usize::from(f.certainty == Tri::Yes);
         // Findings come sorted by principal: a new principal starts a new run.
         if g.last_principal != Some(f.principal) {
@@ -491,6 +514,18 @@ fn result(r: &Report<'_>, stack: Option<&String>, g: &Group) -> ResultOut {
         locations: vec![location(r, &g.primary, None, None)],
         related_locations: related,
         partial_fingerprints: [("passgraph/v2", fp)].into_iter().collect(),
+        // A result is suppressed when every exposure it summarises is.
+        suppressions: match &g.suppression {
+            Some(s) if g.suppressed == g.exposures => vec![SuppressionOut {
+                kind: if s.kind == "inline" {
+                    "inSource"
+                } else {
+                    "external"
+                },
+                justification: format!("{}: {}", s.kind, s.reason),
+            }],
+            _ => Vec::new(),
+        },
         properties: Props {
             policy: g.policy.to_string(),
             statement: g.statement.to_string(),
@@ -502,6 +537,7 @@ fn result(r: &Report<'_>, stack: Option<&String>, g: &Group) -> ResultOut {
             severity: g.severity.as_str(),
             certainty: certainty(g.certainty),
             exploitable: tri(g.exploitable),
+            suppressed: r.suppress.is_some().then_some(g.suppressed),
             principal,
             role,
             via,

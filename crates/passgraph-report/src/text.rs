@@ -212,6 +212,18 @@ pub fn emit_titled(
             if principals == 1 { "" } else { "s" }
         ))
     )?;
+    if r.suppress.is_some() {
+        let accepted = r.findings().filter(|f| r.suppression(f).is_some()).count();
+        writeln!(
+            w,
+            "{accepted} of them accepted (configuration, inline or baseline): they do not count for --fail-on{}",
+            if r.selection.show_suppressed || accepted == 0 {
+                ""
+            } else {
+                "; --show-suppressed lists them"
+            }
+        )?;
+    }
     for group in r.groups() {
         let p = group.principal;
         let x = &r.analysis.principals[p];
@@ -259,11 +271,16 @@ pub fn emit_titled(
                 let Some(f) = group.finding(i) else {
                     continue;
                 };
+                let accepted = r.suppression(&f);
+                if accepted.is_some() && !r.selection.show_suppressed {
+                    continue;
+                }
                 writeln!(
                     w,
-                    "  ● can pass role {} to {svc}  {}",
+                    "  ● can pass role {} to {svc}  {}{}",
                     s.bold(&r.analysis.principals[f.role].name.to_string()),
-                    s.sev(&f)
+                    s.sev(&f),
+                    accepted.map_or_else(String::new, |a| format!("  [{}: {}]", a.kind, a.reason))
                 )?;
                 proof_lines(w, r, &s, &f)?;
             }

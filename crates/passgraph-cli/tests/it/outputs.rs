@@ -381,4 +381,344 @@ fn every_dot_output_renders_with_graphviz() {
     assert!(crate::stdout(&o).contains("<svg"), "{}", stderr(&o));
     let o = run(&["audit", "-f", "png", "--fail-on", "none", &demo], None);
     assert!(o.stdout.starts_with(b"\x89PNG"), "{}", stderr(&o));
+    // A folder that holds one stack draws it; several stacks ask for one.
+    let o = run(
+        &[
+            "audit",
+            "-f",
+            "svg",
+            "--fail-on",
+            "none",
+            "testdata/discover/params",
+        ],
+        None,
+    );
+    assert!(crate::stdout(&o).contains("<svg"), "{}", stderr(&o));
+    let o = run(
+        &[
+            "audit",
+            "-f",
+            "svg",
+            "--fail-on",
+            "none",
+            "testdata/discover/mixed",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("draws one stack"), "{}", stderr(&o));
+}
+
+/// `.passgraph.yaml` found upward from the input, `--baseline` and `--write-baseline`: accepted
+/// findings are marked, counted, and do not fail the run; an expired acceptance fails again;
+/// a bad configuration exits 2 with file:line:col.
+#[test]
+fn accepted_and_baselined_findings_do_not_fail() {
+    let demo = crate::root().join("testdata/snapshot/aws-doc-passrole-examples.json");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sub = dir.path().join("account");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let input = sub.join("snapshot.json");
+    std::fs::copy(&demo, &input).expect("copy");
+    let input = input.to_string_lossy().into_owned();
+    let audit = |extra: &[&str]| {
+        let mut a = vec!["audit", "--fail-on", "critical"];
+        a.extend_from_slice(extra);
+        a.push(&input);
+        run(&a, None)
+    };
+    // Two critical findings pass EC2-roles-for-XYZ-web to EC2.
+    assert_eq!(audit(&[]).status.code(), Some(1));
+    let config = dir.path().join(".passgraph.yaml");
+    std::fs::write(
+        &config,
+        "accept:\n  - role: EC2-roles-for-XYZ-web\n    service: ec2\n    reason: the web tier launches its own instances\n",
+    )
+    .expect("write");
+    let o = audit(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = audit(&["-f", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let marked: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["suppressed"].is_object())
+        .collect();
+    assert_eq!(marked.len(), 2, "{v}");
+    assert_eq!(marked[0]["suppressed"]["kind"], "accepted");
+    assert_eq!(
+        marked[0]["suppressed"]["reason"],
+        "the web tier launches its own instances"
+    );
+    assert_eq!(v["summary"]["suppressed"], 2);
+    // Text counts them and, without --show-suppressed, does not list them.
+    let t = crate::stdout(&audit(&[]));
+    assert!(
+        t.contains("2 of them accepted (configuration, inline or baseline): they do not count for --fail-on; --show-suppressed lists them"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("can pass role EC2-roles-for-XYZ-web to ec2"),
+        "{t}"
+    );
+    let t = crate::stdout(&audit(&["--show-suppressed"]));
+    assert!(
+        t.contains("[accepted: the web tier launches its own instances]"),
+        "{t}"
+    );
+    // A group accepts what its members get through its own policies: xyz-admin's finding
+    // comes through group xyz-operators; the role's own finding does not.
+    std::fs::write(
+        &config,
+        "accept:\n  - principal: group/xyz-operators\n    reason: operators run the web tier\n",
+    )
+    .expect("write");
+    let v: serde_json::Value =
+        serde_json::from_slice(&audit(&["-f", "json"]).stdout).expect("json");
+    let marked: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["suppressed"].is_object())
+        .map(|f| format!("{} {}", f["principal"]["name"], f["role"]["name"]))
+        .collect();
+    assert_eq!(marked, ["\"xyz-admin\" \"EC2-roles-for-XYZ-web\""]);
+    std::fs::write(
+        &config,
+        "accept:\n  - role: EC2-roles-for-XYZ-web\n    service: ec2\n    reason: the web tier launches its own instances\n",
+    )
+    .expect("write");
+    // Still failing below critical: the other findings are not accepted.
+    let o = run(&["audit", "--fail-on", "low", &input], None);
+    assert_eq!(o.status.code(), Some(1));
+    // Expired: fails again, and says so.
+    std::fs::write(
+        &config,
+        "accept:\n  - role: EC2-roles-for-XYZ-web\n    service: ec2\n    reason: until the migration\n    expires: 2020-01-31\n",
+    )
+    .expect("write");
+    let o = audit(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("expired on 2020-01-31"),
+        "{}",
+        stderr(&o)
+    );
+    // `defaults:` stand in for options the command line does not give.
+    std::fs::write(&config, "defaults:\n  fail_on: none\n  format: json\n").expect("write");
+    let o = run(&["audit", &input], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(crate::stdout(&o).starts_with('{'), "{}", crate::stdout(&o));
+    let o = run(&["audit", "--fail-on", "low", "-f", "text", &input], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(crate::stdout(&o).starts_with("passgraph: "));
+    // A bad configuration stops the run with its position.
+    std::fs::write(&config, "accept:\n  - role: x\n    colour: red\n").expect("write");
+    let o = audit(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(".passgraph.yaml:3:"), "{}", stderr(&o));
+    std::fs::remove_file(&config).expect("rm");
+    // A baseline of today's findings: nothing fails, each is marked.
+    let base = dir.path().join("baseline.json");
+    let base_arg = base.to_string_lossy().into_owned();
+    let o = audit(&["--write-baseline", &base_arg]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(
+        &["audit", "--fail-on", "low", "--baseline", &base_arg, &input],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ls = lines(&["audit", "-f", "jsonl", "--baseline", &base_arg, &input]);
+    let summary = ls.last().expect("summary");
+    assert_eq!(summary["suppressed"], summary["findings"]);
+    assert!(
+        ls.iter()
+            .filter(|l| l["type"] == "finding")
+            .all(|l| l["suppressed"]["kind"] == "baseline")
+    );
+}
+
+/// An inline suppression where the principal is defined (CloudFormation `Metadata`) accepts
+/// the exposure it names; one without a reason accepts nothing.
+#[test]
+fn inline_suppressions_accept_with_a_reason_only() {
+    let template = |reason: &str| {
+        format!(
+            r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Deployer:
+    Type: AWS::IAM::User
+    Metadata:
+      passgraph:
+        ignore:
+          - role: app
+            service: lambda{reason}
+    Properties:
+      UserName: deployer
+      Policies:
+        - PolicyName: deploy
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: !GetAtt App.Arn
+  App:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: app
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: lambda.amazonaws.com}}
+            Action: sts:AssumeRole
+"#
+        )
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("template.yaml");
+    let p = path.to_string_lossy().into_owned();
+    std::fs::write(
+        &path,
+        template("\n            reason: the deployer ships the app's functions"),
+    )
+    .expect("write");
+    let o = run(&["audit", "-f", "json", &p], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(v["findings"][0]["suppressed"]["kind"], "inline");
+    assert_eq!(v["summary"]["suppressed"], 1);
+    std::fs::write(&path, template("")).expect("write");
+    let o = run(&["audit", "-f", "json", &p], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(v["findings"][0]["suppressed"].is_null(), "{v}");
+}
+
+/// The Markdown of a diff is a pull-request comment: a summary line, a table of the added and
+/// removed exposures, each added one's proof with file:line; under 60,000 characters.
+#[test]
+fn markdown_diff_is_a_pull_request_comment() {
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "markdown",
+            "--base",
+            "testdata/pr/base/stack.yaml",
+            "--head",
+            "testdata/pr/head/stack.yaml",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let t = crate::stdout(&o);
+    assert!(
+        t.contains("**2 exposures added, 0 removed** (worst added: critical; 0 exploitable)."),
+        "{t}"
+    );
+    assert!(
+        t.contains(
+            "| ➕ added | user deployer | app-batch | `lambda.amazonaws.com` | critical | no |"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("  - granted by `user/deployer/inline/pass-web` PassWebRole at `testdata/pr/head/stack.yaml:13`"),
+        "{t}"
+    );
+    // A change that adds 60,000 exposures still fits a comment.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = dir.path().join("base.json");
+    let head = dir.path().join("head.json");
+    std::fs::write(&base, wide_snapshot(0, 150)).expect("write");
+    std::fs::write(&head, wide_snapshot(400, 150)).expect("write");
+    let o = run(
+        &[
+            "diff",
+            "-f",
+            "markdown",
+            "--base",
+            &base.to_string_lossy(),
+            "--head",
+            &head.to_string_lossy(),
+        ],
+        None,
+    );
+    let t = crate::stdout(&o);
+    assert!(t.chars().count() <= 60_000, "{}", t.chars().count());
+    assert!(
+        t.contains("**60000 exposures added, 0 removed**"),
+        "{}",
+        &t[..300]
+    );
+    assert!(
+        t.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("Not shown: ")),
+        "{}",
+        &t[t.len() - 300..]
+    );
+}
+
+/// `diff`: an added exposure accepted in the head's `.passgraph.yaml` or baseline does not fail
+/// the run, and every output marks it.
+#[test]
+fn accepted_additions_do_not_fail_a_diff() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let head = dir.path().join("stack.yaml");
+    std::fs::copy(crate::root().join("testdata/pr/head/stack.yaml"), &head).expect("copy");
+    let head = head.to_string_lossy().into_owned();
+    let diff = |extra: &[&str]| {
+        let mut a = vec![
+            "diff",
+            "--base",
+            "testdata/pr/base/stack.yaml",
+            "--head",
+            &head,
+        ];
+        a.extend_from_slice(extra);
+        run(&a, None)
+    };
+    assert_eq!(diff(&[]).status.code(), Some(1));
+    std::fs::write(
+        dir.path().join(".passgraph.yaml"),
+        "accept:\n  - principal: deployer\n    role: app-batch\n    reason: batch jobs are deployed by the deployer\n",
+    )
+    .expect("write");
+    let o = diff(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        crate::stdout(&o).starts_with(
+            "passgraph diff: 2 added (2 accepted: they do not count for --fail-on), 0 removed"
+        ),
+        "{}",
+        crate::stdout(&o)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&diff(&["-f", "json"]).stdout).expect("json");
+    assert_eq!(v["added"][0]["suppressed"]["kind"], "accepted");
+    // SARIF of a diff: the added exposures, valid, suppressed with the justification.
+    let log: serde_json::Value =
+        serde_json::from_slice(&diff(&["-f", "sarif"]).stdout).expect("sarif");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(shared().join("data/sarif-schema-2.1.0.json")).expect("schema"),
+    )
+    .expect("json");
+    let validator = jsonschema::draft4::new(&schema).expect("valid schema");
+    assert!(validator.is_valid(&log), "{log}");
+    assert_eq!(log["runs"][0]["properties"]["exposures"], 2);
+    let r = &log["runs"][0]["results"][0];
+    assert_eq!(r["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        r["suppressions"][0]["justification"],
+        "accepted: batch jobs are deployed by the deployer"
+    );
+    let t = crate::stdout(&diff(&["-f", "markdown"]));
+    assert!(
+        t.contains("| ➕ added (accepted: batch jobs are deployed by the deployer) | user deployer | app-batch |"),
+        "{t}"
+    );
 }

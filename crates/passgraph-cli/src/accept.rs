@@ -1,0 +1,251 @@
+//! `.passgraph.yaml` (found upward from the first input, or `--config-file`), `--baseline` and
+//! `--write-baseline` for `audit`: accepted, inline-suppressed and baselined findings are
+//! marked and do not count for `--fail-on` (issue 11, part).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use passgraph_config::baseline::{Baseline, Entry};
+use passgraph_config::{Config, Date, Exposure, Suppressor};
+use passgraph_graph::Finding;
+use passgraph_model::SourceMap;
+use passgraph_report::{Part, Report, Suppression};
+
+use crate::args::{InputArgs, OutputArgs};
+
+/// The configuration file of a run: where it is and its text.
+pub(crate) struct ConfigFile {
+    pub(crate) path: PathBuf,
+    pub(crate) text: String,
+}
+
+/// `--config-file`, else the first `.passgraph.yaml` upward from the first input.
+pub(crate) fn find(paths: &[PathBuf], input: &InputArgs) -> Result<Option<ConfigFile>> {
+    let path = match &input.config_file {
+        Some(p) => Some(p.clone()),
+        None => paths
+            .iter()
+            .find(|p| p.as_os_str() != "-")
+            .and_then(|first| {
+                let start = std::fs::canonicalize(first).ok()?;
+                let mut dir: Option<&Path> = if start.is_dir() {
+                    Some(start.as_path())
+                } else {
+                    start.parent()
+                };
+                while let Some(d) = dir {
+                    let c = d.join(passgraph_config::FILE_NAME);
+                    if c.is_file() {
+                        return Some(c);
+                    }
+                    dir = d.parent();
+                }
+                None
+            }),
+    };
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(Some(ConfigFile { path, text }))
+}
+
+/// Reads the configuration into `sources` (so its positions resolve); its errors stop the run
+/// with file:line:col.
+pub(crate) fn parse(c: &ConfigFile, sources: &mut SourceMap) -> Result<Config> {
+    let id = sources.add(c.path.display().to_string(), c.text.as_str());
+    passgraph_config::parse(id, &c.text).map_err(|errors| {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|d| match &d.origin {
+                Some(o) => {
+                    let l = sources.locate(o);
+                    format!("{}:{}:{}: {}", l.file, l.line, l.column, d.message)
+                }
+                None => format!("{}: {}", c.path.display(), d.message),
+            })
+            .collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })
+}
+
+/// Applies what the configuration says about reading the inputs: excluded paths, parameters,
+/// variables and the account id (the command line wins).
+pub(crate) fn apply(cfg: &Config, input: &InputArgs) -> InputArgs {
+    let mut out = input.clone();
+    out.excludes.extend(cfg.exclude.iter().cloned());
+    let mut params: Vec<String> = cfg
+        .parameters
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    params.append(&mut out.parameters);
+    out.parameters = params;
+    let mut vars: Vec<String> = cfg
+        .variables
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    vars.append(&mut out.vars);
+    out.vars = vars;
+    if out.account_id.is_none() {
+        out.account_id.clone_from(&cfg.defaults.account_id);
+    }
+    out
+}
+
+/// The configuration's `defaults:` for every option the command line did not give.
+pub(crate) fn defaults(
+    cfg: &Config,
+    file: &ConfigFile,
+    given: Option<&clap::ArgMatches>,
+    input: &InputArgs,
+    output: &OutputArgs,
+) -> Result<(InputArgs, OutputArgs)> {
+    use clap::ValueEnum;
+    use clap::parser::ValueSource;
+    let on_line = |id: &str| {
+        given.is_some_and(|m| {
+            m.try_get_raw(id).is_ok() && m.value_source(id) == Some(ValueSource::CommandLine)
+        })
+    };
+    fn pick<T: ValueEnum>(v: &str, key: &str) -> Result<T> {
+        T::from_str(v, true).map_err(|_| anyhow::anyhow!("defaults.{key}: {v:?} is not a value"))
+    }
+    let d = &cfg.defaults;
+    let (mut i, mut o) = (input.clone(), output.clone());
+    if let (false, Some(v)) = (on_line("fail_on"), &d.fail_on) {
+        o.fail_on = pick(v, "fail_on")?;
+    }
+    if let (false, Some(v)) = (on_line("certainty"), &d.certainty) {
+        o.certainty = pick(v, "certainty")?;
+    }
+    if let (false, Some(v)) = (on_line("format"), &d.format) {
+        o.format = pick(v, "format")?;
+    }
+    if let (false, Some(v)) = (on_line("min_level"), &d.min_level) {
+        o.min_level = Some(pick(v, "min_level")?);
+    }
+    if o.services.is_empty() {
+        o.services.clone_from(&d.services);
+    }
+    if !o.show_suppressed {
+        o.show_suppressed = d.show_suppressed.unwrap_or(false);
+    }
+    if o.baseline.is_none()
+        && let Some(b) = &d.baseline
+    {
+        let dir = file.path.parent().unwrap_or(Path::new("."));
+        o.baseline = Some(dir.join(b));
+    }
+    if !i.one_account {
+        i.one_account = d.one_account.unwrap_or(false);
+    }
+    if i.partition.is_none() {
+        i.partition.clone_from(&d.partition);
+    }
+    if i.region.is_none() {
+        i.region.clone_from(&d.region);
+    }
+    Ok((i, o))
+}
+
+/// `--baseline FILE`, read.
+pub(crate) fn baseline(output: &OutputArgs) -> Result<Option<Baseline>> {
+    let Some(p) = &output.baseline else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+    Baseline::parse(&text)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+}
+
+/// Today, from the system clock (for acceptances' expiry dates).
+pub(crate) fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// Whether `f` is accepted, as the report hook wants it.
+pub(crate) fn check(s: &Suppressor<'_>, r: &Report<'_>, f: &Finding) -> Option<Suppression> {
+    let p = &r.analysis.principals[f.principal];
+    let role = &r.analysis.principals[f.role];
+    let fp = passgraph_report::fingerprint(r, f);
+    let groups = through_group(f);
+    s.check(&Exposure {
+        principal_kind: p.kind.as_str(),
+        principal_name: &p.name,
+        principal_arn: &p.arn,
+        role_name: &role.name,
+        role_arn: &role.arn,
+        service: &f.service,
+        groups: &groups,
+        fingerprint: &fp,
+    })
+    .map(|s| Suppression {
+        kind: s.kind.as_str(),
+        reason: s.reason,
+    })
+}
+
+/// The group through which every grant of the finding comes, when the grants are all inline
+/// policies of one group (`group/NAME/inline/...`). Grants from managed policies attached to a
+/// group are not traced to it here: such findings are accepted by `group/NAME` only through
+/// another rule (sound: fewer acceptances match).
+fn through_group(f: &Finding) -> Vec<passgraph_model::Str> {
+    let mut names = f.proof.grants.iter().map(|g| {
+        g.policy
+            .strip_prefix("group/")
+            .and_then(|rest| rest.split_once("/inline/"))
+            .map(|(name, _)| name.to_owned())
+    });
+    let Some(Some(first)) = names.next() else {
+        return Vec::new();
+    };
+    if names.all(|n| n.as_deref() == Some(first.as_str())) {
+        vec![passgraph_model::Str::lit(first)]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `--write-baseline FILE`: every finding shown, by fingerprint.
+pub(crate) fn write_baseline(path: &Path, parts: &[Part<'_>]) -> Result<()> {
+    let mut entries = Vec::new();
+    for p in parts {
+        let r = &p.report;
+        for f in r.findings() {
+            let x = &r.analysis.principals[f.principal];
+            entries.push(Entry {
+                fingerprint: passgraph_report::fingerprint(r, &f),
+                principal: format!("{}/{}", x.kind.as_str(), x.name),
+                role: r.analysis.principals[f.role].name.to_string(),
+                service: f.service.to_string(),
+            });
+        }
+    }
+    std::fs::write(path, Baseline::new(entries).to_text())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// The configuration's problems found while matching (expired or stale acceptances, inline
+/// suppressions without a reason), on standard error.
+pub(crate) fn report_diagnostics(s: &Suppressor<'_>, sources: &SourceMap) {
+    for d in s.diagnostics() {
+        match &d.origin {
+            Some(o) => {
+                let l = sources.locate(o);
+                eprintln!(
+                    "passgraph: {}: {}:{}:{}: {}",
+                    d.level, l.file, l.line, l.column, d.message
+                );
+            }
+            None => eprintln!("passgraph: {}: {}", d.level, d.message),
+        }
+    }
+}
