@@ -227,6 +227,13 @@ pub fn emit_titled(
     for group in r.groups() {
         let p = group.principal;
         let x = &r.analysis.principals[p];
+        // A principal all of whose findings are accepted is listed only with --show-suppressed.
+        if r.suppress.is_some()
+            && !r.selection.show_suppressed
+            && group.findings().all(|f| r.suppression(&f).is_some())
+        {
+            continue;
+        }
         writeln!(w)?;
         writeln!(
             w,

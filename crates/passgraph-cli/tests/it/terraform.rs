@@ -710,3 +710,57 @@ fn the_providers_region_decides_the_partition_on_the_command_line() {
     ]);
     assert!(crate::triples(&v).is_empty(), "{:?}", crate::triples(&v));
 }
+
+/// `# passgraph:ignore role=... service=... reason="..."` directly above a user's block accepts
+/// its exposure (marked, counted, not failing); one without a reason suppresses nothing and
+/// says so at its line.
+#[test]
+fn inline_suppressions_in_terraform_comments() {
+    let args = [
+        "audit",
+        "testdata/hcl/inline-ignore",
+        "--account-id",
+        "111122223333",
+    ];
+    let o = crate::run(&[&args[..], &["-f", "json"]].concat(), None);
+    assert_eq!(o.status.code(), Some(1), "intern's exposure still fails");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let marks: Vec<(String, serde_json::Value)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["principal"]["name"].as_str().unwrap_or("?").to_owned(),
+                f["suppressed"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            ("intern".to_owned(), serde_json::Value::Null),
+            (
+                "release".to_owned(),
+                serde_json::json!({"kind": "inline", "reason": "the release pipeline launches the app's instances"})
+            )
+        ]
+    );
+    assert_eq!(v["summary"]["suppressed"], 1);
+    assert!(
+        crate::stderr(&o).contains(
+            "testdata/hcl/inline-ignore/main.tf:30:1: suppression without a reason suppresses nothing"
+        ),
+        "{}",
+        crate::stderr(&o)
+    );
+    // Text hides the accepted one unless asked, principal and all.
+    let text = crate::stdout(&crate::run(&args, None));
+    assert!(!text.contains("user release"), "{text}");
+    assert!(text.contains("user intern"), "{text}");
+    let shown = crate::stdout(&crate::run(
+        &[&args[..], &["--show-suppressed"]].concat(),
+        None,
+    ));
+    assert!(shown.contains("user release"), "{shown}");
+}
