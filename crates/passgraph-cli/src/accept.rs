@@ -73,9 +73,24 @@ pub(crate) fn parse(c: &ConfigFile, sources: &mut SourceMap) -> Result<Config> {
 
 /// Applies what the configuration says about reading the inputs: excluded paths, parameters,
 /// variables and the account id (the command line wins).
-pub(crate) fn apply(cfg: &Config, input: &InputArgs) -> InputArgs {
+pub(crate) fn apply(cfg: &Config, file: &ConfigFile, input: &InputArgs) -> InputArgs {
     let mut out = input.clone();
     out.excludes.extend(cfg.exclude.iter().cloned());
+    out.path_accounts.extend(
+        cfg.accounts
+            .iter()
+            .map(|a| (a.path.clone(), a.account_id.clone())),
+    );
+    // Variable files are relative to the configuration's folder and read before `--var-file`.
+    let dir = file
+        .path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    out.config_dir = Some(dir.to_path_buf());
+    let mut var_files: Vec<PathBuf> = cfg.var_files.iter().map(|f| dir.join(f)).collect();
+    var_files.append(&mut out.var_files);
+    out.var_files = var_files;
     let mut params: Vec<String> = cfg
         .parameters
         .iter()

@@ -151,6 +151,15 @@ pub(crate) struct InputArgs {
     /// `examples`, `**/test/**`, `*.json`; relative to the folder searched).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub(crate) excludes: Vec<String>,
+    /// `.passgraph.yaml` `accounts:`: the account id of the stacks found below a path (a glob
+    /// relative to the configuration's folder, or to the folder searched), when `--account-id`
+    /// does not give one.
+    #[arg(skip)]
+    pub(crate) path_accounts: Vec<(String, String)>,
+    /// The folder of the `.passgraph.yaml` that `path_accounts` come from (their paths are
+    /// relative to it).
+    #[arg(skip)]
+    pub(crate) config_dir: Option<PathBuf>,
     /// The configuration file (default: the first `.passgraph.yaml` upward from the first
     /// input). `audit` reads it: accepted exposures, excluded paths, parameters, variables.
     #[arg(long = "config-file", value_name = "FILE")]

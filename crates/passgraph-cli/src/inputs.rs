@@ -812,6 +812,42 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
         let groups = passgraph_model::stack::split(&units, &pairs, args.one_account);
         let mut slots: Vec<Option<Found>> = found.into_iter().map(Some).collect();
         for g in groups {
+            // `accounts:` of the configuration: the first path glob that names one of the
+            // stack's members (or the stack) gives its account, unless --account-id does.
+            let config_dir = args.config_dir.as_ref().and_then(|d| d.canonicalize().ok());
+            let member_names: Vec<String> = g
+                .members
+                .iter()
+                .filter_map(|&m| slots[m].as_ref())
+                .flat_map(|f| {
+                    // The member as the folder search names it, and its path relative to the
+                    // configuration's folder.
+                    let in_config = config_dir.as_ref().and_then(|d| {
+                        let p = f.path.canonicalize().ok()?;
+                        let rel = p.strip_prefix(d).ok()?;
+                        Some(rel_name(Path::new(""), rel))
+                    });
+                    std::iter::once(f.name.clone()).chain(in_config)
+                })
+                .collect();
+            let path_account = args.account_id.is_none().then(|| {
+                args.path_accounts.iter().find(|(glob, _)| {
+                    std::iter::once(&g.name)
+                        .chain(&member_names)
+                        .any(|n| crate::discover::excluded(std::slice::from_ref(glob), n, n))
+                })
+            });
+            let stack_args;
+            let args = match path_account.flatten() {
+                Some((_, id)) => {
+                    stack_args = InputArgs {
+                        account_id: Some(id.clone()),
+                        ..args.clone()
+                    };
+                    &stack_args
+                }
+                None => args,
+            };
             let mut inputs: Vec<Input> = named.clone();
             inputs.extend(
                 g.members

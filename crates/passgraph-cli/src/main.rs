@@ -90,6 +90,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 inputs
             };
             let at = gitrev::extract(&head, &rev)?;
+            // The working tree's configuration reads both sides alike.
+            let (_, input, output) = configured(&head, &input, &output, "diff")?;
             with_pool(&output, || {
                 diff_runs(
                     at_revision(&at, &rev, &input)?,
@@ -450,18 +452,31 @@ fn emit(
     Ok(())
 }
 
-fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
+/// The inputs and output options as `.passgraph.yaml` (found upward from the first input, or
+/// `--config-file`) completes them for `subcommand`: its defaults for what the command line
+/// does not give, its excluded paths, accounts, parameters and variables.
+fn configured(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    output: &OutputArgs,
+    subcommand: &str,
+) -> Result<(Option<accept::ConfigFile>, InputArgs, OutputArgs)> {
     let config_file = accept::find(paths, input)?;
     let (input, output) = match &config_file {
         Some(c) => {
             let mut scratch = passgraph_model::SourceMap::default();
             let cfg = accept::parse(c, &mut scratch)?;
-            let given = MATCHES.get().and_then(|m| m.subcommand_matches("audit"));
+            let given = MATCHES.get().and_then(|m| m.subcommand_matches(subcommand));
             let (i, o) = accept::defaults(&cfg, c, given, input, output)?;
-            (accept::apply(&cfg, &i), o)
+            (accept::apply(&cfg, c, &i), o)
         }
         None => (input.clone(), output.clone()),
     };
+    Ok((config_file, input, output))
+}
+
+fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<ExitCode> {
+    let (config_file, input, output) = configured(paths, input, output, "audit")?;
     let output = &output;
     // No format of `audit` reads the petgraph view: its pictures are condensed from findings.
     let mut run = analyze_with(paths, &input, true)?;
@@ -579,6 +594,8 @@ fn graph(
     output: &OutputArgs,
     picture: &args::PictureArgs,
 ) -> Result<ExitCode> {
+    let (_, input, output) = configured(paths, input, output, "graph")?;
+    let (input, output) = (&input, &output);
     // JSON and --full write the whole model; the condensed picture reads the findings only.
     let run = analyze_with(
         paths,
@@ -645,6 +662,8 @@ fn explain(
     principal: &str,
     role: Option<&str>,
 ) -> Result<ExitCode> {
+    let (_, input, output) = configured(paths, input, output, "explain")?;
+    let (input, output) = (&input, &output);
     let run = analyze(paths, input)?;
     services::check(&run, output)?;
     let (all_parts, extra, _) = parts(&run, output);
@@ -762,12 +781,14 @@ fn diff(
     input: &InputArgs,
     output: &OutputArgs,
 ) -> Result<ExitCode> {
+    // The head's configuration reads both sides alike.
+    let (_, input, output) = configured(head, input, output, "diff")?;
     diff_runs(
-        analyze(base, input)?,
-        analyze(head, input)?,
-        output,
+        analyze(base, &input)?,
+        analyze(head, &input)?,
+        &output,
         head,
-        input,
+        &input,
     )
 }
 

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `passgraph` binary: exit codes, every output format, the JSON
 //! contract, determinism, overlays, and bad input.
 
+mod config;
 mod corpus;
 mod discover;
 mod equivalence;
