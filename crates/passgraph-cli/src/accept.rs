@@ -191,7 +191,7 @@ pub(crate) fn check(s: &Suppressor<'_>, r: &Report<'_>, f: &Finding) -> Option<S
     let p = &r.analysis.principals[f.principal];
     let role = &r.analysis.principals[f.role];
     let fp = passgraph_report::fingerprint(r, f);
-    let groups = through_group(f);
+    let groups = through_group(r.account, &r.analysis.principals[f.holder], f);
     s.check(&Exposure {
         principal_kind: p.kind.as_str(),
         principal_name: &p.name,
@@ -208,25 +208,83 @@ pub(crate) fn check(s: &Suppressor<'_>, r: &Report<'_>, f: &Finding) -> Option<S
     })
 }
 
-/// The group through which every grant of the finding comes, when the grants are all inline
-/// policies of one group (`group/NAME/inline/...`). Grants from managed policies attached to a
-/// group are not traced to it here: such findings are accepted by `group/NAME` only through
-/// another rule (sound: fewer acceptances match).
-fn through_group(f: &Finding) -> Vec<passgraph_model::Str> {
-    let mut names = f.proof.grants.iter().map(|g| {
-        g.policy
+/// The groups through which every grant of the finding comes: an inline policy of the group
+/// (`group/NAME/inline/...`), or a managed policy that the group attaches and the holder does
+/// not attach itself. A grant the holder also has on its own comes through no group (sound:
+/// fewer acceptances match).
+fn through_group(
+    account: &passgraph_model::Account,
+    holder: &passgraph_graph::Principal,
+    f: &Finding,
+) -> Vec<passgraph_model::Str> {
+    use passgraph_model::{AttachedPolicy, PrincipalTarget, Str};
+    let user = account
+        .users
+        .iter()
+        .find(|u| u.arn == holder.arn || u.name == holder.name);
+    let member_of: Vec<&Str> = user
+        .map(|u| {
+            u.groups
+                .iter()
+                .chain(
+                    account
+                        .memberships
+                        .iter()
+                        .filter(|m| m.user == u.name)
+                        .map(|m| &m.group),
+                )
+                .collect()
+        })
+        .unwrap_or_default();
+    let attaches = |target: &PrincipalTarget,
+                    entity: Option<&[passgraph_model::PolicyRef]>,
+                    arn: &str| {
+        entity.is_some_and(|l| l.iter().any(|p| p.arn.as_known() == Some(arn)))
+            || account.attachments.iter().any(|a| {
+                &a.target == target
+                    && matches!(&a.policy, AttachedPolicy::Managed(p) if p.arn.as_known() == Some(arn))
+            })
+    };
+    let mut common: Option<Vec<Str>> = None;
+    for g in &f.proof.grants {
+        let here: Vec<Str> = if let Some((name, _)) = g
+            .policy
             .strip_prefix("group/")
             .and_then(|rest| rest.split_once("/inline/"))
-            .map(|(name, _)| name.to_owned())
-    });
-    let Some(Some(first)) = names.next() else {
-        return Vec::new();
-    };
-    if names.all(|n| n.as_deref() == Some(first.as_str())) {
-        vec![passgraph_model::Str::lit(first)]
-    } else {
-        Vec::new()
+        {
+            vec![Str::lit(name)]
+        } else if g.policy.starts_with("arn:") {
+            let Some(u) = user else {
+                return Vec::new();
+            };
+            if attaches(
+                &PrincipalTarget::User(u.name.clone()),
+                Some(&u.attached),
+                &g.policy,
+            ) {
+                return Vec::new();
+            }
+            member_of
+                .iter()
+                .filter(|name| {
+                    let group = account.groups.iter().find(|x| &x.name == **name);
+                    attaches(
+                        &PrincipalTarget::Group((**name).clone()),
+                        group.map(|x| x.attached.as_slice()),
+                        &g.policy,
+                    )
+                })
+                .map(|n| (*n).clone())
+                .collect()
+        } else {
+            return Vec::new();
+        };
+        common = Some(match common {
+            None => here,
+            Some(c) => c.into_iter().filter(|x| here.contains(x)).collect(),
+        });
     }
+    common.unwrap_or_default()
 }
 
 /// `--write-baseline FILE`: every finding shown, by fingerprint.

@@ -147,3 +147,49 @@ fn every_command_reads_the_configuration() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `principal: group/NAME` accepts what a member gets through a managed policy the group
+/// attaches, but not what a member also holds on its own.
+#[test]
+fn a_group_acceptance_follows_managed_policies_the_group_attaches() {
+    let dir = scratch("group-managed");
+    let pass = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "PassApp", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/app-*"}]}"#;
+    let user = |name: &str, attached: &str| {
+        format!(
+            r#"{{"UserName": "{name}", "Path": "/", "UserId": "AIDA{name}", "Arn": "arn:aws:iam::123456789012:user/{name}", "GroupList": ["deployers"], "AttachedManagedPolicies": [{attached}], "UserPolicyList": []}}"#
+        )
+    };
+    let policy_ref =
+        r#"{"PolicyName": "pass-app", "PolicyArn": "arn:aws:iam::123456789012:policy/pass-app"}"#;
+    let snapshot = format!(
+        r#"{{"UserDetailList": [{}, {}],
+"GroupDetailList": [{{"GroupName": "deployers", "Path": "/", "GroupId": "AGPA1", "Arn": "arn:aws:iam::123456789012:group/deployers", "GroupPolicyList": [], "AttachedManagedPolicies": [{policy_ref}]}}],
+"RoleDetailList": [{{"RoleName": "app-web", "Path": "/", "RoleId": "AROA1", "Arn": "arn:aws:iam::123456789012:role/app-web", "AssumeRolePolicyDocument": {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"Service": "ec2.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}}, "InstanceProfileList": [], "RolePolicyList": [], "AttachedManagedPolicies": []}}],
+"Policies": [{{"PolicyName": "pass-app", "PolicyId": "ANPA1", "Arn": "arn:aws:iam::123456789012:policy/pass-app", "Path": "/", "DefaultVersionId": "v1", "AttachmentCount": 2, "IsAttachable": true, "PolicyVersionList": [{{"VersionId": "v1", "IsDefaultVersion": true, "Document": {pass}}}]}}]}}"#,
+        user("carol", ""),
+        user("dave", policy_ref)
+    );
+    std::fs::write(dir.join("account.json"), snapshot).expect("snapshot");
+    std::fs::write(
+        dir.join(".passgraph.yaml"),
+        "accept:\n  - principal: group/deployers\n    role: app-*\n    service: ec2\n    reason: deployers launch the app\n",
+    )
+    .expect("config");
+    let v = audit_json(&dir, &["account.json"]);
+    let marks: Vec<(String, bool)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["principal"]["name"].as_str().unwrap_or("?").to_owned(),
+                f["suppressed"].is_object(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [("carol".to_owned(), true), ("dave".to_owned(), false)]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
