@@ -14,6 +14,7 @@ mod outputs;
 mod pr;
 mod robustness;
 mod shell;
+mod snapshots;
 mod terraform;
 
 use std::path::{Path, PathBuf};
