@@ -42,12 +42,17 @@ pub(crate) fn finding_row(r: &Report<'_>, f: &Finding) -> String {
             format!("`{}` {} ({}:{})", g.policy, g.statement, l.file, l.line)
         })
         .collect();
+    // An accepted finding says so where a reviewer reads its certainty.
+    let accepted = r.suppression(f).map_or_else(String::new, |a| {
+        format!(" (accepted, {}: {})", a.kind, a.reason)
+    });
     format!(
-        "| {} | {} | `{}` | {} | {} | {} | {} | {} |\n",
+        "| {} | {} | `{}` | {}{} | {} | {} | {} | {} |\n",
         cell(&r.principal_label(f.principal)),
         cell(&r.analysis.principals[f.role].name.to_string()),
         f.service,
         certainty(f.certainty),
+        cell(&accepted),
         f.severity.as_str(),
         tri(f.exploitable),
         cell(&via.join(" → ")),
