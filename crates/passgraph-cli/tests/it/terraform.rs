@@ -763,4 +763,13 @@ fn inline_suppressions_in_terraform_comments() {
         None,
     ));
     assert!(shown.contains("user release"), "{shown}");
+    // Markdown marks the accepted row with its reason.
+    let md = crate::stdout(&crate::run(
+        &[&args[..], &["-f", "markdown"]].concat(),
+        None,
+    ));
+    assert!(
+        md.contains("| user release | app-web | `ec2.amazonaws.com` | definite (accepted, inline: the release pipeline launches the app's instances) |"),
+        "{md}"
+    );
 }
