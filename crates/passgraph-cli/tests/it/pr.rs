@@ -195,3 +195,76 @@ fn base_and_base_ref_exclude_each_other() {
         "inputs without --base-ref are a usage error"
     );
 }
+
+/// The widened exposure of the pull-request fixture, accepted three ways on the head side
+/// (inline where the user is defined, a baseline, an acceptance that expired): the first two
+/// let the diff pass and are counted, the expired one fails again.
+#[test]
+fn a_diff_honours_inline_baseline_and_expired_acceptances() {
+    let dir = scratch("diff-accept");
+    let head = dir.join("stack.yaml");
+    let widened = fixture("head");
+    let diff = |extra: &[&str]| {
+        let h = head.to_string_lossy().into_owned();
+        let mut a = vec![
+            "diff",
+            "--base",
+            "testdata/pr/base/stack.yaml",
+            "--head",
+            h.as_str(),
+            "--account-id",
+            "111122223333",
+        ];
+        a.extend_from_slice(extra);
+        crate::run(&a, None)
+    };
+    // Inline, on the deployer's resource.
+    let inline = widened.replace(
+        "    Type: AWS::IAM::User\n",
+        "    Type: AWS::IAM::User\n    Metadata:\n      passgraph:\n        ignore:\n          - role: app-batch\n            reason: the deployer runs the batch jobs\n",
+    );
+    assert_ne!(inline, widened, "the fixture has the user resource");
+    std::fs::write(&head, &inline).expect("write");
+    let o = diff(&[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("passgraph diff: 2 added (2 accepted"),
+        "{}",
+        stdout(&o)
+    );
+    // A baseline written from the head, then read.
+    std::fs::write(&head, &widened).expect("write");
+    assert_eq!(diff(&[]).status.code(), Some(1));
+    let baseline = dir.join("baseline.json");
+    let b = baseline.to_string_lossy().into_owned();
+    let o = crate::run(
+        &[
+            "audit",
+            head.to_string_lossy().as_ref(),
+            "--account-id",
+            "111122223333",
+            "--write-baseline",
+            b.as_str(),
+        ],
+        None,
+    );
+    assert!(baseline.exists(), "{}", stderr(&o));
+    let o = diff(&["--baseline", b.as_str(), "-f", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["added"][0]["suppressed"]["kind"], "baseline");
+    // An acceptance that expired fails again, and says so.
+    std::fs::write(
+        dir.join(".passgraph.yaml"),
+        "accept:\n  - principal: deployer\n    role: app-batch\n    reason: until the batch role is split\n    expires: 2020-01-31\n",
+    )
+    .expect("config");
+    let o = diff(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("expired on 2020-01-31"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
