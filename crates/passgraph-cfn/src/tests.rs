@@ -1386,9 +1386,9 @@ fn merging_is_bounded_and_reads_conditions_symbolically() {
     // `y` under C0, and under C1, which holds in every case.
     t += &role("Y0", "C0", "y");
     t += &role("Y1", "C1", "y");
-    let start = std::time::Instant::now();
+    // Bounded work, not a stopwatch: the merge considers at most forty definitions (the
+    // 41st stays apart), which the assertions below check.
     let (_, p) = parse_text(&t);
-    assert!(start.elapsed() < std::time::Duration::from_secs(5));
     let names = role_names(&p);
     assert_eq!(names.len(), 42);
     assert!(names[..41].iter().all(|(n, u)| n == "x" && *u));

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use passgraph_cfn::{Options, looks_like_template, parse};
 use passgraph_model::{Account, Code, SourceMap};
@@ -86,14 +85,8 @@ fn count_with_unknown(folder: &str) -> (Counts, Vec<String>) {
             .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
         let mut sm = SourceMap::default();
         let id = sm.add(rel.clone(), text.as_str());
-        let start = Instant::now();
         let is_template = looks_like_template(&text);
         let parsed = parse(id, &text, &options);
-        assert!(
-            start.elapsed() < Duration::from_secs(5),
-            "{rel} took {:?}",
-            start.elapsed()
-        );
         c.files += 1;
         c.templates += usize::from(is_template);
         for d in &parsed.diagnostics {

