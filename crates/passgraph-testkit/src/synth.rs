@@ -161,7 +161,7 @@ pub fn snapshot(size: Size, seed: u64) -> String {
             .collect();
         let _ = write!(
             s,
-            r#"{{"Path":"/","GroupName":"g{g}","Arn":"arn:aws:iam::{ACCOUNT}:group/g{g}","GroupPolicyList":[],"AttachedManagedPolicies":[{}]}}"#,
+            r#"{{"Path":"/","GroupName":"g{g}","GroupId":"AGPA{g:017}","Arn":"arn:aws:iam::{ACCOUNT}:group/g{g}","GroupPolicyList":[],"AttachedManagedPolicies":[{}]}}"#,
             attached.join(",")
         );
     }
@@ -195,7 +195,7 @@ pub fn snapshot(size: Size, seed: u64) -> String {
         };
         let _ = write!(
             s,
-            r#"{{"Path":"/","RoleName":"{name}","Arn":"arn:aws:iam::{ACCOUNT}:role/{name}","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}}]}},"InstanceProfileList":[{profiles}],"RolePolicyList":[],"AttachedManagedPolicies":[{}]}}"#,
+            r#"{{"Path":"/","RoleName":"{name}","RoleId":"AROA{r:017}","Arn":"arn:aws:iam::{ACCOUNT}:role/{name}","AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"sts:AssumeRole"}}]}},"InstanceProfileList":[{profiles}],"RolePolicyList":[],"AttachedManagedPolicies":[{}]}}"#,
             attached.join(",")
         );
     }
@@ -207,7 +207,7 @@ pub fn snapshot(size: Size, seed: u64) -> String {
         let doc = policy_doc(&mut rng, p, &size);
         let _ = write!(
             s,
-            r#"{{"PolicyName":"p{p}","Arn":"{}","Path":"/","DefaultVersionId":"v1","PolicyVersionList":[{{"Document":{doc},"VersionId":"v1","IsDefaultVersion":true}}]}}"#,
+            r#"{{"PolicyName":"p{p}","PolicyId":"ANPA{p:017}","Arn":"{}","Path":"/","DefaultVersionId":"v1","PolicyVersionList":[{{"Document":{doc},"VersionId":"v1","IsDefaultVersion":true}}]}}"#,
             pol_arn(p)
         );
     }
