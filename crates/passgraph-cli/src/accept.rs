@@ -322,3 +322,22 @@ pub(crate) fn report_diagnostics(s: &Suppressor<'_>, sources: &SourceMap) {
         }
     }
 }
+
+/// One suppressor per stack: the configuration's acceptances, the stack's inline suppressions
+/// and the baseline.
+pub(crate) fn suppressors<'a>(
+    accepts: &'a [passgraph_config::Acceptance],
+    stacks: &'a [crate::inputs::StackAccount],
+    baseline: Option<&'a Baseline>,
+    today: Date,
+) -> Vec<Suppressor<'a>> {
+    stacks
+        .iter()
+        .map(|s| Suppressor::new(accepts, &s.account.ignores, baseline, today))
+        .collect()
+}
+
+/// Whether some stack's inputs carry inline suppressions.
+pub(crate) fn any_inline(stacks: &[crate::inputs::StackAccount]) -> bool {
+    stacks.iter().any(|s| !s.account.ignores.is_empty())
+}

@@ -487,21 +487,8 @@ fn audit(paths: &[PathBuf], input: &InputArgs, output: &OutputArgs) -> Result<Ex
     let baseline = accept::baseline(output)?;
     let today = accept::today();
     let accepts: &[passgraph_config::Acceptance] = config.as_ref().map_or(&[], |c| &c.accept);
-    let suppressors: Vec<passgraph_config::Suppressor<'_>> = run
-        .loaded
-        .stacks
-        .iter()
-        .map(|s| {
-            passgraph_config::Suppressor::new(accepts, &s.account.ignores, baseline.as_ref(), today)
-        })
-        .collect();
-    let active = config.is_some()
-        || baseline.is_some()
-        || run
-            .loaded
-            .stacks
-            .iter()
-            .any(|s| !s.account.ignores.is_empty());
+    let suppressors = accept::suppressors(accepts, &run.loaded.stacks, baseline.as_ref(), today);
+    let active = config.is_some() || baseline.is_some() || accept::any_inline(&run.loaded.stacks);
     let hooks: Vec<Box<passgraph_report::Suppress<'_>>> = suppressors
         .iter()
         .map(|s| {
@@ -809,20 +796,8 @@ fn diff_runs(
     let baseline = accept::baseline(output)?;
     let today = accept::today();
     let accepts: &[passgraph_config::Acceptance] = config.as_ref().map_or(&[], |c| &c.accept);
-    let suppressors: Vec<passgraph_config::Suppressor<'_>> = h
-        .loaded
-        .stacks
-        .iter()
-        .map(|s| {
-            passgraph_config::Suppressor::new(accepts, &s.account.ignores, baseline.as_ref(), today)
-        })
-        .collect();
-    let active = config.is_some()
-        || baseline.is_some()
-        || h.loaded
-            .stacks
-            .iter()
-            .any(|s| !s.account.ignores.is_empty());
+    let suppressors = accept::suppressors(accepts, &h.loaded.stacks, baseline.as_ref(), today);
+    let active = config.is_some() || baseline.is_some() || accept::any_inline(&h.loaded.stacks);
     let hooks: Vec<Box<passgraph_report::Suppress<'_>>> = suppressors
         .iter()
         .map(|s| {

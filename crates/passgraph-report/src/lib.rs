@@ -113,13 +113,10 @@ pub struct Selection {
 /// `monitoring.rds.amazonaws.com`). No filter matches every service.
 #[must_use]
 pub fn service_matches(filters: &[String], service: &str) -> bool {
-    let short = service
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| service.strip_suffix(".amazonaws.com.cn"));
     filters.is_empty()
         || filters
             .iter()
-            .any(|f| f == service || short.is_some_and(|s| s == f || s.ends_with(&format!(".{f}"))))
+            .any(|f| passgraph_model::service::names_service(f, service))
 }
 
 /// Counts of the findings a report shows.
