@@ -223,6 +223,14 @@ impl CompiledStatement {
         }
     }
 
+    /// Whether the resource element's answer depends only on the resource (no policy
+    /// variables), so that it can be computed once per resource and reused for every request
+    /// ([`Prepared::evaluate_with`]).
+    #[must_use]
+    pub fn resource_is_fixed(&self) -> bool {
+        !matches!(self.resources, Resources::Variable { .. })
+    }
+
     /// The compiled resource patterns without variables, for range scans (`None` when the
     /// statement uses `NotResource`, variables, or no resource element: every role is a candidate).
     #[must_use]
@@ -251,10 +259,22 @@ impl CompiledStatement {
     /// [`CompiledStatement::applies`] with the action part already decided.
     #[must_use]
     pub fn applies_given(&self, a: Tri, resource: &Str, ctx: &Context) -> Tri {
+        self.applies_given_resource(a, resource, None, ctx)
+    }
+
+    /// [`CompiledStatement::applies_given`] with the resource part, when `known`, decided
+    /// beforehand.
+    fn applies_given_resource(
+        &self,
+        a: Tri,
+        resource: &Str,
+        known: Option<Tri>,
+        ctx: &Context,
+    ) -> Tri {
         if a == Tri::No {
             return Tri::No;
         }
-        let r = self.resource_match(resource, ctx);
+        let r = known.unwrap_or_else(|| self.resource_match(resource, ctx));
         if r == Tri::No {
             return Tri::No;
         }
@@ -377,19 +397,45 @@ impl<'a> Prepared<'a> {
             .any(|(m, _)| m.policy.unknown.is_some())
     }
 
+    /// Every statement of the set that can concern the action (identity, boundary, SCPs).
+    pub fn statements(&self) -> impl Iterator<Item = &'a CompiledStatement> + '_ {
+        let boundary = self.boundary.iter().flatten();
+        self.identity
+            .iter()
+            .chain(boundary)
+            .chain(self.scps.iter())
+            .flat_map(|(_, v)| v.iter().map(|(s, _)| *s))
+    }
+
     /// Decides the action on `resource`.
     #[must_use]
     pub fn evaluate(&self, resource: &Str, ctx: &Context) -> Decision<'a> {
+        self.evaluate_with(resource, ctx, &|_| None)
+    }
+
+    /// [`Prepared::evaluate`] where `known` may give, per statement, what its resource element
+    /// says of `resource` (computed once per statement and resource by the caller; only for
+    /// statements whose [`CompiledStatement::resource_is_fixed`]). The decision is the same.
+    #[must_use]
+    pub fn evaluate_with(
+        &self,
+        resource: &Str,
+        ctx: &Context,
+        known: &dyn Fn(&CompiledStatement) -> Option<Tri>,
+    ) -> Decision<'a> {
         let mut allows = Vec::new();
         let mut denies = Vec::new();
+        let scan_prepared = |m, v, allows: &mut Vec<Applied<'a>>, denies: &mut Vec<Applied<'a>>| {
+            scan_prepared(m, v, resource, ctx, known, allows, denies);
+        };
         for (m, v) in &self.identity {
-            scan_prepared(*m, v, resource, ctx, &mut allows, &mut denies);
+            scan_prepared(*m, v, &mut allows, &mut denies);
         }
         let boundary = self.boundary.as_ref().map(|b| match b {
             None => Tri::Maybe,
             Some((m, v)) => {
                 let mut a = Vec::new();
-                scan_prepared(*m, v, resource, ctx, &mut a, &mut denies);
+                scan_prepared(*m, v, &mut a, &mut denies);
                 if m.uncertain {
                     any(&a).or(Tri::Maybe)
                 } else {
@@ -400,7 +446,7 @@ impl<'a> Prepared<'a> {
         let scp = if self.has_scps {
             let mut a = Vec::new();
             for (m, v) in &self.scps {
-                scan_prepared(*m, v, resource, ctx, &mut a, &mut denies);
+                scan_prepared(*m, v, &mut a, &mut denies);
             }
             Some(any(&a))
         } else {
@@ -425,6 +471,7 @@ fn scan_prepared<'a>(
     v: &[(&'a CompiledStatement, Tri)],
     resource: &Str,
     ctx: &Context,
+    known: &dyn Fn(&CompiledStatement) -> Option<Tri>,
     allows: &mut Vec<Applied<'a>>,
     denies: &mut Vec<Applied<'a>>,
 ) {
@@ -443,7 +490,12 @@ fn scan_prepared<'a>(
         return;
     }
     for (s, a) in v {
-        let mut t = s.applies_given(*a, resource, ctx);
+        let r = if *a == Tri::No || !s.resource_is_fixed() {
+            None
+        } else {
+            known(s)
+        };
+        let mut t = s.applies_given_resource(*a, resource, r, ctx);
         if t == Tri::No {
             continue;
         }

@@ -21,6 +21,7 @@
 //! Work is spread over rayon's pool; results are sorted, so output does not depend on the
 //! thread count or the input order. The petgraph view of the result is [`IamGraph`].
 
+mod covers;
 mod graph;
 mod index;
 mod origins;
@@ -221,7 +222,8 @@ pub struct Analysis {
 #[must_use]
 pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let idx = index::Index::build(account, options);
-    let mut direct = pass::run(&idx);
+    let covers = covers::Covers::build(&idx);
+    let mut direct = pass::run(&idx, Some(&covers));
     origins::directs(&idx, &mut direct);
     let (mut assume_edges, open) = pass::assume_edges(&idx);
     origins::assume_edges(&idx, &mut assume_edges);
@@ -348,7 +350,7 @@ impl<'a> IntoIterator for &'a Findings {
 pub fn reference_findings(account: &Account, options: &Options) -> Vec<Finding> {
     let mut idx = index::Index::build(account, options);
     idx.role_parts = None;
-    let direct = pass::run(&idx);
+    let direct = pass::run(&idx, None);
     let (assume_edges, open) = pass::assume_edges(&idx);
     let mut findings = reach::close(&idx, &direct, &assume_edges, &open);
     origins::findings(&idx, &mut findings);

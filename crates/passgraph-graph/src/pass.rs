@@ -6,13 +6,14 @@ use std::sync::{Arc, LazyLock};
 use rayon::prelude::*;
 
 use passgraph_eval::{
-    Applied, CompiledPolicy, Context, Decision, Member, PolicyKind, PolicyLabel, PolicySet,
-    Prepared, evaluate,
+    Applied, CompiledPolicy, CompiledStatement, Context, Decision, Member, PolicyKind, PolicyLabel,
+    PolicySet, Prepared, evaluate,
 };
 use passgraph_model::policy::PrincipalKind as PKind;
 use passgraph_model::service::Service;
 use passgraph_model::{Effect, FileId, Origin, PolicyDocument, Str, TextRange, Tri};
 
+use crate::covers::{Cover, Covers};
 use crate::index::{Index, TrustTarget};
 use crate::{AssumeEdge, PassProof, PrincipalKind, Proof};
 
@@ -85,64 +86,32 @@ fn proof_of(a: &Applied<'_>) -> Proof {
 }
 
 /// Roles (principal indices) that some statement allowing `action` may cover, found by the
-/// literal prefix of each resource pattern in the sorted role ARNs. `mask`, when given, keeps
-/// only those roles.
+/// literal prefix of each resource pattern ([`crate::covers::roles_for_globs`]). `mask`, when
+/// given, keeps only those roles.
 fn candidates(idx: &Index<'_>, set: &Prepared<'_>, mask: Option<&[bool]>) -> Vec<usize> {
-    let mut out: BTreeSet<usize> = BTreeSet::new();
-    let all = |out: &mut BTreeSet<usize>| {
-        out.extend(idx.roles_known.iter().map(|(_, r)| *r));
-        out.extend(idx.roles_symbolic.iter().copied());
-    };
-    let mut everything = set.has_unknown_identity();
-    // Which scans ran: by the literal prefix of the whole ARN (symbolic roles are candidates
-    // then), by the prefix of the resource part (roles not split by parts are).
-    let (mut by_arn, mut by_parts) = (false, false);
-    'statements: for s in set.allow_statements() {
-        if everything {
-            break;
-        }
-        let Some(globs) = s.fixed_resource_globs() else {
-            everything = true;
-            break 'statements;
-        };
-        for g in globs {
-            if let Some(parts) = &idx.role_parts
-                && let Some(rp) = g.literal_after(':', 5).filter(|r| !r.is_empty())
+    let every_role = || (idx.n_users..idx.principals.len()).collect::<Vec<_>>();
+    let mut out: Vec<usize> = Vec::new();
+    if set.has_unknown_identity() {
+        out = every_role();
+    } else {
+        for s in set.allow_statements() {
+            match s
+                .fixed_resource_globs()
+                .and_then(|g| crate::covers::roles_for_globs(idx, g))
             {
-                by_parts = true;
-                out.extend(parts.with_prefix(&rp));
-                continue;
-            }
-            let prefix = g.literal_prefix();
-            if prefix.len() <= "arn:".len() {
-                everything = true;
-                break 'statements;
-            }
-            by_arn = true;
-            let start = idx
-                .roles_known
-                .partition_point(|(a, _)| a.as_str() < prefix.as_str());
-            for (a, r) in &idx.roles_known[start..] {
-                if !a.starts_with(&prefix) {
+                Some(v) => out.extend(v),
+                None => {
+                    out = every_role();
                     break;
                 }
-                out.insert(*r);
             }
         }
-    }
-    if everything {
-        all(&mut out);
-    } else {
-        if by_arn || idx.role_parts.is_none() {
-            out.extend(idx.roles_symbolic.iter().copied());
-        }
-        if by_parts && let Some(parts) = &idx.role_parts {
-            out.extend(parts.unsplit.iter().copied());
-        }
+        out.sort_unstable();
+        out.dedup();
     }
     match mask {
         Some(m) => out.into_iter().filter(|r| m[*r]).collect(),
-        None => out.into_iter().collect(),
+        None => out,
     }
 }
 
@@ -213,10 +182,13 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
 
 /// Direct findings per principal. Principals of one key share one list; a principal that exists
 /// only possibly gets its own, weakened copy.
-pub(crate) fn run(idx: &Index<'_>) -> Vec<Arc<Vec<Direct>>> {
+///
+/// With `covers`, resource elements are looked up per statement ([`Covers`]) instead of
+/// matched per key and role; the findings are the same.
+pub(crate) fn run(idx: &Index<'_>, covers: Option<&Covers>) -> Vec<Arc<Vec<Direct>>> {
     let per_key: Vec<Arc<Vec<Direct>>> = (0..idx.keys.len())
         .into_par_iter()
-        .map(|k| Arc::new(run_key(idx, k)))
+        .map(|k| Arc::new(run_key(idx, covers, k)))
         .collect();
     // Every principal belongs to a key, so each entry is replaced below.
     let empty = Arc::new(Vec::new());
@@ -250,12 +222,26 @@ pub(crate) fn run(idx: &Index<'_>) -> Vec<Arc<Vec<Direct>>> {
     out
 }
 
-fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
+fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
     let set = idx.policy_set(k);
     let prep = set.prepare(PASS);
     if prep.allows_nothing() {
         return Vec::new();
     }
+    // The covers of this key's statements, by statement address (a handful: a linear search).
+    let local: Vec<(*const CompiledStatement, &Cover)> = covers
+        .map(|c| {
+            prep.statements()
+                .filter_map(|s| Some((std::ptr::from_ref(s), c.get(s)?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let roles = match covers {
+        Some(c) => c
+            .candidates(idx, &prep)
+            .unwrap_or_else(|| (idx.n_users..idx.principals.len()).collect()),
+        None => candidates(idx, &prep, None),
+    };
     let rep = idx.keys[k].members[0];
     let base = idx.principal_context(rep);
     let mut ctx_cache: HashMap<String, Context> = HashMap::new();
@@ -265,8 +251,12 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
     let mut proofs: BTreeMap<ProofKey, Arc<PassProof>> = BTreeMap::new();
     let mut out = Vec::new();
     let own_account = account_of(&idx.principals[rep].arn);
-    for r in candidates(idx, &prep, None) {
+    for r in roles {
         let role = &idx.principals[r];
+        let known = |s: &CompiledStatement| {
+            let p = std::ptr::from_ref(s);
+            local.iter().find(|(q, _)| *q == p).map(|(_, c)| c.get(r))
+        };
         // PassRole passes only roles of the caller's own account.
         if let Some(a) = own_account
             && let Some(b) = account_of(&role.arn)
@@ -292,7 +282,7 @@ fn run_key(idx: &Index<'_>, k: usize) -> Vec<Direct> {
                 let Some(ctx) = ctx_cache.get(v) else {
                     continue;
                 };
-                let d = prep.evaluate(&role.arn, ctx);
+                let d = prep.evaluate_with(&role.arn, ctx, &known);
                 results.push((v, d));
             }
             let combined = if all_required {
