@@ -138,6 +138,10 @@ pub(crate) struct TrustedService {
     pub(crate) lookup: passgraph_model::service::Service,
     /// Its `iam:PassedToService` candidates, and whether all must be allowed.
     pub(crate) passed_to_service: (Vec<String>, bool),
+    /// `service` and the `passed_to_service` values as small numbers, the same for the same
+    /// text across the index (below [`Index::service_ids`] and [`Index::value_ids`]).
+    pub(crate) service_id: usize,
+    pub(crate) value_ids: Vec<usize>,
 }
 
 /// The service name of findings about roles that trust every principal (`"*"`), services
@@ -166,6 +170,8 @@ pub(crate) struct TrustGrant {
 
 pub(crate) struct Index<'a> {
     pub(crate) account: &'a Account,
+    /// Per principal: the account segment of its ARN, when known ([`crate::pass::account_of`]).
+    accounts: Vec<Option<Box<str>>>,
     pub(crate) principals: Vec<Principal>,
     pub(crate) n_users: usize,
     /// Source entity per principal (index into `account.users` or `account.roles`).
@@ -182,6 +188,9 @@ pub(crate) struct Index<'a> {
     pub(crate) trust: Vec<Option<usize>>,
     pub(crate) trusted_services: Vec<Vec<TrustedService>>,
     pub(crate) trust_grants: Vec<Vec<TrustGrant>>,
+    /// How many distinct services and `iam:PassedToService` values trusted services name.
+    pub(crate) service_ids: usize,
+    pub(crate) value_ids: usize,
     /// Per role principal: is it in some instance profile?
     pub(crate) in_profile: Vec<Tri>,
     /// Per role principal: role uses (index into account.role_uses) with the service.
@@ -700,8 +709,13 @@ impl<'a> Index<'a> {
             ));
         }
         let account_id = account.account_id.clone();
+        let accounts = principals
+            .iter()
+            .map(|p| crate::pass::account_of(&p.arn).map(Box::from))
+            .collect();
         let mut idx = Index {
             account,
+            accounts,
             principals,
             n_users,
             source,
@@ -714,6 +728,8 @@ impl<'a> Index<'a> {
             roles_symbolic,
             trust: Vec::new(),
             trusted_services: Vec::new(),
+            service_ids: 0,
+            value_ids: 0,
             trust_grants: Vec::new(),
             in_profile: Vec::new(),
             uses: Vec::new(),
@@ -722,6 +738,7 @@ impl<'a> Index<'a> {
             attached_at,
         };
         idx.build_trust();
+        idx.number_services();
         idx.build_profiles_and_uses(&role_res);
         idx.lint_passrole_statements();
         idx.diagnostics.sort();
@@ -873,6 +890,8 @@ impl<'a> Index<'a> {
                         proofs,
                         lookup,
                         passed_to_service,
+                        service_id: 0,
+                        value_ids: Vec::new(),
                     })
                 })
                 .collect();
@@ -1024,6 +1043,33 @@ impl<'a> Index<'a> {
                 self.uses[ri].push((ui, u.service.clone()));
             }
         }
+    }
+
+    /// Numbers the services and `iam:PassedToService` values of trusted services, so that the
+    /// PassRole pass keeps per-key caches in vectors rather than maps keyed by text.
+    fn number_services(&mut self) {
+        let mut services: HashMap<String, usize> = HashMap::new();
+        let mut values: HashMap<String, usize> = HashMap::new();
+        for ts in self.trusted_services.iter_mut().flatten() {
+            let n = services.len();
+            ts.service_id = *services.entry(ts.service.clone()).or_insert(n);
+            ts.value_ids = ts
+                .passed_to_service
+                .0
+                .iter()
+                .map(|v| {
+                    let n = values.len();
+                    *values.entry(v.clone()).or_insert(n)
+                })
+                .collect();
+        }
+        self.service_ids = services.len();
+        self.value_ids = values.len();
+    }
+
+    /// The account segment of a principal's ARN, when known.
+    pub(crate) fn role_account(&self, pi: usize) -> Option<&str> {
+        self.accounts[pi].as_deref()
     }
 
     /// The policy set of a key.

@@ -244,11 +244,13 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
     };
     let rep = idx.keys[k].members[0];
     let base = idx.principal_context(rep);
-    let mut ctx_cache: HashMap<String, Context> = HashMap::new();
-    let mut launch_cache: HashMap<String, (Tri, Arc<[String]>)> = HashMap::new();
-    let mut service_names: HashMap<String, Arc<str>> = HashMap::new();
+    // Per key, a few services and `iam:PassedToService` values: small lists searched linearly.
+    // Per key, caches by the index's service and value numbers.
+    let mut ctx_cache: Vec<Option<Context>> = vec![None; idx.value_ids];
+    let mut launch_cache: Vec<Option<((Tri, Arc<[String]>), Arc<str>)>> =
+        vec![None; idx.service_ids];
     let mut profile_create: Option<Tri> = None;
-    let mut proofs: BTreeMap<ProofKey, Arc<PassProof>> = BTreeMap::new();
+    let mut proofs: HashMap<ProofKey<'_>, Arc<PassProof>> = HashMap::new();
     let mut out = Vec::new();
     let own_account = account_of(&idx.principals[rep].arn);
     for r in roles {
@@ -259,7 +261,7 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
         };
         // PassRole passes only roles of the caller's own account.
         if let Some(a) = own_account
-            && let Some(b) = account_of(&role.arn)
+            && let Some(b) = idx.role_account(r)
             && a != b
         {
             continue;
@@ -268,8 +270,8 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
             let svc = &ts.lookup;
             let (values, all_required) = (&ts.passed_to_service.0, ts.passed_to_service.1);
             let mut results = Vec::new();
-            for v in values {
-                if !ctx_cache.contains_key(v) {
+            for (v, &at) in values.iter().zip(&ts.value_ids) {
+                if ctx_cache[at].is_none() {
                     let mut c = base.clone();
                     if v == crate::index::ANY_SERVICE {
                         // Any service: the value is whichever service the caller picks.
@@ -277,54 +279,51 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
                     } else {
                         c.set_str("iam:PassedToService", v);
                     }
-                    ctx_cache.insert(v.clone(), c);
+                    ctx_cache[at] = Some(c);
                 }
-                let Some(ctx) = ctx_cache.get(v) else {
-                    continue;
-                };
+                let Some(ctx) = &ctx_cache[at] else { continue };
                 let d = prep.evaluate_with(&role.arn, ctx, &known);
-                results.push((v, d));
+                results.push((at, v, d));
             }
             let combined = if all_required {
-                if results.iter().all(|(_, d)| d.allowed == Tri::Yes) {
+                if results.iter().all(|(_, _, d)| d.allowed == Tri::Yes) {
                     Tri::Yes
-                } else if results.iter().any(|(_, d)| d.allowed.possible()) {
+                } else if results.iter().any(|(_, _, d)| d.allowed.possible()) {
                     Tri::Maybe
                 } else {
                     Tri::No
                 }
             } else {
-                results.iter().fold(Tri::No, |a, (_, d)| a.or(d.allowed))
+                results.iter().fold(Tri::No, |a, (_, _, d)| a.or(d.allowed))
             };
             if combined == Tri::No {
                 continue;
             }
             let mut certainty = combined.and(ts.certainty);
-            let mut grants: BTreeSet<Proof> = BTreeSet::new();
-            let mut denies: BTreeSet<Proof> = BTreeSet::new();
+            // Grants and denies by identity (policy, statement, how surely): the proof, built
+            // from them only the first time, is the same for the same identities.
+            let mut grants: Vec<Applied<'_>> = Vec::new();
+            let mut denies: Vec<Applied<'_>> = Vec::new();
             let mut why = Vec::new();
-            let mut allowed_values = Vec::new();
+            let mut allowed_values: Vec<&str> = Vec::new();
             let mut boundary = None;
-            for (v, d) in &results {
+            for (at, v, d) in &results {
                 if !d.allowed.possible() {
                     continue;
                 }
-                allowed_values.push((*v).clone());
-                grants.extend(d.allows.iter().map(proof_of));
-                denies.extend(
-                    d.denies
-                        .iter()
-                        .filter(|a| a.applies == Tri::Maybe)
-                        .map(proof_of),
-                );
+                allowed_values.push(v.as_str());
+                grants.extend(d.allows.iter().cloned());
+                denies.extend(d.denies.iter().filter(|a| a.applies == Tri::Maybe).cloned());
                 boundary = boundary.or(d.boundary);
                 if d.allowed == Tri::Maybe {
-                    reasons(d, &role.arn, &ctx_cache[*v], &mut why);
+                    if let Some(ctx) = &ctx_cache[*at] {
+                        reasons(d, &role.arn, ctx, &mut why);
+                    }
                 }
             }
             if all_required
                 && combined == Tri::Maybe
-                && results.iter().any(|(_, d)| d.allowed == Tri::Yes)
+                && results.iter().any(|(_, _, d)| d.allowed == Tri::Yes)
             {
                 why.push(format!(
                     "AWS does not document which iam:PassedToService value {} uses; the grant allows only {}",
@@ -344,14 +343,11 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
             }
             why.sort();
             why.dedup();
+            let (launched, service) = launch_cache[ts.service_id]
+                .get_or_insert_with(|| (launch(&set, &base, svc), Arc::from(ts.service.as_str())))
+                .clone();
             let (exploitable, launch_actions) = {
-                if !launch_cache.contains_key(&ts.service) {
-                    launch_cache.insert(ts.service.clone(), launch(&set, &base, svc));
-                }
-                let (t, acts) = launch_cache
-                    .get(&ts.service)
-                    .cloned()
-                    .unwrap_or((Tri::No, Arc::from(Vec::new())));
+                let (t, acts) = launched;
                 if svc.info.is_some_and(|i| i.via_instance_profile()) {
                     let create = *profile_create.get_or_insert_with(|| {
                         let a = evaluate(&set, "iam:CreateInstanceProfile", &any_resource(), &base)
@@ -366,49 +362,48 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
                     (t, acts)
                 }
             };
+            // Shared by every role and service of the key with the same grant; the trust
+            // statements are the role's and are added when a finding is built (`crate::sets`),
+            // so they do not make each proof distinct.
+            let key: ProofKey<'_> = (
+                certainty,
+                identities(&grants),
+                identities(&denies),
+                allowed_values,
+                boundary,
+                if certainty == Tri::Yes {
+                    Vec::new()
+                } else {
+                    why
+                },
+            );
+            let proof = match proofs.get(&key) {
+                Some(p) => p.clone(),
+                None => {
+                    let sorted = |v: &[Applied<'_>]| {
+                        v.iter()
+                            .map(proof_of)
+                            .collect::<BTreeSet<Proof>>()
+                            .into_iter()
+                            .collect::<Vec<_>>()
+                    };
+                    let p = Arc::new(PassProof {
+                        certainty: key.0,
+                        grants: sorted(&grants),
+                        denies: sorted(&denies),
+                        trust: Vec::new(),
+                        passed_to_service: key.3.iter().map(|v| (*v).to_owned()).collect(),
+                        boundary: key.4,
+                        reasons: key.5.clone(),
+                    });
+                    proofs.insert(key, p.clone());
+                    p
+                }
+            };
             out.push(Direct {
                 role: r,
-                service: match service_names.get(&ts.service) {
-                    Some(n) => n.clone(),
-                    None => {
-                        let n: Arc<str> = Arc::from(ts.service.as_str());
-                        service_names.insert(ts.service.clone(), n.clone());
-                        n
-                    }
-                },
-                // Shared by every role and service of the key with the same grant; the trust
-                // statements are the role's and are added when a finding is built
-                // (`crate::sets`), so they do not make each proof distinct.
-                proof: {
-                    let key = (
-                        certainty,
-                        grants.into_iter().collect::<Vec<_>>(),
-                        denies.into_iter().collect::<Vec<_>>(),
-                        allowed_values,
-                        boundary,
-                        if certainty == Tri::Yes {
-                            Vec::new()
-                        } else {
-                            why
-                        },
-                    );
-                    match proofs.get(&key) {
-                        Some(p) => p.clone(),
-                        None => {
-                            let p = Arc::new(PassProof {
-                                certainty: key.0,
-                                grants: key.1.clone(),
-                                denies: key.2.clone(),
-                                trust: Vec::new(),
-                                passed_to_service: key.3.clone(),
-                                boundary: key.4,
-                                reasons: key.5.clone(),
-                            });
-                            proofs.insert(key, p.clone());
-                            p
-                        }
-                    }
-                },
+                service,
+                proof,
                 exploitable,
                 launch_actions,
             });
@@ -417,13 +412,31 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
     out
 }
 
-/// What makes two grant proofs of one key the same: certainty, grants, denies, the
-/// `iam:PassedToService` values, the boundary's answer and the reasons.
-type ProofKey = (
+/// A statement's identity in a decision: policy and statement addresses and how surely it
+/// applied (which is all [`proof_of`] reads), sorted and distinct.
+fn identities(v: &[Applied<'_>]) -> Vec<(usize, usize, Tri)> {
+    let mut out: Vec<(usize, usize, Tri)> = v
+        .iter()
+        .map(|a| {
+            (
+                std::ptr::from_ref(a.policy) as usize,
+                a.statement.map_or(0, |s| std::ptr::from_ref(s) as usize),
+                a.applies,
+            )
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// What makes two grant proofs of one key the same: certainty, grants and denies (by
+/// [`identities`]), the `iam:PassedToService` values, the boundary's answer and the reasons.
+type ProofKey<'a> = (
     Tri,
-    Vec<Proof>,
-    Vec<Proof>,
-    Vec<String>,
+    Vec<(usize, usize, Tri)>,
+    Vec<(usize, usize, Tri)>,
+    Vec<&'a str>,
     Option<Tri>,
     Vec<String>,
 );
