@@ -315,10 +315,10 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
                 grants.extend(d.allows.iter().cloned());
                 denies.extend(d.denies.iter().filter(|a| a.applies == Tri::Maybe).cloned());
                 boundary = boundary.or(d.boundary);
-                if d.allowed == Tri::Maybe {
-                    if let Some(ctx) = &ctx_cache[*at] {
-                        reasons(d, &role.arn, ctx, &mut why);
-                    }
+                if d.allowed == Tri::Maybe
+                    && let Some(ctx) = &ctx_cache[*at]
+                {
+                    reasons(d, &role.arn, ctx, &mut why);
                 }
             }
             if all_required
