@@ -35,7 +35,9 @@ pub fn local_module_sources(text: &str, json: bool) -> Vec<String> {
                 out.push(s.to_owned());
             }
         }
-    } else if let Ok(body) = hcl::edit::parser::parse_body(text) {
+    } else if may_hold_module_block(text)
+        && let Ok(body) = hcl::edit::parser::parse_body(text)
+    {
         for block in body.get_blocks("module") {
             if let Some(a) = block.body.get_attribute("source")
                 && let hcl::edit::expr::Expression::String(s) = &a.value
@@ -46,6 +48,17 @@ pub fn local_module_sources(text: &str, json: bool) -> Vec<String> {
     }
     out.retain(|s| is_local(s));
     out
+}
+
+/// Whether some line could open a `module` block. A block's header (type, labels and `{`) is
+/// on one line in HCL's native syntax, so a file without a line starting with `module` holds
+/// none and is not parsed here (the search parses every file only once more, when it is read).
+fn may_hold_module_block(text: &str) -> bool {
+    text.lines().any(|l| {
+        l.trim_start()
+            .strip_prefix("module")
+            .is_some_and(|rest| rest.starts_with([' ', '\t', '"', '{']))
+    })
 }
 
 /// Terraform's rule: a local path starts with `./` or `../`.
@@ -86,6 +99,13 @@ mod tests {
         let json = r#"{"module": {"a": {"source": "../.."}, "b": [{"source": "git::https://x"}]}}"#;
         assert_eq!(local_module_sources(json, true), ["../.."]);
         assert!(local_module_sources("module \"a\" {", false).is_empty());
+        // Indented headers and a label-less `{` still count; comments and longer words do not.
+        let indented = "  module \"a\" {\n    source = \"./a\"\n  }\n";
+        assert_eq!(local_module_sources(indented, false), ["./a"]);
+        assert!(may_hold_module_block("module{\n}"));
+        assert!(!may_hold_module_block(
+            "# module \"a\" {\nmodules = 1\nresource \"x\" \"module\" {}"
+        ));
     }
 
     #[test]

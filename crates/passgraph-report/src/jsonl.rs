@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use passgraph_graph::{Finding, Proof};
@@ -34,13 +35,14 @@ struct StatementLine<'a> {
     location: LocationOut,
 }
 
+/// A finding line up to its statement ids (which are given in order, by the writer).
 #[derive(Serialize)]
-struct FindingLine<'a> {
+struct FindingHead<'a> {
     r#type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     stack: Option<&'a str>,
     rule: &'static str,
-    principal: Entity,
+    principal: &'a Entity,
     role: Entity,
     service: &'a str,
     certainty: &'static str,
@@ -48,10 +50,11 @@ struct FindingLine<'a> {
     via: Vec<Entity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     also_via: Option<Vec<Entity>>,
-    grants: Vec<usize>,
-    trust: Vec<usize>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    denies: Vec<usize>,
+}
+
+/// A finding line after its statement ids.
+#[derive(Serialize)]
+struct FindingTail {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     reasons: Vec<String>,
     exploitable: &'static str,
@@ -61,6 +64,57 @@ struct FindingLine<'a> {
     fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<SuppressedOut>,
+}
+
+/// A finding with its line rendered but for the statement ids: `head` is a JSON object
+/// without its closing brace, `tail` one without its opening brace.
+struct Rendered {
+    finding: Finding,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    suppressed: bool,
+}
+
+/// How many findings are rendered in parallel before they are written in order: enough to keep
+/// every thread busy, few enough to keep memory flat.
+const BATCH: usize = 4_096;
+
+fn render(r: &Report<'_>, stack: Option<&str>, principal: &Entity, f: Finding) -> Rendered {
+    let sup = suppressed(r, &f);
+    let suppressed = sup.is_some();
+    let mut head = serde_json::to_vec(&FindingHead {
+        r#type: "finding",
+        stack,
+        rule: rule_of(&f).id,
+        principal,
+        role: entity(r, f.role, false),
+        service: &f.service,
+        certainty: certainty(f.certainty),
+        severity: f.severity.as_str(),
+        via: f.via.iter().map(|v| entity(r, *v, true)).collect(),
+        also_via: f
+            .also_via
+            .as_ref()
+            .map(|a| a.iter().map(|v| entity(r, *v, true)).collect()),
+    })
+    .unwrap_or_default();
+    head.pop();
+    let mut tail = serde_json::to_vec(&FindingTail {
+        reasons: reasons(&f),
+        exploitable: tri(f.exploitable),
+        role_admin: tri(f.role_admin),
+        in_use_by: uses(r, &f),
+        fingerprint: fingerprint(r, &f),
+        suppressed: sup,
+    })
+    .unwrap_or_default();
+    tail.remove(0);
+    Rendered {
+        finding: f,
+        head,
+        tail,
+        suppressed,
+    }
 }
 
 #[derive(Serialize)]
@@ -155,45 +209,24 @@ impl Lines {
         Ok(out)
     }
 
-    fn finding(
-        &mut self,
-        w: &mut dyn Write,
-        r: &Report<'_>,
-        stack: Option<&str>,
-        f: &Finding,
-    ) -> crate::Result {
-        let sup = suppressed(r, f);
-        self.suppressed += usize::from(sup.is_some());
-        let grants = self.ids(w, r, &f.proof.grants)?;
-        let trust = self.ids(w, r, &f.proof.trust)?;
-        let denies = self.ids(w, r, &f.proof.denies)?;
-        Lines::line(
-            w,
-            &FindingLine {
-                r#type: "finding",
-                stack,
-                rule: rule_of(f).id,
-                principal: entity(r, f.principal, true),
-                role: entity(r, f.role, false),
-                service: &f.service,
-                certainty: certainty(f.certainty),
-                severity: f.severity.as_str(),
-                via: f.via.iter().map(|v| entity(r, *v, true)).collect(),
-                also_via: f
-                    .also_via
-                    .as_ref()
-                    .map(|a| a.iter().map(|v| entity(r, *v, true)).collect()),
-                grants,
-                trust,
-                denies,
-                reasons: reasons(f),
-                exploitable: tri(f.exploitable),
-                role_admin: tri(f.role_admin),
-                in_use_by: uses(r, f),
-                fingerprint: fingerprint(r, f),
-                suppressed: sup,
-            },
-        )
+    fn finding(&mut self, w: &mut dyn Write, r: &Report<'_>, x: &Rendered) -> crate::Result {
+        self.suppressed += usize::from(x.suppressed);
+        let grants = self.ids(w, r, &x.finding.proof.grants)?;
+        let trust = self.ids(w, r, &x.finding.proof.trust)?;
+        let denies = self.ids(w, r, &x.finding.proof.denies)?;
+        let list = |name: &str, ids: &[usize]| {
+            let ids: Vec<String> = ids.iter().map(usize::to_string).collect();
+            format!(",\"{name}\":[{}]", ids.join(","))
+        };
+        w.write_all(&x.head)?;
+        w.write_all(list("grants", &grants).as_bytes())?;
+        w.write_all(list("trust", &trust).as_bytes())?;
+        if !denies.is_empty() {
+            w.write_all(list("denies", &denies).as_bytes())?;
+        }
+        w.write_all(b",")?;
+        w.write_all(&x.tail)?;
+        w.write_all(b"\n")
     }
 
     fn diagnostic(
@@ -261,10 +294,34 @@ pub fn emit_stacks(
     let (mut n, mut definite, mut principals, mut nroles) = (0, 0, 0, 0);
     for p in parts {
         let (mut pn, mut pd) = (0, 0);
-        for f in p.report.findings() {
-            lines.finding(w, &p.report, p.stack.as_deref(), &f)?;
-            pn += 1;
-            pd += usize::from(f.certainty == Tri::Yes);
+        // Lines are rendered in parallel a batch of principals at a time and written in order;
+        // statement ids are given as they are written, so the output does not depend on the
+        // number of threads.
+        let stack = p.stack.as_deref();
+        let mut groups = p.report.groups().peekable();
+        while groups.peek().is_some() {
+            let mut batch = Vec::new();
+            let mut size = 0;
+            while size < BATCH
+                && let Some(g) = groups.next()
+            {
+                size += g.keys.len();
+                batch.push(g);
+            }
+            let rendered: Vec<Vec<Rendered>> = batch
+                .par_iter()
+                .map(|g| {
+                    let principal = entity(&p.report, g.principal, true);
+                    g.findings()
+                        .map(|f| render(&p.report, stack, &principal, f))
+                        .collect()
+                })
+                .collect();
+            for x in rendered.iter().flatten() {
+                lines.finding(w, &p.report, x)?;
+                pn += 1;
+                pd += usize::from(x.finding.certainty == Tri::Yes);
+            }
         }
         n += pn;
         definite += pd;

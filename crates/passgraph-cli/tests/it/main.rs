@@ -205,6 +205,28 @@ fn output_is_identical_whatever_the_thread_count() {
     let b = run(&["audit", "-f", "json", "--threads", "3", &p], None);
     assert!(!a.stdout.is_empty());
     assert_eq!(a.stdout, b.stdout);
+    // JSON lines are rendered in parallel batches (4,096 findings) and written in order: a
+    // generated account with 7,494 findings crosses a batch boundary.
+    let size = passgraph_testkit::synth::Size {
+        users: 400,
+        roles: 400,
+        policies: 160,
+        groups: 20,
+        teams: 20,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("generated.json");
+    std::fs::write(&file, passgraph_testkit::synth::snapshot(size, 42)).expect("write");
+    let p = file.to_string_lossy();
+    let a = run(&["audit", "-f", "jsonl", "--threads", "1", &p], None);
+    let b = run(&["audit", "-f", "jsonl", "--threads", "3", &p], None);
+    let findings = a
+        .stdout
+        .split(|c| *c == b'\n')
+        .filter(|l| l.starts_with(br#"{"type":"finding""#))
+        .count();
+    assert_eq!(findings, 7494);
+    assert_eq!(a.stdout, b.stdout);
 }
 
 #[test]
