@@ -16,14 +16,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use passgraph_graph::{Finding, Proof};
+use passgraph_graph::Finding;
 use passgraph_model::{Origin, Tri};
 
-use crate::json::{
-    DiagOut, Entity, LocationOut, SuppressedOut, UseOut, diagnostic, entity, reasons, suppressed,
-    uses,
-};
-use crate::{Part, Report, certainty, fingerprint, rule_of, tri};
+use crate::json::{DiagOut, LocationOut, diagnostic, entity, reasons, suppressed, uses};
+use crate::{Part, Report, certainty, fingerprint_hash, rule_of, tri};
 
 #[derive(Serialize)]
 struct StatementLine<'a> {
@@ -35,85 +32,169 @@ struct StatementLine<'a> {
     location: LocationOut,
 }
 
-/// A finding line up to its statement ids (which are given in order, by the writer).
-#[derive(Serialize)]
-struct FindingHead<'a> {
-    r#type: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stack: Option<&'a str>,
-    rule: &'static str,
-    principal: &'a Entity,
-    role: Entity,
-    service: &'a str,
-    certainty: &'static str,
-    severity: &'static str,
-    via: Vec<Entity>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    also_via: Option<Vec<Entity>>,
+/// Every principal as a JSON entity, with its kind (principals, `via`) and without (roles),
+/// serialized once per report: a finding line copies them.
+struct Entities {
+    with_kind: Vec<Vec<u8>>,
+    without_kind: Vec<Vec<u8>>,
 }
 
-/// A finding line after its statement ids.
-#[derive(Serialize)]
-struct FindingTail {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    reasons: Vec<String>,
-    exploitable: &'static str,
-    role_admin: &'static str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    in_use_by: Vec<UseOut>,
-    fingerprint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    suppressed: Option<SuppressedOut>,
+impl Entities {
+    fn new(r: &Report<'_>) -> Entities {
+        let json = |p: usize, with_kind: bool| {
+            serde_json::to_vec(&entity(r, p, with_kind)).unwrap_or_default()
+        };
+        let n = r.analysis.principals.len();
+        Entities {
+            with_kind: (0..n).into_par_iter().map(|p| json(p, true)).collect(),
+            without_kind: (0..n).into_par_iter().map(|p| json(p, false)).collect(),
+        }
+    }
 }
 
-/// A finding with its line rendered but for the statement ids: `head` is a JSON object
-/// without its closing brace, `tail` one without its opening brace.
+/// A finding with its line rendered but for the statement ids: `line[..split]` is the object up
+/// to `via` (or `also_via`), `line[split..]` what follows the ids, closing brace included.
+/// `refs` are its grants, trust statements and denies (`lens` of each) as indices into its
+/// group's statements.
 struct Rendered {
-    finding: Finding,
-    head: Vec<u8>,
-    tail: Vec<u8>,
+    line: Vec<u8>,
+    split: usize,
+    refs: Vec<u32>,
+    lens: [usize; 3],
     suppressed: bool,
+    definite: bool,
+}
+
+/// The findings of one principal, rendered, and the distinct statements they refer to (with
+/// their hashes): the writer looks each statement up once per group, not once per finding.
+struct RenderedGroup {
+    statements: Vec<(u64, StatementKey)>,
+    findings: Vec<Rendered>,
+}
+
+fn render_group(
+    r: &Report<'_>,
+    ents: &Entities,
+    stack: Option<&str>,
+    g: &crate::Group<'_>,
+) -> RenderedGroup {
+    use std::hash::BuildHasher;
+    let state =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+    let mut statements: Vec<(u64, StatementKey)> = Vec::new();
+    let mut local: HashMap<StatementKey, u32> = HashMap::new();
+    let findings = g
+        .findings()
+        .map(|f| {
+            let mut x = render(r, ents, stack, &f);
+            let lists = [&f.proof.grants, &f.proof.trust, &f.proof.denies];
+            for (i, list) in lists.into_iter().enumerate() {
+                x.lens[i] = list.len();
+                for p in list {
+                    let key = (
+                        p.policy.clone(),
+                        p.statement.clone(),
+                        p.applies,
+                        p.origin.clone(),
+                    );
+                    let n = u32::try_from(statements.len()).unwrap_or(u32::MAX);
+                    let at = *local.entry(key).or_insert_with_key(|key| {
+                        statements.push((state.hash_one(key), key.clone()));
+                        n
+                    });
+                    x.refs.push(at);
+                }
+            }
+            x
+        })
+        .collect();
+    RenderedGroup {
+        statements,
+        findings,
+    }
 }
 
 /// How many findings are rendered in parallel before they are written in order: enough to keep
 /// every thread busy, few enough to keep memory flat.
 const BATCH: usize = 4_096;
 
-fn render(r: &Report<'_>, stack: Option<&str>, principal: &Entity, f: Finding) -> Rendered {
-    let sup = suppressed(r, &f);
-    let suppressed = sup.is_some();
-    let mut head = serde_json::to_vec(&FindingHead {
-        r#type: "finding",
-        stack,
-        rule: rule_of(&f).id,
-        principal,
-        role: entity(r, f.role, false),
-        service: &f.service,
-        certainty: certainty(f.certainty),
-        severity: f.severity.as_str(),
-        via: f.via.iter().map(|v| entity(r, *v, true)).collect(),
-        also_via: f
-            .also_via
-            .as_ref()
-            .map(|a| a.iter().map(|v| entity(r, *v, true)).collect()),
-    })
-    .unwrap_or_default();
-    head.pop();
-    let mut tail = serde_json::to_vec(&FindingTail {
-        reasons: reasons(&f),
-        exploitable: tri(f.exploitable),
-        role_admin: tri(f.role_admin),
-        in_use_by: uses(r, &f),
-        fingerprint: fingerprint(r, &f),
-        suppressed: sup,
-    })
-    .unwrap_or_default();
-    tail.remove(0);
+fn json_str(b: &mut Vec<u8>, s: &str) {
+    let _ = serde_json::to_writer(&mut *b, s);
+}
+
+fn json_value(b: &mut Vec<u8>, v: &impl Serialize) {
+    let _ = serde_json::to_writer(&mut *b, v);
+}
+
+/// The finding's line, field for field as `serde_json` writes the contract's finding object
+/// (the order of `FindingLine` before the writer was parallel; the tests pin it).
+fn render(r: &Report<'_>, ents: &Entities, stack: Option<&str>, f: &Finding) -> Rendered {
+    let list = |b: &mut Vec<u8>, v: &[usize]| {
+        b.push(b'[');
+        for (i, p) in v.iter().enumerate() {
+            if i > 0 {
+                b.push(b',');
+            }
+            b.extend_from_slice(&ents.with_kind[*p]);
+        }
+        b.push(b']');
+    };
+    let mut b = Vec::with_capacity(512);
+    b.extend_from_slice(br#"{"type":"finding","#);
+    if let Some(s) = stack {
+        b.extend_from_slice(br#""stack":"#);
+        json_str(&mut b, s);
+        b.push(b',');
+    }
+    b.extend_from_slice(br#""rule":""#);
+    b.extend_from_slice(rule_of(f).id.as_bytes());
+    b.extend_from_slice(br#"","principal":"#);
+    b.extend_from_slice(&ents.with_kind[f.principal]);
+    b.extend_from_slice(br#","role":"#);
+    b.extend_from_slice(&ents.without_kind[f.role]);
+    b.extend_from_slice(br#","service":"#);
+    json_str(&mut b, &f.service);
+    b.extend_from_slice(br#","certainty":""#);
+    b.extend_from_slice(certainty(f.certainty).as_bytes());
+    b.extend_from_slice(br#"","severity":""#);
+    b.extend_from_slice(f.severity.as_str().as_bytes());
+    b.extend_from_slice(br#"","via":"#);
+    list(&mut b, &f.via);
+    if let Some(a) = &f.also_via {
+        b.extend_from_slice(br#","also_via":"#);
+        list(&mut b, a);
+    }
+    let split = b.len();
+    let why = reasons(f);
+    if !why.is_empty() {
+        b.extend_from_slice(br#","reasons":"#);
+        json_value(&mut b, &why);
+    }
+    b.extend_from_slice(br#","exploitable":""#);
+    b.extend_from_slice(tri(f.exploitable).as_bytes());
+    b.extend_from_slice(br#"","role_admin":""#);
+    b.extend_from_slice(tri(f.role_admin).as_bytes());
+    b.push(b'"');
+    let used = uses(r, f);
+    if !used.is_empty() {
+        b.extend_from_slice(br#","in_use_by":"#);
+        json_value(&mut b, &used);
+    }
+    let _ = write!(b, r#","fingerprint":"{:016x}""#, fingerprint_hash(r, f));
+    let sup = suppressed(r, f);
+    let is_suppressed = sup.is_some();
+    if let Some(s) = sup {
+        b.extend_from_slice(br#","suppressed":"#);
+        json_value(&mut b, &s);
+    }
+    b.extend_from_slice(b"}\n");
     Rendered {
-        finding: f,
-        head,
-        tail,
-        suppressed,
+        line: b,
+        split,
+        refs: Vec::new(),
+        lens: [0; 3],
+        suppressed: is_suppressed,
+        definite: f.certainty == Tri::Yes,
     }
 }
 
@@ -158,10 +239,52 @@ struct SummaryLine<'a> {
 
 type StatementKey = (Arc<str>, Arc<str>, Tri, Origin);
 
+/// Equal statement keys; the strings are usually the same allocation (shared proofs).
+fn same_statement(a: &StatementKey, b: &StatementKey) -> bool {
+    let text = |x: &Arc<str>, y: &Arc<str>| Arc::ptr_eq(x, y) || x == y;
+    a.2 == b.2 && a.3 == b.3 && text(&a.0, &b.0) && text(&a.1, &b.1)
+}
+
+/// Appends `n` in decimal.
+fn decimal(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        // `n % 10` is below 10.
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// The writer's state: statement ids given so far (per source map: stacks share one).
 #[derive(Default)]
 struct Lines {
-    ids: HashMap<StatementKey, usize>,
+    /// By the statement key's hash: the keys with that hash and their ids.
+    ids: HashMap<u64, Vec<(StatementKey, usize)>, std::hash::BuildHasherDefault<Prehashed>>,
+    statements: usize,
     diagnostics: usize,
     suppressed: usize,
 }
@@ -172,61 +295,85 @@ impl Lines {
         w.write_all(b"\n")
     }
 
-    /// The ids of `proofs`, writing the statement lines not yet written.
-    fn ids(
+    /// The id of a statement, when it was written already; `None` otherwise.
+    fn id_of(&self, hash: u64, key: &StatementKey) -> Option<usize> {
+        self.ids
+            .get(&hash)?
+            .iter()
+            .find(|(k, _)| same_statement(k, key))
+            .map(|(_, id)| *id)
+    }
+
+    /// Writes a group's findings in order. Each statement is looked up once; one not written
+    /// yet gets the next id, and its line, right before the first finding that names it.
+    fn group(&mut self, w: &mut dyn Write, r: &Report<'_>, g: &RenderedGroup) -> crate::Result {
+        let mut ids: Vec<Option<usize>> = g
+            .statements
+            .iter()
+            .map(|(h, k)| self.id_of(*h, k))
+            .collect();
+        let mut out = Vec::new();
+        for x in &g.findings {
+            self.suppressed += usize::from(x.suppressed);
+            out.clear();
+            let mut refs = x.refs.iter();
+            for (name, len) in ["grants", "trust", "denies"].into_iter().zip(x.lens) {
+                if name == "denies" && len == 0 {
+                    continue;
+                }
+                out.extend_from_slice(b",\"");
+                out.extend_from_slice(name.as_bytes());
+                out.extend_from_slice(b"\":[");
+                for i in 0..len {
+                    let Some(&at) = refs.next() else { break };
+                    let at = at as usize;
+                    let id = match ids[at] {
+                        Some(id) => id,
+                        None => {
+                            let (hash, key) = &g.statements[at];
+                            let id = self.write_statement(w, r, *hash, key)?;
+                            ids[at] = Some(id);
+                            id
+                        }
+                    };
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    decimal(&mut out, id);
+                }
+                out.push(b']');
+            }
+            w.write_all(&x.line[..x.split])?;
+            w.write_all(&out)?;
+            w.write_all(&x.line[x.split..])?;
+        }
+        Ok(())
+    }
+
+    /// Gives a statement the next id and writes its line.
+    fn write_statement(
         &mut self,
         w: &mut dyn Write,
         r: &Report<'_>,
-        proofs: &[Proof],
-    ) -> std::io::Result<Vec<usize>> {
-        let mut out = Vec::with_capacity(proofs.len());
-        for p in proofs {
-            let key = (
-                p.policy.clone(),
-                p.statement.clone(),
-                p.applies,
-                p.origin.clone(),
-            );
-            if let Some(id) = self.ids.get(&key) {
-                out.push(*id);
-                continue;
-            }
-            let id = self.ids.len();
-            Lines::line(
-                w,
-                &StatementLine {
-                    r#type: "statement",
-                    id,
-                    policy: &p.policy,
-                    statement: &p.statement,
-                    certainty: certainty(p.applies),
-                    location: r.locate(&p.origin).into(),
-                },
-            )?;
-            self.ids.insert(key, id);
-            out.push(id);
-        }
-        Ok(out)
-    }
-
-    fn finding(&mut self, w: &mut dyn Write, r: &Report<'_>, x: &Rendered) -> crate::Result {
-        self.suppressed += usize::from(x.suppressed);
-        let grants = self.ids(w, r, &x.finding.proof.grants)?;
-        let trust = self.ids(w, r, &x.finding.proof.trust)?;
-        let denies = self.ids(w, r, &x.finding.proof.denies)?;
-        let list = |name: &str, ids: &[usize]| {
-            let ids: Vec<String> = ids.iter().map(usize::to_string).collect();
-            format!(",\"{name}\":[{}]", ids.join(","))
-        };
-        w.write_all(&x.head)?;
-        w.write_all(list("grants", &grants).as_bytes())?;
-        w.write_all(list("trust", &trust).as_bytes())?;
-        if !denies.is_empty() {
-            w.write_all(list("denies", &denies).as_bytes())?;
-        }
-        w.write_all(b",")?;
-        w.write_all(&x.tail)?;
-        w.write_all(b"\n")
+        hash: u64,
+        key: &StatementKey,
+    ) -> std::io::Result<usize> {
+        let id = self.statements;
+        self.statements += 1;
+        let (policy, statement, applies, origin) = key;
+        Lines::line(
+            w,
+            &StatementLine {
+                r#type: "statement",
+                id,
+                policy,
+                statement,
+                certainty: certainty(*applies),
+                location: r.locate(origin).into(),
+            },
+        )?;
+        self.ids.entry(hash).or_default().push((key.clone(), id));
+        Ok(id)
     }
 
     fn diagnostic(
@@ -298,6 +445,10 @@ pub fn emit_stacks(
         // statement ids are given as they are written, so the output does not depend on the
         // number of threads.
         let stack = p.stack.as_deref();
+        let ents = Entities::new(&p.report);
+        // Principals are rendered in parallel a batch at a time and written in order;
+        // statement ids are given as lines are written, so the output does not depend on the
+        // number of threads.
         let mut groups = p.report.groups().peekable();
         while groups.peek().is_some() {
             let mut batch = Vec::new();
@@ -308,20 +459,17 @@ pub fn emit_stacks(
                 size += g.keys.len();
                 batch.push(g);
             }
-            let rendered: Vec<Vec<Rendered>> = batch
+            let rendered: Vec<RenderedGroup> = batch
                 .par_iter()
-                .map(|g| {
-                    let principal = entity(&p.report, g.principal, true);
-                    g.findings()
-                        .map(|f| render(&p.report, stack, &principal, f))
-                        .collect()
-                })
+                .map(|g| render_group(&p.report, &ents, stack, g))
                 .collect();
-            for x in rendered.iter().flatten() {
-                lines.finding(w, &p.report, x)?;
-                pn += 1;
-                pd += usize::from(x.finding.certainty == Tri::Yes);
+            for g in &rendered {
+                lines.group(w, &p.report, g)?;
+                pn += g.findings.len();
+                pd += g.findings.iter().filter(|x| x.definite).count();
             }
+            // Freed on the pool, while this thread puts the next batch together.
+            rayon::spawn(move || drop(rendered));
         }
         n += pn;
         definite += pd;
@@ -347,7 +495,7 @@ pub fn emit_stacks(
             findings: n,
             definite,
             possible: n - definite,
-            statements: lines.ids.len(),
+            statements: lines.statements,
             diagnostics: lines.diagnostics,
             principals,
             roles: nroles,

@@ -441,22 +441,38 @@ pub fn known(s: &Str) -> Option<String> {
 /// A stable fingerprint of a finding: FNV-1a over rule, principal, role and service.
 #[must_use]
 pub fn fingerprint(r: &Report<'_>, f: &Finding) -> String {
+    format!("{:016x}", fingerprint_hash(r, f))
+}
+
+/// The number behind [`fingerprint`]: FNV-1a over `rule|kind|principal ARN|role ARN|service`,
+/// hashed as it is formatted (no text is built).
+#[must_use]
+pub fn fingerprint_hash(r: &Report<'_>, f: &Finding) -> u64 {
+    struct Fnv(u64);
+    impl std::fmt::Write for Fnv {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for b in s.bytes() {
+                self.0 ^= u64::from(b);
+                self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+            }
+            Ok(())
+        }
+    }
     let p = &r.analysis.principals[f.principal];
     let role = &r.analysis.principals[f.role];
-    let text = format!(
-        "{}|{}|{}|{}|{}",
-        rule_of(f).id,
-        p.kind.as_str(),
-        p.arn,
-        role.arn,
-        f.service
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    let _ = std::fmt::Write::write_fmt(
+        &mut h,
+        format_args!(
+            "{}|{}|{}|{}|{}",
+            rule_of(f).id,
+            p.kind.as_str(),
+            p.arn,
+            role.arn,
+            f.service
+        ),
     );
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    h.0
 }
 
 /// Writes with broken pipes treated as success by the caller.
