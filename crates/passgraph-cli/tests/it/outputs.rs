@@ -86,6 +86,74 @@ fn jsonl_has_every_json_finding_with_statements_by_id() {
     assert!(statements.len() < named, "{} {named}", statements.len());
 }
 
+/// Every field a JSON lines finding shares with `-f json` has the same value (the lines are put
+/// together by hand, not by serde): chains shorter and surer (`also_via`), conditional denies,
+/// reasons, resources that use the role, stacks.
+#[test]
+fn jsonl_findings_agree_with_json_field_by_field() {
+    let chains = shared().join(CHAINS);
+    let inputs = [
+        "testdata/snapshot/also-via.json".to_owned(),
+        "testdata/snapshot/app-deployer.json".to_owned(),
+        "testdata/discover".to_owned(),
+        chains.to_string_lossy().into_owned(),
+    ];
+    let (mut also_via, mut denies, mut reasons, mut uses) = (0, 0, 0, 0);
+    for input in &inputs {
+        let json = crate::json(&["audit", input]);
+        let want: Vec<serde_json::Value> = json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                let o = f.as_object_mut().expect("object");
+                for k in [
+                    "grants",
+                    "trust",
+                    "denies",
+                    "launch_actions",
+                    "passed_to_service",
+                ] {
+                    o.remove(k);
+                }
+                if o.get("in_use_by")
+                    .is_some_and(|u| u.as_array().is_some_and(Vec::is_empty))
+                {
+                    o.remove("in_use_by");
+                }
+                f
+            })
+            .collect();
+        let got: Vec<serde_json::Value> = lines(&["audit", "-f", "jsonl", input])
+            .into_iter()
+            .filter(|l| l["type"] == "finding")
+            .map(|mut l| {
+                let o = l.as_object_mut().expect("object");
+                denies += usize::from(o.contains_key("denies"));
+                reasons += usize::from(o.contains_key("reasons"));
+                uses += usize::from(o.contains_key("in_use_by"));
+                also_via += usize::from(o.contains_key("also_via"));
+                for k in ["type", "grants", "trust", "denies"] {
+                    o.remove(k);
+                }
+                l
+            })
+            .collect();
+        assert_eq!(got.len(), want.len(), "{input}");
+        for (g, w) in got.iter().zip(&want) {
+            let mut w = w.clone();
+            if let Some(o) = w.as_object_mut() {
+                if g.get("stack").is_none() {
+                    o.remove("stack");
+                }
+            }
+            assert_eq!(g, &w, "{input}");
+        }
+    }
+    assert!(also_via > 0 && denies > 0 && reasons > 0 && uses > 0);
+}
+
 #[test]
 fn jsonl_names_the_stack_when_folders_are_searched() {
     let ls = lines(&["audit", "-f", "jsonl", "testdata/discover"]);
