@@ -143,10 +143,10 @@ fn jsonl_findings_agree_with_json_field_by_field() {
         assert_eq!(got.len(), want.len(), "{input}");
         for (g, w) in got.iter().zip(&want) {
             let mut w = w.clone();
-            if let Some(o) = w.as_object_mut() {
-                if g.get("stack").is_none() {
-                    o.remove("stack");
-                }
+            if let Some(o) = w.as_object_mut()
+                && g.get("stack").is_none()
+            {
+                o.remove("stack");
             }
             assert_eq!(g, &w, "{input}");
         }
