@@ -265,12 +265,8 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>) -> crate::Result {
     writeln!(w, "  \"version\": 1,")?;
     write!(w, "  \"findings\": [")?;
     let mut n_suppressed = 0;
-    for (i, f) in r.findings().enumerate() {
-        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        let out = finding(r, &f);
-        n_suppressed += usize::from(out.suppressed.is_some());
-        write_indented(w, &out, 4)?;
-    }
+    let mut first = true;
+    write_findings(w, r, None, &mut first, &mut n_suppressed)?;
     if r.suppress.is_some() {
         summary.suppressed = Some(n_suppressed);
     }
@@ -386,14 +382,13 @@ pub fn emit_stacks(
     let mut first = true;
     let mut n_suppressed = 0;
     for p in parts {
-        for f in p.report.findings() {
-            w.write_all(if first { b"\n" } else { b",\n" })?;
-            first = false;
-            let mut out = finding(&p.report, &f);
-            n_suppressed += usize::from(out.suppressed.is_some());
-            out.stack.clone_from(&p.stack);
-            write_indented(w, &out, 4)?;
-        }
+        write_findings(
+            w,
+            &p.report,
+            p.stack.as_ref(),
+            &mut first,
+            &mut n_suppressed,
+        )?;
     }
     if first {
         writeln!(w, "],")?;
@@ -412,6 +407,40 @@ pub fn emit_stacks(
     writeln!(w, "}}")
 }
 
+/// Writes the findings of `r` as elements of the `findings` array (built and rendered in
+/// parallel batches, written in order), counting the suppressed ones.
+fn write_findings(
+    w: &mut dyn Write,
+    r: &Report<'_>,
+    stack: Option<&String>,
+    first: &mut bool,
+    n_suppressed: &mut usize,
+) -> crate::Result {
+    crate::in_batches(
+        r,
+        |g| {
+            g.findings()
+                .map(|f| {
+                    let mut out = finding(r, &f);
+                    out.stack = stack.cloned();
+                    let mut text = Vec::new();
+                    let _ = write_indented(&mut text, &out, 4);
+                    (text, out.suppressed.is_some())
+                })
+                .collect::<Vec<_>>()
+        },
+        |rendered| {
+            for (text, suppressed) in rendered {
+                w.write_all(if *first { b"\n" } else { b",\n" })?;
+                *first = false;
+                *n_suppressed += usize::from(suppressed);
+                w.write_all(&text)?;
+            }
+            Ok(())
+        },
+    )
+}
+
 /// Pretty JSON of `v`, every line indented by `indent` spaces.
 fn write_indented(w: &mut dyn Write, v: &impl Serialize, indent: usize) -> crate::Result {
     let pad = " ".repeat(indent);
@@ -421,15 +450,17 @@ fn write_indented(w: &mut dyn Write, v: &impl Serialize, indent: usize) -> crate
 
 /// Pretty JSON of `v` starting at the current position, continuation lines indented.
 fn write_indented_inline(w: &mut dyn Write, v: &impl Serialize, indent: usize) -> crate::Result {
-    let text = serde_json::to_string_pretty(v).map_err(std::io::Error::other)?;
-    let pad = " ".repeat(indent);
-    for (i, line) in text.lines().enumerate() {
+    let text = serde_json::to_vec_pretty(v).map_err(std::io::Error::other)?;
+    // Strings hold no raw newline (JSON escapes them): every newline starts a line to indent.
+    let mut out = Vec::with_capacity(text.len() + text.len() / 4);
+    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
         if i > 0 {
-            write!(w, "\n{pad}")?;
+            out.push(b'\n');
+            out.resize(out.len() + indent, b' ');
         }
-        w.write_all(line.as_bytes())?;
+        out.extend_from_slice(line);
     }
-    Ok(())
+    w.write_all(&out)
 }
 
 /// Writes a `diff` result: `{ "version": 1, "added": [...], "removed": [...] }`.

@@ -114,10 +114,6 @@ fn render_group(
     }
 }
 
-/// How many findings are rendered in parallel before they are written in order: enough to keep
-/// every thread busy, few enough to keep memory flat.
-const BATCH: usize = 4_096;
-
 fn json_str(b: &mut Vec<u8>, s: &str) {
     let _ = serde_json::to_writer(&mut *b, s);
 }
@@ -446,31 +442,18 @@ pub fn emit_stacks(
         // number of threads.
         let stack = p.stack.as_deref();
         let ents = Entities::new(&p.report);
-        // Principals are rendered in parallel a batch at a time and written in order;
-        // statement ids are given as lines are written, so the output does not depend on the
-        // number of threads.
-        let mut groups = p.report.groups().peekable();
-        while groups.peek().is_some() {
-            let mut batch = Vec::new();
-            let mut size = 0;
-            while size < BATCH
-                && let Some(g) = groups.next()
-            {
-                size += g.keys.len();
-                batch.push(g);
-            }
-            let rendered: Vec<RenderedGroup> = batch
-                .par_iter()
-                .map(|g| render_group(&p.report, &ents, stack, g))
-                .collect();
-            for g in &rendered {
-                lines.group(w, &p.report, g)?;
+        // Statement ids are given as lines are written, in order, so the output does not
+        // depend on the number of threads.
+        crate::in_batches(
+            &p.report,
+            |g| render_group(&p.report, &ents, stack, g),
+            |g| {
+                lines.group(w, &p.report, &g)?;
                 pn += g.findings.len();
                 pd += g.findings.iter().filter(|x| x.definite).count();
-            }
-            // Freed on the pool, while this thread puts the next batch together.
-            rayon::spawn(move || drop(rendered));
-        }
+                Ok(())
+            },
+        )?;
         n += pn;
         definite += pd;
         principals += p.report.analysis.principals.len();

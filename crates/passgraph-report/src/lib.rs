@@ -475,5 +475,36 @@ pub fn fingerprint_hash(r: &Report<'_>, f: &Finding) -> u64 {
     h.0
 }
 
+/// How many findings are built and rendered in parallel before they are written in order:
+/// enough to keep every thread busy, few enough to keep memory flat.
+const BATCH: usize = 4_096;
+
+/// Renders the findings a report shows one principal ([`Group`]) at a time with `render`, a
+/// batch of principals in parallel, and hands the results to `write` in order: the output is
+/// the same whatever the number of threads.
+pub(crate) fn in_batches<T: Send>(
+    r: &Report<'_>,
+    render: impl Fn(&Group<'_>) -> T + Sync,
+    mut write: impl FnMut(T) -> Result,
+) -> Result {
+    use rayon::prelude::*;
+    let mut groups = r.groups().peekable();
+    while groups.peek().is_some() {
+        let mut batch = Vec::new();
+        let mut size = 0;
+        while size < BATCH
+            && let Some(g) = groups.next()
+        {
+            size += g.keys.len();
+            batch.push(g);
+        }
+        let rendered: Vec<T> = batch.par_iter().map(&render).collect();
+        for t in rendered {
+            write(t)?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes with broken pipes treated as success by the caller.
 pub type Result = io::Result<()>;
