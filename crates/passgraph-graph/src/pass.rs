@@ -409,6 +409,8 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
             });
         }
     }
+    // Kept until the set engine takes it over: no growth slack.
+    out.shrink_to_fit();
     out
 }
 

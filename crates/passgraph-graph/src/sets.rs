@@ -184,7 +184,7 @@ pub(crate) struct Inputs {
 }
 
 impl Engine {
-    pub(crate) fn build(inp: Inputs) -> Engine {
+    pub(crate) fn build(mut inp: Inputs) -> Engine {
         let n = inp.direct.len();
         // Pair ids in (role, service) order.
         let mut pairs: Vec<(usize, Arc<str>)> = inp
@@ -202,16 +202,27 @@ impl Engine {
                 .unwrap_or(0);
             u32::try_from(i).unwrap_or(u32::MAX)
         };
-        // Classes: one per distinct direct list (shared lists are the same allocation).
+        // Classes: one per distinct direct list (shared lists are the same allocation). Each
+        // list is moved into its class once no principal holds it any more, so the direct
+        // findings are never held twice.
         let mut class_by_ptr: HashMap<*const Vec<Direct>, usize> = HashMap::new();
-        let mut classes: Vec<Class> = Vec::new();
         let mut class_of = vec![0; n];
         for (p, list) in inp.direct.iter().enumerate() {
-            let ptr = Arc::as_ptr(list);
-            class_of[p] = *class_by_ptr.entry(ptr).or_insert_with(|| {
+            let next = class_by_ptr.len();
+            class_of[p] = *class_by_ptr.entry(Arc::as_ptr(list)).or_insert(next);
+        }
+        let mut lists: Vec<Option<Arc<Vec<Direct>>>> = vec![None; class_by_ptr.len()];
+        for (p, list) in std::mem::take(&mut inp.direct).into_iter().enumerate() {
+            lists[class_of[p]].get_or_insert(list);
+        }
+        let classes: Vec<Class> = lists
+            .into_iter()
+            .flatten()
+            .map(|list| {
+                let list = Arc::try_unwrap(list).unwrap_or_else(|shared| (*shared).clone());
                 let mut directs: Vec<(u32, Direct)> = list
-                    .iter()
-                    .map(|d| (pair_id(d.role, &d.service), d.clone()))
+                    .into_iter()
+                    .map(|d| (pair_id(d.role, &d.service), d))
                     .collect();
                 directs.sort_by_key(|(i, _)| *i);
                 let def = directs
@@ -220,14 +231,13 @@ impl Engine {
                     .map(|(i, _)| *i)
                     .collect();
                 let pos = directs.iter().map(|(i, _)| *i).collect();
-                classes.push(Class {
+                Class {
                     def: PairSet::from_sorted(def, np),
                     pos: PairSet::from_sorted(pos, np),
                     directs,
-                });
-                classes.len() - 1
-            });
-        }
+                }
+            })
+            .collect();
         let mut uses_of: HashMap<u32, Vec<usize>> = HashMap::new();
         for (role, list) in inp.uses.iter().enumerate() {
             for (u, s) in list {
