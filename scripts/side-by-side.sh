@@ -6,10 +6,16 @@
 #
 #   bash scripts/side-by-side.sh            # sizes 1000 and 5000 (users = roles)
 #   SIZES="1000 5000 20000 50000" bash scripts/side-by-side.sh
+#   TOOLS=passgraph SIZES="1000 2000 5000 10000 20000 50000" bash scripts/side-by-side.sh
+#                                           # passgraph alone: how it grows (docs/performance.md)
+# JSON lines go to /dev/null (20,000 users and roles make 10 GB of them); JSONL_MAX (default
+# 20000) is the largest size they are written for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sizes=${SIZES:-"1000 5000"}
+tools=${TOOLS:-"passgraph cloudsplaining checkov"}
+jsonl_max=${JSONL_MAX:-20000}
 work=${WORK:-target/side-by-side}
 venv=${VENV:-target/side-by-side/venv}
 mkdir -p "$work"
@@ -18,7 +24,9 @@ if [ ! -x /usr/bin/time ]; then
     echo "error: GNU time (/usr/bin/time) is needed: apt-get install -y time" >&2
     exit 1
 fi
-if [ ! -x "$venv/bin/cloudsplaining" ] || [ ! -x "$venv/bin/checkov" ]; then
+uses() { [[ " $tools " == *" $1 "* ]]; }
+if { uses cloudsplaining || uses checkov; } &&
+    { [ ! -x "$venv/bin/cloudsplaining" ] || [ ! -x "$venv/bin/checkov" ]; }; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check \
         'cloudsplaining==0.7.0' 'checkov==3.2.459'
@@ -51,10 +59,19 @@ for n in $sizes; do
     plan="$work/p$n.json"
     [ -f "$snap" ] || "$gen" snapshot "$n" "$n" "$policies" "$groups" "$snap"
     [ -f "$plan" ] || "$gen" plan "$n" "$n" "$policies" "$groups" "$plan"
-    measure "$n: passgraph audit (snapshot, text)" "$pg" audit --fail-on none "$snap"
-    measure "$n: passgraph audit -f jsonl (snapshot)" "$pg" audit --fail-on none -f jsonl -o "$work/s$n.jsonl" "$snap"
-    measure "$n: passgraph audit (plan, text)" "$pg" audit --fail-on none "$plan"
-    mkdir -p "$work/cloudsplaining-$n"
-    measure "$n: cloudsplaining scan (snapshot)" "$venv/bin/cloudsplaining" scan --input-file "$snap" --output "$work/cloudsplaining-$n" --skip-open-report
-    measure "$n: checkov (plan)" "$venv/bin/checkov" -f "$plan" --framework terraform_plan --quiet --compact --skip-download
+    if uses passgraph; then
+        echo "| $n: $("$pg" audit --fail-on none "$snap" | head -n 1) | | | |"
+        measure "$n: passgraph audit (snapshot, text)" "$pg" audit --fail-on none "$snap"
+        if [ "$n" -le "$jsonl_max" ]; then
+            measure "$n: passgraph audit -f jsonl (snapshot, to /dev/null)" "$pg" audit --fail-on none -f jsonl -o /dev/null "$snap"
+        fi
+        measure "$n: passgraph audit (plan, text)" "$pg" audit --fail-on none "$plan"
+    fi
+    if uses cloudsplaining; then
+        mkdir -p "$work/cloudsplaining-$n"
+        measure "$n: cloudsplaining scan (snapshot)" "$venv/bin/cloudsplaining" scan --input-file "$snap" --output "$work/cloudsplaining-$n" --skip-open-report
+    fi
+    if uses checkov; then
+        measure "$n: checkov (plan)" "$venv/bin/checkov" -f "$plan" --framework terraform_plan --quiet --compact --skip-download
+    fi
 done

@@ -199,14 +199,17 @@ pub(crate) fn build(
     // A principal's own grants, in finding order; definite when any way makes them so.
     for p in 0..idx.principals.len() {
         let (def, _) = engine.sets(p);
-        for (pair, d) in &engine.classes[engine.class_of[p]].directs {
-            let (a, b) = (g.node(pnode(p)), g.node(pnode(d.role)));
+        for (pair, _) in engine.classes[engine.class_of[p]].directs.iter() {
+            let Some((role, service)) = engine.pairs.get(pair as usize) else {
+                continue;
+            };
+            let (a, b) = (g.node(pnode(p)), g.node(pnode(*role)));
             g.graph.add_edge(
                 a,
                 b,
                 Edge::CanPass {
-                    service: d.service.to_string(),
-                    definite: def.contains(*pair),
+                    service: service.to_string(),
+                    definite: def.contains(pair),
                 },
             );
         }

@@ -188,6 +188,10 @@ pub(crate) struct Index<'a> {
     pub(crate) trust: Vec<Option<usize>>,
     pub(crate) trusted_services: Vec<Vec<TrustedService>>,
     pub(crate) trust_grants: Vec<Vec<TrustGrant>>,
+    /// Every (role, service) a role's trust lets in, sorted: the pairs findings are about, by
+    /// id (their position). `pair_of[role]` gives the ids of `trusted_services[role]`, in order.
+    pub(crate) pairs: Vec<(usize, Arc<str>)>,
+    pub(crate) pair_of: Vec<Vec<u32>>,
     /// How many distinct services and `iam:PassedToService` values trusted services name.
     pub(crate) service_ids: usize,
     pub(crate) value_ids: usize,
@@ -728,6 +732,8 @@ impl<'a> Index<'a> {
             roles_symbolic,
             trust: Vec::new(),
             trusted_services: Vec::new(),
+            pairs: Vec::new(),
+            pair_of: Vec::new(),
             service_ids: 0,
             value_ids: 0,
             trust_grants: Vec::new(),
@@ -1065,6 +1071,30 @@ impl<'a> Index<'a> {
         }
         self.service_ids = services.len();
         self.value_ids = values.len();
+        let mut pairs: Vec<(usize, Arc<str>)> = self
+            .trusted_services
+            .iter()
+            .enumerate()
+            .flat_map(|(r, list)| list.iter().map(move |t| (r, Arc::from(t.service.as_str()))))
+            .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        self.pair_of = self
+            .trusted_services
+            .iter()
+            .enumerate()
+            .map(|(r, list)| {
+                list.iter()
+                    .map(|t| {
+                        let i = pairs
+                            .binary_search_by(|(q, s)| (*q, &**s).cmp(&(r, t.service.as_str())))
+                            .unwrap_or(0);
+                        u32::try_from(i).unwrap_or(u32::MAX)
+                    })
+                    .collect()
+            })
+            .collect();
+        self.pairs = pairs;
     }
 
     /// The account segment of a principal's ARN, when known.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use passgraph_model::Origin;
 
 use crate::index::Index;
-use crate::pass::Direct;
+use crate::pass::{Detail, Directs};
 use crate::{AssumeEdge, Finding, PassProof, Proof};
 
 /// The attachment origin of `proof`'s policy for `holder`, when the policy is a built-in one.
@@ -65,11 +65,11 @@ pub(crate) fn findings(idx: &Index<'_>, findings: &mut [Finding]) {
 /// The same for the direct findings of each principal (the holder of its own grants), before
 /// the set engine shares them: a principal whose proofs change gets its own list, principals
 /// with the same list and the same attachments share the rewritten one.
-pub(crate) fn directs(idx: &Index<'_>, direct: &mut [Arc<Vec<Direct>>]) {
+pub(crate) fn directs(idx: &Index<'_>, direct: &mut [Arc<Directs>]) {
     if idx.attached_at.iter().all(Vec::is_empty) {
         return;
     }
-    type Shared = HashMap<(*const Vec<Direct>, Vec<(usize, Origin)>), Arc<Vec<Direct>>>;
+    type Shared = HashMap<(*const Directs, Vec<(usize, Origin)>), Arc<Directs>>;
     let mut done: Shared = HashMap::new();
     for (p, list) in direct.iter_mut().enumerate() {
         let Some(at) = idx.attached_at.get(p).filter(|a| !a.is_empty()) else {
@@ -80,25 +80,22 @@ pub(crate) fn directs(idx: &Index<'_>, direct: &mut [Arc<Vec<Direct>>]) {
             *list = l.clone();
             continue;
         }
-        let mut changed = false;
-        let new: Vec<Direct> = list
-            .iter()
-            .map(|d| {
-                let mut proof = (*d.proof).clone();
-                let a = repoint(idx, p, &mut proof.grants);
-                let b = repoint(idx, p, &mut proof.denies);
-                if a || b {
-                    changed = true;
-                    Direct {
-                        proof: Arc::new(proof),
-                        ..d.clone()
-                    }
-                } else {
-                    d.clone()
+        let changed = std::cell::Cell::new(false);
+        let new = list.map_details(|d| {
+            let mut proof = (*d.proof).clone();
+            let a = repoint(idx, p, &mut proof.grants);
+            let b = repoint(idx, p, &mut proof.denies);
+            if a || b {
+                changed.set(true);
+                Detail {
+                    proof: Arc::new(proof),
+                    ..d.clone()
                 }
-            })
-            .collect();
-        if changed {
+            } else {
+                d.clone()
+            }
+        });
+        if changed.get() {
             *list = Arc::new(new);
         }
         done.insert(key, list.clone());

@@ -17,14 +17,81 @@ use crate::covers::{Cover, Covers};
 use crate::index::{Index, TrustTarget};
 use crate::{AssumeEdge, PassProof, PrincipalKind, Proof};
 
-/// A finding of a principal's own policies (no assume-role chain).
+/// What a principal's own policies say of passing one role to one service: the grant proof
+/// (shared by every role and service of a key with the same grant) and whether a launch action
+/// is allowed.
 #[derive(Clone, Debug)]
-pub(crate) struct Direct {
-    pub(crate) role: usize,
-    pub(crate) service: Arc<str>,
+pub(crate) struct Detail {
     pub(crate) proof: Arc<PassProof>,
     pub(crate) exploitable: Tri,
     pub(crate) launch_actions: Arc<[String]>,
+}
+
+/// The direct findings of one key (no assume-role chain), compact: the pairs (role, service),
+/// by id in [`Index::pairs`], sorted, each with the index of its [`Detail`]. A key that can pass
+/// every role of a large account holds a few details and eight bytes per pair, not a proof
+/// per triple.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Directs {
+    pairs: Vec<u32>,
+    detail: Vec<u32>,
+    details: Vec<Detail>,
+}
+
+impl Directs {
+    /// From (pair, detail) in any order; details that are the same (same proof, launch actions
+    /// and answer) are stored once. A pair given twice keeps its first detail.
+    fn new(mut v: Vec<(u32, Detail)>) -> Directs {
+        v.sort_by_key(|(p, _)| *p);
+        v.dedup_by_key(|(p, _)| *p);
+        let mut seen: HashMap<(usize, Tri, usize), u32> = HashMap::new();
+        let mut out = Directs::default();
+        for (pair, d) in v {
+            let key = (
+                Arc::as_ptr(&d.proof) as usize,
+                d.exploitable,
+                Arc::as_ptr(&d.launch_actions).cast::<String>() as usize,
+            );
+            let next = u32::try_from(out.details.len()).unwrap_or(u32::MAX);
+            let i = *seen.entry(key).or_insert_with(|| {
+                out.details.push(d);
+                next
+            });
+            out.pairs.push(pair);
+            out.detail.push(i);
+        }
+        out.pairs.shrink_to_fit();
+        out.detail.shrink_to_fit();
+        out.details.shrink_to_fit();
+        out
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// The detail of a pair, when the key passes it.
+    pub(crate) fn get(&self, pair: u32) -> Option<&Detail> {
+        let i = self.pairs.binary_search(&pair).ok()?;
+        self.details.get(self.detail[i] as usize)
+    }
+
+    /// (pair, detail), by pair.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &Detail)> + '_ {
+        self.pairs
+            .iter()
+            .zip(&self.detail)
+            .map(|(p, i)| (*p, &self.details[*i as usize]))
+    }
+
+    /// The same pairs with every detail rewritten by `f`.
+    pub(crate) fn map_details(&self, f: impl Fn(&Detail) -> Detail) -> Directs {
+        Directs {
+            pairs: self.pairs.clone(),
+            detail: self.detail.clone(),
+            details: self.details.iter().map(f).collect(),
+        }
+    }
 }
 
 pub(crate) const PASS: &str = "iam:PassRole";
@@ -185,13 +252,13 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
 ///
 /// With `covers`, resource elements are looked up per statement ([`Covers`]) instead of
 /// matched per key and role; the findings are the same.
-pub(crate) fn run(idx: &Index<'_>, covers: Option<&Covers>) -> Vec<Arc<Vec<Direct>>> {
-    let per_key: Vec<Arc<Vec<Direct>>> = (0..idx.keys.len())
+pub(crate) fn run(idx: &Index<'_>, covers: Option<&Covers>) -> Vec<Arc<Directs>> {
+    let per_key: Vec<Arc<Directs>> = (0..idx.keys.len())
         .into_par_iter()
         .map(|k| Arc::new(run_key(idx, covers, k)))
         .collect();
     // Every principal belongs to a key, so each entry is replaced below.
-    let empty = Arc::new(Vec::new());
+    let empty = Arc::new(Directs::default());
     let mut out = vec![empty; idx.principals.len()];
     for (k, found) in per_key.into_iter().enumerate() {
         for &m in &idx.keys[k].members {
@@ -199,34 +266,31 @@ pub(crate) fn run(idx: &Index<'_>, covers: Option<&Covers>) -> Vec<Arc<Vec<Direc
                 out[m] = Arc::clone(&found);
                 continue;
             }
-            let weakened = found
-                .iter()
-                .map(|d| {
-                    if d.proof.certainty != Tri::Yes {
-                        return d.clone();
-                    }
-                    let mut p = (*d.proof).clone();
-                    p.certainty = Tri::Maybe;
-                    p.reasons.push(
-                        "the principal exists only under a condition not known offline".to_owned(),
-                    );
-                    Direct {
-                        proof: Arc::new(p),
-                        ..d.clone()
-                    }
-                })
-                .collect();
+            let weakened = found.map_details(|d| {
+                if d.proof.certainty != Tri::Yes {
+                    return d.clone();
+                }
+                let mut p = (*d.proof).clone();
+                p.certainty = Tri::Maybe;
+                p.reasons.push(
+                    "the principal exists only under a condition not known offline".to_owned(),
+                );
+                Detail {
+                    proof: Arc::new(p),
+                    ..d.clone()
+                }
+            });
             out[m] = Arc::new(weakened);
         }
     }
     out
 }
 
-fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
+fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
     let set = idx.policy_set(k);
     let prep = set.prepare(PASS);
     if prep.allows_nothing() {
-        return Vec::new();
+        return Directs::default();
     }
     // The covers of this key's statements, by statement address (a handful: a linear search).
     let local: Vec<(*const CompiledStatement, &Cover)> = covers
@@ -247,8 +311,7 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
     // Per key, a few services and `iam:PassedToService` values: small lists searched linearly.
     // Per key, caches by the index's service and value numbers.
     let mut ctx_cache: Vec<Option<Context>> = vec![None; idx.value_ids];
-    let mut launch_cache: Vec<Option<((Tri, Arc<[String]>), Arc<str>)>> =
-        vec![None; idx.service_ids];
+    let mut launch_cache: Vec<Option<(Tri, Arc<[String]>)>> = vec![None; idx.service_ids];
     let mut profile_create: Option<Tri> = None;
     let mut proofs: HashMap<ProofKey<'_>, Arc<PassProof>> = HashMap::new();
     let mut out = Vec::new();
@@ -266,7 +329,7 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
         {
             continue;
         }
-        for ts in &idx.trusted_services[r] {
+        for (ti, ts) in idx.trusted_services[r].iter().enumerate() {
             let svc = &ts.lookup;
             let (values, all_required) = (&ts.passed_to_service.0, ts.passed_to_service.1);
             let mut results = Vec::new();
@@ -343,8 +406,8 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
             }
             why.sort();
             why.dedup();
-            let (launched, service) = launch_cache[ts.service_id]
-                .get_or_insert_with(|| (launch(&set, &base, svc), Arc::from(ts.service.as_str())))
+            let launched = launch_cache[ts.service_id]
+                .get_or_insert_with(|| launch(&set, &base, svc))
                 .clone();
             let (exploitable, launch_actions) = {
                 let (t, acts) = launched;
@@ -400,18 +463,17 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Vec<Direct> {
                     p
                 }
             };
-            out.push(Direct {
-                role: r,
-                service,
-                proof,
-                exploitable,
-                launch_actions,
-            });
+            out.push((
+                idx.pair_of[r][ti],
+                Detail {
+                    proof,
+                    exploitable,
+                    launch_actions,
+                },
+            ));
         }
     }
-    // Kept until the set engine takes it over: no growth slack.
-    out.shrink_to_fit();
-    out
+    Directs::new(out)
 }
 
 /// A statement's identity in a decision: policy and statement addresses and how surely it

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use passgraph_model::{Effect, Tri};
 
 use crate::index::Index;
-use crate::pass::{self, Direct, OpenEdges};
+use crate::pass::{self, Detail, Directs, OpenEdges};
 use crate::{AssumeEdge, Finding, PrincipalKind, Severity};
 
 /// The graph the search walks: explicit assume-role edges, and the edges of every principal of
@@ -71,7 +71,7 @@ fn path(parent: &HashMap<usize, usize>, start: usize, end: usize) -> Vec<usize> 
 /// Severity of passing a role, from its own permissions.
 fn severities(
     idx: &Index<'_>,
-    direct: &[Arc<Vec<Direct>>],
+    direct: &[Arc<Directs>],
     assumes: &[bool],
 ) -> (Vec<Tri>, Vec<Severity>) {
     let admin = pass::role_admin(idx);
@@ -110,7 +110,7 @@ fn severities(
 /// The adjacency, open edges, severities and uses the set engine needs.
 pub(crate) fn inputs(
     idx: &Index<'_>,
-    direct: Vec<Arc<Vec<Direct>>>,
+    direct: Vec<Arc<Directs>>,
     edges: &[AssumeEdge],
     open: &OpenEdges,
 ) -> crate::sets::Inputs {
@@ -126,6 +126,7 @@ pub(crate) fn inputs(
     let has_out: Vec<bool> = (0..n).map(|p| !adj[p].is_empty() || opens(p)).collect();
     let (admin, severity) = severities(idx, &direct, &has_out);
     crate::sets::Inputs {
+        pairs: idx.pairs.clone(),
         direct,
         adj,
         open: open
@@ -152,7 +153,7 @@ pub(crate) fn inputs(
 
 pub(crate) fn close(
     idx: &Index<'_>,
-    direct: &[Arc<Vec<Direct>>],
+    direct: &[Arc<Directs>],
     edges: &[AssumeEdge],
     open: &OpenEdges,
 ) -> Vec<Finding> {
@@ -194,23 +195,30 @@ pub(crate) fn close(
             .find(|t| t.service == service)
             .map_or(&[], |t| t.proofs.as_slice())
     };
-    let finding = |p: usize, role: usize, certainty: Tri, via: Arc<[usize]>, d: &Direct| Finding {
-        principal: p,
-        role,
-        service: d.service.clone(),
-        certainty,
-        holder: via.last().copied().unwrap_or(p),
-        via,
-        proof: pass::with_trust(&d.proof, trust_of(role, &d.service)),
-        exploitable: d.exploitable,
-        launch_actions: d.launch_actions.clone(),
-        role_admin: admin[role],
-        severity: severity[role],
-        also_via: None,
-        in_use_by: uses
-            .get(&(role, &*d.service))
-            .cloned()
-            .unwrap_or_else(|| no_uses.clone()),
+    let pair = |i: u32| -> (usize, &Arc<str>) {
+        let (r, s) = &idx.pairs[i as usize];
+        (*r, s)
+    };
+    let finding = |p: usize, pair_id: u32, certainty: Tri, via: Arc<[usize]>, d: &Detail| {
+        let (role, service) = pair(pair_id);
+        Finding {
+            principal: p,
+            role,
+            service: service.clone(),
+            certainty,
+            holder: via.last().copied().unwrap_or(p),
+            via,
+            proof: pass::with_trust(&d.proof, trust_of(role, service)),
+            exploitable: d.exploitable,
+            launch_actions: d.launch_actions.clone(),
+            role_admin: admin[role],
+            severity: severity[role],
+            also_via: None,
+            in_use_by: uses
+                .get(&(role, &**service))
+                .cloned()
+                .unwrap_or_else(|| no_uses.clone()),
+        }
     };
     (0..n)
         .into_par_iter()
@@ -220,22 +228,24 @@ pub(crate) fn close(
                 // (role, service).
                 let mut own: Vec<Finding> = direct[p]
                     .iter()
-                    .map(|d| finding(p, d.role, d.proof.certainty, direct_via.clone(), d))
+                    .map(|(i, d)| finding(p, i, d.proof.certainty, direct_via.clone(), d))
                     .collect();
                 own.sort_by(|a, b| (a.role, &*a.service).cmp(&(b.role, &*b.service)));
                 return own;
             }
             // Every way to each (role, service); the best one wins: definite first, then the
             // shortest chain, then the first chain in principal order.
-            let mut all: Vec<(usize, &str, Tri, Arc<[usize]>, &Direct)> = Vec::new();
+            let mut all: Vec<(usize, &str, Tri, Arc<[usize]>, &Detail, u32)> = Vec::new();
             let mut consider = |holder: usize, via: Arc<[usize]>, reach: Tri| {
-                for d in direct[holder].iter() {
+                for (i, d) in direct[holder].iter() {
+                    let (role, service) = pair(i);
                     all.push((
-                        d.role,
-                        &*d.service,
+                        role,
+                        &**service,
                         reach.and(d.proof.certainty),
                         via.clone(),
                         d,
+                        i,
                     ));
                 }
             };
@@ -271,9 +281,9 @@ pub(crate) fn close(
                     j += 1;
                 }
                 let group = &all[i..j];
-                let (role, _, certainty, via, d) = &group[0];
+                let (_, _, certainty, via, d, pair_id) = &group[0];
                 let best = group.iter().map(|c| c.2).max().unwrap_or(*certainty);
-                let mut f = finding(p, *role, best, via.clone(), d);
+                let mut f = finding(p, *pair_id, best, via.clone(), d);
                 if best > *certainty {
                     f.also_via = group.iter().find(|c| c.2 == best).map(|c| c.3.clone());
                 }

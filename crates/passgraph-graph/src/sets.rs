@@ -22,7 +22,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use passgraph_model::Tri;
 
-use crate::pass::Direct;
+use crate::pass::{Detail, Directs};
 use crate::{Finding, Severity};
 
 /// A dense set of pair ids.
@@ -125,8 +125,8 @@ impl PairSet {
 /// Principals with the same direct findings.
 #[derive(Debug)]
 pub(crate) struct Class {
-    /// The direct findings, sorted by pair id (one per pair).
-    pub(crate) directs: Vec<(u32, Direct)>,
+    /// The direct findings, by pair id.
+    pub(crate) directs: Directs,
     /// Pairs passed definitely.
     pub(crate) def: PairSet,
     /// Pairs passed at all.
@@ -134,11 +134,8 @@ pub(crate) struct Class {
 }
 
 impl Class {
-    fn direct(&self, pair: u32) -> Option<&Direct> {
-        self.directs
-            .binary_search_by_key(&pair, |(p, _)| *p)
-            .ok()
-            .map(|i| &self.directs[i].1)
+    fn direct(&self, pair: u32) -> Option<&Detail> {
+        self.directs.get(pair)
     }
 }
 
@@ -169,7 +166,9 @@ pub(crate) struct Engine {
 
 /// What [`crate::pass`] and the index hand over.
 pub(crate) struct Inputs {
-    pub(crate) direct: Vec<Arc<Vec<Direct>>>,
+    /// Every (role, service) pair, sorted ([`crate::index::Index::pairs`]).
+    pub(crate) pairs: Vec<(usize, Arc<str>)>,
+    pub(crate) direct: Vec<Arc<Directs>>,
     pub(crate) adj: Vec<Vec<(usize, Tri)>>,
     pub(crate) open: Vec<Vec<(usize, Tri)>>,
     pub(crate) key_of: Vec<usize>,
@@ -186,32 +185,19 @@ pub(crate) struct Inputs {
 impl Engine {
     pub(crate) fn build(mut inp: Inputs) -> Engine {
         let n = inp.direct.len();
-        // Pair ids in (role, service) order.
-        let mut pairs: Vec<(usize, Arc<str>)> = inp
-            .direct
-            .iter()
-            .flat_map(|l| l.iter().map(|d| (d.role, d.service.clone())))
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        pairs.sort_unstable();
+        // Pair ids in (role, service) order, as the pass gave them.
+        let pairs = std::mem::take(&mut inp.pairs);
         let np = pairs.len();
-        let pair_id = |role: usize, service: &str| -> u32 {
-            let i = pairs
-                .binary_search_by(|(r, s)| (*r, &**s).cmp(&(role, service)))
-                .unwrap_or(0);
-            u32::try_from(i).unwrap_or(u32::MAX)
-        };
         // Classes: one per distinct direct list (shared lists are the same allocation). Each
         // list is moved into its class once no principal holds it any more, so the direct
         // findings are never held twice.
-        let mut class_by_ptr: HashMap<*const Vec<Direct>, usize> = HashMap::new();
+        let mut class_by_ptr: HashMap<*const Directs, usize> = HashMap::new();
         let mut class_of = vec![0; n];
         for (p, list) in inp.direct.iter().enumerate() {
             let next = class_by_ptr.len();
             class_of[p] = *class_by_ptr.entry(Arc::as_ptr(list)).or_insert(next);
         }
-        let mut lists: Vec<Option<Arc<Vec<Direct>>>> = vec![None; class_by_ptr.len()];
+        let mut lists: Vec<Option<Arc<Directs>>> = vec![None; class_by_ptr.len()];
         for (p, list) in std::mem::take(&mut inp.direct).into_iter().enumerate() {
             lists[class_of[p]].get_or_insert(list);
         }
@@ -219,18 +205,13 @@ impl Engine {
             .into_iter()
             .flatten()
             .map(|list| {
-                let list = Arc::try_unwrap(list).unwrap_or_else(|shared| (*shared).clone());
-                let mut directs: Vec<(u32, Direct)> = list
-                    .into_iter()
-                    .map(|d| (pair_id(d.role, &d.service), d))
-                    .collect();
-                directs.sort_by_key(|(i, _)| *i);
+                let directs = Arc::try_unwrap(list).unwrap_or_else(|shared| (*shared).clone());
                 let def = directs
                     .iter()
                     .filter(|(_, d)| d.proof.certainty == Tri::Yes)
-                    .map(|(i, _)| *i)
+                    .map(|(i, _)| i)
                     .collect();
-                let pos = directs.iter().map(|(i, _)| *i).collect();
+                let pos = directs.iter().map(|(i, _)| i).collect();
                 Class {
                     def: PairSet::from_sorted(def, np),
                     pos: PairSet::from_sorted(pos, np),
