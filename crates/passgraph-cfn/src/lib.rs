@@ -107,6 +107,38 @@ pub fn parse_named(file: FileId, name: &str, text: &str, options: &Options) -> P
             };
         }
     };
+    read_root(file, name, text, root, diagnostics, options)
+}
+
+/// [`parse_named`] for a JSON text the caller has already read into `root` (the same tree
+/// [`parse_named`] would read: JSON templates are read by `passgraph_json`), so that a file is
+/// parsed once whatever detects its kind.
+#[must_use]
+pub fn parse_named_root(
+    file: FileId,
+    name: &str,
+    text: &str,
+    root: Node,
+    options: &Options,
+) -> Parsed {
+    read_root(file, name, text, root, Vec::new(), options)
+}
+
+/// Whether a document tree is a CloudFormation template (`AWSTemplateFormatVersion`, or
+/// `Resources` with AWS types).
+#[must_use]
+pub fn is_template_root(root: &Node) -> bool {
+    is_template(root)
+}
+
+fn read_root(
+    file: FileId,
+    name: &str,
+    text: &str,
+    root: Node,
+    mut diagnostics: Vec<Diagnostic>,
+    options: &Options,
+) -> Parsed {
     if !is_template(&root) {
         diagnostics.push(Diagnostic::warning(
             Code::NotAnInput,
@@ -119,7 +151,7 @@ pub fn parse_named(file: FileId, name: &str, text: &str, options: &Options) -> P
         };
     }
     template::check_duplicates(&root, &mut diagnostics);
-    let tpl = Template::read(&root, &mut diagnostics);
+    let tpl = Template::read(root, &mut diagnostics);
     let mut account = Account {
         account_id: options.account_id.clone(),
         ..Account::default()

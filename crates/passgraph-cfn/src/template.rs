@@ -46,9 +46,11 @@ pub(crate) struct Template {
 
 impl Template {
     /// Reads the sections of a template root; what does not fit becomes a diagnostic.
-    pub(crate) fn read(root: &Node, diags: &mut Vec<Diagnostic>) -> Template {
+    /// Takes the template by value: sections and properties move into the template instead
+    /// of being copied.
+    pub(crate) fn read(mut root: Node, diags: &mut Vec<Diagnostic>) -> Template {
         let mut t = Template::default();
-        let transforms = transforms(root);
+        let transforms = transforms(&root);
         t.sam = transforms.iter().any(|(name, _)| name == SAM_TRANSFORM);
         for (name, origin) in &transforms {
             if name != SAM_TRANSFORM && name != "AWS::LanguageExtensions" {
@@ -61,10 +63,10 @@ impl Template {
                 ));
             }
         }
-        let section = |name: &str, diags: &mut Vec<Diagnostic>| -> Option<Node> {
-            let node = root.get(name)?;
+        let mut section = |name: &str, diags: &mut Vec<Diagnostic>| -> Option<Node> {
+            let node = take(&mut root, name)?;
             match node.kind {
-                NodeKind::Object(_) => Some(node.clone()),
+                NodeKind::Object(_) => Some(node),
                 NodeKind::Null => None,
                 _ => {
                     diags.push(Diagnostic::warning(
@@ -76,22 +78,34 @@ impl Template {
                 }
             }
         };
-        if let Some(p) = section("Parameters", diags) {
-            for (k, _, v) in p.entries() {
-                t.params.insert(k.to_string(), v.clone());
+        if let Some(Node {
+            kind: NodeKind::Object(entries),
+            ..
+        }) = section("Parameters", diags)
+        {
+            for (k, _, v) in entries {
+                t.params.insert(k.to_string(), v);
             }
         }
         t.mappings = section("Mappings", diags);
-        if let Some(c) = section("Conditions", diags) {
-            for (k, _, v) in c.entries() {
-                t.conditions.insert(k.to_string(), v.clone());
+        if let Some(Node {
+            kind: NodeKind::Object(entries),
+            ..
+        }) = section("Conditions", diags)
+        {
+            for (k, _, v) in entries {
+                t.conditions.insert(k.to_string(), v);
             }
         }
         let globals = section("Globals", diags);
-        let Some(resources) = section("Resources", diags) else {
+        let Some(Node {
+            kind: NodeKind::Object(resources),
+            ..
+        }) = section("Resources", diags)
+        else {
             return t;
         };
-        for (k, ko, v) in resources.entries() {
+        for (k, ko, mut v) in resources {
             let id = k.to_string();
             let origin = Origin::new(
                 ko.file,
@@ -116,7 +130,11 @@ impl Template {
                 ));
                 continue;
             }
-            let Some(ty) = v.get("Type").and_then(Node::as_known_str) else {
+            let Some(ty) = v
+                .get("Type")
+                .and_then(Node::as_known_str)
+                .map(str::to_owned)
+            else {
                 diags.push(Diagnostic::warning(
                     Code::Shape,
                     format!("resource {id} has no Type"),
@@ -124,13 +142,13 @@ impl Template {
                 ));
                 continue;
             };
-            let mut props = match v.get("Properties") {
+            let mut props = match take(&mut v, "Properties") {
                 Some(
                     p @ Node {
                         kind: NodeKind::Object(_),
                         ..
                     },
-                ) => Some(p.clone()),
+                ) => Some(p),
                 Some(Node {
                     kind: NodeKind::Null,
                     ..
@@ -158,12 +176,12 @@ impl Template {
                 .and_then(|c| c.as_known_str().map(|s| (s.to_owned(), c.origin.clone())));
             let resource = Resource {
                 id: id.clone(),
-                ty: ty.to_owned(),
+                ty,
                 props,
                 condition,
                 origin,
                 generated_for: None,
-                metadata: v.get("Metadata").cloned(),
+                metadata: take(&mut v, "Metadata"),
             };
             // A logical id written twice (reported by `check_duplicates`): the last one wins.
             if let Some(slot) = t.index.get(&id).and_then(|&i| t.resources.get_mut(i)) {
@@ -227,6 +245,20 @@ impl Template {
             self.resources.push(generated);
         }
     }
+}
+
+/// Moves the value of `key` out of an object (the last entry with that key, as [`Node::get`]
+/// reads it), leaving `null` in its place.
+fn take(node: &mut Node, key: &str) -> Option<Node> {
+    let NodeKind::Object(entries) = &mut node.kind else {
+        return None;
+    };
+    let (_, _, v) = entries
+        .iter_mut()
+        .rev()
+        .find(|(k, _, _)| k.as_known() == Some(key))?;
+    let origin = v.origin.clone();
+    Some(std::mem::replace(v, Node::new(NodeKind::Null, origin)))
 }
 
 /// The transforms a template declares (a string or a list), with their positions.

@@ -225,9 +225,9 @@ fn parse_text(
                     parsed: passgraph_snapshot::from_node(&node),
                     refs: None,
                 }),
-                Ok(_) if passgraph_cfn::looks_like_template(&text) => Some(Input {
+                Ok(node) if passgraph_cfn::is_template_root(&node) => Some(Input {
                     kind: Kind::Template,
-                    parsed: passgraph_cfn::parse_named(file, &name, &text, cfn),
+                    parsed: passgraph_cfn::parse_named_root(file, &name, &text, node, cfn),
                     refs: (!explicit)
                         .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
                         .flatten(),

@@ -121,7 +121,7 @@ fn eval_with(expr: &str, options: &Options) -> (String, Vec<Diagnostic>) {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("template: {diags:?}"));
-    let tpl = Template::read(&root, &mut diags);
+    let tpl = Template::read(root, &mut diags);
     assert_eq!(diags, vec![]);
     let expr = crate::yaml::load(FileId(0), expr)
         .ok()
@@ -454,7 +454,7 @@ fn three_valued_condition_logic() {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("template"));
-    let tpl = Template::read(&root, &mut diags);
+    let tpl = Template::read(root, &mut diags);
     let opts = Options::default();
     let mut ctx = Ctx::new(FileId(0), &tpl, &opts);
     let o = Origin::new(FileId(0), passgraph_model::TextRange::default());
@@ -509,7 +509,7 @@ fn a_function_result_points_at_the_call() {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("template"));
-    let tpl = Template::read(&root, &mut diags);
+    let tpl = Template::read(root, &mut diags);
     let opts = Options::default();
     let mut ctx = Ctx::new(FileId(0), &tpl, &opts);
     let expr = crate::yaml::load(FileId(0), "a:\n  b: !Ref Env\n")
@@ -549,7 +549,7 @@ fn branches(expr: &str, options: &Options) -> Vec<String> {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("template: {diags:?}"));
-    let tpl = Template::read(&root, &mut diags);
+    let tpl = Template::read(root, &mut diags);
     let expr = crate::yaml::load(FileId(0), expr)
         .ok()
         .and_then(|l| l.root)
