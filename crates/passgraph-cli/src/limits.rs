@@ -17,8 +17,9 @@ fn too_large(max: u64) -> io::Error {
 }
 
 /// Reads at most `max` bytes from `r`; more is an error.
-fn read_bounded(r: impl Read, max: u64) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
+fn read_bounded(r: impl Read, max: u64, size_hint: u64) -> io::Result<Vec<u8>> {
+    // One allocation of the expected size (`take` hides the file's size from `read_to_end`).
+    let mut buf = Vec::with_capacity(usize::try_from(size_hint.min(max) + 1).unwrap_or(0));
     r.take(max + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > max {
         return Err(too_large(max));
@@ -34,12 +35,12 @@ pub(crate) fn read_file(path: &Path) -> io::Result<Vec<u8>> {
     if len > MAX_INPUT_BYTES {
         return Err(too_large(MAX_INPUT_BYTES));
     }
-    read_bounded(file, MAX_INPUT_BYTES)
+    read_bounded(file, MAX_INPUT_BYTES, len)
 }
 
 /// Reads standard input, refusing more than [`MAX_INPUT_BYTES`].
 pub(crate) fn read_stdin() -> io::Result<Vec<u8>> {
-    read_bounded(io::stdin().lock(), MAX_INPUT_BYTES)
+    read_bounded(io::stdin().lock(), MAX_INPUT_BYTES, 0)
 }
 
 /// The folder a Terraform configuration in `root` may read modules and files from: the git
@@ -75,10 +76,10 @@ mod tests {
 
     #[test]
     fn reads_up_to_the_bound_and_refuses_more() {
-        let exact = read_bounded(&b"{}"[..], 2).expect("input at the bound");
+        let exact = read_bounded(&b"{}"[..], 2, 2).expect("input at the bound");
         assert_eq!(exact, b"{}");
         // A reader that never ends (io::repeat) stops one byte past the bound.
-        let err = read_bounded(io::repeat(b' '), 1000).expect_err("endless input");
+        let err = read_bounded(io::repeat(b' '), 1000, 0).expect_err("endless input");
         assert_eq!(
             err.to_string(),
             "more than 1000 bytes, the most passgraph reads from one input"
