@@ -188,11 +188,12 @@ pub struct AssumeEdge {
     pub to: usize,
     /// How surely.
     pub certainty: Tri,
-    /// The trust statements that allow it.
-    pub trust: Vec<Proof>,
+    /// The trust statements that allow it (sorted, distinct; shared by the edges with the same
+    /// statements).
+    pub trust: Arc<[Proof]>,
     /// The identity statements that allow `sts:AssumeRole` (empty when the trust names the
-    /// principal itself and no identity grant is needed).
-    pub grants: Vec<Proof>,
+    /// principal itself and no identity grant is needed; sorted, distinct, shared).
+    pub grants: Arc<[Proof]>,
 }
 
 /// The result of an analysis.

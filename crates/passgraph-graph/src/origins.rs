@@ -105,7 +105,13 @@ pub(crate) fn directs(idx: &Index<'_>, direct: &mut [Arc<Directs>]) {
 /// The same for identity grants of `sts:AssumeRole`.
 pub(crate) fn assume_edges(idx: &Index<'_>, edges: &mut [AssumeEdge]) {
     for e in edges {
-        repoint(idx, e.from, &mut e.grants);
+        if idx.attached_at.get(e.from).is_none_or(Vec::is_empty) {
+            continue;
+        }
+        let mut grants = e.grants.to_vec();
+        if repoint(idx, e.from, &mut grants) {
+            e.grants = grants.into();
+        }
     }
 }
 

@@ -614,21 +614,20 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
             }
         }
     }
-    let mut edges: BTreeMap<(usize, usize), AssumeEdge> = BTreeMap::new();
-    let mut add = |from: usize, to: usize, t: Tri, trust: Vec<Proof>, grants: Vec<Proof>| {
+    // Per edge: how surely, and the (sorted) proof lists of every way it was found; most edges
+    // are found once, and their lists are shared with the other members of the key.
+    type Building = (Tri, Vec<Arc<[Proof]>>, Vec<Arc<[Proof]>>);
+    let mut edges: BTreeMap<(usize, usize), Building> = BTreeMap::new();
+    let mut add = |from: usize, to: usize, t: Tri, trust: Arc<[Proof]>, grants: Arc<[Proof]>| {
         if t == Tri::No || from == to {
             return;
         }
-        let e = edges.entry((from, to)).or_insert_with(|| AssumeEdge {
-            from,
-            to,
-            certainty: Tri::No,
-            trust: Vec::new(),
-            grants: Vec::new(),
-        });
-        e.certainty = e.certainty.or(t);
-        e.trust.extend(trust);
-        e.grants.extend(grants);
+        let e = edges
+            .entry((from, to))
+            .or_insert_with(|| (Tri::No, Vec::new(), Vec::new()));
+        e.0 = e.0.or(t);
+        e.1.push(trust);
+        e.2.push(grants);
     };
 
     // The trust policy grants on its own: only denies, the boundary and the SCPs can stop it.
@@ -666,7 +665,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
         })
         .collect();
     for (p, r, t, proof) in direct_results {
-        add(p, r, t, vec![proof], Vec::new());
+        add(p, r, t, Arc::from(vec![proof]), Arc::from(Vec::new()));
     }
 
     // Trust names everyone: decided once per key, with its representative.
@@ -703,7 +702,9 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
 
     // Trust names the account: an identity Allow for sts:AssumeRole is needed.
     if account_trusting.iter().any(|x| *x) {
-        let per_key: Vec<Vec<(usize, usize, Tri, Vec<Proof>, Vec<Proof>)>> = (0..idx.keys.len())
+        let per_key: Vec<Vec<(usize, usize, Tri, Arc<[Proof]>, Arc<[Proof]>)>> = (0..idx
+            .keys
+            .len())
             .into_par_iter()
             .map(|k| {
                 let set = idx.policy_set(k);
@@ -719,7 +720,10 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                     if d.allowed == Tri::No {
                         continue;
                     }
-                    let grants: Vec<Proof> = d.allows.iter().map(proof_of).collect();
+                    let mut grants: Vec<Proof> = d.allows.iter().map(proof_of).collect();
+                    grants.sort();
+                    grants.dedup();
+                    let grants: Arc<[Proof]> = grants.into();
                     let Some(tp) = idx.trust[r] else { continue };
                     let trust = &idx.policies[tp];
                     for &p in &idx.keys[k].members {
@@ -772,7 +776,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                                     tri = tri.weaken();
                                 }
                                 if tri != Tri::No {
-                                    out.push((p, r, tri, vec![proof], grants.clone()));
+                                    out.push((p, r, tri, Arc::from(vec![proof]), grants.clone()));
                                 }
                             }
                         }
@@ -785,14 +789,30 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
             add(p, r, t, trust, grants);
         }
     }
+    // One list for the edges with the same statements (sorted, distinct).
+    let mut shared: BTreeMap<Vec<Proof>, Arc<[Proof]>> = BTreeMap::new();
+    let mut merge = |lists: Vec<Arc<[Proof]>>| -> Arc<[Proof]> {
+        let mut v: Vec<Proof> = lists.iter().flat_map(|l| l.iter().cloned()).collect();
+        v.sort();
+        v.dedup();
+        if let [one] = lists.as_slice()
+            && one.len() == v.len()
+        {
+            return one.clone();
+        }
+        shared
+            .entry(v)
+            .or_insert_with_key(|v| v.clone().into())
+            .clone()
+    };
     let edges = edges
-        .into_values()
-        .map(|mut e| {
-            e.trust.sort();
-            e.trust.dedup();
-            e.grants.sort();
-            e.grants.dedup();
-            e
+        .into_iter()
+        .map(|((from, to), (certainty, trust, grants))| AssumeEdge {
+            from,
+            to,
+            certainty,
+            trust: merge(trust),
+            grants: merge(grants),
         })
         .collect();
     (edges, OpenEdges { by_key })
