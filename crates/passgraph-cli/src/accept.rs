@@ -246,7 +246,7 @@ fn through_group(
             })
     };
     let mut common: Option<Vec<Str>> = None;
-    for g in &f.proof.grants {
+    for g in f.proof.grants.iter() {
         let here: Vec<Str> = if let Some((name, _)) = g
             .policy
             .strip_prefix("group/")

@@ -101,19 +101,21 @@ pub struct Proof {
     pub origin: Origin,
 }
 
-/// Why a PassRole grant holds, shared by every finding that rests on it.
+/// Why a PassRole grant holds, shared by every finding that rests on it. The lists are shared
+/// too (`Arc`): a finding's proof is its grant's with its role's trust statements, and building
+/// one per finding written copies no list.
 #[derive(Clone, Debug)]
 pub struct PassProof {
     /// How surely the holder may pass the role to the service.
     pub certainty: Tri,
     /// The identity statements that allow `iam:PassRole`.
-    pub grants: Vec<Proof>,
+    pub grants: Arc<[Proof]>,
     /// Statements that deny it under a condition not known offline ("allowed unless ...").
-    pub denies: Vec<Proof>,
+    pub denies: Arc<[Proof]>,
     /// The trust statements that let the service assume the role.
-    pub trust: Vec<Proof>,
+    pub trust: Arc<[Proof]>,
     /// The `iam:PassedToService` value(s) that were allowed.
-    pub passed_to_service: Vec<String>,
+    pub passed_to_service: Arc<[String]>,
     /// What the permissions boundary says, when there is one.
     pub boundary: Option<Tri>,
     /// Why the finding is only possible (empty when definite).

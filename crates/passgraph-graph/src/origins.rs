@@ -23,6 +23,16 @@ fn attached<'i>(idx: &'i Index<'_>, holder: usize, proof: &Proof) -> Option<&'i 
         .map(|(_, o)| o)
 }
 
+/// [`repoint`] on a shared list: a new list only when something changes.
+fn repoint_shared(idx: &Index<'_>, holder: usize, proofs: &mut Arc<[Proof]>) -> bool {
+    let mut v = proofs.to_vec();
+    let changed = repoint(idx, holder, &mut v);
+    if changed {
+        *proofs = v.into();
+    }
+    changed
+}
+
 fn repoint(idx: &Index<'_>, holder: usize, proofs: &mut [Proof]) -> bool {
     let mut changed = false;
     for g in proofs.iter_mut() {
@@ -54,8 +64,8 @@ pub(crate) fn findings(idx: &Index<'_>, findings: &mut [Finding]) {
             continue;
         }
         let mut p = (*f.proof).clone();
-        let a = repoint(idx, f.holder, &mut p.grants);
-        let b = repoint(idx, f.holder, &mut p.denies);
+        let a = repoint_shared(idx, f.holder, &mut p.grants);
+        let b = repoint_shared(idx, f.holder, &mut p.denies);
         let new = if a || b { Arc::new(p) } else { f.proof.clone() };
         done.insert(key, new.clone());
         f.proof = new;
@@ -83,8 +93,8 @@ pub(crate) fn directs(idx: &Index<'_>, direct: &mut [Arc<Directs>]) {
         let changed = std::cell::Cell::new(false);
         let new = list.map_details(|d| {
             let mut proof = (*d.proof).clone();
-            let a = repoint(idx, p, &mut proof.grants);
-            let b = repoint(idx, p, &mut proof.denies);
+            let a = repoint_shared(idx, p, &mut proof.grants);
+            let b = repoint_shared(idx, p, &mut proof.denies);
             if a || b {
                 changed.set(true);
                 Detail {
@@ -108,10 +118,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>, edges: &mut [AssumeEdge]) {
         if idx.attached_at.get(e.from).is_none_or(Vec::is_empty) {
             continue;
         }
-        let mut grants = e.grants.to_vec();
-        if repoint(idx, e.from, &mut grants) {
-            e.grants = grants.into();
-        }
+        repoint_shared(idx, e.from, &mut e.grants);
     }
 }
 

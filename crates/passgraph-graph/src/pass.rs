@@ -452,9 +452,9 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
                     };
                     let p = Arc::new(PassProof {
                         certainty: key.0,
-                        grants: sorted(&grants),
-                        denies: sorted(&denies),
-                        trust: Vec::new(),
+                        grants: sorted(&grants).into(),
+                        denies: sorted(&denies).into(),
+                        trust: Arc::from(Vec::new()),
                         passed_to_service: key.3.iter().map(|v| (*v).to_owned()).collect(),
                         boundary: key.4,
                         reasons: key.5.clone(),
@@ -506,12 +506,12 @@ type ProofKey<'a> = (
 );
 
 /// The proof of a direct finding with the trust statements of its role and service.
-pub(crate) fn with_trust(proof: &Arc<PassProof>, trust: &[Proof]) -> Arc<PassProof> {
+pub(crate) fn with_trust(proof: &Arc<PassProof>, trust: &Arc<[Proof]>) -> Arc<PassProof> {
     if trust.is_empty() {
         return proof.clone();
     }
     let mut p = (**proof).clone();
-    p.trust = trust.to_vec();
+    p.trust = trust.clone();
     Arc::new(p)
 }
 

@@ -208,7 +208,7 @@ pub(crate) fn close(
             certainty,
             holder: via.last().copied().unwrap_or(p),
             via,
-            proof: pass::with_trust(&d.proof, trust_of(role, service)),
+            proof: pass::with_trust(&d.proof, &Arc::from(trust_of(role, service))),
             exploitable: d.exploitable,
             launch_actions: d.launch_actions.clone(),
             role_admin: admin[role],

@@ -161,7 +161,7 @@ pub(crate) struct Engine {
     /// Per pair: the resources that hand the role to the service.
     uses: Vec<Arc<[usize]>>,
     /// Per pair: the trust statements that let the service assume the role.
-    trust: Vec<Vec<crate::Proof>>,
+    trust: Vec<Arc<[crate::Proof]>>,
 }
 
 /// What [`crate::pass`] and the index hand over.
@@ -246,8 +246,7 @@ impl Engine {
                 inp.trust
                     .get(*role)
                     .and_then(|l| l.iter().find(|(s, _)| s.as_str() == &**service))
-                    .map(|(_, p)| p.clone())
-                    .unwrap_or_default()
+                    .map_or_else(|| Arc::from(Vec::new()), |(_, p)| Arc::from(p.as_slice()))
             })
             .collect();
         let mut e = Engine {

@@ -169,7 +169,7 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
         grants: proofs(r, &f.proof.grants),
         trust: proofs(r, &f.proof.trust),
         denies: proofs(r, &f.proof.denies),
-        passed_to_service: f.proof.passed_to_service.clone(),
+        passed_to_service: f.proof.passed_to_service.to_vec(),
         reasons: reasons(f),
         exploitable: tri(f.exploitable),
         launch_actions: f.launch_actions.to_vec(),

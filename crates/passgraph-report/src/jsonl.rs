@@ -90,7 +90,7 @@ fn render_group(
             let lists = [&f.proof.grants, &f.proof.trust, &f.proof.denies];
             for (i, list) in lists.into_iter().enumerate() {
                 x.lens[i] = list.len();
-                for p in list {
+                for p in list.iter() {
                     let key = (
                         p.policy.clone(),
                         p.statement.clone(),

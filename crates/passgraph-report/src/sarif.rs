@@ -439,7 +439,7 @@ fn result(r: &Report<'_>, stack: Option<&String>, g: &Group) -> ResultOut {
                 Some(format!("also granted by {} {}", gr.policy, gr.statement)),
             ));
         }
-        for t in &f.proof.trust {
+        for t in f.proof.trust.iter() {
             related.push(location(
                 r,
                 &t.origin,

@@ -85,7 +85,7 @@ fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> cra
             certainty(f.certainty)
         )?;
     }
-    for g in &f.proof.grants {
+    for g in f.proof.grants.iter() {
         let maybe = if g.applies == Tri::Maybe {
             " (possibly)"
         } else {
@@ -100,7 +100,7 @@ fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> cra
             s.dim(&loc(r, g))
         )?;
     }
-    for d in &f.proof.denies {
+    for d in f.proof.denies.iter() {
         writeln!(
             w,
             "      {}  {} {} may deny it  {}",
@@ -110,7 +110,7 @@ fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> cra
             s.dim(&loc(r, d))
         )?;
     }
-    for t in &f.proof.trust {
+    for t in f.proof.trust.iter() {
         writeln!(
             w,
             "      {}  {} {}  {}",

@@ -101,7 +101,7 @@ fn read_and_analyze(text: &str) {
     let a = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
     // Every origin a finding points at lies inside its file.
     for f in &a.findings {
-        for p in f.proof.grants.iter().chain(&f.proof.trust) {
+        for p in f.proof.grants.iter().chain(f.proof.trust.iter()) {
             let Some(src) = sm.get(p.origin.file) else {
                 continue;
             };
