@@ -9,7 +9,7 @@
 //! statements, attachments or memberships), so that no finding becomes definite unless it holds
 //! in every case.
 
-use std::collections::HashMap;
+use passgraph_model::hash::HashMap;
 
 use passgraph_model::{
     Account, AttachedPolicy, Attachment, InlinePolicy, Membership, Origin, PolicyDocument,
@@ -209,7 +209,7 @@ fn merge_kind<T>(
     if conds.len() != list.len() {
         return;
     }
-    let mut by_key: HashMap<(&Str, &Str), Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<(&Str, &Str), Vec<usize>> = HashMap::default();
     let mut order = Vec::new();
     for (i, x) in list.iter().enumerate() {
         let (name, arn, _) = key(x);

@@ -348,7 +348,7 @@ pub fn link(templates: &[(String, StackRefs)]) -> Vec<Link> {
 /// [`link`], and the imports that several templates may export (which link nothing).
 #[must_use]
 pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>) {
-    use std::collections::{HashMap, HashSet};
+    use passgraph_model::hash::{HashMap, HashSet};
     // Exports by the last characters of their known ending (two names that match agree on at
     // least MIN_LITERAL of them), and templates by file name: a tree of many templates is
     // linked in time near its size, not its square.
@@ -356,7 +356,7 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
         let t: Vec<char> = tail(p).chars().collect();
         (t.len() >= MIN_LITERAL).then(|| t[t.len() - MIN_LITERAL..].iter().collect())
     };
-    let mut exports: HashMap<String, Vec<(usize, &String)>> = HashMap::new();
+    let mut exports: HashMap<String, Vec<(usize, &String)>> = HashMap::default();
     for (to, (_, t)) in templates.iter().enumerate() {
         for (e, _) in &t.exports {
             if let Some(k) = ending(e) {
@@ -365,12 +365,12 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
         }
     }
     let file_name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
     for (i, (p, _)) in templates.iter().enumerate() {
         by_name.entry(file_name(p)).or_default().push(i);
     }
     let mut out: Vec<Link> = Vec::new();
-    let mut linked: HashSet<(usize, usize)> = HashSet::new();
+    let mut linked: HashSet<(usize, usize)> = HashSet::default();
     let mut ambiguous = Vec::new();
     for (from, (from_path, r)) in templates.iter().enumerate() {
         for (import, origin) in &r.imports {

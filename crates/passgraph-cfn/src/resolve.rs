@@ -7,7 +7,7 @@
 //! that cannot be decided. Each gives one diagnostic (per hole key and file) at its first use.
 //! A value produced by a function carries the origin of the function call, where it is used.
 
-use std::collections::{HashMap, HashSet};
+use passgraph_model::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use passgraph_model::arn::iam_arn;
@@ -161,18 +161,18 @@ impl<'t> Ctx<'t> {
             tpl,
             opts,
             diags: Vec::new(),
-            reported: HashSet::new(),
-            conds: HashMap::new(),
-            cond_busy: HashSet::new(),
-            idents: HashMap::new(),
-            ident_busy: HashSet::new(),
+            reported: HashSet::default(),
+            conds: HashMap::default(),
+            cond_busy: HashSet::default(),
+            idents: HashMap::default(),
+            ident_busy: HashSet::default(),
             depth: 0,
-            atoms: HashMap::new(),
-            formulas: HashMap::new(),
-            formula_busy: HashSet::new(),
+            atoms: HashMap::default(),
+            formulas: HashMap::default(),
+            formula_busy: HashSet::default(),
             quiet: false,
             label: format!("cfn#{}", file.0).into(),
-            item_classes: HashMap::new(),
+            item_classes: HashMap::default(),
             text: "",
             line_starts: Vec::new(),
         }

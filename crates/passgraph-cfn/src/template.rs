@@ -1,7 +1,7 @@
 //! The sections of a template that resolution needs: parameters, mappings, conditions and
 //! resources (with their logical ids), read from the raw document tree.
 
-use std::collections::HashMap;
+use passgraph_model::hash::HashMap;
 
 use passgraph_model::{Code, Diagnostic, Node, NodeKind, Origin, TextRange};
 
@@ -307,7 +307,10 @@ pub(crate) fn check_duplicates(root: &Node, diags: &mut Vec<Diagnostic>) {
         match &n.kind {
             NodeKind::Object(entries) => {
                 if entries.len() > 1 {
-                    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+                    let mut seen = passgraph_model::hash::HashSet::with_capacity_and_hasher(
+                        entries.len(),
+                        Default::default(),
+                    );
                     for (k, ko, _) in entries {
                         if !seen.insert(k) {
                             diags.push(Diagnostic::warning(

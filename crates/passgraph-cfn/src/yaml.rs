@@ -14,7 +14,7 @@
 //! Hostile input is bounded: nesting deeper than [`MAX_DEPTH`] and alias expansion beyond
 //! [`MAX_NODES`] nodes stop the load with an error at the offending position.
 
-use std::collections::HashMap;
+use passgraph_model::hash::HashMap;
 
 use passgraph_model::{Code, Diagnostic, FileId, Node, NodeKind, Origin, Str, TextRange};
 use yaml_rust2::parser::{Event, Parser, Tag};
@@ -375,7 +375,7 @@ impl<'a> Builder<'a> {
             base,
             char_bytes,
             stack: Vec::new(),
-            anchors: HashMap::new(),
+            anchors: HashMap::default(),
             nodes: 0,
             documents: 0,
             root: None,

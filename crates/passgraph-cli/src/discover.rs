@@ -4,7 +4,8 @@
 //! entries and file size. Which of the files found are inputs, and how they form stacks, is
 //! decided elsewhere; this module only lists and counts.
 
-use std::collections::{BTreeMap, HashSet};
+use passgraph_model::hash::HashSet;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -243,7 +244,7 @@ pub(crate) fn walk(root: &Path, excludes: &[String]) -> Tree {
     let mut w = Walker {
         excludes,
         root: root.to_path_buf(),
-        seen_dirs: HashSet::new(),
+        seen_dirs: HashSet::default(),
         entries: 0,
         kept: 0,
         tree: Tree::default(),

@@ -2,7 +2,8 @@
 //! from its content; snapshots come first, then templates, configurations and plans are laid
 //! over them, as one account.
 
-use std::collections::{BTreeMap, HashMap};
+use passgraph_model::hash::HashMap;
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -728,7 +729,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
             named.push(i);
         }
     }
-    let mut builtins = HashMap::new();
+    let mut builtins = HashMap::default();
     let mut stacks = Vec::new();
     let discovery = if folders == 0 {
         let (account, d) = assemble(&mut sources, &mut builtins, named, args)?;
@@ -892,9 +893,9 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
 /// Points plan origins at the `.tf` blocks of the same resource address, and statements at the
 /// `.tf` statements of the same document when the configuration has as many.
 fn map_to_config(account: &mut Account, config: &Account) {
-    use std::collections::HashMap;
-    let mut by_address: HashMap<String, Origin> = HashMap::new();
-    let mut docs: HashMap<(String, bool), Vec<Origin>> = HashMap::new();
+    use passgraph_model::hash::HashMap;
+    let mut by_address: HashMap<String, Origin> = HashMap::default();
+    let mut docs: HashMap<(String, bool), Vec<Origin>> = HashMap::default();
     let mut note = |o: &Origin| {
         if let Some(a) = &o.address {
             by_address

@@ -241,7 +241,8 @@ fn parts<'a>(run: &'a Run, output: &OutputArgs) -> (Vec<Part<'a>>, Vec<Diagnosti
     }
     // The same file read by several stacks (a module called by every example) says the same
     // thing once: in the first stack, which counts the others.
-    let mut seen: std::collections::HashMap<_, (usize, usize)> = std::collections::HashMap::new();
+    let mut seen: passgraph_model::hash::HashMap<_, (usize, usize)> =
+        passgraph_model::hash::HashMap::default();
     // Stacks read a shared file each under its own id: places compare by file name.
     let key = |d: &Diagnostic| {
         d.origin.as_ref().map(|o| {

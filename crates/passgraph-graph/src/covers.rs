@@ -8,7 +8,7 @@
 //! up ([`passgraph_eval::Prepared::evaluate_with`]) instead of matching patterns again, and a
 //! key's candidate roles are the union of its allow statements' covers.
 
-use std::collections::HashMap;
+use passgraph_model::hash::HashMap;
 
 use rayon::prelude::*;
 

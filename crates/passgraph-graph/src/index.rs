@@ -1,7 +1,8 @@
 //! Resolving the account: relations by name or ARN, policies compiled once, principals grouped
 //! by the policies they hold.
 
-use std::collections::{BTreeMap, HashMap};
+use passgraph_model::hash::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use passgraph_eval::{
@@ -43,8 +44,8 @@ impl Resolver {
     ) -> Resolver {
         let mut r = Resolver {
             case_insensitive_names,
-            exact: HashMap::new(),
-            lower_names: HashMap::new(),
+            exact: HashMap::default(),
+            lower_names: HashMap::default(),
             symbolic: Vec::new(),
             all: Vec::new(),
         };
@@ -643,7 +644,7 @@ impl<'a> Index<'a> {
         // Keys also separate accounts: PassRole never crosses one, and an account-root trust
         // names one.
         let mut key_map: HashMap<(Holding, PrincipalKind, Option<usize>, Str), usize> =
-            HashMap::new();
+            HashMap::default();
         let mut accounts: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut keys: Vec<Key> = Vec::new();
         let mut key_of = vec![0; principals.len()];
@@ -1054,8 +1055,8 @@ impl<'a> Index<'a> {
     /// Numbers the services and `iam:PassedToService` values of trusted services, so that the
     /// PassRole pass keeps per-key caches in vectors rather than maps keyed by text.
     fn number_services(&mut self) {
-        let mut services: HashMap<String, usize> = HashMap::new();
-        let mut values: HashMap<String, usize> = HashMap::new();
+        let mut services: HashMap<String, usize> = HashMap::default();
+        let mut values: HashMap<String, usize> = HashMap::default();
         for ts in self.trusted_services.iter_mut().flatten() {
             let n = services.len();
             ts.service_id = *services.entry(ts.service.clone()).or_insert(n);
@@ -1147,7 +1148,7 @@ impl<'a> Index<'a> {
             .iter()
             .map(|(a, _)| (a.to_ascii_lowercase(), a.as_str()))
             .collect();
-        let exact: std::collections::HashSet<&str> =
+        let exact: passgraph_model::hash::HashSet<&str> =
             self.roles_known.iter().map(|(a, _)| a.as_str()).collect();
         let mut out = Vec::new();
         for p in &self.policies {

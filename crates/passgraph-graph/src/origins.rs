@@ -5,7 +5,7 @@
 //! the attachment of the policy to the principal whose policies grant (the holder), which is
 //! where the user can act.
 
-use std::collections::HashMap;
+use passgraph_model::hash::HashMap;
 use std::sync::Arc;
 
 use passgraph_model::Origin;
@@ -53,7 +53,7 @@ pub(crate) fn findings(idx: &Index<'_>, findings: &mut [Finding]) {
         return;
     }
     // Findings of one holder share their proofs; so do the rewritten ones.
-    let mut done: HashMap<(usize, *const PassProof), Arc<PassProof>> = HashMap::new();
+    let mut done: HashMap<(usize, *const PassProof), Arc<PassProof>> = HashMap::default();
     for f in findings {
         if idx.attached_at[f.holder].is_empty() {
             continue;
@@ -80,7 +80,7 @@ pub(crate) fn directs(idx: &Index<'_>, direct: &mut [Arc<Directs>]) {
         return;
     }
     type Shared = HashMap<(*const Directs, Vec<(usize, Origin)>), Arc<Directs>>;
-    let mut done: Shared = HashMap::new();
+    let mut done: Shared = HashMap::default();
     for (p, list) in direct.iter_mut().enumerate() {
         let Some(at) = idx.attached_at.get(p).filter(|a| !a.is_empty()) else {
             continue;

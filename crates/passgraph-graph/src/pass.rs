@@ -1,6 +1,7 @@
 //! The PassRole pass and the assume-role pass, per key of principals that share policies.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use passgraph_model::hash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
@@ -44,7 +45,7 @@ impl Directs {
     fn new(mut v: Vec<(u32, Detail)>) -> Directs {
         v.sort_by_key(|(p, _)| *p);
         v.dedup_by_key(|(p, _)| *p);
-        let mut seen: HashMap<(usize, Tri, usize), u32> = HashMap::new();
+        let mut seen: HashMap<(usize, Tri, usize), u32> = HashMap::default();
         let mut out = Directs::default();
         for (pair, d) in v {
             let key = (
@@ -313,7 +314,7 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
     let mut ctx_cache: Vec<Option<Context>> = vec![None; idx.value_ids];
     let mut launch_cache: Vec<Option<(Tri, Arc<[String]>)>> = vec![None; idx.service_ids];
     let mut profile_create: Option<Tri> = None;
-    let mut proofs: HashMap<ProofKey<'_>, Arc<PassProof>> = HashMap::new();
+    let mut proofs: HashMap<ProofKey<'_>, Arc<PassProof>> = HashMap::default();
     let mut out = Vec::new();
     let own_account = account_of(&idx.principals[rep].arn);
     for r in roles {

@@ -6,7 +6,8 @@
 //! visited set, so role-chaining cycles terminate. Two searches: over definite edges only
 //! (definite reach, shortest definite chain) and over all edges (possible reach).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use passgraph_model::hash::{HashMap, HashSet};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -29,8 +30,8 @@ struct Walk<'a> {
 /// Breadth-first search: the parent of each reached node (`start` is its own parent), in a map
 /// so that the cost is the size of what is reached, and the nodes in the order reached.
 fn bfs(start: usize, w: &Walk<'_>, definite_only: bool) -> (HashMap<usize, usize>, Vec<usize>) {
-    let mut parent: HashMap<usize, usize> = HashMap::from([(start, start)]);
-    let mut expanded: HashSet<(usize, bool)> = HashSet::new();
+    let mut parent: HashMap<usize, usize> = std::iter::once((start, start)).collect();
+    let mut expanded: HashSet<(usize, bool)> = HashSet::default();
     let mut order = Vec::new();
     let mut queue = VecDeque::from([start]);
     while let Some(u) = queue.pop_front() {
@@ -176,7 +177,7 @@ pub(crate) fn close(
         uncertain: &uncertain,
     };
     // Resources that hand each role to each service, shared by every finding about them.
-    let mut uses: HashMap<(usize, &str), Arc<[usize]>> = HashMap::new();
+    let mut uses: HashMap<(usize, &str), Arc<[usize]>> = HashMap::default();
     for (role, list) in idx.uses.iter().enumerate() {
         for (u, s) in list {
             let e = uses

@@ -15,7 +15,8 @@
 //! the first in principal order) is found when the finding is asked for, by a breadth-first
 //! search from that principal.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use passgraph_model::hash::{HashMap, HashSet};
+use std::collections::VecDeque;
 use std::sync::{Arc, OnceLock};
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -191,7 +192,7 @@ impl Engine {
         // Classes: one per distinct direct list (shared lists are the same allocation). Each
         // list is moved into its class once no principal holds it any more, so the direct
         // findings are never held twice.
-        let mut class_by_ptr: HashMap<*const Directs, usize> = HashMap::new();
+        let mut class_by_ptr: HashMap<*const Directs, usize> = HashMap::default();
         let mut class_of = vec![0; n];
         for (p, list) in inp.direct.iter().enumerate() {
             let next = class_by_ptr.len();
@@ -219,7 +220,7 @@ impl Engine {
                 }
             })
             .collect();
-        let mut uses_of: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut uses_of: HashMap<u32, Vec<usize>> = HashMap::default();
         for (role, list) in inp.uses.iter().enumerate() {
             for (u, s) in list {
                 if let Ok(i) = pairs.binary_search_by(|(r, x)| (*r, &**x).cmp(&(role, s.as_str())))
@@ -287,7 +288,7 @@ impl Engine {
         for _ in 0..n {
             g.add_node(());
         }
-        let mut virt: HashMap<(usize, bool), NodeIndex> = HashMap::new();
+        let mut virt: HashMap<(usize, bool), NodeIndex> = HashMap::default();
         let keep = |t: Tri| {
             if definite {
                 t == Tri::Yes
@@ -385,8 +386,8 @@ impl Engine {
 
     /// Breadth-first search from `start`: the parent of each reached node, and the order.
     fn bfs(&self, start: usize, definite_only: bool) -> (HashMap<usize, usize>, Vec<usize>) {
-        let mut parent: HashMap<usize, usize> = HashMap::from([(start, start)]);
-        let mut expanded: HashSet<(usize, bool)> = HashSet::new();
+        let mut parent: HashMap<usize, usize> = std::iter::once((start, start)).collect();
+        let mut expanded: HashSet<(usize, bool)> = HashSet::default();
         let mut order = Vec::new();
         let mut queue = VecDeque::from([start]);
         while let Some(u) = queue.pop_front() {

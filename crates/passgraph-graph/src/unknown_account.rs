@@ -6,7 +6,8 @@
 //! possibly. [`unknown_account`] finds how many findings are possible for that reason alone, so
 //! that the caller can say once that fixing the account id decides them.
 
-use std::collections::{BTreeMap, HashSet};
+use passgraph_model::hash::HashSet;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use passgraph_model::value::{ACCOUNT_HOLE, HoleClass};
@@ -123,6 +124,10 @@ fn named_accounts(account: &Account) -> BTreeMap<String, usize> {
     copy.for_each_str(&mut |s| {
         for p in s.parts() {
             if let passgraph_model::Part::Lit(t) = p {
+                // Most strings hold no twelve digits at all: one pass over the bytes says so.
+                if t.bytes().filter(u8::is_ascii_digit).count() < 12 {
+                    continue;
+                }
                 for run in t.split(|c: char| !c.is_ascii_digit()) {
                     if HoleClass::Account.admits_str(run) {
                         *out.entry(run.to_owned()).or_default() += 1;

@@ -4,7 +4,7 @@
 //! Both syntaxes are seen through the same borrowed views ([`BodyRef`], [`ExprRef`]), so that the
 //! evaluator does not care which syntax a block was written in.
 
-use std::collections::HashMap;
+use passgraph_model::hash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -407,7 +407,7 @@ pub(crate) fn load_module(
                 )),
             }
         } else {
-            match hcl::edit::parser::parse_body(&text) {
+            match crate::parse::parse(&text) {
                 Ok(body) => read_hcl(&mut def, file, body, diags),
                 Err(e) => {
                     let off = e.location().offset();

@@ -2,7 +2,7 @@
 //! (or `//`) directly above the block that defines a user, group or role. On a role,
 //! `principal=` names who may pass it.
 
-use std::collections::HashMap;
+use passgraph_model::hash::HashMap;
 use std::sync::Arc;
 
 use passgraph_model::{

@@ -22,6 +22,7 @@ mod funcs;
 mod ignore;
 mod jsontext;
 mod limits;
+mod parse;
 mod policydoc;
 mod roleuse;
 mod value;

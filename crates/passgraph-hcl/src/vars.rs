@@ -2,7 +2,7 @@
 //! `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in lexical order,
 //! `--var-file` in order, `--var` in order.
 
-use std::collections::HashMap;
+use passgraph_model::hash::HashMap;
 use std::path::{Path, PathBuf};
 
 use hcl::edit::Span;
@@ -19,7 +19,7 @@ pub(crate) fn root_values(
     def: &ModuleDef,
     options: &Options,
 ) -> HashMap<String, Value> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let mut files: Vec<PathBuf> = Vec::new();
     let listing = ev.source.list_dir(&def.dir);
     for name in ["terraform.tfvars", "terraform.tfvars.json"] {

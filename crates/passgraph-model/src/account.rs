@@ -323,7 +323,7 @@ fn merge_by_identity<T>(
     }
     let mut slots: Vec<Option<T>> = std::mem::take(base).into_iter().map(Some).collect();
     // Key → slots holding an entity with that key (possibly emptied since).
-    let mut by_key: std::collections::HashMap<Str, Vec<usize>> = std::collections::HashMap::new();
+    let mut by_key: crate::hash::HashMap<Str, Vec<usize>> = crate::hash::HashMap::default();
     for (i, e) in slots.iter().enumerate() {
         if let Some(e) = e {
             for k in dedup_keys(keys(e)) {

@@ -273,13 +273,13 @@ enum Anchor {
 
 /// The names and ARNs of the entities below, to tell when a name and an ARN are one entity.
 pub(crate) struct Entities {
-    by_norm: std::collections::HashMap<(Kind, String), Vec<(Str, Str)>>,
+    by_norm: crate::hash::HashMap<(Kind, String), Vec<(Str, Str)>>,
 }
 
 impl Entities {
     pub(crate) fn new<'a>(items: impl Iterator<Item = (Kind, &'a Str, &'a Str)>) -> Entities {
-        let mut by_norm: std::collections::HashMap<(Kind, String), Vec<(Str, Str)>> =
-            std::collections::HashMap::new();
+        let mut by_norm: crate::hash::HashMap<(Kind, String), Vec<(Str, Str)>> =
+            crate::hash::HashMap::default();
         for (k, n, a) in items {
             if let Some(key) = norm(n).or_else(|| norm(a)) {
                 by_norm
@@ -330,8 +330,8 @@ impl Entities {
 /// A batch of removals, filed by what they concern.
 pub(crate) struct Removals<'s> {
     scopes: Vec<&'s RelationScope>,
-    filed: std::collections::HashMap<(Anchor, String), Vec<usize>>,
-    symbolic: std::collections::HashMap<Anchor, Vec<usize>>,
+    filed: crate::hash::HashMap<(Anchor, String), Vec<usize>>,
+    symbolic: crate::hash::HashMap<Anchor, Vec<usize>>,
     account: Option<String>,
 }
 
@@ -342,8 +342,8 @@ impl<'s> Removals<'s> {
     ) -> Removals<'s> {
         let mut r = Removals {
             scopes: Vec::new(),
-            filed: std::collections::HashMap::new(),
-            symbolic: std::collections::HashMap::new(),
+            filed: crate::hash::HashMap::default(),
+            symbolic: crate::hash::HashMap::default(),
             account,
         };
         for (i, s) in scopes.enumerate() {

@@ -61,8 +61,8 @@ pub fn split(units: &[Unit], links: &[(usize, usize)], one_account: bool) -> Vec
         }
     }
     // Units that refer to others, and units referred to by another.
-    let refers: std::collections::HashSet<usize> = links.iter().map(|&(a, _)| a).collect();
-    let referred: std::collections::HashSet<usize> = links
+    let refers: crate::hash::HashSet<usize> = links.iter().map(|&(a, _)| a).collect();
+    let referred: crate::hash::HashSet<usize> = links
         .iter()
         .filter(|&&(a, b)| a != b)
         .map(|&(_, b)| b)

@@ -10,7 +10,8 @@
 //! the picture to named principals or roles and caps its nodes (the most severe kept first); a
 //! note node says what was left out; a legend explains the marks.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use passgraph_model::hash::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -144,8 +145,8 @@ fn role_label(r: &Report<'_>, members: &[usize]) -> String {
 pub fn emit(w: &mut dyn Write, r: &Report<'_>, focus: &Focus) -> crate::Result {
     // Principal classes: identical reach, same kind.
     let mut classes: Vec<PClass> = Vec::new();
-    let mut class_by: HashMap<(PrincipalKind, u64, u64, usize), usize> = HashMap::new();
-    let mut admin: HashMap<usize, Tri> = HashMap::new();
+    let mut class_by: HashMap<(PrincipalKind, u64, u64, usize), usize> = HashMap::default();
+    let mut admin: HashMap<usize, Tri> = HashMap::default();
     for g in r.groups() {
         if !focus.principals.is_empty() && !names(r, g.principal, &focus.principals) {
             continue;
@@ -204,7 +205,7 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>, focus: &Focus) -> crate::Result {
     let mut rclass_by: BTreeMap<(Vec<String>, Vec<(usize, Arc<str>, Tri)>), usize> =
         BTreeMap::new();
     let mut rclasses: Vec<Vec<usize>> = Vec::new();
-    let mut rclass_of: HashMap<usize, usize> = HashMap::new();
+    let mut rclass_of: HashMap<usize, usize> = HashMap::default();
     for (role, hs) in &holders {
         let trusted: Vec<String> = r
             .analysis

@@ -82,7 +82,7 @@ fn render_group(
     let state =
         std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
     let mut statements: Vec<(u64, StatementKey)> = Vec::new();
-    let mut local: HashMap<StatementKey, u32> = HashMap::new();
+    let mut local: HashMap<StatementKey, u32> = HashMap::default();
     let findings = g
         .findings()
         .map(|f| {

@@ -11,7 +11,8 @@
 //! unrelated lines move. Plan inputs add logical locations (the resource address). Diagnostics
 //! become tool execution notifications.
 
-use std::collections::{BTreeSet, HashMap};
+use passgraph_model::hash::HashMap;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::Arc;
 

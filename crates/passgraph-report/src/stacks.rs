@@ -248,9 +248,9 @@ pub fn place_key(
 /// among them, and says how many it stands for. Diagnostics without a position are kept as they
 /// are. The order of what is kept does not change.
 pub fn dedup_by_place(list: &mut Vec<Diagnostic>) {
-    use std::collections::HashMap;
+    use passgraph_model::hash::HashMap;
     let mut first: HashMap<(passgraph_model::Code, passgraph_model::Origin, String), usize> =
-        HashMap::new();
+        HashMap::default();
     let mut merged: Vec<usize> = vec![0; list.len()];
     let mut keep = vec![true; list.len()];
     for i in 0..list.len() {

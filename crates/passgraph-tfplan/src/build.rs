@@ -2,7 +2,7 @@
 //! [`passgraph_terraform::ResourceView`] and the provider's adapters (`passgraph-terraform`)
 //! say what it means; deletions and replacements become removals here.
 
-use std::collections::HashSet;
+use passgraph_model::hash::HashSet;
 use std::sync::Arc;
 
 use passgraph_model::{
@@ -93,7 +93,7 @@ impl<'a> Reader<'a> {
     /// instance of the plan still defines.
     fn removals(&mut self, account: &mut Account) {
         self.relation_removals(account);
-        let mut live: HashSet<(EntityKind, Str)> = HashSet::new();
+        let mut live: HashSet<(EntityKind, Str)> = HashSet::default();
         for u in &account.users {
             live.insert((EntityKind::User, u.name.clone()));
         }
@@ -118,7 +118,7 @@ impl<'a> Reader<'a> {
                 .cloned()
                 .map(|i| (i, false)),
         );
-        let mut seen: HashSet<(EntityKind, Str)> = HashSet::new();
+        let mut seen: HashSet<(EntityKind, Str)> = HashSet::default();
         for (mut inst, deleted) in gone {
             if !deleted {
                 // A replaced instance: its old identity, from `before`.

@@ -4,7 +4,7 @@
 //! the model builder asks for it. Instances are indexed by address in a `HashMap`, so lookups
 //! stay constant-time in plans with hundreds of thousands of resources.
 
-use std::collections::{HashMap, HashSet};
+use passgraph_model::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use passgraph_model::{Code, Diagnostic, FileId, Origin, Str, TextRange};
@@ -118,16 +118,16 @@ impl<'a> Reader<'a> {
             file,
             insts: Vec::new(),
             deleted: Vec::new(),
-            by_addr: HashMap::new(),
-            by_res: HashMap::new(),
-            by_res_path: HashMap::new(),
-            cfg_res: HashMap::new(),
-            modules: HashMap::new(),
+            by_addr: HashMap::default(),
+            by_res: HashMap::default(),
+            by_res_path: HashMap::default(),
+            cfg_res: HashMap::default(),
+            modules: HashMap::default(),
             variables: None,
             account: None,
             partition: None,
             diags: Vec::new(),
-            explained: HashSet::new(),
+            explained: HashSet::default(),
             budget: REFERENCE_BUDGET,
         }
     }
@@ -161,8 +161,8 @@ impl<'a> Reader<'a> {
         if let Some(cfg) = s.configuration {
             self.read_configuration(cfg);
         }
-        let mut moved_from: HashSet<String> = HashSet::new();
-        let mut deleted_addrs: HashSet<Arc<str>> = HashSet::new();
+        let mut moved_from: HashSet<String> = HashSet::default();
+        let mut deleted_addrs: HashSet<Arc<str>> = HashSet::default();
         if let Some(rc) = s.resource_changes {
             if rc.kind() == crate::json::Kind::Array {
                 for entry in rc.items() {
@@ -179,7 +179,7 @@ impl<'a> Reader<'a> {
             self.read_values(
                 pv,
                 Action::Planned,
-                &HashSet::new(),
+                &HashSet::default(),
                 &deleted_addrs,
                 "planned_values",
             );
@@ -202,8 +202,8 @@ impl<'a> Reader<'a> {
             self.read_values(
                 v,
                 Action::Exists,
-                &HashSet::new(),
-                &HashSet::new(),
+                &HashSet::default(),
+                &HashSet::default(),
                 "values",
             );
         }

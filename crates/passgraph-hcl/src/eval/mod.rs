@@ -7,7 +7,7 @@ mod refs;
 
 pub(crate) use expr::value_from_node;
 
-use std::collections::{HashMap, HashSet};
+use passgraph_model::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -178,22 +178,22 @@ pub(crate) fn evaluator<'s>(
         root: root.to_path_buf(),
         source,
         diags: Vec::new(),
-        seen_diags: HashSet::new(),
-        texts: HashMap::new(),
-        paths: HashMap::new(),
-        modules: HashMap::new(),
+        seen_diags: HashSet::default(),
+        texts: HashMap::default(),
+        paths: HashMap::default(),
+        modules: HashMap::default(),
         insts: Vec::new(),
         partition: Str::hole(PARTITION_HOLE),
         account: Str::hole(ACCOUNT_HOLE),
         region: Str::hole(REGION_HOLE),
-        root_vars: HashMap::new(),
-        res_attrs: HashMap::new(),
-        res_exp: HashMap::new(),
+        root_vars: HashMap::default(),
+        res_attrs: HashMap::default(),
+        res_exp: HashMap::default(),
         depth: 0,
         fuel: limits::FUEL,
         fuel_out: false,
         files_read: 0,
-        extra_files: HashMap::new(),
+        extra_files: HashMap::default(),
     };
     let def = ev.module_def(root, ".");
     let region = options
@@ -219,10 +219,10 @@ pub(crate) fn evaluator<'s>(
         prefix: String::new(),
         depth: 0,
         uncertain: false,
-        locals: HashMap::new(),
-        vars: HashMap::new(),
-        outputs: HashMap::new(),
-        children: HashMap::new(),
+        locals: HashMap::default(),
+        vars: HashMap::default(),
+        outputs: HashMap::default(),
+        children: HashMap::default(),
     });
     ev.root_vars = crate::vars::root_values(&mut ev, &def, options);
     ev.expand_all();
@@ -508,10 +508,10 @@ impl Evaluator<'_> {
                 prefix: format!("{prefix}module.{}{}.", c.name, key.suffix()),
                 depth,
                 uncertain: parent_uncertain || exp.uncertain,
-                locals: HashMap::new(),
-                vars: HashMap::new(),
-                outputs: HashMap::new(),
-                children: HashMap::new(),
+                locals: HashMap::default(),
+                vars: HashMap::default(),
+                outputs: HashMap::default(),
+                children: HashMap::default(),
             });
         }
         Some((Rc::new(exp), ids))

@@ -1,0 +1,230 @@
+//! Parsing a `.tf` file: a large one in pieces, one per core.
+//!
+//! `hcl::edit` parses about 3 MB a second, and a generated or vendored file can be megabytes
+//! in one module, so the parse was the longest serial step of a `.tf` run. A file is cut
+//! before top-level blocks (after a line that is exactly `}`), the pieces are parsed in
+//! parallel and their structures put back in order.
+//!
+//! Positions stay the file's: a piece is parsed behind as many spaces as bytes precede it, so
+//! every span `hcl::edit` gives is an offset in the whole file (the parser skips the spaces in
+//! one scan). The answer is the whole file's parse: a cut that falls inside a heredoc, a
+//! comment, a string or brackets leaves the piece before it unterminated, and when any piece
+//! does not parse the whole file is parsed at once instead (so a syntax error is reported as
+//! before). When every piece parses, each piece before a cut is a complete body ending with a
+//! newline, so the cut is between two structures of the whole file and the pieces' structures
+//! are the whole file's. Only the padding's whitespace, kept by `hcl::edit` as the decoration
+//! of a piece's first structure, differs; passgraph reads no decoration (suppression comments
+//! are read from the text).
+
+use hcl::edit::Decorate;
+use hcl::edit::parser::{Error, parse_body};
+use hcl::edit::structure::Body;
+use passgraph_model::hash::HashSet;
+use rayon::prelude::*;
+
+/// Files shorter than two of these are parsed in one piece.
+const MIN_PIECE: usize = 128 * 1024;
+
+/// At most this many pieces (the padding costs a piece as many bytes as precede it).
+const MAX_PIECES: usize = 8;
+
+/// Parses a `.tf` file's text into its body.
+pub(crate) fn parse(text: &str) -> Result<Body, Error> {
+    let pieces = (text.len() / MIN_PIECE)
+        .min(rayon::current_num_threads())
+        .min(MAX_PIECES);
+    parse_in(text, pieces)
+}
+
+/// Parses `text` in at most `pieces` pieces.
+fn parse_in(text: &str, pieces: usize) -> Result<Body, Error> {
+    let cuts = cuts(text, pieces);
+    if cuts.is_empty() {
+        return parse_body(text);
+    }
+    let mut bounds = Vec::with_capacity(cuts.len() + 2);
+    bounds.push(0);
+    bounds.extend(cuts);
+    bounds.push(text.len());
+    let parsed: Vec<Result<Body, Error>> = bounds
+        .par_windows(2)
+        .map(|w| parse_piece(text, w[0], w[1]))
+        .collect();
+    let Ok(parsed) = parsed.into_iter().collect::<Result<Vec<Body>, Error>>() else {
+        return parse_body(text);
+    };
+    // The parser rejects an attribute defined twice in a body: a check pieces cannot make.
+    let mut keys = HashSet::default();
+    let unique = parsed
+        .iter()
+        .flat_map(Body::attributes)
+        .all(|a| keys.insert(a.key.as_str()));
+    if !unique {
+        return parse_body(text);
+    }
+    let mut body = Body::new();
+    for (i, piece) in parsed.into_iter().enumerate() {
+        for (j, mut st) in piece.into_iter().enumerate() {
+            if i > 0 && j == 0 {
+                // The padding.
+                st.decor_mut().clear();
+            }
+            body.push(st);
+        }
+    }
+    Ok(body)
+}
+
+/// Parses `text[start..end]` with spans that are offsets in `text`.
+fn parse_piece(text: &str, start: usize, end: usize) -> Result<Body, Error> {
+    if start == 0 {
+        return parse_body(&text[..end]);
+    }
+    let mut padded = String::with_capacity(end);
+    padded.extend(std::iter::repeat_n(' ', start));
+    padded.push_str(&text[start..end]);
+    parse_body(&padded)
+}
+
+/// Offsets where a piece may start, increasing: the start of the line that follows a line that
+/// is exactly `}` (a top-level block's end as `terraform fmt` writes it), the first one after
+/// each `len / pieces` bytes.
+fn cuts(text: &str, pieces: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    if pieces < 2 {
+        return out;
+    }
+    let step = text.len() / pieces;
+    let bytes = text.as_bytes();
+    for k in 1..pieces {
+        let mut from = (k * step).max(out.last().copied().unwrap_or(0));
+        let cut = loop {
+            let Some(at) = text.get(from..).and_then(|rest| rest.find("\n}")) else {
+                break None;
+            };
+            let brace = from + at + 1;
+            let after = brace + 1;
+            let next = match bytes.get(after..after + 2) {
+                Some([b'\r', b'\n']) => after + 2,
+                Some([b'\n', _]) => after + 1,
+                _ if bytes.get(after) == Some(&b'\n') => after + 1,
+                _ => {
+                    from = after;
+                    continue;
+                }
+            };
+            break (next < bytes.len()).then_some(next);
+        };
+        match cut {
+            Some(c) if out.last().is_none_or(|&l| c > l) => out.push(c),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use hcl::edit::Span;
+
+    use super::*;
+
+    fn blocks(n: usize, nl: &str) -> String {
+        let mut s = String::new();
+        for i in 0..n {
+            s.push_str(&format!(
+                "# role {i}{nl}resource \"aws_iam_role\" \"r{i}\" {{{nl}  name = \"role-${{var.x}}-{i}\"{nl}  assume_role_policy = jsonencode({{{nl}    Statement = [{{ Action = \"sts:AssumeRole\" }}]{nl}  }}){nl}}}{nl}{nl}"
+            ));
+        }
+        s
+    }
+
+    /// Every structure's kind, name and span, and every attribute's span and text.
+    fn shape(text: &str, body: &Body) -> Vec<String> {
+        let mut out = Vec::new();
+        for st in body.iter() {
+            match st {
+                hcl::edit::structure::Structure::Attribute(a) => {
+                    out.push(format!("attr {} {:?}", a.key.as_str(), a.span()));
+                }
+                hcl::edit::structure::Structure::Block(b) => {
+                    out.push(format!(
+                        "block {} {:?} {:?}",
+                        b.ident.as_str(),
+                        b.labels.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+                        b.span()
+                    ));
+                    for a in b.body.attributes() {
+                        let r = a.value.span().expect("parsed values have spans");
+                        out.push(format!("  {} {:?} {}", a.key.as_str(), r, &text[r.clone()]));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn pieces_give_the_whole_files_structures_and_spans() {
+        for nl in ["\n", "\r\n"] {
+            let text = blocks(40, nl);
+            let whole = parse_body(&text).expect("valid");
+            for pieces in [2, 3, 7] {
+                assert_eq!(cuts(&text, pieces).len(), pieces - 1, "{pieces} pieces");
+                let split = parse_in(&text, pieces).expect("valid");
+                assert_eq!(
+                    shape(&text, &split),
+                    shape(&text, &whole),
+                    "{pieces} pieces"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_inside_a_heredoc_falls_back_to_the_whole_parse() {
+        // The lines `}` and `resource ...` inside the heredoc look like a cut.
+        let mut text = String::from("locals {\n  doc = <<EOT\n");
+        for i in 0..50 {
+            text.push_str(&format!("}}\nresource \"x\" \"y{i}\" {{\n"));
+        }
+        text.push_str("EOT\n}\n");
+        text.push_str(&blocks(3, "\n"));
+        assert!(!cuts(&text, 2).is_empty());
+        let whole = parse_body(&text).expect("valid");
+        let split = parse_in(&text, 2).expect("valid");
+        assert_eq!(shape(&text, &split), shape(&text, &whole));
+        assert_eq!(split.iter().count(), 4);
+    }
+
+    #[test]
+    fn a_syntax_error_is_the_whole_files() {
+        let mut text = blocks(20, "\n");
+        let at = text.len() * 3 / 4;
+        let line = text[at..].find('\n').map_or(at, |i| at + i + 1);
+        text.insert_str(line, "resource \"a\" {\n  x = [1,\n}\n");
+        let whole = parse_body(&text).expect_err("invalid");
+        let split = parse_in(&text, 4).expect_err("invalid");
+        assert_eq!(split.location().offset(), whole.location().offset());
+        assert_eq!(split.message(), whole.message());
+    }
+
+    #[test]
+    fn no_cut_without_a_closing_brace_line() {
+        let text: String = (0..1000).map(|i| format!("a{i} = {i}\n")).collect();
+        assert!(cuts(&text, 4).is_empty());
+        assert_eq!(parse_in(&text, 4).expect("valid").iter().count(), 1000);
+    }
+
+    #[test]
+    fn an_attribute_defined_in_two_pieces_is_the_whole_files_error() {
+        let mut text = String::from("a = 1\n");
+        text.push_str(&blocks(20, "\n"));
+        text.push_str("a = 2\n");
+        assert!(!cuts(&text, 3).is_empty());
+        let whole = parse_body(&text).expect_err("redefined");
+        let split = parse_in(&text, 3).expect_err("redefined");
+        assert_eq!(split.location().offset(), whole.location().offset());
+    }
+}
