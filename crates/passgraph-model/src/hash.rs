@@ -13,3 +13,7 @@ pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 
 /// A `std` hash set with foldhash.
 pub type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
+/// foldhash with a fixed seed: for a hash computed on one thread and looked up on another
+/// (the JSON lines writer hashes statements where it renders them, in parallel).
+pub type FixedState = foldhash::fast::FixedState;

@@ -9,7 +9,7 @@
 //! the same for every role a holder passes to one service (`launch_actions`,
 //! `passed_to_service`); `exploitable` says whether a launch action is allowed.
 
-use std::collections::HashMap;
+use passgraph_model::hash::{FixedState, HashMap};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ use passgraph_graph::Finding;
 use passgraph_model::{Origin, Tri};
 
 use crate::json::{DiagOut, LocationOut, diagnostic, entity, reasons, suppressed, uses};
-use crate::{Part, Report, certainty, fingerprint_hash, rule_of, tri};
+use crate::{Fnv, Part, Report, certainty, fingerprint_finish, fingerprint_prefix, rule_of, tri};
 
 #[derive(Serialize)]
 struct StatementLine<'a> {
@@ -79,14 +79,15 @@ fn render_group(
     g: &crate::Group<'_>,
 ) -> RenderedGroup {
     use std::hash::BuildHasher;
-    let state =
-        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+    let state = FixedState::default();
     let mut statements: Vec<(u64, StatementKey)> = Vec::new();
     let mut local: HashMap<StatementKey, u32> = HashMap::default();
+    // The principal's fingerprint prefixes, by rule (direct, through roles).
+    let mut prefixes: [Option<Fnv>; 2] = [None; 2];
     let findings = g
         .findings()
         .map(|f| {
-            let mut x = render(r, ents, stack, &f);
+            let mut x = render(r, ents, stack, &f, &mut prefixes);
             let lists = [&f.proof.grants, &f.proof.trust, &f.proof.denies];
             for (i, list) in lists.into_iter().enumerate() {
                 x.lens[i] = list.len();
@@ -124,7 +125,13 @@ fn json_value(b: &mut Vec<u8>, v: &impl Serialize) {
 
 /// The finding's line, field for field as `serde_json` writes the contract's finding object
 /// (the order of `FindingLine` before the writer was parallel; the tests pin it).
-fn render(r: &Report<'_>, ents: &Entities, stack: Option<&str>, f: &Finding) -> Rendered {
+fn render(
+    r: &Report<'_>,
+    ents: &Entities,
+    stack: Option<&str>,
+    f: &Finding,
+    prefixes: &mut [Option<Fnv>; 2],
+) -> Rendered {
     let list = |b: &mut Vec<u8>, v: &[usize]| {
         b.push(b'[');
         for (i, p) in v.iter().enumerate() {
@@ -176,7 +183,13 @@ fn render(r: &Report<'_>, ents: &Entities, stack: Option<&str>, f: &Finding) -> 
         b.extend_from_slice(br#","in_use_by":"#);
         json_value(&mut b, &used);
     }
-    let _ = write!(b, r#","fingerprint":"{:016x}""#, fingerprint_hash(r, f));
+    let prefix =
+        *prefixes[usize::from(!f.via.is_empty())].get_or_insert_with(|| fingerprint_prefix(r, f));
+    let _ = write!(
+        b,
+        r#","fingerprint":"{:016x}""#,
+        fingerprint_finish(prefix, r, f)
+    );
     let sup = suppressed(r, f);
     let is_suppressed = sup.is_some();
     if let Some(s) = sup {
@@ -279,7 +292,11 @@ impl std::hash::Hasher for Prehashed {
 #[derive(Default)]
 struct Lines {
     /// By the statement key's hash: the keys with that hash and their ids.
-    ids: HashMap<u64, Vec<(StatementKey, usize)>, std::hash::BuildHasherDefault<Prehashed>>,
+    ids: std::collections::HashMap<
+        u64,
+        Vec<(StatementKey, usize)>,
+        std::hash::BuildHasherDefault<Prehashed>,
+    >,
     statements: usize,
     diagnostics: usize,
     suppressed: usize,

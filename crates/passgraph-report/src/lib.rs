@@ -448,31 +448,41 @@ pub fn fingerprint(r: &Report<'_>, f: &Finding) -> String {
 /// hashed as it is formatted (no text is built).
 #[must_use]
 pub fn fingerprint_hash(r: &Report<'_>, f: &Finding) -> u64 {
-    struct Fnv(u64);
-    impl std::fmt::Write for Fnv {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            for b in s.bytes() {
-                self.0 ^= u64::from(b);
-                self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-            }
-            Ok(())
+    fingerprint_finish(fingerprint_prefix(r, f), r, f)
+}
+
+/// FNV-1a (64 bits), fed as text is formatted.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fnv(u64);
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        for b in s.bytes() {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
+        Ok(())
     }
+}
+
+/// The fingerprint's state after `rule|kind|principal ARN|`: the same for every finding of one
+/// principal and rule (a writer may keep it and finish each finding from it).
+pub(crate) fn fingerprint_prefix(r: &Report<'_>, f: &Finding) -> Fnv {
     let p = &r.analysis.principals[f.principal];
-    let role = &r.analysis.principals[f.role];
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     let _ = std::fmt::Write::write_fmt(
         &mut h,
-        format_args!(
-            "{}|{}|{}|{}|{}",
-            rule_of(f).id,
-            p.kind.as_str(),
-            p.arn,
-            role.arn,
-            f.service
-        ),
+        format_args!("{}|{}|{}|", rule_of(f).id, p.kind.as_str(), p.arn),
     );
-    h.0
+    h
+}
+
+/// [`fingerprint_hash`] from the state [`fingerprint_prefix`] gave for the same principal and
+/// rule.
+pub(crate) fn fingerprint_finish(mut prefix: Fnv, r: &Report<'_>, f: &Finding) -> u64 {
+    let role = &r.analysis.principals[f.role];
+    let _ = std::fmt::Write::write_fmt(&mut prefix, format_args!("{}|{}", role.arn, f.service));
+    prefix.0
 }
 
 /// How many findings are built and rendered in parallel before they are written in order:
