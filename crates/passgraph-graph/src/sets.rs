@@ -643,6 +643,13 @@ impl<'a> PrincipalFindings<'a> {
     /// Every finding, with proofs, sorted by role and service. The chain of each pair is
     /// decided in one pass over the ways, not one search per finding.
     pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
+        self.iter_range(0..self.len())
+    }
+
+    /// The findings at positions `range` of [`PrincipalFindings::iter`] (a slice of a large
+    /// principal's findings, for writers that build them in parallel): the findings before it
+    /// are skipped by key, not built.
+    pub fn iter_range(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Finding> + '_ {
         let e = self.engine;
         let ways = self.ways();
         const NONE: u32 = u32::MAX;
@@ -666,25 +673,29 @@ impl<'a> PrincipalFindings<'a> {
                 }
             }
         }
-        self.keys().filter_map(move |k| {
-            let pick = |v: &Vec<u32>| -> Option<&Way> {
-                if ways.len() > 2 {
-                    ways.get(*v.get(k.pair as usize)? as usize)
+        let take = range.end.saturating_sub(range.start);
+        self.keys()
+            .skip(range.start)
+            .take(take)
+            .filter_map(move |k| {
+                let pick = |v: &Vec<u32>| -> Option<&Way> {
+                    if ways.len() > 2 {
+                        ways.get(*v.get(k.pair as usize)? as usize)
+                    } else {
+                        None
+                    }
+                };
+                let w = if ways.len() > 2 {
+                    pick(&shown)?
                 } else {
-                    None
-                }
-            };
-            let w = if ways.len() > 2 {
-                pick(&shown)?
-            } else {
-                ways.iter().find(|w| e.way_set(w).contains(k.pair))?
-            };
-            let s = if ways.len() > 2 {
-                pick(&sure)
-            } else {
-                ways.iter().find(|w| w.certainty == Tri::Yes)
-            };
-            e.finding(self.principal, k.pair, k.certainty, w, s)
-        })
+                    ways.iter().find(|w| e.way_set(w).contains(k.pair))?
+                };
+                let s = if ways.len() > 2 {
+                    pick(&sure)
+                } else {
+                    ways.iter().find(|w| w.certainty == Tri::Yes)
+                };
+                e.finding(self.principal, k.pair, k.certainty, w, s)
+            })
     }
 }

@@ -72,11 +72,61 @@ struct RenderedGroup {
     findings: Vec<Rendered>,
 }
 
+/// A principal with more findings than this has them rendered in slices of this size, in
+/// parallel (an administrator can pass every role: one principal can be most of a batch).
+const SLICE: usize = 1_024;
+
 fn render_group(
     r: &Report<'_>,
     ents: &Entities,
     stack: Option<&str>,
     g: &crate::Group<'_>,
+) -> RenderedGroup {
+    let n = g.keys.len();
+    if n <= SLICE {
+        return render_slice(r, ents, stack, g, 0..n);
+    }
+    let starts: Vec<usize> = (0..n).step_by(SLICE).collect();
+    let slices: Vec<RenderedGroup> = starts
+        .into_par_iter()
+        .map(|s| render_slice(r, ents, stack, g, s..(s + SLICE).min(n)))
+        .collect();
+    // One statement table in order of first reference, as one pass over the findings makes.
+    let mut statements: Vec<(u64, StatementKey)> = Vec::new();
+    let mut at: HashMap<StatementKey, u32> = HashMap::default();
+    let mut findings = Vec::with_capacity(n);
+    for slice in slices {
+        let renumber: Vec<u32> = slice
+            .statements
+            .into_iter()
+            .map(|(hash, key)| {
+                let next = u32::try_from(statements.len()).unwrap_or(u32::MAX);
+                *at.entry(key).or_insert_with_key(|key| {
+                    statements.push((hash, key.clone()));
+                    next
+                })
+            })
+            .collect();
+        for mut f in slice.findings {
+            for x in &mut f.refs {
+                *x = renumber[*x as usize];
+            }
+            findings.push(f);
+        }
+    }
+    RenderedGroup {
+        statements,
+        findings,
+    }
+}
+
+/// The findings at positions `range` of a group, with the statements they refer to.
+fn render_slice(
+    r: &Report<'_>,
+    ents: &Entities,
+    stack: Option<&str>,
+    g: &crate::Group<'_>,
+    range: std::ops::Range<usize>,
 ) -> RenderedGroup {
     use std::hash::BuildHasher;
     let state = FixedState::default();
@@ -85,7 +135,7 @@ fn render_group(
     // The principal's fingerprint prefixes, by rule (direct, through roles).
     let mut prefixes: [Option<Fnv>; 2] = [None; 2];
     let findings = g
-        .findings()
+        .findings_in(range)
         .map(|f| {
             let mut x = render(r, ents, stack, &f, &mut prefixes);
             let lists = [&f.proof.grants, &f.proof.trust, &f.proof.denies];

@@ -22,9 +22,53 @@ fn lines(args: &[&str]) -> Vec<serde_json::Value> {
 #[test]
 fn jsonl_has_every_json_finding_with_statements_by_id() {
     let path = shared().join(CHAINS);
-    let path = path.to_string_lossy();
-    let json = crate::json(&["audit", &path]);
-    let ls = lines(&["audit", "-f", "jsonl", &path]);
+    let (ls, statements, want) = jsonl_resolves_to_json(&path.to_string_lossy());
+    assert!(
+        want.iter()
+            .any(|f| f["via"].as_array().is_some_and(|v| !v.is_empty()))
+    );
+    // Statements are shared: fewer statement lines than grants named.
+    let named: usize = ls
+        .iter()
+        .filter(|l| l["type"] == "finding")
+        .map(|l| l["grants"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(statements < named, "{statements} {named}");
+}
+
+/// A principal with more findings than the JSON lines writer renders at once (it renders them
+/// in slices in parallel and merges their statement tables) resolves to `-f json` all the same.
+#[test]
+fn jsonl_of_a_principal_with_thousands_of_findings() {
+    // An administrator role can pass every role: more than 1,024 findings for one principal.
+    let size = passgraph_testkit::synth::Size {
+        users: 100,
+        roles: 1_100,
+        policies: 440,
+        groups: 10,
+        teams: 20,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("generated.json");
+    std::fs::write(&file, passgraph_testkit::synth::snapshot(size, 42)).expect("write");
+    let (_, _, want) = jsonl_resolves_to_json(&file.to_string_lossy());
+    let mut per_principal: HashMap<String, usize> = HashMap::new();
+    for f in &want {
+        *per_principal
+            .entry(f["principal"]["arn"].to_string())
+            .or_default() += 1;
+    }
+    let most = per_principal.values().max().copied().unwrap_or(0);
+    assert!(most > 1_024, "{most}");
+}
+
+/// Reads `path` with `-f json` and `-f jsonl`, resolves the lines' statement ids and checks
+/// that they give the same findings (principal, role, service, certainty, chain, grants, trust,
+/// fingerprint), in the same order. Returns the lines, the number of statement lines and the
+/// findings.
+fn jsonl_resolves_to_json(path: &str) -> (Vec<serde_json::Value>, usize, Vec<serde_json::Value>) {
+    let json = crate::json(&["audit", path]);
+    let ls = lines(&["audit", "-f", "jsonl", path]);
     let mut statements: HashMap<u64, serde_json::Value> = HashMap::new();
     let mut found = Vec::new();
     let mut diagnostics = 0;
@@ -72,18 +116,11 @@ fn jsonl_has_every_json_finding_with_statements_by_id() {
                 "trust": f["trust"], "fingerprint": f["fingerprint"]})
         })
         .collect();
-    assert!(
-        want.iter()
-            .any(|f| f["via"].as_array().is_some_and(|v| !v.is_empty()))
-    );
-    assert_eq!(found, want);
-    // Statements are shared: fewer statement lines than grants named.
-    let named: usize = ls
-        .iter()
-        .filter(|l| l["type"] == "finding")
-        .map(|l| l["grants"].as_array().map_or(0, Vec::len))
-        .sum();
-    assert!(statements.len() < named, "{} {named}", statements.len());
+    assert_eq!(found.len(), want.len());
+    for (f, w) in found.iter().zip(&want) {
+        assert_eq!(f, w);
+    }
+    (ls, statements.len(), want)
 }
 
 /// Every field a JSON lines finding shares with `-f json` has the same value (the lines are put
