@@ -623,9 +623,10 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
         if t == Tri::No || from == to {
             return;
         }
+        // Most edges are found once: room for one list, not the four a first push makes.
         let e = edges
             .entry((from, to))
-            .or_insert_with(|| (Tri::No, Vec::new(), Vec::new()));
+            .or_insert_with(|| (Tri::No, Vec::with_capacity(1), Vec::with_capacity(1)));
         e.0 = e.0.or(t);
         e.1.push(trust);
         e.2.push(grants);
@@ -642,7 +643,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
             .allowed
             .and(!deny)
     };
-    let direct_results: Vec<(usize, usize, Tri, Proof)> = direct
+    let direct_results: Vec<(usize, usize, Tri, usize, Proof)> = direct
         .par_iter()
         .filter(|(p, r, _, _, _)| p != r)
         .filter_map(|(p, r, t, si, proof)| {
@@ -657,6 +658,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                     *p,
                     *r,
                     tri,
+                    *si,
                     Proof {
                         applies: stmt_t,
                         ..proof.clone()
@@ -665,8 +667,15 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
             })
         })
         .collect();
-    for (p, r, t, proof) in direct_results {
-        add(p, r, t, Arc::from(vec![proof]), Arc::from(Vec::new()));
+    // One trust list per (role, statement, how surely), shared by every principal it lets in.
+    let mut trust_lists: HashMap<(usize, Option<usize>, Tri), Arc<[Proof]>> = HashMap::default();
+    let no_grants: Arc<[Proof]> = Arc::from(Vec::new());
+    for (p, r, t, si, proof) in direct_results {
+        let list = trust_lists
+            .entry((r, Some(si), proof.applies))
+            .or_insert_with(|| Arc::from(vec![proof]))
+            .clone();
+        add(p, r, t, list, no_grants.clone());
     }
 
     // Trust names everyone: decided once per key, with its representative.
@@ -703,9 +712,9 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
 
     // Trust names the account: an identity Allow for sts:AssumeRole is needed.
     if account_trusting.iter().any(|x| *x) {
-        let per_key: Vec<Vec<(usize, usize, Tri, Arc<[Proof]>, Arc<[Proof]>)>> = (0..idx
-            .keys
-            .len())
+        // (principal, role, how surely, the trust statement (index, how surely), grants)
+        type Found = (usize, usize, Tri, (Option<usize>, Tri), Arc<[Proof]>);
+        let per_key: Vec<Vec<Found>> = (0..idx.keys.len())
             .into_par_iter()
             .map(|k| {
                 let set = idx.policy_set(k);
@@ -742,42 +751,28 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                                 if same == Tri::No {
                                     continue;
                                 }
-                                let (mut st, proof) =
-                                    match g.statement.and_then(|si| trust.statements.get(si)) {
-                                        Some(s) => {
-                                            let st = s
-                                                .action_match(ASSUME)
-                                                .and(s.conditions_hold(&ctx))
-                                                .and(same);
-                                            let st =
-                                                if s.source.uncertain { st.weaken() } else { st };
-                                            (
-                                                st,
-                                                Proof {
-                                                    policy: trust.label.name.clone(),
-                                                    statement: s.sid.clone(),
-                                                    applies: st,
-                                                    origin: s.origin.clone(),
-                                                },
-                                            )
-                                        }
-                                        None => (
-                                            Tri::Maybe,
-                                            Proof {
-                                                policy: trust.label.name.clone(),
-                                                statement: Arc::from(""),
-                                                applies: Tri::Maybe,
-                                                origin: trust.origin.clone(),
-                                            },
-                                        ),
-                                    };
+                                let statement =
+                                    g.statement.filter(|si| *si < trust.statements.len());
+                                let (mut st, applies) = match statement
+                                    .map(|si| &trust.statements[si])
+                                {
+                                    Some(s) => {
+                                        let st = s
+                                            .action_match(ASSUME)
+                                            .and(s.conditions_hold(&ctx))
+                                            .and(same);
+                                        let st = if s.source.uncertain { st.weaken() } else { st };
+                                        (st, st)
+                                    }
+                                    None => (Tri::Maybe, Tri::Maybe),
+                                };
                                 st = st.and(same);
                                 let mut tri = st.and(d.allowed).and(!deny);
                                 if idx.principals[p].uncertain || idx.principals[r].uncertain {
                                     tri = tri.weaken();
                                 }
                                 if tri != Tri::No {
-                                    out.push((p, r, tri, Arc::from(vec![proof]), grants.clone()));
+                                    out.push((p, r, tri, (statement, applies), grants.clone()));
                                 }
                             }
                         }
@@ -786,8 +781,31 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                 out
             })
             .collect();
-        for (p, r, t, trust, grants) in per_key.into_iter().flatten() {
-            add(p, r, t, trust, grants);
+        for (p, r, t, (statement, applies), grants) in per_key.into_iter().flatten() {
+            let list = trust_lists
+                .entry((r, statement, applies))
+                .or_insert_with(|| {
+                    let Some(trust) = idx.trust[r].map(|tp| &idx.policies[tp]) else {
+                        return Arc::from(Vec::new());
+                    };
+                    let proof = match statement.map(|si| &trust.statements[si]) {
+                        Some(s) => Proof {
+                            policy: trust.label.name.clone(),
+                            statement: s.sid.clone(),
+                            applies,
+                            origin: s.origin.clone(),
+                        },
+                        None => Proof {
+                            policy: trust.label.name.clone(),
+                            statement: Arc::from(""),
+                            applies,
+                            origin: trust.origin.clone(),
+                        },
+                    };
+                    Arc::from(vec![proof])
+                })
+                .clone();
+            add(p, r, t, list, grants);
         }
     }
     // One list for the edges with the same statements (sorted, distinct).
