@@ -799,4 +799,6 @@ pub(crate) fn rel_path(root: &Path, dir: &Path) -> String {
 }
 
 /// A shared, immutable module definition.
-pub(crate) type ModuleRc = std::rc::Rc<ModuleDef>;
+/// Shared by the module instances of one folder; `Arc` so that the parsed files can be freed on
+/// another thread once the resources are read.
+pub(crate) type ModuleRc = Arc<ModuleDef>;

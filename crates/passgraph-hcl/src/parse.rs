@@ -12,9 +12,10 @@
 //! does not parse the whole file is parsed at once instead (so a syntax error is reported as
 //! before). When every piece parses, each piece before a cut is a complete body ending with a
 //! newline, so the cut is between two structures of the whole file and the pieces' structures
-//! are the whole file's. Only the padding's whitespace, kept by `hcl::edit` as the decoration
-//! of a piece's first structure, differs; passgraph reads no decoration (suppression comments
-//! are read from the text).
+//! and spans are the whole file's. What differs is decoration, which passgraph never reads
+//! (suppression comments are read from the text): each later piece's first structure loses
+//! the blank lines and comments before it and a comment after it on its line, and the body
+//! put together has no span of its own.
 
 use hcl::edit::Decorate;
 use hcl::edit::parser::{Error, parse_body};
@@ -86,9 +87,11 @@ fn parse_piece(text: &str, start: usize, end: usize) -> Result<Body, Error> {
     parse_body(&padded)
 }
 
-/// Offsets where a piece may start, increasing: the start of the line that follows a line that
-/// is exactly `}` (a top-level block's end as `terraform fmt` writes it), the first one after
-/// each `len / pieces` bytes.
+/// Offsets where a piece may start, increasing, the first one after each `len / pieces` bytes:
+/// the start of the line that follows a line that is exactly `}` (a top-level block's end as
+/// `terraform fmt` writes it), when the first line after it that is neither blank nor a comment
+/// opens a block (`name "label" ... {` or `name {`). The last condition keeps cuts out of heredoc
+/// JSON policies, whose closing `}` line is followed by the heredoc's end marker.
 fn cuts(text: &str, pieces: usize) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     if pieces < 2 {
@@ -99,21 +102,21 @@ fn cuts(text: &str, pieces: usize) -> Vec<usize> {
     for k in 1..pieces {
         let mut from = (k * step).max(out.last().copied().unwrap_or(0));
         let cut = loop {
-            let Some(at) = text.get(from..).and_then(|rest| rest.find("\n}")) else {
+            let Some(at) = find(&bytes[from.min(bytes.len())..], b"\n}") else {
                 break None;
             };
             let brace = from + at + 1;
             let after = brace + 1;
+            from = after;
             let next = match bytes.get(after..after + 2) {
                 Some([b'\r', b'\n']) => after + 2,
                 Some([b'\n', _]) => after + 1,
                 _ if bytes.get(after) == Some(&b'\n') => after + 1,
-                _ => {
-                    from = after;
-                    continue;
-                }
+                _ => continue,
             };
-            break (next < bytes.len()).then_some(next);
+            if next < bytes.len() && opens_block(&text[next..]) {
+                break Some(next);
+            }
         };
         match cut {
             Some(c) if out.last().is_none_or(|&l| c > l) => out.push(c),
@@ -122,6 +125,33 @@ fn cuts(text: &str, pieces: usize) -> Vec<usize> {
         }
     }
     out
+}
+
+/// The first offset of `needle` in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Whether the first line of `rest` that is neither blank nor a comment (among the next few)
+/// opens a block: an identifier, then labels or `{`.
+fn opens_block(rest: &str) -> bool {
+    for line in rest.lines().take(16) {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("//") {
+            continue;
+        }
+        let ident_end = line
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(line.len());
+        if ident_end == 0 || !line.as_bytes()[0].is_ascii_alphabetic() {
+            return false;
+        }
+        let after = line[ident_end..].trim_start();
+        return ident_end < line.len()
+            && line.as_bytes()[ident_end].is_ascii_whitespace()
+            && (after.starts_with('"') || after.starts_with('{'));
+    }
+    false
 }
 
 #[cfg(test)]
@@ -196,6 +226,54 @@ mod tests {
         let split = parse_in(&text, 2).expect("valid");
         assert_eq!(shape(&text, &split), shape(&text, &whole));
         assert_eq!(split.iter().count(), 4);
+    }
+
+    #[test]
+    fn no_cut_inside_a_heredoc_policy() {
+        // A heredoc JSON policy closes with a `}` line before its end marker.
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!(
+                "resource \"aws_iam_policy\" \"p{i}\" {{\n  policy = <<EOF\n{{\n  \"Statement\": []\n}}\nEOF\n}}\n\n# next\nresource \"aws_iam_role\" \"r{i}\" {{\n  name = \"r{i}\"\n}}\n"
+            ));
+        }
+        let cuts = cuts(&text, 4);
+        assert_eq!(cuts.len(), 3);
+        for c in &cuts {
+            assert!(
+                text[*c..].starts_with("\n# next\nresource") || text[*c..].starts_with("resource"),
+                "{}",
+                &text[*c..*c + 20]
+            );
+        }
+        // Every piece parses: no second parse of the whole file.
+        let bounds: Vec<usize> = std::iter::once(0).chain(cuts).chain([text.len()]).collect();
+        for w in bounds.windows(2) {
+            assert!(parse_piece(&text, w[0], w[1]).is_ok());
+        }
+        let whole = parse_body(&text).expect("valid");
+        assert_eq!(
+            shape(&text, &parse_in(&text, 4).expect("valid")),
+            shape(&text, &whole)
+        );
+    }
+
+    #[test]
+    fn a_cut_point_inside_a_character_is_moved_past_it() {
+        let mut text = String::new();
+        for i in 0..30 {
+            text.push_str(&format!(
+                "# é à ü ø {i}\nresource \"a\" \"b{i}\" {{\n  x = \"ñ\"\n}}\n\n"
+            ));
+        }
+        for pieces in 2..6 {
+            let whole = parse_body(&text).expect("valid");
+            assert_eq!(cuts(&text, pieces).len(), pieces - 1);
+            assert_eq!(
+                shape(&text, &parse_in(&text, pieces).expect("valid")),
+                shape(&text, &whole)
+            );
+        }
     }
 
     #[test]

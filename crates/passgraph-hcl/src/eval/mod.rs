@@ -163,6 +163,11 @@ pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -
         parsed.account.account_id = Some(a.clone());
     }
     parsed.diagnostics = std::mem::take(&mut ev.diags);
+    // The parsed files are most of what the evaluator holds, millions of small allocations:
+    // they are freed on a worker thread while the caller goes on with the account.
+    let modules = std::mem::take(&mut ev.modules);
+    drop(ev);
+    rayon::spawn(move || drop(modules));
     Output { parsed, stats }
 }
 
@@ -250,7 +255,7 @@ impl Evaluator<'_> {
         for d in diags {
             self.diag(d);
         }
-        let rc: ModuleRc = Rc::new(def);
+        let rc: ModuleRc = Arc::new(def);
         self.modules.insert(dir.to_path_buf(), rc.clone());
         rc
     }
