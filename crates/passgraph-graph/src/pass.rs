@@ -307,6 +307,11 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
             .unwrap_or_else(|| (idx.n_users..idx.principals.len()).collect()),
         None => candidates(idx, &prep, None),
     };
+    // When every statement of the key has a cover, a decision depends on the role only through
+    // the covers' answers (its signature, two bits a statement): roles with the same signature
+    // and the same trusted service get the same detail, computed once.
+    let memo_ok = local.len() <= MAX_SIGNED && local.len() == prep.statements().count();
+    let mut memo: HashMap<(u64, usize, Tri, Tri), Option<Detail>> = HashMap::default();
     let rep = idx.keys[k].members[0];
     let base = idx.principal_context(rep);
     // Per key, a few services and `iam:PassedToService` values: small lists searched linearly.
@@ -330,7 +335,29 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
         {
             continue;
         }
+        // A role that exists only possibly is named in its reasons: never shared.
+        let signature = (memo_ok && !role.uncertain).then(|| {
+            local.iter().enumerate().fold(0u64, |acc, (i, (_, c))| {
+                acc | (tri_bits(c.get(r)) << (2 * i))
+            })
+        });
         for (ti, ts) in idx.trusted_services[r].iter().enumerate() {
+            let memo_key = signature.map(|sig| {
+                let profile = if ts.lookup.info.is_some_and(|i| i.via_instance_profile()) {
+                    idx.in_profile[r]
+                } else {
+                    Tri::No
+                };
+                (sig, ts.service_id, ts.certainty, profile)
+            });
+            if let Some(key) = &memo_key
+                && let Some(found) = memo.get(key)
+            {
+                if let Some(detail) = found {
+                    out.push((idx.pair_of[r][ti], detail.clone()));
+                }
+                continue;
+            }
             let svc = &ts.lookup;
             let (values, all_required) = (&ts.passed_to_service.0, ts.passed_to_service.1);
             let mut results = Vec::new();
@@ -360,7 +387,14 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
             } else {
                 results.iter().fold(Tri::No, |a, (_, _, d)| a.or(d.allowed))
             };
+            // Reasons of a possible grant may name the role: such details are not shared.
+            let shareable = results.iter().all(|(_, _, d)| d.allowed != Tri::Maybe);
             if combined == Tri::No {
+                if let Some(key) = memo_key
+                    && shareable
+                {
+                    memo.insert(key, None);
+                }
                 continue;
             }
             let mut certainty = combined.and(ts.certainty);
@@ -464,17 +498,32 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
                     p
                 }
             };
-            out.push((
-                idx.pair_of[r][ti],
-                Detail {
-                    proof,
-                    exploitable,
-                    launch_actions,
-                },
-            ));
+            let detail = Detail {
+                proof,
+                exploitable,
+                launch_actions,
+            };
+            if let Some(key) = memo_key
+                && shareable
+            {
+                memo.insert(key, Some(detail.clone()));
+            }
+            out.push((idx.pair_of[r][ti], detail));
         }
     }
     Directs::new(out)
+}
+
+/// Statements a key may have for its roles' signatures to fit in 64 bits.
+const MAX_SIGNED: usize = 32;
+
+/// Two bits for a cover's answer.
+fn tri_bits(t: Tri) -> u64 {
+    match t {
+        Tri::No => 0,
+        Tri::Maybe => 1,
+        Tri::Yes => 2,
+    }
 }
 
 /// A statement's identity in a decision: policy and statement addresses and how surely it
