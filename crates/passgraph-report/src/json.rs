@@ -450,17 +450,102 @@ fn write_indented(w: &mut dyn Write, v: &impl Serialize, indent: usize) -> crate
 
 /// Pretty JSON of `v` starting at the current position, continuation lines indented.
 fn write_indented_inline(w: &mut dyn Write, v: &impl Serialize, indent: usize) -> crate::Result {
-    let text = serde_json::to_vec_pretty(v).map_err(std::io::Error::other)?;
-    // Strings hold no raw newline (JSON escapes them): every newline starts a line to indent.
-    let mut out = Vec::with_capacity(text.len() + text.len() / 4);
-    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.resize(out.len() + indent, b' ');
-        }
-        out.extend_from_slice(line);
-    }
+    let mut out = Vec::with_capacity(2048);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Pretty::new(indent));
+    v.serialize(&mut ser).map_err(std::io::Error::other)?;
     w.write_all(&out)
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level) with every line after the first moved
+/// right by `base` spaces: the findings are written inside the document's `findings` array
+/// without a second pass to indent them.
+struct Pretty {
+    base: usize,
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn new(base: usize) -> Pretty {
+        Pretty {
+            base,
+            level: 0,
+            has_value: false,
+        }
+    }
+
+    /// A newline (after `,` when not `first`) and the indentation of the current level.
+    fn newline<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        let mut n = self.base + 2 * self.level;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Writes a `diff` result: `{ "version": 1, "added": [...], "removed": [...] }`.
