@@ -47,6 +47,28 @@ pub(crate) fn run(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("the binary finishes")
 }
 
+/// A testkit snapshot (seed 42) of `users` users, `roles` roles, `policies` policies, `groups`
+/// groups and 20 teams, written to a temporary folder (kept while the first value lives).
+pub(crate) fn generated(
+    users: usize,
+    roles: usize,
+    policies: usize,
+    groups: usize,
+) -> (tempfile::TempDir, String) {
+    let size = passgraph_testkit::synth::Size {
+        users,
+        roles,
+        policies,
+        groups,
+        teams: 20,
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("generated.json");
+    std::fs::write(&file, passgraph_testkit::synth::snapshot(size, 42)).expect("write");
+    let path = file.to_string_lossy().into_owned();
+    (dir, path)
+}
+
 pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -207,17 +229,7 @@ fn output_is_identical_whatever_the_thread_count() {
     assert_eq!(a.stdout, b.stdout);
     // JSON lines are rendered in parallel batches (4,096 findings) and written in order: a
     // generated account with 7,494 findings crosses a batch boundary.
-    let size = passgraph_testkit::synth::Size {
-        users: 400,
-        roles: 400,
-        policies: 160,
-        groups: 20,
-        teams: 20,
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("generated.json");
-    std::fs::write(&file, passgraph_testkit::synth::snapshot(size, 42)).expect("write");
-    let p = file.to_string_lossy();
+    let (_dir, p) = generated(400, 400, 160, 20);
     let a = run(&["audit", "-f", "jsonl", "--threads", "1", &p], None);
     let b = run(&["audit", "-f", "jsonl", "--threads", "3", &p], None);
     let findings = a

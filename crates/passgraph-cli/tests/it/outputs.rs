@@ -41,17 +41,8 @@ fn jsonl_has_every_json_finding_with_statements_by_id() {
 #[test]
 fn jsonl_of_a_principal_with_thousands_of_findings() {
     // An administrator role can pass every role: more than 1,024 findings for one principal.
-    let size = passgraph_testkit::synth::Size {
-        users: 100,
-        roles: 1_100,
-        policies: 440,
-        groups: 10,
-        teams: 20,
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("generated.json");
-    std::fs::write(&file, passgraph_testkit::synth::snapshot(size, 42)).expect("write");
-    let (_, _, want) = jsonl_resolves_to_json(&file.to_string_lossy());
+    let (_dir, path) = crate::generated(100, 1_100, 440, 10);
+    let (_, _, want) = jsonl_resolves_to_json(&path);
     let mut per_principal: HashMap<String, usize> = HashMap::new();
     for f in &want {
         *per_principal
