@@ -30,13 +30,48 @@ pub(crate) struct Detail {
 
 /// The direct findings of one key (no assume-role chain), compact: the pairs (role, service),
 /// by id in [`Index::pairs`], sorted, each with the index of its [`Detail`]. A key that can pass
-/// every role of a large account holds a few details and eight bytes per pair, not a proof
-/// per triple.
+/// every role of a large account holds a few details and five bytes per pair (the pair id and,
+/// while it has at most 256 details, a one-byte detail index), not a proof per triple.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Directs {
     pairs: Vec<u32>,
-    detail: Vec<u32>,
+    detail: DetailIndex,
     details: Vec<Detail>,
+}
+
+/// Each pair's index into [`Directs::details`], as narrow as the number of details allows.
+#[derive(Clone, Debug)]
+enum DetailIndex {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl Default for DetailIndex {
+    fn default() -> DetailIndex {
+        DetailIndex::U8(Vec::new())
+    }
+}
+
+impl DetailIndex {
+    /// Indices below `count`, stored in the narrowest width that holds them all.
+    fn new(indices: &[u32], count: usize) -> DetailIndex {
+        if count <= 1 << 8 {
+            DetailIndex::U8(indices.iter().map(|&i| i as u8).collect())
+        } else if count <= 1 << 16 {
+            DetailIndex::U16(indices.iter().map(|&i| i as u16).collect())
+        } else {
+            DetailIndex::U32(indices.to_vec())
+        }
+    }
+
+    fn get(&self, i: usize) -> usize {
+        match self {
+            DetailIndex::U8(v) => usize::from(v[i]),
+            DetailIndex::U16(v) => usize::from(v[i]),
+            DetailIndex::U32(v) => v[i] as usize,
+        }
+    }
 }
 
 impl Directs {
@@ -46,25 +81,29 @@ impl Directs {
         v.sort_by_key(|(p, _)| *p);
         v.dedup_by_key(|(p, _)| *p);
         let mut seen: HashMap<(usize, Tri, usize), u32> = HashMap::default();
-        let mut out = Directs::default();
+        let mut pairs = Vec::with_capacity(v.len());
+        let mut indices = Vec::with_capacity(v.len());
+        let mut details = Vec::new();
         for (pair, d) in v {
             let key = (
                 Arc::as_ptr(&d.proof) as usize,
                 d.exploitable,
                 Arc::as_ptr(&d.launch_actions).cast::<String>() as usize,
             );
-            let next = u32::try_from(out.details.len()).unwrap_or(u32::MAX);
+            let next = u32::try_from(details.len()).unwrap_or(u32::MAX);
             let i = *seen.entry(key).or_insert_with(|| {
-                out.details.push(d);
+                details.push(d);
                 next
             });
-            out.pairs.push(pair);
-            out.detail.push(i);
+            pairs.push(pair);
+            indices.push(i);
         }
-        out.pairs.shrink_to_fit();
-        out.detail.shrink_to_fit();
-        out.details.shrink_to_fit();
-        out
+        details.shrink_to_fit();
+        Directs {
+            pairs,
+            detail: DetailIndex::new(&indices, details.len()),
+            details,
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -74,15 +113,15 @@ impl Directs {
     /// The detail of a pair, when the key passes it.
     pub(crate) fn get(&self, pair: u32) -> Option<&Detail> {
         let i = self.pairs.binary_search(&pair).ok()?;
-        self.details.get(self.detail[i] as usize)
+        self.details.get(self.detail.get(i))
     }
 
     /// (pair, detail), by pair.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (u32, &Detail)> + '_ {
         self.pairs
             .iter()
-            .zip(&self.detail)
-            .map(|(p, i)| (*p, &self.details[*i as usize]))
+            .enumerate()
+            .map(|(i, p)| (*p, &self.details[self.detail.get(i)]))
     }
 
     /// The same pairs with every detail rewritten by `f`.
@@ -935,4 +974,29 @@ fn trust_deny(idx: &Index<'_>, role: usize, principal: usize, ctx: &Context) -> 
         deny = deny.or(t);
     }
     deny
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DetailIndex;
+
+    #[test]
+    fn detail_indices_are_as_narrow_as_the_number_of_details_allows() {
+        for (count, width) in [(1, 1), (256, 1), (257, 2), (65_536, 2), (65_537, 4)] {
+            let indices: Vec<u32> = (0..2_000u32)
+                .map(|i| (i * 7919) % u32::try_from(count).unwrap())
+                .chain([u32::try_from(count - 1).unwrap()])
+                .collect();
+            let ix = DetailIndex::new(&indices, count);
+            let got = match &ix {
+                DetailIndex::U8(_) => 1,
+                DetailIndex::U16(_) => 2,
+                DetailIndex::U32(_) => 4,
+            };
+            assert_eq!(got, width, "{count} details");
+            for (i, want) in indices.iter().enumerate() {
+                assert_eq!(ix.get(i), *want as usize, "{count} details, index {i}");
+            }
+        }
+    }
 }

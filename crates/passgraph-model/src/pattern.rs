@@ -15,13 +15,14 @@
 use crate::tri::Tri;
 use crate::value::{Charset, Hole, HoleClass, Part, Str};
 
-/// A token of a compiled pattern.
+/// A token of a compiled pattern: 16 bytes, a character each (holes are rare and boxed, so a
+/// large account's million pattern characters do not each pay for a hole's size).
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Tok {
     Char(char),
     Star,
     Quest,
-    Hole(Hole),
+    Hole(Box<Hole>),
 }
 
 /// A token of a subject.
@@ -61,22 +62,38 @@ impl Glob {
     /// still match three-valued.
     #[must_use]
     pub fn exact(value: &Str, case_insensitive: bool) -> Glob {
-        let mut g = Glob {
-            toks: Vec::new(),
-            case_insensitive,
-            never: false,
-            has_holes: false,
-        };
+        let mut g = Glob::empty(value, case_insensitive);
         for part in value.parts() {
             match part {
-                Part::Hole(k) => {
-                    g.has_holes = true;
-                    g.toks.push(Tok::Hole(k.clone()));
-                }
+                Part::Hole(k) => g.push_hole(k.clone()),
                 Part::Lit(text) => text.chars().for_each(|c| g.push_char(c)),
             }
         }
+        g.toks.shrink_to_fit();
         g
+    }
+
+    /// No tokens yet, with room for one per byte of `value`'s text and one per hole.
+    fn empty(value: &Str, case_insensitive: bool) -> Glob {
+        let room = value
+            .parts()
+            .iter()
+            .map(|p| match p {
+                Part::Lit(text) => text.len(),
+                Part::Hole(_) => 1,
+            })
+            .sum();
+        Glob {
+            toks: Vec::with_capacity(room),
+            case_insensitive,
+            never: false,
+            has_holes: false,
+        }
+    }
+
+    fn push_hole(&mut self, hole: Hole) {
+        self.has_holes = true;
+        self.toks.push(Tok::Hole(Box::new(hole)));
     }
 
     /// Compiles a pattern whose wildcards are interpreted in its literal parts; no policy variables.
@@ -113,21 +130,14 @@ impl Glob {
         vars: Option<&dyn Fn(&str) -> VarValue>,
         wildcards: bool,
     ) -> Glob {
-        let mut g = Glob {
-            toks: Vec::new(),
-            case_insensitive,
-            never: false,
-            has_holes: false,
-        };
+        let mut g = Glob::empty(pattern, case_insensitive);
         for part in pattern.parts() {
             match part {
-                Part::Hole(k) => {
-                    g.has_holes = true;
-                    g.toks.push(Tok::Hole(k.clone()));
-                }
+                Part::Hole(k) => g.push_hole(k.clone()),
                 Part::Lit(text) => g.push_literal(text, vars, wildcards),
             }
         }
+        g.toks.shrink_to_fit();
         g
     }
 
@@ -196,8 +206,7 @@ impl Glob {
                 }
             }
             (VarValue::Unknown, _) => {
-                self.has_holes = true;
-                self.toks.push(Tok::Hole(Hole::free(format!("var:{key}"))));
+                self.push_hole(Hole::free(format!("var:{key}")));
             }
             (VarValue::Absent, Some(d)) => {
                 for c in d.chars() {
@@ -363,7 +372,7 @@ fn tok_eq(p: &Tok, s: &Sub) -> bool {
     match (p, s) {
         (Tok::Char(a), Sub::Char(b)) => a == b,
         (Tok::Quest, Sub::Char(_)) => true,
-        (Tok::Hole(a), Sub::Hole(b)) => a == b,
+        (Tok::Hole(a), Sub::Hole(b)) => **a == *b,
         _ => false,
     }
 }
@@ -456,7 +465,7 @@ fn definite(p: &[Tok], s: &[Sub]) -> bool {
 /// `Maybe`).
 fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
     let shared = p.iter().any(
-        |t| matches!(t, Tok::Hole(k) if s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k))),
+        |t| matches!(t, Tok::Hole(k) if s.iter().any(|x| matches!(x, Sub::Hole(j) if *j == **k))),
     );
     match intersects_with(p, s, true) {
         Tri::No if shared => intersects_with(p, s, false),
@@ -514,8 +523,8 @@ fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
     let shared: Vec<&Hole> = p
         .iter()
         .filter_map(|t| match t {
-            Tok::Hole(k) if align && s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k)) => {
-                Some(k)
+            Tok::Hole(k) if align && s.iter().any(|x| matches!(x, Sub::Hole(j) if *j == **k)) => {
+                Some(&**k)
             }
             _ => None,
         })
