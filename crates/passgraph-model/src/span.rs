@@ -62,30 +62,43 @@ impl Origin {
 /// Bytes per block of the column index.
 const BLOCK: usize = 1024;
 
-/// One source file: its display path, its text, the byte offsets of its line starts and, for
-/// text that is not all ASCII, a column index (the characters before each block of
-/// [`BLOCK`] bytes), so that a position costs `O(log n + BLOCK)` even on a one-line file.
+/// One source file: its display path, its length, the byte offsets of its line starts and, for
+/// text that is not all ASCII, the text and a column index (the characters before each block of
+/// [`BLOCK`] bytes), so that a position costs `O(log n + BLOCK)` even on a one-line file. An
+/// ASCII text is not kept: its columns are bytes, and the readers hold their own copy while they
+/// read (a 65 MB plan is not held twice through the whole run).
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (or `<builtin>/...` for bundled data).
     pub path: String,
-    /// The whole text.
-    pub text: Arc<str>,
+    /// Bytes in the text.
+    len: usize,
+    /// The text when it is not all ASCII (columns count characters).
+    text: Option<Arc<str>>,
     line_starts: Vec<u32>,
     /// Characters before byte `i * BLOCK`; empty when the text is ASCII (characters are bytes).
     chars_before_block: Vec<u32>,
 }
 
 impl SourceFile {
+    /// Bytes in the file's text.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the file is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// Characters in the text before byte `offset` (a character boundary).
-    fn chars_before(&self, offset: usize) -> usize {
-        if self.chars_before_block.is_empty() {
-            return offset;
-        }
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
         let b = offset / BLOCK;
         let base = self.chars_before_block.get(b).copied().unwrap_or(0) as usize;
         let from = (b * BLOCK).min(offset);
-        base + self.text.as_bytes()[from..offset]
+        base + text.as_bytes()[from..offset]
             .iter()
             .filter(|c| !is_continuation(**c))
             .count()
@@ -99,14 +112,15 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(line).copied().unwrap_or(0) as usize;
-        let end = (offset as usize).min(self.text.len());
-        let col =
-            if start <= end && self.text.is_char_boundary(start) && self.text.is_char_boundary(end)
+        let end = (offset as usize).min(self.len);
+        let col = match &self.text {
+            Some(text)
+                if start <= end && text.is_char_boundary(start) && text.is_char_boundary(end) =>
             {
-                self.chars_before(end) - self.chars_before(start)
-            } else {
-                end.saturating_sub(start)
-            };
+                self.chars_before(text, end) - self.chars_before(text, start)
+            }
+            _ => end.saturating_sub(start),
+        };
         (
             u32::try_from(line + 1).unwrap_or(u32::MAX),
             u32::try_from(col + 1).unwrap_or(u32::MAX),
@@ -149,7 +163,8 @@ impl SourceMap {
             }
         }
         let mut chars_before_block = Vec::new();
-        if !text.is_ascii() {
+        let ascii = text.is_ascii();
+        if !ascii {
             let mut n = 0u32;
             for block in text.as_bytes().chunks(BLOCK) {
                 chars_before_block.push(n);
@@ -160,7 +175,8 @@ impl SourceMap {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile {
             path: path.into(),
-            text,
+            len: text.len(),
+            text: (!ascii).then_some(text),
             line_starts,
             chars_before_block,
         });

@@ -106,7 +106,7 @@ fn read_and_analyze(text: &str) {
                 continue;
             };
             assert!(
-                p.origin.range.start as usize <= src.text.len(),
+                p.origin.range.start as usize <= src.len(),
                 "origin outside its file"
             );
         }
