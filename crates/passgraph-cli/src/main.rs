@@ -166,13 +166,14 @@ fn analyze(paths: &[PathBuf], input: &InputArgs) -> Result<Run> {
     analyze_with(paths, input, false)
 }
 
-/// `skip_graph`: the output reads no graph (every format of `audit` but DOT).
-fn analyze_with(paths: &[PathBuf], input: &InputArgs, skip_graph: bool) -> Result<Run> {
+/// `findings_only`: the output reads the findings only, no graph and no `explain` tables
+/// (every format of `audit`, the condensed pictures of `graph`).
+fn analyze_with(paths: &[PathBuf], input: &InputArgs, findings_only: bool) -> Result<Run> {
     let mut progress = progress::Progress::start(true);
     let loaded = inputs::load(paths, input)?;
     let options = passgraph_graph::Options {
         scps: loaded.scps.clone(),
-        skip_graph,
+        findings_only,
     };
     let reference_check = std::env::var_os("PASSGRAPH_REFERENCE_CHECK").is_some();
     progress.stage("analysing");

@@ -48,9 +48,10 @@ pub struct Options {
     /// Service control policies of the account's organization, as one level: a request needs
     /// an Allow from one of them, and any of their Denies applies. Service-linked roles are exempt.
     pub scps: Vec<PolicyDocument>,
-    /// Leave [`Analysis::graph`] empty: it holds one edge per direct finding of every principal,
-    /// which only `graph`, DOT output and `explain` read.
-    pub skip_graph: bool,
+    /// Only the findings will be read: leave [`Analysis::graph`] (one edge per direct finding of
+    /// every principal), [`Analysis::held`] and [`Analysis::passrole_statements`] (a list per
+    /// principal) empty. Only `graph --full`, DOT output and `explain` read them.
+    pub findings_only: bool,
 }
 
 /// A user or a role.
@@ -212,10 +213,11 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The graph view.
     pub graph: IamGraph,
-    /// Per principal: the policies it holds (labels), for `explain`.
+    /// Per principal: the policies it holds (labels), for `explain`; empty with
+    /// [`Options::findings_only`].
     pub held: Vec<Vec<String>>,
     /// Per principal: the statements of its policies that mention `iam:PassRole`, each with
-    /// how surely its action part covers it, for `explain`.
+    /// how surely its action part covers it, for `explain`; empty with [`Options::findings_only`].
     pub passrole_statements: Vec<Vec<(passgraph_model::Effect, Proof)>>,
     /// Per principal (roles): the services its trust policy lets in.
     pub trusted_services: Vec<Vec<(String, Tri)>>,
@@ -231,7 +233,7 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let (mut assume_edges, open) = pass::assume_edges(&idx);
     origins::assume_edges(&idx, &mut assume_edges);
     let engine = sets::Engine::build(reach::inputs(&idx, direct, &assume_edges, &open));
-    let graph = if options.skip_graph {
+    let graph = if options.findings_only {
         IamGraph::default()
     } else {
         graph::build(&idx, &engine, &assume_edges, &open)
@@ -243,8 +245,13 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
     let mut diagnostics = idx.diagnostics.clone();
     diagnostics.sort();
     diagnostics.dedup();
-    let (held, mut passrole_statements) = idx.explain_tables();
-    origins::statements(&idx, &mut passrole_statements);
+    let (held, passrole_statements) = if options.findings_only {
+        (Vec::new(), Vec::new())
+    } else {
+        let (held, mut statements) = idx.explain_tables();
+        origins::statements(&idx, &mut statements);
+        (held, statements)
+    };
     let trusted_services = idx
         .trusted_services
         .iter()
