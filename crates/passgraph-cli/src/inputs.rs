@@ -223,7 +223,7 @@ fn parse_text(
             match passgraph_json::parse(file, &text) {
                 Ok(node) if passgraph_snapshot::looks_like_snapshot(&node) => Some(Input {
                     kind: Kind::Snapshot,
-                    parsed: passgraph_snapshot::from_node(&node),
+                    parsed: passgraph_snapshot::from_node(node),
                     refs: None,
                 }),
                 Ok(node) if passgraph_cfn::is_template_root(&node) => Some(Input {
@@ -614,7 +614,7 @@ fn load_managed(
     for f in files {
         let (node, _) = parse_document(sources, &f)?;
         if passgraph_snapshot::looks_like_snapshot(&node) {
-            let p = passgraph_snapshot::from_node(&node);
+            let p = passgraph_snapshot::from_node(node);
             diags.extend(p.diagnostics);
             out.extend(p.account.policies);
             continue;

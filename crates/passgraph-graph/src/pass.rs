@@ -703,21 +703,14 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
             }
         }
     }
-    // Per edge: how surely, and the (sorted) proof lists of every way it was found; most edges
-    // are found once, and their lists are shared with the other members of the key.
-    type Building = (Tri, Vec<Arc<[Proof]>>, Vec<Arc<[Proof]>>);
-    let mut edges: BTreeMap<(usize, usize), Building> = BTreeMap::new();
+    // Every way an edge was found: how surely, and the (sorted) trust and grant lists, shared
+    // with the other members of the key. Most edges are found once; they are grouped by sorting.
+    let mut found: Vec<(usize, usize, Tri, Arc<[Proof]>, Arc<[Proof]>)> = Vec::new();
     let mut add = |from: usize, to: usize, t: Tri, trust: Arc<[Proof]>, grants: Arc<[Proof]>| {
         if t == Tri::No || from == to {
             return;
         }
-        // Most edges are found once: room for one list, not the four a first push makes.
-        let e = edges
-            .entry((from, to))
-            .or_insert_with(|| (Tri::No, Vec::with_capacity(1), Vec::with_capacity(1)));
-        e.0 = e.0.or(t);
-        e.1.push(trust);
-        e.2.push(grants);
+        found.push((from, to, t, trust, grants));
     };
 
     // The trust policy grants on its own: only denies, the boundary and the SCPs can stop it.
@@ -912,16 +905,18 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
             .or_insert_with_key(|v| v.clone().into())
             .clone()
     };
-    let edges = edges
-        .into_iter()
-        .map(|((from, to), (certainty, trust, grants))| AssumeEdge {
+    found.sort_unstable_by_key(|(from, to, ..)| (*from, *to));
+    let mut edges: Vec<AssumeEdge> = Vec::new();
+    for group in found.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let (from, to) = (group[0].0, group[0].1);
+        edges.push(AssumeEdge {
             from,
             to,
-            certainty,
-            trust: merge(trust),
-            grants: merge(grants),
-        })
-        .collect();
+            certainty: group.iter().fold(Tri::No, |c, f| c.or(f.2)),
+            trust: merge(group.iter().map(|f| f.3.clone()).collect()),
+            grants: merge(group.iter().map(|f| f.4.clone()).collect()),
+        });
+    }
     (edges, OpenEdges { by_key })
 }
 

@@ -61,6 +61,18 @@ impl Node {
         }
     }
 
+    /// Like [`Node::get`], to change or take the value.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.kind {
+            NodeKind::Object(entries) => entries
+                .iter_mut()
+                .rev()
+                .find(|(k, _, _)| k.as_known() == Some(key))
+                .map(|(_, _, v)| v),
+            _ => None,
+        }
+    }
+
     /// The entries of an object (empty for other kinds).
     #[must_use]
     pub fn entries(&self) -> &[(Str, Origin, Node)] {

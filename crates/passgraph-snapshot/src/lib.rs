@@ -33,7 +33,7 @@ pub fn looks_like_snapshot(node: &Node) -> bool {
 #[must_use]
 pub fn parse(file: FileId, text: &str) -> Parsed {
     match passgraph_json::parse(file, text) {
-        Ok(node) => from_node(&node),
+        Ok(node) => from_node(node),
         Err(e) => Parsed {
             account: Account::default(),
             diagnostics: vec![Diagnostic::error(
@@ -45,9 +45,11 @@ pub fn parse(file: FileId, text: &str) -> Parsed {
     }
 }
 
-/// Reads a snapshot from a parsed JSON value.
+/// Reads a snapshot from a parsed JSON value. The value is taken: each entry of its lists is
+/// freed once read, since the tree of a large snapshot is ten times its text and the model is
+/// built beside it.
 #[must_use]
-pub fn from_node(root: &Node) -> Parsed {
+pub fn from_node(mut root: Node) -> Parsed {
     let mut r = Reader {
         diags: Vec::new(),
         account: Account::default(),
@@ -55,7 +57,7 @@ pub fn from_node(root: &Node) -> Parsed {
     };
     if !matches!(root.kind, NodeKind::Object(_)) {
         r.shape(
-            root,
+            &root,
             "an authorization-details snapshot must be a JSON object",
         );
         return r.finish();
@@ -70,18 +72,18 @@ pub fn from_node(root: &Node) -> Parsed {
             Some(root.origin.clone()),
         ));
     }
-    r.fields(root, TOP_FIELDS, "the snapshot");
-    for (i, u) in r.list(root, "UserDetailList").iter().enumerate() {
-        r.user(u, i);
+    r.fields(&root, TOP_FIELDS, "the snapshot");
+    for (i, u) in r.take_list(&mut root, "UserDetailList").enumerate() {
+        r.user(&u, i);
     }
-    for (i, g) in r.list(root, "GroupDetailList").iter().enumerate() {
-        r.group(g, i);
+    for (i, g) in r.take_list(&mut root, "GroupDetailList").enumerate() {
+        r.group(&g, i);
     }
-    for (i, x) in r.list(root, "RoleDetailList").iter().enumerate() {
-        r.role(x, i);
+    for (i, x) in r.take_list(&mut root, "RoleDetailList").enumerate() {
+        r.role(&x, i);
     }
-    for (i, p) in r.list(root, "Policies").iter().enumerate() {
-        r.policy(p, i);
+    for (i, p) in r.take_list(&mut root, "Policies").enumerate() {
+        r.policy(&p, i);
     }
     r.finish()
 }
@@ -209,6 +211,24 @@ impl Reader {
 
     /// A list field; a single object where a list belongs is read as a one-item list (the AWS
     /// CLI documentation example does this).
+    /// Like [`Reader::list`], taking the entries out of `parent`: each is freed once the
+    /// iterator has moved past it.
+    fn take_list(&mut self, parent: &mut Node, key: &str) -> std::vec::IntoIter<Node> {
+        let Some(n) = parent.get_mut(key) else {
+            return Vec::new().into_iter();
+        };
+        let items = match &mut n.kind {
+            NodeKind::Array(items) => std::mem::take(items),
+            NodeKind::Object(_) => vec![n.clone()],
+            NodeKind::Null => Vec::new(),
+            _ => {
+                self.shape(n, &format!("{key} must be a list, found {}", n.kind_name()));
+                Vec::new()
+            }
+        };
+        items.into_iter()
+    }
+
     fn list<'n>(&mut self, parent: &'n Node, key: &str) -> Vec<&'n Node> {
         match parent.get(key) {
             None => Vec::new(),

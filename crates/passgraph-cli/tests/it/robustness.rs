@@ -90,7 +90,7 @@ fn read_and_analyze(text: &str) {
     } else if let Ok(node) = passgraph_json::parse(file, text)
         && passgraph_snapshot::looks_like_snapshot(&node)
     {
-        passgraph_snapshot::from_node(&node).account
+        passgraph_snapshot::from_node(node).account
     } else if passgraph_cfn::looks_like_template(text) {
         passgraph_cfn::parse(file, text, &passgraph_cfn::Options::default()).account
     } else {
