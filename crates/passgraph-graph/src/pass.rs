@@ -74,31 +74,43 @@ impl DetailIndex {
     }
 }
 
+/// The details of one key, each stored once (same proof, launch actions and answer), by number.
+#[derive(Default)]
+struct DetailTable {
+    details: Vec<Detail>,
+    seen: HashMap<(usize, Tri, usize), u32>,
+}
+
+impl DetailTable {
+    /// The number of `d`, adding it when it is new.
+    fn intern(&mut self, d: Detail) -> u32 {
+        let key = (
+            Arc::as_ptr(&d.proof) as usize,
+            d.exploitable,
+            Arc::as_ptr(&d.launch_actions).cast::<String>() as usize,
+        );
+        let next = u32::try_from(self.details.len()).unwrap_or(u32::MAX);
+        *self.seen.entry(key).or_insert_with(|| {
+            self.details.push(d);
+            next
+        })
+    }
+}
+
 impl Directs {
-    /// From (pair, detail) in any order; details that are the same (same proof, launch actions
-    /// and answer) are stored once. A pair given twice keeps its first detail.
-    fn new(mut v: Vec<(u32, Detail)>) -> Directs {
+    /// From (pair, detail number) in any order. A pair given twice keeps its first detail.
+    fn new(mut v: Vec<(u32, u32)>, table: DetailTable) -> Directs {
         v.sort_by_key(|(p, _)| *p);
         v.dedup_by_key(|(p, _)| *p);
-        let mut seen: HashMap<(usize, Tri, usize), u32> = HashMap::default();
+        let mut details = table.details;
+        details.shrink_to_fit();
+        // Built fresh, not collected in place: `v`'s buffer is twice the size of the pairs.
         let mut pairs = Vec::with_capacity(v.len());
         let mut indices = Vec::with_capacity(v.len());
-        let mut details = Vec::new();
-        for (pair, d) in v {
-            let key = (
-                Arc::as_ptr(&d.proof) as usize,
-                d.exploitable,
-                Arc::as_ptr(&d.launch_actions).cast::<String>() as usize,
-            );
-            let next = u32::try_from(details.len()).unwrap_or(u32::MAX);
-            let i = *seen.entry(key).or_insert_with(|| {
-                details.push(d);
-                next
-            });
-            pairs.push(pair);
-            indices.push(i);
+        for (p, d) in v {
+            pairs.push(p);
+            indices.push(d);
         }
-        details.shrink_to_fit();
         Directs {
             pairs,
             detail: DetailIndex::new(&indices, details.len()),
@@ -342,7 +354,7 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
         .unwrap_or_default();
     let roles = match covers {
         Some(c) => c
-            .candidates(idx, &prep)
+            .candidates(&prep)
             .unwrap_or_else(|| (idx.n_users..idx.principals.len()).collect()),
         None => candidates(idx, &prep, None),
     };
@@ -350,7 +362,8 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
     // the covers' answers (its signature, two bits a statement): roles with the same signature
     // and the same trusted service get the same detail, computed once.
     let memo_ok = local.len() <= MAX_SIGNED && local.len() == prep.statements().count();
-    let mut memo: HashMap<(u64, usize, Tri, Tri), Option<Detail>> = HashMap::default();
+    let mut memo: HashMap<(u64, usize, Tri, Tri), Option<u32>> = HashMap::default();
+    let mut table = DetailTable::default();
     let rep = idx.keys[k].members[0];
     let base = idx.principal_context(rep);
     // Per key, a few services and `iam:PassedToService` values: small lists searched linearly.
@@ -393,7 +406,7 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
                 && let Some(found) = memo.get(key)
             {
                 if let Some(detail) = found {
-                    out.push((idx.pair_of[r][ti], detail.clone()));
+                    out.push((idx.pair_of[r][ti], *detail));
                 }
                 continue;
             }
@@ -537,20 +550,20 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
                     p
                 }
             };
-            let detail = Detail {
+            let detail = table.intern(Detail {
                 proof,
                 exploitable,
                 launch_actions,
-            };
+            });
             if let Some(key) = memo_key
                 && shareable
             {
-                memo.insert(key, Some(detail.clone()));
+                memo.insert(key, Some(detail));
             }
             out.push((idx.pair_of[r][ti], detail));
         }
     }
-    Directs::new(out)
+    Directs::new(out, table)
 }
 
 /// Statements a key may have for its roles' signatures to fit in 64 bits.
