@@ -355,23 +355,27 @@ impl<'a> Report<'a> {
     /// The worst severity among the findings shown.
     #[must_use]
     pub fn max_severity(&self) -> Option<Severity> {
+        self.max_severities().max()
+    }
+
+    /// The greatest severity shown of each principal's findings (of the whole list when the
+    /// selection is a list), without building the findings.
+    fn max_severities(&self) -> Box<dyn Iterator<Item = Severity> + '_> {
         if let Some(list) = &self.selection.list {
-            return list
+            let max = list
                 .iter()
                 .filter(|f| self.keeps_finding(f))
                 .map(|f| f.severity)
                 .max();
+            return Box::new(max.into_iter());
         }
-        self.principals()
-            .into_iter()
-            .filter_map(|p| {
-                let pf = self.analysis.findings.principal(p);
-                pf.keys()
-                    .filter(|k| self.keeps_key(k))
-                    .map(|k| k.severity)
-                    .max()
-            })
-            .max()
+        Box::new(self.principals().into_iter().filter_map(|p| {
+            let pf = self.analysis.findings.principal(p);
+            pf.keys()
+                .filter(|k| self.keeps_key(k))
+                .map(|k| k.severity)
+                .max()
+        }))
     }
 
     /// Whether a finding is accepted, and why.
@@ -385,7 +389,8 @@ impl<'a> Report<'a> {
     #[must_use]
     pub fn fails(&self, threshold: Severity) -> bool {
         if self.suppress.is_none() {
-            return self.max_severity().is_some_and(|s| s >= threshold);
+            // Stops at the first principal that fails.
+            return self.max_severities().any(|s| s >= threshold);
         }
         self.findings()
             .any(|f| f.severity >= threshold && self.suppression(&f).is_none())

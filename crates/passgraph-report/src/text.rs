@@ -241,13 +241,7 @@ pub fn emit_titled(
             s.bold(&r.principal_label(p)),
             s.dim(&x.arn.to_string())
         )?;
-        let mut services: Vec<&str> = group.keys.iter().map(|k| k.1).collect();
-        services.sort_unstable();
-        services.dedup();
-        for svc in services {
-            let fs: Vec<usize> = (0..group.keys.len())
-                .filter(|i| group.keys[*i].1 == svc)
-                .collect();
+        for (svc, fs) in by_service(&group.keys) {
             if summarise && fs.len() > SUMMARY_THRESHOLD {
                 let d = fs.iter().filter(|i| group.keys[**i].2 == Tri::Yes).count();
                 let examples: Vec<String> = fs
@@ -300,6 +294,20 @@ pub fn emit_titled(
     Ok(())
 }
 
+/// The findings of a group by service (indices in role order), services sorted. A principal's
+/// findings name a few services: one pass with a short list, not a sort of every finding.
+fn by_service<'k>(keys: &[(usize, &'k str, Tri, Severity)]) -> Vec<(&'k str, Vec<usize>)> {
+    let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        match out.iter_mut().find(|(s, _)| *s == k.1) {
+            Some((_, v)) => v.push(i),
+            None => out.push((k.1, vec![i])),
+        }
+    }
+    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out
+}
+
 /// Writes diagnostics, one with its position per line pair.
 ///
 /// # Errors
@@ -342,4 +350,31 @@ fn diagnostics(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use passgraph_graph::Severity;
+    use passgraph_model::Tri;
+
+    #[test]
+    fn findings_are_grouped_by_service_in_name_order_keeping_role_order() {
+        let ec2 = String::from("ec2.amazonaws.com");
+        let keys = [
+            (1, "lambda.amazonaws.com", Tri::Yes, Severity::High),
+            (1, ec2.as_str(), Tri::Maybe, Severity::High),
+            (2, "lambda.amazonaws.com", Tri::Yes, Severity::Low),
+            (3, "ec2.amazonaws.com", Tri::Yes, Severity::Low),
+            (4, "glue.amazonaws.com", Tri::Yes, Severity::Low),
+        ];
+        assert_eq!(
+            super::by_service(&keys),
+            vec![
+                ("ec2.amazonaws.com", vec![1, 3]),
+                ("glue.amazonaws.com", vec![4]),
+                ("lambda.amazonaws.com", vec![0, 2]),
+            ]
+        );
+        assert!(super::by_service(&[]).is_empty());
+    }
 }
