@@ -20,28 +20,30 @@ use crate::{Options, Principal, PrincipalKind, Proof};
 
 /// Resolves a name or ARN to entities: exact matches first, then possible matches when holes
 /// are involved.
-pub(crate) struct Resolver {
+pub(crate) struct Resolver<'a> {
     case_insensitive_names: bool,
-    exact: HashMap<Str, Vec<usize>>,
+    exact: HashMap<&'a Str, Vec<usize>>,
     lower_names: HashMap<String, Vec<usize>>,
-    symbolic: Vec<(usize, Str, Str)>,
-    all: Vec<(usize, Str, Str)>,
+    symbolic: Vec<(usize, &'a Str, &'a Str)>,
+    all: Vec<(usize, &'a Str, &'a Str)>,
 }
 
-impl Resolver {
-    pub(crate) fn new<'a>(items: impl Iterator<Item = (usize, &'a Str, &'a Str)>) -> Resolver {
+impl<'a> Resolver<'a> {
+    pub(crate) fn new(items: impl Iterator<Item = (usize, &'a Str, &'a Str)>) -> Resolver<'a> {
         Resolver::build(items, true)
     }
 
     /// A resolver of ARNs only: principal ARNs match case-sensitively.
-    pub(crate) fn arns<'a>(items: impl Iterator<Item = (usize, &'a Str, &'a Str)>) -> Resolver {
+    pub(crate) fn arns(items: impl Iterator<Item = (usize, &'a Str, &'a Str)>) -> Resolver<'a> {
         Resolver::build(items, false)
     }
 
-    fn build<'a>(
+    /// Borrows the names and ARNs (of the account, which outlives the index): a resolver of a
+    /// large account is built several times, and cloning its strings was most of the cost.
+    fn build(
         items: impl Iterator<Item = (usize, &'a Str, &'a Str)>,
         case_insensitive_names: bool,
-    ) -> Resolver {
+    ) -> Resolver<'a> {
         let mut r = Resolver {
             case_insensitive_names,
             exact: HashMap::default(),
@@ -50,20 +52,20 @@ impl Resolver {
             all: Vec::new(),
         };
         for (i, name, arn) in items {
-            r.exact.entry(name.clone()).or_default().push(i);
+            r.exact.entry(name).or_default().push(i);
             if arn != name {
-                r.exact.entry(arn.clone()).or_default().push(i);
+                r.exact.entry(arn).or_default().push(i);
             }
-            if let Some(n) = name.as_known() {
+            if case_insensitive_names && let Some(n) = name.as_known() {
                 r.lower_names
                     .entry(n.to_ascii_lowercase())
                     .or_default()
                     .push(i);
             }
             if !name.is_known() || !arn.is_known() {
-                r.symbolic.push((i, name.clone(), arn.clone()));
+                r.symbolic.push((i, name, arn));
             }
-            r.all.push((i, name.clone(), arn.clone()));
+            r.all.push((i, name, arn));
         }
         r
     }
@@ -758,12 +760,16 @@ impl<'a> Index<'a> {
         self.trust = vec![None; n];
         self.trusted_services = vec![Vec::new(); n];
         self.trust_grants = vec![Vec::new(); n];
-        let by_arn = Resolver::arns(
-            self.principals
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (i, &p.arn, &p.arn)),
-        );
+        let account = self.account;
+        let (n_users, source) = (self.n_users, &self.source);
+        let by_arn = Resolver::arns((0..n).map(|i| {
+            let arn = if i < n_users {
+                &account.users[source[i]].arn
+            } else {
+                &account.roles[source[i]].arn
+            };
+            (i, arn, arn)
+        }));
         let mut ctx = Context::new();
         match &self.account_id {
             Some(a) => ctx.set_str("aws:SourceAccount", a),
@@ -993,7 +999,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn build_profiles_and_uses(&mut self, role_res: &Resolver) {
+    fn build_profiles_and_uses(&mut self, role_res: &Resolver<'_>) {
         let n = self.principals.len();
         self.in_profile = vec![Tri::No; n];
         self.uses = vec![Vec::new(); n];
