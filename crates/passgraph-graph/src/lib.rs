@@ -49,8 +49,9 @@ pub struct Options {
     /// an Allow from one of them, and any of their Denies applies. Service-linked roles are exempt.
     pub scps: Vec<PolicyDocument>,
     /// Only the findings will be read: leave [`Analysis::graph`] (one edge per direct finding of
-    /// every principal), [`Analysis::held`] and [`Analysis::passrole_statements`] (a list per
-    /// principal) empty. Only `graph --full`, DOT output and `explain` read them.
+    /// every principal; read by `graph --full`, `graph -f json` and `explain`),
+    /// [`Analysis::held`] and [`Analysis::passrole_statements`] (a list per principal; read by
+    /// `explain` only) empty.
     pub findings_only: bool,
 }
 

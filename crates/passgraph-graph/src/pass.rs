@@ -98,7 +98,9 @@ impl DetailTable {
 }
 
 impl Directs {
-    /// From (pair, detail number) in any order. A pair given twice keeps its first detail.
+    /// From (pair, detail number) in any order. A pair given twice keeps its first detail (the
+    /// pass gives each pair once: its roles and each role's services are distinct); the other's
+    /// detail stays in the table, unreferenced.
     fn new(mut v: Vec<(u32, u32)>, table: DetailTable) -> Directs {
         v.sort_by_key(|(p, _)| *p);
         v.dedup_by_key(|(p, _)| *p);
@@ -986,7 +988,52 @@ fn trust_deny(idx: &Index<'_>, role: usize, principal: usize, ctx: &Context) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::DetailIndex;
+    use std::sync::Arc;
+
+    use passgraph_model::Tri;
+
+    use super::{Detail, DetailIndex, DetailTable, Directs};
+    use crate::PassProof;
+
+    fn detail(reason: &str) -> Detail {
+        Detail {
+            proof: Arc::new(PassProof {
+                certainty: Tri::Yes,
+                grants: Arc::from(Vec::new()),
+                denies: Arc::from(Vec::new()),
+                trust: Arc::from(Vec::new()),
+                passed_to_service: Arc::from(Vec::new()),
+                boundary: None,
+                reasons: vec![reason.to_owned()],
+            }),
+            exploitable: Tri::No,
+            launch_actions: Arc::from(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn directs_are_sorted_by_pair_and_a_repeated_pair_keeps_its_first_detail() {
+        let mut table = DetailTable::default();
+        let a = table.intern(detail("a"));
+        let b = table.intern(detail("b"));
+        let same_as_a = table.intern(table.details[a as usize].clone());
+        assert_eq!(same_as_a, a, "the same detail is stored once");
+        let d = Directs::new(vec![(7, b), (3, a), (7, a), (5, b)], table);
+        let got: Vec<(u32, String)> = d
+            .iter()
+            .map(|(p, x)| (p, x.proof.reasons[0].clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (3, "a".to_owned()),
+                (5, "b".to_owned()),
+                (7, "b".to_owned())
+            ]
+        );
+        assert_eq!(d.get(7).map(|x| x.proof.reasons[0].as_str()), Some("b"));
+        assert!(d.get(4).is_none());
+    }
 
     #[test]
     fn detail_indices_are_as_narrow_as_the_number_of_details_allows() {

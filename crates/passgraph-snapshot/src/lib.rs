@@ -209,8 +209,6 @@ impl Reader {
         ));
     }
 
-    /// A list field; a single object where a list belongs is read as a one-item list (the AWS
-    /// CLI documentation example does this).
     /// Like [`Reader::list`], taking the entries out of `parent`: each is freed once the
     /// iterator has moved past it.
     fn take_list(&mut self, parent: &mut Node, key: &str) -> std::vec::IntoIter<Node> {
@@ -219,7 +217,10 @@ impl Reader {
         };
         let items = match &mut n.kind {
             NodeKind::Array(items) => std::mem::take(items),
-            NodeKind::Object(_) => vec![n.clone()],
+            NodeKind::Object(_) => {
+                let origin = n.origin.clone();
+                vec![std::mem::replace(n, Node::new(NodeKind::Null, origin))]
+            }
             NodeKind::Null => Vec::new(),
             _ => {
                 self.shape(n, &format!("{key} must be a list, found {}", n.kind_name()));
@@ -229,6 +230,8 @@ impl Reader {
         items.into_iter()
     }
 
+    /// A list field; a single object where a list belongs is read as a one-item list (the AWS
+    /// CLI documentation example does this).
     fn list<'n>(&mut self, parent: &'n Node, key: &str) -> Vec<&'n Node> {
         match parent.get(key) {
             None => Vec::new(),

@@ -41,6 +41,31 @@ fn reads_entities_and_documents_in_every_form() {
 }
 
 #[test]
+fn a_single_object_where_a_top_level_list_belongs_is_one_entity() {
+    let p = check(
+        r#"{"UserDetailList": {"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice"},
+            "RoleDetailList": null,
+            "Policies": [{"PolicyName": "a", "Arn": "arn:aws:iam::123456789012:policy/a"},
+                         {"PolicyName": "b", "Arn": "arn:aws:iam::123456789012:policy/b"}]}"#,
+    );
+    let names = |v: Vec<&Str>| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        names(p.account.users.iter().map(|u| &u.name).collect()),
+        ["alice"]
+    );
+    assert!(p.account.roles.is_empty());
+    assert_eq!(
+        names(p.account.policies.iter().map(|x| &x.name).collect()),
+        ["a", "b"]
+    );
+    assert!(
+        p.diagnostics.iter().all(|d| d.code != Code::Shape),
+        "{:?}",
+        p.diagnostics
+    );
+}
+
+#[test]
 fn bad_input_gives_diagnostics_not_panics() {
     let p = check("{\"RoleDetailList\": [ }");
     assert_eq!(p.diagnostics[0].code, Code::Syntax);
