@@ -195,7 +195,7 @@ impl Reader {
             NodeKind::Unknown(reason) => {
                 self.diags.push(Diagnostic::warning(
                     Code::UnknownPolicy,
-                    format!("policy document is not known until apply ({reason})"),
+                    format!("policy document is not known offline ({reason})"),
                     Some(origin.clone()),
                 ));
                 return PolicyDocument::unknown(reason.clone(), origin);
@@ -315,7 +315,7 @@ impl Reader {
                 });
                 self.diags.push(Diagnostic::warning(
                     Code::UnknownValue,
-                    format!("policy statement is not known until apply ({reason})"),
+                    format!("policy statement is not known offline ({reason})"),
                     Some(node.origin.clone()),
                 ));
             }

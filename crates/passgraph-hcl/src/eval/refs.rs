@@ -757,6 +757,16 @@ impl Evaluator<'_> {
                     Some(hole(name))
                 }
             }
+            // An AWS managed policy's document is known offline: the built-in table has it
+            // (modules copy one into a policy of their own: `policy = data.aws_iam_policy.x.policy`).
+            ("aws_iam_policy", "policy") => {
+                let arn = self.res_attr(key, "arn", o)?;
+                let arn = self.string_of(sc, &arn)?;
+                Some(match aws_managed_document(&arn) {
+                    Some(text) => Value::lit(text, o.clone()),
+                    None => hole(name),
+                })
+            }
             ("aws_iam_policy", "id") => Some(self.res_attr(key, "arn", o)?),
             ("aws_iam_policy", "name") if body.attr("name").is_none() => {
                 let arn = self.res_attr(key, "arn", o)?;
@@ -834,4 +844,22 @@ impl Evaluator<'_> {
     fn res_attr_name(&mut self, _key: &ResKey, sc: &Scope, body: BodyRef<'_>, addr: &str) -> R {
         self.iam_name(sc, body, addr)
     }
+}
+
+/// The built-in document of the AWS managed policy `arn` names
+/// (`arn:<partition>:iam::aws:policy/<path><name>`; only the partition may be unknown, the
+/// policy is the same in every partition), or `None`.
+fn aws_managed_document(arn: &Str) -> Option<&'static str> {
+    let rest = match arn.parts() {
+        [passgraph_model::Part::Lit(whole)] => whole.strip_prefix("arn:")?.split_once(':')?.1,
+        [
+            passgraph_model::Part::Lit(head),
+            passgraph_model::Part::Hole(_),
+            passgraph_model::Part::Lit(rest),
+        ] if head == "arn:" => rest.strip_prefix(':')?,
+        _ => return None,
+    };
+    let name_path = rest.strip_prefix("iam::aws:policy")?;
+    passgraph_eval::managed::lookup(&format!("arn:aws:iam::aws:policy{name_path}"))
+        .map(|p| p.document)
 }

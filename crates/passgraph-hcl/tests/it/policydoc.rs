@@ -280,3 +280,59 @@ resource "aws_iam_policy" "bad" {
         .collect();
     assert_eq!(d, ["UnknownPolicy main.tf:8:12"]);
 }
+
+#[test]
+fn an_aws_managed_policy_read_by_a_data_source_has_its_document() {
+    let (p, _) = load_mem(&[(
+        "main.tf",
+        r#"
+data "aws_partition" "current" {}
+data "aws_iam_policy" "lambda" {
+  arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AWSLambda_FullAccess"
+}
+data "aws_iam_policy" "eni" {
+  count = 1
+  arn   = "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"
+}
+data "aws_iam_policy" "wrong_path" {
+  arn = "arn:aws:iam::aws:policy/AWSLambdaENIManagementAccess"
+}
+data "aws_iam_policy" "mine" {
+  name = "mine"
+}
+resource "aws_iam_policy" "copy" {
+  name   = "copy"
+  policy = data.aws_iam_policy.lambda.policy
+}
+resource "aws_iam_policy" "eni" {
+  name   = "eni"
+  policy = data.aws_iam_policy.eni[0].policy
+}
+resource "aws_iam_policy" "wrong_path" {
+  name   = "wrong-path"
+  policy = data.aws_iam_policy.wrong_path.policy
+}
+resource "aws_iam_policy" "mine" {
+  name   = "mine-copy"
+  policy = data.aws_iam_policy.mine.policy
+}
+"#,
+    )]);
+    let doc = |n: &str| {
+        &p.account
+            .policies
+            .iter()
+            .find(|x| x.name.as_known() == Some(n))
+            .unwrap_or_else(|| panic!("policy {n}"))
+            .document
+    };
+    // The partition is unknown; the policy is the same in every partition.
+    assert!(doc("copy").unknown.is_none(), "{:?}", doc("copy").unknown);
+    assert_eq!(actions(doc("copy"), 1), ["iam:PassRole"]);
+    assert!(doc("eni").unknown.is_none(), "{:?}", doc("eni").unknown);
+    assert_eq!(actions(doc("eni"), 0), ["ec2:CreateNetworkInterface"]);
+    // No AWS managed policy has that path and name: not known offline.
+    assert!(doc("wrong-path").unknown.is_some());
+    // A customer managed policy lives in the account: not known offline.
+    assert!(doc("mine-copy").unknown.is_some());
+}

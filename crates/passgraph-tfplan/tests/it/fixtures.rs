@@ -233,7 +233,7 @@ fn unknown_arns_resolve_through_configuration() {
         l.diags(),
         [
             "IAM004 aws_iam_role.worker: the name is generated at apply from name_prefix \"app-worker-\"",
-            "IAM005 policy document is not known until apply (aws_iam_role_policy.worker.policy depends on values known only after apply)",
+            "IAM005 policy document is not known offline (aws_iam_role_policy.worker.policy depends on values known only after apply)",
         ]
     );
 }

@@ -265,9 +265,9 @@ fn wrong_shapes_are_flagged_and_the_rest_is_read() {
             "IAM002 resource change aws_iam_role.nochange has no change object",
             "IAM002 aws_iam_role.bad: unknown change actions [frobnicate]; the resource is read as existing",
             "IAM001 aws_iam_role.bad: assume_role_policy is not valid JSON (invalid literal, expected null, at byte 0 of the document)",
-            "IAM005 policy document is not known until apply (aws_iam_role.bad.assume_role_policy is not valid JSON)",
+            "IAM005 policy document is not known offline (aws_iam_role.bad.assume_role_policy is not valid JSON)",
             "IAM002 aws_iam_role.notstr: assume_role_policy must be a JSON string, found an object",
-            "IAM005 policy document is not known until apply (aws_iam_role.notstr.assume_role_policy is not a JSON string)",
+            "IAM005 policy document is not known offline (aws_iam_role.notstr.assume_role_policy is not a JSON string)",
         ]
     );
     let names: Vec<String> = l.account().roles.iter().map(|r| s(&r.name)).collect();
@@ -382,7 +382,7 @@ fn role_with_inline_policies_known_only_after_apply() {
     assert_eq!(
         l.diags(),
         [
-            "IAM005 policy document is not known until apply (aws_iam_role.r.inline_policy is known only after apply)"
+            "IAM005 policy document is not known offline (aws_iam_role.r.inline_policy is known only after apply)"
         ]
     );
 }
