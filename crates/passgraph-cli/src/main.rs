@@ -411,11 +411,42 @@ fn exit_code_of(findings: &[&Finding], fail_on: FailOn) -> ExitCode {
 
 fn writer(output: &OutputArgs) -> Result<Box<dyn Write>> {
     Ok(match &output.output {
-        Some(p) => Box::new(BufWriter::new(
-            File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        )),
+        Some(p) => Box::new(OutputFile {
+            path: p.clone(),
+            file: None,
+        }),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     })
+}
+
+/// The `-o` file, created when the first byte or the final flush reaches it: a run that fails
+/// before it writes (more stacks than a picture holds, Graphviz missing) leaves an existing
+/// file as it was, and a run that writes nothing still replaces it with an empty one.
+struct OutputFile {
+    path: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl OutputFile {
+    fn file(&mut self) -> io::Result<&mut BufWriter<File>> {
+        let file = match self.file.take() {
+            Some(f) => f,
+            None => BufWriter::new(File::create(&self.path).map_err(|e| {
+                io::Error::new(e.kind(), format!("creating {}: {e}", self.path.display()))
+            })?),
+        };
+        Ok(self.file.insert(file))
+    }
+}
+
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file()?.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file()?.flush()
+    }
 }
 
 fn color(output: &OutputArgs) -> bool {

@@ -195,8 +195,9 @@ fn render(r: &Report<'_>, budget: usize) -> String {
     if !r.diagnostics.is_empty() {
         let _ = writeln!(
             out,
-            "\n<details><summary>{} diagnostics</summary>\n",
-            r.diagnostics.len()
+            "\n<details><summary>{} diagnostic{}</summary>\n",
+            r.diagnostics.len(),
+            if r.diagnostics.len() == 1 { "" } else { "s" }
         );
         let mut shown = 0;
         for d in &r.diagnostics {

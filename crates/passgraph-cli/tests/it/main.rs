@@ -620,3 +620,33 @@ fn a_template_naming_a_literal_account_gets_one_note() {
     assert!(!v.to_string().contains("account id is unknown"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_run_that_fails_before_writing_leaves_the_output_file_as_it_was() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let out = dir.path().join("picture.png");
+    std::fs::write(&out, "the previous picture").expect("write");
+    let path = out.to_string_lossy().to_string();
+    // A folder of several stacks cannot be one picture: exit 2 before anything is drawn.
+    let o = run(
+        &[
+            "graph",
+            "-f",
+            "png",
+            "testdata/discover/tf-repo",
+            "-o",
+            &path,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        "the previous picture"
+    );
+    // A run that writes replaces it.
+    let o = run(&["audit", DEMO, "-o", &path], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).expect("read");
+    assert!(text.starts_with("passgraph: 5 findings"), "{text}");
+}
