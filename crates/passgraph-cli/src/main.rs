@@ -729,11 +729,32 @@ fn explain(
         chosen.push((part, matches, roles));
     }
     if chosen.is_empty() {
-        match role {
-            Some(r) => {
-                bail!("no principal named {principal:?} with a role named {r:?} in the inputs")
+        // Names as `explain` accepts them, to suggest the close ones.
+        let mut known: Vec<String> = run
+            .analyses
+            .iter()
+            .flat_map(|a| a.principals.iter().map(|p| p.name.to_string()))
+            .collect();
+        known.sort();
+        known.dedup();
+        let hint = |name: &str| {
+            let close = services::close_principals(name, &known);
+            if close.is_empty() || known.iter().any(|k| k == name) {
+                String::new()
+            } else {
+                format!(" (close: {})", close.join(", "))
             }
-            None => bail!("no principal named {principal:?} in the inputs"),
+        };
+        match role {
+            Some(r) => bail!(
+                "no principal named {principal:?}{} with a role named {r:?}{} in the inputs",
+                hint(principal),
+                hint(r)
+            ),
+            None => bail!(
+                "no principal named {principal:?} in the inputs{}",
+                hint(principal)
+            ),
         }
     }
     let mut w = writer(output)?;

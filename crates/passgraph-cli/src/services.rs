@@ -110,9 +110,46 @@ pub(crate) fn check(run: &Run, output: &OutputArgs) -> Result<()> {
     Ok(())
 }
 
+/// The principal names closest to `name`, for `explain`: names that contain it (ignoring case;
+/// a name with an unknown part such as `chris-${var.cgid}` contains `chris`), then those within a
+/// few edits, closest first (at most five).
+pub(crate) fn close_principals(name: &str, known: &[String]) -> Vec<String> {
+    let lower = name.to_ascii_lowercase();
+    let limit = (lower.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &String)> = known
+        .iter()
+        .filter_map(|k| {
+            let k_lower = k.to_ascii_lowercase();
+            if lower.len() >= 3 && k_lower.contains(&lower) {
+                return Some((0, k));
+            }
+            let d = distance(&lower, &k_lower);
+            (d <= limit).then_some((d, k))
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(5).map(|(_, k)| k.clone()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn close_principals_contain_the_name_or_are_a_few_edits_away() {
+        let known: Vec<String> = ["chris-${var.cgid}", "Chrissy", "admin", "adnim-2", "bob"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        assert_eq!(
+            close_principals("chris", &known),
+            ["Chrissy", "chris-${var.cgid}"]
+        );
+        assert_eq!(close_principals("admn", &known), ["admin"]);
+        assert_eq!(close_principals("adnim-3", &known), ["adnim-2"]);
+        assert!(close_principals("zzzzzz", &known).is_empty());
+    }
 
     #[test]
     fn edit_distance() {

@@ -650,3 +650,32 @@ fn a_run_that_fails_before_writing_leaves_the_output_file_as_it_was() {
     let text = std::fs::read_to_string(&out).expect("read");
     assert!(text.starts_with("passgraph: 5 findings"), "{text}");
 }
+
+#[test]
+fn explain_of_an_unknown_principal_names_the_close_ones() {
+    let o = run(&["explain", "--principal", "xyz-admn", DEMO], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(r#"no principal named "xyz-admn" in the inputs (close: xyz-admin)"#),
+        "{}",
+        stderr(&o)
+    );
+    // Only the name that is missing gets suggestions.
+    let o = run(
+        &[
+            "explain",
+            "--principal",
+            "xyz-admin",
+            "--role",
+            "EC2-roles-for-XYZ-wbe",
+            DEMO,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(r#"no principal named "xyz-admin" with a role named "EC2-roles-for-XYZ-wbe" (close: EC2-roles-for-XYZ-web"#),
+        "{}",
+        stderr(&o)
+    );
+}
