@@ -68,6 +68,20 @@ pub fn emit(
                 a.principals[e.to].name,
                 crate::certainty(e.certainty)
             )?;
+            // Where: the trust statements that let it in, then the identity grants.
+            for (what, proof) in e
+                .trust
+                .iter()
+                .map(|t| ("trust", t))
+                .chain(e.grants.iter().map(|g| ("grant", g)))
+            {
+                let l = r.locate(&proof.origin);
+                writeln!(
+                    w,
+                    "           {what} {} {}  {}:{}:{}",
+                    proof.policy, proof.statement, l.file, l.line, l.column
+                )?;
+            }
         }
         for e in a.assume_edges.iter().filter(|e| e.to == p) {
             writeln!(

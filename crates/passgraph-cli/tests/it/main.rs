@@ -679,3 +679,38 @@ fn explain_of_an_unknown_principal_names_the_close_ones() {
         stderr(&o)
     );
 }
+
+#[test]
+fn each_hop_of_an_assume_role_chain_shows_its_trust_statement() {
+    let snapshot = r#"{
+  "UserDetailList": [{"UserName": "u", "Path": "/", "Arn": "arn:aws:iam::111122223333:user/u",
+    "UserPolicyList": [], "GroupList": [], "AttachedManagedPolicies": []}],
+  "GroupDetailList": [],
+  "RoleDetailList": [
+    {"RoleName": "hop", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/hop",
+     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Sid": "LetU", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/u"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [{"PolicyName": "pass", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app"}]}}],
+     "AttachedManagedPolicies": [], "InstanceProfileList": []},
+    {"RoleName": "app", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/app",
+     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}],
+  "Policies": []
+}"#;
+    let o = run(&["audit", "-"], Some(snapshot));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("user u"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(lines.get(2), Some(&"via     role hop"), "{text}");
+    assert_eq!(
+        lines.get(3),
+        Some(&"assume  role/hop/trust LetU  <stdin>:8:8"),
+        "{text}"
+    );
+}
