@@ -143,6 +143,20 @@ fn role_label(r: &Report<'_>, members: &[usize]) -> String {
 /// # Errors
 /// When writing fails.
 pub fn emit(w: &mut dyn Write, r: &Report<'_>, focus: &Focus) -> crate::Result {
+    emit_titled(w, r, focus, None)
+}
+
+/// Like [`emit`], with a title drawn above the picture (the stack's name when a folder search
+/// found several: each picture says which it is).
+///
+/// # Errors
+/// When writing fails.
+pub fn emit_titled(
+    w: &mut dyn Write,
+    r: &Report<'_>,
+    focus: &Focus,
+    title: Option<&str>,
+) -> crate::Result {
     // Principal classes: identical reach, same kind.
     let mut classes: Vec<PClass> = Vec::new();
     let mut class_by: HashMap<(PrincipalKind, u64, u64, usize), usize> = HashMap::default();
@@ -292,6 +306,13 @@ pub fn emit(w: &mut dyn Write, r: &Report<'_>, focus: &Focus) -> crate::Result {
     kept_edges.sort_by_key(|(k, _)| *k);
     writeln!(w, "digraph passgraph {{")?;
     writeln!(w, "  rankdir=LR;")?;
+    if let Some(t) = title {
+        writeln!(
+            w,
+            "  label=\"{}\"; labelloc=t; fontname=\"Helvetica\";",
+            esc(t)
+        )?;
+    }
     writeln!(
         w,
         "  node [shape=box, style=rounded, fontname=\"Helvetica\"];"
@@ -391,6 +412,10 @@ fn legend(w: &mut dyn Write) -> crate::Result {
         w,
         "    la [label=\"admin-equivalent role\", style=\"rounded,filled\", fillcolor=\"#ffd6d6\", color=red, penwidth=2];"
     )?;
+    writeln!(
+        w,
+        "    lm [label=\"maybe admin-equivalent\", style=\"rounded,filled,dashed\", fillcolor=\"#fff0d6\", color=orange];"
+    )?;
     writeln!(w, "    ls [label=\"service\", shape=ellipse];")?;
     writeln!(
         w,
@@ -399,6 +424,10 @@ fn legend(w: &mut dyn Write) -> crate::Result {
     writeln!(
         w,
         "    lp -> lr [label=\"possible, not exploitable\", color=gray40, style=dashed];"
+    )?;
+    writeln!(
+        w,
+        "    lp -> lm [label=\"maybe exploitable\", color=orange, penwidth=1.5];"
     )?;
     writeln!(
         w,

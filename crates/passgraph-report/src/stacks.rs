@@ -204,8 +204,9 @@ pub fn emit_condensed(
     focus: &crate::condensed::Focus,
 ) -> crate::Result {
     for p in parts {
-        writeln!(w, "// stack {}", p.stack.as_deref().unwrap_or("(inputs)"))?;
-        crate::condensed::emit(w, &p.report, focus)?;
+        let name = p.stack.as_deref().unwrap_or("(inputs)");
+        writeln!(w, "// stack {name}")?;
+        crate::condensed::emit_titled(w, &p.report, focus, Some(&format!("stack {name}")))?;
     }
     Ok(())
 }

@@ -714,3 +714,27 @@ fn each_hop_of_an_assume_role_chain_shows_its_trust_statement() {
         "{text}"
     );
 }
+
+#[test]
+fn each_stack_picture_is_titled_and_the_legend_has_every_mark() {
+    let o = run(&["graph", "testdata/discover/tf-repo"], None);
+    let dot = stdout(&o);
+    let digraphs = dot.matches("digraph passgraph {").count();
+    assert!(digraphs > 1, "{dot}");
+    assert_eq!(
+        dot.matches("labelloc=t").count(),
+        digraphs,
+        "every picture says its stack"
+    );
+    assert!(dot.contains(r#"label="stack examples/complete""#), "{dot}");
+    for mark in [
+        "admin-equivalent role",
+        "maybe admin-equivalent",
+        "label=\"exploitable\"",
+        "maybe exploitable",
+        "possible, not exploitable",
+        "trusted by",
+    ] {
+        assert!(dot.contains(mark), "legend lacks {mark}");
+    }
+}
