@@ -284,13 +284,15 @@ fn reasons(d: &Decision<'_>, role: &Str, ctx: &Context, out: &mut Vec<String>) {
     }
     for a in &d.denies {
         if a.applies == Tri::Maybe {
-            let what = a
-                .statement
-                .map_or_else(String::new, |s| format!(" {}", s.sid));
-            out.push(format!(
-                "{}{what} denies it under a condition or value not known offline",
-                a.policy.label.name
-            ));
+            let name = &a.policy.label.name;
+            out.push(match a.statement {
+                // The same cause as an unknown document that may allow: one reason.
+                None => format!("the document of {name} is not known"),
+                Some(s) => format!(
+                    "{name} {} denies it under a condition or value not known offline",
+                    s.sid
+                ),
+            });
         }
     }
     if d.boundary == Some(Tri::Maybe) {

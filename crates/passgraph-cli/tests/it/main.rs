@@ -738,3 +738,34 @@ fn each_stack_picture_is_titled_and_the_legend_has_every_mark() {
         assert!(dot.contains(mark), "legend lacks {mark}");
     }
 }
+
+#[test]
+fn an_unknown_document_is_one_reason_though_it_may_allow_and_may_deny() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+variable "doc" {}
+resource "aws_iam_user" "u" { name = "u" }
+resource "aws_iam_user_policy" "p" {
+  user   = aws_iam_user.u.name
+  policy = var.doc
+}
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+"#,
+    )
+    .expect("write");
+    let v = json(&["audit", &dir.path().to_string_lossy()]);
+    let f = &v["findings"][0];
+    assert_eq!(f["certainty"], "possible");
+    assert_eq!(f["denies"].as_array().map(Vec::len), Some(1), "{f}");
+    assert_eq!(
+        f["reasons"],
+        serde_json::json!([
+            "the document of user/u/inline/terraform-${aws_iam_user_policy.p.name} is not known"
+        ])
+    );
+}
