@@ -850,16 +850,17 @@ impl Evaluator<'_> {
 /// (`arn:<partition>:iam::aws:policy/<path><name>`; only the partition may be unknown, the
 /// policy is the same in every partition), or `None`.
 fn aws_managed_document(arn: &Str) -> Option<&'static str> {
-    let rest = match arn.parts() {
-        [passgraph_model::Part::Lit(whole)] => whole.strip_prefix("arn:")?.split_once(':')?.1,
-        [
-            passgraph_model::Part::Lit(head),
-            passgraph_model::Part::Hole(_),
-            passgraph_model::Part::Lit(rest),
-        ] if head == "arn:" => rest.strip_prefix(':')?,
+    use passgraph_model::Part;
+    let arn = match arn.parts() {
+        [Part::Lit(whole)] => whole.clone(),
+        [Part::Lit(head), Part::Hole(_), Part::Lit(rest)] if head == "arn:" => {
+            format!("arn:aws{rest}")
+        }
         _ => return None,
     };
-    let name_path = rest.strip_prefix("iam::aws:policy")?;
-    passgraph_eval::managed::lookup(&format!("arn:aws:iam::aws:policy{name_path}"))
-        .map(|p| p.document)
+    // `lookup` also takes a bare name: only an AWS managed ARN names one here.
+    if !(arn.starts_with("arn:") && arn.contains(":iam::aws:policy/")) {
+        return None;
+    }
+    passgraph_eval::managed::lookup(&arn).map(|p| p.document)
 }

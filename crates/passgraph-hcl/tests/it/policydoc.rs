@@ -300,6 +300,20 @@ data "aws_iam_policy" "wrong_path" {
 data "aws_iam_policy" "mine" {
   name = "mine"
 }
+data "aws_iam_policy" "bare" {
+  arn = "AWSLambda_FullAccess"
+}
+data "aws_iam_policy" "customer" {
+  arn = "arn:aws:iam::123456789012:policy/AWSLambda_FullAccess"
+}
+resource "aws_iam_policy" "bare" {
+  name   = "bare"
+  policy = data.aws_iam_policy.bare.policy
+}
+resource "aws_iam_policy" "customer" {
+  name   = "customer"
+  policy = data.aws_iam_policy.customer.policy
+}
 resource "aws_iam_policy" "copy" {
   name   = "copy"
   policy = data.aws_iam_policy.lambda.policy
@@ -333,6 +347,9 @@ resource "aws_iam_policy" "mine" {
     assert_eq!(actions(doc("eni"), 0), ["ec2:CreateNetworkInterface"]);
     // No AWS managed policy has that path and name: not known offline.
     assert!(doc("wrong-path").unknown.is_some());
-    // A customer managed policy lives in the account: not known offline.
+    // A customer managed policy lives in the account: not known offline, whatever its name.
     assert!(doc("mine-copy").unknown.is_some());
+    assert!(doc("customer").unknown.is_some());
+    // Not an ARN: not an AWS managed policy's either.
+    assert!(doc("bare").unknown.is_some());
 }
