@@ -63,7 +63,7 @@ fn parse_in(text: &str, pieces: usize) -> Result<Body, Error> {
     if !unique {
         return parse_body(text);
     }
-    let mut body = Body::new();
+    let mut body = Body::with_capacity(parsed.iter().map(Body::len).sum());
     for (i, piece) in parsed.into_iter().enumerate() {
         for (j, mut st) in piece.into_iter().enumerate() {
             if i > 0 && j == 0 {
