@@ -200,6 +200,31 @@ pub struct AssumeEdge {
     pub grants: Arc<[Proof]>,
 }
 
+/// The roles whose trust policy lets everyone in (`"*"`): decided once per policy-set key (the
+/// principals that hold the same policies), not kept as an edge per principal and role, which
+/// would be quadratic. Read with [`Analysis::hop`] and [`Analysis::open_hops`].
+#[derive(Clone, Debug, Default)]
+pub struct OpenTrust {
+    /// Per principal: its key.
+    key_of: Vec<usize>,
+    /// Per key: (role, how surely, the trust statement).
+    by_key: Vec<Vec<(usize, Tri, Proof)>>,
+}
+
+/// One hop of an assume-role chain and why it holds.
+#[derive(Clone, Copy, Debug)]
+pub struct Hop<'a> {
+    /// How surely the principal may assume the role.
+    pub certainty: Tri,
+    /// The trust statements that let the principal in.
+    pub trust: &'a [Proof],
+    /// The identity statements that allow `sts:AssumeRole` (empty when the trust names the
+    /// principal itself, or everyone).
+    pub grants: &'a [Proof],
+    /// The trust policy names everyone (`"*"`).
+    pub everyone: bool,
+}
+
 /// The result of an analysis.
 #[derive(Clone, Debug)]
 pub struct Analysis {
@@ -208,8 +233,10 @@ pub struct Analysis {
     /// Findings, sorted by principal, role, service: counted and listed without materialising
     /// them ([`Findings::stream`], [`Findings::principal`]).
     pub findings: Findings,
-    /// Assume-role edges, sorted.
+    /// Assume-role edges, sorted; those to roles that trust everyone are in `open_trust`.
     pub assume_edges: Vec<AssumeEdge>,
+    /// Assume-role edges to the roles that trust everyone.
+    pub open_trust: OpenTrust,
     /// Diagnostics raised while resolving the account (unknown policies, unresolved references).
     pub diagnostics: Vec<Diagnostic>,
     /// The graph view.
@@ -222,6 +249,76 @@ pub struct Analysis {
     pub passrole_statements: Vec<Vec<(passgraph_model::Effect, Proof)>>,
     /// Per principal (roles): the services its trust policy lets in.
     pub trusted_services: Vec<Vec<(String, Tri)>>,
+}
+
+impl Analysis {
+    /// How principal `from` may assume role `to`, with the proof: the surer of the edge found
+    /// from the trust policy naming it or its account, and the trust policy naming everyone.
+    #[must_use]
+    pub fn hop(&self, from: usize, to: usize) -> Option<Hop<'_>> {
+        let named = self
+            .assume_edges
+            .binary_search_by(|e| (e.from, e.to).cmp(&(from, to)))
+            .ok()
+            .map(|i| {
+                let e = &self.assume_edges[i];
+                Hop {
+                    certainty: e.certainty,
+                    trust: &e.trust,
+                    grants: &e.grants,
+                    everyone: false,
+                }
+            });
+        if named.is_some_and(|n| n.certainty == Tri::Yes) {
+            return named;
+        }
+        // The open list of a key is sorted by role: the role's statements are together.
+        let t = &self.open_trust;
+        let list = t
+            .key_of
+            .get(from)
+            .and_then(|k| t.by_key.get(*k))
+            .map_or(&[][..], Vec::as_slice);
+        let first = list.partition_point(|(r, _, _)| *r < to);
+        let open = list[first..]
+            .iter()
+            .take_while(|(r, _, _)| *r == to)
+            .filter(|_| from != to)
+            .max_by_key(|(_, certainty, _)| *certainty)
+            .map(|(_, certainty, proof)| self.open_hop(from, *certainty, proof));
+        match (named, open) {
+            (Some(n), Some(o)) if o.certainty > n.certainty => Some(o),
+            (Some(n), _) => Some(n),
+            (None, o) => o,
+        }
+    }
+
+    fn open_hop<'a>(&self, from: usize, certainty: Tri, proof: &'a Proof) -> Hop<'a> {
+        // As the search weakens them: a principal that exists only possibly assumes possibly.
+        let uncertain = self.principals.get(from).is_some_and(|p| p.uncertain);
+        Hop {
+            certainty: if uncertain {
+                certainty.weaken()
+            } else {
+                certainty
+            },
+            trust: std::slice::from_ref(proof),
+            grants: &[],
+            everyone: true,
+        }
+    }
+
+    /// The roles principal `from` may assume because their trust policy names everyone.
+    pub fn open_hops(&self, from: usize) -> impl Iterator<Item = (usize, Hop<'_>)> {
+        let t = &self.open_trust;
+        t.key_of
+            .get(from)
+            .and_then(|k| t.by_key.get(*k))
+            .into_iter()
+            .flatten()
+            .filter(move |(r, _, _)| *r != from)
+            .map(move |(r, certainty, proof)| (*r, self.open_hop(from, *certainty, proof)))
+    }
 }
 
 /// Runs the whole analysis.
@@ -262,6 +359,14 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
         principals: idx.principals.clone(),
         findings,
         assume_edges,
+        open_trust: {
+            // `Analysis::hop` searches each list by role.
+            debug_assert!(open.by_key.iter().all(|l| l.is_sorted_by_key(|x| x.0)));
+            OpenTrust {
+                key_of: idx.key_of.clone(),
+                by_key: open.by_key,
+            }
+        },
         diagnostics,
         graph,
         held,

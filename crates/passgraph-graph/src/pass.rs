@@ -667,6 +667,7 @@ pub(crate) fn role_admin(idx: &Index<'_>) -> Vec<Tri> {
 
 /// Edges from every principal of a key to the roles that trust every principal (`"*"`), kept
 /// per key instead of per principal pair (which would be quadratic).
+#[derive(Clone, Debug, Default)]
 pub(crate) struct OpenEdges {
     /// Per key: (role, how surely, the trust statement).
     pub(crate) by_key: Vec<Vec<(usize, Tri, Proof)>>,

@@ -56,8 +56,22 @@ pub fn emit(
                 s.policy, s.statement, l.file, l.line, l.column
             )?;
         }
-        for e in a.assume_edges.iter().filter(|e| e.from == p) {
-            let how = if e.grants.is_empty() {
+        // The roles it may assume: named in their trust policies (or its account is), or
+        // trusting everyone.
+        let mut assumed: Vec<usize> = a
+            .assume_edges
+            .iter()
+            .filter(|e| e.from == p)
+            .map(|e| e.to)
+            .chain(a.open_hops(p).map(|(to, _)| to))
+            .collect();
+        assumed.sort_unstable();
+        assumed.dedup();
+        for to in assumed {
+            let Some(h) = a.hop(p, to) else { continue };
+            let how = if h.everyone {
+                "the trust policy names everyone (\"*\")"
+            } else if h.grants.is_empty() {
                 "the trust policy names it"
             } else {
                 "the trust policy names the account and an identity policy allows sts:AssumeRole"
@@ -65,15 +79,15 @@ pub fn emit(
             writeln!(
                 w,
                 "  assumes  role {} ({}; {how})",
-                a.principals[e.to].name,
-                crate::certainty(e.certainty)
+                a.principals[to].name,
+                crate::certainty(h.certainty)
             )?;
             // Where: the trust statements that let it in, then the identity grants.
-            for (what, proof) in e
+            for (what, proof) in h
                 .trust
                 .iter()
                 .map(|t| ("trust", t))
-                .chain(e.grants.iter().map(|g| ("grant", g)))
+                .chain(h.grants.iter().map(|g| ("grant", g)))
             {
                 let l = r.locate(&proof.origin);
                 writeln!(
@@ -90,6 +104,21 @@ pub fn emit(
                 a.principals[e.from].kind.as_str(),
                 a.principals[e.from].name,
                 crate::certainty(e.certainty)
+            )?;
+        }
+        // Trusting everyone, it is assumed by (nearly) every principal: counted, not listed.
+        let (mut by, mut definitely) = (0, 0);
+        for q in 0..a.principals.len() {
+            if let Some((_, h)) = a.open_hops(q).find(|(to, _)| *to == p) {
+                by += 1;
+                definitely += usize::from(h.certainty == Tri::Yes);
+            }
+        }
+        if by > 0 {
+            writeln!(
+                w,
+                "  assumed  by {by} principal{} of the inputs ({definitely} definitely): its trust policy names everyone (\"*\")",
+                if by == 1 { "" } else { "s" }
             )?;
         }
         writeln!(w)?;
@@ -140,7 +169,8 @@ pub fn emit(
                     .graph
                     .edges()
                     .any(|(_, _, e)| matches!(e, Edge::CanAssume { .. }))
-                    && a.assume_edges.iter().any(|e| e.from == *p)
+                    && (a.assume_edges.iter().any(|e| e.from == *p)
+                        || a.open_hops(*p).next().is_some())
             });
             if reached {
                 writeln!(w, "  no role the principal can assume can pass it either")?;

@@ -2,7 +2,8 @@
 //!
 //! Contract fields: `version`, `findings[].{principal{kind,name,arn}, role{name,arn}, service,
 //! certainty, via[], grants[]}`, `diagnostics[]`. Additions: `rule`, `severity`, `exploitable`,
-//! `launch_actions`, `role_admin`, `trust`, `denies`, `passed_to_service`, `reasons`,
+//! `launch_actions`, `role_admin`, `assumes` (the proof of each `via` hop), `trust`, `denies`,
+//! `passed_to_service`, `reasons`,
 //! `in_use_by`, `fingerprint`, `arn_pattern` (an ARN with parts unknown until apply), `summary`.
 
 use std::io::Write;
@@ -66,6 +67,17 @@ struct ProofOut {
     location: LocationOut,
 }
 
+/// One hop of the assume-role chain: the role assumed, how surely, the trust statements that
+/// let the previous principal in and the identity statements that allow it `sts:AssumeRole`
+/// (none when the trust names that principal itself).
+#[derive(Serialize)]
+struct HopOut {
+    role: String,
+    certainty: &'static str,
+    trust: Vec<ProofOut>,
+    grants: Vec<ProofOut>,
+}
+
 #[derive(Serialize)]
 pub(crate) struct UseOut {
     resource: String,
@@ -88,6 +100,8 @@ pub(crate) struct FindingOut {
     via: Vec<Entity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     also_via: Option<Vec<Entity>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    assumes: Vec<HopOut>,
     grants: Vec<ProofOut>,
     trust: Vec<ProofOut>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -166,6 +180,15 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
             .also_via
             .as_ref()
             .map(|a| a.iter().map(|v| entity(r, *v, true)).collect()),
+        assumes: r
+            .hops(f)
+            .map(|(to, edge)| HopOut {
+                role: r.analysis.principals[to].name.to_string(),
+                certainty: certainty(edge.map_or(passgraph_model::Tri::Maybe, |e| e.certainty)),
+                trust: edge.map_or_else(Vec::new, |e| proofs(r, e.trust)),
+                grants: edge.map_or_else(Vec::new, |e| proofs(r, e.grants)),
+            })
+            .collect(),
         grants: proofs(r, &f.proof.grants),
         trust: proofs(r, &f.proof.trust),
         denies: proofs(r, &f.proof.denies),

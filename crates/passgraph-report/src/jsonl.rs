@@ -16,7 +16,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use passgraph_graph::Finding;
+use passgraph_graph::{Finding, Proof};
 use passgraph_model::{Origin, Tri};
 
 use crate::json::{DiagOut, LocationOut, diagnostic, entity, reasons, suppressed, uses};
@@ -52,17 +52,29 @@ impl Entities {
     }
 }
 
-/// A finding with its line rendered but for the statement ids: `line[..split]` is the object up
-/// to `via` (or `also_via`), `line[split..]` what follows the ids, closing brace included.
-/// `refs` are its grants, trust statements and denies (`lens` of each) as indices into its
-/// group's statements.
+/// A finding with its line rendered but for the statement ids. `holes` has, for each list of
+/// ids in order (the hops' trust statements and grants, then its grants, trust statements and
+/// denies), the place in `line` where it goes (right after a `[`), its length, and its ids as
+/// indices into its group's statements: one allocation per finding, however many lists.
 struct Rendered {
     line: Vec<u8>,
-    split: usize,
-    refs: Vec<u32>,
-    lens: [usize; 3],
+    holes: Vec<u32>,
     suppressed: bool,
     definite: bool,
+}
+
+impl Rendered {
+    /// Maps each statement index `i` of its lists to `to[i]`.
+    fn renumber(&mut self, to: &[u32]) {
+        let mut i = 0;
+        while let Some(&len) = self.holes.get(i + 1) {
+            let ids = i + 2..(i + 2 + len as usize).min(self.holes.len());
+            for x in &mut self.holes[ids] {
+                *x = to[*x as usize];
+            }
+            i += 2 + len as usize;
+        }
+    }
 }
 
 /// The findings of one principal, rendered, and the distinct statements they refer to (with
@@ -108,9 +120,7 @@ fn render_group(
             })
             .collect();
         for mut f in slice.findings {
-            for x in &mut f.refs {
-                *x = renumber[*x as usize];
-            }
+            f.renumber(&renumber);
             findings.push(f);
         }
     }
@@ -137,26 +147,20 @@ fn render_slice(
     let findings = g
         .findings_in(range)
         .map(|f| {
-            let mut x = render(r, ents, stack, &f, &mut prefixes);
-            let lists = [&f.proof.grants, &f.proof.trust, &f.proof.denies];
-            for (i, list) in lists.into_iter().enumerate() {
-                x.lens[i] = list.len();
-                for p in list.iter() {
-                    let key = (
-                        p.policy.clone(),
-                        p.statement.clone(),
-                        p.applies,
-                        p.origin.clone(),
-                    );
-                    let n = u32::try_from(statements.len()).unwrap_or(u32::MAX);
-                    let at = *local.entry(key).or_insert_with_key(|key| {
-                        statements.push((state.hash_one(key), key.clone()));
-                        n
-                    });
-                    x.refs.push(at);
-                }
-            }
-            x
+            let mut intern = |p: &Proof| {
+                let key = (
+                    p.policy.clone(),
+                    p.statement.clone(),
+                    p.applies,
+                    p.origin.clone(),
+                );
+                let n = u32::try_from(statements.len()).unwrap_or(u32::MAX);
+                *local.entry(key).or_insert_with_key(|key| {
+                    statements.push((state.hash_one(key), key.clone()));
+                    n
+                })
+            };
+            render(r, ents, stack, &f, &mut prefixes, &mut intern)
         })
         .collect();
     RenderedGroup {
@@ -181,6 +185,7 @@ fn render(
     stack: Option<&str>,
     f: &Finding,
     prefixes: &mut [Option<Fnv>; 2],
+    intern: &mut dyn FnMut(&Proof) -> u32,
 ) -> Rendered {
     let list = |b: &mut Vec<u8>, v: &[usize]| {
         b.push(b'[');
@@ -217,7 +222,39 @@ fn render(
         b.extend_from_slice(br#","also_via":"#);
         list(&mut b, a);
     }
-    let split = b.len();
+    // Statement ids: a hole in the line for each list, filled in as the line is written.
+    let mut holes = Vec::new();
+    let mut ids = |b: &mut Vec<u8>, name: &[u8], proofs: &[Proof]| {
+        b.extend_from_slice(b",\"");
+        b.extend_from_slice(name);
+        b.extend_from_slice(b"\":[");
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        holes.extend([n(b.len()), n(proofs.len())]);
+        holes.extend(proofs.iter().map(&mut *intern));
+        b.push(b']');
+    };
+    if !f.via.is_empty() {
+        b.extend_from_slice(br#","assumes":["#);
+        for (i, (to, hop)) in r.hops(f).enumerate() {
+            if i > 0 {
+                b.push(b',');
+            }
+            b.extend_from_slice(br#"{"role":"#);
+            json_str(&mut b, &r.analysis.principals[to].name.to_string());
+            b.extend_from_slice(br#","certainty":""#);
+            b.extend_from_slice(certainty(hop.map_or(Tri::Maybe, |h| h.certainty)).as_bytes());
+            b.push(b'"');
+            ids(&mut b, b"trust", hop.map_or(&[], |h| h.trust));
+            ids(&mut b, b"grants", hop.map_or(&[], |h| h.grants));
+            b.push(b'}');
+        }
+        b.push(b']');
+    }
+    ids(&mut b, b"grants", &f.proof.grants);
+    ids(&mut b, b"trust", &f.proof.trust);
+    if !f.proof.denies.is_empty() {
+        ids(&mut b, b"denies", &f.proof.denies);
+    }
     let why = reasons(f);
     if !why.is_empty() {
         b.extend_from_slice(br#","reasons":"#);
@@ -249,9 +286,7 @@ fn render(
     b.extend_from_slice(b"}\n");
     Rendered {
         line: b,
-        split,
-        refs: Vec::new(),
-        lens: [0; 3],
+        holes,
         suppressed: is_suppressed,
         definite: f.certainty == Tri::Yes,
     }
@@ -379,17 +414,12 @@ impl Lines {
         for x in &g.findings {
             self.suppressed += usize::from(x.suppressed);
             out.clear();
-            let mut refs = x.refs.iter();
-            for (name, len) in ["grants", "trust", "denies"].into_iter().zip(x.lens) {
-                if name == "denies" && len == 0 {
-                    continue;
-                }
-                out.extend_from_slice(b",\"");
-                out.extend_from_slice(name.as_bytes());
-                out.extend_from_slice(b"\":[");
-                for i in 0..len {
-                    let Some(&at) = refs.next() else { break };
-                    let at = at as usize;
+            let mut from = 0;
+            let mut holes = x.holes.iter().map(|&n| n as usize);
+            while let (Some(hole), Some(len)) = (holes.next(), holes.next()) {
+                out.extend_from_slice(&x.line[from..hole]);
+                for (i, at) in holes.by_ref().take(len).enumerate() {
+                    // A statement not written yet goes first, in order of reference.
                     let id = match ids[at] {
                         Some(id) => id,
                         None => {
@@ -404,11 +434,10 @@ impl Lines {
                     }
                     decimal(&mut out, id);
                 }
-                out.push(b']');
+                from = hole;
             }
-            w.write_all(&x.line[..x.split])?;
+            out.extend_from_slice(&x.line[from..]);
             w.write_all(&out)?;
-            w.write_all(&x.line[x.split..])?;
         }
         Ok(())
     }

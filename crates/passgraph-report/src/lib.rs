@@ -18,7 +18,7 @@ use std::io;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use passgraph_graph::{Analysis, Finding, FindingKey, PrincipalFindings, Severity};
+use passgraph_graph::{Analysis, Finding, FindingKey, Hop, PrincipalFindings, Severity};
 use passgraph_model::span::Location;
 use passgraph_model::{Account, Diagnostic, Origin, SourceMap, Str, Tri};
 
@@ -407,6 +407,19 @@ impl<'a> Report<'a> {
     pub fn principal_label(&self, p: usize) -> String {
         let x = &self.analysis.principals[p];
         format!("{} {}", x.kind.as_str(), x.name)
+    }
+
+    /// The hops of a finding's assume-role chain (`via`), in order: each role assumed and why
+    /// (`None` only if the analysis lost the edge, which it does not).
+    pub(crate) fn hops<'f>(
+        &'f self,
+        f: &'f Finding,
+    ) -> impl Iterator<Item = (usize, Option<Hop<'a>>)> + 'f {
+        let a: &'a Analysis = self.analysis;
+        let froms = std::iter::once(f.principal).chain(f.via.iter().copied());
+        froms
+            .zip(f.via.iter().copied())
+            .map(move |(from, to)| (to, a.hop(from, to)))
     }
 }
 

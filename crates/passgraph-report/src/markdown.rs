@@ -353,6 +353,23 @@ pub fn emit_diff(
                         format!(", after assuming {}", cell(&via.join(" → ")))
                     }
                 );
+                // Each hop of the chain: the trust statement that lets it in and the grant
+                // it needs.
+                for (to, hop) in r.hops(f) {
+                    let Some(h) = hop else { continue };
+                    for g in h.trust.iter().take(1).chain(h.grants.iter().take(1)) {
+                        let l = r.locate(&g.origin);
+                        let _ = writeln!(
+                            item,
+                            "  - assumes {} (`{}` {} at `{}:{}`)",
+                            cell(&r.analysis.principals[to].name.to_string()),
+                            g.policy,
+                            g.statement,
+                            l.file,
+                            l.line
+                        );
+                    }
+                }
                 for (what, list) in [
                     ("granted by", &f.proof.grants),
                     ("trusted by", &f.proof.trust),

@@ -59,19 +59,6 @@ fn loc(r: &Report<'_>, p: &Proof) -> String {
     }
 }
 
-/// The assume-role edge `from` → `to` (edges are sorted by both).
-fn assume_edge<'a>(
-    r: &'a Report<'_>,
-    from: usize,
-    to: usize,
-) -> Option<&'a passgraph_graph::AssumeEdge> {
-    let edges = &r.analysis.assume_edges;
-    edges
-        .binary_search_by(|e| (e.from, e.to).cmp(&(from, to)))
-        .ok()
-        .map(|i| &edges[i])
-}
-
 fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> crate::Result {
     if !f.via.is_empty() {
         let chain: Vec<String> = f
@@ -81,21 +68,17 @@ fn proof_lines(w: &mut dyn Write, r: &Report<'_>, s: &Style, f: &Finding) -> cra
             .collect();
         writeln!(w, "      {}  {}", s.dim("via   "), chain.join(" → "))?;
         // Each hop: the trust statement that lets it in (and the identity grant it needs).
-        let mut from = f.principal;
-        for &to in f.via.iter() {
-            if let Some(e) = assume_edge(r, from, to) {
-                for p in e.trust.iter().take(1).chain(e.grants.iter().take(1)) {
-                    writeln!(
-                        w,
-                        "      {}  {} {}  {}",
-                        s.dim("assume"),
-                        p.policy,
-                        p.statement,
-                        s.dim(&loc(r, p))
-                    )?;
-                }
+        for e in r.hops(f).filter_map(|(_, edge)| edge) {
+            for p in e.trust.iter().take(1).chain(e.grants.iter().take(1)) {
+                writeln!(
+                    w,
+                    "      {}  {} {}  {}",
+                    s.dim("assume"),
+                    p.policy,
+                    p.statement,
+                    s.dim(&loc(r, p))
+                )?;
             }
-            from = to;
         }
     }
     if let Some(also) = &f.also_via {

@@ -715,6 +715,127 @@ fn each_hop_of_an_assume_role_chain_shows_its_trust_statement() {
     );
 }
 
+/// JSON names the proof of every hop of a chain (`assumes`), and `explain` lists the roles a
+/// principal assumes: a trust policy naming the account (with the identity grant it needs) and
+/// one naming everyone (kept per policy set by the analysis, not as an edge per principal).
+#[test]
+fn each_hop_of_a_chain_has_its_proof_in_json_and_explain() {
+    let snapshot = r#"{
+  "UserDetailList": [{"UserName": "u", "Path": "/", "Arn": "arn:aws:iam::111122223333:user/u",
+    "UserPolicyList": [{"PolicyName": "hop", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+      {"Sid": "AssumeAcct", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::111122223333:role/acct"}]}}],
+    "GroupList": [], "AttachedManagedPolicies": []}],
+  "GroupDetailList": [],
+  "RoleDetailList": [
+    {"RoleName": "acct", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/acct",
+     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [{"PolicyName": "pass", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app"}]}}],
+     "AttachedManagedPolicies": [], "InstanceProfileList": []},
+    {"RoleName": "open", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/open",
+     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Sid": "Everyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [{"PolicyName": "pass", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app2"}]}}],
+     "AttachedManagedPolicies": [], "InstanceProfileList": []},
+    {"RoleName": "app", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/app",
+     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []},
+    {"RoleName": "app2", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/app2",
+     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}],
+  "Policies": []
+}"#;
+    let o = run(&["audit", "-f", "json", "-"], Some(snapshot));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let finding = |principal: &str, role: &str| {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["principal"]["name"] == principal && f["role"]["name"] == role)
+            .unwrap_or_else(|| panic!("{principal} {role}: {v}"))
+            .clone()
+    };
+    let place = |p: &serde_json::Value| {
+        format!(
+            "{} {} {}:{}",
+            p["policy"].as_str().unwrap_or_default(),
+            p["statement"].as_str().unwrap_or_default(),
+            p["location"]["line"],
+            p["location"]["column"]
+        )
+    };
+    // The trust policy names the account: the user's own grant is part of the proof.
+    let f = finding("u", "app");
+    let hops = f["assumes"].as_array().expect("assumes");
+    assert_eq!(hops.len(), 1, "{f}");
+    assert_eq!(hops[0]["role"], "acct");
+    assert_eq!(hops[0]["certainty"], "definite");
+    assert_eq!(place(&hops[0]["trust"][0]), "role/acct/trust Root 10:8");
+    assert_eq!(
+        place(&hops[0]["grants"][0]),
+        "user/u/inline/hop AssumeAcct 4:7"
+    );
+    // The trust policy names everyone: no identity grant is needed.
+    let f = finding("u", "app2");
+    let hops = f["assumes"].as_array().expect("assumes");
+    assert_eq!(hops.len(), 1, "{f}");
+    assert_eq!(hops[0]["role"], "open");
+    assert_eq!(place(&hops[0]["trust"][0]), "role/open/trust Everyone 16:8");
+    assert_eq!(hops[0]["grants"], serde_json::json!([]));
+    // A finding without a chain has no `assumes`.
+    assert!(finding("acct", "app").get("assumes").is_none());
+
+    let o = run(&["explain", "--principal", "u", "-"], Some(snapshot));
+    let text = stdout(&o);
+    assert!(
+        text.contains("assumes  role open (definite; the trust policy names everyone (\"*\"))\n           trust role/open/trust Everyone  <stdin>:16:8"),
+        "{text}"
+    );
+    assert!(
+        text.contains("assumes  role acct (definite; the trust policy names the account"),
+        "{text}"
+    );
+    let o = run(&["explain", "--principal", "open", "-"], Some(snapshot));
+    let text = stdout(&o);
+    // The user and the three other roles.
+    assert!(
+        text.contains(
+            "assumed  by 4 principals of the inputs (4 definitely): its trust policy names everyone"
+        ),
+        "{text}"
+    );
+
+    // A pull request that adds the role trusting everyone: the comment proves the new hop.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (base, head) = (dir.path().join("base.json"), dir.path().join("head.json"));
+    let mut without: serde_json::Value = serde_json::from_str(snapshot).expect("snapshot");
+    without["RoleDetailList"]
+        .as_array_mut()
+        .expect("roles")
+        .retain(|r| r["RoleName"] != "open");
+    std::fs::write(&base, without.to_string()).expect("write");
+    std::fs::write(&head, snapshot).expect("write");
+    let (base, head) = (base.to_string_lossy(), head.to_string_lossy());
+    let o = run(
+        &["diff", "-f", "markdown", "--base", &base, "--head", &head],
+        None,
+    );
+    let text = stdout(&o);
+    assert!(
+        text.contains(&format!(
+            "- **user u → app2 → `lambda.amazonaws.com`** (definite, high, exploitable: no), after assuming open\n  \
+             - assumes open (`role/open/trust` Everyone at `{head}:16`)\n"
+        )),
+        "{text}"
+    );
+}
+
 #[test]
 fn each_stack_picture_is_titled_and_the_legend_has_every_mark() {
     let o = run(&["graph", "testdata/discover/tf-repo"], None);

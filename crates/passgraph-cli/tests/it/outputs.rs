@@ -27,6 +27,19 @@ fn jsonl_has_every_json_finding_with_statements_by_id() {
         want.iter()
             .any(|f| f["via"].as_array().is_some_and(|v| !v.is_empty()))
     );
+    // Each hop of a chain has its proof: here a role whose trust policy names everyone, which
+    // the analysis keeps per policy set rather than as an edge per principal.
+    for f in &want {
+        let via = f["via"].as_array().expect("via");
+        let hops = f["assumes"].as_array().expect("assumes");
+        assert_eq!(hops.len(), via.len(), "{f}");
+        for (h, v) in hops.iter().zip(via) {
+            assert_eq!(h["role"], v["name"]);
+            assert_eq!(h["certainty"], "definite");
+            assert_eq!(h["trust"][0]["policy"], "role/bad_role/trust", "{h}");
+            assert!(h["trust"][0]["location"]["line"].as_u64().is_some());
+        }
+    }
     // Statements are shared: fewer statement lines than grants named.
     let named: usize = ls
         .iter()
@@ -70,8 +83,8 @@ fn jsonl_resolves_to_json(path: &str) -> (Vec<serde_json::Value>, usize, Vec<ser
                 assert!(statements.insert(id, l.clone()).is_none(), "id {id} twice");
             }
             Some("finding") => {
-                let resolve = |k: &str| -> Vec<serde_json::Value> {
-                    l[k].as_array()
+                let resolve = |ids: &serde_json::Value| -> Vec<serde_json::Value> {
+                    ids.as_array()
                         .expect("ids")
                         .iter()
                         .map(|id| {
@@ -82,10 +95,22 @@ fn jsonl_resolves_to_json(path: &str) -> (Vec<serde_json::Value>, usize, Vec<ser
                         })
                         .collect()
                 };
+                // Each hop of the chain with its trust statements and grants resolved.
+                let assumes: Vec<serde_json::Value> = l["assumes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|h| {
+                        serde_json::json!({
+                            "role": h["role"], "certainty": h["certainty"],
+                            "trust": resolve(&h["trust"]), "grants": resolve(&h["grants"])})
+                    })
+                    .collect();
                 found.push(serde_json::json!({
                     "principal": l["principal"], "role": l["role"], "service": l["service"],
-                    "certainty": l["certainty"], "via": l["via"], "grants": resolve("grants"),
-                    "trust": resolve("trust"), "fingerprint": l["fingerprint"]}));
+                    "certainty": l["certainty"], "via": l["via"], "assumes": assumes,
+                    "grants": resolve(&l["grants"]), "trust": resolve(&l["trust"]),
+                    "fingerprint": l["fingerprint"]}));
             }
             Some("diagnostic") => diagnostics += 1,
             Some("summary") => {
@@ -101,10 +126,11 @@ fn jsonl_resolves_to_json(path: &str) -> (Vec<serde_json::Value>, usize, Vec<ser
         .expect("findings")
         .iter()
         .map(|f| {
+            let assumes = f.get("assumes").cloned().unwrap_or(serde_json::json!([]));
             serde_json::json!({
                 "principal": f["principal"], "role": f["role"], "service": f["service"],
-                "certainty": f["certainty"], "via": f["via"], "grants": f["grants"],
-                "trust": f["trust"], "fingerprint": f["fingerprint"]})
+                "certainty": f["certainty"], "via": f["via"], "assumes": assumes,
+                "grants": f["grants"], "trust": f["trust"], "fingerprint": f["fingerprint"]})
         })
         .collect();
     assert_eq!(found.len(), want.len());
@@ -137,6 +163,7 @@ fn jsonl_findings_agree_with_json_field_by_field() {
                 let mut f = f.clone();
                 let o = f.as_object_mut().expect("object");
                 for k in [
+                    "assumes",
                     "grants",
                     "trust",
                     "denies",
@@ -162,7 +189,7 @@ fn jsonl_findings_agree_with_json_field_by_field() {
                 reasons += usize::from(o.contains_key("reasons"));
                 uses += usize::from(o.contains_key("in_use_by"));
                 also_via += usize::from(o.contains_key("also_via"));
-                for k in ["type", "grants", "trust", "denies"] {
+                for k in ["type", "assumes", "grants", "trust", "denies"] {
                     o.remove(k);
                 }
                 l
