@@ -211,11 +211,22 @@ struct Descriptor {
     id: &'static str,
 }
 
+/// A SARIF `uri`: a relative path stays relative (to the folder passgraph ran in, as code
+/// scanning expects); an absolute one becomes a `file://` URI (SARIF §3.10.2), so that viewers
+/// do not read it as relative to the repository.
 fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    let drive =
+        bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     let mut out = String::new();
+    if path.starts_with('/') {
+        out.push_str("file://");
+    } else if drive {
+        out.push_str("file:///");
+    }
     for c in path.chars() {
         match c {
-            '\\' => out.push('/'),
             ' ' => out.push_str("%20"),
             '<' | '>' | '"' | '#' | '%' | '{' | '}' | '|' | '^' | '`' => {
                 out.push_str(&format!("%{:02X}", c as u32))
@@ -681,4 +692,24 @@ pub fn emit_stacks(
     serde_json::to_writer_pretty(&mut *w, &log(results, notes, props))
         .map_err(std::io::Error::other)?;
     writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn uris_of_relative_and_absolute_paths() {
+        assert_eq!(uri("modules/iam/main.tf"), "modules/iam/main.tf");
+        assert_eq!(
+            uri("dir with space/a#b.json"),
+            "dir%20with%20space/a%23b.json"
+        );
+        assert_eq!(uri("/home/ci/repo/main.tf"), "file:///home/ci/repo/main.tf");
+        assert_eq!(
+            uri("C:\\work\\repo\\main.tf"),
+            "file:///C:/work/repo/main.tf"
+        );
+        assert_eq!(uri("<stdin>"), "%3Cstdin%3E");
+    }
 }
