@@ -175,8 +175,8 @@ pub(crate) fn build(
     // them definitely.
     let mut open_roles: BTreeMap<usize, bool> = BTreeMap::new();
     for list in &open.by_key {
-        for (r, t, _) in list {
-            *open_roles.entry(*r).or_default() |= *t == passgraph_model::Tri::Yes;
+        for e in list {
+            *open_roles.entry(e.role).or_default() |= e.certainty == passgraph_model::Tri::Yes;
         }
     }
     if !open_roles.is_empty() {

@@ -708,7 +708,7 @@ impl<'a> Index<'a> {
             diagnostics.push(Diagnostic::note(
                 Code::Unsupported,
                 format!(
-                    "the inputs hold principals of {} accounts ({}); roles are passed only within their own account, and principals of other accounts are not modelled",
+                    "the inputs hold principals of {} accounts ({}); roles are passed only within their own account, a role of another account is assumed only with the caller's own sts:AssumeRole grant, and principals the inputs only name are not modelled",
                     accounts.len(),
                     accounts.iter().cloned().collect::<Vec<_>>().join(", ")
                 ),
@@ -969,6 +969,19 @@ impl<'a> Index<'a> {
             self.policies.push(c);
             self.trust[pi] = Some(self.policies.len() - 1);
         }
+    }
+
+    /// Whether principals `a` and `b` are of different accounts, both known. An unknown
+    /// account is the input's one account, as everywhere in the model; so is a segment that is
+    /// no account id (12 digits), such as the `aws` of anonymised sample data.
+    pub(crate) fn other_accounts(&self, a: usize, b: usize) -> bool {
+        let id = |p: usize| {
+            self.accounts
+                .get(p)?
+                .as_deref()
+                .filter(|x| x.len() == 12 && x.bytes().all(|c| c.is_ascii_digit()))
+        };
+        matches!((id(a), id(b)), (Some(x), Some(y)) if x != y)
     }
 
     /// How surely `caller` belongs to the account a trust policy names.

@@ -207,8 +207,8 @@ pub struct AssumeEdge {
 pub struct OpenTrust {
     /// Per principal: its key.
     key_of: Vec<usize>,
-    /// Per key: (role, how surely, the trust statement).
-    by_key: Vec<Vec<(usize, Tri, Proof)>>,
+    /// Per key, sorted by role.
+    by_key: Vec<Vec<pass::OpenEdge>>,
 }
 
 /// One hop of an assume-role chain and why it holds.
@@ -219,7 +219,7 @@ pub struct Hop<'a> {
     /// The trust statements that let the principal in.
     pub trust: &'a [Proof],
     /// The identity statements that allow `sts:AssumeRole` (empty when the trust names the
-    /// principal itself, or everyone).
+    /// principal itself, or everyone, and the role is of its account).
     pub grants: &'a [Proof],
     /// The trust policy names everyone (`"*"`).
     pub everyone: bool,
@@ -279,13 +279,13 @@ impl Analysis {
             .get(from)
             .and_then(|k| t.by_key.get(*k))
             .map_or(&[][..], Vec::as_slice);
-        let first = list.partition_point(|(r, _, _)| *r < to);
+        let first = list.partition_point(|e| e.role < to);
         let open = list[first..]
             .iter()
-            .take_while(|(r, _, _)| *r == to)
+            .take_while(|e| e.role == to)
             .filter(|_| from != to)
-            .max_by_key(|(_, certainty, _)| *certainty)
-            .map(|(_, certainty, proof)| self.open_hop(from, *certainty, proof));
+            .max_by_key(|e| e.certainty)
+            .map(|e| self.open_hop(from, e));
         match (named, open) {
             (Some(n), Some(o)) if o.certainty > n.certainty => Some(o),
             (Some(n), _) => Some(n),
@@ -293,17 +293,17 @@ impl Analysis {
         }
     }
 
-    fn open_hop<'a>(&self, from: usize, certainty: Tri, proof: &'a Proof) -> Hop<'a> {
+    fn open_hop<'a>(&self, from: usize, e: &'a pass::OpenEdge) -> Hop<'a> {
         // As the search weakens them: a principal that exists only possibly assumes possibly.
         let uncertain = self.principals.get(from).is_some_and(|p| p.uncertain);
         Hop {
             certainty: if uncertain {
-                certainty.weaken()
+                e.certainty.weaken()
             } else {
-                certainty
+                e.certainty
             },
-            trust: std::slice::from_ref(proof),
-            grants: &[],
+            trust: std::slice::from_ref(&e.trust),
+            grants: &e.grants,
             everyone: true,
         }
     }
@@ -316,8 +316,8 @@ impl Analysis {
             .and_then(|k| t.by_key.get(*k))
             .into_iter()
             .flatten()
-            .filter(move |(r, _, _)| *r != from)
-            .map(move |(r, certainty, proof)| (*r, self.open_hop(from, *certainty, proof)))
+            .filter(move |e| e.role != from)
+            .map(move |e| (e.role, self.open_hop(from, e)))
     }
 }
 
@@ -361,7 +361,7 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
         assume_edges,
         open_trust: {
             // `Analysis::hop` searches each list by role.
-            debug_assert!(open.by_key.iter().all(|l| l.is_sorted_by_key(|x| x.0)));
+            debug_assert!(open.by_key.iter().all(|l| l.is_sorted_by_key(|e| e.role)));
             OpenTrust {
                 key_of: idx.key_of.clone(),
                 by_key: open.by_key,

@@ -669,8 +669,21 @@ pub(crate) fn role_admin(idx: &Index<'_>) -> Vec<Tri> {
 /// per key instead of per principal pair (which would be quadratic).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct OpenEdges {
-    /// Per key: (role, how surely, the trust statement).
-    pub(crate) by_key: Vec<Vec<(usize, Tri, Proof)>>,
+    /// Per key, sorted by role.
+    pub(crate) by_key: Vec<Vec<OpenEdge>>,
+}
+
+/// The edge from the principals of a key to a role that trusts everyone.
+#[derive(Clone, Debug)]
+pub(crate) struct OpenEdge {
+    pub(crate) role: usize,
+    /// How surely.
+    pub(crate) certainty: Tri,
+    /// The trust statement.
+    pub(crate) trust: Proof,
+    /// The identity statements that allow `sts:AssumeRole`: needed only when the role is of
+    /// another account (empty otherwise).
+    pub(crate) grants: Arc<[Proof]>,
 }
 
 /// Assume-role edges: the trust policy names the principal (then only denies, the boundary and
@@ -732,23 +745,34 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
     };
 
     // The trust policy grants on its own: only denies, the boundary and the SCPs can stop it.
-    let no_identity_needed = |p: usize, r: usize, ctx: &Context| -> Tri {
+    // Across accounts the caller's own policies must allow `sts:AssumeRole` as well (semantics
+    // §1.7), and the statements that do are part of the proof.
+    let no_grants: Arc<[Proof]> = Arc::from(Vec::new());
+    let no_identity_needed = |p: usize, r: usize, ctx: &Context| -> (Tri, Arc<[Proof]>) {
         let deny = trust_deny(idx, r, p, ctx);
         let set = idx.policy_set(idx.key_of[p]);
+        if idx.other_accounts(p, r) {
+            let d = evaluate(&set, ASSUME, &idx.principals[r].arn, ctx);
+            let mut grants: Vec<Proof> = d.allows.iter().map(proof_of).collect();
+            grants.sort();
+            grants.dedup();
+            return (d.allowed.and(!deny), grants.into());
+        }
         let mut identity = vec![Member::from(&*ALLOW_ALL)];
         identity.extend(set.identity.iter().copied());
         let set2 = PolicySet { identity, ..set };
-        evaluate(&set2, ASSUME, &idx.principals[r].arn, ctx)
-            .allowed
-            .and(!deny)
+        let allowed = evaluate(&set2, ASSUME, &idx.principals[r].arn, ctx).allowed;
+        (allowed.and(!deny), no_grants.clone())
     };
-    let direct_results: Vec<(usize, usize, Tri, usize, Proof)> = direct
+    type Direct = (usize, usize, Tri, usize, Proof, Arc<[Proof]>);
+    let direct_results: Vec<Direct> = direct
         .par_iter()
         .filter(|(p, r, _, _, _)| p != r)
         .filter_map(|(p, r, t, si, proof)| {
             let ctx = idx.principal_context(*p);
             let stmt_t = trust_statement(idx, *r, *si, &ctx)?.and(*t);
-            let mut tri = stmt_t.and(no_identity_needed(*p, *r, &ctx));
+            let (alone, grants) = no_identity_needed(*p, *r, &ctx);
+            let mut tri = stmt_t.and(alone);
             if idx.principals[*p].uncertain || idx.principals[*r].uncertain {
                 tri = tri.weaken();
             }
@@ -762,23 +786,23 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                         applies: stmt_t,
                         ..proof.clone()
                     },
+                    grants,
                 )
             })
         })
         .collect();
     // One trust list per (role, statement, how surely), shared by every principal it lets in.
     let mut trust_lists: HashMap<(usize, Option<usize>, Tri), Arc<[Proof]>> = HashMap::default();
-    let no_grants: Arc<[Proof]> = Arc::from(Vec::new());
-    for (p, r, t, si, proof) in direct_results {
+    for (p, r, t, si, proof, grants) in direct_results {
         let list = trust_lists
             .entry((r, Some(si), proof.applies))
             .or_insert_with(|| Arc::from(vec![proof]))
             .clone();
-        add(p, r, t, list, no_grants.clone());
+        add(p, r, t, list, grants);
     }
 
     // Trust names everyone: decided once per key, with its representative.
-    let by_key: Vec<Vec<(usize, Tri, Proof)>> = if open.is_empty() {
+    let by_key: Vec<Vec<OpenEdge>> = if open.is_empty() {
         vec![Vec::new(); idx.keys.len()]
     } else {
         (0..idx.keys.len())
@@ -789,19 +813,20 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                 open.iter()
                     .filter_map(|(r, si, proof)| {
                         let stmt_t = trust_statement(idx, *r, *si, &ctx)?;
-                        let mut tri = stmt_t.and(no_identity_needed(rep, *r, &ctx));
+                        // A key's members are of one account: its representative decides.
+                        let (alone, grants) = no_identity_needed(rep, *r, &ctx);
+                        let mut tri = stmt_t.and(alone);
                         if idx.principals[*r].uncertain {
                             tri = tri.weaken();
                         }
-                        (tri != Tri::No).then(|| {
-                            (
-                                *r,
-                                tri,
-                                Proof {
-                                    applies: stmt_t,
-                                    ..proof.clone()
-                                },
-                            )
+                        (tri != Tri::No).then(|| OpenEdge {
+                            role: *r,
+                            certainty: tri,
+                            trust: Proof {
+                                applies: stmt_t,
+                                ..proof.clone()
+                            },
+                            grants,
                         })
                     })
                     .collect()

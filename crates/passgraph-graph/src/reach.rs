@@ -36,14 +36,15 @@ fn bfs(start: usize, w: &Walk<'_>, definite_only: bool) -> (HashMap<usize, usize
     let mut queue = VecDeque::from([start]);
     while let Some(u) = queue.pop_front() {
         let key = w.key_of[u];
-        let open: &[(usize, Tri, crate::Proof)] = if expanded.insert((key, w.uncertain[u])) {
+        let open: &[pass::OpenEdge] = if expanded.insert((key, w.uncertain[u])) {
             &w.open.by_key[key]
         } else {
             &[]
         };
-        let implicit = open
-            .iter()
-            .map(|(v, t, _)| (*v, if w.uncertain[u] { t.weaken() } else { *t }));
+        let implicit = open.iter().map(|e| {
+            let t = e.certainty;
+            (e.role, if w.uncertain[u] { t.weaken() } else { t })
+        });
         for (v, t) in w.adj[u].iter().copied().chain(implicit) {
             if v != u && (!definite_only || t == Tri::Yes) && !parent.contains_key(&v) {
                 parent.insert(v, u);
@@ -123,7 +124,7 @@ pub(crate) fn inputs(
     for a in &mut adj {
         a.sort_unstable();
     }
-    let opens = |p: usize| open.by_key[idx.key_of[p]].iter().any(|(r, _, _)| *r != p);
+    let opens = |p: usize| open.by_key[idx.key_of[p]].iter().any(|e| e.role != p);
     let has_out: Vec<bool> = (0..n).map(|p| !adj[p].is_empty() || opens(p)).collect();
     let (admin, severity) = severities(idx, &direct, &has_out);
     crate::sets::Inputs {
@@ -133,7 +134,7 @@ pub(crate) fn inputs(
         open: open
             .by_key
             .iter()
-            .map(|l| l.iter().map(|(r, t, _)| (*r, *t)).collect())
+            .map(|l| l.iter().map(|e| (e.role, e.certainty)).collect())
             .collect(),
         key_of: idx.key_of.clone(),
         uncertain: idx.principals.iter().map(|p| p.uncertain).collect(),
@@ -166,7 +167,7 @@ pub(crate) fn close(
     for a in &mut adj {
         a.sort_unstable();
     }
-    let opens = |p: usize| open.by_key[idx.key_of[p]].iter().any(|(r, _, _)| *r != p);
+    let opens = |p: usize| open.by_key[idx.key_of[p]].iter().any(|e| e.role != p);
     let has_out: Vec<bool> = (0..n).map(|p| !adj[p].is_empty() || opens(p)).collect();
     let (admin, severity) = severities(idx, direct, &has_out);
     let uncertain: Vec<bool> = idx.principals.iter().map(|p| p.uncertain).collect();

@@ -182,6 +182,82 @@ fn assume_role_chains_give_via() {
     );
 }
 
+/// Across accounts the trust policy is not enough: the caller's own policies must allow
+/// `sts:AssumeRole` too (semantics §1.7), whether the trust names the caller or everyone; the
+/// statements that allow it are the hop's grants. An account segment that is no account id
+/// (anonymised samples write `aws`) is the input's account.
+#[test]
+fn a_role_of_another_account_needs_the_callers_own_grant() {
+    let text = |carol_policy: &str| {
+        format!(
+            r#"{{
+ "UserDetailList": [
+  {{"UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice"}},
+  {{"UserName": "carol", "Arn": "arn:aws:iam::111122223333:user/carol",
+    "UserPolicyList": [{{"PolicyName": "p", "PolicyDocument": {carol_policy}}}]}},
+  {{"UserName": "dave", "Arn": "arn:aws:iam::aws:user/dave"}}],
+ "RoleDetailList": [
+  {{"RoleName": "named", "Arn": "arn:aws:iam::444455556666:role/named",
+   "AssumeRolePolicyDocument": {{"Statement": {{"Effect": "Allow", "Principal": {{"AWS": ["arn:aws:iam::111122223333:user/alice", "arn:aws:iam::111122223333:user/carol"]}}, "Action": "sts:AssumeRole"}}}},
+   "RolePolicyList": [{{"PolicyName": "p", "PolicyDocument": {{"Statement": {{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::444455556666:role/worker"}}}}}}]}},
+  {{"RoleName": "open", "Arn": "arn:aws:iam::444455556666:role/open",
+   "AssumeRolePolicyDocument": {{"Statement": {{"Effect": "Allow", "Principal": {{"AWS": "*"}}, "Action": "sts:AssumeRole"}}}},
+   "RolePolicyList": [{{"PolicyName": "p", "PolicyDocument": {{"Statement": {{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::444455556666:role/worker2"}}}}}}]}},
+  {{"RoleName": "worker", "Arn": "arn:aws:iam::444455556666:role/worker",
+   "AssumeRolePolicyDocument": {{"Statement": {{"Effect": "Allow", "Principal": {{"Service": "lambda.amazonaws.com"}}, "Action": "sts:AssumeRole"}}}}}},
+  {{"RoleName": "worker2", "Arn": "arn:aws:iam::444455556666:role/worker2",
+   "AssumeRolePolicyDocument": {{"Statement": {{"Effect": "Allow", "Principal": {{"Service": "ecs-tasks.amazonaws.com"}}, "Action": "sts:AssumeRole"}}}}}}
+ ]}}"#
+        )
+    };
+    let users = |a: &Analysis| -> Vec<String> {
+        summary(a)
+            .into_iter()
+            .filter(|l| l.starts_with("user/"))
+            .collect()
+    };
+    // carol may assume any role: she reaches both; alice (no grant) neither; dave, of no real
+    // account, reaches the role trusting everyone.
+    let (a, _) = analyze_text(&text(
+        r#"{"Statement": {"Sid": "Any", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}}"#,
+    ));
+    assert_eq!(
+        users(&a),
+        [
+            "user/carol -> worker -> lambda.amazonaws.com definite via named exploitable=no high",
+            "user/carol -> worker2 -> ecs-tasks.amazonaws.com definite via open exploitable=no high",
+            "user/dave -> worker2 -> ecs-tasks.amazonaws.com definite via open exploitable=no high",
+        ]
+    );
+    let p = |name: &str| {
+        a.principals
+            .iter()
+            .position(|x| x.name.to_string() == name)
+            .expect(name)
+    };
+    let sids =
+        |h: Hop<'_>| -> Vec<String> { h.grants.iter().map(|g| g.statement.to_string()).collect() };
+    let hop = a.hop(p("carol"), p("named")).expect("carol assumes named");
+    assert_eq!(sids(hop), ["Any"]);
+    let hop = a.hop(p("carol"), p("open")).expect("carol assumes open");
+    assert!(hop.everyone);
+    assert_eq!(sids(hop), ["Any"]);
+    assert!(a.hop(p("alice"), p("named")).is_none());
+    assert!(a.hop(p("alice"), p("open")).is_none());
+    assert!(sids(a.hop(p("dave"), p("open")).expect("dave")).is_empty());
+    // A grant that depends on a condition not known offline: possible.
+    let (a, _) = analyze_text(&text(
+        r#"{"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}}"#,
+    ));
+    assert_eq!(
+        users(&a)[..2],
+        [
+            "user/carol -> worker -> lambda.amazonaws.com possible via named exploitable=no high",
+            "user/carol -> worker2 -> ecs-tasks.amazonaws.com possible via open exploitable=no high",
+        ]
+    );
+}
+
 #[test]
 fn boundary_blocks_direct_trust() {
     let text = r#"{
