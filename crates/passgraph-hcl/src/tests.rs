@@ -206,7 +206,7 @@ fn for_expressions() {
     check_with(
         &[("main.tf", "variable \"l\" {}")],
         "[for x in var.l : x]",
-        "?main.tf:3:7",
+        "?[for x in var.l : x] at main.tf:3:7",
     );
 }
 
@@ -477,7 +477,7 @@ fn functions_coalesce_try_can() {
     check_with(
         &[("main.tf", "variable \"v\" {}")],
         "coalesce(var.v, \"x\")",
-        "?main.tf:3:7",
+        "?coalesce(var.v, \"x\") at main.tf:3:7",
     );
     check("try({a = 1}.b, \"fallback\")", "\"fallback\"");
     check("try({a = 1}.a, \"fallback\")", "1");
@@ -537,7 +537,7 @@ fn functions_files() {
 #[test]
 fn unknown_function_is_unknown_with_a_note() {
     let (got, diags) = eval_in(&[], "frobnicate(1)");
-    assert_eq!(got, "?main.tf:3:7");
+    assert_eq!(got, "?frobnicate(1) at main.tf:3:7");
     assert!(
         diags
             .iter()

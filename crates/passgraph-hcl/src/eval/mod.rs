@@ -296,10 +296,23 @@ impl Evaluator<'_> {
         format!("{name}:{line}:{col}")
     }
 
-    /// The key of a hole for a value computed from unknown parts at `o`.
+    /// The key of a hole for a value computed from unknown parts at `o`: the expression as
+    /// written (shortened), then where, which makes it unique (`lower(var.name) at main.tf:3:24`),
+    /// so that a role named by it reads as its code does.
     pub(crate) fn derived_key(&self, sc: &Scope, o: &Origin) -> Arc<str> {
         let prefix = self.insts.get(sc.inst).map_or("", |i| i.prefix.as_str());
-        Arc::from(format!("{prefix}{}{}", self.place(o), sc.suffix))
+        let written = self
+            .texts
+            .get(&o.file)
+            .and_then(|t| t.get(o.range.start as usize..o.range.end as usize))
+            .map(abbreviate)
+            .filter(|w| !w.is_empty());
+        let place = self.place(o);
+        let key = match written {
+            Some(w) => format!("{w} at {prefix}{place}{}", sc.suffix),
+            None => format!("{prefix}{place}{}", sc.suffix),
+        };
+        Arc::from(key)
     }
 
     pub(crate) fn fail(&self, code: Code, msg: impl Into<String>, origin: Origin) -> Fail {
@@ -761,10 +774,50 @@ fn push_each(
 }
 
 /// 1-based line and column of a byte offset.
+/// An expression's text on one line, its runs of white space made one space, at most 40
+/// characters (the 40th then `…`).
+fn abbreviate(text: &str) -> String {
+    const MAX: usize = 40;
+    let mut out = String::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.chars().count() > MAX {
+            let cut: String = out.chars().take(MAX - 1).collect();
+            return format!("{cut}…");
+        }
+    }
+    out
+}
+
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or("");
     let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod abbreviate_tests {
+    use super::abbreviate;
+
+    #[test]
+    fn expressions_are_shortened_on_one_line() {
+        assert_eq!(abbreviate("lower(var.name)"), "lower(var.name)");
+        assert_eq!(
+            abbreviate("merge(\n    local.a,\n    local.b\n  )"),
+            "merge( local.a, local.b )"
+        );
+        let long = format!("join(\"-\", [{}])", "var.x, ".repeat(10));
+        let short = abbreviate(&long);
+        assert_eq!(short.chars().count(), 40);
+        assert!(
+            short.starts_with("join(\"-\", [var.x, var.x,") && short.ends_with('…'),
+            "{short}"
+        );
+        assert_eq!(abbreviate("  \n "), "");
+    }
 }
