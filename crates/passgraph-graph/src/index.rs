@@ -670,7 +670,7 @@ impl<'a> Index<'a> {
                 .get(4)
                 .cloned()
                 .unwrap_or_default();
-            if let Some(a) = account.as_known().filter(|a| !a.is_empty()) {
+            if let Some(a) = crate::pass::account_of(&principals[pi].arn) {
                 accounts.insert(a.to_owned());
             }
             let k = (
@@ -971,16 +971,10 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Whether principals `a` and `b` are of different accounts, both known. An unknown
-    /// account is the input's one account, as everywhere in the model; so is a segment that is
-    /// no account id (12 digits), such as the `aws` of anonymised sample data.
+    /// Whether principals `a` and `b` are of different accounts, both known
+    /// ([`crate::pass::account_of`]).
     pub(crate) fn other_accounts(&self, a: usize, b: usize) -> bool {
-        let id = |p: usize| {
-            self.accounts
-                .get(p)?
-                .as_deref()
-                .filter(|x| x.len() == 12 && x.bytes().all(|c| c.is_ascii_digit()))
-        };
+        let id = |p: usize| self.accounts.get(p)?.as_deref();
         matches!((id(a), id(b)), (Some(x), Some(y)) if x != y)
     }
 

@@ -621,14 +621,16 @@ pub(crate) fn with_trust(proof: &Arc<PassProof>, trust: &Arc<[Proof]>) -> Arc<Pa
     Arc::new(p)
 }
 
-/// The account segment of an ARN, when it is known.
+/// The account id of an ARN, when it is known. A segment that is no account id (12 digits),
+/// such as the `aws` of anonymised sample data, is not known: like an unknown account it is
+/// taken to be the input's one account, so that it can neither hide a pass nor stop a chain.
 pub(crate) fn account_of(arn: &Str) -> Option<&str> {
     let text = arn.known_prefix();
     let mut it = text.splitn(6, ':');
     let account = it.nth(4)?;
     // The segment is known only when the literal prefix reaches past it.
     it.next()?;
-    Some(account)
+    (account.len() == 12 && account.bytes().all(|c| c.is_ascii_digit())).then_some(account)
 }
 
 fn launch(set: &PolicySet<'_>, base: &Context, svc: &Service) -> (Tri, Arc<[String]>) {

@@ -245,6 +245,20 @@ fn a_role_of_another_account_needs_the_callers_own_grant() {
     assert!(a.hop(p("alice"), p("named")).is_none());
     assert!(a.hop(p("alice"), p("open")).is_none());
     assert!(sids(a.hop(p("dave"), p("open")).expect("dave")).is_empty());
+    // Two account ids (dave's `aws` is none): a note says what is modelled.
+    let notes: Vec<&str> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == passgraph_model::Code::Unsupported)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        notes.len() == 1
+            && notes[0].starts_with(
+                "the inputs hold principals of 2 accounts (111122223333, 444455556666)"
+            ),
+        "{notes:?}"
+    );
     // A grant that depends on a condition not known offline: possible.
     let (a, _) = analyze_text(&text(
         r#"{"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}}"#,
