@@ -32,6 +32,7 @@ mod sets;
 mod unknown_account;
 mod whynot;
 
+use std::borrow::Cow;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
@@ -209,19 +210,23 @@ pub struct OpenTrust {
     key_of: Vec<usize>,
     /// Per key, sorted by role.
     by_key: Vec<Vec<pass::OpenEdge>>,
+    /// Per principal, when some edge needs the caller's own grant (a role of another account):
+    /// the built-in policies attached to it and where, so that a grant from one points at the
+    /// attachment as everywhere else (the grants are shared per key; attachments differ).
+    attached: Vec<Vec<(Arc<str>, Origin)>>,
 }
 
 /// One hop of an assume-role chain and why it holds.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Hop<'a> {
     /// How surely the principal may assume the role.
     pub certainty: Tri,
     /// The trust statements that let the principal in.
     pub trust: &'a [Proof],
-    /// The identity statements that allow `sts:AssumeRole` (empty when the trust names the
-    /// principal itself, or everyone, and the role is of its account).
-    pub grants: &'a [Proof],
-    /// The trust policy names everyone (`"*"`).
+    /// The identity statements that allow `sts:AssumeRole`: needed when the trust names the
+    /// account, or the role is of another account; empty otherwise.
+    pub grants: Cow<'a, [Proof]>,
+    /// The trust policy names everyone (`"*"`, with no condition on who the principal is).
     pub everyone: bool,
 }
 
@@ -265,11 +270,11 @@ impl Analysis {
                 Hop {
                     certainty: e.certainty,
                     trust: &e.trust,
-                    grants: &e.grants,
+                    grants: Cow::Borrowed(&e.grants),
                     everyone: false,
                 }
             });
-        if named.is_some_and(|n| n.certainty == Tri::Yes) {
+        if named.as_ref().is_some_and(|n| n.certainty == Tri::Yes) {
             return named;
         }
         // The open list of a key is sorted by role: the role's statements are together.
@@ -296,6 +301,16 @@ impl Analysis {
     fn open_hop<'a>(&self, from: usize, e: &'a pass::OpenEdge) -> Hop<'a> {
         // As the search weakens them: a principal that exists only possibly assumes possibly.
         let uncertain = self.principals.get(from).is_some_and(|p| p.uncertain);
+        let attached = self
+            .open_trust
+            .attached
+            .get(from)
+            .map_or(&[][..], Vec::as_slice);
+        let grants = if e.grants.is_empty() || attached.is_empty() {
+            None
+        } else {
+            origins::repointed(attached, &e.grants)
+        };
         Hop {
             certainty: if uncertain {
                 e.certainty.weaken()
@@ -303,7 +318,7 @@ impl Analysis {
                 e.certainty
             },
             trust: std::slice::from_ref(&e.trust),
-            grants: &e.grants,
+            grants: grants.map_or(Cow::Borrowed(&e.grants[..]), Cow::Owned),
             everyone: true,
         }
     }
@@ -362,8 +377,14 @@ pub fn analyze(account: &Account, options: &Options) -> Analysis {
         open_trust: {
             // `Analysis::hop` searches each list by role.
             debug_assert!(open.by_key.iter().all(|l| l.is_sorted_by_key(|e| e.role)));
+            let grants = open.by_key.iter().flatten().any(|e| !e.grants.is_empty());
             OpenTrust {
                 key_of: idx.key_of.clone(),
+                attached: if grants {
+                    origins::attachments(&idx)
+                } else {
+                    Vec::new()
+                },
                 by_key: open.by_key,
             }
         },

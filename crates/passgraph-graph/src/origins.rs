@@ -23,6 +23,36 @@ fn attached<'i>(idx: &'i Index<'_>, holder: usize, proof: &Proof) -> Option<&'i 
         .map(|(_, o)| o)
 }
 
+/// Per principal: the built-in policies attached to it (by name) and where, for proofs put
+/// together after the index is gone ([`repointed`]).
+pub(crate) fn attachments(idx: &Index<'_>) -> Vec<Vec<(Arc<str>, Origin)>> {
+    idx.attached_at
+        .iter()
+        .map(|list| {
+            list.iter()
+                .map(|(p, o)| (idx.policies[*p].label.name.clone(), o.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// [`repoint`] with a principal's [`attachments`]: the rewritten list, or `None` when nothing
+/// rests on a built-in policy attached to it.
+pub(crate) fn repointed(attached: &[(Arc<str>, Origin)], proofs: &[Proof]) -> Option<Vec<Proof>> {
+    let mut v = proofs.to_vec();
+    let mut changed = false;
+    for g in &mut v {
+        if let Some((_, o)) = attached.iter().find(|(name, _)| *name == g.policy) {
+            g.origin = o.clone();
+            changed = true;
+        }
+    }
+    changed.then(|| {
+        v.sort();
+        v
+    })
+}
+
 /// [`repoint`] on a shared list: a new list only when something changes.
 fn repoint_shared(idx: &Index<'_>, holder: usize, proofs: &mut Arc<[Proof]>) -> bool {
     let mut v = proofs.to_vec();

@@ -690,7 +690,8 @@ pub(crate) struct OpenEdge {
 
 /// Assume-role edges: the trust policy names the principal (then only denies, the boundary and
 /// the SCPs can stop it), or names the account (then an identity grant is needed too), or names
-/// everyone (kept per key in [`OpenEdges`]).
+/// everyone (kept per key in [`OpenEdges`]). A role of another account needs the identity grant
+/// whatever its trust names.
 pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
     let n = idx.principals.len();
     let mut account_trusting = vec![false; n];
@@ -750,7 +751,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
     // Across accounts the caller's own policies must allow `sts:AssumeRole` as well (semantics
     // §1.7), and the statements that do are part of the proof.
     let no_grants: Arc<[Proof]> = Arc::from(Vec::new());
-    let no_identity_needed = |p: usize, r: usize, ctx: &Context| -> (Tri, Arc<[Proof]>) {
+    let by_trust = |p: usize, r: usize, ctx: &Context| -> (Tri, Arc<[Proof]>) {
         let deny = trust_deny(idx, r, p, ctx);
         let set = idx.policy_set(idx.key_of[p]);
         if idx.other_accounts(p, r) {
@@ -773,7 +774,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
         .filter_map(|(p, r, t, si, proof)| {
             let ctx = idx.principal_context(*p);
             let stmt_t = trust_statement(idx, *r, *si, &ctx)?.and(*t);
-            let (alone, grants) = no_identity_needed(*p, *r, &ctx);
+            let (alone, grants) = by_trust(*p, *r, &ctx);
             let mut tri = stmt_t.and(alone);
             if idx.principals[*p].uncertain || idx.principals[*r].uncertain {
                 tri = tri.weaken();
@@ -816,7 +817,7 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                     .filter_map(|(r, si, proof)| {
                         let stmt_t = trust_statement(idx, *r, *si, &ctx)?;
                         // A key's members are of one account: its representative decides.
-                        let (alone, grants) = no_identity_needed(rep, *r, &ctx);
+                        let (alone, grants) = by_trust(rep, *r, &ctx);
                         let mut tri = stmt_t.and(alone);
                         if idx.principals[*r].uncertain {
                             tri = tri.weaken();

@@ -272,6 +272,46 @@ fn a_role_of_another_account_needs_the_callers_own_grant() {
     );
 }
 
+/// A grant from a built-in AWS managed policy points at its attachment to the caller, also for
+/// a hop to a role of another account that trusts everyone (whose grants are shared by the
+/// principals that hold the same policies).
+#[test]
+fn a_cross_account_grant_from_a_managed_policy_points_at_its_attachment() {
+    let text = r#"{
+ "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::111122223333:user/alice",
+   "AttachedManagedPolicies": [{"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}],
+ "RoleDetailList": [
+  {"RoleName": "named", "Arn": "arn:aws:iam::444455556666:role/named",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/alice"}, "Action": "sts:AssumeRole"}}},
+  {"RoleName": "open", "Arn": "arn:aws:iam::444455556666:role/open",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}}}
+ ]}"#;
+    let (a, sm) = analyze_text(text);
+    let p = |name: &str| {
+        a.principals
+            .iter()
+            .position(|x| x.name.to_string() == name)
+            .expect(name)
+    };
+    for role in ["named", "open"] {
+        let hop = a.hop(p("alice"), p(role)).expect(role);
+        assert_eq!(hop.everyone, role == "open");
+        let at: Vec<String> = hop
+            .grants
+            .iter()
+            .map(|g| {
+                let l = sm.locate(&g.origin);
+                format!("{} {}:{}", g.policy, l.file, l.line)
+            })
+            .collect();
+        assert_eq!(
+            at,
+            ["arn:aws:iam::aws:policy/AdministratorAccess snapshot.json:3"],
+            "{role}"
+        );
+    }
+}
+
 #[test]
 fn boundary_blocks_direct_trust() {
     let text = r#"{

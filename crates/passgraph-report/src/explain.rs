@@ -69,12 +69,17 @@ pub fn emit(
         assumed.dedup();
         for to in assumed {
             let Some(h) = a.hop(p, to) else { continue };
-            let how = if h.everyone {
+            // What the proof below shows (a trust naming the principal, its account, or
+            // everyone under a condition on who it is, all read "lets it in").
+            let trust = if h.everyone {
                 "the trust policy names everyone (\"*\")"
-            } else if h.grants.is_empty() {
-                "the trust policy names it"
             } else {
-                "the trust policy names the account and an identity policy allows sts:AssumeRole"
+                "the trust policy lets it in"
+            };
+            let how = if h.grants.is_empty() {
+                trust.to_owned()
+            } else {
+                format!("{trust} and an identity policy allows sts:AssumeRole")
             };
             writeln!(
                 w,
@@ -109,9 +114,15 @@ pub fn emit(
         // Trusting everyone, it is assumed by (nearly) every principal: counted, not listed.
         let (mut by, mut definitely) = (0, 0);
         for q in 0..a.principals.len() {
-            if let Some((_, h)) = a.open_hops(q).find(|(to, _)| *to == p) {
+            // The surest of the role's statements that name everyone.
+            let surest = a
+                .open_hops(q)
+                .filter(|(to, _)| *to == p)
+                .map(|(_, h)| h.certainty)
+                .max();
+            if let Some(c) = surest {
                 by += 1;
-                definitely += usize::from(h.certainty == Tri::Yes);
+                definitely += usize::from(c == Tri::Yes);
             }
         }
         if by > 0 {

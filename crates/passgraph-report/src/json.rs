@@ -69,7 +69,7 @@ struct ProofOut {
 
 /// One hop of the assume-role chain: the role assumed, how surely, the trust statements that
 /// let the previous principal in and the identity statements that allow it `sts:AssumeRole`
-/// (none when the trust names that principal itself).
+/// (needed when the trust names the account, or the role is of another account).
 #[derive(Serialize)]
 struct HopOut {
     role: String,
@@ -184,9 +184,14 @@ pub(crate) fn finding(r: &Report<'_>, f: &Finding) -> FindingOut {
             .hops(f)
             .map(|(to, edge)| HopOut {
                 role: r.analysis.principals[to].name.to_string(),
-                certainty: certainty(edge.map_or(passgraph_model::Tri::Maybe, |e| e.certainty)),
-                trust: edge.map_or_else(Vec::new, |e| proofs(r, e.trust)),
-                grants: edge.map_or_else(Vec::new, |e| proofs(r, e.grants)),
+                certainty: certainty(
+                    edge.as_ref()
+                        .map_or(passgraph_model::Tri::Maybe, |e| e.certainty),
+                ),
+                trust: edge.as_ref().map_or_else(Vec::new, |e| proofs(r, e.trust)),
+                grants: edge
+                    .as_ref()
+                    .map_or_else(Vec::new, |e| proofs(r, &e.grants)),
             })
             .collect(),
         grants: proofs(r, &f.proof.grants),

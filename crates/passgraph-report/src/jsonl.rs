@@ -242,10 +242,12 @@ fn render(
             b.extend_from_slice(br#"{"role":"#);
             json_str(&mut b, &r.analysis.principals[to].name.to_string());
             b.extend_from_slice(br#","certainty":""#);
-            b.extend_from_slice(certainty(hop.map_or(Tri::Maybe, |h| h.certainty)).as_bytes());
+            b.extend_from_slice(
+                certainty(hop.as_ref().map_or(Tri::Maybe, |h| h.certainty)).as_bytes(),
+            );
             b.push(b'"');
-            ids(&mut b, b"trust", hop.map_or(&[], |h| h.trust));
-            ids(&mut b, b"grants", hop.map_or(&[], |h| h.grants));
+            ids(&mut b, b"trust", hop.as_ref().map_or(&[], |h| h.trust));
+            ids(&mut b, b"grants", hop.as_ref().map_or(&[], |h| &h.grants));
             b.push(b'}');
         }
         b.push(b']');

@@ -798,7 +798,7 @@ fn each_hop_of_a_chain_has_its_proof_in_json_and_explain() {
         "{text}"
     );
     assert!(
-        text.contains("assumes  role acct (definite; the trust policy names the account"),
+        text.contains("assumes  role acct (definite; the trust policy lets it in and an identity policy allows sts:AssumeRole)"),
         "{text}"
     );
     let o = run(&["explain", "--principal", "open", "-"], Some(snapshot));
@@ -832,6 +832,41 @@ fn each_hop_of_a_chain_has_its_proof_in_json_and_explain() {
             "- **user u → app2 → `lambda.amazonaws.com`** (definite, high, exploitable: no), after assuming open\n  \
              - assumes open (`role/open/trust` Everyone at `{head}:16`)\n"
         )),
+        "{text}"
+    );
+}
+
+/// `explain` of a role that trusts everyone counts the principals that may assume it by its
+/// surest such statement: a conditional one listed first does not make them "possibly".
+#[test]
+fn explain_counts_who_may_assume_a_role_trusting_everyone_by_its_surest_statement() {
+    let snapshot = r#"{
+  "UserDetailList": [{"UserName": "u", "Path": "/", "Arn": "arn:aws:iam::111122223333:user/u",
+    "UserPolicyList": [], "GroupList": [], "AttachedManagedPolicies": []}],
+  "GroupDetailList": [],
+  "RoleDetailList": [
+    {"RoleName": "open", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/open",
+     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Sid": "FromTheOffice", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+        "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+       {"Sid": "Everyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []},
+    {"RoleName": "other", "Path": "/", "Arn": "arn:aws:iam::111122223333:role/other",
+     "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+     "RolePolicyList": [], "AttachedManagedPolicies": [], "InstanceProfileList": []}],
+  "Policies": []
+}"#;
+    let o = run(&["explain", "--principal", "open", "-"], Some(snapshot));
+    let text = stdout(&o);
+    assert!(
+        text.contains("assumed  by 2 principals of the inputs (2 definitely)"),
+        "{text}"
+    );
+    let o = run(&["explain", "--principal", "u", "-"], Some(snapshot));
+    let text = stdout(&o);
+    assert!(
+        text.contains("assumes  role open (definite; the trust policy names everyone (\"*\"))\n           trust role/open/trust Everyone"),
         "{text}"
     );
 }
