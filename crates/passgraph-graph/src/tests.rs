@@ -54,6 +54,14 @@ pub(crate) fn summary(a: &Analysis) -> Vec<String> {
         .collect()
 }
 
+/// The index of the principal named `name`.
+fn principal(a: &Analysis, name: &str) -> usize {
+    a.principals
+        .iter()
+        .position(|x| x.name.to_string() == name)
+        .expect(name)
+}
+
 fn check(text: &str, expect: &[&str]) {
     let (a, _) = analyze_text(text);
     assert_eq!(summary(&a), expect);
@@ -229,12 +237,7 @@ fn a_role_of_another_account_needs_the_callers_own_grant() {
             "user/dave -> worker2 -> ecs-tasks.amazonaws.com definite via open exploitable=no high",
         ]
     );
-    let p = |name: &str| {
-        a.principals
-            .iter()
-            .position(|x| x.name.to_string() == name)
-            .expect(name)
-    };
+    let p = |name: &str| principal(&a, name);
     let sids =
         |h: Hop<'_>| -> Vec<String> { h.grants.iter().map(|g| g.statement.to_string()).collect() };
     let hop = a.hop(p("carol"), p("named")).expect("carol assumes named");
@@ -287,12 +290,7 @@ fn a_cross_account_grant_from_a_managed_policy_points_at_its_attachment() {
    "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}}}
  ]}"#;
     let (a, sm) = analyze_text(text);
-    let p = |name: &str| {
-        a.principals
-            .iter()
-            .position(|x| x.name.to_string() == name)
-            .expect(name)
-    };
+    let p = |name: &str| principal(&a, name);
     for role in ["named", "open"] {
         let hop = a.hop(p("alice"), p(role)).expect(role);
         assert_eq!(hop.everyone, role == "open");
