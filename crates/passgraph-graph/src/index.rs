@@ -173,7 +173,7 @@ pub(crate) struct TrustGrant {
 
 pub(crate) struct Index<'a> {
     pub(crate) account: &'a Account,
-    /// Per principal: the account segment of its ARN, when known ([`crate::pass::account_of`]).
+    /// Per principal: the account id of its ARN, when known ([`crate::pass::account_of`]).
     accounts: Vec<Option<Box<str>>>,
     pub(crate) principals: Vec<Principal>,
     pub(crate) n_users: usize,
@@ -1000,7 +1000,13 @@ impl<'a> Index<'a> {
         if named == &caller_account {
             return Tri::Yes;
         }
-        match (resolve(named), resolve(&caller_account)) {
+        // A caller's segment that is no account id (the `aws` of anonymised samples) is the
+        // input's account, as in `crate::pass::account_of`.
+        let caller_id = match caller_account.as_known() {
+            Some(a) if !crate::pass::is_account_id(a) => self.account_id.clone(),
+            _ => resolve(&caller_account),
+        };
+        match (resolve(named), caller_id) {
             (Some(a), Some(b)) => Tri::from_bool(a == b),
             _ => Tri::Maybe,
         }

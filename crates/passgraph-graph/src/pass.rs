@@ -630,7 +630,12 @@ pub(crate) fn account_of(arn: &Str) -> Option<&str> {
     let account = it.nth(4)?;
     // The segment is known only when the literal prefix reaches past it.
     it.next()?;
-    (account.len() == 12 && account.bytes().all(|c| c.is_ascii_digit())).then_some(account)
+    is_account_id(account).then_some(account)
+}
+
+/// Whether `s` is an account id: 12 digits.
+pub(crate) fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|c| c.is_ascii_digit())
 }
 
 fn launch(set: &PolicySet<'_>, base: &Context, svc: &Service) -> (Tri, Arc<[String]>) {

@@ -275,6 +275,30 @@ fn a_role_of_another_account_needs_the_callers_own_grant() {
     );
 }
 
+/// A caller whose ARN has no account id (anonymised samples write `aws`) is of the input's
+/// account for a trust policy that names the account, as it is for passing and for a role of
+/// another account.
+#[test]
+fn a_caller_of_no_account_id_is_of_the_inputs_account_for_an_account_trust() {
+    let text = r#"{
+ "UserDetailList": [{"UserName": "dave", "Arn": "arn:aws:iam::aws:user/dave",
+   "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}}}]}],
+ "RoleDetailList": [
+  {"RoleName": "deploy", "Arn": "arn:aws:iam::111122223333:role/deploy",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}},
+   "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111122223333:role/app"}}}]},
+  {"RoleName": "app", "Arn": "arn:aws:iam::111122223333:role/app",
+   "AssumeRolePolicyDocument": {"Statement": {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}}}
+ ]}"#;
+    check(
+        text,
+        &[
+            "user/dave -> app -> lambda.amazonaws.com definite via deploy exploitable=no low",
+            "role/deploy -> app -> lambda.amazonaws.com definite exploitable=no low",
+        ],
+    );
+}
+
 /// A grant from a built-in AWS managed policy points at its attachment to the caller, also for
 /// a hop to a role of another account that trusts everyone (whose grants are shared by the
 /// principals that hold the same policies).
