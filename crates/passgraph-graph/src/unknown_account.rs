@@ -120,8 +120,7 @@ pub fn unknown_account(
 /// ARNs, principals and conditions), with how often.
 fn named_accounts(account: &Account) -> BTreeMap<String, usize> {
     let mut out: BTreeMap<String, usize> = BTreeMap::new();
-    let mut copy = account.clone();
-    copy.for_each_str(&mut |s| {
+    account.each_str(&mut |s| {
         for p in s.parts() {
             if let passgraph_model::Part::Lit(t) = p {
                 // Most strings hold no twelve digits at all: one pass over the bytes says so.

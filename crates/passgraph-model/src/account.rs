@@ -370,6 +370,104 @@ fn matches_name_or_arn(name: &Str, arn: &Str, key: &Str) -> bool {
     same(name, key) || same(arn, key)
 }
 
+/// The visitors over every string of an account, written once for `&` and `&mut`.
+macro_rules! str_visitor {
+    ($(#[$doc:meta])* $name:ident, $($m:tt)?) => {
+        $(#[$doc])*
+        pub fn $name(&$($m)? self, f: &mut dyn FnMut(&$($m)? Str)) {
+            fn doc(d: &$($m)? PolicyDocument, f: &mut dyn FnMut(&$($m)? Str)) {
+                for st in &$($m)? d.statements {
+                    match &$($m)? st.actions {
+                        ActionSpec::Action(v) | ActionSpec::NotAction(v) => {
+                            v.into_iter().for_each(&mut *f)
+                        }
+                    }
+                    match &$($m)? st.resources {
+                        ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => {
+                            v.into_iter().for_each(&mut *f)
+                        }
+                        ResourceSpec::Absent => {}
+                    }
+                    if let Some(p) = &$($m)? st.principals {
+                        (&$($m)? p.entries).into_iter().for_each(|(_, s)| f(s));
+                    }
+                    for c in &$($m)? st.conditions {
+                        (&$($m)? c.values).into_iter().for_each(&mut *f);
+                    }
+                }
+            }
+            fn inline(p: &$($m)? InlinePolicy, f: &mut dyn FnMut(&$($m)? Str)) {
+                f(&$($m)? p.name);
+                doc(&$($m)? p.document, f);
+            }
+            fn pref(p: &$($m)? PolicyRef, f: &mut dyn FnMut(&$($m)? Str)) {
+                f(&$($m)? p.arn);
+            }
+            for u in &$($m)? self.users {
+                f(&$($m)? u.name);
+                f(&$($m)? u.path);
+                f(&$($m)? u.arn);
+                (&$($m)? u.inline).into_iter().for_each(|p| inline(p, f));
+                (&$($m)? u.attached).into_iter().for_each(|p| pref(p, f));
+                (&$($m)? u.groups).into_iter().for_each(&mut *f);
+                if let Some(b) = &$($m)? u.boundary {
+                    pref(b, f);
+                }
+            }
+            for g in &$($m)? self.groups {
+                f(&$($m)? g.name);
+                f(&$($m)? g.path);
+                f(&$($m)? g.arn);
+                (&$($m)? g.inline).into_iter().for_each(|p| inline(p, f));
+                (&$($m)? g.attached).into_iter().for_each(|p| pref(p, f));
+            }
+            for r in &$($m)? self.roles {
+                f(&$($m)? r.name);
+                f(&$($m)? r.path);
+                f(&$($m)? r.arn);
+                doc(&$($m)? r.trust, f);
+                (&$($m)? r.inline).into_iter().for_each(|p| inline(p, f));
+                (&$($m)? r.attached).into_iter().for_each(|p| pref(p, f));
+                if let Some(b) = &$($m)? r.boundary {
+                    pref(b, f);
+                }
+            }
+            for p in &$($m)? self.policies {
+                f(&$($m)? p.name);
+                f(&$($m)? p.path);
+                f(&$($m)? p.arn);
+                doc(&$($m)? p.document, f);
+            }
+            for p in &$($m)? self.instance_profiles {
+                f(&$($m)? p.name);
+                f(&$($m)? p.path);
+                f(&$($m)? p.arn);
+                (&$($m)? p.roles).into_iter().for_each(&mut *f);
+            }
+            for m in &$($m)? self.memberships {
+                f(&$($m)? m.user);
+                f(&$($m)? m.group);
+            }
+            for a in &$($m)? self.attachments {
+                match &$($m)? a.target {
+                    PrincipalTarget::User(s) | PrincipalTarget::Group(s) | PrincipalTarget::Role(s) => {
+                        f(s)
+                    }
+                }
+                match &$($m)? a.policy {
+                    AttachedPolicy::Managed(p) | AttachedPolicy::Boundary(p) => pref(p, f),
+                    AttachedPolicy::Inline(p) => inline(p, f),
+                }
+            }
+            for u in &$($m)? self.role_uses {
+                match &$($m)? u.target {
+                    RoleTarget::Role(s) | RoleTarget::InstanceProfile(s) => f(s),
+                }
+            }
+        }
+    };
+}
+
 impl Account {
     /// Lays `top` over `self`: what `top` defines replaces the entity of the same kind with the
     /// same ARN or name (the lists of policies, groups and tags of both are kept: the union can
@@ -711,96 +809,12 @@ impl Account {
         }
     }
 
-    /// Visits every string value of the account mutably.
-    pub fn for_each_str(&mut self, f: &mut dyn FnMut(&mut Str)) {
-        fn doc(d: &mut PolicyDocument, f: &mut dyn FnMut(&mut Str)) {
-            for st in &mut d.statements {
-                match &mut st.actions {
-                    ActionSpec::Action(v) | ActionSpec::NotAction(v) => {
-                        v.iter_mut().for_each(&mut *f)
-                    }
-                }
-                match &mut st.resources {
-                    ResourceSpec::Resource(v) | ResourceSpec::NotResource(v) => {
-                        v.iter_mut().for_each(&mut *f)
-                    }
-                    ResourceSpec::Absent => {}
-                }
-                if let Some(p) = &mut st.principals {
-                    p.entries.iter_mut().for_each(|(_, s)| f(s));
-                }
-                for c in &mut st.conditions {
-                    c.values.iter_mut().for_each(&mut *f);
-                }
-            }
-        }
-        fn inline(p: &mut InlinePolicy, f: &mut dyn FnMut(&mut Str)) {
-            f(&mut p.name);
-            doc(&mut p.document, f);
-        }
-        fn pref(p: &mut PolicyRef, f: &mut dyn FnMut(&mut Str)) {
-            f(&mut p.arn);
-        }
-        for u in &mut self.users {
-            f(&mut u.name);
-            f(&mut u.path);
-            f(&mut u.arn);
-            u.inline.iter_mut().for_each(|p| inline(p, f));
-            u.attached.iter_mut().for_each(|p| pref(p, f));
-            u.groups.iter_mut().for_each(&mut *f);
-            if let Some(b) = &mut u.boundary {
-                pref(b, f);
-            }
-        }
-        for g in &mut self.groups {
-            f(&mut g.name);
-            f(&mut g.path);
-            f(&mut g.arn);
-            g.inline.iter_mut().for_each(|p| inline(p, f));
-            g.attached.iter_mut().for_each(|p| pref(p, f));
-        }
-        for r in &mut self.roles {
-            f(&mut r.name);
-            f(&mut r.path);
-            f(&mut r.arn);
-            doc(&mut r.trust, f);
-            r.inline.iter_mut().for_each(|p| inline(p, f));
-            r.attached.iter_mut().for_each(|p| pref(p, f));
-            if let Some(b) = &mut r.boundary {
-                pref(b, f);
-            }
-        }
-        for p in &mut self.policies {
-            f(&mut p.name);
-            f(&mut p.path);
-            f(&mut p.arn);
-            doc(&mut p.document, f);
-        }
-        for p in &mut self.instance_profiles {
-            f(&mut p.name);
-            f(&mut p.path);
-            f(&mut p.arn);
-            p.roles.iter_mut().for_each(&mut *f);
-        }
-        for m in &mut self.memberships {
-            f(&mut m.user);
-            f(&mut m.group);
-        }
-        for a in &mut self.attachments {
-            match &mut a.target {
-                PrincipalTarget::User(s) | PrincipalTarget::Group(s) | PrincipalTarget::Role(s) => {
-                    f(s)
-                }
-            }
-            match &mut a.policy {
-                AttachedPolicy::Managed(p) | AttachedPolicy::Boundary(p) => pref(p, f),
-                AttachedPolicy::Inline(p) => inline(p, f),
-            }
-        }
-        for u in &mut self.role_uses {
-            match &mut u.target {
-                RoleTarget::Role(s) | RoleTarget::InstanceProfile(s) => f(s),
-            }
-        }
-    }
+    str_visitor!(
+        /// Visits every string value of the account mutably.
+        for_each_str, mut
+    );
+    str_visitor!(
+        /// Visits every string value of the account.
+        each_str,
+    );
 }
