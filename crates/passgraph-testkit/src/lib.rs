@@ -2,4 +2,5 @@
 //! and the conformance suite that writes one account in every input format.
 
 pub mod conform;
+pub mod forms;
 pub mod synth;
