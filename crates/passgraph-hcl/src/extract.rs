@@ -2,17 +2,22 @@
 //! profiles, memberships and attachments, and the resources that hand a role to a service.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use passgraph_model::{Account, Code, Diagnostic, InlinePolicy, Origin, PolicyDocument, Str, Tag};
+use rayon::prelude::*;
+
+use passgraph_model::{
+    Account, Code, Diagnostic, FileId, InlinePolicy, Origin, PolicyDocument, Str, Tag,
+};
 use passgraph_terraform::{Arity, Item, ResourceView, Want};
 
-use crate::Stats;
 use crate::config::{BodyRef, Mode};
 use crate::eval::{Evaluator, Scope};
 use crate::jsontext::policy_node;
 use crate::roleuse::role_use_values;
 use crate::value::{ResKey, V, Value, set_address};
+use crate::{FileSource, Stats};
 
 /// One resource instance being read.
 pub(crate) struct Ctx<'a> {
@@ -25,13 +30,60 @@ pub(crate) struct Ctx<'a> {
     pub(crate) uncertain: bool,
 }
 
+/// One resource instance to read.
+struct Instance {
+    key: ResKey,
+    uncertain: bool,
+}
+
+/// Resource instances below which reading on one thread is as fast as forking.
+const PARALLEL_MIN: usize = 256;
+
 /// Reads every managed resource of every module instance into `acc`.
+///
+/// With many resource instances and more than one thread, the instances are read in slices,
+/// each by a fork of the evaluator (its memoised values with it, no file source). The slices'
+/// accounts and diagnostics, joined in order, are what reading them in turn gives, unless a
+/// fork saw something whose outcome depends on the order of evaluation, wanted to read a file,
+/// or the forks together spent more than the budget left: then the forks are dropped and the
+/// instances read in turn, so the answer never depends on the number of threads.
 pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
     let mut stats = Stats {
         files: ev.files_read,
         ..Stats::default()
     };
+    let instances = instances(ev, &mut stats);
+    let threads = rayon::current_num_threads();
+    let forked = if threads > 1 && instances.len() >= 2 * PARALLEL_MIN {
+        in_slices(ev, &instances, threads.min(instances.len() / PARALLEL_MIN))
+    } else {
+        None
+    };
+    stats.slices = forked.as_ref().map_or(1, Vec::len);
+    match forked {
+        Some(slices) => {
+            for (part, diags) in slices {
+                append(acc, part);
+                for d in diags {
+                    ev.diag(d);
+                }
+            }
+        }
+        None => {
+            for i in &instances {
+                read(ev, i, acc);
+            }
+        }
+    }
+    stats.files = ev.files_read;
+    stats
+}
+
+/// The instances of the resources that concern IAM, in order (instance, resource, key), with
+/// the modules and the counts by type in `stats`.
+fn instances(ev: &mut Evaluator<'_>, stats: &mut Stats) -> Vec<Instance> {
     let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
     let mut i = 0;
     while i < ev.insts.len() {
         let prefix = ev.insts[i].prefix.trim_end_matches('.').to_owned();
@@ -50,33 +102,130 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
             };
             for (key, _) in &exp.keys {
                 *by_type.entry(d.rtype.clone()).or_default() += 1;
-                let rk = ResKey {
-                    inst: i,
-                    res: r,
-                    key: key.clone(),
-                };
-                let Some(sc) = ev.res_scope(&rk) else {
-                    continue;
-                };
-                let addr: Arc<str> = Arc::from(ev.res_address(&rk));
-                let origin = Origin::new(d.file, d.range).with_address(addr.clone());
-                let ctx = Ctx {
-                    sc,
-                    body: d.body.view(),
-                    key: rk,
-                    rtype: &d.rtype,
-                    addr,
-                    origin,
+                out.push(Instance {
+                    key: ResKey {
+                        inst: i,
+                        res: r,
+                        key: key.clone(),
+                    },
                     uncertain: exp.uncertain || inst_uncertain,
-                };
-                resource(ev, &ctx, acc);
+                });
             }
         }
         i += 1;
     }
-    stats.files = ev.files_read;
     stats.resources = by_type.into_iter().collect();
-    stats
+    out
+}
+
+/// Reads `instances` in `n` slices on forks of `ev`; `None` when reading them in turn could
+/// give another answer (see [`extract`]).
+fn in_slices(
+    ev: &mut Evaluator<'_>,
+    instances: &[Instance],
+    n: usize,
+) -> Option<Vec<(Account, Vec<Diagnostic>)>> {
+    let size = instances.len().div_ceil(n.max(1));
+    let modules = ev.insts.len();
+    let fuel = ev.fuel;
+    let forks: Vec<_> = instances.chunks(size).map(|c| (ev.fork(), c)).collect();
+    let done: Vec<Option<(Account, Vec<Diagnostic>, u64)>> = forks
+        .into_par_iter()
+        .map(|(fork, slice)| {
+            let mut source = NoFiles::default();
+            let mut f = fork.resume(&mut source);
+            let mut part = Account::default();
+            for i in slice {
+                read(&mut f, i, &mut part);
+            }
+            let same = !f.order_sensitive && f.insts.len() == modules;
+            let spent = fuel - f.fuel;
+            let diags = std::mem::take(&mut f.diags);
+            drop(f);
+            (same && !source.asked).then_some((part, diags, spent))
+        })
+        .collect();
+    let done: Vec<_> = done.into_iter().collect::<Option<_>>()?;
+    let spent: u64 = done.iter().map(|(_, _, s)| s).sum();
+    if spent > ev.fuel {
+        return None;
+    }
+    ev.fuel -= spent;
+    Some(done.into_iter().map(|(a, d, _)| (a, d)).collect())
+}
+
+/// The file source of a fork: it reads nothing and remembers being asked.
+#[derive(Default)]
+struct NoFiles {
+    asked: bool,
+}
+
+impl FileSource for NoFiles {
+    fn list_dir(&mut self, _dir: &Path) -> Vec<PathBuf> {
+        self.asked = true;
+        Vec::new()
+    }
+
+    fn read(&mut self, _path: &Path) -> Option<(FileId, Arc<str>)> {
+        self.asked = true;
+        None
+    }
+
+    fn allows(&mut self, _path: &Path) -> bool {
+        self.asked = true;
+        false
+    }
+}
+
+/// Appends what `part` holds to `acc` (the readers only add, never look back).
+fn append(acc: &mut Account, part: Account) {
+    let Account {
+        account_id,
+        users,
+        groups,
+        roles,
+        policies,
+        instance_profiles,
+        memberships,
+        attachments,
+        role_uses,
+        removals,
+        relation_removals,
+        ignores,
+    } = part;
+    debug_assert!(account_id.is_none());
+    acc.users.extend(users);
+    acc.groups.extend(groups);
+    acc.roles.extend(roles);
+    acc.policies.extend(policies);
+    acc.instance_profiles.extend(instance_profiles);
+    acc.memberships.extend(memberships);
+    acc.attachments.extend(attachments);
+    acc.role_uses.extend(role_uses);
+    acc.removals.extend(removals);
+    acc.relation_removals.extend(relation_removals);
+    acc.ignores.extend(ignores);
+}
+
+/// Reads one resource instance into `acc`.
+fn read(ev: &mut Evaluator<'_>, i: &Instance, acc: &mut Account) {
+    let def = ev.insts[i.key.inst].def.clone();
+    let d = &def.resources[i.key.res];
+    let Some(sc) = ev.res_scope(&i.key) else {
+        return;
+    };
+    let addr: Arc<str> = Arc::from(ev.res_address(&i.key));
+    let origin = Origin::new(d.file, d.range).with_address(addr.clone());
+    let ctx = Ctx {
+        sc,
+        body: d.body.view(),
+        key: i.key.clone(),
+        rtype: &d.rtype,
+        addr,
+        origin,
+        uncertain: i.uncertain,
+    };
+    resource(ev, &ctx, acc);
 }
 
 /// Whether a resource type can change a finding: `aws_iam_*`, or a type of the role-use table.

@@ -96,6 +96,9 @@ pub struct Stats {
     pub modules: Vec<String>,
     /// Resource instances by type (managed resources only), sorted by type.
     pub resources: Vec<(String, usize)>,
+    /// Slices in which the resource instances were read, each by a fork of the evaluator on
+    /// a thread of its own (1: read in turn; the answer is the same either way).
+    pub slices: usize,
 }
 
 /// True when a folder's files make it a Terraform module (it has `.tf` or `.tf.json` files).

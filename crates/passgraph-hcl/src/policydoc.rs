@@ -3,7 +3,6 @@
 //! provider does (the same renderer reads a plan's deferred documents), straight into a
 //! [`Node`] tree whose statements point at their `statement` blocks.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use passgraph_model::{Code, Diagnostic, Node, NodeKind, Origin, Str, TextRange};
@@ -68,7 +67,7 @@ impl Evaluator<'_> {
             statements,
             overrides,
         });
-        Ok(Value::new(V::Doc(Rc::new(node)), doc_origin))
+        Ok(Value::new(V::Doc(Arc::new(node)), doc_origin))
     }
 
     /// Reads `source_policy_documents` / `override_policy_documents`: each document parsed, or

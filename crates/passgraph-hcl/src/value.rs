@@ -5,7 +5,6 @@
 //! Every value carries the [`Origin`] of the expression that produced it, so that a policy built
 //! from a `jsonencode({...})` object keeps the position of each statement.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use passgraph_model::{FileId, Node, NodeKind, Origin, Part, Str, TextRange};
@@ -163,18 +162,18 @@ pub(crate) enum V {
     Num(f64),
     /// A string, possibly with holes; with a map to file positions when it was read from a
     /// template, heredoc or file.
-    Str(Str, Option<Rc<TextMap>>),
+    Str(Str, Option<Arc<TextMap>>),
     /// A list, tuple or set.
-    List(Rc<Vec<Value>>),
+    List(Arc<Vec<Value>>),
     /// A map or object, sorted by key (Terraform iterates maps in lexical key order).
-    Map(Rc<Entries>),
+    Map(Arc<Entries>),
     /// A value wholly unknown offline; the key names where it comes from.
     Unknown(Arc<str>),
     /// One of several values, picked by a condition not known offline.
-    Choice(Rc<Vec<Value>>),
+    Choice(Arc<Vec<Value>>),
     /// A JSON document (the result of `jsonencode` or a policy document's `json`): a string whose
     /// structure is kept with positions.
-    Doc(Rc<Node>),
+    Doc(Arc<Node>),
     /// A resource instance, read lazily.
     Res(ResKey),
     /// A module instance's outputs, read lazily.
@@ -227,7 +226,7 @@ impl Value {
     }
 
     pub(crate) fn list(items: Vec<Value>, origin: Origin) -> Value {
-        Value::new(V::List(Rc::new(items)), origin)
+        Value::new(V::List(Arc::new(items)), origin)
     }
 
     /// A map from entries in any order; the last of duplicate keys wins.
@@ -244,7 +243,7 @@ impl Value {
             }
             out.push(e);
         }
-        Value::new(V::Map(Rc::new(out)), origin)
+        Value::new(V::Map(Arc::new(out)), origin)
     }
 
     pub(crate) fn is_null(&self) -> bool {

@@ -239,6 +239,29 @@ fn output_is_identical_whatever_the_thread_count() {
         .count();
     assert_eq!(findings, 7494);
     assert_eq!(a.stdout, b.stdout);
+    // The same account as a Terraform folder: its resource instances (over 2,000) are read in
+    // slices on forks of the evaluator, which give what one thread reads.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(&p).expect("snapshot");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        passgraph_testkit::forms::tf_config(&text),
+    )
+    .expect("write");
+    let d = dir.path().to_string_lossy();
+    for format in ["json", "jsonl"] {
+        let a = run(&["audit", "-f", format, "--threads", "1", &d], None);
+        let b = run(&["audit", "-f", format, "--threads", "3", &d], None);
+        assert_eq!(a.status.code(), Some(1), "{}", stderr(&a));
+        assert_eq!(a.stdout, b.stdout, "{format}");
+    }
+    let a = run(&["audit", "-f", "jsonl", &d], None);
+    let findings = a
+        .stdout
+        .split(|c| *c == b'\n')
+        .filter(|l| l.starts_with(br#"{"type":"finding""#))
+        .count();
+    assert_eq!(findings, 7494, "the snapshot's findings");
 }
 
 #[test]

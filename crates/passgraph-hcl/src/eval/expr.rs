@@ -1,6 +1,6 @@
 //! Expression forms: literals, collections, templates, operators, conditionals, `for`.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl::edit::Span;
 use hcl::edit::expr::{BinaryOperator, Expression, ForExpr, ObjectKey, UnaryOperator};
@@ -53,7 +53,7 @@ impl Evaluator<'_> {
                 });
                 let map = self.lit_map(sc, inner, text);
                 Ok(Value::new(
-                    V::Str(Str::lit(text.clone()), map.map(Rc::new)),
+                    V::Str(Str::lit(text.clone()), map.map(Arc::new)),
                     o,
                 ))
             }
@@ -177,7 +177,7 @@ impl Evaluator<'_> {
                 _ => alts.push(v),
             }
         }
-        Value::new(V::Choice(Rc::new(alts)), o)
+        Value::new(V::Choice(Arc::new(alts)), o)
     }
 
     /// A JSON-syntax expression: strings are templates, objects and arrays nest.
@@ -501,7 +501,7 @@ impl Evaluator<'_> {
             .map(|p| if let Part::Lit(t) = p { t.len() } else { 0 })
             .sum();
         let map = map.and_then(|m| m.checked(len));
-        Value::new(V::Str(s, map.map(Rc::new)), o)
+        Value::new(V::Str(s, map.map(Arc::new)), o)
     }
 
     /// A value as it appears inside a string template.
@@ -830,7 +830,7 @@ pub(crate) fn value_from_node(n: &Node, depth: usize) -> Value {
         ),
         NodeKind::Unknown(k) => Value::unknown(k.clone(), o),
         NodeKind::Choice(alts) => Value::new(
-            V::Choice(Rc::new(
+            V::Choice(Arc::new(
                 alts.iter().map(|a| value_from_node(a, depth + 1)).collect(),
             )),
             o,

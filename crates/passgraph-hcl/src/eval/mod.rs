@@ -9,7 +9,6 @@ pub(crate) use expr::value_from_node;
 
 use passgraph_model::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::Arc;
 
 use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE, REGION_HOLE};
@@ -37,6 +36,17 @@ enum Slot {
     Done(R),
 }
 
+/// A memoised resource attribute.
+#[derive(Clone, Debug)]
+enum AttrSlot {
+    Busy,
+    Done(R),
+    /// A value the provider computes (an ARN, a generated name): the same for every reader,
+    /// with the reader's origin, as if computed for each (so that what a reader sees does not
+    /// depend on who read first).
+    AtReader(Value),
+}
+
 /// How a block is repeated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ExpKind {
@@ -61,10 +71,11 @@ pub(crate) struct Expansion {
 enum Children {
     Busy,
     Remote,
-    Done(Rc<Expansion>, Vec<usize>),
+    Done(Arc<Expansion>, Vec<usize>),
 }
 
 /// One instance of a module.
+#[derive(Clone)]
 pub(crate) struct Inst {
     pub(crate) def: ModuleRc,
     pub(crate) parent: Option<usize>,
@@ -144,13 +155,82 @@ pub(crate) struct Evaluator<'s> {
     pub(crate) account: Str,
     pub(crate) region: Str,
     root_vars: HashMap<String, Value>,
-    res_attrs: HashMap<(ResKey, String), Slot>,
-    res_exp: HashMap<(usize, usize), Option<Rc<Expansion>>>,
+    res_attrs: HashMap<(ResKey, String), AttrSlot>,
+    res_exp: HashMap<(usize, usize), Option<Arc<Expansion>>>,
     depth: usize,
-    fuel: u64,
+    pub(crate) fuel: u64,
     fuel_out: bool,
+    /// Something happened whose outcome can depend on the order of evaluation: a reference
+    /// cycle, a limit, a memoised failure (it keeps the origin of its first reader). A fork
+    /// that saw none computed what the evaluator it was forked from would have.
+    pub(crate) order_sensitive: bool,
     pub(crate) files_read: usize,
     pub(crate) extra_files: HashMap<PathBuf, Option<(FileId, Arc<str>)>>,
+}
+
+/// An evaluator's state without its file source, to go on in another thread.
+pub(crate) struct Fork {
+    root: PathBuf,
+    seen_diags: HashSet<(Code, String, Option<Origin>)>,
+    texts: HashMap<FileId, Arc<str>>,
+    paths: HashMap<FileId, PathBuf>,
+    modules: HashMap<PathBuf, ModuleRc>,
+    insts: Vec<Inst>,
+    partition: Str,
+    account: Str,
+    region: Str,
+    root_vars: HashMap<String, Value>,
+    res_attrs: HashMap<(ResKey, String), AttrSlot>,
+    res_exp: HashMap<(usize, usize), Option<Arc<Expansion>>>,
+    fuel: u64,
+    files_read: usize,
+    extra_files: HashMap<PathBuf, Option<(FileId, Arc<str>)>>,
+}
+
+impl Fork {
+    /// The evaluator again, reading files through `source`, with no diagnostics yet (those of
+    /// the evaluator forked are still known, and not repeated).
+    pub(crate) fn resume(self, source: &mut dyn FileSource) -> Evaluator<'_> {
+        let Fork {
+            root,
+            seen_diags,
+            texts,
+            paths,
+            modules,
+            insts,
+            partition,
+            account,
+            region,
+            root_vars,
+            res_attrs,
+            res_exp,
+            fuel,
+            files_read,
+            extra_files,
+        } = self;
+        Evaluator {
+            root,
+            source,
+            diags: Vec::new(),
+            seen_diags,
+            texts,
+            paths,
+            modules,
+            insts,
+            partition,
+            account,
+            region,
+            root_vars,
+            res_attrs,
+            res_exp,
+            depth: 0,
+            fuel,
+            fuel_out: false,
+            order_sensitive: false,
+            files_read,
+            extra_files,
+        }
+    }
 }
 
 /// Loads and evaluates the configuration in `root`.
@@ -197,6 +277,7 @@ pub(crate) fn evaluator<'s>(
         depth: 0,
         fuel: limits::FUEL,
         fuel_out: false,
+        order_sensitive: false,
         files_read: 0,
         extra_files: HashMap::default(),
     };
@@ -235,6 +316,28 @@ pub(crate) fn evaluator<'s>(
 }
 
 impl Evaluator<'_> {
+    /// A copy of the state, to be resumed elsewhere (between evaluations: nothing is busy).
+    pub(crate) fn fork(&self) -> Fork {
+        debug_assert_eq!(self.depth, 0);
+        Fork {
+            root: self.root.clone(),
+            seen_diags: self.seen_diags.clone(),
+            texts: self.texts.clone(),
+            paths: self.paths.clone(),
+            modules: self.modules.clone(),
+            insts: self.insts.clone(),
+            partition: self.partition.clone(),
+            account: self.account.clone(),
+            region: self.region.clone(),
+            root_vars: self.root_vars.clone(),
+            res_attrs: self.res_attrs.clone(),
+            res_exp: self.res_exp.clone(),
+            fuel: self.fuel,
+            files_read: self.files_read,
+            extra_files: self.extra_files.clone(),
+        }
+    }
+
     /// Reads (once) the module in `dir`.
     /// True when `path` lies in the root folder or in the folder of a loaded module.
     pub(crate) fn readable(&self, path: &Path) -> bool {
@@ -326,6 +429,7 @@ impl Evaluator<'_> {
     /// Spends one unit of work; fails when the budget is spent or nesting is too deep.
     pub(crate) fn step(&mut self, origin: &Origin) -> Result<(), Fail> {
         if self.fuel == 0 {
+            self.order_sensitive = true;
             if !self.fuel_out {
                 self.fuel_out = true;
                 self.diag(Diagnostic::error(
@@ -338,6 +442,7 @@ impl Evaluator<'_> {
         }
         self.fuel -= 1;
         if self.depth > limits::MAX_EVAL_DEPTH {
+            self.order_sensitive = true;
             return Err(self.fail(Code::Limit, "expression nesting too deep", origin.clone()));
         }
         Ok(())
@@ -390,11 +495,12 @@ impl Evaluator<'_> {
         &mut self,
         inst: usize,
         call: usize,
-    ) -> Option<(Rc<Expansion>, Vec<usize>)> {
+    ) -> Option<(Arc<Expansion>, Vec<usize>)> {
         match self.insts.get(inst)?.children.get(&call) {
             Some(Children::Done(e, v)) => return Some((e.clone(), v.clone())),
             Some(Children::Remote) => return None,
             Some(Children::Busy) => {
+                self.order_sensitive = true;
                 let def = self.insts[inst].def.clone();
                 let c = def.calls.get(call)?;
                 let o = Origin::new(c.file, c.range);
@@ -417,7 +523,7 @@ impl Evaluator<'_> {
         result
     }
 
-    fn make_children(&mut self, inst: usize, call: usize) -> Option<(Rc<Expansion>, Vec<usize>)> {
+    fn make_children(&mut self, inst: usize, call: usize) -> Option<(Arc<Expansion>, Vec<usize>)> {
         let def = self.insts[inst].def.clone();
         let c = def.calls.get(call)?;
         let origin = Origin::new(c.file, c.range);
@@ -532,7 +638,7 @@ impl Evaluator<'_> {
                 children: HashMap::default(),
             });
         }
-        Some((Rc::new(exp), ids))
+        Some((Arc::new(exp), ids))
     }
 
     /// Evaluates `count` / `for_each` of a block.
@@ -679,9 +785,10 @@ impl Evaluator<'_> {
     }
 
     /// The expansion of resource `res` of instance `inst`.
-    pub(crate) fn res_expansion(&mut self, inst: usize, res: usize) -> Option<Rc<Expansion>> {
+    pub(crate) fn res_expansion(&mut self, inst: usize, res: usize) -> Option<Arc<Expansion>> {
         if let Some(slot) = self.res_exp.get(&(inst, res)).cloned() {
             if slot.is_none() {
+                self.order_sensitive = true;
                 let def = self.insts[inst].def.clone();
                 if let Some(d) = def.resources.get(res) {
                     self.diag(Diagnostic::warning(
@@ -701,7 +808,7 @@ impl Evaluator<'_> {
         let d = def.resources.get(res)?;
         let sc = Scope::new(inst, d.file);
         let addr = format!("{}{}", self.insts[inst].prefix, d.local_address());
-        let e = Rc::new(self.expansion(&sc, d.body.view(), &addr));
+        let e = Arc::new(self.expansion(&sc, d.body.view(), &addr));
         self.res_exp.insert((inst, res), Some(e.clone()));
         Some(e)
     }

@@ -2,12 +2,12 @@
 //! (with their type constraint), module outputs and resource attributes; and the forcing of
 //! lazy references into plain values.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl::edit::expr::{Expression, ObjectKey};
 use passgraph_model::{Code, Diagnostic, Origin};
 
-use super::{Evaluator, R, Scope, Slot, needs_force};
+use super::{AttrSlot, Evaluator, R, Scope, Slot, needs_force};
 use crate::config::ExprRef;
 use crate::limits;
 use crate::value::{ResKey, V, Value};
@@ -15,8 +15,9 @@ use crate::value::{ResKey, V, Value};
 impl Evaluator<'_> {
     pub(crate) fn local(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
         match self.insts.get(inst).and_then(|i| i.locals.get(name)) {
-            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Done(r)) => return self.memoised(r.clone()),
             Some(Slot::Busy) => {
+                self.order_sensitive = true;
                 let f = self.fail(
                     Code::ReferenceCycle,
                     format!("local.{name} depends on itself"),
@@ -41,13 +42,14 @@ impl Evaluator<'_> {
         self.insts[inst]
             .locals
             .insert(name.to_owned(), Slot::Done(r.clone()));
-        r
+        self.memoised(r)
     }
 
     pub(crate) fn output(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
         match self.insts.get(inst).and_then(|i| i.outputs.get(name)) {
-            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Done(r)) => return self.memoised(r.clone()),
             Some(Slot::Busy) => {
+                self.order_sensitive = true;
                 let f = self.fail(
                     Code::ReferenceCycle,
                     format!("output {name} depends on itself"),
@@ -76,7 +78,7 @@ impl Evaluator<'_> {
         self.insts[inst]
             .outputs
             .insert(name.to_owned(), Slot::Done(r.clone()));
-        r
+        self.memoised(r)
     }
 
     /// All outputs of a module instance as an object.
@@ -92,8 +94,9 @@ impl Evaluator<'_> {
 
     pub(crate) fn var(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
         match self.insts.get(inst).and_then(|i| i.vars.get(name)) {
-            Some(Slot::Done(r)) => return r.clone(),
+            Some(Slot::Done(r)) => return self.memoised(r.clone()),
             Some(Slot::Busy) => {
+                self.order_sensitive = true;
                 let f = self.fail(
                     Code::ReferenceCycle,
                     format!("var.{name} depends on itself"),
@@ -111,7 +114,7 @@ impl Evaluator<'_> {
         self.insts[inst]
             .vars
             .insert(name.to_owned(), Slot::Done(r.clone()));
-        r
+        self.memoised(r)
     }
 
     fn var_inner(&mut self, inst: usize, name: &str, origin: &Origin) -> R {
@@ -187,12 +190,27 @@ impl Evaluator<'_> {
         }
     }
 
+    /// A memoised result; a failure keeps the origin of its first reader, so what follows
+    /// depends on the order of evaluation.
+    fn memoised(&mut self, r: R) -> R {
+        if r.is_err() {
+            self.order_sensitive = true;
+        }
+        r
+    }
+
     /// A resource attribute, evaluated once per instance.
     pub(crate) fn res_attr(&mut self, key: &ResKey, name: &str, origin: &Origin) -> R {
         let mk = (key.clone(), name.to_owned());
         match self.res_attrs.get(&mk) {
-            Some(Slot::Done(r)) => return r.clone(),
-            Some(Slot::Busy) => {
+            Some(AttrSlot::Done(r)) => return self.memoised(r.clone()),
+            Some(AttrSlot::AtReader(v)) => {
+                let mut v = v.clone();
+                v.origin = origin.clone();
+                return Ok(v);
+            }
+            Some(AttrSlot::Busy) => {
+                self.order_sensitive = true;
                 let addr = self.res_address(key);
                 let f = self.fail(
                     Code::ReferenceCycle,
@@ -204,10 +222,14 @@ impl Evaluator<'_> {
             }
             None => {}
         }
-        self.res_attrs.insert(mk.clone(), Slot::Busy);
+        self.res_attrs.insert(mk.clone(), AttrSlot::Busy);
         let r = self.res_attr_inner(key, name, origin);
-        self.res_attrs.insert(mk, Slot::Done(r.clone()));
-        r
+        let slot = match &r {
+            Ok(v) if v.origin == *origin => AttrSlot::AtReader(v.clone()),
+            _ => AttrSlot::Done(r.clone()),
+        };
+        self.res_attrs.insert(mk, slot);
+        self.memoised(r)
     }
 
     /// Replaces lazy references (resources, module instances) at the top of a value by objects.
@@ -262,7 +284,7 @@ impl Evaluator<'_> {
                     .into_iter()
                     .map(|(k, ko, x)| (k, ko, self.force_deep(x, depth + 1)))
                     .collect();
-                Value::new(V::Map(Rc::new(out)), v.origin.clone())
+                Value::new(V::Map(Arc::new(out)), v.origin.clone())
             }
             V::Choice(alts) if alts.iter().any(needs_force) => {
                 let alts = alts.as_ref().clone();
@@ -270,7 +292,7 @@ impl Evaluator<'_> {
                     .into_iter()
                     .map(|a| self.force_deep(a, depth + 1))
                     .collect();
-                Value::new(V::Choice(Rc::new(out)), v.origin.clone())
+                Value::new(V::Choice(Arc::new(out)), v.origin.clone())
             }
             _ => v,
         }
@@ -325,7 +347,7 @@ impl Evaluator<'_> {
                             .into_iter()
                             .map(|(k, ko, x)| (k, ko, self.convert(sc, x, inner, depth + 1)))
                             .collect();
-                        Value::new(V::Map(Rc::new(out)), v.origin.clone())
+                        Value::new(V::Map(Arc::new(out)), v.origin.clone())
                     }
                     ("tuple", V::List(items)) => {
                         let Expression::Array(types) = inner else {

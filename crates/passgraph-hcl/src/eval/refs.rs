@@ -2,7 +2,7 @@
 //! index traversal, splats; the attributes Terraform computes for the resource types passgraph
 //! knows (names, paths and ARNs of IAM entities, account id, partition, region).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl::edit::Decorated;
 use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
@@ -246,7 +246,7 @@ impl Evaluator<'_> {
                 self.fail(Code::Shape, "no alternative has this attribute", o.clone())
             })),
             1 => Ok(ok.remove(0)),
-            _ => Ok(Value::new(V::Choice(Rc::new(ok)), o.clone())),
+            _ => Ok(Value::new(V::Choice(Arc::new(ok)), o.clone())),
         }
     }
 

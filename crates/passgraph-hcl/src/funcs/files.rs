@@ -16,7 +16,7 @@ impl Evaluator<'_> {
                 };
                 let (_, text, map) = self.read_rel(&p, &o)?;
                 Ok(Value::new(
-                    V::Str(Str::lit(text.to_string()), Some(Rc::new(map))),
+                    V::Str(Str::lit(text.to_string()), Some(Arc::new(map))),
                     o,
                 ))
             }

@@ -9,7 +9,7 @@ mod text;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl::edit::expr::FuncCall;
 use passgraph_model::{Code, Diagnostic, Origin, Part, Str};
@@ -173,7 +173,7 @@ impl Evaluator<'_> {
                     .unwrap_or_else(|| Value::null(o.clone()));
                 let v = self.force_deep(v, 0);
                 let node = to_json_node(&v, 0);
-                Ok(Value::new(V::Doc(Rc::new(node)), o))
+                Ok(Value::new(V::Doc(Arc::new(node)), o))
             }
             "jsondecode" => {
                 self.arity(name, &args, 1, 1, &o)?;

@@ -9,4 +9,5 @@ mod iam_vulnerable;
 mod modules;
 mod policydoc;
 mod resources;
+mod slices;
 mod support;
