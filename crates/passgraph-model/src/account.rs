@@ -799,11 +799,7 @@ impl Account {
     /// snapshot) and the partition.
     pub fn bind(&mut self, key: &str, value: &str) {
         let v = Str::lit(value);
-        self.for_each_str(&mut |s| {
-            if s.holes().any(|h| h == key) {
-                *s = s.substitute(key, &v);
-            }
-        });
+        self.for_each_str(&mut |s| s.substitute_in_place(key, &v));
         if key == crate::value::ACCOUNT_HOLE && self.account_id.is_none() {
             self.account_id = Some(value.to_owned());
         }

@@ -349,13 +349,22 @@ impl Str {
 
     /// Appends literal text.
     pub fn push_str(&mut self, s: &str) {
-        self.push(Part::Lit(s.to_owned()));
+        if s.is_empty() {
+            return;
+        }
+        match self.parts.last_mut() {
+            Some(Part::Lit(last)) => last.push_str(s),
+            _ => self.parts.push(Part::Lit(s.to_owned())),
+        }
     }
 
     /// Appends another value.
     pub fn append(&mut self, other: &Str) {
         for p in &other.parts {
-            self.push(p.clone());
+            match p {
+                Part::Lit(t) => self.push_str(t),
+                Part::Hole(h) => self.parts.push(Part::Hole(h.clone())),
+            }
         }
     }
 
@@ -431,16 +440,24 @@ impl Str {
         }
     }
 
+    /// Replaces, in place, every hole `key` by `value`.
+    pub fn substitute_in_place(&mut self, key: &str, value: &Str) {
+        if !self.holes().any(|h| h == key) {
+            return;
+        }
+        for p in std::mem::take(&mut self.parts) {
+            match p {
+                Part::Hole(k) if k.key() == key => self.append(value),
+                other => self.push(other),
+            }
+        }
+    }
+
     /// Replaces every hole named `key` by `value`.
     #[must_use]
     pub fn substitute(&self, key: &str, value: &Str) -> Str {
-        let mut out = Str::default();
-        for p in &self.parts {
-            match p {
-                Part::Hole(k) if k.key() == key => out.append(value),
-                other => out.push(other.clone()),
-            }
-        }
+        let mut out = self.clone();
+        out.substitute_in_place(key, value);
         out
     }
 
