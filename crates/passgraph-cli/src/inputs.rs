@@ -52,6 +52,8 @@ pub(crate) struct Loaded {
     pub(crate) scps: Vec<PolicyDocument>,
     /// Set when a folder was searched.
     pub(crate) discovery: Option<Discovery>,
+    /// The Terraform parse trees, freed once the analysis is done.
+    pub(crate) trees: passgraph_hcl::Trees,
 }
 
 impl Loaded {
@@ -67,6 +69,7 @@ impl Loaded {
             diagnostics: Vec::new(),
             scps: Vec::new(),
             discovery: None,
+            trees: passgraph_hcl::Trees::default(),
         }
     }
 }
@@ -162,7 +165,7 @@ impl passgraph_hcl::FileSource for FsSource<'_> {
 }
 
 impl InputArgs {
-    fn hcl_options(&self) -> Result<passgraph_hcl::Options> {
+    fn hcl_options(&self, trees: &passgraph_hcl::Trees) -> Result<passgraph_hcl::Options> {
         Ok(passgraph_hcl::Options {
             vars: self
                 .vars
@@ -173,6 +176,7 @@ impl InputArgs {
             account_id: self.account_id.clone(),
             partition: self.partition.clone(),
             region: self.region.clone(),
+            trees: Some(trees.clone()),
         })
     }
 }
@@ -337,13 +341,14 @@ fn load_named(
     path: &Path,
     args: &InputArgs,
     cfn: &passgraph_cfn::Options,
+    trees: &passgraph_hcl::Trees,
 ) -> Result<Option<Input>> {
     if is_tf_file(path) {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let opts = args.hcl_options()?;
+        let opts = args.hcl_options(trees)?;
         let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir), &opts);
         fail_on_syntax(sources, &parsed)?;
         return Ok(Some(Input {
@@ -382,12 +387,14 @@ fn rel_name(root: &Path, p: &Path) -> String {
 }
 
 /// Searches a folder: every Terraform root module, template, plan and snapshot in it.
+#[allow(clippy::too_many_arguments)]
 fn search(
     sources: &mut SourceMap,
     root: &Path,
     prefix: Option<&str>,
     args: &InputArgs,
     cfn: &passgraph_cfn::Options,
+    trees: &passgraph_hcl::Trees,
     discovery: &mut Discovery,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Found>> {
@@ -421,7 +428,7 @@ fn search(
         folders.push((dir.clone(), calls));
     }
     let roots = passgraph_hcl::discover::root_modules(&folders);
-    let opts = args.hcl_options()?;
+    let opts = args.hcl_options(trees)?;
     for i in roots {
         let dir = &folders[i].0;
         let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir), &opts);
@@ -699,6 +706,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
         bail!("standard input (-) can be given only once");
     }
     let cfn = cfn_options(&mut sources, args)?;
+    let trees = passgraph_hcl::Trees::default();
     let is_folder = |p: &Path| p != Path::new("-") && p.is_dir();
     let folders = paths.iter().filter(|p| is_folder(p)).count();
     let mut named = Vec::new();
@@ -715,6 +723,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
                 prefix.as_deref(),
                 args,
                 &cfn,
+                &trees,
                 &mut discovery,
                 &mut diagnostics,
             )?;
@@ -725,7 +734,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
                 );
             }
             found.extend(here);
-        } else if let Some(i) = load_named(&mut sources, p, args, &cfn)? {
+        } else if let Some(i) = load_named(&mut sources, p, args, &cfn, &trees)? {
             named.push(i);
         }
     }
@@ -875,7 +884,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
         scps.push(doc);
     }
     if let Some(dir) = &args.config {
-        let opts = args.hcl_options()?;
+        let opts = args.hcl_options(&trees)?;
         let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(&mut sources, dir), &opts);
         for s in &mut stacks {
             map_to_config(&mut s.account, &parsed.account);
@@ -887,6 +896,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
         diagnostics,
         scps,
         discovery,
+        trees,
     })
 }
 

@@ -198,6 +198,8 @@ fn analyze_with(paths: &[PathBuf], input: &InputArgs, findings_only: bool) -> Re
         })
         .collect::<Result<Vec<_>>>()?;
     progress.finish();
+    // The parse trees waited for the analysis, which wants every core.
+    loaded.trees.release();
     Ok(Run { loaded, analyses })
 }
 

@@ -16,7 +16,7 @@ use crate::config::{BodyRef, Mode};
 use crate::eval::{Evaluator, Scope};
 use crate::jsontext::policy_node;
 use crate::roleuse::role_use_values;
-use crate::value::{ResKey, V, Value, set_address};
+use crate::value::{InstKey, ResKey, V, Value, set_address};
 use crate::{FileSource, Stats};
 
 /// One resource instance being read.
@@ -55,6 +55,8 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
     let instances = instances(ev, &mut stats);
     let threads = rayon::current_num_threads();
     let forked = if threads > 1 && instances.len() >= 2 * PARALLEL_MIN {
+        // One slice a thread: each slice evaluates again what its resources refer to in other
+        // slices, and four slices on two threads were slower than two.
         in_slices(ev, &instances, threads.min(instances.len() / PARALLEL_MIN))
     } else {
         None
@@ -80,7 +82,8 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
 }
 
 /// The instances of the resources that concern IAM, in order (instance, resource, key), with
-/// the modules and the counts by type in `stats`.
+/// the modules and the counts by type in `stats`. Only `count` and `for_each` are evaluated
+/// here; a resource with neither is one instance.
 fn instances(ev: &mut Evaluator<'_>, stats: &mut Stats) -> Vec<Instance> {
     let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::new();
@@ -97,19 +100,37 @@ fn instances(ev: &mut Evaluator<'_>, stats: &mut Stats) -> Vec<Instance> {
             if d.mode != Mode::Managed || !concerns_iam(&d.rtype) {
                 continue;
             }
-            let Some(exp) = ev.res_expansion(i, r) else {
-                continue;
-            };
-            for (key, _) in &exp.keys {
-                *by_type.entry(d.rtype.clone()).or_default() += 1;
+            let body = d.body.view();
+            let before = out.len();
+            if body.attr("count").is_none() && body.attr("for_each").is_none() {
                 out.push(Instance {
+                    key: ResKey {
+                        inst: i,
+                        res: r,
+                        key: InstKey::None,
+                    },
+                    uncertain: inst_uncertain,
+                });
+            } else {
+                let Some(exp) = ev.res_expansion(i, r) else {
+                    continue;
+                };
+                out.extend(exp.keys.iter().map(|(key, _)| Instance {
                     key: ResKey {
                         inst: i,
                         res: r,
                         key: key.clone(),
                     },
                     uncertain: exp.uncertain || inst_uncertain,
-                });
+                }));
+            }
+            let n = out.len() - before;
+            match by_type.get_mut(&d.rtype) {
+                Some(c) => *c += n,
+                None if n > 0 => {
+                    by_type.insert(d.rtype.clone(), n);
+                }
+                None => {}
             }
         }
         i += 1;

@@ -29,7 +29,7 @@ mod value;
 mod vars;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use passgraph_model::{FileId, Parsed};
 
@@ -68,6 +68,43 @@ pub struct Options {
     pub partition: Option<String>,
     /// The region, when known; otherwise the provider's literal region or the region hole.
     pub region: Option<String>,
+    /// Where the parse trees go after a load, for the caller to free when a core is idle
+    /// ([`Trees::release`]); `None`: they are freed at once, on a worker thread.
+    pub trees: Option<Trees>,
+}
+
+/// Parse trees that loads left behind. A large configuration's tree is millions of small
+/// allocations; freeing it costs a core a few milliseconds, which a caller that goes on with
+/// parallel work (the analysis) would rather spend later.
+#[derive(Clone, Default)]
+pub struct Trees(Arc<Mutex<Vec<eval::Modules>>>);
+
+impl Trees {
+    fn keep(&self, modules: eval::Modules) {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(modules);
+    }
+
+    /// Frees the trees kept so far, on a worker thread of the current pool.
+    pub fn release(&self) {
+        let trees = std::mem::take(
+            &mut *self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if !trees.is_empty() {
+            rayon::spawn(move || drop(trees));
+        }
+    }
+}
+
+impl std::fmt::Debug for Trees {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Trees")
+    }
 }
 
 /// Loads the root module in `root` and every local module it calls.

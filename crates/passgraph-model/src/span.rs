@@ -81,6 +81,36 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// A file's positions: its line starts and, for text that is not all ASCII, its column
+    /// index.
+    #[must_use]
+    pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> SourceFile {
+        let text: Arc<str> = text.into();
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
+            }
+        }
+        let mut chars_before_block = Vec::new();
+        let ascii = text.is_ascii();
+        if !ascii {
+            let mut n = 0u32;
+            for block in text.as_bytes().chunks(BLOCK) {
+                chars_before_block.push(n);
+                let here = block.iter().filter(|c| !is_continuation(**c)).count();
+                n = n.saturating_add(u32::try_from(here).unwrap_or(u32::MAX));
+            }
+        }
+        SourceFile {
+            path: path.into(),
+            len: text.len(),
+            text: (!ascii).then_some(text),
+            line_starts,
+            chars_before_block,
+        }
+    }
+
     /// Bytes in the file's text.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -155,31 +185,8 @@ pub struct Location {
 impl SourceMap {
     /// Registers a file and returns its id.
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<Arc<str>>) -> FileId {
-        let text: Arc<str> = text.into();
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-            }
-        }
-        let mut chars_before_block = Vec::new();
-        let ascii = text.is_ascii();
-        if !ascii {
-            let mut n = 0u32;
-            for block in text.as_bytes().chunks(BLOCK) {
-                chars_before_block.push(n);
-                let here = block.iter().filter(|c| !is_continuation(**c)).count();
-                n = n.saturating_add(u32::try_from(here).unwrap_or(u32::MAX));
-            }
-        }
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile {
-            path: path.into(),
-            len: text.len(),
-            text: (!ascii).then_some(text),
-            line_starts,
-            chars_before_block,
-        });
+        self.files.push(SourceFile::new(path, text));
         id
     }
 

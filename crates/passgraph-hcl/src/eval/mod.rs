@@ -9,8 +9,9 @@ pub(crate) use expr::value_from_node;
 
 use passgraph_model::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use passgraph_model::span::SourceFile;
 use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE, REGION_HOLE};
 use passgraph_model::{Code, Diagnostic, FileId, Origin, Parsed, Str, TextRange};
 
@@ -135,6 +136,9 @@ impl Scope {
     }
 }
 
+/// The modules read, by folder.
+pub(crate) type Modules = HashMap<PathBuf, ModuleRc>;
+
 /// What a run produced.
 pub(crate) struct Output {
     pub(crate) parsed: Parsed,
@@ -148,8 +152,10 @@ pub(crate) struct Evaluator<'s> {
     pub(crate) diags: Vec<Diagnostic>,
     seen_diags: HashSet<(Code, String, Option<Origin>)>,
     pub(crate) texts: HashMap<FileId, Arc<str>>,
+    /// Each text's line index, built when a position is first asked for.
+    lines: HashMap<FileId, Arc<OnceLock<SourceFile>>>,
     pub(crate) paths: HashMap<FileId, PathBuf>,
-    modules: HashMap<PathBuf, ModuleRc>,
+    modules: Modules,
     pub(crate) insts: Vec<Inst>,
     pub(crate) partition: Str,
     pub(crate) account: Str,
@@ -173,6 +179,7 @@ pub(crate) struct Fork {
     root: PathBuf,
     seen_diags: HashSet<(Code, String, Option<Origin>)>,
     texts: HashMap<FileId, Arc<str>>,
+    lines: HashMap<FileId, Arc<OnceLock<SourceFile>>>,
     paths: HashMap<FileId, PathBuf>,
     modules: HashMap<PathBuf, ModuleRc>,
     insts: Vec<Inst>,
@@ -195,6 +202,7 @@ impl Fork {
             root,
             seen_diags,
             texts,
+            lines,
             paths,
             modules,
             insts,
@@ -214,6 +222,7 @@ impl Fork {
             diags: Vec::new(),
             seen_diags,
             texts,
+            lines,
             paths,
             modules,
             insts,
@@ -244,10 +253,14 @@ pub(crate) fn run(root: &Path, source: &mut dyn FileSource, options: &Options) -
     }
     parsed.diagnostics = std::mem::take(&mut ev.diags);
     // The parsed files are most of what the evaluator holds, millions of small allocations:
-    // they are freed on a worker thread while the caller goes on with the account.
+    // they are kept for the caller to free, or freed on a worker thread while the caller goes
+    // on with the account.
     let modules = std::mem::take(&mut ev.modules);
     drop(ev);
-    rayon::spawn(move || drop(modules));
+    match &options.trees {
+        Some(trees) => trees.keep(modules),
+        None => rayon::spawn(move || drop(modules)),
+    }
     Output { parsed, stats }
 }
 
@@ -265,6 +278,7 @@ pub(crate) fn evaluator<'s>(
         diags: Vec::new(),
         seen_diags: HashSet::default(),
         texts: HashMap::default(),
+        lines: HashMap::default(),
         paths: HashMap::default(),
         modules: HashMap::default(),
         insts: Vec::new(),
@@ -323,6 +337,7 @@ impl Evaluator<'_> {
             root: self.root.clone(),
             seen_diags: self.seen_diags.clone(),
             texts: self.texts.clone(),
+            lines: self.lines.clone(),
             paths: self.paths.clone(),
             modules: self.modules.clone(),
             insts: self.insts.clone(),
@@ -352,7 +367,7 @@ impl Evaluator<'_> {
         let def = config::load_module(dir, rel, &mut *self.source, &mut diags);
         for (f, p, text) in &def.files {
             self.paths.insert(*f, p.clone());
-            self.texts.insert(*f, text.clone());
+            self.add_text(*f, text);
         }
         self.files_read += def.file_count;
         for d in diags {
@@ -392,11 +407,19 @@ impl Evaluator<'_> {
             .paths
             .get(&o.file)
             .map_or_else(|| "?".to_owned(), |p| config::rel_path(&self.root, p));
-        let (line, col) = self
-            .texts
-            .get(&o.file)
-            .map_or((0, 0), |t| line_col(t, o.range.start as usize));
+        let (line, col) = match (self.texts.get(&o.file), self.lines.get(&o.file)) {
+            (Some(text), Some(lines)) => lines
+                .get_or_init(|| SourceFile::new("", text.clone()))
+                .line_col(o.range.start),
+            _ => (0, 0),
+        };
         format!("{name}:{line}:{col}")
+    }
+
+    /// Registers a text read (a module's file, or one `file()` names).
+    pub(crate) fn add_text(&mut self, file: FileId, text: &Arc<str>) {
+        self.texts.insert(file, text.clone());
+        self.lines.insert(file, Arc::default());
     }
 
     /// The key of a hole for a value computed from unknown parts at `o`: the expression as
@@ -880,7 +903,6 @@ fn push_each(
     keys.push((k, vec![("each".to_owned(), each)]));
 }
 
-/// 1-based line and column of a byte offset.
 /// An expression's text on one line, its runs of white space made one space, at most 40
 /// characters (the 40th then `…`).
 fn abbreviate(text: &str) -> String {
@@ -897,14 +919,6 @@ fn abbreviate(text: &str) -> String {
         }
     }
     out
-}
-
-pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or("");
-    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ impl Evaluator<'_> {
         }
         let r = self.source.read(&path);
         if let Some((f, t)) = &r {
-            self.texts.insert(*f, t.clone());
+            self.add_text(*f, t);
             self.paths.insert(*f, path.clone());
         }
         self.extra_files.insert(path, r.clone());
