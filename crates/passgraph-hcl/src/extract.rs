@@ -16,7 +16,7 @@ use crate::config::{BodyRef, Mode};
 use crate::eval::{Evaluator, Scope};
 use crate::jsontext::policy_node;
 use crate::roleuse::role_use_values;
-use crate::value::{InstKey, ResKey, V, Value, set_address};
+use crate::value::{ResKey, V, Value, set_address};
 use crate::{FileSource, Stats};
 
 /// One resource instance being read.
@@ -82,8 +82,7 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
 }
 
 /// The instances of the resources that concern IAM, in order (instance, resource, key), with
-/// the modules and the counts by type in `stats`. Only `count` and `for_each` are evaluated
-/// here; a resource with neither is one instance.
+/// the modules and the counts by type in `stats`.
 fn instances(ev: &mut Evaluator<'_>, stats: &mut Stats) -> Vec<Instance> {
     let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = Vec::new();
@@ -100,30 +99,18 @@ fn instances(ev: &mut Evaluator<'_>, stats: &mut Stats) -> Vec<Instance> {
             if d.mode != Mode::Managed || !concerns_iam(&d.rtype) {
                 continue;
             }
-            let body = d.body.view();
+            let Some(exp) = ev.res_expansion(i, r) else {
+                continue;
+            };
             let before = out.len();
-            if body.attr("count").is_none() && body.attr("for_each").is_none() {
-                out.push(Instance {
-                    key: ResKey {
-                        inst: i,
-                        res: r,
-                        key: InstKey::None,
-                    },
-                    uncertain: inst_uncertain,
-                });
-            } else {
-                let Some(exp) = ev.res_expansion(i, r) else {
-                    continue;
-                };
-                out.extend(exp.keys.iter().map(|(key, _)| Instance {
-                    key: ResKey {
-                        inst: i,
-                        res: r,
-                        key: key.clone(),
-                    },
-                    uncertain: exp.uncertain || inst_uncertain,
-                }));
-            }
+            out.extend(exp.keys.iter().map(|(key, _)| Instance {
+                key: ResKey {
+                    inst: i,
+                    res: r,
+                    key: key.clone(),
+                },
+                uncertain: exp.uncertain || inst_uncertain,
+            }));
             let n = out.len() - before;
             match by_type.get_mut(&d.rtype) {
                 Some(c) => *c += n,

@@ -9,7 +9,7 @@ pub(crate) use expr::value_from_node;
 
 use passgraph_model::hash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use passgraph_model::span::SourceFile;
 use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE, REGION_HOLE};
@@ -66,6 +66,17 @@ pub(crate) struct Expansion {
     pub(crate) keys: Vec<(InstKey, Vec<(String, Value)>)>,
     /// The instances exist only possibly (`count = var.x ? 1 : 0` with `var.x` unknown).
     pub(crate) uncertain: bool,
+}
+
+impl Expansion {
+    /// One instance, of no key: a block without `count` or `for_each`.
+    fn single() -> Expansion {
+        Expansion {
+            kind: ExpKind::Single,
+            keys: vec![(InstKey::None, Vec::new())],
+            uncertain: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -666,11 +677,6 @@ impl Evaluator<'_> {
 
     /// Evaluates `count` / `for_each` of a block.
     pub(crate) fn expansion(&mut self, sc: &Scope, body: BodyRef<'_>, address: &str) -> Expansion {
-        let single = || Expansion {
-            kind: ExpKind::Single,
-            keys: vec![(InstKey::None, Vec::new())],
-            uncertain: false,
-        };
         if let Some((e, _)) = body.attr("count") {
             let o = self.origin(sc, e.range());
             let v = self.eval_or_unknown(sc, e, &format!("{address}.count"));
@@ -700,7 +706,7 @@ impl Evaluator<'_> {
             };
         }
         let Some((e, _)) = body.attr("for_each") else {
-            return single();
+            return Expansion::single();
         };
         let o = self.origin(sc, e.range());
         let v = self.eval_or_unknown(sc, e, &format!("{address}.for_each"));
@@ -829,9 +835,16 @@ impl Evaluator<'_> {
         self.res_exp.insert((inst, res), None);
         let def = self.insts[inst].def.clone();
         let d = def.resources.get(res)?;
-        let sc = Scope::new(inst, d.file);
-        let addr = format!("{}{}", self.insts[inst].prefix, d.local_address());
-        let e = Arc::new(self.expansion(&sc, d.body.view(), &addr));
+        let body = d.body.view();
+        let e = if body.attr("count").is_none() && body.attr("for_each").is_none() {
+            static SINGLE: LazyLock<Arc<Expansion>> =
+                LazyLock::new(|| Arc::new(Expansion::single()));
+            SINGLE.clone()
+        } else {
+            let sc = Scope::new(inst, d.file);
+            let addr = format!("{}{}", self.insts[inst].prefix, d.local_address());
+            Arc::new(self.expansion(&sc, body, &addr))
+        };
         self.res_exp.insert((inst, res), Some(e.clone()));
         Some(e)
     }
