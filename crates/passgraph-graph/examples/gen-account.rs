@@ -14,7 +14,7 @@ use passgraph_testkit::synth::{Size, snapshot};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [form, u, r, p, g, out] = args.as_slice() else {
-        eprintln!("usage: gen-account snapshot|cfn|tf USERS ROLES POLICIES GROUPS OUT");
+        eprintln!("usage: gen-account snapshot|cfn|tf|plan USERS ROLES POLICIES GROUPS OUT");
         std::process::exit(2);
     };
     let num = |s: &String| s.parse::<usize>().unwrap_or(0);

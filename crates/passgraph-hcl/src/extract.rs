@@ -36,7 +36,8 @@ struct Instance {
     uncertain: bool,
 }
 
-/// Resource instances below which reading on one thread is as fast as forking.
+/// The fewest resource instances a slice has (and twice as many are needed to slice at all):
+/// below, reading on one thread is as fast as forking.
 const PARALLEL_MIN: usize = 256;
 
 /// Reads every managed resource of every module instance into `acc`.
@@ -146,6 +147,8 @@ fn in_slices(
             for i in slice {
                 read(&mut f, i, &mut part);
             }
+            // (`expand_all` made every module instance; a fork that made one would not be the
+            // same evaluator.)
             let same = !f.order_sensitive && f.insts.len() == modules;
             let spent = fuel - f.fuel;
             let diags = std::mem::take(&mut f.diags);

@@ -134,7 +134,7 @@ pub struct Stats {
     /// Resource instances by type (managed resources only), sorted by type.
     pub resources: Vec<(String, usize)>,
     /// Slices in which the resource instances were read, each by a fork of the evaluator on
-    /// a thread of its own (1: read in turn; the answer is the same either way).
+    /// a thread of its own: 1 when they were read in turn (the answer is the same either way).
     pub slices: usize,
 }
 

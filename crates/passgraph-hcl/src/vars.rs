@@ -83,7 +83,7 @@ fn read_var_file(ev: &mut Evaluator<'_>, path: &Path, out: &mut HashMap<String, 
         ));
         return;
     };
-    ev.texts.insert(file, text.clone());
+    ev.add_text(file, &text);
     ev.paths.insert(file, path.to_path_buf());
     let is_json = path.extension().and_then(|e| e.to_str()) == Some("json");
     if is_json {

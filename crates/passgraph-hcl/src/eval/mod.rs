@@ -42,9 +42,9 @@ enum Slot {
 enum AttrSlot {
     Busy,
     Done(R),
-    /// A value the provider computes (an ARN, a generated name): the same for every reader,
-    /// with the reader's origin, as if computed for each (so that what a reader sees does not
-    /// depend on who read first).
+    /// A value made where it is read (an ARN or a path the provider computes, a value known
+    /// only after apply): the same for every reader, with the reader's origin, as if made for
+    /// each (so that what a reader sees does not depend on who read first).
     AtReader(Value),
 }
 

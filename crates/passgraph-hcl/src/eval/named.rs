@@ -223,13 +223,20 @@ impl Evaluator<'_> {
             None => {}
         }
         self.res_attrs.insert(mk.clone(), AttrSlot::Busy);
-        let r = self.res_attr_inner(key, name, origin);
-        let slot = match &r {
-            Ok(v) if v.origin == *origin => AttrSlot::AtReader(v.clone()),
-            _ => AttrSlot::Done(r.clone()),
+        let (slot, r) = match self.res_attr_inner(key, name, origin) {
+            Ok((v, true)) => (AttrSlot::AtReader(v.clone()), Ok(v)),
+            Ok((v, false)) => (AttrSlot::Done(Ok(v.clone())), Ok(v)),
+            Err(f) => (AttrSlot::Done(Err(f.clone())), Err(f)),
         };
         self.res_attrs.insert(mk, slot);
         self.memoised(r)
+    }
+
+    /// Whether attribute `name` of `key`, read before, was made where it was read.
+    pub(crate) fn read_where_read(&self, key: &ResKey, name: &str) -> bool {
+        self.res_attrs
+            .get(&(key.clone(), name.to_owned()))
+            .is_some_and(|s| matches!(s, AttrSlot::AtReader(_)))
     }
 
     /// Replaces lazy references (resources, module instances) at the top of a value by objects.

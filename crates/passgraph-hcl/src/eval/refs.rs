@@ -577,7 +577,14 @@ impl Evaluator<'_> {
         Ok(Value::map(entries, o.clone()))
     }
 
-    pub(super) fn res_attr_inner(&mut self, key: &ResKey, name: &str, o: &Origin) -> R {
+    /// A resource attribute, and whether it was made where it is read (its origin is the
+    /// reader's `o`) rather than evaluated from the configuration.
+    pub(super) fn res_attr_inner(
+        &mut self,
+        key: &ResKey,
+        name: &str,
+        o: &Origin,
+    ) -> Result<(Value, bool), Fail> {
         let Some(sc) = self.res_scope(key) else {
             return Err(self.fail(Code::UnresolvedReference, "no such resource", o.clone()));
         };
@@ -591,7 +598,7 @@ impl Evaluator<'_> {
             return Ok(v);
         }
         if let Some((e, _)) = body.attr(name) {
-            return self.eval(&sc, e);
+            return Ok((self.eval(&sc, e)?, false));
         }
         let blocks = self.block_insts(&sc, body, name);
         if !blocks.is_empty() {
@@ -599,9 +606,16 @@ impl Evaluator<'_> {
             for b in blocks {
                 items.push(self.body_object(&b.sc, b.body, b.range, 0)?);
             }
-            return Ok(Value::list(items, o.clone()));
+            return Ok((Value::list(items, o.clone()), true));
         }
-        Ok(Value::unknown(format!("{addr}.{name}"), o.clone()))
+        Ok((Value::unknown(format!("{addr}.{name}"), o.clone()), true))
+    }
+
+    /// An attribute that is another attribute of the same resource, made where it is read when
+    /// that one is.
+    fn same_as(&mut self, key: &ResKey, name: &str, o: &Origin) -> Result<(Value, bool), Fail> {
+        let v = self.res_attr(key, name, o)?;
+        Ok((v, self.read_where_read(key, name)))
     }
 
     /// The name of an IAM entity: `name`, or `name_prefix` and a generated suffix, or a generated
@@ -657,24 +671,27 @@ impl Evaluator<'_> {
         name: &str,
         o: &Origin,
         addr: &str,
-    ) -> Result<Option<Value>, Fail> {
-        let hole = |what: &str| Value::unknown(format!("{addr}.{what}"), o.clone());
+    ) -> Result<Option<(Value, bool)>, Fail> {
+        // Made here, with the reader's origin.
+        let hole = |what: &str| (Value::unknown(format!("{addr}.{what}"), o.clone()), true);
+        let here = |v: Value| Some((v, true));
         if mode == Mode::Managed {
             if let Some(kind) = passgraph_terraform::names::arn_kind(rtype) {
                 return Ok(Some(match name {
-                    "name" => self.res_attr_name(key, sc, body, addr)?,
-                    "path" => Value::string(self.str_attr(sc, body, "path", "/")?, o.clone()),
+                    "name" => (self.res_attr_name(key, sc, body, addr)?, false),
+                    "path" => (
+                        Value::string(self.str_attr(sc, body, "path", "/")?, o.clone()),
+                        true,
+                    ),
                     "arn" => {
                         let n = self.res_attr(key, "name", o)?;
                         let n = self.string_of(sc, &n)?;
                         let p = self.str_attr(sc, body, "path", "/")?;
-                        Value::string(
-                            iam_arn(Some(&self.partition), Some(&self.account), kind, &p, &n),
-                            o.clone(),
-                        )
+                        let arn = iam_arn(Some(&self.partition), Some(&self.account), kind, &p, &n);
+                        (Value::string(arn, o.clone()), true)
                     }
-                    "id" if kind == "policy" => return self.res_attr(key, "arn", o).map(Some),
-                    "id" => return self.res_attr(key, "name", o).map(Some),
+                    "id" if kind == "policy" => return self.same_as(key, "arn", o).map(Some),
+                    "id" => return self.same_as(key, "name", o).map(Some),
                     "unique_id" | "policy_id" | "create_date" | "attachment_count" => hole(name),
                     _ => return Ok(None),
                 }));
@@ -683,7 +700,7 @@ impl Evaluator<'_> {
                 (
                     "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy",
                     "name",
-                ) => Some(self.res_attr_name(key, sc, body, addr)?),
+                ) => Some((self.res_attr_name(key, sc, body, addr)?, false)),
                 ("aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy", "id") => {
                     let owner = match rtype {
                         "aws_iam_role_policy" => "role",
@@ -696,7 +713,7 @@ impl Evaluator<'_> {
                     let mut s = p;
                     s.push_str(":");
                     s.append(&n);
-                    Some(Value::string(s, o.clone()))
+                    here(Value::string(s, o.clone()))
                 }
                 (_, "id" | "arn") if body.attr(name).is_none() => Some(hole(name)),
                 _ => None,
@@ -705,7 +722,7 @@ impl Evaluator<'_> {
         let part = self.partition.clone();
         Ok(match (rtype, name) {
             ("aws_caller_identity", "account_id" | "id") => {
-                Some(Value::string(self.account.clone(), o.clone()))
+                here(Value::string(self.account.clone(), o.clone()))
             }
             ("aws_caller_identity", "arn") => {
                 // The caller exists before apply, so it is none of the principals this
@@ -717,39 +734,39 @@ impl Evaluator<'_> {
                 s.append(&self.account);
                 s.push_str(":assumed-role/");
                 s.push(passgraph_model::Part::Hole(format!("{addr}.arn").into()));
-                Some(Value::string(s, o.clone()))
+                here(Value::string(s, o.clone()))
             }
             ("aws_caller_identity", _) => Some(hole(name)),
-            ("aws_partition", "partition" | "id") => Some(Value::string(part, o.clone())),
+            ("aws_partition", "partition" | "id") => here(Value::string(part, o.clone())),
             ("aws_partition", "dns_suffix") => Some(
                 match part
                     .as_known()
                     .and_then(passgraph_terraform::partition::dns_suffix)
                 {
-                    Some(suffix) => Value::lit(suffix, o.clone()),
+                    Some(suffix) => (Value::lit(suffix, o.clone()), true),
                     None => hole(name),
                 },
             ),
             ("aws_partition", _) => Some(hole(name)),
             ("aws_region", "name" | "region" | "id") => {
-                Some(Value::string(self.region.clone(), o.clone()))
+                here(Value::string(self.region.clone(), o.clone()))
             }
             ("aws_region", _) => Some(hole(name)),
             ("aws_service_principal", "name" | "suffix" | "id") => {
-                Some(self.service_principal(sc, body, name, o, addr)?)
+                here(self.service_principal(sc, body, name, o, addr)?)
             }
             ("aws_iam_policy_document", "json" | "minified_json") => {
-                Some(self.policy_document_value(key, sc, body, o)?)
+                Some((self.policy_document_value(key, sc, body, o)?, false))
             }
             ("aws_iam_policy_document", "id") => Some(hole(name)),
             ("aws_iam_policy", "arn") => {
                 if let Some((e, _)) = body.attr("arn") {
-                    Some(self.eval(sc, e)?)
+                    Some((self.eval(sc, e)?, false))
                 } else if let Some((e, _)) = body.attr("name") {
                     let n = self.eval(sc, e)?;
                     let n = self.string_of(sc, &n)?;
                     let p = self.str_attr(sc, body, "path_prefix", "/")?;
-                    Some(Value::string(
+                    here(Value::string(
                         iam_arn(Some(&self.partition), Some(&self.account), "policy", &p, &n),
                         o.clone(),
                     ))
@@ -763,20 +780,20 @@ impl Evaluator<'_> {
                 let arn = self.res_attr(key, "arn", o)?;
                 let arn = self.string_of(sc, &arn)?;
                 Some(match aws_managed_document(&arn) {
-                    Some(text) => Value::lit(text, o.clone()),
+                    Some(text) => (Value::lit(text, o.clone()), true),
                     None => hole(name),
                 })
             }
-            ("aws_iam_policy", "id") => Some(self.res_attr(key, "arn", o)?),
+            ("aws_iam_policy", "id") => Some(self.same_as(key, "arn", o)?),
             ("aws_iam_policy", "name") if body.attr("name").is_none() => {
                 let arn = self.res_attr(key, "arn", o)?;
                 let arn = self.string_of(sc, &arn)?;
-                Some(Value::string(arn.last_segment("/"), o.clone()))
+                here(Value::string(arn.last_segment("/"), o.clone()))
             }
             (
                 "aws_iam_role" | "aws_iam_user" | "aws_iam_group" | "aws_iam_instance_profile",
                 "id",
-            ) => Some(self.res_attr(key, "name", o)?),
+            ) => Some(self.same_as(key, "name", o)?),
             _ if body.attr(name).is_none() && body.blocks(name).is_empty() => Some(hole(name)),
             _ => None,
         })

@@ -83,7 +83,12 @@ impl Evaluator<'_> {
     ) -> Result<(passgraph_model::FileId, std::sync::Arc<str>, TextMap), Fail> {
         let root = self.root.clone();
         let Some(path) = config::normalize_join(&root, p)
-            .filter(|path| self.readable(path) && self.source.allows(path))
+            // A file read before was allowed then (and a fork, which has no file source, reads
+            // it from the cache).
+            .filter(|path| {
+                self.readable(path)
+                    && (self.extra_files.contains_key(path) || self.source.allows(path))
+            })
         else {
             return Err(self.fail(
                 Code::Unsupported,

@@ -268,3 +268,39 @@ resource "aws_iam_user_policy" "{u}" {{
         None
     );
 }
+
+#[test]
+fn values_computed_in_a_variable_file_are_named_by_their_own_place() {
+    // Two `uuid()` calls in terraform.tfvars are two unknown values: their names say where
+    // each is (line and column), so they are never taken for the same value.
+    let (p, _) = crate::support::load_mem(&[
+        (
+            "main.tf",
+            r#"
+variable "role_name" {}
+variable "allowed" {}
+
+resource "aws_iam_role" "r" {
+  name               = var.role_name
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_user_policy" "u" {
+  user   = "u"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "arn:aws:iam::*:role/${var.allowed}" }] })
+}
+"#,
+        ),
+        (
+            "terraform.tfvars",
+            "role_name = uuid()\nallowed   = uuid()\n",
+        ),
+    ]);
+    let role = p.account.roles[0].name.to_string();
+    assert!(role.contains("uuid() at terraform.tfvars:1:13"), "{role}");
+    let statement = format!("{:?}", p.account.attachments);
+    assert!(
+        statement.contains("uuid() at terraform.tfvars:2:13"),
+        "{statement}"
+    );
+}

@@ -209,3 +209,58 @@ resource "aws_iam_user_policy" "from_file" {
         p.account.attachments
     );
 }
+
+#[test]
+fn a_value_read_at_its_own_expression_is_the_same_on_every_thread() {
+    // `aws_ssm_parameter.y[1].name` is y[0]'s name, read at the expression that also reads the
+    // users for y[0]: the value of y[0].name carries that expression's origin without having
+    // been made there, and a hole named after it must not depend on which slice read first.
+    let mut main = String::from(
+        r#"
+variable "flag" {
+  type = bool
+}
+
+resource "aws_iam_user" "a" {
+  name = "a"
+}
+
+resource "aws_iam_user" "b" {
+  name = "b"
+}
+
+resource "aws_ssm_parameter" "y" {
+  count = 2
+  name  = (count.index == 0 ? (var.flag ? aws_iam_user.a : aws_iam_user.b) : aws_ssm_parameter.y[0]).name
+}
+
+resource "aws_iam_role" "dyn" {
+  name               = "r-${aws_ssm_parameter.y[1].name}"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+
+resource "aws_iam_user" "fill" {
+  count = 600
+  name  = "u${count.index}"
+}
+
+resource "aws_iam_user" "z" {
+  name = "z"
+}
+
+resource "aws_iam_user_policy" "z" {
+  user   = aws_iam_user.z.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["iam:PassRole", "ec2:RunInstances"], Resource = "arn:aws:iam::*:role/r-${aws_ssm_parameter.y[0].name}" }] })
+}
+"#,
+    );
+    main.push('\n');
+    let files = [("main.tf", main.as_str())];
+    let (one, _) = load_in(1, &files);
+    for threads in [2, 3] {
+        let (more, stats) = load_in(threads, &files);
+        assert_eq!(stats.slices, 2, "606 instances");
+        assert_eq!(one.account, more.account, "{threads} threads");
+        assert_eq!(one.diagnostics, more.diagnostics, "{threads} threads");
+    }
+}
