@@ -66,7 +66,7 @@ pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
     match forked {
         Some(slices) => {
             for (part, diags) in slices {
-                append(acc, part);
+                acc.append(part);
                 for d in diags {
                     ev.diag(d);
                 }
@@ -186,36 +186,6 @@ impl FileSource for NoFiles {
         self.asked = true;
         false
     }
-}
-
-/// Appends what `part` holds to `acc` (the readers only add, never look back).
-fn append(acc: &mut Account, part: Account) {
-    let Account {
-        account_id,
-        users,
-        groups,
-        roles,
-        policies,
-        instance_profiles,
-        memberships,
-        attachments,
-        role_uses,
-        removals,
-        relation_removals,
-        ignores,
-    } = part;
-    debug_assert!(account_id.is_none());
-    acc.users.extend(users);
-    acc.groups.extend(groups);
-    acc.roles.extend(roles);
-    acc.policies.extend(policies);
-    acc.instance_profiles.extend(instance_profiles);
-    acc.memberships.extend(memberships);
-    acc.attachments.extend(attachments);
-    acc.role_uses.extend(role_uses);
-    acc.removals.extend(removals);
-    acc.relation_removals.extend(relation_removals);
-    acc.ignores.extend(ignores);
 }
 
 /// Reads one resource instance into `acc`.

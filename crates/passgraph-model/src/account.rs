@@ -469,6 +469,39 @@ macro_rules! str_visitor {
 }
 
 impl Account {
+    /// Appends every list of `part` to the same list of `self`, as if what made `part` had gone
+    /// on adding to `self` (the readers only add); the account id is `self`'s, else `part`'s.
+    pub fn append(&mut self, part: Account) {
+        let Account {
+            account_id,
+            users,
+            groups,
+            roles,
+            policies,
+            instance_profiles,
+            memberships,
+            attachments,
+            role_uses,
+            removals,
+            relation_removals,
+            ignores,
+        } = part;
+        if self.account_id.is_none() {
+            self.account_id = account_id;
+        }
+        self.users.extend(users);
+        self.groups.extend(groups);
+        self.roles.extend(roles);
+        self.policies.extend(policies);
+        self.instance_profiles.extend(instance_profiles);
+        self.memberships.extend(memberships);
+        self.attachments.extend(attachments);
+        self.role_uses.extend(role_uses);
+        self.removals.extend(removals);
+        self.relation_removals.extend(relation_removals);
+        self.ignores.extend(ignores);
+    }
+
     /// Lays `top` over `self`: what `top` defines replaces the entity of the same kind with the
     /// same ARN or name (the lists of policies, groups and tags of both are kept: the union can
     /// only add permissions, never hide one), except that an inline policy `top` defines
