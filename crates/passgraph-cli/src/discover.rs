@@ -209,6 +209,10 @@ impl Walker<'_> {
                 self.skip("excluded (--exclude)");
                 continue;
             }
+            // Read with the folder's configuration, not as an input of its own.
+            if passgraph_hcl::discover::is_auto_var_file(&name) {
+                continue;
+            }
             if !is_tf(&name) && !is_candidate(&name) {
                 self.skip("of other types (not .tf, .json, .yaml, .yml, .template)");
                 continue;

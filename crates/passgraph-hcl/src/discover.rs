@@ -11,6 +11,23 @@ use passgraph_model::FileId;
 
 use crate::config::normalize_join;
 
+/// The variable files Terraform reads by itself, first to last: `terraform.tfvars`,
+/// `terraform.tfvars.json`, then the `*.auto.tfvars` and `*.auto.tfvars.json` files in lexical
+/// order.
+pub const FIRST_VAR_FILES: [&str; 2] = ["terraform.tfvars", "terraform.tfvars.json"];
+
+/// True for a file name that Terraform reads as a variable file without being told
+/// ([`FIRST_VAR_FILES`] and the `*.auto.tfvars(.json)` files).
+#[must_use]
+pub fn is_auto_var_file(name: &str) -> bool {
+    FIRST_VAR_FILES.contains(&name) || is_auto_tfvars(name)
+}
+
+/// `*.auto.tfvars` or `*.auto.tfvars.json`.
+pub(crate) fn is_auto_tfvars(name: &str) -> bool {
+    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+}
+
 /// The literal local sources (`./x`, `../x`) of the `module` blocks of one configuration file;
 /// `json` for `.tf.json`. A file that does not parse calls nothing.
 #[must_use]

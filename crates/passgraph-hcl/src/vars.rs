@@ -22,7 +22,7 @@ pub(crate) fn root_values(
     let mut out = HashMap::default();
     let mut files: Vec<PathBuf> = Vec::new();
     let listing = ev.source.list_dir(&def.dir);
-    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+    for name in crate::discover::FIRST_VAR_FILES {
         if let Some(p) = listing
             .iter()
             .find(|p| p.file_name().and_then(|n| n.to_str()) == Some(name))
@@ -35,7 +35,7 @@ pub(crate) fn root_values(
         .filter(|p| {
             p.file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+                .is_some_and(crate::discover::is_auto_tfvars)
         })
         .cloned()
         .collect();

@@ -509,3 +509,45 @@ fn a_file_named_beside_a_folder_lies_under_every_stack() {
         "{got:?}"
     );
 }
+
+#[test]
+fn variable_files_terraform_reads_are_not_skipped() {
+    // terraform.tfvars and *.auto.tfvars(.json) are read with their folder's configuration; a
+    // variable file Terraform reads only when told (`-var-file`) is skipped, and says so.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        (
+            "main.tf",
+            r#"
+variable "role_name" {}
+variable "env" {}
+
+resource "aws_iam_role" "r" {
+  name               = "${var.role_name}-${var.env}"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+
+resource "aws_iam_user" "u" {
+  name = "u"
+}
+
+resource "aws_iam_user_policy" "u" {
+  user   = aws_iam_user.u.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })
+}
+"#,
+        ),
+        ("terraform.tfvars", "role_name = \"app\"\n"),
+        ("x.auto.tfvars.json", "{\"env\": \"prod\"}\n"),
+        ("staging.tfvars", "env = \"staging\"\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let v = json(&["audit", &dir.path().to_string_lossy()]);
+    assert_eq!(v["findings"][0]["role"]["name"], "app-prod");
+    assert_eq!(
+        v["summary"]["skipped"],
+        serde_json::json!({"of other types (not .tf, .json, .yaml, .yml, .template)": 1})
+    );
+}
