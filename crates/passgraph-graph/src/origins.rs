@@ -40,17 +40,13 @@ pub(crate) fn attachments(idx: &Index<'_>) -> Vec<Vec<(Arc<str>, Origin)>> {
 /// rests on a built-in policy attached to it.
 pub(crate) fn repointed(attached: &[(Arc<str>, Origin)], proofs: &[Proof]) -> Option<Vec<Proof>> {
     let mut v = proofs.to_vec();
-    let mut changed = false;
-    for g in &mut v {
-        if let Some((_, o)) = attached.iter().find(|(name, _)| *name == g.policy) {
-            g.origin = o.clone();
-            changed = true;
-        }
-    }
-    changed.then(|| {
-        v.sort();
-        v
-    })
+    let changed = repoint_with(&mut v, |g| {
+        attached
+            .iter()
+            .find(|(name, _)| *name == g.policy)
+            .map(|(_, o)| o)
+    });
+    changed.then_some(v)
 }
 
 /// [`repoint`] on a shared list: a new list only when something changes.
@@ -64,9 +60,15 @@ fn repoint_shared(idx: &Index<'_>, holder: usize, proofs: &mut Arc<[Proof]>) -> 
 }
 
 fn repoint(idx: &Index<'_>, holder: usize, proofs: &mut [Proof]) -> bool {
+    repoint_with(proofs, |g| attached(idx, holder, g))
+}
+
+/// Gives each proof the origin `at` says its policy is attached at (sorted again when one
+/// changed); whether one did.
+fn repoint_with<'o>(proofs: &mut [Proof], at: impl Fn(&Proof) -> Option<&'o Origin>) -> bool {
     let mut changed = false;
     for g in proofs.iter_mut() {
-        if let Some(o) = attached(idx, holder, g) {
+        if let Some(o) = at(g) {
             g.origin = o.clone();
             changed = true;
         }
