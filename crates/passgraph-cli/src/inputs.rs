@@ -128,10 +128,13 @@ struct FsSource<'a> {
 }
 
 impl<'a> FsSource<'a> {
-    fn confined(sources: &'a mut SourceMap, root: &Path) -> FsSource<'a> {
+    /// A source for the configuration in `root`, found in the folder `named` (the folder the
+    /// user named; `root` itself when the configuration was named): see
+    /// [`crate::limits::boundary`].
+    fn confined(sources: &'a mut SourceMap, root: &Path, named: &Path) -> FsSource<'a> {
         FsSource {
             sources,
-            boundary: crate::limits::boundary(root),
+            boundary: crate::limits::boundary(root, named),
         }
     }
 }
@@ -349,7 +352,7 @@ fn load_named(
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         let opts = args.hcl_options(trees)?;
-        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir), &opts);
+        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir, dir), &opts);
         fail_on_syntax(sources, &parsed)?;
         return Ok(Some(Input {
             kind: Kind::Config,
@@ -431,7 +434,7 @@ fn search(
     let opts = args.hcl_options(trees)?;
     for i in roots {
         let dir = &folders[i].0;
-        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir), &opts);
+        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(sources, dir, root), &opts);
         if dir == root {
             // The folder named is itself a root module: it fails the run as a named
             // configuration does.
@@ -885,7 +888,8 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
     }
     if let Some(dir) = &args.config {
         let opts = args.hcl_options(&trees)?;
-        let parsed = passgraph_hcl::load(dir, &mut FsSource::confined(&mut sources, dir), &opts);
+        let parsed =
+            passgraph_hcl::load(dir, &mut FsSource::confined(&mut sources, dir, dir), &opts);
         for s in &mut stacks {
             map_to_config(&mut s.account, &parsed.account);
         }

@@ -45,9 +45,10 @@ pub(crate) fn read_stdin() -> io::Result<Vec<u8>> {
 
 /// The folder a Terraform configuration in `root` may read modules and files from: the git
 /// work tree that holds it (the repository of a pull request), or else the current folder when
-/// it holds `root`, or else `root` itself. Canonical (symbolic links resolved); `None` when
-/// `root` cannot be resolved (then nothing can be read from it anyway).
-pub(crate) fn boundary(root: &Path) -> Option<PathBuf> {
+/// it holds `root`, or else the folder the user named (`named`, searched for configurations)
+/// when it holds `root`, or else `root` itself. Canonical (symbolic links resolved); `None`
+/// when `root` cannot be resolved (then nothing can be read from it anyway).
+pub(crate) fn boundary(root: &Path, named: &Path) -> Option<PathBuf> {
     let root = fs::canonicalize(root).ok()?;
     if let Some(top) = root.ancestors().find(|a| a.join(".git").exists()) {
         return Some(top.to_path_buf());
@@ -55,10 +56,12 @@ pub(crate) fn boundary(root: &Path) -> Option<PathBuf> {
     let cwd = std::env::current_dir()
         .ok()
         .and_then(|c| fs::canonicalize(c).ok());
-    match cwd {
-        Some(c) if root.starts_with(&c) => Some(c),
-        _ => Some(root),
-    }
+    let named = fs::canonicalize(named).ok();
+    [cwd, named]
+        .into_iter()
+        .flatten()
+        .find(|c| root.starts_with(c))
+        .or(Some(root))
 }
 
 /// Whether `path` lies inside `boundary` once symbolic links are resolved. A path that does not

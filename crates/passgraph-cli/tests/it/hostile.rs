@@ -304,6 +304,43 @@ resource "aws_iam_policy" "q" {
 }
 
 #[test]
+fn a_folder_named_outside_any_repository_reads_its_own_modules() {
+    // No git work tree and not below the current folder: the folder the user names is the
+    // boundary, so an example reads the module beside it, and nothing above the folder.
+    let t = Temp::new("named");
+    t.write(
+        "lib/examples/app/main.tf",
+        "module \"role\" {\n  source = \"../../modules/role\"\n}\nmodule \"up\" {\n  source = \"../../../outside\"\n}\n",
+    );
+    t.write(
+        "lib/modules/role/main.tf",
+        "resource \"aws_iam_user\" \"inside\" {\n  name = \"inside\"\n}\n",
+    );
+    t.write(
+        "outside/main.tf",
+        "resource \"aws_iam_user\" \"outside\" {\n  name = \"outside\"\n}\n",
+    );
+    let elsewhere = Temp::new("cwd");
+    let lib = t.0.join("lib");
+    let o = run_in(
+        &elsewhere.0,
+        &[
+            "audit",
+            &lib.to_string_lossy(),
+            "-f",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON output");
+    assert_eq!(v["summary"]["principals"], 1, "only the module's user: {v}");
+    assert!(stdout(&o).contains("module up source \\\"../../../outside\\\" lies outside"));
+    assert!(!stdout(&o).contains("module role source"), "{v}");
+}
+
+#[test]
 fn nothing_an_input_names_is_executed_fetched_or_written() {
     let t = Temp::new("inert");
     let marker = |n: &str| t.0.join(format!("pwned-{n}"));
