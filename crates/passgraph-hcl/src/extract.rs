@@ -45,9 +45,9 @@ const PARALLEL_MIN: usize = 256;
 /// With many resource instances and more than one thread, the instances are read in slices,
 /// each by a fork of the evaluator (its memoised values with it, no file source). The slices'
 /// accounts and diagnostics, joined in order, are what reading them in turn gives, unless a
-/// fork saw something whose outcome depends on the order of evaluation, wanted to read a file,
-/// or the forks together spent more than the budget left: then the forks are dropped and the
-/// instances read in turn, so the answer never depends on the number of threads.
+/// fork saw something whose outcome depends on the order of evaluation, wanted a file not read
+/// before the fork, or the forks together spent more than the budget left: then the forks are
+/// dropped and the instances read in turn, so the answer never depends on the number of threads.
 pub(crate) fn extract(ev: &mut Evaluator<'_>, acc: &mut Account) -> Stats {
     let mut stats = Stats {
         files: ev.files_read,
