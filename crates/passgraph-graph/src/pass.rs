@@ -857,6 +857,9 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                 }
                 let rep = idx.keys[k].members[0];
                 let rep_ctx = idx.principal_context(rep);
+                // The roles a key may assume are mostly granted by the same statements: one
+                // list for a run of roles with the same grants.
+                let mut last: Option<Arc<[Proof]>> = None;
                 for r in candidates(idx, &prep, Some(&account_trusting)) {
                     let d = prep.evaluate(&idx.principals[r].arn, &rep_ctx);
                     if d.allowed == Tri::No {
@@ -865,7 +868,11 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
                     let mut grants: Vec<Proof> = d.allows.iter().map(proof_of).collect();
                     grants.sort();
                     grants.dedup();
-                    let grants: Arc<[Proof]> = grants.into();
+                    let grants: Arc<[Proof]> = match last.take() {
+                        Some(l) if *l == *grants => l,
+                        _ => grants.into(),
+                    };
+                    last = Some(grants.clone());
                     let Some(tp) = idx.trust[r] else { continue };
                     let trust = &idx.policies[tp];
                     for &p in &idx.keys[k].members {
@@ -957,7 +964,8 @@ pub(crate) fn assume_edges(idx: &Index<'_>) -> (Vec<AssumeEdge>, OpenEdges) {
             .clone()
     };
     found.sort_unstable_by_key(|(from, to, ..)| (*from, *to));
-    let mut edges: Vec<AssumeEdge> = Vec::new();
+    let groups = found.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).count();
+    let mut edges: Vec<AssumeEdge> = Vec::with_capacity(groups);
     for group in found.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         let (from, to) = (group[0].0, group[0].1);
         edges.push(AssumeEdge {

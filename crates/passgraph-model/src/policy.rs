@@ -271,6 +271,9 @@ impl Reader {
             }
             Some(st) => self.statements(st, false, &mut statements),
         }
+        // Most documents hold one or two statements; pushing leaves room for four, and a large
+        // account's documents are held until the end.
+        statements.shrink_to_fit();
         PolicyDocument {
             version,
             statements,
