@@ -15,14 +15,66 @@
 use crate::tri::Tri;
 use crate::value::{Charset, Hole, HoleClass, Part, Str};
 
-/// A token of a compiled pattern: 16 bytes, a character each (holes are rare and boxed, so a
-/// large account's million pattern characters do not each pay for a hole's size).
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Tok {
+/// A token of a compiled pattern as stored: four bytes, a character each. A character is its
+/// scalar value; `*`, `?` and a hole (an index into [`Glob`]'s holes, which are rare) are the
+/// values above `char::MAX`. A large account's patterns hold about a million characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Code(u32);
+
+impl Code {
+    const STAR: Code = Code(0x11_0000);
+    const QUEST: Code = Code(0x11_0001);
+    const HOLE_0: u32 = 0x11_0002;
+
+    fn char(c: char) -> Code {
+        Code(u32::from(c))
+    }
+}
+
+/// A token of a compiled pattern, as read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok<'a> {
     Char(char),
     Star,
     Quest,
-    Hole(Box<Hole>),
+    Hole(&'a Hole),
+}
+
+/// A compiled pattern's tokens, read through [`Toks::get`].
+#[derive(Clone, Copy)]
+struct Toks<'a> {
+    codes: &'a [Code],
+    holes: &'a [Hole],
+}
+
+impl<'a> Toks<'a> {
+    fn len(self) -> usize {
+        self.codes.len()
+    }
+
+    fn get(self, i: usize) -> Tok<'a> {
+        match self.codes[i] {
+            Code::STAR => Tok::Star,
+            Code::QUEST => Tok::Quest,
+            Code(c) => match char::from_u32(c) {
+                Some(c) => Tok::Char(c),
+                None => Tok::Hole(&self.holes[(c - Code::HOLE_0) as usize]),
+            },
+        }
+    }
+
+    fn is_star(self, i: usize) -> bool {
+        self.codes[i] == Code::STAR
+    }
+
+    /// True when every token from `i` on is `*`.
+    fn stars_from(self, i: usize) -> bool {
+        self.codes[i..].iter().all(|c| *c == Code::STAR)
+    }
+
+    fn iter(self) -> impl Iterator<Item = Tok<'a>> {
+        (0..self.len()).map(move |i| self.get(i))
+    }
 }
 
 /// A token of a subject.
@@ -50,7 +102,9 @@ const MAX_CELLS: usize = 1 << 22;
 /// A compiled IAM wildcard pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Glob {
-    toks: Vec<Tok>,
+    toks: Vec<Code>,
+    /// The holes the tokens refer to, in order.
+    holes: Vec<Hole>,
     case_insensitive: bool,
     /// Set when a policy variable is absent from the request: the pattern matches nothing.
     never: bool,
@@ -85,6 +139,7 @@ impl Glob {
             .sum();
         Glob {
             toks: Vec::with_capacity(room),
+            holes: Vec::new(),
             case_insensitive,
             never: false,
             has_holes: false,
@@ -93,7 +148,10 @@ impl Glob {
 
     fn push_hole(&mut self, hole: Hole) {
         self.has_holes = true;
-        self.toks.push(Tok::Hole(Box::new(hole)));
+        let i =
+            u32::try_from(self.holes.len()).map_or(u32::MAX, |i| i.saturating_add(Code::HOLE_0));
+        self.toks.push(Code(i));
+        self.holes.push(hole);
     }
 
     /// Compiles a pattern whose wildcards are interpreted in its literal parts; no policy variables.
@@ -144,10 +202,10 @@ impl Glob {
     fn push_char(&mut self, c: char) {
         if self.case_insensitive {
             for l in c.to_lowercase() {
-                self.toks.push(Tok::Char(l));
+                self.toks.push(Code::char(l));
             }
         } else {
-            self.toks.push(Tok::Char(c));
+            self.toks.push(Code::char(c));
         }
     }
 
@@ -170,8 +228,8 @@ impl Glob {
             }
             rest = &rest[c.len_utf8()..];
             match c {
-                '*' if wildcards => self.toks.push(Tok::Star),
-                '?' if wildcards => self.toks.push(Tok::Quest),
+                '*' if wildcards => self.toks.push(Code::STAR),
+                '?' if wildcards => self.toks.push(Code::QUEST),
                 c => self.push_char(c),
             }
         }
@@ -221,10 +279,10 @@ impl Glob {
     /// case-insensitive). Every subject the pattern can match starts with it.
     #[must_use]
     pub fn literal_prefix(&self) -> String {
-        self.toks
+        self.tokens()
             .iter()
             .map_while(|t| match t {
-                Tok::Char(c) => Some(*c),
+                Tok::Char(c) => Some(c),
                 _ => None,
             })
             .collect()
@@ -241,10 +299,10 @@ impl Glob {
             return None;
         }
         let mut seen = 0;
-        let mut it = self.toks.iter();
+        let mut it = self.tokens().iter();
         if n > 0 {
             for t in it.by_ref() {
-                if *t == Tok::Char(sep) {
+                if t == Tok::Char(sep) {
                     seen += 1;
                     if seen == n {
                         break;
@@ -257,7 +315,7 @@ impl Glob {
         }
         Some(
             it.map_while(|t| match t {
-                Tok::Char(c) => Some(*c),
+                Tok::Char(c) => Some(c),
                 _ => None,
             })
             .collect(),
@@ -267,7 +325,7 @@ impl Glob {
     /// True for a pattern that is a lone `*`.
     #[must_use]
     pub fn is_match_all(&self) -> bool {
-        !self.never && self.toks.iter().all(|t| *t == Tok::Star) && !self.toks.is_empty()
+        !self.never && self.tokens().stars_from(0) && !self.toks.is_empty()
     }
 
     /// Matches a subject, three-valued.
@@ -284,16 +342,16 @@ impl Glob {
         }
         let sub = self.subject_tokens(subject);
         let subject_has_holes = sub.iter().any(|t| matches!(t, Sub::Hole(_)));
-        if definite(&self.toks, &sub) {
+        if definite(self.tokens(), &sub) {
             return Tri::Yes;
         }
         if !self.has_holes && !subject_has_holes {
             return Tri::No;
         }
-        if resource_prefix_excludes(&self.toks, &sub) {
+        if resource_prefix_excludes(self.tokens(), &sub) {
             return Tri::No;
         }
-        intersects(&self.toks, &sub)
+        intersects(self.tokens(), &sub)
     }
 
     /// Matches a fully known subject.
@@ -318,22 +376,21 @@ impl Glob {
         }
         let s = subject.as_bytes();
         let ci = self.case_insensitive;
-        let eq = |t: &Tok, b: u8| match t {
-            Tok::Char(c) => {
+        // A pattern without holes: a code is a character, `*` or `?`.
+        let eq = |t: Code, b: u8| {
+            t == Code::QUEST || {
                 let b = if ci { b.to_ascii_lowercase() } else { b };
-                u32::from(*c) == u32::from(b)
+                t.0 == u32::from(b)
             }
-            Tok::Quest => true,
-            Tok::Star | Tok::Hole(_) => false,
         };
         let p = &self.toks;
         let (mut pi, mut si) = (0usize, 0usize);
         let mut star: Option<(usize, usize)> = None;
         while si < s.len() {
-            if pi < p.len() && p[pi] != Tok::Star && eq(&p[pi], s[si]) {
+            if pi < p.len() && p[pi] != Code::STAR && eq(p[pi], s[si]) {
                 pi += 1;
                 si += 1;
-            } else if pi < p.len() && p[pi] == Tok::Star {
+            } else if pi < p.len() && p[pi] == Code::STAR {
                 star = Some((pi, si));
                 pi += 1;
             } else if let Some((sp, ss)) = star {
@@ -344,7 +401,14 @@ impl Glob {
                 return Some(Tri::No);
             }
         }
-        Some(Tri::from_bool(p[pi..].iter().all(|t| *t == Tok::Star)))
+        Some(Tri::from_bool(self.tokens().stars_from(pi)))
+    }
+
+    fn tokens(&self) -> Toks<'_> {
+        Toks {
+            codes: &self.toks,
+            holes: &self.holes,
+        }
     }
 
     fn subject_tokens(&self, subject: &Str) -> Vec<Sub> {
@@ -368,11 +432,11 @@ impl Glob {
 }
 
 /// One pattern token against one subject token, for a definite match.
-fn tok_eq(p: &Tok, s: &Sub) -> bool {
+fn tok_eq(p: Tok<'_>, s: &Sub) -> bool {
     match (p, s) {
-        (Tok::Char(a), Sub::Char(b)) => a == b,
+        (Tok::Char(a), Sub::Char(b)) => a == *b,
         (Tok::Quest, Sub::Char(_)) => true,
-        (Tok::Hole(a), Sub::Hole(b)) => **a == *b,
+        (Tok::Hole(a), Sub::Hole(b)) => a == b,
         _ => false,
     }
 }
@@ -390,7 +454,7 @@ fn is_segment_hole(k: &Hole) -> bool {
 /// pattern's literal `:` can match only a subject `:`, in order, so the fifth meets the fifth.
 /// This spares the quadratic intersection for the many roles a pattern does not name when the
 /// account is a hole on both sides (templates, Terraform folders).
-fn resource_prefix_excludes(p: &[Tok], s: &[Sub]) -> bool {
+fn resource_prefix_excludes(p: Toks<'_>, s: &[Sub]) -> bool {
     let mut colons = 0;
     let mut si = 0;
     while si < s.len() && colons < 5 {
@@ -411,19 +475,20 @@ fn resource_prefix_excludes(p: &[Tok], s: &[Sub]) -> bool {
         return false;
     }
     let Some(fifth) = p
+        .codes
         .iter()
         .enumerate()
-        .filter(|(_, t)| **t == Tok::Char(':'))
+        .filter(|(_, t)| **t == Code::char(':'))
         .nth(4)
         .map(|(i, _)| i)
     else {
         return false;
     };
     let mut rest = resource.iter();
-    for t in &p[fifth + 1..] {
+    for t in p.iter().skip(fifth + 1) {
         let Tok::Char(c) = t else { break };
         match rest.next() {
-            Some(Sub::Char(x)) if x == c => {}
+            Some(Sub::Char(x)) if *x == c => {}
             _ => return true,
         }
     }
@@ -432,14 +497,14 @@ fn resource_prefix_excludes(p: &[Tok], s: &[Sub]) -> bool {
 
 /// The classic linear-time wildcard match with one backtrack point: a definite match treats
 /// every subject hole as one opaque token that only `*` or the same hole can cover.
-fn definite(p: &[Tok], s: &[Sub]) -> bool {
+fn definite(p: Toks<'_>, s: &[Sub]) -> bool {
     let (mut pi, mut si) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while si < s.len() {
-        if pi < p.len() && p[pi] != Tok::Star && tok_eq(&p[pi], &s[si]) {
+        if pi < p.len() && !p.is_star(pi) && tok_eq(p.get(pi), &s[si]) {
             pi += 1;
             si += 1;
-        } else if pi < p.len() && p[pi] == Tok::Star {
+        } else if pi < p.len() && p.is_star(pi) {
             star = Some((pi, si));
             pi += 1;
         } else if let Some((sp, ss)) = star {
@@ -450,7 +515,7 @@ fn definite(p: &[Tok], s: &[Sub]) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|t| *t == Tok::Star)
+    p.stars_from(pi)
 }
 
 /// Whether some string is matched by both sides.
@@ -463,10 +528,11 @@ fn definite(p: &[Tok], s: &[Sub]) -> bool {
 /// free-text hole that ends the subject after its last `/` (the generated part of an IAM name)
 /// holds no `:` or `/`. Greatest lengths other than a fixed one are not used (sound: only more
 /// `Maybe`).
-fn intersects(p: &[Tok], s: &[Sub]) -> Tri {
-    let shared = p.iter().any(
-        |t| matches!(t, Tok::Hole(k) if s.iter().any(|x| matches!(x, Sub::Hole(j) if *j == **k))),
-    );
+fn intersects(p: Toks<'_>, s: &[Sub]) -> Tri {
+    let shared = p
+        .holes
+        .iter()
+        .any(|k| s.iter().any(|x| matches!(x, Sub::Hole(j) if j == k)));
     match intersects_with(p, s, true) {
         Tri::No if shared => intersects_with(p, s, false),
         t => t,
@@ -519,15 +585,11 @@ fn admits(class: HoleClass, g: G) -> bool {
     }
 }
 
-fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
+fn intersects_with(p: Toks<'_>, s: &[Sub], align: bool) -> Tri {
     let shared: Vec<&Hole> = p
+        .holes
         .iter()
-        .filter_map(|t| match t {
-            Tok::Hole(k) if align && s.iter().any(|x| matches!(x, Sub::Hole(j) if *j == **k)) => {
-                Some(&**k)
-            }
-            _ => None,
-        })
+        .filter(|k| align && s.iter().any(|x| matches!(x, Sub::Hole(j) if j == *k)))
         .collect();
     // In an ARN subject, a hole that ends it after its last `/` is part of an IAM name.
     let is_arn = s
@@ -542,9 +604,9 @@ fn intersects_with(p: &[Tok], s: &[Sub], align: bool) -> Tri {
     let name_hole = |i: usize| is_arn && i + 1 == s.len() && last_slash.is_some_and(|l| l < i);
     let opaque = |k: &Hole| shared.iter().position(|x| *x == k);
     let mut a: Vec<G> = Vec::with_capacity(p.len());
-    for t in p {
+    for t in p.iter() {
         match t {
-            Tok::Char(c) => a.push(G::C(*c)),
+            Tok::Char(c) => a.push(G::C(c)),
             Tok::Quest => a.push(G::Any),
             Tok::Star => a.push(G::Star),
             Tok::Hole(k) => match opaque(k) {
@@ -677,9 +739,9 @@ mod resource_prefix_tests {
             let g = Glob::new(&Str::lit(p), false);
             for s in &subjects {
                 let sub = g.subject_tokens(s);
-                if resource_prefix_excludes(&g.toks, &sub) {
+                if resource_prefix_excludes(g.tokens(), &sub) {
                     excluded += 1;
-                    assert_eq!(intersects(&g.toks, &sub), Tri::No, "{p} against {s}");
+                    assert_eq!(intersects(g.tokens(), &sub), Tri::No, "{p} against {s}");
                     assert_eq!(g.matches(s), Tri::No);
                 }
             }
