@@ -126,7 +126,7 @@ pub(crate) struct InputArgs {
     #[arg(long, value_name = "ID")]
     pub(crate) account_id: Option<String>,
     /// Partition of inputs whose partition is not known (default: what a Terraform provider's
-    /// region says, else `aws`).
+    /// region says, else `aws`; the partition's DNS suffix follows it).
     #[arg(long, value_name = "NAME")]
     pub(crate) partition: Option<String>,
     /// Region of inputs whose region is not known.

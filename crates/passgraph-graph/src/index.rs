@@ -141,6 +141,10 @@ pub(crate) struct TrustedService {
     pub(crate) lookup: passgraph_model::service::Service,
     /// Its `iam:PassedToService` candidates, and whether all must be allowed.
     pub(crate) passed_to_service: (Vec<String>, bool),
+    /// False when the trust names the service by a value not known offline
+    /// (`ec2.${data.aws_partition.current.dns_suffix}`): the request's `iam:PassedToService`
+    /// is then not known either, and a grant limited to some services may cover it.
+    pub(crate) name_known: bool,
     /// `service` and the `passed_to_service` values as small numbers, the same for the same
     /// text across the index (below [`Index::service_ids`] and [`Index::value_ids`]).
     pub(crate) service_id: usize,
@@ -783,7 +787,8 @@ impl<'a> Index<'a> {
             );
             self.diagnostics.extend(d);
             // Services.
-            let mut services: BTreeMap<String, (Tri, Tri, Vec<Proof>)> = BTreeMap::new();
+            // Service name → (allowed, denied, proofs, name known offline).
+            let mut services: BTreeMap<String, (Tri, Tri, Vec<Proof>, bool)> = BTreeMap::new();
             let mut unknown_grant = None;
             if c.unknown.is_some() {
                 // An unknown trust policy may let in any service, and any principal of the
@@ -799,7 +804,10 @@ impl<'a> Index<'a> {
                     applies: Tri::Maybe,
                     origin: c.origin.clone(),
                 };
-                services.insert(ANY_SERVICE.to_owned(), (Tri::Maybe, Tri::No, vec![proof]));
+                services.insert(
+                    ANY_SERVICE.to_owned(),
+                    (Tri::Maybe, Tri::No, vec![proof], true),
+                );
                 unknown_grant = Some(TrustGrant {
                     statement: None,
                     targets: vec![TrustTarget::Account(Str::hole(format!(
@@ -840,9 +848,12 @@ impl<'a> Index<'a> {
                         Some(v) => (v.to_owned(), base),
                         None => (value.to_string(), base.weaken()),
                     };
-                    let e = services
-                        .entry(name)
-                        .or_insert((Tri::No, Tri::No, Vec::new()));
+                    let e = services.entry(name).or_insert((
+                        Tri::No,
+                        Tri::No,
+                        Vec::new(),
+                        value.as_known().is_some(),
+                    ));
                     match s.effect {
                         Effect::Allow => {
                             e.0 = e.0.or(t);
@@ -879,6 +890,7 @@ impl<'a> Index<'a> {
                         Tri::No,
                         Tri::No,
                         Vec::new(),
+                        true,
                     ));
                     e.0 = e.0.or(t);
                     e.2.push(Proof {
@@ -890,7 +902,7 @@ impl<'a> Index<'a> {
             let role_uncertain = role.uncertain;
             self.trusted_services[pi] = services
                 .into_iter()
-                .filter_map(|(service, (allow, deny, proofs))| {
+                .filter_map(|(service, (allow, deny, proofs, name_known))| {
                     let mut t = allow.and(!deny);
                     if role_uncertain {
                         t = t.weaken();
@@ -903,6 +915,7 @@ impl<'a> Index<'a> {
                         proofs,
                         lookup,
                         passed_to_service,
+                        name_known,
                         service_id: 0,
                         value_ids: Vec::new(),
                     })

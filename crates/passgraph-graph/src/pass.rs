@@ -420,8 +420,9 @@ fn run_key(idx: &Index<'_>, covers: Option<&Covers>, k: usize) -> Directs {
             for (v, &at) in values.iter().zip(&ts.value_ids) {
                 if ctx_cache[at].is_none() {
                     let mut c = base.clone();
-                    if v == crate::index::ANY_SERVICE {
-                        // Any service: the value is whichever service the caller picks.
+                    if v == crate::index::ANY_SERVICE || !ts.name_known {
+                        // Any service: the value is whichever service the caller picks; a
+                        // service named by a value not known offline: not known either.
                         c.set("iam:PassedToService", passgraph_eval::CtxValue::Unknown);
                     } else {
                         c.set_str("iam:PassedToService", v);

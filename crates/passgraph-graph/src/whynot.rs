@@ -75,7 +75,7 @@ pub fn why_not(
         let mut per_value: Vec<(&str, Vec<String>)> = Vec::new();
         for value in &ts.passed_to_service.0 {
             let mut ctx = base.clone();
-            if value == ANY_SERVICE {
+            if value == ANY_SERVICE || !ts.name_known {
                 ctx.set("iam:PassedToService", passgraph_eval::CtxValue::Unknown);
             } else {
                 ctx.set_str("iam:PassedToService", value);

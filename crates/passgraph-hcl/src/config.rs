@@ -333,8 +333,9 @@ pub(crate) struct ModuleDef {
     pub(crate) res_index: HashMap<(Mode, String, String), usize>,
     pub(crate) calls: Vec<CallDecl>,
     pub(crate) call_index: HashMap<String, usize>,
-    /// The literal `region` of the default `aws` provider, when written.
-    pub(crate) provider_region: Option<String>,
+    /// The `region` of the default `aws` provider, when written (evaluated once the root
+    /// module's variables are known: `region = var.region` is common).
+    pub(crate) provider_region: Option<Named>,
     /// Number of `.tf`/`.tf.json` files read.
     pub(crate) file_count: usize,
 }
@@ -587,9 +588,12 @@ fn read_hcl(def: &mut ModuleDef, file: FileId, body: Body, diags: &mut Vec<Diagn
             ("provider", [p]) if p == "aws" => {
                 let b = BodyRef::Hcl(&block.body);
                 if b.attr("alias").is_none()
-                    && let Some(region) = b.attr("region").and_then(|(e, _)| e.literal_str())
+                    && let Some(a) = block.body.get_attribute("region")
                 {
-                    def.provider_region = Some(region);
+                    def.provider_region = Some(Named {
+                        expr: OExpr::Hcl(a.value.clone()),
+                        file,
+                    });
                 }
             }
             _ => {}
@@ -730,10 +734,12 @@ fn read_json(def: &mut ModuleDef, file: FileId, root: Node, diags: &mut Vec<Diag
                 }
                 ("provider", [p]) if p == "aws" => {
                     if body.get("alias").is_none()
-                        && let Some(region) = body.get("region").and_then(Node::as_known_str)
-                        && !region.contains("${")
+                        && let Some(region) = body.get("region")
                     {
-                        def.provider_region = Some(region.to_owned());
+                        def.provider_region = Some(Named {
+                            expr: OExpr::Json(region.clone()),
+                            file,
+                        });
                     }
                 }
                 _ => {}

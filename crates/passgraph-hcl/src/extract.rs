@@ -167,7 +167,7 @@ fn in_slices(
 
 /// The file source of a fork: it reads nothing and remembers being asked.
 #[derive(Default)]
-struct NoFiles {
+pub(crate) struct NoFiles {
     asked: bool,
 }
 

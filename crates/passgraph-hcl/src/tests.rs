@@ -378,6 +378,47 @@ fn unknown_partition_without_provider_region() {
     );
 }
 
+/// The provider's region decides the partition also when it is written through variables and
+/// locals, as most examples do (`provider "aws" { region = local.region }`); a region that is
+/// not known offline leaves the partition a hole, and a local computed from the partition while
+/// the region was being looked for is not remembered with the hole.
+#[test]
+fn provider_region_through_variables_and_locals() {
+    let arn = "data.aws_partition.p.partition";
+    let with = |provider: &str| {
+        [(
+            "main.tf",
+            format!(
+                r#"
+variable "region" {{ default = "cn-north-1" }}
+variable "other" {{}}
+locals {{
+  region = "us-gov-west-1"
+  both   = {{ region = "eu-west-1", arn = "arn:${{data.aws_partition.p.partition}}:iam::1:role/x" }}
+}}
+data "aws_partition" "p" {{}}
+provider "aws" {{ {provider} }}
+"#
+            ),
+        )]
+    };
+    for (provider, expect) in [
+        ("region = local.region", "\"aws-us-gov\""),
+        ("region = var.region", "\"aws-cn\""),
+        ("region = \"us-east-1\"", "\"aws\""),
+        ("region = local.both.region", "\"aws\""),
+        ("region = var.other", "\"${aws:partition}\""),
+        ("region = \"${var.other}-x\"", "\"${aws:partition}\""),
+    ] {
+        let files = with(provider);
+        let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        check_with(&files, arn, expect);
+    }
+    let files = with("region = local.both.region");
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    check_with(&files, "local.both.arn", "\"arn:aws:iam::1:role/x\"");
+}
+
 #[test]
 fn functions_json() {
     check(

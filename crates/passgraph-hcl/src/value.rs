@@ -272,6 +272,14 @@ impl Value {
         }
     }
 
+    /// The string, known or not.
+    pub(crate) fn as_str(&self) -> Option<&Str> {
+        match &self.v {
+            V::Str(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The known number, converting strings as Terraform does.
     pub(crate) fn as_num(&self) -> Option<f64> {
         match &self.v {

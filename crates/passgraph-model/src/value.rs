@@ -22,6 +22,9 @@ pub const ACCOUNT_HOLE: &str = "aws:account";
 pub const PARTITION_HOLE: &str = "aws:partition";
 /// The key of the hole that stands for the region of the input.
 pub const REGION_HOLE: &str = "aws:region";
+/// The key of the hole that stands for the DNS suffix of the input's partition
+/// (`aws_partition.dns_suffix`): bound with the partition (`amazonaws.com` for `aws`).
+pub const DNS_SUFFIX_HOLE: &str = "aws:dns_suffix";
 
 /// The characters a hole of class [`HoleClass::Name`] may hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -798,7 +798,8 @@ impl<'a> Reader<'a> {
                     .and_then(passgraph_terraform::partition::dns_suffix)
                 {
                     Some(suffix) => Resolved::Later(Str::lit(suffix)),
-                    None => Resolved::Later(Str::hole(format!("{}.dns_suffix", inst.address))),
+                    // Bound with the partition when the account is assembled.
+                    None => Resolved::Later(Str::hole(passgraph_model::value::DNS_SUFFIX_HOLE)),
                 },
                 ("aws_iam_policy_document", "json" | "minified_json") => Resolved::DataDoc(idx),
                 ("aws_service_principal", "name" | "suffix") => {

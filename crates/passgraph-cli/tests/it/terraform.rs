@@ -773,3 +773,64 @@ fn inline_suppressions_in_terraform_comments() {
         "{md}"
     );
 }
+
+/// A trust that names its service through a value not known offline (the partition's DNS
+/// suffix when the provider's region is unknown) makes the request's `iam:PassedToService`
+/// unknown too: a grant limited to `ec2.amazonaws.com` may cover it, so the finding is possible,
+/// never dropped (the text `ec2.${...}` is no service name to compare). The CLI binds the suffix
+/// with the partition (`aws` unless `--partition` says otherwise), and a region written through
+/// a local decides both. Found on terraform-aws-modules/terraform-aws-batch's examples
+/// (`region = local.region`), whose instance roles went unreported.
+#[test]
+fn a_service_named_by_an_unknown_suffix_may_be_the_one_a_grant_allows() {
+    let main = |provider: &str| {
+        format!(
+            r#"
+{provider}
+data "aws_partition" "current" {{}}
+data "aws_iam_policy_document" "t" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+    principals {{
+      type        = "Service"
+      identifiers = ["ec2.${{data.aws_partition.current.dns_suffix}}"]
+    }}
+  }}
+}}
+resource "aws_iam_role" "inst" {{
+  name               = "inst"
+  assume_role_policy = data.aws_iam_policy_document.t.json
+}}
+resource "aws_iam_user" "u" {{ name = "u" }}
+resource "aws_iam_user_policy" "p" {{
+  user   = aws_iam_user.u.name
+  name   = "p"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow",
+    Action = "iam:PassRole", Resource = "*",
+    Condition = {{ StringEquals = {{ "iam:PassedToService" = "ec2.amazonaws.com" }} }} }}] }})
+}}
+"#
+        )
+    };
+    let unknown_region = main("variable \"region\" {}\nprovider \"aws\" { region = var.region }");
+    assert_eq!(
+        findings(&tf_in(&unknown_region, None)),
+        ["user u -> inst ec2.${aws:dns_suffix} possible"]
+    );
+    let local_region =
+        main("locals { region = \"eu-west-1\" }\nprovider \"aws\" { region = local.region }");
+    assert_eq!(
+        findings(&tf_in(&local_region, None)),
+        ["user u -> inst ec2.amazonaws.com definite"]
+    );
+    // Through the CLI: the default partition decides the suffix; in China the trust names
+    // ec2.amazonaws.com.cn, which the grant does not allow.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("main.tf"), &unknown_region).expect("write main.tf");
+    let folder = dir.path().to_str().expect("UTF-8 path");
+    assert_eq!(
+        crate::triples(&crate::json(&["audit", folder])),
+        ["user/u -> inst -> ec2.amazonaws.com definite"]
+    );
+    assert!(crate::triples(&crate::json(&["audit", "--partition", "aws-cn", folder])).is_empty());
+}

@@ -307,18 +307,6 @@ pub(crate) fn evaluator<'s>(
         extra_files: HashMap::default(),
     };
     let def = ev.module_def(root, ".");
-    let region = options
-        .region
-        .clone()
-        .or_else(|| def.provider_region.clone());
-    if let Some(r) = &region {
-        ev.region = Str::lit(r.clone());
-    }
-    if let Some(p) = &options.partition {
-        ev.partition = Str::lit(p.clone());
-    } else if let Some(r) = &region {
-        ev.partition = Str::lit(passgraph_terraform::partition::partition_of_region(r));
-    }
     if let Some(a) = &options.account_id {
         ev.account = Str::lit(a.clone());
     }
@@ -336,11 +324,36 @@ pub(crate) fn evaluator<'s>(
         children: HashMap::default(),
     });
     ev.root_vars = crate::vars::root_values(&mut ev, &def, options);
+    let region = options.region.clone().or_else(|| ev.provider_region(&def));
+    if let Some(r) = &region {
+        ev.region = Str::lit(r.clone());
+    }
+    if let Some(p) = &options.partition {
+        ev.partition = Str::lit(p.clone());
+    } else if let Some(r) = &region {
+        ev.partition = Str::lit(passgraph_terraform::partition::partition_of_region(r));
+    }
     ev.expand_all();
     ev
 }
 
 impl Evaluator<'_> {
+    /// The region of the root module's default `aws` provider, when it is known offline: a
+    /// literal, or an expression of variables and locals (`region = var.region`). Evaluated on
+    /// a copy of the state, before the region and partition are set, so that nothing remembered
+    /// from this evaluation keeps their holes; what it cannot decide leaves both holes.
+    fn provider_region(&self, def: &ModuleDef) -> Option<String> {
+        let n = def.provider_region.as_ref()?;
+        if let Some(r) = n.expr.view().literal_str() {
+            return (!r.contains("${")).then_some(r);
+        }
+        let mut files = crate::extract::NoFiles::default();
+        let mut copy = self.fork().resume(&mut files);
+        let v = copy.eval(&Scope::new(0, n.file), n.expr.view()).ok()?;
+        let r = v.as_str()?.as_known()?;
+        (!r.is_empty()).then(|| r.to_owned())
+    }
+
     /// A copy of the state, to be resumed elsewhere (between evaluations: nothing is busy).
     pub(crate) fn fork(&self) -> Fork {
         debug_assert_eq!(self.depth, 0);

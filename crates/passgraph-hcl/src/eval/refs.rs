@@ -744,7 +744,14 @@ impl Evaluator<'_> {
                     .and_then(passgraph_terraform::partition::dns_suffix)
                 {
                     Some(suffix) => (Value::lit(suffix, o.clone()), true),
-                    None => hole(name),
+                    // Bound with the partition when the account is assembled.
+                    None => (
+                        Value::string(
+                            Str::hole(passgraph_model::value::DNS_SUFFIX_HOLE),
+                            o.clone(),
+                        ),
+                        true,
+                    ),
                 },
             ),
             ("aws_partition", _) => Some(hole(name)),
