@@ -106,7 +106,19 @@ pub fn emit_text(
     Ok(())
 }
 
-/// Writes several stacks as Markdown: one table per stack with findings.
+/// The least room a stack's section gets; a stack that cannot have it is named as not shown.
+const MIN_SECTION: usize = 1_500;
+
+/// The worst severity of a report's findings; `None` without findings.
+fn worst(r: &crate::Report<'_>) -> Option<passgraph_graph::Severity> {
+    r.groups()
+        .flat_map(|g| g.keys.into_iter().map(|k| k.3))
+        .max()
+}
+
+/// Writes several stacks as Markdown: a table of the stacks with findings (most severe
+/// first), then a section per stack, stacks with findings first in the same order, then those
+/// with notes only, within [`crate::markdown::MAX_CHARS`]. What does not fit is named.
 ///
 /// # Errors
 /// When writing fails.
@@ -115,66 +127,135 @@ pub fn emit_markdown(
     parts: &[Part<'_>],
     discovery: Option<&Discovery>,
 ) -> crate::Result {
+    use std::fmt::Write as _;
     let counts: Vec<crate::Counts> = parts.iter().map(|p| p.report.counts()).collect();
     let n: usize = counts.iter().map(|c| c.findings).sum();
-    writeln!(w, "## passgraph: who can pass which role to which service")?;
-    writeln!(w)?;
-    writeln!(
-        w,
+    let mut out = String::new();
+    out.push_str("## passgraph: who can pass which role to which service\n\n");
+    let _ = writeln!(
+        out,
         "{} in {} of {}.",
         plural(n, "finding", "findings"),
         counts.iter().filter(|c| c.findings > 0).count(),
         plural(parts.len(), "stack", "stacks")
-    )?;
+    );
     if let Some(d) = discovery {
-        writeln!(w)?;
-        writeln!(w, "Searched: {}.", discovery_line(d))?;
+        let _ = writeln!(out, "\nSearched: {}.", discovery_line(d));
     }
-    // Each stack gets a share of what is left of the budget, so the whole stays under
-    // `markdown::MAX_CHARS`.
-    let shown: Vec<(&Part<'_>, &crate::Counts)> = parts
+    let name = |p: &Part<'_>| p.stack.clone().unwrap_or_else(|| "(inputs)".to_owned());
+    // Stacks with findings, most severe first, then by number of findings; then the stacks
+    // that have only notes, in the order found.
+    let mut with: Vec<(passgraph_graph::Severity, usize)> = parts
         .iter()
-        .zip(&counts)
-        .filter(|(p, c)| c.findings > 0 || !p.report.diagnostics.is_empty())
+        .enumerate()
+        .filter(|(i, _)| counts[*i].findings > 0)
+        .filter_map(|(i, p)| Some((worst(&p.report)?, i)))
         .collect();
-    let mut used = 0usize;
-    let mut skipped = Vec::new();
+    with.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(counts[b.1].findings.cmp(&counts[a.1].findings))
+            .then(a.1.cmp(&b.1))
+    });
+    let notes_only: Vec<usize> = (0..parts.len())
+        .filter(|&i| counts[i].findings == 0 && !parts[i].report.diagnostics.is_empty())
+        .collect();
     let reserve = 1_000;
-    let head_budget = crate::markdown::MAX_CHARS.saturating_sub(reserve + 400);
-    for (k, (p, _)) in shown.iter().enumerate() {
-        let left = head_budget.saturating_sub(used);
-        let share = left / (shown.len() - k);
-        let name = p.stack.as_deref().unwrap_or("(inputs)");
-        if share < 1_500 {
-            skipped.push(name);
+    let budget = crate::markdown::MAX_CHARS.saturating_sub(reserve + 400);
+    let mut rows_left_out = 0;
+    if with.len() > 1 {
+        // The table takes at most a fifth of the budget.
+        out.push_str("\n### Stacks with findings\n\n| Stack | Findings | Definite | Worst severity |\n|---|---|---|---|\n");
+        for (k, (sev, i)) in with.iter().enumerate() {
+            let c = &counts[*i];
+            let row = format!(
+                "| `{}` | {} | {} | {} |\n",
+                name(&parts[*i]).replace('|', "\\|"),
+                c.findings,
+                c.definite,
+                sev.as_str()
+            );
+            if out.len() + row.len() > budget / 5 {
+                rows_left_out = with.len() - k;
+                break;
+            }
+            out.push_str(&row);
+        }
+    }
+    w.write_all(out.as_bytes())?;
+    let mut used = out.len();
+    let mut skipped_with = Vec::new();
+    let mut skipped_notes = 0usize;
+    let order: Vec<(usize, bool)> = with
+        .iter()
+        .map(|(_, i)| (*i, true))
+        .chain(notes_only.iter().map(|i| (*i, false)))
+        .collect();
+    for (k, &(i, has_findings)) in order.iter().enumerate() {
+        let left = budget.saturating_sub(used);
+        // Each stack gets an equal share of what is left; a stack with findings gets at least
+        // the least section while there is room for it, a stack with notes only no more
+        // than its share.
+        let mut share = left / (order.len() - k);
+        if has_findings && share < MIN_SECTION && left >= MIN_SECTION {
+            share = MIN_SECTION;
+        }
+        if share < MIN_SECTION {
+            if has_findings {
+                skipped_with.push(name(&parts[i]));
+            } else {
+                skipped_notes += 1;
+            }
             continue;
         }
         let mut buf = Vec::new();
-        crate::markdown::emit_within(&mut buf, &p.report, share)?;
+        crate::markdown::emit_within(&mut buf, &parts[i].report, share)?;
         // The per-stack body without its own level-2 title, its headings one level down.
         let text = String::from_utf8_lossy(&buf);
         let body = text
             .strip_prefix("## passgraph: who can pass which role to which service\n\n")
             .unwrap_or(&text)
             .replace("\n### ", "\n#### ");
-        let head = format!("\n### Stack `{name}`\n\n");
+        let head = format!("\n### Stack `{}`\n\n", name(&parts[i]));
         used += head.len() + body.len();
         w.write_all(head.as_bytes())?;
         w.write_all(body.as_bytes())?;
     }
-    if !skipped.is_empty() {
-        let list: Vec<&str> = skipped.iter().take(QUIET_NAMES).copied().collect();
-        writeln!(
-            w,
-            "\nNot shown, to stay under {} characters: {} ({}{}); `-f jsonl` lists every finding.",
-            crate::markdown::MAX_CHARS,
-            plural(skipped.len(), "stack", "stacks"),
+    let mut missing = Vec::new();
+    if !skipped_with.is_empty() {
+        let list: Vec<&str> = skipped_with
+            .iter()
+            .take(QUIET_NAMES)
+            .map(String::as_str)
+            .collect();
+        missing.push(format!(
+            "{} with findings ({}{})",
+            plural(skipped_with.len(), "stack", "stacks"),
             list.join(", "),
-            if skipped.len() > QUIET_NAMES {
+            if skipped_with.len() > QUIET_NAMES {
                 ", ..."
             } else {
                 ""
             }
+        ));
+    }
+    if skipped_notes > 0 {
+        missing.push(format!(
+            "{} with notes only",
+            plural(skipped_notes, "stack", "stacks")
+        ));
+    }
+    if rows_left_out > 0 {
+        missing.push(format!(
+            "{} of the table",
+            plural(rows_left_out, "row", "rows")
+        ));
+    }
+    if !missing.is_empty() {
+        writeln!(
+            w,
+            "\nNot shown, to stay under {} characters: {}; `-f jsonl` lists every finding.",
+            crate::markdown::MAX_CHARS,
+            missing.join("; ")
         )?;
     }
     Ok(())

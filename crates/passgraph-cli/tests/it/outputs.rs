@@ -396,6 +396,52 @@ fn markdown_stays_under_sixty_thousand_characters() {
     );
 }
 
+/// Searched folders in Markdown: the stacks with findings come first, most severe first, in a
+/// table and in sections, before any stack that only has notes; the notes-only stacks are what
+/// the size limit leaves out. (aws-cloudformation-templates had five of its fourteen findings,
+/// two critical, left out while thirty notes-only stacks were shown.)
+#[test]
+fn markdown_of_stacks_shows_the_stacks_with_findings_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 120 stacks whose names sort first and that have notes (a trust policy given as a
+    // parameter without a value) but no finding: about 900 characters each.
+    for i in 0..120 {
+        let t = format!(
+            r#"{{"Parameters": {{"Doc": {{"Type": "String"}}}}, "Resources": {{"R{i}": {{"Type": "AWS::IAM::Role", "Properties": {{"AssumeRolePolicyDocument": {{"Ref": "Doc"}}}}}}}}}}"#
+        );
+        std::fs::write(dir.path().join(format!("a-notes-{i:03}.json")), t).expect("write");
+    }
+    std::fs::write(dir.path().join("z-wide.json"), wide_snapshot(3, 2)).expect("write");
+    std::fs::write(dir.path().join("y-small.json"), wide_snapshot(1, 1)).expect("write");
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let o = run(&["audit", "-f", "markdown", &dir_arg], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let t = crate::stdout(&o);
+    assert!(
+        t.chars().count() <= 60_000,
+        "{} characters",
+        t.chars().count()
+    );
+    assert!(t.contains("### Stacks with findings"), "{}", &t[..1500]);
+    let z = t
+        .find("### Stack `z-wide.json`")
+        .expect("the larger stack's section");
+    let y = t
+        .find("### Stack `y-small.json`")
+        .expect("the smaller stack's section");
+    assert!(z < y, "more findings first");
+    if let Some(n) = t.find("### Stack `a-notes-") {
+        assert!(n > y, "notes-only stacks after the stacks with findings");
+    }
+    let last = t.lines().last().expect("a last line");
+    assert!(
+        last.starts_with("Not shown, to stay under 60000 characters: ")
+            && last.contains("stacks with notes only")
+            && !last.contains("with findings"),
+        "{last}"
+    );
+}
+
 /// The default picture condenses principals with the same reach and roles with the same trust
 /// and holders, marks admin-equivalent roles, has a legend, and `--max-nodes` caps it.
 #[test]
