@@ -204,9 +204,13 @@ fn fail_on_syntax(sources: &SourceMap, parsed: &Parsed) -> Result<()> {
 }
 
 /// Detects and parses one text. `explicit` inputs fail the run when they cannot be read at all.
+/// `name` is the file as shown in locations; values a template leaves unknown are named after
+/// `label` (the file relative to the folder searched, so that names and fingerprints do not
+/// depend on where the run starts), or after `name` when there is none.
 fn parse_text(
     sources: &mut SourceMap,
     name: String,
+    label: Option<String>,
     text: String,
     args: &InputArgs,
     cfn: &passgraph_cfn::Options,
@@ -214,6 +218,7 @@ fn parse_text(
 ) -> Result<Option<Input>> {
     let text: Arc<str> = text.into();
     let file = sources.add(name.clone(), text.clone());
+    let name = label.unwrap_or(name);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let input = if trimmed.starts_with('{') || trimmed.starts_with('[') {
         if passgraph_tfplan::looks_like_plan(&text) {
@@ -361,7 +366,7 @@ fn load_named(
         }));
     }
     let text = read_text(path)?;
-    parse_text(sources, display(path), text, args, cfn, true)
+    parse_text(sources, display(path), None, text, args, cfn, true)
 }
 
 /// One input found by searching a folder.
@@ -459,7 +464,7 @@ fn search(
                 .or_default() += 1;
             continue;
         };
-        match parse_text(sources, display(f), text, args, cfn, false)? {
+        match parse_text(sources, display(f), Some(name(f)), text, args, cfn, false)? {
             Some(input) => {
                 discovery.files_read += 1;
                 found.push(Found {

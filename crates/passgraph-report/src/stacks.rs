@@ -59,15 +59,20 @@ pub fn emit_text(
             s.to_owned()
         }
     };
+    let accepted: Option<usize> = parts
+        .iter()
+        .filter_map(|p| crate::text::accepted(&p.report))
+        .reduce(|a, b| a + b);
     writeln!(
         w,
         "{}",
         bold(&format!(
-            "passgraph: {} ({definite} definite, {} possible) in {} of {}",
+            "passgraph: {} ({definite} definite, {} possible) in {} of {}{}",
             plural(n, "finding", "findings"),
             n - definite,
             with,
-            plural(parts.len(), "stack", "stacks")
+            plural(parts.len(), "stack", "stacks"),
+            accepted.map_or_else(String::new, |a| format!("; {a} accepted"))
         ))
     )?;
     if let Some(d) = discovery {

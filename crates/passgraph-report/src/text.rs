@@ -199,6 +199,14 @@ pub fn emit_findings(
     emit_titled(w, r, opts, summarise, "passgraph")
 }
 
+/// How many of the report's findings are accepted (configuration, inline or baseline); `None`
+/// when nothing is set up to accept any.
+pub(crate) fn accepted(r: &Report<'_>) -> Option<usize> {
+    r.suppress
+        .is_some()
+        .then(|| r.findings().filter(|f| r.suppression(f).is_some()).count())
+}
+
 /// [`emit_findings`] with the first line starting with `title` instead of `passgraph` (a
 /// stack's name).
 ///
@@ -225,8 +233,7 @@ pub fn emit_titled(
             if principals == 1 { "" } else { "s" }
         ))
     )?;
-    if r.suppress.is_some() {
-        let accepted = r.findings().filter(|f| r.suppression(f).is_some()).count();
+    if let Some(accepted) = accepted(r) {
         writeln!(
             w,
             "{accepted} of them accepted (configuration, inline or baseline): they do not count for --fail-on{}",

@@ -891,3 +891,59 @@ fn accepted_additions_do_not_fail_a_diff() {
         "{t}"
     );
 }
+
+/// A baseline written from one folder accepts the same findings when the folder is named from
+/// elsewhere (relative or absolute): values a template leaves unknown (a role without
+/// `RoleName`) are named after the file relative to the folder searched, not after the path
+/// given, so fingerprints do not move. (aws-cloudformation-templates' EMR stacks: a baseline
+/// written from the repository's parent accepted nothing when run from inside.)
+#[test]
+fn a_baseline_holds_wherever_the_run_starts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stacks = dir.path().join("repo/stacks");
+    std::fs::create_dir_all(&stacks).expect("mkdir");
+    std::fs::write(
+        stacks.join("app.json"),
+        r#"{"Resources": {
+  "Fn": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}},
+  "Dev": {"Type": "AWS::IAM::User", "Properties": {"Policies": [{"PolicyName": "p", "PolicyDocument": {
+    "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}}]}}}}"#,
+    )
+    .expect("write");
+    let baseline = dir.path().join("baseline.json");
+    let baseline = baseline.to_str().expect("UTF-8 path");
+    let run_in = |cwd: &std::path::Path, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_passgraph"))
+            .current_dir(cwd)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("the binary runs")
+    };
+    let o = run_in(
+        dir.path(),
+        &["audit", "repo/stacks", "--write-baseline", baseline],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        crate::stdout(&o).contains("role ${app.json:Fn.RoleName}"),
+        "{}",
+        crate::stdout(&o)
+    );
+    let inside = run_in(
+        &dir.path().join("repo"),
+        &["audit", "stacks", "--baseline", baseline],
+    );
+    let absolute = stacks.to_str().expect("UTF-8 path");
+    let elsewhere = run_in(&crate::root(), &["audit", absolute, "--baseline", baseline]);
+    for o in [inside, elsewhere] {
+        assert_eq!(o.status.code(), Some(0), "{}", crate::stdout(&o));
+        let first = crate::stdout(&o)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(first.ends_with("; 1 accepted"), "{first}");
+    }
+}
