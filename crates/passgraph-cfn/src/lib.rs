@@ -163,7 +163,7 @@ fn read_root(
     for (i, r) in tpl.resources.iter().enumerate() {
         // A resource that is neither IAM nor hands a role to a service is not read at all: its
         // condition, parameters and properties can change no finding, and must not be noise.
-        if !concerns_iam(&r.ty) {
+        if !concerns_iam(r) {
             continue;
         }
         let uncertain = match &r.condition {
@@ -209,13 +209,22 @@ fn read_root(
     }
 }
 
-/// Whether a resource type can change a finding: IAM, SAM, a nested stack, or a type of the
-/// role-use table.
-fn concerns_iam(ty: &str) -> bool {
+/// Whether a resource can change a finding: IAM, SAM, a nested stack, or a resource of a type
+/// of the role-use table that has a property the table names.
+fn concerns_iam(r: &template::Resource) -> bool {
+    always_read(&r.ty) || roleuse::may_use_roles(r)
+}
+
+/// Whether resources of a type may be read ([`concerns_iam`] decides per resource).
+pub(crate) fn concerns_iam_type(ty: &str) -> bool {
+    always_read(ty) || roleuse::ROLE_USES.iter().any(|s| s.resource_type == ty)
+}
+
+/// IAM, SAM and nested stacks: read whatever their properties.
+fn always_read(ty: &str) -> bool {
     ty.starts_with("AWS::IAM::")
         || ty.starts_with("AWS::Serverless::")
         || ty == "AWS::CloudFormation::Stack"
-        || roleuse::ROLE_USES.iter().any(|s| s.resource_type == ty)
 }
 
 /// How many users, groups, roles, managed policies and instance profiles an account holds.

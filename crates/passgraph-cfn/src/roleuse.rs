@@ -612,6 +612,26 @@ fn walk(
     }
 }
 
+/// Whether a resource has a property through which the role-use table says it hands a role to
+/// a service (an SNS topic without delivery-status logging hands none). Properties that are
+/// not a plain mapping (`Fn::If` around them) or a key not known offline may hold one.
+pub(crate) fn may_use_roles(r: &Resource) -> bool {
+    let Some(props) = &r.props else { return false };
+    let NodeKind::Object(entries) = &props.kind else {
+        return true;
+    };
+    let keys: Vec<Option<&str>> = entries.iter().map(|(e, _, _)| e.as_known()).collect();
+    ROLE_USES
+        .iter()
+        .filter(|s| s.resource_type == r.ty)
+        .any(|spec| match steps(spec.attribute).first() {
+            Some(Step::Key(k) | Step::Items(k, _)) => keys
+                .iter()
+                .any(|e| e.is_none_or(|e| e == *k || e.starts_with("Fn::"))),
+            _ => true,
+        })
+}
+
 /// Adds the role uses of one resource (resolving only the properties the table names).
 pub(crate) fn role_uses(ctx: &mut Ctx<'_>, acc: &mut Account, r: &Resource, uncertain: bool) {
     let Some(props) = &r.props else { return };

@@ -299,32 +299,69 @@ fn with_globals(props: Option<Node>, globals: &Node, origin: &Origin) -> Node {
     node
 }
 
-/// Warns about keys written twice in one mapping (CloudFormation rejects such templates; most
-/// readers keep the last). Walks iteratively: the tree may be deep.
+/// Reports keys written twice in one mapping (CloudFormation rejects such templates; most
+/// readers keep the last): a warning where passgraph reads (the top level, parameters,
+/// mappings, conditions, exports, resources that `concerns_iam` may read), a note elsewhere
+/// (an SNS tag option, an output that is not exported), where it can change no finding.
 pub(crate) fn check_duplicates(root: &Node, diags: &mut Vec<Diagnostic>) {
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        match &n.kind {
-            NodeKind::Object(entries) => {
-                if entries.len() > 1 {
-                    let mut seen = passgraph_model::hash::HashSet::with_capacity_and_hasher(
-                        entries.len(),
-                        Default::default(),
-                    );
-                    for (k, ko, _) in entries {
-                        if !seen.insert(k) {
-                            diags.push(Diagnostic::warning(
-                                Code::Duplicate,
-                                format!(
-                                    "key {k} is written twice in one mapping; the last one wins"
-                                ),
-                                Some(ko.clone()),
-                            ));
-                        }
+    duplicates_here(root, diags, true);
+    for (k, _, v) in root.entries() {
+        match k.as_known() {
+            Some("Resources") => {
+                duplicates_here(v, diags, true);
+                for (_, _, r) in v.entries() {
+                    let read = r
+                        .get("Type")
+                        .and_then(Node::as_known_str)
+                        .is_none_or(crate::concerns_iam_type);
+                    duplicates_below(r, diags, read);
+                }
+            }
+            Some("Outputs") => {
+                duplicates_here(v, diags, false);
+                for (_, _, o) in v.entries() {
+                    duplicates_here(o, diags, false);
+                    for (ok, _, ov) in o.entries() {
+                        duplicates_below(ov, diags, ok.as_known() == Some("Export"));
                     }
                 }
-                stack.extend(entries.iter().map(|(_, _, v)| v));
             }
+            Some("Metadata" | "Rules" | "Description") => duplicates_below(v, diags, false),
+            _ => duplicates_below(v, diags, true),
+        }
+    }
+}
+
+/// The keys written twice in `n` itself (not below it).
+fn duplicates_here(n: &Node, diags: &mut Vec<Diagnostic>, warn: bool) {
+    let NodeKind::Object(entries) = &n.kind else {
+        return;
+    };
+    if entries.len() < 2 {
+        return;
+    }
+    let mut seen =
+        passgraph_model::hash::HashSet::with_capacity_and_hasher(entries.len(), Default::default());
+    for (k, ko, _) in entries {
+        if !seen.insert(k) {
+            let message = format!("key {k} is written twice in one mapping; the last one wins");
+            diags.push(if warn {
+                Diagnostic::warning(Code::Duplicate, message, Some(ko.clone()))
+            } else {
+                Diagnostic::note(Code::Duplicate, message, Some(ko.clone()))
+            });
+        }
+    }
+}
+
+/// The keys written twice in `root` and in every mapping below it. Walks iteratively: the tree
+/// may be deep.
+fn duplicates_below(root: &Node, diags: &mut Vec<Diagnostic>, warn: bool) {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        duplicates_here(n, diags, warn);
+        match &n.kind {
+            NodeKind::Object(entries) => stack.extend(entries.iter().map(|(_, _, v)| v)),
             NodeKind::Array(items) | NodeKind::Choice(items) => stack.extend(items.iter()),
             _ => {}
         }

@@ -888,6 +888,57 @@ Resources:
     assert!(codes(&p).contains(&Code::PolicyGrammar));
 }
 
+/// A key written twice where passgraph reads (an IAM resource, a condition, an export) is a
+/// warning; where nothing it reads is (an SNS tag option, an output that is not exported, the
+/// template's metadata), a note: it can change no finding (aws-cloudformation-templates'
+/// Portfolio.yaml warned six times about a Service Catalog tag option).
+#[test]
+fn duplicate_keys_warn_only_where_they_can_change_a_finding() {
+    let text = r#"
+Metadata:
+  Doc: {a: 1, a: 2}
+Conditions:
+  C: {"Fn::Equals": [a, b], "Fn::Equals": [a, a]}
+Resources:
+  Tag:
+    Type: AWS::ServiceCatalog::TagOption
+    Properties: {Key: a, Value: b, Key: c}
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [], Statement: []}
+Outputs:
+  Plain:
+    Value: {Ref: R}
+    Value: x
+  Shared:
+    Value: {Ref: R}
+    Export: {Name: n, Name: m}
+"#;
+    let (sm, p) = parse_text(text);
+    let mut got: Vec<(Level, u32)> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::Duplicate)
+        .map(|d| {
+            let l = sm.locate(d.origin.as_ref().expect("a position"));
+            (d.level, l.line)
+        })
+        .collect();
+    got.sort_by_key(|x| x.1);
+    assert_eq!(
+        got,
+        [
+            (Level::Note, 3),
+            (Level::Warning, 5),
+            (Level::Note, 9),
+            (Level::Warning, 13),
+            (Level::Note, 17),
+            (Level::Warning, 20),
+        ]
+    );
+}
+
 #[test]
 fn duplicate_keys_and_logical_ids() {
     let text = "Resources:\n  R:\n    Type: AWS::IAM::Group\n    Properties: {GroupName: first}\n  R:\n    Type: AWS::IAM::Group\n    Properties: {GroupName: second}\n";

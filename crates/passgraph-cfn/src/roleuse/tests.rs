@@ -393,3 +393,54 @@ fn a_use_points_at_its_property() {
         RoleTarget::Role(passgraph_model::Str::hole("cfn:import:monitoring-role-arn"))
     );
 }
+
+/// A resource of a role-using type without the property that hands the role (an SNS topic
+/// without delivery-status logging) is not read: its condition, on a parameter without a
+/// value, is no warning (aws-cloudformation-templates' Neptune.yaml warned about an SNS topic
+/// ARN parameter). One with the property is read, and so is one whose properties are behind
+/// `Fn::If` (they may hold it).
+#[test]
+fn a_resource_that_hands_no_role_is_not_read() {
+    let quiet = r#"
+Parameters:
+  TopicArn:
+    Type: String
+Conditions:
+  Create: !Equals [!Ref TopicArn, ""]
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Condition: Create
+    Properties:
+      DisplayName: alarms
+"#;
+    let parsed = parse(FileId(0), quiet, &Options::default());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let logging = quiet.replace(
+        "      DisplayName: alarms",
+        "      DeliveryStatusLogging:\n        - Protocol: sqs\n          SuccessFeedbackRoleArn: arn:aws:iam::1:role/log",
+    );
+    let parsed = parse(FileId(0), &logging, &Options::default());
+    assert!(
+        parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("TopicArn")),
+        "{:?}",
+        parsed.diagnostics
+    );
+    assert_eq!(parsed.account.role_uses.len(), 1);
+    let behind_if = quiet.replace(
+        "    Properties:\n      DisplayName: alarms",
+        "    Properties: !If [Create, {DeliveryStatusLogging: [{Protocol: sqs, SuccessFeedbackRoleArn: arn:aws:iam::1:role/log}]}, !Ref AWS::NoValue]",
+    );
+    let parsed = parse(FileId(0), &behind_if, &Options::default());
+    assert!(
+        parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("TopicArn")),
+        "read: {:?}",
+        parsed.diagnostics
+    );
+}
