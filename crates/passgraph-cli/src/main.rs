@@ -685,10 +685,7 @@ fn graph(
 
 fn names_principal(analysis: &Analysis, i: usize, key: &str) -> bool {
     let p = &analysis.principals[i];
-    p.name.as_known() == Some(key)
-        || p.arn.as_known() == Some(key)
-        || p.name.to_string() == key
-        || p.arn.to_string() == key
+    passgraph_report::names(&p.name, &p.arn, key)
 }
 
 fn explain(
@@ -749,12 +746,12 @@ fn explain(
         };
         match role {
             Some(r) => bail!(
-                "no principal named {principal:?}{} with a role named {r:?}{} in the inputs",
+                "no principal named \"{principal}\"{} with a role named \"{r}\"{} in the inputs",
                 hint(principal),
                 hint(r)
             ),
             None => bail!(
-                "no principal named {principal:?} in the inputs{}",
+                "no principal named \"{principal}\" in the inputs{}",
                 hint(principal)
             ),
         }

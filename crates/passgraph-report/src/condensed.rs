@@ -52,12 +52,7 @@ fn esc(s: &str) -> String {
 
 fn names(r: &Report<'_>, p: usize, keys: &[String]) -> bool {
     let x = &r.analysis.principals[p];
-    keys.iter().any(|k| {
-        x.name.as_known() == Some(k.as_str())
-            || x.arn.as_known() == Some(k.as_str())
-            || x.name.to_string() == *k
-            || x.arn.to_string() == *k
-    })
+    keys.iter().any(|k| crate::names(&x.name, &x.arn, k))
 }
 
 /// One reach of a principal class: (role, service, certainty, severity, exploitable).

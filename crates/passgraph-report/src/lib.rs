@@ -469,6 +469,19 @@ pub fn known(s: &Str) -> Option<String> {
     s.as_known().map(str::to_owned)
 }
 
+/// Whether `key`, as a user writes it on the command line (`--principal`, `--role`), names an
+/// entity: its name or ARN, as known or as printed (`admin-${aws_iam_role.admin.name}`); with
+/// `*` or `?`, as an IAM wildcard pattern over those (`admin-*`, `arn:aws:iam::*:role/ci-*`).
+#[must_use]
+pub fn names(name: &Str, arn: &Str, key: &str) -> bool {
+    let texts = [name.to_string(), arn.to_string()];
+    if key.contains(['*', '?']) {
+        let glob = passgraph_model::pattern::Glob::new(&Str::lit(key), false);
+        return texts.iter().any(|t| glob.matches_str(t) == Tri::Yes);
+    }
+    name.as_known() == Some(key) || arn.as_known() == Some(key) || texts.iter().any(|t| t == key)
+}
+
 /// A stable fingerprint of a finding: FNV-1a over rule, principal, role and service.
 #[must_use]
 pub fn fingerprint(r: &Report<'_>, f: &Finding) -> String {

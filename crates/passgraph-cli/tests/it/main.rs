@@ -703,6 +703,63 @@ fn explain_of_an_unknown_principal_names_the_close_ones() {
     );
 }
 
+/// `--principal` and `--role` with `*` or `?` are wildcard patterns over names and ARNs as
+/// printed: a role Terraform names from `name_prefix` is found by its prefix
+/// (terraform-aws-iam's `admin-${...}` role could be named only by typing the placeholder).
+#[test]
+fn explain_and_graph_take_wildcard_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+resource "aws_iam_role" "admin" {
+  name_prefix        = "admin-"
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+    Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.admin.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+"#,
+    )
+    .expect("write");
+    let folder = dir.path().to_str().expect("UTF-8 path");
+    let o = run(&["explain", "--principal", "admin-*", folder], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let t = crate::stdout(&o);
+    assert!(t.contains("role admin-${aws_iam_role.admin.name}"), "{t}");
+    let o = run(
+        &[
+            "explain",
+            "--principal",
+            "arn:aws:iam::*:role/admin-*",
+            "--role",
+            "admin-?{*",
+            folder,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run(&["explain", "--principal", "admn-*", folder], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(r#"no principal named "admn-*" in the inputs"#),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &["graph", "--fail-on", "none", "--principal", "adm*", folder],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        crate::stdout(&o).contains("admin-"),
+        "{}",
+        crate::stdout(&o)
+    );
+}
+
 #[test]
 fn each_hop_of_an_assume_role_chain_shows_its_trust_statement() {
     let snapshot = r#"{
