@@ -289,10 +289,33 @@ pub fn emit_condensed(
     parts: &[Part<'_>],
     focus: &crate::condensed::Focus,
 ) -> crate::Result {
-    for p in parts {
+    // A picture per stack with findings; the others are named in a comment (a repository of
+    // 177 templates drew 169 empty pictures, each with its legend). Without any finding, one
+    // picture says so.
+    let (drawn, empty): (Vec<&Part<'_>>, Vec<&Part<'_>>) =
+        parts.iter().partition(|p| p.report.counts().findings > 0);
+    let drawn = if drawn.is_empty() {
+        parts.iter().take(1).collect()
+    } else {
+        drawn
+    };
+    for p in &drawn {
         let name = p.stack.as_deref().unwrap_or("(inputs)");
         writeln!(w, "// stack {name}")?;
         crate::condensed::emit_titled(w, &p.report, focus, Some(&format!("stack {name}")))?;
+    }
+    let undrawn: Vec<&str> = empty
+        .iter()
+        .filter(|p| !drawn.iter().any(|d| std::ptr::eq(*d, **p)))
+        .map(|p| p.stack.as_deref().unwrap_or("(inputs)"))
+        .collect();
+    if !undrawn.is_empty() {
+        writeln!(
+            w,
+            "// no finding to draw in {}: {}",
+            plural(undrawn.len(), "stack", "stacks"),
+            undrawn.join(", ")
+        )?;
     }
     Ok(())
 }

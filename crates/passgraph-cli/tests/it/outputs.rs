@@ -947,3 +947,38 @@ fn a_baseline_holds_wherever_the_run_starts() {
         assert!(first.ends_with("; 1 accepted"), "{first}");
     }
 }
+
+/// A searched folder as a picture: one per stack with findings, the others named in a comment;
+/// without any finding, one picture that says so (aws-cloudformation-templates drew 169 empty
+/// pictures, each with its legend, beside its 8 with findings).
+#[test]
+fn pictures_of_stacks_skip_the_stacks_without_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.json"), wide_snapshot(1, 1)).expect("write");
+    for name in ["b.json", "c.json"] {
+        std::fs::write(
+            dir.path().join(name),
+            r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#,
+        )
+        .expect("write");
+    }
+    let folder = dir.path().to_string_lossy().into_owned();
+    let o = run(&["audit", "-f", "dot", "--fail-on", "none", &folder], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = crate::stdout(&o);
+    assert_eq!(t.matches("digraph ").count(), 1, "{t}");
+    assert!(t.starts_with("// stack a.json\n"), "{t}");
+    assert!(
+        t.ends_with("// no finding to draw in 2 stacks: b.json, c.json\n"),
+        "{t}"
+    );
+    std::fs::remove_file(dir.path().join("a.json")).expect("remove");
+    let o = run(&["audit", "-f", "dot", "--fail-on", "none", &folder], None);
+    let t = crate::stdout(&o);
+    assert_eq!(t.matches("digraph ").count(), 1, "{t}");
+    assert!(t.contains("no finding to draw"), "{t}");
+    assert!(
+        t.ends_with("// no finding to draw in 1 stack: c.json\n"),
+        "{t}"
+    );
+}
