@@ -115,7 +115,11 @@ pub(crate) fn load(file: FileId, text: &str) -> Result<Loaded, LoadError> {
 ///   when the line before ends between tokens (`,`, `[`, `{`): in a flow collection a line
 ///   break there is only a separator;
 /// - a comment with no space before `#` after a quoted scalar or a flow collection
-///   (`'text'#comment`): PyYAML starts a comment there; the comment is blanked.
+///   (`'text'#comment`): PyYAML starts a comment there; the comment is blanked;
+/// - a quoted scalar whose continuation lines start at or left of its key (`Value: 'text` then
+///   `more text'` at the key's indentation; PyYAML does not check their indentation): its line
+///   breaks become spaces, so the value keeps the indentation of those lines as spaces where
+///   PyYAML folds each break and indentation to one space (a description, in practice).
 ///
 /// Only whitespace and comments change, byte for byte, so offsets are those of `text`.
 fn repair(text: &str, error: &LoadError) -> Option<String> {
@@ -124,6 +128,9 @@ fn repair(text: &str, error: &LoadError) -> Option<String> {
     }
     let bytes = text.as_bytes();
     let at = error.offset.min(bytes.len());
+    if error.message.contains("indentation in quoted scalar") {
+        return unbreak_quoted(bytes, at);
+    }
     let here = line_start(bytes, at);
     // The error's line, then the one before it (a comment is reported where the next token is).
     let before = here.checked_sub(1).map(|i| line_start(bytes, i));
@@ -146,6 +153,35 @@ fn repair(text: &str, error: &LoadError) -> Option<String> {
         }
     }
     None
+}
+
+/// `bytes` with the line breaks of the quoted scalar that opens at `at` turned into spaces;
+/// `None` when no quote opens there or it does not close.
+fn unbreak_quoted(bytes: &[u8], at: usize) -> Option<String> {
+    let q = *bytes.get(at)?;
+    if q != b'\'' && q != b'"' {
+        return None;
+    }
+    let mut i = at + 1;
+    let end = loop {
+        match *bytes.get(i)? {
+            b'\\' if q == b'"' => i += 2,
+            b'\'' if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == q => break i,
+            _ => i += 1,
+        }
+    };
+    let mut out = bytes.to_vec();
+    let inside = out.get_mut(at + 1..end)?;
+    if !inside.contains(&b'\n') {
+        return None;
+    }
+    for x in inside {
+        if matches!(*x, b'\n' | b'\r') {
+            *x = b' ';
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn line_start(bytes: &[u8], i: usize) -> usize {

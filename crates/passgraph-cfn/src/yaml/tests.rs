@@ -488,3 +488,29 @@ fn the_hana_backup_template_loads_as_pyyaml_reads_it() {
         r#"{s3:x-amz-server-side-encryption: ["aws:kms", "AES256"], s3:x-amz-server-side-encryption-aws-kms-key-id: [{Fn::GetAtt: ["TriggerLambdaKmsKey", "Message"]}]}"#
     );
 }
+
+/// A quoted scalar continued at its key's indentation loads, as PyYAML (and CloudFormation's
+/// SnakeYAML) read it, but for the spaces of the folded line breaks; what follows keeps its
+/// position (aws-cloudformation-templates' FindInMap_Inside_Sub.yaml was refused).
+#[test]
+fn a_quoted_scalar_continued_at_its_keys_indentation_loads() {
+    let text = "Outputs:\n  Help:\n    Value: 'Log in to the console, select\n    your instance, click \"actions\"'\n    Description: x\n";
+    check(
+        text,
+        "{Outputs: {Help: {Value: \"Log in to the console, select     your instance, click \\\"actions\\\"\", Description: \"x\"}}}",
+    );
+    let double = "A:\n  B: \"one\n  two\"\n  C: d\n";
+    check(double, "{A: {B: \"one   two\", C: \"d\"}}");
+    let loaded = load(FileId(0), text).expect("loads");
+    let root = loaded.root.expect("a document");
+    let help = root
+        .get("Outputs")
+        .and_then(|o| o.get("Help"))
+        .expect("Help");
+    let d = help.get("Description").expect("Description");
+    let (s, e) = (d.origin.range.start as usize, d.origin.range.end as usize);
+    assert_eq!(&text[s..e], "x");
+    // Not closed: still refused.
+    let e = error("A:\n  B: 'one\n  two\n");
+    assert_eq!(e.code, Code::Syntax);
+}
