@@ -286,7 +286,7 @@ resource "aws_iam_policy" "q" {
         .filter_map(|d| d["message"].as_str())
         .collect();
     let want = [
-        "module up source \"../../outside\" lies outside the folder passgraph reads; it is not loaded and its outputs are unknown",
+        "module up source \"../../outside\" lies outside the folder passgraph reads; it is not loaded: IAM users, roles and policies it may create are not seen, and its outputs are unknown",
         "file \"../../secret.json\" lies outside the configuration's module folders; it is not read",
         "file \"./../../secret.json\" lies outside the configuration's module folders; it is not read",
     ];

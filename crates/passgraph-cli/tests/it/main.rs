@@ -956,7 +956,12 @@ fn each_stack_picture_is_titled_and_the_legend_has_every_mark() {
     let o = run(&["graph", "testdata/discover/tf-repo"], None);
     let dot = stdout(&o);
     let digraphs = dot.matches("digraph passgraph {").count();
-    assert!(digraphs > 1, "{dot}");
+    // One picture per stack with findings; the stack without is named, not drawn.
+    assert_eq!(digraphs, 1, "{dot}");
+    assert!(
+        dot.ends_with("// no finding to draw in 1 stack: examples/deployer-only\n"),
+        "{dot}"
+    );
     assert_eq!(
         dot.matches("labelloc=t").count(),
         digraphs,

@@ -586,7 +586,7 @@ impl Evaluator<'_> {
         if !(src.starts_with("./") || src.starts_with("../")) {
             self.diag(Diagnostic::warning(
                 Code::RemoteModule,
-                format!("module {prefix}module.{} has remote source {src:?}; it is not fetched and its outputs are unknown", c.name),
+                format!("module {prefix}module.{} has remote source {src:?}; it is not fetched: IAM users, roles and policies it may create are not seen, and its outputs are unknown", c.name),
                 Some(origin.clone()),
             ));
             return None;
@@ -606,7 +606,7 @@ impl Evaluator<'_> {
             self.diag(Diagnostic::warning(
                 Code::Unsupported,
                 format!(
-                    "module {} source {src:?} lies outside the folder passgraph reads; it is not loaded and its outputs are unknown",
+                    "module {} source {src:?} lies outside the folder passgraph reads; it is not loaded: IAM users, roles and policies it may create are not seen, and its outputs are unknown",
                     c.name
                 ),
                 Some(origin.clone()),

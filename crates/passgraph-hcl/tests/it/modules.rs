@@ -133,7 +133,7 @@ fn local_modules_are_followed_with_inputs_and_outputs() {
     assert_eq!(
         remote,
         [
-            "module module.remote has remote source \"terraform-aws-modules/iam/aws//modules/iam-user\"; it is not fetched and its outputs are unknown @ main.tf:24:1"
+            "module module.remote has remote source \"terraform-aws-modules/iam/aws//modules/iam-user\"; it is not fetched: IAM users, roles and policies it may create are not seen, and its outputs are unknown @ main.tf:24:1"
         ]
     );
     assert_eq!(codes(&p), [Code::RemoteModule]);
