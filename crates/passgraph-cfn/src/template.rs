@@ -301,7 +301,8 @@ fn with_globals(props: Option<Node>, globals: &Node, origin: &Origin) -> Node {
 
 /// Reports keys written twice in one mapping (CloudFormation rejects such templates; most
 /// readers keep the last): a warning where passgraph reads (the top level, parameters,
-/// mappings, conditions, exports, resources that `concerns_iam` may read), a note elsewhere
+/// mappings, conditions, output names and exported outputs, resources that `concerns_iam`
+/// may read), a note elsewhere
 /// (an SNS tag option, an output that is not exported), where it can change no finding.
 pub(crate) fn check_duplicates(root: &Node, diags: &mut Vec<Diagnostic>) {
     duplicates_here(root, diags, true);
@@ -318,12 +319,14 @@ pub(crate) fn check_duplicates(root: &Node, diags: &mut Vec<Diagnostic>) {
                 }
             }
             Some("Outputs") => {
-                duplicates_here(v, diags, false);
+                // Exports link templates into one account: an exported output is read whole.
+                duplicates_here(v, diags, true);
                 for (_, _, o) in v.entries() {
-                    duplicates_here(o, diags, false);
-                    for (ok, _, ov) in o.entries() {
-                        duplicates_below(ov, diags, ok.as_known() == Some("Export"));
-                    }
+                    let exported = o
+                        .entries()
+                        .iter()
+                        .any(|(k, _, _)| k.as_known() == Some("Export"));
+                    duplicates_below(o, diags, exported);
                 }
             }
             Some("Metadata" | "Rules" | "Description") => duplicates_below(v, diags, false),

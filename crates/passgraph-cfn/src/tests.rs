@@ -913,6 +913,7 @@ Outputs:
     Value: x
   Shared:
     Value: {Ref: R}
+    Value: y
     Export: {Name: n, Name: m}
 "#;
     let (sm, p) = parse_text(text);
@@ -935,6 +936,7 @@ Outputs:
             (Level::Warning, 13),
             (Level::Note, 17),
             (Level::Warning, 20),
+            (Level::Warning, 21),
         ]
     );
 }

@@ -400,6 +400,7 @@ fn search(
     sources: &mut SourceMap,
     root: &Path,
     prefix: Option<&str>,
+    label_prefix: Option<&str>,
     args: &InputArgs,
     cfn: &passgraph_cfn::Options,
     trees: &passgraph_hcl::Trees,
@@ -418,6 +419,10 @@ fn search(
         ));
     }
     let name = |p: &Path| match prefix {
+        Some(pre) => format!("{pre}/{}", rel_name(root, p)),
+        None => rel_name(root, p),
+    };
+    let label = |p: &Path| match label_prefix {
         Some(pre) => format!("{pre}/{}", rel_name(root, p)),
         None => rel_name(root, p),
     };
@@ -464,7 +469,7 @@ fn search(
                 .or_default() += 1;
             continue;
         };
-        match parse_text(sources, display(f), Some(name(f)), text, args, cfn, false)? {
+        match parse_text(sources, display(f), Some(label(f)), text, args, cfn, false)? {
             Some(input) => {
                 discovery.files_read += 1;
                 found.push(Found {
@@ -728,11 +733,17 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
     for p in paths {
         if is_folder(p) {
             let shown = display(p);
-            let prefix = (folders > 1).then(|| shown.trim_end_matches('/').to_owned());
+            let shown = shown.trim_end_matches('/').to_owned();
+            let prefix = (folders > 1).then(|| shown.clone());
+            // Names of unknown values must not clash with those of another input: with more
+            // than one, they start with the folder as given (`audit a.yaml sub/` would otherwise
+            // name both templates' roles `${a.yaml:R.RoleName}`, one role).
+            let label_prefix = (paths.len() > 1).then_some(shown);
             let here = search(
                 &mut sources,
                 p,
                 prefix.as_deref(),
+                label_prefix.as_deref(),
                 args,
                 &cfn,
                 &trees,

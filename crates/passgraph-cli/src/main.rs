@@ -769,8 +769,12 @@ fn explain(
                 let mut options = passgraph_graph::Options::default();
                 options.scps.clone_from(&run.loaded.scps);
                 let service = output.services.first().map(String::as_str);
+                // Indexed once, when a pair without a finding is explained.
+                let index = std::cell::OnceCell::new();
                 let why = |p: usize, r: usize| {
-                    passgraph_graph::why_not(part.report.account, &options, p, r, service)
+                    index
+                        .get_or_init(|| passgraph_graph::WhyNot::new(part.report.account, &options))
+                        .explain(p, r, service)
                 };
                 passgraph_report::explain::emit(
                     &mut *w,

@@ -41,7 +41,7 @@ use passgraph_model::{Account, Diagnostic, Origin, PolicyDocument, Str, Tri};
 pub use graph::{Edge, IamGraph, Node, NodeId};
 pub use sets::{FindingKey, PrincipalFindings};
 pub use unknown_account::{UnknownAccount, unknown_account};
-pub use whynot::why_not;
+pub use whynot::{WhyNot, why_not};
 
 /// Analysis options.
 #[derive(Clone, Debug, Default)]

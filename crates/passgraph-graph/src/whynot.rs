@@ -10,7 +10,8 @@ use crate::pass::{PASS, account_of};
 
 /// Why `principal` (an index into [`crate::Analysis::principals`]) cannot pass `role` directly,
 /// to `service` when given, else to each service the role trusts: one sentence per reason,
-/// naming the statements, the boundary or the SCPs that decide it. Empty when it can.
+/// naming the statements, the boundary or the SCPs that decide it. Empty when it can. For many
+/// pairs, [`WhyNot`] indexes the account once.
 #[must_use]
 pub fn why_not(
     account: &Account,
@@ -19,7 +20,32 @@ pub fn why_not(
     role: usize,
     service: Option<&str>,
 ) -> Vec<String> {
-    let idx = Index::build(account, options);
+    WhyNot::new(account, options).explain(principal, role, service)
+}
+
+/// [`why_not`] for many pairs of one account: the account is indexed once (`explain
+/// --principal '*' --role '*'` indexed it again for every pair).
+pub struct WhyNot<'a> {
+    idx: Index<'a>,
+}
+
+impl<'a> WhyNot<'a> {
+    /// Indexes `account` as the analysis does.
+    #[must_use]
+    pub fn new(account: &'a Account, options: &Options) -> WhyNot<'a> {
+        WhyNot {
+            idx: Index::build(account, options),
+        }
+    }
+
+    /// [`why_not`] of one pair.
+    #[must_use]
+    pub fn explain(&self, principal: usize, role: usize, service: Option<&str>) -> Vec<String> {
+        explain(&self.idx, principal, role, service)
+    }
+}
+
+fn explain(idx: &Index<'_>, principal: usize, role: usize, service: Option<&str>) -> Vec<String> {
     let (Some(p), Some(r)) = (idx.principals.get(principal), idx.principals.get(role)) else {
         return Vec::new();
     };

@@ -417,6 +417,11 @@ provider "aws" {{ {provider} }}
     let files = with("region = local.both.region");
     let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
     check_with(&files, "local.both.arn", "\"arn:aws:iam::1:role/x\"");
+    // JSON syntax: a string with `${` is a template.
+    let json = r#"{"variable": {"region": {"default": "cn-north-1"}},
+        "provider": {"aws": {"region": "${var.region}"}},
+        "data": {"aws_partition": {"p": {}}}}"#;
+    check_with(&[("main.tf.json", json)], arn, "\"aws-cn\"");
 }
 
 #[test]

@@ -154,7 +154,12 @@ pub fn emit_markdown(
         .iter()
         .enumerate()
         .filter(|(i, _)| counts[*i].findings > 0)
-        .filter_map(|(i, p)| Some((worst(&p.report)?, i)))
+        .map(|(i, p)| {
+            (
+                worst(&p.report).unwrap_or(passgraph_graph::Severity::Low),
+                i,
+            )
+        })
         .collect();
     with.sort_by(|a, b| {
         b.0.cmp(&a.0)
@@ -197,10 +202,13 @@ pub fn emit_markdown(
         .collect();
     for (k, &(i, has_findings)) in order.iter().enumerate() {
         let left = budget.saturating_sub(used);
-        // Each stack gets an equal share of what is left; a stack with findings gets at least
-        // the least section while there is room for it, a stack with notes only no more
-        // than its share.
-        let mut share = left / (order.len() - k);
+        // The stacks with findings share the budget (each at least the least section while
+        // there is room for it); the stacks with notes only share what they leave.
+        let mut share = if has_findings {
+            left / (with.len() - k)
+        } else {
+            left / (order.len() - k)
+        };
         if has_findings && share < MIN_SECTION && left >= MIN_SECTION {
             share = MIN_SECTION;
         }

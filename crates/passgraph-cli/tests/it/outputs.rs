@@ -982,3 +982,51 @@ fn pictures_of_stacks_skip_the_stacks_without_findings() {
         "{t}"
     );
 }
+
+/// A template named on the command line and one of the same name found in a folder named
+/// beside it are two templates: their unknown names do not clash (both were
+/// `${a.yaml:R.RoleName}`, one role, and three of four findings were lost).
+#[test]
+fn templates_of_the_same_name_from_two_inputs_stay_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let role = |service: &str, extra: &str| {
+        format!(
+            "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - {{Effect: Allow, Principal: {{Service: {service}}}, Action: sts:AssumeRole}}\n{extra}"
+        )
+    };
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        role(
+            "lambda.amazonaws.com",
+            "      Policies:\n        - PolicyName: p\n          PolicyDocument: {Statement: [{Effect: Allow, Action: iam:PassRole, Resource: '*'}]}\n",
+        ),
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("sub/a.yaml"),
+        role(
+            "ec2.amazonaws.com",
+            "      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]\n",
+        ),
+    )
+    .expect("write");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_passgraph"))
+        .current_dir(dir.path())
+        .args(["audit", "-f", "json", "--fail-on", "none", "a.yaml", "sub"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let mut got = crate::triples(&v);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "role/${a.yaml:R.RoleName} -> ${a.yaml:R.RoleName} -> lambda.amazonaws.com definite",
+            "role/${a.yaml:R.RoleName} -> ${sub/a.yaml:R.RoleName} -> ec2.amazonaws.com definite",
+            "role/${sub/a.yaml:R.RoleName} -> ${a.yaml:R.RoleName} -> lambda.amazonaws.com definite",
+            "role/${sub/a.yaml:R.RoleName} -> ${sub/a.yaml:R.RoleName} -> ec2.amazonaws.com definite",
+        ]
+    );
+}

@@ -344,8 +344,11 @@ impl Evaluator<'_> {
     /// from this evaluation keeps their holes; what it cannot decide leaves both holes.
     fn provider_region(&self, def: &ModuleDef) -> Option<String> {
         let n = def.provider_region.as_ref()?;
-        if let Some(r) = n.expr.view().literal_str() {
-            return (!r.contains("${")).then_some(r);
+        // A literal decides at once; a JSON string with `${` is a template to evaluate.
+        if let Some(r) = n.expr.view().literal_str()
+            && !r.contains("${")
+        {
+            return Some(r);
         }
         let mut files = crate::extract::NoFiles::default();
         let mut copy = self.fork().resume(&mut files);
