@@ -28,6 +28,16 @@ pub(crate) fn shared() -> PathBuf {
     root().join("../shared")
 }
 
+/// Runs passgraph in folder `cwd` with `args`.
+pub(crate) fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_passgraph"))
+        .current_dir(cwd)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
 /// Runs passgraph in the repository root with `args` and optional standard input.
 pub(crate) fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_passgraph"));

@@ -913,14 +913,7 @@ fn a_baseline_holds_wherever_the_run_starts() {
     .expect("write");
     let baseline = dir.path().join("baseline.json");
     let baseline = baseline.to_str().expect("UTF-8 path");
-    let run_in = |cwd: &std::path::Path, args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_passgraph"))
-            .current_dir(cwd)
-            .args(args)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("the binary runs")
-    };
+    let run_in = crate::run_in;
     let o = run_in(
         dir.path(),
         &["audit", "repo/stacks", "--write-baseline", baseline],
@@ -1011,11 +1004,10 @@ fn templates_of_the_same_name_from_two_inputs_stay_apart() {
         ),
     )
     .expect("write");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_passgraph"))
-        .current_dir(dir.path())
-        .args(["audit", "-f", "json", "--fail-on", "none", "a.yaml", "sub"])
-        .output()
-        .expect("the binary runs");
+    let o = crate::run_in(
+        dir.path(),
+        &["audit", "-f", "json", "--fail-on", "none", "a.yaml", "sub"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let mut got = crate::triples(&v);
