@@ -1072,8 +1072,15 @@ impl<'a> Index<'a> {
                 self.diagnostics.push(Diagnostic::note(
                     Code::UnresolvedReference,
                     format!(
-                        "{} {} hands a role the inputs do not define",
-                        u.resource_type, u.resource
+                        "{} {} hands {} ({}) to {}; the inputs do not define it",
+                        u.resource_type,
+                        u.resource,
+                        match &u.target {
+                            RoleTarget::Role(k) => format!("role {k}"),
+                            RoleTarget::InstanceProfile(k) => format!("instance profile {k}"),
+                        },
+                        u.attribute,
+                        u.service
                     ),
                     Some(u.origin.clone()),
                 ));

@@ -1020,3 +1020,18 @@ resource "aws_iam_role" "app" {
         ])
     );
 }
+
+/// A resource that hands a role the inputs do not define says which role, through which
+/// attribute, to which service (it said only "hands a role the inputs do not define").
+#[test]
+fn a_role_handed_over_but_not_defined_is_named() {
+    let template = r#"{"Resources": {"Fn": {"Type": "AWS::Lambda::Function",
+        "Properties": {"Role": "arn:aws:iam::123456789012:role/missing"}}}}"#;
+    let o = run(&["audit", "--min-level", "note", "-"], Some(template));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("note[IAM006]: AWS::Lambda::Function Fn hands role arn:aws:iam::123456789012:role/missing (Role) to lambda.amazonaws.com; the inputs do not define it"),
+        "{}",
+        stdout(&o)
+    );
+}
