@@ -3,7 +3,8 @@
 //!
 //! Principals with identical reach (the same (role, service, certainty) keys) become one node
 //! ("37 users: alice, bob, ..."); roles with the same trusted services and the same holders
-//! become one node ("1,713 roles EC2-roles-for-ANLT-*"). An edge from a principal node to a role
+//! become one node ("1,713 roles EC2-roles-for-ANLT-*"); a role alone in both (it passes roles
+//! and is passed) is one node with edges in and out. An edge from a principal node to a role
 //! node says which services the role can be passed to: red when exploitable, orange when
 //! possibly, grey when not; dashed when only possible; bold when the role is admin-equivalent,
 //! whose node is filled red. Role nodes point at the services that trust them. `Focus` narrows
@@ -230,6 +231,22 @@ pub fn emit_titled(
         rclasses[k].push(*role);
         rclass_of.insert(*role, k);
     }
+    // A role that passes roles and is passed itself, alone in its principal class and in its
+    // role class, is one node (it was drawn twice, once on each side).
+    let merged: HashMap<usize, usize> = classes
+        .iter()
+        .enumerate()
+        .filter_map(|(ci, c)| {
+            let [p] = c.members.as_slice() else {
+                return None;
+            };
+            if c.kind != PrincipalKind::Role {
+                return None;
+            }
+            let k = *rclass_of.get(p)?;
+            (rclasses[k].len() == 1).then_some((ci, k))
+        })
+        .collect();
     // Edges: principal class -> role class, with services, certainty, severity, exploitable.
     #[derive(Clone)]
     struct E {
@@ -313,7 +330,15 @@ pub fn emit_titled(
         "  node [shape=box, style=rounded, fontname=\"Helvetica\"];"
     )?;
     writeln!(w, "  edge [fontname=\"Helvetica\", fontsize=10];")?;
+    // A merged principal class is drawn as its role's node when that node is drawn.
+    let node_of = |c: usize| match merged.get(&c) {
+        Some(k) if rk.contains(k) => format!("r{k}"),
+        _ => format!("p{c}"),
+    };
     for c in &pk {
+        if node_of(*c).starts_with('r') {
+            continue;
+        }
         writeln!(
             w,
             "  p{c} [label=\"{}\"];",
@@ -353,7 +378,8 @@ pub fn emit_titled(
             .collect();
         writeln!(
             w,
-            "  p{c} -> r{k} [label=\"can pass to {}\", color={color}{}{}];",
+            "  {} -> r{k} [label=\"can pass to {}\", color={color}{}{}];",
+            node_of(*c),
             esc(&svcs.join(", ")),
             if role_admin(*k) == Tri::Yes {
                 ", penwidth=3"

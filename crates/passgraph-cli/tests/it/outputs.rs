@@ -1022,3 +1022,38 @@ fn templates_of_the_same_name_from_two_inputs_stay_apart() {
         ]
     );
 }
+
+/// A role that passes roles and is passed itself is one node of the picture, not one on each
+/// side with the same label.
+#[test]
+fn a_role_that_passes_and_is_passed_is_one_node() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+resource "aws_iam_role" "admin" {
+  name               = "admin"
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+    Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.admin.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+resource "aws_iam_user" "u" { name = "u" }
+resource "aws_iam_user_policy" "p" {
+  user   = aws_iam_user.u.name
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole",
+    Resource = aws_iam_role.admin.arn }] })
+}
+"#,
+    )
+    .expect("write");
+    let folder = dir.path().to_string_lossy().into_owned();
+    let o = run(&["audit", "-f", "dot", "--fail-on", "none", &folder], None);
+    let t = crate::stdout(&o);
+    assert_eq!(t.matches("label=\"role\\nadmin").count(), 1, "{t}");
+    assert!(t.contains("  r0 -> r0 [label=\"can pass to ec2\""), "{t}");
+    assert!(t.contains("  p0 -> r0 [label=\"can pass to ec2\""), "{t}");
+}
