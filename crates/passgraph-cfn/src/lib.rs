@@ -194,7 +194,7 @@ fn read_root(
             diagnostics.push(Diagnostic::note(
                 Code::Unsupported,
                 format!(
-                    "nested stack {} is not read; give its template as another input",
+                    "nested stack {} is not read from here: its template is analysed with this one when it is found in the folder searched with a path its TemplateURL ends with, or named beside it, and then with its own parameter defaults, not the values this stack passes",
                     r.id
                 ),
                 Some(r.origin.clone()),
