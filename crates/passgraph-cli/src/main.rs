@@ -683,11 +683,6 @@ fn graph(
     Ok(exit_code(parts.iter().map(|p| &p.report), output.fail_on))
 }
 
-fn names_principal(analysis: &Analysis, i: usize, key: &str) -> bool {
-    let p = &analysis.principals[i];
-    passgraph_report::names(&p.name, &p.arn, key)
-}
-
 fn explain(
     paths: &[PathBuf],
     input: &InputArgs,
@@ -705,14 +700,14 @@ fn explain(
     let mut chosen = Vec::new();
     for mut part in all_parts {
         let a = part.report.analysis;
-        let matches: Vec<usize> = (0..a.principals.len())
-            .filter(|&i| names_principal(a, i, principal))
-            .collect();
-        let roles: Option<Vec<usize>> = role.map(|r| {
+        let named = |key: &str| {
+            let names = passgraph_report::Names::new(&[key.to_owned()]);
             (0..a.principals.len())
-                .filter(|&i| names_principal(a, i, r))
-                .collect()
-        });
+                .filter(|&i| names.matches(&a.principals[i].name, &a.principals[i].arn))
+                .collect::<Vec<usize>>()
+        };
+        let matches = named(principal);
+        let roles: Option<Vec<usize>> = role.map(named);
         if matches.is_empty() || roles.as_ref().is_some_and(Vec::is_empty) {
             continue;
         }

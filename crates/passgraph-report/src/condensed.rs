@@ -51,11 +51,6 @@ fn esc(s: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn names(r: &Report<'_>, p: usize, keys: &[String]) -> bool {
-    let x = &r.analysis.principals[p];
-    keys.iter().any(|k| crate::names(&x.name, &x.arn, k))
-}
-
 /// One reach of a principal class: (role, service, certainty, severity, exploitable).
 type Reach = (usize, Arc<str>, Tri, Severity, Tri);
 
@@ -157,11 +152,23 @@ pub fn emit_titled(
     let mut classes: Vec<PClass> = Vec::new();
     let mut class_by: HashMap<(PrincipalKind, u64, u64, usize), usize> = HashMap::default();
     let mut admin: HashMap<usize, Tri> = HashMap::default();
+    let named = |keys: &[String]| {
+        let names = crate::Names::new(keys);
+        (!names.is_empty()).then(|| {
+            r.analysis
+                .principals
+                .iter()
+                .map(|p| names.matches(&p.name, &p.arn))
+                .collect::<Vec<bool>>()
+        })
+    };
+    // Per principal, whether `--principal` / `--role` name it (decided once, not per finding).
+    let (principal_named, role_named) = (named(&focus.principals), named(&focus.roles));
     for g in r.groups() {
-        if !focus.principals.is_empty() && !names(r, g.principal, &focus.principals) {
+        if principal_named.as_ref().is_some_and(|n| !n[g.principal]) {
             continue;
         }
-        let keep_role = |role: usize| focus.roles.is_empty() || names(r, role, &focus.roles);
+        let keep_role = |role: usize| role_named.as_ref().is_none_or(|n| n[role]);
         let (mut h1, mut h2) = (0xcbf2_9ce4_8422_2325_u64, 0x8422_2325_cbf2_9ce4_u64);
         let mut n = 0;
         for (role, service, t, _) in g.keys.iter().filter(|k| keep_role(k.0)) {

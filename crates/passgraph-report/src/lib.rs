@@ -469,17 +469,54 @@ pub fn known(s: &Str) -> Option<String> {
     s.as_known().map(str::to_owned)
 }
 
-/// Whether `key`, as a user writes it on the command line (`--principal`, `--role`), names an
-/// entity: its name or ARN, as known or as printed (`admin-${aws_iam_role.admin.name}`); with
-/// `*` or `?`, as an IAM wildcard pattern over those (`admin-*`, `arn:aws:iam::*:role/ci-*`).
-#[must_use]
-pub fn names(name: &Str, arn: &Str, key: &str) -> bool {
-    let texts = [name.to_string(), arn.to_string()];
-    if key.contains(['*', '?']) {
-        let glob = passgraph_model::pattern::Glob::new(&Str::lit(key), false);
-        return texts.iter().any(|t| glob.matches_str(t) == Tri::Yes);
+/// A name as printed: borrowed when it is known.
+fn printed(s: &Str) -> std::borrow::Cow<'_, str> {
+    s.as_known().map_or_else(
+        || std::borrow::Cow::Owned(s.to_string()),
+        std::borrow::Cow::Borrowed,
+    )
+}
+
+/// Names as a user writes them on the command line (`--principal`, `--role`), compiled once:
+/// each names an entity by its name or ARN, as known or as printed
+/// (`admin-${aws_iam_role.admin.name}`); one with `*` or `?` is an IAM wildcard pattern over
+/// those (`admin-*`, `arn:aws:iam::*:role/ci-*`).
+pub struct Names {
+    keys: Vec<(String, Option<passgraph_model::pattern::Glob>)>,
+}
+
+impl Names {
+    /// Compiles `keys`.
+    #[must_use]
+    pub fn new(keys: &[String]) -> Names {
+        Names {
+            keys: keys
+                .iter()
+                .map(|k| {
+                    let glob = k
+                        .contains(['*', '?'])
+                        .then(|| passgraph_model::pattern::Glob::new(&Str::lit(k.as_str()), false));
+                    (k.clone(), glob)
+                })
+                .collect(),
+        }
     }
-    name.as_known() == Some(key) || arn.as_known() == Some(key) || texts.iter().any(|t| t == key)
+
+    /// True without names.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// Whether one of the names names the entity `name` / `arn`.
+    #[must_use]
+    pub fn matches(&self, name: &Str, arn: &Str) -> bool {
+        let texts = [printed(name), printed(arn)];
+        self.keys.iter().any(|(k, glob)| match glob {
+            Some(g) => texts.iter().any(|t| g.matches_str(t) == Tri::Yes),
+            None => texts.iter().any(|t| t == k),
+        })
+    }
 }
 
 /// A stable fingerprint of a finding: FNV-1a over rule, principal, role and service.
