@@ -418,14 +418,12 @@ fn search(
             None,
         ));
     }
-    let name = |p: &Path| match prefix {
+    let under = |pre: Option<&str>, p: &Path| match pre {
         Some(pre) => format!("{pre}/{}", rel_name(root, p)),
         None => rel_name(root, p),
     };
-    let label = |p: &Path| match label_prefix {
-        Some(pre) => format!("{pre}/{}", rel_name(root, p)),
-        None => rel_name(root, p),
-    };
+    let name = |p: &Path| under(prefix, p);
+    let label = |p: &Path| under(label_prefix, p);
     let mut found = Vec::new();
     // Terraform: the root modules among the folders with `.tf` files.
     let mut folders = Vec::new();
