@@ -198,8 +198,6 @@ fn analyze_with(paths: &[PathBuf], input: &InputArgs, findings_only: bool) -> Re
         })
         .collect::<Result<Vec<_>>>()?;
     progress.finish();
-    // The parse trees waited for the analysis, which wants every core.
-    loaded.trees.release();
     Ok(Run { loaded, analyses })
 }
 

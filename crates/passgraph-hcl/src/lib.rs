@@ -68,14 +68,14 @@ pub struct Options {
     pub partition: Option<String>,
     /// The region, when known; otherwise the provider's literal region or the region hole.
     pub region: Option<String>,
-    /// Where the parse trees go after a load, for the caller to free when a core is idle
-    /// ([`Trees::release`]); `None`: they are freed at once, on a worker thread.
+    /// Where the parse trees go after a load, for the caller to free when it likes (or never,
+    /// when the process ends next); `None`: they are freed at once, on a worker thread.
     pub trees: Option<Trees>,
 }
 
 /// Parse trees that loads left behind. A large configuration's tree is millions of small
 /// allocations; freeing it costs a core a few milliseconds, which a caller that goes on with
-/// parallel work (the analysis) would rather spend later.
+/// parallel work (the analysis) would rather spend later, or not at all.
 #[derive(Clone, Default)]
 pub struct Trees(Arc<Mutex<Vec<eval::Modules>>>);
 
@@ -85,19 +85,6 @@ impl Trees {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push(modules);
-    }
-
-    /// Frees the trees kept so far, on a worker thread of the current pool.
-    pub fn release(&self) {
-        let trees = std::mem::take(
-            &mut *self
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
-        if !trees.is_empty() {
-            rayon::spawn(move || drop(trees));
-        }
     }
 }
 
