@@ -24,5 +24,6 @@ seed snapshot testdata/snapshot "$corpora/aws-cli-examples" "$corpora/cloudmappe
 seed tfplan testdata/tfplan "$corpora/terraform-show-json" "$corpora/trivy-tfplan" "$corpora/terraform-compliance" -name '*.json'
 seed cfn testdata/cfn "$corpora/aws-cfn-templates" "$corpora/cfn-lint" "$corpora/cfn-lint-v0" "$corpora/cfn_nag" "$corpora/cfripper" "$corpora/cfn-policy-validator" \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' -o -name '*.template' \)
 seed hcl testdata/hcl "$corpora/iam-vulnerable" "$corpora/terraform-aws-iam" "$corpora/terraform-aws-iam-v5" "$corpora/cloudgoat" "$corpora/checkov" -name '*.tf'
+seed hcl_syntax testdata "$corpora" -name '*.tf'
 # The policy target reads its bytes as choices, not as text: it needs no seeds.
 mkdir -p "$out/policy"

@@ -55,7 +55,10 @@ pub(crate) struct Loaded {
     /// The Terraform parse trees, kept to the end of the run: `audit` ends without freeing
     /// them (on the generated 1,000-user `.tf` folder, freeing them took 5 ms of a core while
     /// the report was written, and the run 4–7 ms longer).
-    #[expect(dead_code, reason = "held, never read: the trees live as long as the run")]
+    #[expect(
+        dead_code,
+        reason = "held, never read: the trees live as long as the run"
+    )]
     pub(crate) trees: passgraph_hcl::Trees,
 }
 

@@ -1,4 +1,4 @@
-//! Reading one module folder: its `.tf` files (through `hcl::edit`, which keeps spans) and its
+//! Reading one module folder: its `.tf` files (through `crate::syntax`, which keeps spans) and its
 //! `.tf.json` files (through `passgraph-json`, which keeps spans too) into one [`ModuleDef`].
 //!
 //! Both syntaxes are seen through the same borrowed views ([`BodyRef`], [`ExprRef`]), so that the
@@ -8,9 +8,7 @@ use passgraph_model::hash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use hcl::edit::Span;
-use hcl::edit::expr::Expression;
-use hcl::edit::structure::{Body, Structure};
+use crate::syntax::{Body, Expression, Span, Structure};
 use passgraph_model::{Code, Diagnostic, FileId, Node, NodeKind, Origin, TextRange};
 
 use crate::FileSource;
@@ -408,7 +406,7 @@ pub(crate) fn load_module(
                 )),
             }
         } else {
-            match crate::parse::parse(&text) {
+            match crate::syntax::parse_body(&text) {
                 Ok(body) => read_hcl(&mut def, file, body, diags),
                 Err(e) => {
                     let off = e.location().offset();

@@ -53,11 +53,11 @@ pub fn local_module_sources(text: &str, json: bool) -> Vec<String> {
             }
         }
     } else if may_hold_module_block(text)
-        && let Ok(body) = hcl::edit::parser::parse_body(text)
+        && let Ok(body) = crate::syntax::parse_body(text)
     {
         for block in body.get_blocks("module") {
             if let Some(a) = block.body.get_attribute("source")
-                && let hcl::edit::expr::Expression::String(s) = &a.value
+                && let crate::syntax::Expression::String(s) = &a.value
             {
                 out.push(s.value().clone());
             }

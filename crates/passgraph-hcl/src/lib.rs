@@ -8,8 +8,9 @@
 //! without a value) stays symbolic as a hole of a [`passgraph_model::Str`]; ARNs of roles, users,
 //! groups, policies and instance profiles are synthesised so that references resolve.
 //!
-//! Positions come from `hcl::edit` (never `hcl::from_str`, which drops spans): every statement of
-//! a policy points at its `jsonencode` object, its `statement` block or its JSON text.
+//! Positions come from the parser (`syntax`, `hcl::edit`'s grammar and tree with spans; never
+//! `hcl::from_str`, which drops them): every statement of a policy points at its `jsonencode`
+//! object, its `statement` block or its JSON text.
 //!
 //! The crate does no I/O: the caller hands it a [`FileSource`]. Remote module sources are never
 //! fetched (diagnostic `RemoteModule`).
@@ -25,8 +26,12 @@ mod limits;
 mod parse;
 mod policydoc;
 mod roleuse;
+mod syntax;
 mod value;
 mod vars;
+
+#[doc(hidden)]
+pub use syntax::parser_disagreement;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,8 @@
-//! Parsing a `.tf` file: a large one in pieces, one per core.
+//! Parsing a `.tf` file with `hcl::edit`: a large one in pieces, one per core. This is the
+//! slow path, for the files the fast parser (`crate::syntax`) leaves to `hcl::edit`.
 //!
-//! `hcl::edit` parses about 3 MB a second, and a generated or vendored file can be megabytes
-//! in one module, so the parse was the longest serial step of a `.tf` run. A file is cut
+//! `hcl::edit` parses about 30 MB a second a thread, and a generated or vendored file can be
+//! megabytes in one module. A file is cut
 //! before top-level blocks (after a line that is exactly `}`), the pieces are parsed in
 //! parallel and their structures put back in order.
 //!

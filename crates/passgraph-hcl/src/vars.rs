@@ -5,7 +5,7 @@
 use passgraph_model::hash::HashMap;
 use std::path::{Path, PathBuf};
 
-use hcl::edit::Span;
+use crate::syntax::Span;
 use passgraph_model::{Code, Diagnostic, Origin, TextRange};
 
 use crate::Options;
@@ -58,7 +58,7 @@ pub(crate) fn root_values(
         let v = if decl.primitive {
             Value::lit(text, origin)
         } else {
-            match hcl::edit::parser::parse_expr(text) {
+            match crate::syntax::parse_expr(text) {
                 Ok(e) => {
                     let mut sc = Scope::new(0, decl.file);
                     sc.template_only = true;
@@ -103,7 +103,7 @@ fn read_var_file(ev: &mut Evaluator<'_>, path: &Path, out: &mut HashMap<String, 
         }
         return;
     }
-    match hcl::edit::parser::parse_body(&text) {
+    match crate::syntax::parse_body(&text) {
         Ok(body) => {
             let mut sc = Scope::new(0, file);
             sc.template_only = true;

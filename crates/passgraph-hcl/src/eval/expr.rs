@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use hcl::edit::Span;
-use hcl::edit::expr::{BinaryOperator, Expression, ForExpr, ObjectKey, UnaryOperator};
-use hcl::edit::template::{Directive, Element, HeredocTemplate, Strip, Template};
+use crate::syntax::{
+    BinaryOperator, Directive, Element, Expression, ForExpr, HeredocTemplate, ObjectKey, Span,
+    Strip, Template, UnaryOperator,
+};
 use passgraph_model::{Code, Node, NodeKind, Origin, Part, Str, TextRange};
 
 use super::{Evaluator, R, Scope};
@@ -43,7 +44,7 @@ impl Evaluator<'_> {
         match x {
             Expression::Null(_) => Ok(Value::null(o)),
             Expression::Bool(b) => Ok(Value::new(V::Bool(*b.value()), o)),
-            Expression::Number(n) => Ok(Value::new(V::Num(n.value().as_f64().unwrap_or(0.0)), o)),
+            Expression::Number(n) => Ok(Value::new(V::Num(*n.value()), o)),
             Expression::String(s) => {
                 let text = s.value();
                 // The span covers the quotes; the value is what lies between them.
@@ -129,7 +130,7 @@ impl Evaluator<'_> {
             Expression::Traversal(t) => self.traversal(sc, t, o),
             Expression::UnaryOp(u) => {
                 let v = self.eval(sc, ExprRef::Hcl(&u.expr))?;
-                match u.operator.value() {
+                match u.operator {
                     UnaryOperator::Not => match v.as_bool() {
                         Some(b) => Ok(Value::new(V::Bool(!b), o)),
                         None if v.is_unknownish() => {
@@ -146,9 +147,7 @@ impl Evaluator<'_> {
                     },
                 }
             }
-            Expression::BinaryOp(b) => {
-                self.binary(sc, &b.lhs_expr, *b.operator.value(), &b.rhs_expr, o)
-            }
+            Expression::BinaryOp(b) => self.binary(sc, &b.lhs_expr, b.operator, &b.rhs_expr, o),
             Expression::ForExpr(f) => self.for_expr(sc, f, o),
         }
     }
@@ -191,7 +190,7 @@ impl Evaluator<'_> {
                 if !text.contains("${") && !text.contains("%{") {
                     return Ok(Value::lit(text, o));
                 }
-                match hcl::edit::parser::parse_template(text) {
+                match crate::syntax::parse_template(text) {
                     Ok(t) => {
                         let mut sc2 = sc.clone();
                         sc2.file = o.file;
@@ -265,8 +264,8 @@ impl Evaluator<'_> {
         Some(TextMap::anchored(text.len(), &Origin::new(sc.file, span)))
     }
 
-    /// An indented heredoc (`<<-`) dedented again from its source, when hcl-edit stripped more
-    /// than Terraform does. Terraform removes the least indentation of the heredoc's lines;
+    /// An indented heredoc (`<<-`) dedented again from its source, when hcl-edit (and the parser
+    /// of `crate::syntax`, which builds hcl-edit's tree) stripped more than Terraform does. Terraform removes the least indentation of the heredoc's lines;
     /// hcl-edit 0.10 skips a literal whose lines include one at column 0 when it looks for that
     /// least (its `min_leading_whitespace` answers `None` both for "no line" and for "nothing to
     /// strip"), so a flush `{` line followed by two interpolations on indented lines lost

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use hcl::edit::expr::{Expression, ObjectKey};
+use crate::syntax::{Expression, ObjectKey};
 use passgraph_model::{Code, Diagnostic, Origin};
 
 use super::{AttrSlot, Evaluator, R, Scope, Slot, needs_force};
@@ -179,7 +179,7 @@ impl Evaluator<'_> {
                 let Some(text) = n.as_known_str() else {
                     return v;
                 };
-                match hcl::edit::parser::parse_expr(text) {
+                match crate::syntax::parse_expr(text) {
                     Ok(e) => {
                         sc.fixed = Some(n.origin.range);
                         self.convert(&sc, v, &e, 0)

@@ -4,8 +4,7 @@
 
 use std::sync::Arc;
 
-use hcl::edit::Decorated;
-use hcl::edit::expr::{Expression, Traversal, TraversalOperator};
+use crate::syntax::{Expression, Traversal, TraversalOperator};
 use passgraph_model::arn::iam_arn;
 use passgraph_model::{Code, Origin, Str, TextRange};
 
@@ -39,7 +38,7 @@ impl Evaluator<'_> {
     }
 
     pub(super) fn traversal(&mut self, sc: &Scope, t: &Traversal, o: Origin) -> R {
-        let ops: &[Decorated<TraversalOperator>] = &t.operators;
+        let ops: &[TraversalOperator] = &t.operators;
         let (cur, used) = match &t.expr {
             Expression::Variable(v) if sc.lookup(v.as_str()).is_none() && !sc.template_only => {
                 self.root_ref(sc, v.as_str(), ops, &o)?
@@ -53,11 +52,11 @@ impl Evaluator<'_> {
         &mut self,
         sc: &Scope,
         root: &str,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         o: &Origin,
     ) -> Result<(Value, usize), Fail> {
         let attr = |i: usize| -> Option<&str> {
-            match ops.get(i).map(Decorated::value) {
+            match ops.get(i) {
                 Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
                 _ => None,
             }
@@ -141,26 +140,26 @@ impl Evaluator<'_> {
         &mut self,
         sc: &Scope,
         mut cur: Value,
-        ops: &[Decorated<TraversalOperator>],
+        ops: &[TraversalOperator],
         o: &Origin,
     ) -> R {
         let mut i = 0;
         while let Some(op) = ops.get(i) {
-            match op.value() {
+            match op {
                 TraversalOperator::GetAttr(name) => cur = self.get_attr(cur, name.as_str(), o)?,
                 TraversalOperator::Index(e) => {
                     let idx = self.eval(sc, ExprRef::Hcl(e))?;
                     cur = self.index(sc, cur, &idx, o)?;
                 }
                 TraversalOperator::LegacyIndex(n) => {
-                    let idx = Value::new(V::Num(*n.value() as f64), o.clone());
+                    let idx = Value::new(V::Num(*n as f64), o.clone());
                     cur = self.index(sc, cur, &idx, o)?;
                 }
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    let full = matches!(op.value(), TraversalOperator::FullSplat(_));
+                TraversalOperator::AttrSplat | TraversalOperator::FullSplat => {
+                    let full = matches!(op, TraversalOperator::FullSplat);
                     let mut j = i + 1;
                     while let Some(next) = ops.get(j) {
-                        let belongs = match next.value() {
+                        let belongs = match next {
                             TraversalOperator::GetAttr(_) => true,
                             TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) => full,
                             _ => false,

@@ -39,7 +39,7 @@ impl Evaluator<'_> {
                 let Some(entries) = self.map_arg(vars)? else {
                     return self.unk(sc, &o);
                 };
-                let tpl = match hcl::edit::parser::parse_template(&text) {
+                let tpl = match crate::syntax::parse_template(&text) {
                     Ok(t) => t,
                     Err(e) => {
                         let off = e.location().offset();

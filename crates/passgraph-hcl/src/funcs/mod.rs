@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hcl::edit::expr::FuncCall;
+use crate::syntax::FuncCall;
 use passgraph_model::{Code, Diagnostic, Origin, Part, Str};
 
 use crate::config::{self, ExprRef};
