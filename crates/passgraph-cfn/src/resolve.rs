@@ -11,7 +11,7 @@ use passgraph_model::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use passgraph_model::arn::iam_arn;
-use passgraph_model::value::{Charset, HoleClass};
+use passgraph_model::value::{Charset, DNS_SUFFIX_HOLE, HoleClass};
 use passgraph_model::{Code, Diagnostic, FileId, Level, Node, NodeKind, Origin, Str, Tri};
 
 use crate::Options;
@@ -449,20 +449,14 @@ impl<'t> Ctx<'t> {
                 );
             }
             "AWS::URLSuffix" => {
-                return string(Str::lit(match self.opts.partition.as_deref() {
-                    Some("aws-cn") => "amazonaws.com.cn",
-                    Some(_) => "amazonaws.com",
-                    None => {
-                        self.once(
-                            "AWS::URLSuffix",
-                            Level::Note,
-                            Code::UnknownValue,
-                            "AWS::URLSuffix is taken as amazonaws.com (no partition given; it is amazonaws.com.cn in China)".to_owned(),
-                            o,
-                        );
-                        "amazonaws.com"
-                    }
-                }));
+                // The partition's DNS suffix; with no partition given, the canonical hole that
+                // `--partition` binds (an undocumented partition leaves it unknown).
+                let suffix = self
+                    .opts
+                    .partition
+                    .as_deref()
+                    .and_then(passgraph_model::partition::dns_suffix);
+                return string(suffix.map_or_else(|| Str::hole(DNS_SUFFIX_HOLE), Str::lit));
             }
             "AWS::StackName" | "AWS::StackId" => {
                 let key = self.key(name);

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 
 use passgraph_model::diag::Code;
-use passgraph_model::value::{ACCOUNT_HOLE, DNS_SUFFIX_HOLE, PARTITION_HOLE};
+use passgraph_model::value::ACCOUNT_HOLE;
 use passgraph_model::{
     Account, Diagnostic, FileId, Level, ManagedPolicy, Node, Origin, Parsed, PolicyDocument,
     SourceMap, Str, TextRange,
@@ -691,10 +691,7 @@ fn assemble(
         diagnostics.extend(account.overlay(i.parsed.account));
     }
     let partition = args.partition.as_deref().unwrap_or("aws");
-    account.bind(PARTITION_HOLE, partition);
-    if let Some(suffix) = passgraph_terraform::partition::dns_suffix(partition) {
-        account.bind(DNS_SUFFIX_HOLE, suffix);
-    }
+    account.bind_partition(partition);
     if let Some(id) = args.account_id.clone().or(snapshot_account) {
         account.bind(ACCOUNT_HOLE, &id);
     }

@@ -827,9 +827,23 @@ impl Account {
         }
     }
 
+    /// Fixes the partition, in one pass over the account: the partition hole, and the DNS
+    /// suffix hole for a partition AWS documents ([`crate::partition::dns_suffix`]; for another
+    /// it stays unknown).
+    pub fn bind_partition(&mut self, partition: &str) {
+        let p = Str::lit(partition);
+        let d = crate::partition::dns_suffix(partition).map(Str::lit);
+        self.for_each_str(&mut |s| {
+            s.substitute_in_place(crate::value::PARTITION_HOLE, &p);
+            if let Some(d) = &d {
+                s.substitute_in_place(crate::value::DNS_SUFFIX_HOLE, d);
+            }
+        });
+    }
+
     /// Replaces every hole named `key` by `value`, everywhere: entity names and ARNs, relations,
     /// and the strings inside policy documents. Used to fix the account id (`--account-id`, a
-    /// snapshot) and the partition.
+    /// snapshot).
     pub fn bind(&mut self, key: &str, value: &str) {
         let v = Str::lit(value);
         self.for_each_str(&mut |s| s.substitute_in_place(key, &v));

@@ -9,6 +9,7 @@ pub mod account;
 pub mod arn;
 pub mod diag;
 pub mod hash;
+pub mod partition;
 pub mod pattern;
 pub mod policy;
 pub mod relation;

@@ -1,41 +1,8 @@
-//! Regions, partitions and the names of services in them, as the AWS provider computes them.
+//! The names of services in a partition, as the AWS provider computes them. Which partition a
+//! region belongs to and a partition's DNS suffix are facts about AWS, kept in
+//! `passgraph_model::partition` and re-exported here.
 
-/// The partition a region belongs to (`us-east-1` → `aws`, `cn-north-1` → `aws-cn`,
-/// `us-gov-west-1` → `aws-us-gov`, `us-iso-east-1` → `aws-iso`, `us-isob-east-1` →
-/// `aws-iso-b`, `eu-isoe-west-1` → `aws-iso-e`, `us-isof-south-1` → `aws-iso-f`).
-#[must_use]
-pub fn partition_of_region(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else if region.starts_with("us-isob-") {
-        "aws-iso-b"
-    } else if region.starts_with("us-isof-") {
-        "aws-iso-f"
-    } else if region.starts_with("eu-isoe-") {
-        "aws-iso-e"
-    } else if region.starts_with("us-iso-") {
-        "aws-iso"
-    } else {
-        "aws"
-    }
-}
-
-/// The DNS suffix of a partition (`aws_partition.dns_suffix`), when the partition is one AWS
-/// documents.
-#[must_use]
-pub fn dns_suffix(partition: &str) -> Option<&'static str> {
-    Some(match partition {
-        "aws" | "aws-us-gov" => "amazonaws.com",
-        "aws-cn" => "amazonaws.com.cn",
-        "aws-iso" => "c2s.ic.gov",
-        "aws-iso-b" => "sc2s.sgov.gov",
-        "aws-iso-e" => "cloud.adc-e.uk",
-        "aws-iso-f" => "csp.hci.ic.gov",
-        _ => return None,
-    })
-}
+pub use passgraph_model::partition::{dns_suffix, partition_of_region};
 
 /// The suffix of a service principal (`data.aws_service_principal.suffix`): `amazonaws.com`,
 /// except for the few services whose principal takes the partition's DNS suffix there
@@ -68,24 +35,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn regions_map_to_their_partitions() {
-        for (region, partition) in [
-            ("us-east-1", "aws"),
-            ("eu-west-3", "aws"),
-            ("cn-north-1", "aws-cn"),
-            ("cn-northwest-1", "aws-cn"),
-            ("us-gov-west-1", "aws-us-gov"),
-            ("us-iso-east-1", "aws-iso"),
-            ("us-isob-east-1", "aws-iso-b"),
-            ("eu-isoe-west-1", "aws-iso-e"),
-            ("us-isof-south-1", "aws-iso-f"),
-            ("us-isof-east-1", "aws-iso-f"),
-        ] {
-            assert_eq!(partition_of_region(region), partition, "{region}");
-        }
-    }
-
-    #[test]
     fn service_principals_follow_the_provider() {
         // Provider docs: "Service Principal Names should always end in the standard global
         // format: {servicename}.amazonaws.com. However, in some AWS partitions, AWS may expect
@@ -108,7 +57,5 @@ mod tests {
             Some("amazonaws.com")
         );
         assert_eq!(service_principal_suffix("logs", None), None);
-        assert_eq!(dns_suffix("aws-iso-f"), Some("csp.hci.ic.gov"));
-        assert_eq!(dns_suffix("nope"), None);
     }
 }

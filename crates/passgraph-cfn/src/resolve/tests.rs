@@ -194,9 +194,27 @@ fn ref_pseudo_parameters() {
         .0,
         r#""aws-cn:cn-north-1:123456789012:amazonaws.com.cn""#
     );
+    // With no partition, the canonical hole `--partition` binds; an undocumented partition
+    // leaves it unknown.
     let (v, d) = eval_with("!Ref AWS::URLSuffix", &Options::default());
-    assert_eq!(v, r#""amazonaws.com""#);
-    assert_eq!(codes(&d), [(Level::Note, Code::UnknownValue)]);
+    assert_eq!(v, r#""${aws:dns_suffix}""#);
+    assert!(d.is_empty());
+    let iso = Options {
+        partition: Some("aws-iso-b".into()),
+        ..Options::default()
+    };
+    assert_eq!(
+        eval_with("!Ref AWS::URLSuffix", &iso).0,
+        r#""sc2s.sgov.gov""#
+    );
+    let odd = Options {
+        partition: Some("aws-new".into()),
+        ..Options::default()
+    };
+    assert_eq!(
+        eval_with("!Ref AWS::URLSuffix", &odd).0,
+        r#""${aws:dns_suffix}""#
+    );
     let (v, d) = eval_with(
         "[!Ref AWS::StackName, !Ref AWS::StackName, !Ref AWS::StackId]",
         &Options::default(),

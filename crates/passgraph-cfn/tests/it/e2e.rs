@@ -2,13 +2,13 @@
 //! form one account.
 
 use passgraph_cfn::{Options, parse};
-use passgraph_model::value::PARTITION_HOLE;
 use passgraph_model::{Account, FileId};
 
-/// (principal, role, service, certainty) of every finding, sorted, with the built-in AWS
-/// managed policies added as the CLI adds them.
+/// (principal, role, service, certainty) of every finding, sorted, with the partition bound to
+/// `aws` and the built-in AWS managed policies added, as the CLI does.
 fn findings(account: &Account) -> Vec<(String, String, String, String)> {
     let mut account = account.clone();
+    account.bind_partition("aws");
     let mut sm = passgraph_model::SourceMap::default();
     passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
     let analysis = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
@@ -312,7 +312,7 @@ fn cli_findings(
     let id = sm.add("template.yaml", text);
     let mut account = Account::default();
     account.overlay(parse(id, text, options).account);
-    account.bind(PARTITION_HOLE, "aws");
+    account.bind_partition("aws");
     passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
     let analysis = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
     let name = |i: usize| analysis.principals[i].name.to_string();

@@ -29,7 +29,6 @@
 //! not pinned. Everything else passgraph reports must be exactly the expected list.
 
 use passgraph_cfn::{Options, parse};
-use passgraph_model::value::PARTITION_HOLE;
 use passgraph_model::{Account, SourceMap};
 
 const CORPORA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpora");
@@ -70,7 +69,7 @@ fn audit(rel: &str) -> (Vec<Found>, Vec<&'static str>) {
     let parsed = parse(id, &text, &options);
     let mut account = Account::default();
     account.overlay(parsed.account);
-    account.bind(PARTITION_HOLE, "aws");
+    account.bind_partition("aws");
     passgraph_eval::managed::add_builtins(&mut account, &mut |p, t| sm.add(p, t));
     let analysis = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
     let name = |i: usize| analysis.principals[i].name.to_string();

@@ -4,7 +4,6 @@
 //! CloudFormation `Parameters` section and `AWS::IAM::*` resource reference).
 
 use passgraph_cfn::{Options, parse_named};
-use passgraph_model::value::PARTITION_HOLE;
 use passgraph_model::{Account, Diagnostic, SourceMap};
 
 struct Run {
@@ -20,7 +19,7 @@ fn run(text: &str, options: &Options) -> Run {
     let parsed = parse_named(id, "template.yaml", text, options);
     let mut account = Account::default();
     account.overlay(parsed.account);
-    account.bind(PARTITION_HOLE, "aws");
+    account.bind_partition("aws");
     let analysis = passgraph_graph::analyze(&account, &passgraph_graph::Options::default());
     let name = |i: usize| analysis.principals[i].name.to_string();
     let mut rows: Vec<_> = analysis

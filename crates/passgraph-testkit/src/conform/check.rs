@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use passgraph_model::value::{ACCOUNT_HOLE, PARTITION_HOLE};
+use passgraph_model::value::ACCOUNT_HOLE;
 use passgraph_model::{FileId, Level, Parsed, SourceMap};
 
 use super::{Account, Constructs, Inputs, render_with};
@@ -182,7 +182,7 @@ pub fn run_as(format: Format, inputs: &Inputs, account_id: Option<&str>) -> Outc
     let mut account = passgraph_model::Account::default();
     let snapshot_account = parsed.account.account_id.clone();
     account.overlay(parsed.account);
-    account.bind(PARTITION_HOLE, "aws");
+    account.bind_partition("aws");
     let bound = match format {
         Format::Snapshot => snapshot_account,
         _ => account_id.map(str::to_owned).or(snapshot_account),
