@@ -834,3 +834,70 @@ resource "aws_iam_user_policy" "p" {{
     );
     assert!(crate::triples(&crate::json(&["audit", "--partition", "aws-cn", folder])).is_empty());
 }
+
+/// CloudFormation's `AWS::URLSuffix` is the partition's DNS suffix, as `aws_partition.dns_suffix`
+/// is: the same account written both ways gives the same answers in each partition. (It was
+/// `amazonaws.com` whatever `--partition` said: in an ISO partition a grant limited to
+/// `ec2.c2s.ic.gov` went unreported.)
+#[test]
+fn cloudformation_url_suffix_follows_the_partition_as_terraform_does() {
+    let template = r#"
+Resources:
+  Inst:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: inst
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {Service: !Sub "ec2.${AWS::URLSuffix}"}
+            Action: sts:AssumeRole
+  U:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: u
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource: "*"
+                Condition: {StringEquals: {"iam:PassedToService": ec2.c2s.ic.gov}}
+"#;
+    let tf = r#"
+data "aws_partition" "current" {}
+resource "aws_iam_role" "inst" {
+  name = "inst"
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",
+    Principal = { Service = "ec2.${data.aws_partition.current.dns_suffix}" } }] })
+}
+resource "aws_iam_user" "u" { name = "u" }
+resource "aws_iam_user_policy" "p" {
+  user   = aws_iam_user.u.name
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*",
+    Condition = { StringEquals = { "iam:PassedToService" = "ec2.c2s.ic.gov" } } }] })
+}
+"#;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let cfn = dir.path().join("template.yaml");
+    std::fs::write(&cfn, template).expect("write template");
+    let folder = dir.path().join("tf");
+    std::fs::create_dir(&folder).expect("folder");
+    std::fs::write(folder.join("main.tf"), tf).expect("write main.tf");
+    for input in [
+        cfn.to_str().expect("UTF-8"),
+        folder.to_str().expect("UTF-8"),
+    ] {
+        assert!(
+            crate::triples(&crate::json(&["audit", input])).is_empty(),
+            "{input}: ec2.amazonaws.com is not ec2.c2s.ic.gov"
+        );
+        assert_eq!(
+            crate::triples(&crate::json(&["audit", "--partition", "aws-iso", input])),
+            ["user/u -> inst -> ec2.c2s.ic.gov definite"],
+            "{input}"
+        );
+    }
+}
