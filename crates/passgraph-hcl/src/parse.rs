@@ -32,10 +32,28 @@ const MAX_PIECES: usize = 8;
 
 /// Parses a `.tf` file's text into its body.
 pub(crate) fn parse(text: &str) -> Result<Body, Error> {
-    let pieces = (text.len() / MIN_PIECE)
+    parse_in(text, pieces(text))
+}
+
+/// How many pieces a file of this size is parsed in: one per core, each at least `MIN_PIECE`.
+fn pieces(text: &str) -> usize {
+    (text.len() / MIN_PIECE)
         .min(rayon::current_num_threads())
-        .min(MAX_PIECES);
-    parse_in(text, pieces)
+        .min(MAX_PIECES)
+}
+
+/// Where the pieces of `text` start and end (`[0, cut, ..., len]`), or `None` for one piece.
+/// The fast parser (`crate::syntax`) cuts where this parser does, for the same reasons.
+pub(crate) fn bounds(text: &str) -> Option<Vec<usize>> {
+    let cuts = cuts(text, pieces(text));
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut bounds = Vec::with_capacity(cuts.len() + 2);
+    bounds.push(0);
+    bounds.extend(cuts);
+    bounds.push(text.len());
+    Some(bounds)
 }
 
 /// Parses `text` in at most `pieces` pieces.
@@ -93,7 +111,7 @@ fn parse_piece(text: &str, start: usize, end: usize) -> Result<Body, Error> {
 /// `terraform fmt` writes it), when the first line after it that is neither blank nor a comment
 /// opens a block (`name "label" ... {` or `name {`). The last condition keeps cuts out of heredoc
 /// JSON policies, whose closing `}` line is followed by the heredoc's end marker.
-fn cuts(text: &str, pieces: usize) -> Vec<usize> {
+pub(crate) fn cuts(text: &str, pieces: usize) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     if pieces < 2 {
         return out;

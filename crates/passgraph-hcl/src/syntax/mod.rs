@@ -532,12 +532,43 @@ pub(crate) struct ForTemplateExpr {
 /// A parse error: `hcl::edit`'s, with its message and offset.
 pub(crate) type Error = hcl::edit::parser::Error;
 
-/// Parses a `.tf` file's text.
+/// Parses a `.tf` file's text: a large one in pieces, one per core, cut where `crate::parse`
+/// cuts (after a line that is exactly `}`, before a block). The answer is the whole file's: each
+/// piece is parsed where it lies in the text (spans are the file's), and when a piece does not
+/// parse (the cut fell in a heredoc, a string or a comment) or two pieces define the same
+/// attribute, the whole file is parsed at once.
 pub(crate) fn parse_body(text: &str) -> Result<Body, Error> {
+    if let Some(b) = crate::parse::bounds(text).and_then(|b| in_pieces(text, &b)) {
+        return Ok(b);
+    }
     match parser::body(text) {
         Some(b) => Ok(b),
         None => crate::parse::parse(text).map(|b| convert::body(&b)),
     }
+}
+
+/// The fast parse of `text` in the pieces between `bounds`; `None` when a piece leaves the
+/// file to another parse.
+fn in_pieces(text: &str, bounds: &[usize]) -> Option<Body> {
+    use rayon::prelude::*;
+    let pieces: Vec<Option<Body>> = bounds
+        .par_windows(2)
+        .map(|w| parser::body_between(text, w[0], w[1]))
+        .collect();
+    let pieces: Vec<Body> = pieces.into_iter().collect::<Option<_>>()?;
+    let mut keys = passgraph_model::hash::HashSet::default();
+    if !pieces
+        .iter()
+        .flat_map(Body::attributes)
+        .all(|a| keys.insert(a.key.as_str()))
+    {
+        return None;
+    }
+    let mut structures = Vec::with_capacity(pieces.iter().map(|p| p.structures.len()).sum());
+    for p in pieces {
+        structures.extend(p.structures);
+    }
+    Some(Body { structures })
 }
 
 /// Parses one expression (a `-var` value, a variable's value in a `.tfvars` file).

@@ -30,7 +30,14 @@ pub(super) struct Bail;
 type P<T> = Result<T, Bail>;
 
 pub(super) fn body(text: &str) -> Option<Body> {
-    let mut p = Parser::new(text);
+    body_between(text, 0, text.len())
+}
+
+/// The body of `text[start..end]`, spans in `text`: the parser reads `text[..end]` from
+/// `start`.
+pub(super) fn body_between(text: &str, start: usize, end: usize) -> Option<Body> {
+    let mut p = Parser::new(text.get(..end)?);
+    p.pos = start;
     let body = p.body().ok()?;
     p.at_end().then_some(body)
 }

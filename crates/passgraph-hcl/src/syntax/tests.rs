@@ -224,3 +224,48 @@ fn corpus_files_agree() {
         left.len()
     );
 }
+
+/// Pieces give the whole file's tree; a cut inside a heredoc (whose text holds a line `}`
+/// followed by what looks like a block) or the same attribute in two pieces sends the file to
+/// the whole parse.
+#[test]
+fn pieces_give_the_whole_files_tree() {
+    let blocks = |n: usize, trap: bool| {
+        let mut text = String::new();
+        for i in 0..n {
+            let inner = if trap { "resource \"x\" \"y\" {\n" } else { "" };
+            text.push_str(&format!(
+                "# {i}\nresource \"aws_iam_role\" \"r{i}\" {{\n  name = \"r-${{var.env}}-{i}\"\n  assume_role_policy = <<EOT\n{{\n  \"a\": 1\n}}\n{inner}EOT\n}}\n\n"
+            ));
+        }
+        text
+    };
+    let bounds = |text: &str, n: usize| {
+        let mut b = vec![0];
+        b.extend(crate::parse::cuts(text, n));
+        b.push(text.len());
+        b
+    };
+    let clean = blocks(3000, false);
+    let whole = parser::body(&clean).expect("reads");
+    for n in [2, 3, 8] {
+        let b = bounds(&clean, n);
+        assert_eq!(b.len(), n + 1);
+        assert_eq!(
+            super::in_pieces(&clean, &b).as_ref(),
+            Some(&whole),
+            "{n} pieces"
+        );
+    }
+    assert_eq!(super::parse_body(&clean).ok().as_ref(), Some(&whole));
+    // The trap: cuts fall inside heredocs, the pieces do not parse, the whole file does.
+    let trap = blocks(3000, true);
+    let whole = parser::body(&trap).expect("reads");
+    assert!(super::in_pieces(&trap, &bounds(&trap, 2)).is_none());
+    assert_eq!(super::parse_body(&trap).ok().as_ref(), Some(&whole));
+    // The same attribute in two pieces is for the whole parse (which finds it twice).
+    let dup = "a = 1\nb {\n}\na = 2\n";
+    let cut = dup.find("a = 2").expect("second a");
+    assert!(super::in_pieces(dup, &[0, cut, dup.len()]).is_none());
+    assert!(super::parse_body(dup).is_err());
+}
