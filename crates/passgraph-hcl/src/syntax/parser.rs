@@ -20,7 +20,9 @@ use passgraph_model::hash::HashSet;
 /// `hcl::edit` builds too.
 const MAX_DEPTH: usize = 56;
 
-/// Below `hcl::edit`'s limit on a chain of binary operators (128).
+/// Below `hcl::edit`'s limit on binary operators (128) along a path of the tree: a chain's
+/// operators on top of the deepest chain among its operands, through brackets, arguments and
+/// interpolations.
 const MAX_OPERATORS: usize = 100;
 
 /// This parser gives up; `hcl::edit` decides.
@@ -44,7 +46,7 @@ pub(super) fn body_between(text: &str, start: usize, end: usize) -> Option<Body>
 
 pub(super) fn expr(text: &str) -> Option<Expression> {
     let mut p = Parser::new(text);
-    let e = p.expr_inner(&mut St { nl: false }).ok()?;
+    let e = p.root_expr().ok()?;
     p.at_end().then_some(e)
 }
 
@@ -77,6 +79,9 @@ struct Parser<'a> {
     b: &'a [u8],
     pos: usize,
     depth: usize,
+    /// The operator depth of the current scope (`hcl::edit`'s `operator_depth`): the deepest
+    /// path of binary operators among what the scope parsed so far.
+    ops: usize,
 }
 
 fn is_id_start(c: u8) -> bool {
@@ -94,6 +99,7 @@ impl<'a> Parser<'a> {
             b: s.as_bytes(),
             pos: 0,
             depth: 0,
+            ops: 0,
         }
     }
 
@@ -135,17 +141,29 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `nested`: one level deeper, within the limit.
-    fn enter(&mut self) -> P<()> {
+    /// `nested`: one level deeper, within the limit, in an operator scope of its own; gives
+    /// the enclosing scope's operator depth for [`Parser::leave`].
+    fn enter(&mut self) -> P<usize> {
         if self.depth >= MAX_DEPTH {
             return Err(Bail);
         }
         self.depth += 1;
-        Ok(())
+        Ok(self.scope())
     }
 
-    fn leave(&mut self) {
+    fn leave(&mut self, outer: usize) {
         self.depth -= 1;
+        self.unscope(outer);
+    }
+
+    /// `operator_scope`: operators start from zero inside; [`Parser::unscope`] passes the
+    /// deepest path up.
+    fn scope(&mut self) -> usize {
+        std::mem::take(&mut self.ops)
+    }
+
+    fn unscope(&mut self, outer: usize) {
+        self.ops = self.ops.max(outer);
     }
 
     // ---- trivia (`trivia.rs`) ----
@@ -323,13 +341,21 @@ impl<'a> Parser<'a> {
     fn attribute_expr(&mut self) -> P<Expression> {
         self.expect(b'=')?;
         self.sp()?;
-        self.expr_inner(&mut St { nl: false })
+        self.root_expr()
+    }
+
+    /// `root_expr`: an expression in an operator scope of its own, newlines ending it.
+    fn root_expr(&mut self) -> P<Expression> {
+        let outer = self.scope();
+        let e = self.expr_inner(&mut St { nl: false })?;
+        self.unscope(outer);
+        Ok(e)
     }
 
     /// `block_body`: `{`, then a newline and a body, or at most one attribute on the line, `}`.
     fn block_body(&mut self) -> P<Body> {
         self.expect(b'{')?;
-        self.enter()?;
+        let outer = self.enter()?;
         let save = self.pos;
         self.sp()?;
         self.line_comment()?;
@@ -356,7 +382,7 @@ impl<'a> Parser<'a> {
             Body { structures }
         };
         self.expect(b'}')?;
-        self.leave();
+        self.leave(outer);
         Ok(body)
     }
 
@@ -364,9 +390,9 @@ impl<'a> Parser<'a> {
 
     /// `expr` (`nl` false) and `expr_with_state`/`multiline_expr`: a nested expression.
     fn nested_expr(&mut self, nl: bool) -> P<Expression> {
-        self.enter()?;
+        let outer = self.enter()?;
         let e = self.expr_inner(&mut St { nl })?;
-        self.leave();
+        self.leave(outer);
         Ok(e)
     }
 
@@ -425,14 +451,17 @@ impl<'a> Parser<'a> {
                 break;
             };
             self.ws_or_sp(*st)?;
-            self.enter()?;
+            // (Not a nested level in `hcl::edit`; counted here too, which only lowers the limit.
+            // Operators inside the term reach this scope by the deepest path, as they do there.)
+            let outer = self.enter()?;
             let term = self.expr_term(&mut { *st })?;
-            self.leave();
+            self.leave(outer);
             ops.push((op, term));
-            if ops.len() > MAX_OPERATORS {
+            if self.ops + ops.len() > MAX_OPERATORS {
                 return Err(Bail);
             }
         }
+        self.ops += ops.len();
         // Shunting-yard: an operator waits while the next binds tighter.
         let mut out: Vec<Expression> = vec![lhs];
         let mut pending: Vec<BinaryOperator> = Vec::new();
@@ -553,9 +582,13 @@ impl<'a> Parser<'a> {
                             TraversalOperator::AttrSplat
                         }
                         b'0'..=b'9' => {
+                            // `dec_uint`: `0`, or digits not starting with `0` (what follows
+                            // `.0` is then left over, an error).
                             let start = self.pos;
-                            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                                self.pos += 1;
+                            if !self.eat(b'0') {
+                                while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                                    self.pos += 1;
+                                }
                             }
                             let n = self.s[start..self.pos].parse::<u64>().map_err(|_| Bail)?;
                             TraversalOperator::LegacyIndex(n)
@@ -594,9 +627,9 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.pos += 1;
         self.sp()?;
-        self.enter()?;
+        let outer = self.enter()?;
         let expr = self.expr_term(&mut { *st })?;
-        self.leave();
+        self.leave(outer);
         Ok(Expression::UnaryOp(Box::new(UnaryOp {
             operator,
             expr,
@@ -869,6 +902,7 @@ impl<'a> Parser<'a> {
         }
         let mut items = Vec::new();
         let mut keys: HashSet<String> = HashSet::default();
+        let mut computed_keys = 0;
         loop {
             self.ws()?;
             match self.peek() {
@@ -876,21 +910,22 @@ impl<'a> Parser<'a> {
                 Some(b'}') => break,
                 Some(_) => {}
             }
-            let key_start = self.pos;
             let key = self.nested_expr(false)?;
-            // `hcl::edit` rejects a key given twice; compared here by text, without spaces.
+            // `hcl::edit` rejects a key equal to an earlier one: identifiers and strings compare
+            // by value here; two keys of other kinds (numbers, expressions), which may be equal
+            // though written differently (`01` and `1`), are left to `hcl::edit`.
             let seen = match &key {
                 Expression::Variable(v) => format!("i{}", v.as_str()),
                 Expression::String(s) => format!("s{}", s.value()),
                 _ => {
-                    let text: String = self.s[key_start..self.pos]
-                        .chars()
-                        .filter(|c| !c.is_whitespace())
-                        .collect();
-                    format!("e{text}")
+                    computed_keys += 1;
+                    if computed_keys > 1 {
+                        return Err(Bail);
+                    }
+                    String::new()
                 }
             };
-            if !keys.insert(seen) {
+            if !seen.is_empty() && !keys.insert(seen) {
                 return Err(Bail);
             }
             let key = match key {
@@ -1195,9 +1230,9 @@ impl<'a> Parser<'a> {
     }
 
     fn nested_template(&mut self) -> P<Template> {
-        self.enter()?;
+        let outer = self.enter()?;
         let t = self.elements(Lit::Inner)?;
-        self.leave();
+        self.leave(outer);
         Ok(t)
     }
 

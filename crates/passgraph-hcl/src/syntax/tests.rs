@@ -111,6 +111,22 @@ fn errors_are_left_to_hcl_edit() {
         "a = \"${\"\n",
         "/* open\n",
         "a = 1 /* open\n",
+        // Found by review: `hcl::edit` reads `.0` then stops; equal keys written differently;
+        // operators counted along a path through brackets.
+        "a = x.01\n",
+        "a = x.00\n",
+        "a = { 01 = 1, 1 = 2 }\n",
+        "a = { 1.0 = 1, 1 = 2 }\n",
+        "a = { -0 = 1, 0 = 2 }\n",
+        "a = { (a) = 1, (/*c*/a) = 2 }\n",
+        "a = { \"${a}\\u0062\" = 1, \"${a}b\" = 2 }\n",
+        &format!("a = (1{}){}\n", " + 1".repeat(100), " + 1".repeat(29)),
+        &format!(
+            "a = 1{} + (1{} + (1{}))\n",
+            " + 1".repeat(45),
+            " + 1".repeat(45),
+            " + 1".repeat(45)
+        ),
     ] {
         assert!(parser::body(text).is_none(), "read: {text:?}");
         // Through the public entry, the error is hcl::edit's.
@@ -121,7 +137,13 @@ fn errors_are_left_to_hcl_edit() {
 #[test]
 fn what_the_fast_parser_leaves_still_parses() {
     // Non-ASCII identifiers and an empty heredoc go to hcl::edit, which reads them.
-    for text in ["é = 1\n", "a = { é = 1 }\n", "a = <<EOT\nEOT\n"] {
+    for text in [
+        "é = 1\n",
+        "a = { é = 1 }\n",
+        "a = <<EOT\nEOT\n",
+        "a = { (x) = 1, (y) = 2 }\n",
+        "a = x.0\n",
+    ] {
         let slow = reference(text);
         assert_eq!(super::parse_body(text).ok(), slow, "{text:?}");
     }
