@@ -779,6 +779,13 @@ impl<'a> Parser<'a> {
     fn for_intro(&mut self) -> P<ForIntro> {
         self.ws()?;
         self.expect_str(b"for")?;
+        let intro = self.for_variables()?;
+        self.expect(b':')?;
+        Ok(intro)
+    }
+
+    /// What follows `for` in a `for` expression or directive: ` k, v in collection `.
+    fn for_variables(&mut self) -> P<ForIntro> {
         self.ws()?;
         let first = self.ident()?;
         self.ws()?;
@@ -792,7 +799,6 @@ impl<'a> Parser<'a> {
         self.ws()?;
         let collection_expr = self.nested_expr(false)?;
         self.ws()?;
-        self.expect(b':')?;
         let (key_var, value_var) = match second {
             Some(v) => (Some(first), v),
             None => (None, first),
@@ -1190,29 +1196,17 @@ impl<'a> Parser<'a> {
         }
         if self.starts(b"for") {
             self.pos += 3;
-            self.ws()?;
-            let first = self.ident()?;
-            self.ws()?;
-            let mut second = None;
-            if self.eat(b',') {
-                self.ws()?;
-                second = Some(self.ident()?);
-                self.ws()?;
-            }
-            self.expect_str(b"in")?;
-            self.ws()?;
-            let collection_expr = self.nested_expr(false)?;
-            self.ws()?;
+            let ForIntro {
+                key_var,
+                value_var,
+                collection_expr,
+            } = self.for_variables()?;
             let strip = Strip {
                 start: strip_start,
                 end: self.eat(b'~'),
             };
             self.expect(b'}')?;
             let template = self.nested_template()?;
-            let (key_var, value_var) = match second {
-                Some(v) => (Some(first), v),
-                None => (None, first),
-            };
             let endfor_expr = self.end_tag(b"endfor")?;
             return Ok(Some(Directive::For(ForDirective {
                 for_expr: ForTemplateExpr {
