@@ -69,8 +69,13 @@ pub struct Options {
     pub partition: Option<String>,
     /// The region; the `aws:region` hole when `None`.
     pub region: Option<String>,
-    /// Parameter values (`--parameter KEY=VALUE`), overriding defaults. Later entries win.
+    /// Parameter values (`--parameter KEY=VALUE`, or what a parent stack passes), overriding
+    /// defaults. Later entries win.
     pub parameters: Vec<(String, String)>,
+    /// Parameters given a value not known offline (a parent stack passes a resource's
+    /// attribute, its own stack name, ...): their `Default` does not apply and they stay
+    /// unknown, unless `parameters` gives them a value. `*` stands for every parameter.
+    pub computed_parameters: Vec<String>,
 }
 
 /// Reads one template. Never fails: problems are diagnostics of the result. Values unknown
@@ -194,7 +199,7 @@ fn read_root(
             diagnostics.push(Diagnostic::note(
                 Code::Unsupported,
                 format!(
-                    "nested stack {} is not read from here: its template is analysed with this one when it is found in the folder searched with a path its TemplateURL ends with, or named beside it, and then with its own parameter defaults, not the values this stack passes",
+                    "nested stack {} is not read from here: its template is analysed with this one when it is found in the folder searched with a path its TemplateURL ends with (then with the parameter values this stack passes), or named beside it (then with its own parameter defaults)",
                     r.id
                 ),
                 Some(r.origin.clone()),

@@ -22,9 +22,56 @@ pub struct StackRefs {
     pub exports: Vec<(String, Origin)>,
     /// Every `Fn::ImportValue` argument.
     pub imports: Vec<(String, Origin)>,
-    /// `TemplateURL` (or SAM's `Location`) of nested stacks, with the nested stack resource's
-    /// origin.
-    pub nested: Vec<(String, Origin)>,
+    /// Nested stacks: their `TemplateURL` (or SAM's `Location`), where the resource is, what it
+    /// passes to the template's parameters.
+    pub nested: Vec<Nested>,
+}
+
+/// One nested stack resource (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nested {
+    /// The template's URL as a name pattern.
+    pub url: String,
+    /// The resource.
+    pub origin: Origin,
+    /// Its `Parameters`.
+    pub passed: Passed,
+}
+
+impl Nested {
+    /// A nested stack that passes no parameter.
+    #[must_use]
+    pub fn new(url: &str, origin: Origin) -> Nested {
+        Nested {
+            url: url.to_owned(),
+            origin,
+            passed: Passed::Values(Vec::new()),
+        }
+    }
+}
+
+/// One parameter a nested stack resource passes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassedValue {
+    /// The nested template's parameter.
+    pub name: String,
+    /// Its value; `None` when not known offline (a reference to a resource, a pseudo
+    /// parameter, a parameter of the parent without a value).
+    pub value: Option<String>,
+    /// The value was computed from the parent's own parameters (their given values or
+    /// defaults), which a stack nesting the parent may override.
+    pub uses_parameters: bool,
+}
+
+/// What a nested stack resource passes to its template's parameters; the template's own
+/// `Default` applies to those it does not pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Passed {
+    /// Each parameter passed.
+    Values(Vec<PassedValue>),
+    /// `Parameters` is no mapping this reader can read (a condition, a reference): any parameter
+    /// may be given a value not known offline.
+    Unreadable,
 }
 
 /// A link between two templates of the slice given to [`link`].
@@ -40,6 +87,8 @@ pub struct Link {
     pub origin: Origin,
     /// True when computed names may differ (both have unknown parts).
     pub possible: bool,
+    /// For a nested stack, what it passes to the template's parameters.
+    pub passed: Option<Passed>,
 }
 
 /// Reads the cross-stack references of a template. `parameters` are the values given by the
@@ -92,7 +141,38 @@ pub fn refs(file: FileId, text: &str, parameters: &[(String, String)]) -> Option
             if let Some(u) = url
                 && matches!(u.kind, NodeKind::String(_) | NodeKind::Object(_))
             {
-                out.nested.push((pattern(u, &params, 0), at));
+                let passed = match props.and_then(|p| p.get("Parameters")) {
+                    None => Passed::Values(Vec::new()),
+                    Some(m) if matches!(m.kind, NodeKind::Object(_)) && !is_intrinsic(m) => {
+                        Passed::Values(
+                            m.entries()
+                                .iter()
+                                .filter_map(|(k, _, v)| {
+                                    let name = k.as_known()?.to_owned();
+                                    let used = std::cell::Cell::new(false);
+                                    let watched = |n: &str| {
+                                        used.set(true);
+                                        params(n)
+                                    };
+                                    // A value is known when its pattern has no wildcard (a
+                                    // literal `*` counts as unknown, which is safe).
+                                    let p = pattern(v, &watched, 0);
+                                    Some(PassedValue {
+                                        name,
+                                        value: (!p.contains('*')).then_some(p),
+                                        uses_parameters: used.get(),
+                                    })
+                                })
+                                .collect(),
+                        )
+                    }
+                    Some(_) => Passed::Unreadable,
+                };
+                out.nested.push(Nested {
+                    url: pattern(u, &params, 0),
+                    origin: at,
+                    passed,
+                });
             }
         }
         imports(res, &params, &mut out.imports, 0);
@@ -101,6 +181,11 @@ pub fn refs(file: FileId, text: &str, parameters: &[(String, String)]) -> Option
         imports(o, &params, &mut out.imports, 0);
     }
     Some(out)
+}
+
+/// `{Ref: ...}` or `{Fn::...: ...}`: a function, not a mapping of names.
+fn is_intrinsic(n: &Node) -> bool {
+    matches!(n.entries(), [(k, _, _)] if k.as_known().is_some_and(|k| k == "Ref" || k.starts_with("Fn::")))
 }
 
 fn imports(
@@ -281,10 +366,20 @@ fn names_file(url: &str, from: &str, path: &str) -> bool {
     if tail.is_empty() || tail.ends_with('/') {
         return false;
     }
-    let full = format!("/{path}");
-    // A file name alone matches too many files: ask for a folder as well, unless the URL's
-    // path is fully known (then the file name must equal the tail of a path of the tree).
-    (tail.contains('/') || !url.contains('*')) && full.ends_with(&format!("/{tail}"))
+    let (full, tail_full) = (format!("/{path}"), format!("/{tail}"));
+    // The known end of the URL's path ends the file's path (`*/templates/iam.yaml` and
+    // `infra/templates/iam.yaml`), or the file's path ends it: the key prefix above the tree
+    // (`*/quickstart-x/templates/iam.yaml` and `templates/iam.yaml`, a Quick Start searched
+    // from its root). A file name alone matches too many files: what they share must hold a
+    // folder as well.
+    let shared = if full.ends_with(&tail_full) {
+        tail
+    } else if tail_full.ends_with(&full) {
+        path
+    } else {
+        return false;
+    };
+    shared.contains('/')
 }
 
 fn normalize(p: &str) -> String {
@@ -405,6 +500,7 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
                         ),
                         origin: origin.clone(),
                         possible: import.contains('*') || export.contains('*'),
+                        passed: None,
                     });
                 }
                 many => ambiguous.push(Ambiguous {
@@ -415,7 +511,12 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
                 }),
             }
         }
-        for (url, origin) in &r.nested {
+        for Nested {
+            url,
+            origin,
+            passed,
+        } in &r.nested
+        {
             let name = file_name(url);
             let pool: Vec<usize> = if name.contains('*') {
                 (0..templates.len()).collect()
@@ -437,6 +538,7 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
                         why: format!("{from_path} nests {} as a stack ({url})", templates[to].0),
                         origin: origin.clone(),
                         possible: url.contains('*'),
+                        passed: Some(passed.clone()),
                     });
                 }
             }
@@ -496,6 +598,41 @@ mod tests {
     }
 
     #[test]
+    fn nested_stacks_say_what_they_pass() {
+        let t = r(concat!(
+            "Parameters:\n  Env:\n    Type: String\n    Default: prod\n  Free:\n    Type: String\n",
+            "Resources:\n",
+            "  A:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n",
+            "      TemplateURL: ./a.yaml\n",
+            "      Parameters:\n        Name: fixed\n        Size: 3\n        Env: !Ref Env\n",
+            "        Tag: !Sub \"${Env}-x\"\n        Stack: !Ref AWS::StackName\n",
+            "        Given: !Ref Free\n        Role: !GetAtt R.Arn\n",
+            "  B:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n",
+            "      TemplateURL: ./b.yaml\n      Parameters: !If [C, {X: 1}, {X: 2}]\n",
+            "  C:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: ./c.yaml\n",
+        ));
+        let v = |name: &str, value: Option<&str>, uses_parameters: bool| PassedValue {
+            name: name.to_owned(),
+            value: value.map(str::to_owned),
+            uses_parameters,
+        };
+        assert_eq!(
+            t.nested[0].passed,
+            Passed::Values(vec![
+                v("Name", Some("fixed"), false),
+                v("Size", Some("3"), false),
+                v("Env", Some("prod"), true),
+                v("Tag", Some("prod-x"), true),
+                v("Stack", None, true),
+                v("Given", None, true),
+                v("Role", None, false),
+            ])
+        );
+        assert_eq!(t.nested[1].passed, Passed::Unreadable);
+        assert_eq!(t.nested[2].passed, Passed::Values(Vec::new()));
+    }
+
+    #[test]
     fn link_pairs_importers_with_exporters_and_nested_stacks_with_their_file() {
         let t = vec![
             (
@@ -509,7 +646,7 @@ mod tests {
                 "app/app.yaml".to_owned(),
                 StackRefs {
                     imports: vec![("network-VpcId".into(), o()), ("*".into(), o())],
-                    nested: vec![("./db.yaml".into(), o())],
+                    nested: vec![Nested::new("./db.yaml", o())],
                     ..StackRefs::default()
                 },
             ),
@@ -517,7 +654,10 @@ mod tests {
             (
                 "db.yaml".to_owned(),
                 StackRefs {
-                    nested: vec![("https://s3.amazonaws.com/bucket/app/db.yaml".into(), o())],
+                    nested: vec![Nested::new(
+                        "https://s3.amazonaws.com/bucket/app/db.yaml",
+                        o(),
+                    )],
                     ..StackRefs::default()
                 },
             ),
@@ -525,8 +665,8 @@ mod tests {
                 "qs/main.yaml".to_owned(),
                 StackRefs {
                     nested: vec![
-                        ("https://*.s3.amazonaws.com/*/net/vpc.yaml".into(), o()),
-                        ("https://*.s3.amazonaws.com/*db.yaml".into(), o()),
+                        Nested::new("https://*.s3.amazonaws.com/*/net/vpc.yaml", o()),
+                        Nested::new("https://*.s3.amazonaws.com/*db.yaml", o()),
                     ],
                     ..StackRefs::default()
                 },
@@ -551,6 +691,22 @@ mod tests {
             "{}",
             l[0].why
         );
+    }
+
+    /// A Quick Start names its nested templates under its S3 key prefix (the repository's
+    /// name), above the tree searched from the repository's root.
+    #[test]
+    fn a_url_may_name_a_file_below_a_key_prefix() {
+        let url = "https://*.s3.*.*/quickstart-eks/templates/iam.yaml";
+        assert!(names_file(url, "templates/main.yaml", "templates/iam.yaml"));
+        assert!(names_file(
+            url,
+            "main.yaml",
+            "x/quickstart-eks/templates/iam.yaml"
+        ));
+        // A file name alone is not enough, nor another folder.
+        assert!(!names_file(url, "main.yaml", "iam.yaml"));
+        assert!(!names_file(url, "main.yaml", "other/iam.yaml"));
     }
 
     #[test]

@@ -528,6 +528,26 @@ impl<'t> Ctx<'t> {
             .rev()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone());
+        let computed = given.is_none()
+            && self
+                .opts
+                .computed_parameters
+                .iter()
+                .any(|p| p == name || p == "*");
+        if computed {
+            self.once(
+                &key,
+                Level::Note,
+                Code::UnknownValue,
+                format!("parameter {name} is given by the parent stack a value known only at deploy; it stays unknown"),
+                o,
+            );
+            return if is_list {
+                self.unknown_list(key, class, o)
+            } else {
+                Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
+            };
+        }
         let value = match (given, decl.get("Default")) {
             (Some(v), _) => Node::new(NodeKind::String(Str::lit(v)), o.clone()),
             (None, Some(d)) => {

@@ -94,6 +94,9 @@ struct Input {
     parsed: Parsed,
     /// A template's cross-stack references.
     refs: Option<passgraph_cfn::links::StackRefs>,
+    /// A template found in a folder: its file, the name its unknown values are named after and
+    /// its text, to read it again with what a parent stack passes to its parameters.
+    template: Option<(FileId, String, Arc<str>)>,
 }
 
 fn key_value(s: &str, what: &str) -> Result<(String, String)> {
@@ -236,6 +239,7 @@ fn parse_text(
                 kind: Kind::Plan,
                 parsed: passgraph_tfplan::parse(file, &text, &opts),
                 refs: None,
+                template: None,
             })
         } else {
             match passgraph_json::parse(file, &text) {
@@ -243,6 +247,7 @@ fn parse_text(
                     kind: Kind::Snapshot,
                     parsed: passgraph_snapshot::from_node(node),
                     refs: None,
+                    template: None,
                 }),
                 Ok(node) if passgraph_cfn::is_template_root(&node) => Some(Input {
                     kind: Kind::Template,
@@ -250,6 +255,7 @@ fn parse_text(
                     refs: (!explicit)
                         .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
                         .flatten(),
+                    template: (!explicit).then(|| (file, name.clone(), text.clone())),
                 }),
                 Ok(_) => None,
                 // CloudFormation's YAML reader accepts JSON-like text that strict JSON does not
@@ -260,6 +266,7 @@ fn parse_text(
                     refs: (!explicit)
                         .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
                         .flatten(),
+                    template: (!explicit).then(|| (file, name.clone(), text.clone())),
                 }),
                 Err(e) => {
                     let l = sources.locate(&Origin::new(file, TextRange::new(e.offset, e.offset)));
@@ -277,6 +284,7 @@ fn parse_text(
                             )],
                         },
                         refs: None,
+                        template: None,
                     }));
                 }
             }
@@ -288,6 +296,7 @@ fn parse_text(
             refs: (!explicit)
                 .then(|| passgraph_cfn::links::refs(file, &text, &cfn.parameters))
                 .flatten(),
+            template: (!explicit).then(|| (file, name.clone(), text.clone())),
         })
     } else {
         None
@@ -340,6 +349,7 @@ fn cfn_options(sources: &mut SourceMap, args: &InputArgs) -> Result<passgraph_cf
         partition: args.partition.clone(),
         region: args.region.clone(),
         parameters,
+        computed_parameters: Vec::new(),
     })
 }
 
@@ -369,6 +379,7 @@ fn load_named(
             kind: Kind::Config,
             parsed,
             refs: None,
+            template: None,
         }));
     }
     let text = read_text(path)?;
@@ -460,6 +471,7 @@ fn search(
                 kind: Kind::Config,
                 parsed,
                 refs: None,
+                template: None,
             },
             dir: Some(dir.clone()),
             path: dir.clone(),
@@ -711,6 +723,107 @@ fn assemble(
     Ok((account, diagnostics))
 }
 
+/// Reads again each template that others nest, with what they pass to its parameters (its own
+/// `Default` applies to the others): a value every parent passes alike is the parameter's; a
+/// parameter some parent passes a value not known offline, or parents pass differently, or one
+/// passes and another not, stays unknown. A parent that is nested itself may have its own
+/// parameters overridden by its parent: what it computes from them is taken as unknown. The
+/// templates' texts are let go.
+fn pass_parameters(
+    found: &mut [Found],
+    templates: &[usize],
+    links: &[passgraph_cfn::links::Link],
+    cfn: &passgraph_cfn::Options,
+) {
+    use passgraph_cfn::links::Passed;
+    let nested: std::collections::BTreeSet<usize> = links
+        .iter()
+        .filter(|l| l.passed.is_some())
+        .map(|l| l.to)
+        .collect();
+    let mut by_child: BTreeMap<usize, Vec<(&Passed, bool)>> = BTreeMap::new();
+    for l in links {
+        if let Some(p) = &l.passed {
+            by_child
+                .entry(templates[l.to])
+                .or_default()
+                .push((p, nested.contains(&l.from)));
+        }
+    }
+    for (child, passed) in by_child {
+        let Some((file, name, text)) = found[child].input.template.take() else {
+            continue;
+        };
+        let (known, computed) = merge_passed(&passed);
+        if known.is_empty() && computed.is_empty() {
+            continue;
+        }
+        let mut opts = cfn.clone();
+        // The parent decides: `--parameter` values are for the stacks the user deploys.
+        if computed.iter().any(|c| c == "*") {
+            opts.parameters.clear();
+        } else {
+            opts.parameters
+                .retain(|(k, _)| !computed.contains(k) && !known.iter().any(|(n, _)| n == k));
+        }
+        opts.parameters.extend(known);
+        opts.computed_parameters = computed;
+        found[child].input.parsed = parse_template(file, &name, &text, &opts);
+    }
+    for f in found {
+        f.input.template = None;
+    }
+}
+
+/// What the parents of one template pass (each with whether that parent is nested itself), put
+/// together: (values all pass alike, parameters left unknown; `*` for all).
+fn merge_passed(
+    passed: &[(&passgraph_cfn::links::Passed, bool)],
+) -> (Vec<(String, String)>, Vec<String>) {
+    use passgraph_cfn::links::{Passed, PassedValue};
+    let mut lists: Vec<(&Vec<PassedValue>, bool)> = Vec::new();
+    for (p, parent_nested) in passed {
+        match p {
+            Passed::Values(v) => lists.push((v, *parent_nested)),
+            Passed::Unreadable => return (Vec::new(), vec!["*".to_owned()]),
+        }
+    }
+    let names: std::collections::BTreeSet<&str> = lists
+        .iter()
+        .flat_map(|(l, _)| l.iter().map(|v| v.name.as_str()))
+        .collect();
+    let (mut known, mut computed) = (Vec::new(), Vec::new());
+    for name in names {
+        // What one parent passes: `Some(None)` for a value not known here.
+        let value = |(l, parent_nested): &(&Vec<PassedValue>, bool)| {
+            l.iter().rev().find(|v| v.name == name).map(|v| {
+                if v.uses_parameters && *parent_nested {
+                    None
+                } else {
+                    v.value.clone()
+                }
+            })
+        };
+        match lists.first().and_then(value) {
+            Some(Some(v)) if lists.iter().all(|l| value(l) == Some(Some(v.clone()))) => {
+                known.push((name.to_owned(), v));
+            }
+            _ => computed.push(name.to_owned()),
+        }
+    }
+    (known, computed)
+}
+
+/// A template's text read as [`parse_text`] reads it.
+fn parse_template(file: FileId, name: &str, text: &str, cfn: &passgraph_cfn::Options) -> Parsed {
+    match passgraph_json::parse(file, text) {
+        Ok(node) if passgraph_cfn::is_template_root(&node) => {
+            passgraph_cfn::parse_named_root(file, name, text, node, cfn)
+        }
+        _ => passgraph_cfn::parse_named(file, name, text, cfn),
+    }
+}
+
 /// Reads every input and builds the accounts: one of everything named on the command line, or,
 /// when folders are searched, one per stack found (each laid over what was named).
 pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
@@ -792,6 +905,7 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
             .collect();
         let mut pairs = Vec::new();
         let (links, ambiguous) = passgraph_cfn::links::link_all(&list);
+        pass_parameters(&mut found, &templates, &links, &cfn);
         // One note per importing template: its ambiguous imports and every template that may
         // export one of them.
         let mut by_from: BTreeMap<usize, (Vec<String>, Vec<usize>, Origin)> = BTreeMap::new();

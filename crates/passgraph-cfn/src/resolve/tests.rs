@@ -184,7 +184,7 @@ fn ref_pseudo_parameters() {
         account_id: Some("123456789012".into()),
         partition: Some("aws-cn".into()),
         region: Some("cn-north-1".into()),
-        parameters: Vec::new(),
+        ..Options::default()
     };
     assert_eq!(
         eval_with(

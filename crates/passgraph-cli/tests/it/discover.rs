@@ -551,3 +551,107 @@ resource "aws_iam_user_policy" "u" {
         serde_json::json!({"of other types (not .tf, .json, .yaml, .yml, .template)": 1})
     );
 }
+
+/// A nested stack's template is read with what its parent passes: a literal is the parameter's
+/// value, a value known only at deploy (a resource's attribute) leaves it unknown instead of
+/// its `Default`. (Read with its defaults, `default-role` hid the role the parent names, and
+/// `t-r` was taken for certain.) A grandchild gets what the child computes from its own
+/// parameters as unknown: the top stack may override them.
+#[test]
+fn a_nested_stack_takes_the_parameters_its_parent_passes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    };
+    write(
+        "parent.yaml",
+        r#"
+Parameters:
+  Env: {Type: String, Default: prod}
+Resources:
+  Token: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: x}}
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/b/child.yaml
+      Parameters:
+        RoleName: fixed-role
+        Env: !Ref Env
+        Token: !GetAtt Token.Value
+  Deployer:
+    Type: AWS::IAM::User
+    Properties:
+      UserName: deployer
+      Policies:
+        - PolicyName: pass
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: iam:PassRole
+                Resource:
+                  - arn:aws:iam::*:role/fixed-role
+                  - arn:aws:iam::*:role/t-r
+                  - arn:aws:iam::*:role/prod-grand
+"#,
+    );
+    write(
+        "child.yaml",
+        r#"
+Parameters:
+  RoleName: {Type: String, Default: default-role}
+  Token: {Type: String, Default: t}
+  Env: {Type: String, Default: dev}
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Ref RoleName
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]
+  Role2:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${Token}-r"
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+  Grand:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./grand.yaml
+      Parameters:
+        Prefix: !Ref Env
+"#,
+    );
+    write(
+        "grand.yaml",
+        r#"
+Parameters:
+  Prefix: {Type: String, Default: prod}
+Resources:
+  G:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${Prefix}-grand"
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: glue.amazonaws.com}, Action: sts:AssumeRole}]
+"#,
+    );
+    let folder = dir.path().to_str().expect("UTF-8");
+    let v = json(&["audit", folder]);
+    let mut found = by_stack(&v);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "child.yaml + grand.yaml + parent.yaml: user/deployer -> ${child.yaml:Token}-r -> lambda.amazonaws.com possible",
+            "child.yaml + grand.yaml + parent.yaml: user/deployer -> ${grand.yaml:Prefix}-grand -> glue.amazonaws.com possible",
+            "child.yaml + grand.yaml + parent.yaml: user/deployer -> fixed-role -> ec2.amazonaws.com definite",
+        ]
+    );
+    let d = diagnostics(&v);
+    assert!(
+        d.iter()
+            .any(|x| x.contains("parameter Token is given by the parent stack")),
+        "{d:?}"
+    );
+}

@@ -137,8 +137,7 @@ fn parse(format: Format, inputs: &Inputs, account_id: Option<&str>) -> Parsed {
             let opts = passgraph_cfn::Options {
                 account_id: acct,
                 partition,
-                region: None,
-                parameters: Vec::new(),
+                ..passgraph_cfn::Options::default()
             };
             passgraph_cfn::parse(file, text, &opts)
         }
