@@ -73,9 +73,10 @@ pub struct Options {
     /// defaults. Later entries win.
     pub parameters: Vec<(String, String)>,
     /// Parameters given a value not known offline (a parent stack passes a resource's
-    /// attribute, its own stack name, ...): their `Default` does not apply and they stay
-    /// unknown, unless `parameters` gives them a value. `*` stands for every parameter.
-    pub computed_parameters: Vec<String>,
+    /// attribute, its own stack name, ...), each with why, for the note: their `Default` does
+    /// not apply and they stay unknown, unless `parameters` gives them a value. `*` stands for
+    /// every parameter.
+    pub computed_parameters: Vec<(String, String)>,
 }
 
 /// Reads one template. Never fails: problems are diagnostics of the result. Values unknown

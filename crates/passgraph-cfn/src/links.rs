@@ -87,8 +87,9 @@ pub struct Link {
     pub origin: Origin,
     /// True when computed names may differ (both have unknown parts).
     pub possible: bool,
-    /// For a nested stack, what it passes to the template's parameters.
-    pub passed: Option<Passed>,
+    /// For a nested stack, each resource of `from` that nests `to` (often one) and what it
+    /// passes to the template's parameters; empty for an import.
+    pub nested: Vec<(Origin, Passed)>,
 }
 
 /// Reads the cross-stack references of a template. `parameters` are the values given by the
@@ -100,17 +101,28 @@ pub fn refs(file: FileId, text: &str, parameters: &[(String, String)]) -> Option
     if !crate::is_template(&root) {
         return None;
     }
+    // A parameter's value as the template reader takes it: given, else its default; none for
+    // a name the template does not declare (a resource, a pseudo parameter), for an SSM-typed
+    // parameter (its value is read from SSM at deploy) and for a value its type refuses.
     let params = |name: &str| -> Option<String> {
-        if let Some((_, v)) = parameters.iter().rev().find(|(k, _)| k == name) {
-            return Some(v.clone());
+        let decl = root.get("Parameters")?.get(name)?;
+        let ty = decl
+            .get("Type")
+            .and_then(Node::as_known_str)
+            .unwrap_or("String");
+        if ty.starts_with("AWS::SSM::Parameter::Value<") {
+            return None;
         }
-        let p = root.get("Parameters")?.get(name)?;
-        let d = p.get("Default")?;
-        match &d.kind {
-            NodeKind::String(s) => s.as_known().map(str::to_owned),
-            NodeKind::Number(n) => Some(n.clone()),
-            _ => None,
-        }
+        let value = match parameters.iter().rev().find(|(k, _)| k == name) {
+            Some((_, v)) => v.clone(),
+            None => match &decl.get("Default")?.kind {
+                NodeKind::String(s) => s.as_known()?.to_owned(),
+                NodeKind::Number(n) => n.clone(),
+                _ => return None,
+            },
+        };
+        let is_list = ty == "CommaDelimitedList" || ty.starts_with("List<");
+        (is_list || crate::resolve::parameter_class(ty, decl).admits_str(&value)).then_some(value)
     };
     let mut out = StackRefs::default();
     if let Some(outputs) = root.get("Outputs") {
@@ -347,7 +359,7 @@ pub fn may_match(a: &str, b: &str) -> bool {
 /// URL (`https://bucket.s3.amazonaws.com/prefix/templates/vpc.yaml`, S3 keys often computed)
 /// names `path` when its known tail, from a `/` on, is a tail of `path` of at least one folder
 /// and a file name.
-fn names_file(url: &str, from: &str, path: &str) -> bool {
+fn names_file(url: &str, from: &str, path: &str, root: &str) -> bool {
     let url = url.trim();
     if !url.contains("://") && !url.contains('*') {
         let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
@@ -366,20 +378,16 @@ fn names_file(url: &str, from: &str, path: &str) -> bool {
     if tail.is_empty() || tail.ends_with('/') {
         return false;
     }
-    let (full, tail_full) = (format!("/{path}"), format!("/{tail}"));
-    // The known end of the URL's path ends the file's path (`*/templates/iam.yaml` and
-    // `infra/templates/iam.yaml`), or the file's path ends it: the key prefix above the tree
-    // (`*/quickstart-x/templates/iam.yaml` and `templates/iam.yaml`, a Quick Start searched
-    // from its root). A file name alone matches too many files: what they share must hold a
-    // folder as well.
-    let shared = if full.ends_with(&tail_full) {
-        tail
-    } else if tail_full.ends_with(&full) {
-        path
+    // The file's path with the folder searched above it: a Quick Start searched from its root
+    // (`quickstart-x/`) names its templates under its S3 key prefix, the same name
+    // (`*/quickstart-x/templates/iam.yaml`).
+    let full = if root.is_empty() {
+        format!("/{path}")
     } else {
-        return false;
+        format!("/{root}/{path}")
     };
-    shared.contains('/')
+    // A file name alone matches too many files: ask for a folder as well.
+    tail.contains('/') && full.ends_with(&format!("/{tail}"))
 }
 
 fn normalize(p: &str) -> String {
@@ -437,13 +445,16 @@ fn names_match(import: &str, export: &str) -> bool {
 /// searched, with `/`) and its references. Sorted by `(from, to)`; one link per pair.
 #[must_use]
 pub fn link(templates: &[(String, StackRefs)]) -> Vec<Link> {
-    link_all(templates).0
+    link_all(templates, "").0
 }
 
-/// [`link`], and the imports that several templates may export (which link nothing).
+/// [`link`], and the imports that several templates may export (which link nothing). `root` is
+/// the name of the folder searched when the paths are relative to it (empty otherwise): a
+/// computed `TemplateURL` may name it above a path (`*/quickstart-x/templates/a.yaml` is
+/// `templates/a.yaml` of the folder `quickstart-x`).
 #[must_use]
-pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>) {
-    use passgraph_model::hash::{HashMap, HashSet};
+pub fn link_all(templates: &[(String, StackRefs)], root: &str) -> (Vec<Link>, Vec<Ambiguous>) {
+    use passgraph_model::hash::HashMap;
     // Exports by the last characters of their known ending (two names that match agree on at
     // least MIN_LITERAL of them), and templates by file name: a tree of many templates is
     // linked in time near its size, not its square.
@@ -465,7 +476,8 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
         by_name.entry(file_name(p)).or_default().push(i);
     }
     let mut out: Vec<Link> = Vec::new();
-    let mut linked: HashSet<(usize, usize)> = HashSet::default();
+    // Each pair's link, by its index in `out`.
+    let mut linked: HashMap<(usize, usize), usize> = HashMap::default();
     let mut ambiguous = Vec::new();
     for (from, (from_path, r)) in templates.iter().enumerate() {
         for (import, origin) in &r.imports {
@@ -488,9 +500,10 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
             match candidates.as_slice() {
                 [] => {}
                 [(to, export)] => {
-                    if !linked.insert((from, *to)) {
+                    if linked.contains_key(&(from, *to)) {
                         continue;
                     }
+                    linked.insert((from, *to), out.len());
                     out.push(Link {
                         from,
                         to: *to,
@@ -500,7 +513,7 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
                         ),
                         origin: origin.clone(),
                         possible: import.contains('*') || export.contains('*'),
-                        passed: None,
+                        nested: Vec::new(),
                     });
                 }
                 many => ambiguous.push(Ambiguous {
@@ -525,22 +538,32 @@ pub fn link_all(templates: &[(String, StackRefs)]) -> (Vec<Link>, Vec<Ambiguous>
             };
             let named: Vec<usize> = pool
                 .into_iter()
-                .filter(|&to| to != from && names_file(url, from_path, &templates[to].0))
+                .filter(|&to| to != from && names_file(url, from_path, &templates[to].0, root))
                 .collect();
             // The longest path the URL names: `.../infrastructure/vpc.yaml` is
             // `infrastructure/vpc.yaml`, not a `vpc.yaml` at the top of the tree.
             let longest = named.iter().map(|&to| templates[to].0.len()).max();
             for to in named {
-                if Some(templates[to].0.len()) == longest && linked.insert((from, to)) {
-                    out.push(Link {
-                        from,
-                        to,
-                        why: format!("{from_path} nests {} as a stack ({url})", templates[to].0),
-                        origin: origin.clone(),
-                        possible: url.contains('*'),
-                        passed: Some(passed.clone()),
-                    });
+                if Some(templates[to].0.len()) != longest {
+                    continue;
                 }
+                // A second resource nesting the same template joins the pair's link: what each
+                // passes counts.
+                let nested = (origin.clone(), passed.clone());
+                if let Some(&i) = linked.get(&(from, to)) {
+                    out[i].nested.push(nested);
+                    out[i].possible |= url.contains('*');
+                    continue;
+                }
+                linked.insert((from, to), out.len());
+                out.push(Link {
+                    from,
+                    to,
+                    why: format!("{from_path} nests {} as a stack ({url})", templates[to].0),
+                    origin: origin.clone(),
+                    possible: url.contains('*'),
+                    nested: vec![nested],
+                });
             }
         }
     }
@@ -694,19 +717,44 @@ mod tests {
     }
 
     /// A Quick Start names its nested templates under its S3 key prefix (the repository's
-    /// name), above the tree searched from the repository's root.
+    /// name), which is the folder searched when the search starts at the repository's root.
     #[test]
-    fn a_url_may_name_a_file_below_a_key_prefix() {
+    fn a_url_may_name_a_file_below_the_folder_searched() {
         let url = "https://*.s3.*.*/quickstart-eks/templates/iam.yaml";
-        assert!(names_file(url, "templates/main.yaml", "templates/iam.yaml"));
+        assert!(names_file(
+            url,
+            "templates/main.yaml",
+            "templates/iam.yaml",
+            "quickstart-eks"
+        ));
         assert!(names_file(
             url,
             "main.yaml",
-            "x/quickstart-eks/templates/iam.yaml"
+            "quickstart-eks/templates/iam.yaml",
+            ""
         ));
-        // A file name alone is not enough, nor another folder.
-        assert!(!names_file(url, "main.yaml", "iam.yaml"));
-        assert!(!names_file(url, "main.yaml", "other/iam.yaml"));
+        // Under another folder, or a file name alone: no.
+        assert!(!names_file(
+            url,
+            "templates/main.yaml",
+            "templates/iam.yaml",
+            "other"
+        ));
+        assert!(!names_file(
+            url,
+            "templates/main.yaml",
+            "templates/iam.yaml",
+            ""
+        ));
+        assert!(!names_file(url, "main.yaml", "iam.yaml", "quickstart-eks"));
+        // A submodule the tree does not hold is not the tree's own template.
+        let sub = "https://*.s3.amazonaws.com/*submodules/qs-vpc/templates/iam.yaml";
+        assert!(!names_file(
+            sub,
+            "templates/main.yaml",
+            "templates/iam.yaml",
+            "qs-x"
+        ));
     }
 
     #[test]
@@ -734,7 +782,7 @@ mod tests {
                 },
             ),
         ];
-        let (links, ambiguous) = link_all(&t);
+        let (links, ambiguous) = link_all(&t, "");
         assert!(links.is_empty());
         assert_eq!(ambiguous.len(), 1);
         assert_eq!(ambiguous[0].from, 2);

@@ -528,18 +528,19 @@ impl<'t> Ctx<'t> {
             .rev()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone());
-        let computed = given.is_none()
-            && self
-                .opts
-                .computed_parameters
-                .iter()
-                .any(|p| p == name || p == "*");
-        if computed {
+        let computed = self
+            .opts
+            .computed_parameters
+            .iter()
+            .find(|(p, _)| p == name || p == "*")
+            .filter(|_| given.is_none())
+            .map(|(_, why)| why.clone());
+        if let Some(why) = computed {
             self.once(
                 &key,
                 Level::Note,
                 Code::UnknownValue,
-                format!("parameter {name} is given by the parent stack a value known only at deploy; it stays unknown"),
+                format!("parameter {name} stays unknown ({why}); its default does not apply"),
                 o,
             );
             return if is_list {

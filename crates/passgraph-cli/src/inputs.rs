@@ -724,47 +724,49 @@ fn assemble(
 }
 
 /// Reads again each template that others nest, with what they pass to its parameters (its own
-/// `Default` applies to the others): a value every parent passes alike is the parameter's; a
-/// parameter some parent passes a value not known offline, or parents pass differently, or one
-/// passes and another not, stays unknown. A parent that is nested itself may have its own
-/// parameters overridden by its parent: what it computes from them is taken as unknown. The
-/// templates' texts are let go.
+/// `Default` applies to the others): a value every nested stack resource passes alike, known
+/// offline, is the parameter's; any other passed parameter stays unknown, with why. A parent
+/// that is nested itself may have its own parameters overridden by its parent: what it computes
+/// from them is unknown; and a link through a computed URL may name another template than the
+/// one deployed: what it passes is unknown too. The templates' texts are let go.
 fn pass_parameters(
     found: &mut [Found],
     templates: &[usize],
     links: &[passgraph_cfn::links::Link],
     cfn: &passgraph_cfn::Options,
 ) {
-    use passgraph_cfn::links::Passed;
-    let nested: std::collections::BTreeSet<usize> = links
+    let nested_parents: std::collections::BTreeSet<usize> = links
         .iter()
-        .filter(|l| l.passed.is_some())
+        .filter(|l| !l.nested.is_empty())
         .map(|l| l.to)
         .collect();
-    let mut by_child: BTreeMap<usize, Vec<(&Passed, bool)>> = BTreeMap::new();
+    let mut by_child: BTreeMap<usize, Vec<Passing<'_>>> = BTreeMap::new();
     for l in links {
-        if let Some(p) = &l.passed {
-            by_child
-                .entry(templates[l.to])
-                .or_default()
-                .push((p, nested.contains(&l.from)));
+        for (_, passed) in &l.nested {
+            by_child.entry(templates[l.to]).or_default().push(Passing {
+                parent: found[templates[l.from]].name.clone(),
+                passed,
+                parent_nested: nested_parents.contains(&l.from),
+                computed_url: l.possible,
+            });
         }
     }
-    for (child, passed) in by_child {
+    for (child, passing) in by_child {
         let Some((file, name, text)) = found[child].input.template.take() else {
             continue;
         };
-        let (known, computed) = merge_passed(&passed);
+        let (known, computed) = merge_passed(&passing);
         if known.is_empty() && computed.is_empty() {
             continue;
         }
         let mut opts = cfn.clone();
-        // The parent decides: `--parameter` values are for the stacks the user deploys.
-        if computed.iter().any(|c| c == "*") {
+        // The parents decide: `--parameter` values are for the stacks the user deploys.
+        if computed.iter().any(|(c, _)| c == "*") {
             opts.parameters.clear();
         } else {
-            opts.parameters
-                .retain(|(k, _)| !computed.contains(k) && !known.iter().any(|(n, _)| n == k));
+            opts.parameters.retain(|(k, _)| {
+                !computed.iter().any(|(c, _)| c == k) && !known.iter().any(|(n, _)| n == k)
+            });
         }
         opts.parameters.extend(known);
         opts.computed_parameters = computed;
@@ -775,40 +777,78 @@ fn pass_parameters(
     }
 }
 
-/// What the parents of one template pass (each with whether that parent is nested itself), put
-/// together: (values all pass alike, parameters left unknown; `*` for all).
-fn merge_passed(
-    passed: &[(&passgraph_cfn::links::Passed, bool)],
-) -> (Vec<(String, String)>, Vec<String>) {
-    use passgraph_cfn::links::{Passed, PassedValue};
-    let mut lists: Vec<(&Vec<PassedValue>, bool)> = Vec::new();
-    for (p, parent_nested) in passed {
-        match p {
-            Passed::Values(v) => lists.push((v, *parent_nested)),
-            Passed::Unreadable => return (Vec::new(), vec!["*".to_owned()]),
+/// What one nested stack resource passes to a template.
+struct Passing<'a> {
+    /// The template that holds the resource.
+    parent: String,
+    passed: &'a passgraph_cfn::links::Passed,
+    /// The parent is nested itself.
+    parent_nested: bool,
+    /// The link rests on a computed `TemplateURL`.
+    computed_url: bool,
+}
+
+/// What the nested stack resources of one template pass, put together: (values all pass alike,
+/// parameters left unknown with why; `*` for all).
+fn merge_passed(passing: &[Passing<'_>]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    use passgraph_cfn::links::Passed;
+    if let Some(p) = passing
+        .iter()
+        .find(|p| matches!(p.passed, Passed::Unreadable))
+    {
+        let why = format!("{} passes parameters that cannot be read offline", p.parent);
+        return (Vec::new(), vec![("*".to_owned(), why)]);
+    }
+    fn values<'a>(p: &Passing<'a>) -> &'a [passgraph_cfn::links::PassedValue] {
+        match p.passed {
+            Passed::Values(v) => v.as_slice(),
+            Passed::Unreadable => &[],
         }
     }
-    let names: std::collections::BTreeSet<&str> = lists
+    let names: std::collections::BTreeSet<&str> = passing
         .iter()
-        .flat_map(|(l, _)| l.iter().map(|v| v.name.as_str()))
+        .flat_map(|p| values(p).iter().map(|v| v.name.as_str()))
         .collect();
     let (mut known, mut computed) = (Vec::new(), Vec::new());
     for name in names {
-        // What one parent passes: `Some(None)` for a value not known here.
-        let value = |(l, parent_nested): &(&Vec<PassedValue>, bool)| {
-            l.iter().rev().find(|v| v.name == name).map(|v| {
-                if v.uses_parameters && *parent_nested {
-                    None
-                } else {
-                    v.value.clone()
-                }
-            })
-        };
-        match lists.first().and_then(value) {
-            Some(Some(v)) if lists.iter().all(|l| value(l) == Some(Some(v.clone()))) => {
-                known.push((name.to_owned(), v));
+        // What each resource passes: `Err(why)` when it is not known here.
+        let one = |p: &Passing<'_>| -> Result<Option<String>, String> {
+            let Some(v) = values(p).iter().rev().find(|v| v.name == name) else {
+                return Ok(None);
+            };
+            if p.computed_url {
+                return Err(format!(
+                    "{} nests it through a computed TemplateURL, which may name another template",
+                    p.parent
+                ));
             }
-            _ => computed.push(name.to_owned()),
+            if v.uses_parameters && p.parent_nested {
+                return Err(format!(
+                    "{}, nested itself, passes a value computed from its own parameters",
+                    p.parent
+                ));
+            }
+            match &v.value {
+                Some(x) => Ok(Some(x.clone())),
+                None => Err(format!("{} passes a value known only at deploy", p.parent)),
+            }
+        };
+        let all: Result<Vec<Option<String>>, String> = passing.iter().map(one).collect();
+        match all {
+            Err(why) => computed.push((name.to_owned(), why)),
+            Ok(vs) => match vs.first() {
+                Some(Some(v)) if vs.iter().all(|x| x.as_ref() == Some(v)) => {
+                    known.push((name.to_owned(), v.clone()));
+                }
+                _ if vs.iter().any(Option::is_none) => computed.push((
+                    name.to_owned(),
+                    "some nested stack resources pass it and some do not".to_owned(),
+                )),
+                _ => computed.push((
+                    name.to_owned(),
+                    "nested stack resources pass it different values".to_owned(),
+                )),
+            },
         }
     }
     (known, computed)
@@ -904,7 +944,17 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
             })
             .collect();
         let mut pairs = Vec::new();
-        let (links, ambiguous) = passgraph_cfn::links::link_all(&list);
+        // With one folder searched, paths are relative to it: its name may stand above them in
+        // a computed TemplateURL (a Quick Start's S3 key prefix is its repository's name).
+        let root = match paths.iter().filter(|p| is_folder(p)).collect::<Vec<_>>()[..] {
+            [one] if folders == 1 => one
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let (links, ambiguous) = passgraph_cfn::links::link_all(&list, &root);
         pass_parameters(&mut found, &templates, &links, &cfn);
         // One note per importing template: its ambiguous imports and every template that may
         // export one of them.
@@ -934,12 +984,13 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
         for l in links {
             let (from, to) = (templates[l.from], templates[l.to]);
             pairs.push((from, to));
-            // The nested stack's template is read after all: the note that it is not goes.
-            found[from]
-                .input
-                .parsed
-                .diagnostics
-                .retain(|d| !(d.code == Code::Unsupported && d.origin.as_ref() == Some(&l.origin)));
+            // The nested stacks' template is read after all: the notes that it is not go.
+            found[from].input.parsed.diagnostics.retain(|d| {
+                !(d.code == Code::Unsupported
+                    && d.origin
+                        .as_ref()
+                        .is_some_and(|o| *o == l.origin || l.nested.iter().any(|(n, _)| n == o)))
+            });
             let maybe = if l.possible {
                 " (the names are computed; they may differ once deployed)"
             } else {

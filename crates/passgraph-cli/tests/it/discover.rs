@@ -650,8 +650,88 @@ Resources:
     );
     let d = diagnostics(&v);
     assert!(
-        d.iter()
-            .any(|x| x.contains("parameter Token is given by the parent stack")),
+        d.iter().any(|x| x.contains(
+            "parameter Token stays unknown (parent.yaml passes a value known only at deploy)"
+        )),
         "{d:?}"
     );
+}
+
+/// Found by review: what must stay unknown when a parent passes a parameter. Two resources of
+/// one parent nesting the same template with different values (only one exists, by condition);
+/// an SSM-typed parameter of the parent (its default is the SSM key); a reference to a
+/// resource of the parent, even when `--parameter` gives another template a parameter of that
+/// name. Each role's name is unknown, never the first value or the key, and a grant on `dev-*`
+/// may cover the first.
+#[test]
+fn what_a_parent_passes_stays_unknown_unless_known_for_every_resource() {
+    let child = r#"
+Parameters:
+  RoleName: {Type: String, Default: default-role}
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Ref RoleName
+      AssumeRolePolicyDocument:
+        Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]
+"#;
+    let deployer = |resource: &str| {
+        format!(
+            "  Deployer:\n    Type: AWS::IAM::User\n    Properties:\n      UserName: deployer\n      Policies:\n        - PolicyName: pass\n          PolicyDocument:\n            Statement:\n              - {{Effect: Allow, Action: iam:PassRole, Resource: \"{resource}\"}}\n"
+        )
+    };
+    let cases = [
+        (
+            format!(
+                "Parameters:\n  Env: {{Type: String, AllowedValues: [prod, dev]}}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n  IsDev: !Not [!Condition IsProd]\nResources:\n  ProdStack:\n    Type: AWS::CloudFormation::Stack\n    Condition: IsProd\n    Properties: {{TemplateURL: ./child.yaml, Parameters: {{RoleName: prod-role}}}}\n  DevStack:\n    Type: AWS::CloudFormation::Stack\n    Condition: IsDev\n    Properties: {{TemplateURL: ./child.yaml, Parameters: {{RoleName: dev-admin-role}}}}\n{}",
+                deployer("arn:aws:iam::*:role/dev-*")
+            ),
+            None,
+            "possible",
+            "nested stack resources pass it different values",
+        ),
+        (
+            format!(
+                "Parameters:\n  Name: {{Type: 'AWS::SSM::Parameter::Value<String>', Default: /org/ci-role}}\nResources:\n  A:\n    Type: AWS::CloudFormation::Stack\n    Properties: {{TemplateURL: ./child.yaml, Parameters: {{RoleName: !Ref Name}}}}\n{}",
+                deployer("*")
+            ),
+            None,
+            "definite",
+            "parent.yaml passes a value known only at deploy",
+        ),
+        (
+            format!(
+                "Resources:\n  Queue: {{Type: AWS::SQS::Queue}}\n  A:\n    Type: AWS::CloudFormation::Stack\n    Properties: {{TemplateURL: ./child.yaml, Parameters: {{RoleName: !Ref Queue}}}}\n{}",
+                deployer("*")
+            ),
+            Some("Queue=jobs"),
+            "definite",
+            "parent.yaml passes a value known only at deploy",
+        ),
+    ];
+    for (parent, parameter, certainty, why) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("parent.yaml"), &parent).expect("write");
+        std::fs::write(dir.path().join("child.yaml"), child).expect("write");
+        let folder = dir.path().to_str().expect("UTF-8");
+        let mut args = vec!["audit", folder];
+        if let Some(p) = parameter {
+            args.extend(["--parameter", p]);
+        }
+        let v = json(&args);
+        assert_eq!(
+            by_stack(&v),
+            [format!(
+                "child.yaml + parent.yaml: user/deployer -> ${{child.yaml:RoleName}} -> ec2.amazonaws.com {certainty}"
+            )],
+            "{parent}"
+        );
+        let d = diagnostics(&v);
+        assert!(
+            d.iter()
+                .any(|x| x.contains(&format!("parameter RoleName stays unknown ({why})"))),
+            "{d:?}"
+        );
+    }
 }
