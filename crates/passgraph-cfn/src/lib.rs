@@ -200,7 +200,7 @@ fn read_root(
             diagnostics.push(Diagnostic::note(
                 Code::Unsupported,
                 format!(
-                    "nested stack {} is not read from here: its template is analysed with this one when it is found in the folder searched with a path its TemplateURL ends with (then with the parameter values this stack passes), or named beside it (then with its own parameter defaults)",
+                    "nested stack {} is not read from here: its template is analysed with this one when it is found in the folder searched with a path its TemplateURL ends with (then with the parameter values this stack passes, where they are known offline), or named beside it (then with its own parameter defaults)",
                     r.id
                 ),
                 Some(r.origin.clone()),
