@@ -497,6 +497,21 @@ impl<'t> Ctx<'t> {
         string(Str::hole(key))
     }
 
+    /// A parameter not known offline: a hole of its class, or a list of them.
+    fn unknown_parameter(
+        &mut self,
+        key: Arc<str>,
+        class: HoleClass,
+        is_list: bool,
+        o: &Origin,
+    ) -> Node {
+        if is_list {
+            self.unknown_list(key, class, o)
+        } else {
+            Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
+        }
+    }
+
     /// A parameter's value: the `--parameter` given for it, else its default, else a hole of the
     /// class its `Type` allows (a `Number` is no ARN; an `AWS::EC2::VPC::Id` holds no `:`).
     fn parameter(&mut self, name: &str, decl: &Node, o: &Origin) -> Node {
@@ -515,11 +530,8 @@ impl<'t> Ctx<'t> {
                 format!("parameter {name} is read from SSM Parameter Store at deploy; its value stays unknown"),
                 o,
             );
-            return if is_list || ty.contains("List<") || ty.contains("CommaDelimitedList") {
-                self.unknown_list(key, class, o)
-            } else {
-                Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
-            };
+            let list = is_list || ty.contains("List<") || ty.contains("CommaDelimitedList");
+            return self.unknown_parameter(key, class, list, o);
         }
         let given = self
             .opts
@@ -543,11 +555,7 @@ impl<'t> Ctx<'t> {
                 format!("parameter {name} stays unknown ({why}); its default does not apply"),
                 o,
             );
-            return if is_list {
-                self.unknown_list(key, class, o)
-            } else {
-                Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
-            };
+            return self.unknown_parameter(key, class, is_list, o);
         }
         let value = match (given, decl.get("Default")) {
             (Some(v), _) => Node::new(NodeKind::String(Str::lit(v)), o.clone()),
@@ -564,11 +572,7 @@ impl<'t> Ctx<'t> {
                     format!("parameter {name} has no default and no value was given (--parameter {name}=...); it stays unknown"),
                     o,
                 );
-                return if is_list {
-                    self.unknown_list(key, class, o)
-                } else {
-                    Node::new(NodeKind::String(Str::hole_of(key, class)), o.clone())
-                };
+                return self.unknown_parameter(key, class, is_list, o);
             }
         };
         if !is_list {
