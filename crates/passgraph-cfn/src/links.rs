@@ -155,7 +155,10 @@ pub fn refs(file: FileId, text: &str, parameters: &[(String, String)]) -> Option
             {
                 let passed = match props.and_then(|p| p.get("Parameters")) {
                     None => Passed::Values(Vec::new()),
-                    Some(m) if matches!(m.kind, NodeKind::Object(_)) && !is_intrinsic(m) => {
+                    Some(m)
+                        if matches!(m.kind, NodeKind::Object(_))
+                            && crate::resolve::intrinsic(m).is_none() =>
+                    {
                         Passed::Values(
                             m.entries()
                                 .iter()
@@ -193,11 +196,6 @@ pub fn refs(file: FileId, text: &str, parameters: &[(String, String)]) -> Option
         imports(o, &params, &mut out.imports, 0);
     }
     Some(out)
-}
-
-/// `{Ref: ...}` or `{Fn::...: ...}`: a function, not a mapping of names.
-fn is_intrinsic(n: &Node) -> bool {
-    matches!(n.entries(), [(k, _, _)] if k.as_known().is_some_and(|k| k == "Ref" || k.starts_with("Fn::")))
 }
 
 fn imports(

@@ -946,14 +946,12 @@ pub(crate) fn load(paths: &[PathBuf], args: &InputArgs) -> Result<Loaded> {
         let mut pairs = Vec::new();
         // With one folder searched, paths are relative to it: its name may stand above them in
         // a computed TemplateURL (a Quick Start's S3 key prefix is its repository's name).
-        let root = match paths.iter().filter(|p| is_folder(p)).collect::<Vec<_>>()[..] {
-            [one] if folders == 1 => one
-                .canonicalize()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
+        let root = paths
+            .iter()
+            .find(|p| folders == 1 && is_folder(p))
+            .and_then(|p| p.canonicalize().ok())
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_default();
         let (links, ambiguous) = passgraph_cfn::links::link_all(&list, &root);
         pass_parameters(&mut found, &templates, &links, &cfn);
         // One note per importing template: its ambiguous imports and every template that may
